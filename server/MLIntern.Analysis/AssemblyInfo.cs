@@ -1,0 +1,2 @@
+namespace MLIntern.Analysis;
+internal static class Placeholder { }

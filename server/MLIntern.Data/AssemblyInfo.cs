@@ -1,0 +1,2 @@
+namespace MLIntern.Data;
+internal static class Placeholder { }

@@ -1,0 +1,2 @@
+namespace MLIntern.Python;
+internal static class Placeholder { }
