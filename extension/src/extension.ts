@@ -1,0 +1,37 @@
+// Wires the extension together; the logic lives in the modules it imports.
+import type * as vscode from 'vscode';
+import { Commands, ConfigSection, ExtensionName } from './constants';
+import { LanguageServer } from './languageServer';
+import { ServerStatusBar } from './statusBar';
+import * as api from './vscodeapi';
+
+let server: LanguageServer | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = api.createLogOutputChannel(ExtensionName);
+  const status = new ServerStatusBar();
+  context.subscriptions.push(log, status);
+  log.info(`${ExtensionName} ${context.extension.packageJSON.version} activating (VS Code ${context.extension.packageJSON.engines?.vscode ?? ''}).`);
+
+  server = new LanguageServer({
+    extensionPath: context.extensionPath,
+    extensionVersion: String(context.extension.packageJSON.version),
+    log,
+    onState: (state, detail) => status.update(state, detail),
+  });
+  context.subscriptions.push(
+    api.registerCommand(Commands.restartServer, () => server?.restart()),
+    api.registerCommand(Commands.showLogs, () => log.show()),
+    api.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(ConfigSection)) void server?.onSettingsChanged();
+    }),
+    // Trust may make a workspace's own "mlintern.server.path" apply.
+    api.onDidGrantWorkspaceTrust(() => void server?.onSettingsChanged()),
+  );
+  await server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.dispose();
+  server = undefined;
+}

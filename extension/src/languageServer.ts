@@ -1,0 +1,187 @@
+// Owns the language client that talks to the sidecar: start, stop, restart (which
+// disposes the old client first), restarts after a crash (capped by RestartPolicy;
+// the client re-sends every open document on restart) and the settings it sends.
+import * as fs from 'node:fs';
+import {
+  CloseAction,
+  DidChangeConfigurationNotification,
+  ErrorAction,
+  ErrorHandler,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  State,
+} from 'vscode-languageclient/node';
+import { ClientId, ConfigSection, DataFileGlob, ExtensionName, Settings } from './constants';
+import { RestartPolicy } from './restartPolicy';
+import { serverLaunch } from './serverLaunch';
+import { resolveServerPath, ResolvedServerPath } from './serverPath';
+import { initializationOptions, readServerSettings, ServerSettings } from './settings';
+import { ServerState } from './status';
+import * as api from './vscodeapi';
+
+export interface LanguageServerHost {
+  readonly extensionPath: string;
+  readonly extensionVersion: string;
+  readonly log: api.LogOutputChannel;
+  readonly onState: (state: ServerState, detail?: string) => void;
+}
+
+function isExecutableFile(candidate: string): boolean {
+  try {
+    fs.accessSync(candidate, fs.constants.X_OK);
+    return fs.statSync(candidate).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function currentSettings(): ServerSettings {
+  const config = api.getConfiguration(ConfigSection);
+  return readServerSettings({ serverPath: config.get(Settings.serverPath), logLevel: config.get(Settings.logLevel) });
+}
+
+export class LanguageServer implements api.Disposable {
+  private client: LanguageClient | undefined;
+  private clientListeners: api.Disposable[] = [];
+  private readonly policy = new RestartPolicy();
+  /** Start/stop/restart run one at a time, in order, so two restarts never race. */
+  private queue: Promise<void> = Promise.resolve();
+  private settings: ServerSettings = currentSettings();
+
+  constructor(private readonly host: LanguageServerHost) {}
+
+  start(): Promise<void> {
+    return this.enqueue(() => this.doStart());
+  }
+
+  /** A user's restart: forgets earlier crashes, disposes the old client, starts a new one. */
+  restart(): Promise<void> {
+    return this.enqueue(async () => {
+      this.policy.reset();
+      await this.doStop();
+      await this.doStart();
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.enqueue(() => this.doStop());
+  }
+
+  /** Called when `mlintern.*` settings change. */
+  onSettingsChanged(): Promise<void> {
+    return this.enqueue(async () => {
+      const before = this.settings;
+      const after = currentSettings();
+      this.settings = after;
+      if (before.serverPath !== after.serverPath) {
+        this.host.log.info(`Setting "mlintern.server.path" changed; restarting the sidecar.`);
+        this.policy.reset();
+        await this.doStop();
+        await this.doStart();
+      } else if (this.client?.state === State.Running) {
+        await this.client.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { [ConfigSection]: { logLevel: after.logLevel } },
+        });
+      }
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work, work);
+    // Keep the queue going even when one step fails; the caller still sees the failure.
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async doStart(): Promise<void> {
+    this.settings = currentSettings();
+    this.host.onState('starting');
+    let resolved: ResolvedServerPath;
+    try {
+      resolved = resolveServerPath({ configuredPath: this.settings.serverPath, extensionPath: this.host.extensionPath, isExecutableFile });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.host.log.error(message);
+      this.host.onState('error', message);
+      void api.showErrorMessage(message, 'Open Settings').then((choice) => {
+        if (choice === 'Open Settings') void api.openSettings('mlintern.server.path');
+      });
+      return;
+    }
+
+    const launch = serverLaunch({ serverPath: resolved.path, workspaceFolder: api.firstWorkspaceFolderPath(), env: process.env });
+    this.host.log.info(`Starting the sidecar (${resolved.source}): ${launch.command} ${launch.args.join(' ')} in ${launch.options.cwd}`);
+
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'untitled', language: 'python' },
+        { scheme: 'file', pattern: DataFileGlob },
+      ],
+      outputChannel: this.host.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // A function, so a restart after a crash sends the settings in force then.
+      initializationOptions: () => initializationOptions(this.settings, this.host.extensionVersion),
+      errorHandler: this.errorHandler(),
+    };
+    const client = new LanguageClient(ClientId, ExtensionName, { run: launch, debug: launch }, clientOptions);
+    this.client = client;
+    this.clientListeners.push(
+      client.onDidChangeState((e) => {
+        if (this.client !== client) return;
+        if (e.newState === State.Running) this.host.onState('running', `${resolved.path} (${resolved.source})`);
+        else if (e.newState === State.Starting) this.host.onState('starting');
+        else if (e.newState === State.StartFailed) this.host.onState('error', 'The sidecar failed to start.');
+      }),
+    );
+    try {
+      await client.start();
+      this.host.log.info('The sidecar is running.');
+    } catch (e) {
+      const message = `The ML Intern sidecar failed to start: ${e instanceof Error ? e.message : String(e)}`;
+      this.host.log.error(message);
+      this.host.onState('error', message);
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const d of this.clientListeners) d.dispose();
+    this.clientListeners = [];
+    if (!client) return;
+    try {
+      // dispose() stops the server (shutdown + exit, then kill after the timeout).
+      await client.dispose(2000);
+    } catch (e) {
+      this.host.log.warn(`Stopping the sidecar: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.host.onState('stopped');
+  }
+
+  private errorHandler(): ErrorHandler {
+    return {
+      // A broken message is logged and the connection kept; the server answers errors itself.
+      error: (error, _message, count) => {
+        this.host.log.error(`Connection to the sidecar: ${error.message}`);
+        return { action: count !== undefined && count >= 5 ? ErrorAction.Shutdown : ErrorAction.Continue, handled: true };
+      },
+      closed: () => {
+        const decision = this.policy.onCrash(Date.now());
+        if (decision.restart) {
+          this.host.log.warn(`The sidecar exited unexpectedly; restarting it (attempt ${decision.attempt}).`);
+          this.host.onState('starting', 'Restarting after the sidecar exited.');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        this.host.log.error(decision.reason);
+        this.host.onState('error', decision.reason);
+        return { action: CloseAction.DoNotRestart, message: decision.reason };
+      },
+    };
+  }
+}
