@@ -1,1 +1,3 @@
-System.Console.WriteLine("hi");
+using MLIntern.Server.Cli;
+
+return Commands.Run(args);

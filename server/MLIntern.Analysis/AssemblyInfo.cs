@@ -1,2 +1,0 @@
-namespace MLIntern.Analysis;
-internal static class Placeholder { }

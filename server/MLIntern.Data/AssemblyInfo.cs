@@ -1,2 +1,0 @@
-namespace MLIntern.Data;
-internal static class Placeholder { }

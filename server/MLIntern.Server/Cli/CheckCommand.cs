@@ -1,0 +1,122 @@
+using System.CommandLine;
+using MLIntern.Analysis.Findings;
+using MLIntern.Server.Engine;
+
+namespace MLIntern.Server.Cli;
+
+/// <summary>A finding with the file it was found in, as the CLI reports it.</summary>
+internal sealed record FileFinding(string Path, Finding Finding);
+
+internal static class CheckCommand
+{
+    private static readonly string[] SkippedDirectories = [".git", "node_modules", ".venv", "venv", "__pycache__", "bin", "obj", ".mlintern", ".e2e"];
+
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("PATH") { Description = "Files or folders to check (folders: every .py, .csv, .tsv and .jsonl file below)", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "Output format: text, json or sarif", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "sarif");
+        var command = new Command("check", "Check training scripts and data files; print the findings.") { paths, format };
+        command.SetAction(parse => Run(parse.GetValue(paths) ?? [], parse.GetValue(format) ?? "text", Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(IReadOnlyList<string> paths, string format, TextWriter output, TextWriter errors)
+    {
+        var failed = false;
+        var results = new List<FileFinding>();
+        foreach (var file in Expand(paths, errors, ref failed))
+        {
+            try
+            {
+                results.AddRange(FileChecks.CheckFile(file).Select(f => new FileFinding(Display(file), f)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.WriteLine($"error: {Display(file)}: {e.Message}");
+                failed = true;
+            }
+        }
+
+        switch (format)
+        {
+            case "json":
+                FindingWriters.WriteJson(output, results);
+                break;
+            case "sarif":
+                FindingWriters.WriteSarif(output, results);
+                break;
+            default:
+                FindingWriters.WriteText(output, results, failed);
+                break;
+        }
+
+        return failed ? Commands.Failure : results.Count > 0 ? Commands.Findings : Commands.Clean;
+    }
+
+    /// <summary>The files to check, in a stable order. A path that does not exist is an error naming it.</summary>
+    private static List<string> Expand(IReadOnlyList<string> paths, TextWriter errors, ref bool failed)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else if (Directory.Exists(path))
+            {
+                files.AddRange(Walk(path).Where(f => FileChecks.KindOf(f) != FileKind.None).Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                errors.WriteLine($"error: {path}: no such file or directory");
+                failed = true;
+            }
+        }
+
+        return files;
+    }
+
+    private static IEnumerable<string> Walk(string directory)
+    {
+        var pending = new Stack<string>([directory]);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            IEnumerable<string> entries;
+            try
+            {
+                entries = Directory.EnumerateFileSystemEntries(current).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (Directory.Exists(entry))
+                {
+                    if (!SkippedDirectories.Contains(Path.GetFileName(entry)))
+                    {
+                        pending.Push(entry);
+                    }
+                }
+                else
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    /// <summary>Paths under the working directory print relative to it, with forward slashes.</summary>
+    private static string Display(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        var shown = relative.StartsWith("..", StringComparison.Ordinal) ? full : relative;
+        return shown.Replace('\\', '/');
+    }
+}

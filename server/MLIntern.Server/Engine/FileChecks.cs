@@ -1,0 +1,60 @@
+using System.Text;
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules;
+using MLIntern.Data.Checks;
+using MLIntern.Data.Reading;
+
+namespace MLIntern.Server.Engine;
+
+/// <summary>What kind of file ML Intern checks, by its name.</summary>
+internal enum FileKind
+{
+    None,
+    Script,
+    Data,
+}
+
+/// <summary>
+/// Runs the right checks for a file. The one place where the editor and the CLI meet the engine,
+/// so both report the same findings for the same bytes.
+/// </summary>
+internal static class FileChecks
+{
+    public static FileKind KindOf(string path) =>
+        Path.GetExtension(path).Equals(".py", StringComparison.OrdinalIgnoreCase) ? FileKind.Script
+        : DataFormats.FromFileName(path) is not null ? FileKind.Data
+        : FileKind.None;
+
+    public static IReadOnlyList<Finding> CheckScript(string text) => ScriptChecker.Check(text);
+
+    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes) =>
+        DataFormats.FromFileName(path) is { } format ? MalformedFile.Check(bytes, format) : [];
+
+    /// <summary>Checks a file on disk. IO errors propagate: the caller names the file.</summary>
+    public static IReadOnlyList<Finding> CheckFile(string path) =>
+        KindOf(path) switch
+        {
+            FileKind.Script => CheckScript(ReadText(path)),
+            FileKind.Data => CheckDataFile(path),
+            _ => [],
+        };
+
+    private static IReadOnlyList<Finding> CheckDataFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+        return CheckData(path, stream);
+    }
+
+    /// <summary>Reads a script as Python does: UTF-8, a BOM dropped. Invalid bytes become U+FFFD.</summary>
+    public static string ReadText(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var span = bytes.AsSpan();
+        if (span.StartsWith("\uFEFF"u8))
+        {
+            span = span[3..];
+        }
+
+        return Encoding.UTF8.GetString(span);
+    }
+}

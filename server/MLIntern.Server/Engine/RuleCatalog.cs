@@ -1,0 +1,14 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules;
+using MLIntern.Data.Checks;
+
+namespace MLIntern.Server.Engine;
+
+/// <summary>Every rule the product has, script and data alike, in code order.</summary>
+internal static class RuleCatalog
+{
+    public static IReadOnlyList<RuleInfo> All { get; } =
+        [.. ScriptChecker.Rules.Select(r => r.Info).Append(MalformedFile.Rule).OrderBy(r => r.Code, StringComparer.Ordinal)];
+
+    public static RuleInfo? Find(string code) => All.FirstOrDefault(r => r.Code == code);
+}

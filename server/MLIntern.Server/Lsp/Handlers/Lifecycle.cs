@@ -1,0 +1,125 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using MLIntern.Server.Lsp.Protocol;
+using Newtonsoft.Json.Linq;
+
+namespace MLIntern.Server.Lsp.Handlers;
+
+internal sealed class InitializeHandler(ServerState state, ILogger logger) : ChangeHandler<InitializeParams, InitializeResult>
+{
+    public override string Method => Methods.Initialize;
+
+    public override bool IsLifecycle => true;
+
+    public static string Version =>
+        typeof(InitializeHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    protected override Task<InitializeResult> HandleAsync(InitializeParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    {
+        if (state.Initialized)
+        {
+            throw new StreamJsonRpc.LocalRpcException("initialize was already received") { ErrorCode = ErrorCodes.InvalidRequest };
+        }
+
+        state.ClientCapabilities = parameters.Capabilities ?? [];
+        state.ClientSupportsDocumentChanges =
+            state.ClientCapabilities.SelectToken("workspace.workspaceEdit.documentChanges") is JValue { Value: true };
+        state.ApplySettings(parameters.InitializationOptions);
+        state.Initialized = true;
+        logger.LogInformation(
+            "initialize from {Client} {ClientVersion} (pid {Pid}); log level {Level}",
+            parameters.ClientInfo?.Name ?? "unknown client",
+            parameters.ClientInfo?.Version ?? "",
+            parameters.ProcessId,
+            state.LogLevel.Minimum);
+
+        return Task.FromResult(new InitializeResult
+        {
+            ServerInfo = new ServerInfo { Name = "mlintern", Version = Version },
+            Capabilities = new ServerCapabilities
+            {
+                PositionEncoding = "utf-16",
+                TextDocumentSync = new TextDocumentSyncOptions { OpenClose = true, Change = 2, Save = new SaveOptions { IncludeText = false } },
+                CodeActionProvider = new CodeActionOptions
+                {
+                    CodeActionKinds = [CodeActionKinds.QuickFix, CodeActionKinds.SourceFixAllMLIntern],
+                },
+                ExecuteCommandProvider = new ExecuteCommandOptions { Commands = ServerCommands.All },
+            },
+        });
+    }
+}
+
+internal sealed class InitializedHandler(ILogger logger) : ChangeHandler<NoParams, object?>
+{
+    public override string Method => Methods.Initialized;
+
+    protected override Task<object?> HandleAsync(NoParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    {
+        logger.LogDebug("client initialized");
+        return Task.FromResult<object?>(null);
+    }
+}
+
+internal sealed class ShutdownHandler(ServerState state, ILogger logger) : ChangeHandler<NoParams, object?>
+{
+    public override string Method => Methods.Shutdown;
+
+    public override bool IsLifecycle => true;
+
+    protected override Task<object?> HandleAsync(NoParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    {
+        state.ShutdownRequested = true;
+        logger.LogInformation("shutdown requested");
+        return Task.FromResult<object?>(null);
+    }
+}
+
+/// <summary>exit: 0 after a shutdown request, 1 without one, as LSP specifies.</summary>
+internal sealed class ExitHandler(ServerState state) : ChangeHandler<NoParams, object?>
+{
+    public override string Method => Methods.Exit;
+
+    public override bool IsLifecycle => true;
+
+    protected override Task<object?> HandleAsync(NoParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    {
+        state.RequestExit(state.ShutdownRequested ? 0 : 1);
+        return Task.FromResult<object?>(null);
+    }
+}
+
+internal sealed class SetTraceHandler(ILogger logger) : ChangeHandler<SetTraceParams, object?>
+{
+    public override string Method => Methods.SetTrace;
+
+    protected override Task<object?> HandleAsync(SetTraceParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    {
+        logger.LogDebug("trace set to {Value}", parameters.Value);
+        return Task.FromResult<object?>(null);
+    }
+}
+
+internal sealed class DidChangeConfigurationHandler(ServerState state, ILogger logger) : ChangeHandler<DidChangeConfigurationParams, object?>
+{
+    public override string Method => Methods.DidChangeConfiguration;
+
+    protected override Task<object?> HandleAsync(DidChangeConfigurationParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    {
+        state.ApplySettings(parameters.Settings);
+        logger.LogInformation("settings changed; log level {Level}", state.LogLevel.Minimum);
+        return Task.FromResult<object?>(null);
+    }
+}
+
+/// <summary>Waits until cancelled (at most a minute). Registered only with MLINTERN_TEST_HOOKS=1, so tests can cancel a request that is surely still running.</summary>
+internal sealed class TestBlockHandler : ReadHandler<NoParams, string>
+{
+    public override string Method => Methods.TestBlock;
+
+    protected override async Task<string> HandleAsync(NoParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromMinutes(1), cancellationToken);
+        return "not cancelled";
+    }
+}

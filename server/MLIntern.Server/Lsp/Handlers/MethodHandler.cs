@@ -1,0 +1,45 @@
+namespace MLIntern.Server.Lsp.Handlers;
+
+/// <summary>
+/// One LSP method. A handler declares whether it changes the server's state; the
+/// <see cref="RequestQueue"/> runs changes alone and in order, reads concurrently on a snapshot.
+/// State is gathered for the handler before it runs, never inside it.
+/// </summary>
+internal abstract class MethodHandler
+{
+    public abstract string Method { get; }
+
+    public abstract Type ParamsType { get; }
+
+    /// <summary>Lifecycle methods the server must answer before initialize and after shutdown.</summary>
+    public virtual bool IsLifecycle => false;
+
+    internal abstract Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken);
+}
+
+/// <summary>A method that changes state (documents, settings, lifecycle).</summary>
+internal abstract class ChangeHandler<TParams, TResult> : MethodHandler
+{
+    public override Type ParamsType => typeof(TParams);
+
+    protected abstract Task<TResult> HandleAsync(TParams parameters, DocumentStore documents, CancellationToken cancellationToken);
+
+    internal override async Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken) =>
+        await queue.EnqueueChange((store, ct) => HandleAsync((TParams)parameters!, store, ct), cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>A method that only reads: it runs on the snapshot its turn in the queue gives it.</summary>
+internal abstract class ReadHandler<TParams, TResult> : MethodHandler
+{
+    public override Type ParamsType => typeof(TParams);
+
+    protected abstract Task<TResult> HandleAsync(TParams parameters, Snapshot snapshot, CancellationToken cancellationToken);
+
+    internal override async Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken) =>
+        await queue.EnqueueRead((snapshot, ct) => HandleAsync((TParams)parameters!, snapshot, ct), cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>Parameters of methods that take none.</summary>
+internal sealed class NoParams
+{
+}

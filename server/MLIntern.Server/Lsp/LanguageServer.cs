@@ -1,0 +1,154 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using MLIntern.Server.Logging;
+using MLIntern.Server.Lsp.Handlers;
+using MLIntern.Server.Lsp.Protocol;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Serialization;
+using StreamJsonRpc;
+
+namespace MLIntern.Server.Lsp;
+
+/// <summary>
+/// The LSP host: StreamJsonRpc over a pair of streams (stdio in production, pipes in tests),
+/// header-delimited framing, Newtonsoft.Json. It registers one handler per method, gates them by
+/// the lifecycle, and turns every failure into a JSON-RPC error so the process lives on.
+/// </summary>
+internal sealed class LanguageServer : IClient
+{
+    private readonly JsonRpc _rpc;
+    private readonly ServerState _state;
+    private readonly RequestQueue _queue;
+    private readonly ILogger _logger;
+    private readonly JsonSerializer _serializer;
+
+    public LanguageServer(Stream input, Stream output, LogLevelSwitch logLevel, bool testHooks)
+    {
+        var formatter = new JsonMessageFormatter();
+        formatter.JsonSerializer.ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } };
+        formatter.JsonSerializer.NullValueHandling = NullValueHandling.Ignore;
+        _serializer = formatter.JsonSerializer;
+
+        _rpc = new JsonRpc(new TolerantMessageHandler(output, input, formatter, () => _logger));
+        _rpc.SynchronizationContext = new OrderedSynchronizationContext();
+
+        var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddProvider(new StderrLoggerProvider(logLevel))
+            .AddProvider(new ClientLoggerProvider(logLevel, SendLog)));
+        _logger = loggers.CreateLogger("MLIntern.Server");
+        _state = new ServerState(logLevel, loggers) { Client = this };
+
+        var store = new DocumentStore();
+        _queue = new RequestQueue(store);
+        var findings = new FindingsCache(loggers.CreateLogger("MLIntern.Checks"));
+        var diagnostics = new DiagnosticsPublisher(_state, store, findings, loggers.CreateLogger("MLIntern.Diagnostics"));
+
+        List<MethodHandler> handlers =
+        [
+            new InitializeHandler(_state, _logger),
+            new InitializedHandler(_logger),
+            new ShutdownHandler(_state, _logger),
+            new ExitHandler(_state),
+            new SetTraceHandler(_logger),
+            new DidChangeConfigurationHandler(_state, _logger),
+            new DidOpenHandler(diagnostics, _logger),
+            new DidChangeHandler(diagnostics, _logger),
+            new DidSaveHandler(diagnostics),
+            new DidCloseHandler(diagnostics),
+            new CodeActionHandler(_state, findings),
+            new ExecuteCommandHandler(_state, findings, _logger),
+        ];
+        if (testHooks)
+        {
+            handlers.Add(new TestBlockHandler());
+        }
+
+        var invoke = typeof(Endpoint).GetMethod(nameof(Endpoint.InvokeAsync))!;
+        foreach (var handler in handlers)
+        {
+            _rpc.AddLocalRpcMethod(invoke, new Endpoint(this, handler), new JsonRpcMethodAttribute(handler.Method) { UseSingleObjectParameterDeserialization = true });
+        }
+
+        _rpc.Disconnected += (_, e) => _logger.LogInformation("connection closed: {Reason} {Description}", e.Reason, e.Description);
+    }
+
+    /// <summary>Serves until exit or until the client closes the stream. Returns the process exit code.</summary>
+    public async Task<int> RunAsync()
+    {
+        _rpc.StartListening();
+        _logger.LogInformation("mlintern {Version} serving LSP on stdio (pid {Pid})", InitializeHandler.Version, Environment.ProcessId);
+        var finished = await Task.WhenAny(_state.Exit, _rpc.Completion.ContinueWith(_ => _state.ShutdownRequested ? 0 : 1, TaskScheduler.Default));
+        var code = await finished;
+        _queue.Complete();
+        _rpc.Dispose();
+        return code;
+    }
+
+    Task IClient.NotifyAsync(string method, object parameters) => _rpc.NotifyWithParameterObjectAsync(method, parameters);
+
+    Task<T> IClient.RequestAsync<T>(string method, object parameters, CancellationToken cancellationToken) =>
+        _rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken);
+
+    private void SendLog(int type, string message)
+    {
+        if (_rpc.IsDisposed)
+        {
+            return;
+        }
+
+        _ = _rpc.NotifyWithParameterObjectAsync(Methods.LogMessage, new LogMessageParams { Type = type, Message = message })
+            .ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+    }
+
+    /// <summary>The object StreamJsonRpc calls for one method: lifecycle gate, parameter binding, error mapping.</summary>
+    private sealed class Endpoint(LanguageServer server, MethodHandler handler)
+    {
+        public async Task<object?> InvokeAsync(JToken? parameters = null, CancellationToken cancellationToken = default)
+        {
+            var state = server._state;
+            if (!handler.IsLifecycle && !state.Initialized)
+            {
+                throw new LocalRpcException($"'{handler.Method}' before initialize") { ErrorCode = ErrorCodes.ServerNotInitialized };
+            }
+
+            if (state.ShutdownRequested && handler.Method != Methods.Exit)
+            {
+                throw new LocalRpcException($"'{handler.Method}' after shutdown") { ErrorCode = ErrorCodes.InvalidRequest };
+            }
+
+            object? typed;
+            try
+            {
+                typed = parameters is null || parameters.Type == JTokenType.Null
+                    ? Activator.CreateInstance(handler.ParamsType)
+                    : parameters.ToObject(handler.ParamsType, server._serializer);
+            }
+            catch (JsonException e)
+            {
+                server._logger.LogWarning("invalid params for {Method}: {Message}", handler.Method, e.Message);
+                throw new LocalRpcException($"invalid params for '{handler.Method}': {e.Message}") { ErrorCode = ErrorCodes.InvalidParams };
+            }
+
+            try
+            {
+                return await handler.EnqueueAsync(server._queue, typed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                server._logger.LogDebug("{Method} cancelled", handler.Method);
+                throw;
+            }
+            catch (LocalRpcException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                server._logger.LogError(e, "{Method} failed", handler.Method);
+                throw new LocalRpcException($"'{handler.Method}' failed: {e.Message}") { ErrorCode = -32603 };
+            }
+        }
+    }
+}

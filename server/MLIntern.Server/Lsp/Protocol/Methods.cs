@@ -1,0 +1,52 @@
+namespace MLIntern.Server.Lsp.Protocol;
+
+/// <summary>Every JSON-RPC method name the server handles or sends: the one table of them.</summary>
+internal static class Methods
+{
+    public const string Initialize = "initialize";
+    public const string Initialized = "initialized";
+    public const string Shutdown = "shutdown";
+    public const string Exit = "exit";
+    public const string SetTrace = "$/setTrace";
+    public const string DidOpen = "textDocument/didOpen";
+    public const string DidChange = "textDocument/didChange";
+    public const string DidSave = "textDocument/didSave";
+    public const string DidClose = "textDocument/didClose";
+    public const string CodeAction = "textDocument/codeAction";
+    public const string PublishDiagnostics = "textDocument/publishDiagnostics";
+    public const string ExecuteCommand = "workspace/executeCommand";
+    public const string DidChangeConfiguration = "workspace/didChangeConfiguration";
+    public const string ApplyEdit = "workspace/applyEdit";
+    public const string LogMessage = "window/logMessage";
+    public const string ShowMessage = "window/showMessage";
+
+    /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
+    public const string TestBlock = "mlintern/_test/block";
+}
+
+/// <summary>Commands for workspace/executeCommand. Prefixed "server" so they never collide with the extension's own.</summary>
+internal static class ServerCommands
+{
+    /// <summary>Applies every safe fix in one document through workspace/applyEdit. Argument: the document URI.</summary>
+    public const string FixAll = "mlintern.server.fixAll";
+
+    public static readonly string[] All = [FixAll];
+}
+
+internal static class CodeActionKinds
+{
+    public const string QuickFix = "quickfix";
+    public const string Source = "source";
+    public const string SourceFixAll = "source.fixAll";
+    public const string SourceFixAllMLIntern = "source.fixAll.mlintern";
+}
+
+/// <summary>JSON-RPC and LSP error codes the server answers with.</summary>
+internal static class ErrorCodes
+{
+    public const int InvalidParams = -32602;
+    public const int InvalidRequest = -32600;
+    public const int ServerNotInitialized = -32002;
+    public const int RequestCancelled = -32800;
+    public const int ContentModified = -32801;
+}

@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+
+namespace MLIntern.Server.Lsp;
+
+/// <summary>
+/// The order in which requests see the server's state. Items run in arrival order through one
+/// pump: a state change runs alone and finishes before anything after it starts; a read captures
+/// the documents as they stand at its turn and then runs concurrently with later reads. So a read
+/// sees every change sent before it and none sent after, however long it takes.
+/// </summary>
+internal sealed class RequestQueue
+{
+    private readonly Channel<Func<Task>> _items = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DocumentStore _store;
+    private readonly Task _pump;
+
+    public RequestQueue(DocumentStore store)
+    {
+        _store = store;
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Runs <paramref name="change"/> alone, after everything queued before it.</summary>
+    public Task<T> EnqueueChange<T>(Func<DocumentStore, CancellationToken, Task<T>> change, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Write(async () =>
+        {
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                done.TrySetResult(await change(_store, cancellationToken));
+            }
+            catch (OperationCanceledException e)
+            {
+                done.TrySetCanceled(e.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        });
+        return done.Task;
+    }
+
+    /// <summary>Runs <paramref name="read"/> on the documents as they are after everything queued before it.</summary>
+    public Task<T> EnqueueRead<T>(Func<Snapshot, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Write(() =>
+        {
+            var snapshot = new Snapshot(_store.Current);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    done.TrySetResult(await read(snapshot, cancellationToken));
+                }
+                catch (OperationCanceledException e)
+                {
+                    done.TrySetCanceled(e.CancellationToken);
+                }
+                catch (Exception e)
+                {
+                    done.TrySetException(e);
+                }
+            }, CancellationToken.None);
+            return Task.CompletedTask;
+        });
+        return done.Task;
+    }
+
+    public void Complete() => _items.Writer.TryComplete();
+
+    public Task Completion => _pump;
+
+    private void Write(Func<Task> item)
+    {
+        if (!_items.Writer.TryWrite(item))
+        {
+            throw new InvalidOperationException("the server is shutting down");
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        await foreach (var item in _items.Reader.ReadAllAsync())
+        {
+            // Items catch their own exceptions; the pump never stops for one.
+            await item();
+        }
+    }
+}
+
+/// <summary>The open documents as one read request sees them.</summary>
+internal sealed record Snapshot(System.Collections.Immutable.ImmutableDictionary<string, Document> Documents)
+{
+    public Document? Get(string uri) => Documents.GetValueOrDefault(uri);
+}

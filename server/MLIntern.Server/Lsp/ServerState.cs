@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using MLIntern.Server.Logging;
+using Newtonsoft.Json.Linq;
+
+namespace MLIntern.Server.Lsp;
+
+/// <summary>What the handlers share: lifecycle, client capabilities, settings, and the way out to the client.</summary>
+internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory loggers)
+{
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public LogLevelSwitch LogLevel { get; } = logLevel;
+
+    public ILoggerFactory Loggers { get; } = loggers;
+
+    public volatile bool Initialized;
+
+    public volatile bool ShutdownRequested;
+
+    /// <summary>True when the client takes versioned edits (documentChanges); VS Code does.</summary>
+    public bool ClientSupportsDocumentChanges { get; set; }
+
+    public JObject ClientCapabilities { get; set; } = [];
+
+    public IClient Client { get; set; } = NullClient.Instance;
+
+    public Task<int> Exit => _exit.Task;
+
+    public void RequestExit(int code) => _exit.TrySetResult(code);
+
+    /// <summary>Reads the settings object the extension sends (section "mlintern") and applies what it knows.</summary>
+    public void ApplySettings(JToken? settings)
+    {
+        var section = settings?["mlintern"] as JObject ?? settings as JObject;
+        if (section?["logLevel"] is JValue { Value: string level } && LogLevelSwitch.Parse(level) is { } parsed)
+        {
+            LogLevel.Minimum = parsed;
+        }
+    }
+}
+
+/// <summary>Messages from the server to the client.</summary>
+internal interface IClient
+{
+    Task NotifyAsync(string method, object parameters);
+
+    Task<T> RequestAsync<T>(string method, object parameters, CancellationToken cancellationToken);
+}
+
+internal sealed class NullClient : IClient
+{
+    public static readonly NullClient Instance = new();
+
+    public Task NotifyAsync(string method, object parameters) => Task.CompletedTask;
+
+    public Task<T> RequestAsync<T>(string method, object parameters, CancellationToken cancellationToken) =>
+        Task.FromException<T>(new InvalidOperationException("no client connected"));
+}
