@@ -11,7 +11,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = api.createLogOutputChannel(ExtensionName);
   const status = new ServerStatusBar();
   context.subscriptions.push(log, status);
-  log.info(`${ExtensionName} ${context.extension.packageJSON.version} activating (VS Code ${context.extension.packageJSON.engines?.vscode ?? ''}).`);
+  log.info(`${ExtensionName} ${context.extension.packageJSON.version} activating in VS Code ${api.vscodeVersion()}.`);
 
   server = new LanguageServer({
     extensionPath: context.extensionPath,

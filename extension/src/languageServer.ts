@@ -155,6 +155,7 @@ export class LanguageServer implements api.Disposable {
     for (const d of this.clientListeners) d.dispose();
     this.clientListeners = [];
     if (!client) return;
+    this.host.log.info('Stopping the sidecar.');
     try {
       // dispose() stops the server (shutdown + exit, then kill after the timeout).
       await client.dispose(2000);

@@ -6,6 +6,10 @@ export type Disposable = vscode.Disposable;
 export type LogOutputChannel = vscode.LogOutputChannel;
 export type StatusBarItem = vscode.StatusBarItem;
 
+export function vscodeVersion(): string {
+  return vscode.version;
+}
+
 export function createLogOutputChannel(name: string): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel(name, { log: true });
 }
