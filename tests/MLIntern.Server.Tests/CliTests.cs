@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using MLIntern.Server.Cli;
+using MLIntern.Server.Engine;
+using Newtonsoft.Json.Linq;
+
+namespace MLIntern.Server.Tests;
+
+/// <summary>The `mlintern` executable as a user runs it: real process, real files.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mlintern-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Stdout, string Stderr) Run(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlintern.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private string MakeSample()
+    {
+        var project = Path.Combine(_dir, "sample");
+        var (code, _, stderr) = Run(_dir, "sample", project);
+        Assert.True(code == 0, stderr);
+        return project;
+    }
+
+    /// <summary>The planted defect's line, found by reading the file rather than trusting the generator.</summary>
+    private static int RaggedLine(string project) =>
+        Array.FindIndex(File.ReadAllLines(Path.Combine(project, "data", "tickets.csv")), l => l.StartsWith("where is my refund, it has", StringComparison.Ordinal)) + 1;
+
+    [Fact]
+    public void Check_on_the_sample_prints_MLD012_on_the_ragged_line_and_exits_1()
+    {
+        var project = MakeSample();
+        var (code, stdout, _) = Run(project, "check", ".");
+        Assert.Equal(1, code);
+        Assert.Contains($"data/tickets.csv:{RaggedLine(project)}:1: MLD012 ", stdout, StringComparison.Ordinal);
+        Assert.Contains("train.py:38:5: MLI501 [*] ", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_output_is_an_array_of_findings_with_1_based_positions()
+    {
+        var project = MakeSample();
+        var (code, stdout, _) = Run(project, "check", "data/tickets.csv", "train.py", "--format", "json");
+        Assert.Equal(1, code);
+        var findings = JArray.Parse(stdout);
+        var data = findings.Single(f => (string?)f["code"] == "MLD012");
+        Assert.Equal("data/tickets.csv", (string?)data["path"]);
+        Assert.Equal(RaggedLine(project), (int)data["line"]!);
+        Assert.Equal(1, (int)data["column"]!);
+        Assert.Equal(JTokenType.Null, data["fix"]!.Type);
+        var script = findings.Single(f => (string?)f["code"] == "MLI501");
+        foreach (var key in new[] { "code", "severity", "message", "path", "line", "column", "end_line", "end_column", "fix" })
+        {
+            Assert.NotNull(script[key]);
+        }
+
+        Assert.Equal("safe", (string?)script.SelectToken("fix.applicability"));
+        Assert.Equal("eval_strategy", (string?)script.SelectToken("fix.edits[0].content"));
+        Assert.Equal((int)script["column"]!, (int)script.SelectToken("fix.edits[0].column")!);
+    }
+
+    [Fact]
+    public void Sarif_output_has_every_field_the_2_1_0_schema_requires()
+    {
+        var project = MakeSample();
+        var (code, stdout, _) = Run(project, "check", ".", "--format", "sarif");
+        Assert.Equal(1, code);
+        var log = JObject.Parse(stdout);
+        Assert.Equal("2.1.0", (string?)log["version"]);
+        var run = (JObject)Assert.Single((JArray)log["runs"]!);
+        Assert.Equal("mlintern", (string?)run.SelectToken("tool.driver.name"));
+        var rules = (JArray)run.SelectToken("tool.driver.rules")!;
+        Assert.All(rules, r => Assert.False(string.IsNullOrEmpty((string?)r["id"])));
+        var results = (JArray)run["results"]!;
+        Assert.Equal(2, results.Count);
+        foreach (var result in results)
+        {
+            Assert.False(string.IsNullOrEmpty((string?)result.SelectToken("message.text")));
+            var ruleIndex = (int)result["ruleIndex"]!;
+            Assert.Equal((string?)result["ruleId"], (string?)rules[ruleIndex]["id"]);
+            Assert.Contains((string?)result["level"], new[] { "error", "warning", "note", "none" });
+            var region = result.SelectToken("locations[0].physicalLocation.region")!;
+            Assert.True((int)region["startLine"]! >= 1);
+            Assert.False(string.IsNullOrEmpty((string?)result.SelectToken("locations[0].physicalLocation.artifactLocation.uri")));
+        }
+    }
+
+    [Fact]
+    public void Exit_codes_follow_ruff()
+    {
+        File.WriteAllText(Path.Combine(_dir, "clean.py"), "print('hello')\n");
+        File.WriteAllText(Path.Combine(_dir, "clean.csv"), "a,b\n1,2\n");
+        var clean = Run(_dir, "check", ".");
+        Assert.Equal(0, clean.Code);
+        Assert.Contains("All checks passed!", clean.Stdout, StringComparison.Ordinal);
+
+        var missing = Run(_dir, "check", "nowhere.py");
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("nowhere.py: no such file or directory", missing.Stderr, StringComparison.Ordinal);
+
+        Assert.Equal(2, Run(_dir, "check", ".", "--format", "xml").Code);
+        Assert.Equal(2, Run(_dir, "frobnicate").Code);
+        Assert.Equal(2, Run(_dir, "check").Code);
+    }
+
+    [Fact]
+    public void Sample_refuses_to_overwrite_a_folder_that_is_not_empty()
+    {
+        File.WriteAllText(Path.Combine(_dir, "mine.txt"), "keep me");
+        var (code, _, stderr) = Run(_dir, "sample", _dir);
+        Assert.Equal(2, code);
+        Assert.Contains("not empty", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "train.py")));
+    }
+
+    [Fact]
+    public void Version_prints_the_version()
+    {
+        var (code, stdout, _) = Run(_dir, "--version");
+        Assert.Equal(0, code);
+        Assert.StartsWith("0.", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rule_pages_in_docs_are_generated_from_the_rules()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "MLIntern.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
+        }
+
+        foreach (var rule in RuleCatalog.All)
+        {
+            var page = Path.Combine(root, "docs", "rules", rule.Code + ".md");
+            Assert.True(File.Exists(page), $"{page} is missing: run `mlintern debug rule-docs docs/rules`");
+            Assert.True(File.ReadAllText(page) == RulePages.Render(rule), $"{page} is stale: run `mlintern debug rule-docs docs/rules`");
+        }
+    }
+}
