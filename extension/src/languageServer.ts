@@ -2,6 +2,7 @@
 // disposes the old client first), restarts after a crash (capped by RestartPolicy;
 // the client re-sends every open document on restart) and the settings it sends.
 import * as fs from 'node:fs';
+import * as readline from 'node:readline';
 import {
   CloseAction,
   DidChangeConfigurationNotification,
@@ -18,6 +19,7 @@ import { serverLaunch } from './serverLaunch';
 import { resolveServerPath, ResolvedServerPath } from './serverPath';
 import { initializationOptions, readServerSettings, ServerSettings } from './settings';
 import { ServerState } from './status';
+import { LineTail } from './stderrTail';
 import * as api from './vscodeapi';
 
 export interface LanguageServerHost {
@@ -48,6 +50,7 @@ export class LanguageServer implements api.Disposable {
   /** Start/stop/restart run one at a time, in order, so two restarts never race. */
   private queue: Promise<void> = Promise.resolve();
   private settings: ServerSettings = currentSettings();
+  private readonly stderrTail = new LineTail();
 
   constructor(private readonly host: LanguageServerHost) {}
 
@@ -128,6 +131,15 @@ export class LanguageServer implements api.Disposable {
       // A function, so a restart after a crash sends the settings in force then.
       initializationOptions: () => initializationOptions(this.settings, this.host.extensionVersion),
       errorHandler: this.errorHandler(),
+      stdioOptions: {
+        stdout: (input, channel) => readline.createInterface({ input, crlfDelay: Infinity }).on('line', (line) => channel.info(line)),
+        // The same lines arrive as window/logMessage at their real level; see stderrTail.ts.
+        stderr: (input, channel) =>
+          readline.createInterface({ input, crlfDelay: Infinity }).on('line', (line) => {
+            this.stderrTail.push(line);
+            channel.trace(`[stderr] ${line}`);
+          }),
+      },
     };
     const client = new LanguageClient(ClientId, ExtensionName, { run: launch, debug: launch }, clientOptions);
     this.client = client;
@@ -145,6 +157,7 @@ export class LanguageServer implements api.Disposable {
     } catch (e) {
       const message = `The ML Intern sidecar failed to start: ${e instanceof Error ? e.message : String(e)}`;
       this.host.log.error(message);
+      this.reportStderrTail();
       this.host.onState('error', message);
     }
   }
@@ -162,7 +175,13 @@ export class LanguageServer implements api.Disposable {
     } catch (e) {
       this.host.log.warn(`Stopping the sidecar: ${e instanceof Error ? e.message : String(e)}`);
     }
+    this.stderrTail.take();
     this.host.onState('stopped');
+  }
+
+  private reportStderrTail(): void {
+    const lines = this.stderrTail.take();
+    if (lines.length > 0) this.host.log.error(`Last lines the sidecar wrote to stderr:\n${lines.join('\n')}`);
   }
 
   private errorHandler(): ErrorHandler {
@@ -173,6 +192,7 @@ export class LanguageServer implements api.Disposable {
         return { action: count !== undefined && count >= 5 ? ErrorAction.Shutdown : ErrorAction.Continue, handled: true };
       },
       closed: () => {
+        this.reportStderrTail();
         const decision = this.policy.onCrash(Date.now());
         if (decision.restart) {
           this.host.log.warn(`The sidecar exited unexpectedly; restarting it (attempt ${decision.attempt}).`);

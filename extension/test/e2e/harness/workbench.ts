@@ -200,6 +200,8 @@ export class Workbench {
     }
     const line = end.column === 1 ? end.line : end.line + 1;
     await this.page.keyboard.type(text);
+    // Close the completion list the typing may have opened.
+    await this.page.keyboard.press('Escape');
     await waitFor(`the cursor to be at the end of "${text}" on line ${line}`, async () => {
       const c = await this.cursor();
       return c?.line === line && c.column === text.length + 1 ? true : notYet(c);
@@ -213,6 +215,29 @@ export class Workbench {
       const dirty = await this.page.locator('.tabs-container .tab.active.dirty').count();
       return dirty === 0;
     });
+  }
+
+  /** Clicks the status bar item whose accessible label starts with `prefix`. */
+  async clickStatusBar(prefix: string): Promise<void> {
+    await this.page.locator(`.part.statusbar .statusbar-item[aria-label^="${cssEscape(prefix)}"] .statusbar-item-label`).first().click();
+  }
+
+  /** The visible text of the Output panel's editor (the selected channel). */
+  async outputText(): Promise<string> {
+    const lines = await this.page.$$eval('.part.panel .output-view .monaco-editor .view-lines .view-line', (els) =>
+      els
+        .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), text: (e as HTMLElement).innerText }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text),
+    );
+    return lines.join('\n').replace(/\u00a0/g, ' ');
+  }
+
+  async waitForOutput(what: string, predicate: (text: string) => boolean, options?: WaitOptions): Promise<string> {
+    return waitFor(`the Output panel to ${what}`, async () => {
+      const text = await this.outputText();
+      return predicate(text) ? text : notYet(text.slice(-400));
+    }, options);
   }
 
   /** The text of the first frame (webviews sit in nested iframes) that has `selector`. */

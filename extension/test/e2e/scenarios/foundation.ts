@@ -43,6 +43,12 @@ export const foundation: Scenario = {
       await wb.waitForStatusBar(running, { timeoutMs: 60_000 });
     });
     await ctx.step(`MLD012 appears on line ${ragged}`, () => wb.waitForProblem({ code: 'MLD012', file: 'tickets.csv', line: ragged }));
+    await ctx.step('click the status bar item; the ML Intern log shows', async () => {
+      await wb.clickStatusBar('ML Intern:');
+      // The channel follows its end: the sidecar's own log lines about the opened file show.
+      await wb.waitForOutput('show the sidecar logging about tickets.csv', (t) => t.includes('tickets.csv') && !t.includes('[error]'));
+      await wb.showProblems();
+    });
 
     await ctx.step('open train.py; MLI501 appears', async () => {
       await wb.openFile('train.py');

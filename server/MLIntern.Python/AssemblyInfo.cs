@@ -1,2 +1,0 @@
-namespace MLIntern.Python;
-internal static class Placeholder { }

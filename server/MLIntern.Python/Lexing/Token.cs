@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+using MLIntern.Python.Text;
+
+namespace MLIntern.Python.Lexing;
+
+/// <summary>A token: kind, range and flags. It copies no text; read it from the source with the range.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 2)]
+public readonly struct Token
+{
+    public Token(TokenKind kind, int start, int end, TokenFlags flags = TokenFlags.None)
+    {
+        Kind = kind;
+        Flags = flags;
+        Start = start;
+        End = end;
+    }
+
+    public TokenKind Kind { get; }
+
+    public TokenFlags Flags { get; }
+
+    public int Start { get; }
+
+    public int End { get; }
+
+    public TextRange Range => new(Start, End);
+
+    public bool IsTrivia => Kind is TokenKind.Comment or TokenKind.NonLogicalNewline;
+
+    public bool IsKeyword => Kind >= TokenKind.False;
+
+    public override string ToString() => $"{Kind}{Range}";
+}
+
+/// <summary>The indentation a file uses; fix generators indent new code the same way.</summary>
+public enum IndentStyle
+{
+    Unknown,
+    Spaces,
+    Tabs,
+}
+
+/// <summary>An error found while reading or parsing the text; never thrown, always collected.</summary>
+public sealed record SyntaxError(string Message, TextRange Range, SyntaxErrorKind Kind = SyntaxErrorKind.InvalidSyntax);
+
+/// <summary>The category of a syntax error, so editors and rules can treat families alike.</summary>
+public enum SyntaxErrorKind
+{
+    InvalidSyntax,
+    InvalidToken,
+    UnterminatedString,
+    Indentation,
+    TabError,
+    UnclosedBracket,
+    MismatchedBracket,
+    MissingCloseParen,
+    InvalidTarget,
+    TooDeeplyNested,
+    Encoding,
+    ExpectedExpression,
+    ExpectedToken,
+}

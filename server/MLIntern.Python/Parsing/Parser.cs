@@ -1,0 +1,238 @@
+using System.Runtime.CompilerServices;
+using MLIntern.Python.Lexing;
+using MLIntern.Python.Syntax;
+using MLIntern.Python.Text;
+
+namespace MLIntern.Python.Parsing;
+
+/// <summary>The result of parsing: the tree (always present), the tokens and the errors.</summary>
+public sealed class ParseResult
+{
+    internal ParseResult(SourceText source, Module tree, LexResult tokens, List<SyntaxError> errors)
+    {
+        Source = source;
+        Tree = tree;
+        Tokens = tokens;
+        Errors = errors;
+    }
+
+    public SourceText Source { get; }
+
+    public Module Tree { get; }
+
+    public LexResult Tokens { get; }
+
+    /// <summary>All lexer and parser errors, in source order.</summary>
+    public IReadOnlyList<SyntaxError> Errors { get; }
+
+    public bool HasErrors => Errors.Count > 0;
+}
+
+/// <summary>
+/// A recursive-descent parser for Python 3.13. It never throws: on an error it records it,
+/// wraps what it has in an error node and resynchronizes at the next line, so a file being
+/// typed still yields a tree. Nesting deeper than <see cref="MaxDepth"/> is an error, not a
+/// stack overflow; every loop that may not consume input is guarded.
+/// </summary>
+public sealed partial class Parser
+{
+    /// <summary>The deepest expression nesting accepted.</summary>
+    public const int MaxDepth = 256;
+
+    private readonly SourceText _source;
+    private readonly string _text;
+    private readonly Token[] _tok;
+    private readonly int _ntok;
+    private readonly List<SyntaxError> _errors;
+    private int _i;
+    private int _depth;
+    private int _lastErrorPos = -1;
+    private int _lastLineEnd;
+
+    private Parser(SourceText source, LexResult lex)
+    {
+        _source = source;
+        _text = source.Text;
+        var all = lex.Tokens;
+        var sig = new Token[all.Length];
+        int n = 0;
+        foreach (var t in all)
+        {
+            if (t.Kind != TokenKind.Comment && t.Kind != TokenKind.NonLogicalNewline)
+            {
+                sig[n++] = t;
+            }
+        }
+
+        _tok = sig;
+        _ntok = n;
+        _errors = new List<SyntaxError>(lex.Errors);
+    }
+
+    public static ParseResult Parse(string text) => Parse(SourceText.From(text));
+
+    public static ParseResult Parse(SourceText source)
+    {
+        var lex = Lexer.Lex(source.Text);
+        var parser = new Parser(source, lex);
+        if (source.DecodeError is { } de)
+        {
+            int off = source.GetLineStart(de.Line - 1);
+            parser._errors.Insert(0, new SyntaxError(de.Message, new TextRange(off, off), SyntaxErrorKind.Encoding));
+        }
+
+        Module module;
+        try
+        {
+            module = parser.ParseModule();
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            // TryEnsureSufficientExecutionStack guards every recursion; this is the last line of defence.
+            module = new Module { Start = 0, End = source.Length };
+            parser._errors.Add(new SyntaxError("too deeply nested", new TextRange(0, 0), SyntaxErrorKind.TooDeeplyNested));
+        }
+
+        parser._errors.Sort((a, b) => a.Range.Start.CompareTo(b.Range.Start));
+        return new ParseResult(source, module, lex, parser._errors);
+    }
+
+    // ---- Token access -------------------------------------------------------------------
+
+    private ref readonly Token Cur => ref _tok[_i];
+
+    private TokenKind K => _tok[_i].Kind;
+
+    private TokenKind PeekKind(int ahead)
+    {
+        int j = _i + ahead;
+        return j < _ntok ? _tok[j].Kind : TokenKind.EndOfFile;
+    }
+
+    private ref readonly Token PeekTok(int ahead)
+    {
+        int j = Math.Min(_i + ahead, _ntok - 1);
+        return ref _tok[j];
+    }
+
+    /// <summary>End of the previous significant token: where the node just parsed ends.</summary>
+    private int PrevEnd => _i > 0 ? _tok[_i - 1].End : 0;
+
+    private void Advance()
+    {
+        if (_i < _ntok - 1)
+        {
+            _i++;
+        }
+    }
+
+    private bool Eat(TokenKind kind)
+    {
+        if (K == kind)
+        {
+            Advance();
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Expect(TokenKind kind, string what)
+    {
+        if (K == kind)
+        {
+            Advance();
+            return;
+        }
+
+        ErrorAtCurrent($"expected {what}", SyntaxErrorKind.ExpectedToken);
+    }
+
+    private string TokenText(in Token t) => _text.Substring(t.Start, t.End - t.Start);
+
+    private bool IsSoft(string word) => K == TokenKind.Name && (Cur.Flags & TokenFlags.SoftKeyword) != 0 && _text.AsSpan(Cur.Start, Cur.End - Cur.Start).SequenceEqual(word);
+
+    // ---- Errors ---------------------------------------------------------------------------
+
+    private void Error(string message, int start, int end, SyntaxErrorKind kind = SyntaxErrorKind.InvalidSyntax)
+    {
+        if (start == _lastErrorPos)
+        {
+            return;
+        }
+
+        _lastErrorPos = start;
+        _errors.Add(new SyntaxError(message, new TextRange(start, Math.Max(start, end)), kind));
+    }
+
+    private void ErrorAtCurrent(string message, SyntaxErrorKind kind = SyntaxErrorKind.InvalidSyntax)
+    {
+        ref readonly var t = ref Cur;
+        if (t.Kind == TokenKind.Unknown || (t.Flags & TokenFlags.Invalid) != 0 && t.Kind != TokenKind.NotEqual)
+        {
+            // The lexer already reported this token.
+            _lastErrorPos = t.Start;
+            return;
+        }
+
+        if (t.Kind == TokenKind.NotEqual && (t.Flags & TokenFlags.Invalid) != 0)
+        {
+            Error("invalid syntax", t.Start, t.End);
+            return;
+        }
+
+        Error(message, t.Start, t.End, kind);
+    }
+
+    private bool EnterNesting()
+    {
+        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            ErrorAtCurrent("too many nested parentheses or expressions", SyntaxErrorKind.TooDeeplyNested);
+            return false;
+        }
+
+        return true;
+    }
+
+    private T Fin<T>(T node, int start)
+        where T : Node
+    {
+        node.Start = start;
+        node.End = Math.Max(start, PrevEnd);
+        return node;
+    }
+
+    private ErrorExpr ErrorExprHere(ErrorCategory category, params Node[] parsed)
+    {
+        int pos = parsed.Length > 0 ? parsed[0].Start : Cur.Start;
+        var e = new ErrorExpr { Category = category, Start = pos, End = parsed.Length > 0 ? parsed[^1].End : pos };
+        e.Parsed.AddRange(parsed);
+        return e;
+    }
+
+    /// <summary>Skips to the end of the logical line (consuming its NEWLINE) after an error.</summary>
+    private void SkipLine()
+    {
+        while (K != TokenKind.Newline && K != TokenKind.EndOfFile)
+        {
+            if (K == TokenKind.Indent || K == TokenKind.Dedent)
+            {
+                return;
+            }
+
+            Advance();
+        }
+
+        Eat(TokenKind.Newline);
+    }
+
+    private void Speculate(out (int I, int Errors, int LastError) state) => state = (_i, _errors.Count, _lastErrorPos);
+
+    private void Restore((int I, int Errors, int LastError) state)
+    {
+        _i = state.I;
+        _errors.RemoveRange(state.Errors, _errors.Count - state.Errors);
+        _lastErrorPos = state.LastError;
+    }
+}
