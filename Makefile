@@ -46,8 +46,14 @@ test-extension: node_modules
 package: node_modules
 	npm run --silent package
 
+# Peers run in the same bench: pyright's language server (npm) for the LSP figures.
 bench: build
-	dotnet run -c Release --project bench/LspBench -- $(SIDECAR)
+	@mkdir -p .bench && cd .bench && [ -f package.json ] || echo '{"private":true}' > package.json
+	@cd .bench && [ -d node_modules/pyright ] || npm install --no-package-lock --no-audit --no-fund pyright@1.1.414
+	@rm -rf .bench/sample && $(SIDECAR) sample .bench/sample >/dev/null
+	dotnet run -c Release --project bench/LspBench -- .bench/sample \
+	  "mlintern=$(CURDIR)/$(SIDECAR) serve --log-level warn" \
+	  "pyright=node $(CURDIR)/.bench/node_modules/pyright/langserver.index.js --stdio"
 
 clean:
 	rm -rf dist out $(SAMPLE) *.vsix
