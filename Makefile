@@ -16,7 +16,7 @@ demo: build
 	$(SIDECAR) sample $(SAMPLE)
 	@echo
 	@echo '== mlintern check $(SAMPLE) =='
-	@cd $(SAMPLE) && ../$(SIDECAR) check . ; code=$$?; [ $$code -le 1 ] || exit $$code
+	@cd $(SAMPLE) && { ../$(SIDECAR) check . || [ $$? -eq 1 ]; }
 	@echo
 	@echo 'Open the sample in VS Code with the extension (make package; code --install-extension mlintern-*.vsix; code $(SAMPLE)).'
 
