@@ -88,8 +88,15 @@ export const foundation: Scenario = {
     });
     await ctx.step('after the crash the documents are re-synced: a new ragged row is found', async () => {
       await wb.openFile('data/tickets.csv');
-      const lines = await wb.appendLine('oops');
-      await wb.waitForProblem({ code: 'MLD012', file: 'tickets.csv', line: lines });
+      // Type a one-field row after the last line of the (unsaved, unchanged) file.
+      const text = fs.readFileSync(csv, 'utf8');
+      const lines = text.split('\n');
+      const endsWithNewline = text.endsWith('\n');
+      const last = endsWithNewline ? lines.length : lines.length;
+      const column = endsWithNewline ? 1 : lines[lines.length - 1]!.length + 1;
+      await wb.typeAt(last, column, endsWithNewline ? 'oops' : '\noops');
+      const added = endsWithNewline ? last : last + 1;
+      await wb.waitForProblem({ code: 'MLD012', file: 'tickets.csv', line: added });
       await wb.waitForProblem({ code: 'MLD012', file: 'tickets.csv', line: ragged });
     });
   },
