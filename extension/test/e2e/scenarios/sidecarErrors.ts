@@ -19,6 +19,10 @@ export const sidecarErrors: Scenario = {
     return { extensions: [vsix], settings: { 'mlintern.server.path': missing } };
   },
 
+  cleanup(passed) {
+    if (passed && workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  },
+
   async run(ctx) {
     const wb = ctx.workbench;
     await ctx.step('open the sample folder and train.py', async () => {
