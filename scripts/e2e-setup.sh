@@ -10,6 +10,11 @@ E2E="$ROOT/.e2e"
 NODE_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 
+# Run from `npm run`, this script inherits npm's npm_* variables; npm reads them back as
+# settings, and code-server's postinstall reads npm_config_user_agent to check the Node
+# version (it would see the outer Node 20). Start from a clean slate.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(npm_|NODE$|INIT_CWD$)')
+
 export npm_config_cache="$E2E/npm-cache"
 export npm_config_update_notifier=false
 export npm_config_fund=false

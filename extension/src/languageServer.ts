@@ -133,7 +133,7 @@ export class LanguageServer implements api.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       // A function, so a restart after a crash sends the settings in force then.
       initializationOptions: () => initializationOptions(this.settings, this.host.extensionVersion),
-      errorHandler: this.errorHandler(),
+      errorHandler: this.errorHandler(() => client),
       stdioOptions: {
         stdout: (input, channel) => readline.createInterface({ input, crlfDelay: Infinity }).on('line', (line) => channel.info(line)),
         // The same lines arrive as window/logMessage at their real level; see stderrTail.ts.
@@ -186,19 +186,23 @@ export class LanguageServer implements api.Disposable {
     if (lines.length > 0) this.host.log.error(`Last lines the sidecar wrote to stderr:\n${lines.join('\n')}`);
   }
 
-  private errorHandler(): ErrorHandler {
+  /** `owner` names the client the handler belongs to, so a replaced client is not restarted. */
+  private errorHandler(owner: () => LanguageClient | undefined): ErrorHandler {
     return {
       // A broken message is logged and the connection kept; the server answers errors itself.
       error: (error, _message, count) => {
         this.host.log.error(`Connection to the sidecar: ${error.message}`);
         return { action: count !== undefined && count >= 5 ? ErrorAction.Shutdown : ErrorAction.Continue, handled: true };
       },
-      closed: () => {
+      closed: async () => {
         this.reportStderrTail();
         const decision = this.policy.onCrash(Date.now());
         if (decision.restart) {
-          this.host.log.warn(`The sidecar exited unexpectedly; restarting it (attempt ${decision.attempt}).`);
+          this.host.log.warn(`The sidecar exited unexpectedly; restarting it in ${decision.delayMs} ms (attempt ${decision.attempt}).`);
           this.host.onState('starting', 'Restarting after the sidecar exited.');
+          await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+          // A user's restart or a settings change may have replaced this client meanwhile.
+          if (this.client !== owner()) return { action: CloseAction.DoNotRestart, handled: true, message: 'The replaced sidecar is not restarted.' };
           return { action: CloseAction.Restart, handled: true };
         }
         this.host.log.error(decision.reason);

@@ -5,12 +5,15 @@
 export interface RestartPolicyOptions {
   readonly maxRestarts: number;
   readonly windowMs: number;
+  /** The wait before the first restart; it doubles with each crash in the window, up to maxDelayMs. */
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
 }
 
-export const DefaultRestartPolicy: RestartPolicyOptions = { maxRestarts: 5, windowMs: 3 * 60 * 1000 };
+export const DefaultRestartPolicy: RestartPolicyOptions = { maxRestarts: 5, windowMs: 3 * 60 * 1000, firstDelayMs: 250, maxDelayMs: 4000 };
 
 export type RestartDecision =
-  | { readonly restart: true; readonly attempt: number }
+  | { readonly restart: true; readonly attempt: number; readonly delayMs: number }
   | { readonly restart: false; readonly reason: string };
 
 export class RestartPolicy {
@@ -29,7 +32,9 @@ export class RestartPolicy {
         reason: `The ML Intern sidecar stopped ${this.crashes.length} times in the last ${minutes} minutes and will not be restarted. Run "ML Intern: Restart Server" after fixing the cause (see "ML Intern: Show Logs").`,
       };
     }
-    return { restart: true, attempt: this.crashes.length };
+    const attempt = this.crashes.length;
+    const delayMs = Math.min(this.options.firstDelayMs * 2 ** (attempt - 1), this.options.maxDelayMs);
+    return { restart: true, attempt, delayMs };
   }
 
   /** A deliberate restart by the user starts with a clean slate. */

@@ -68,6 +68,26 @@ export class CodeServer {
     return undefined;
   }
 
+  /** The text of an extension's log output channel as written to disk, or '' before it exists. */
+  extensionLog(extensionId: string, channel: string): string {
+    const logs = path.join(this.runDir, 'user-data', 'logs');
+    const found: string[] = [];
+    const walk = (dir: string, depth: number) => {
+      if (depth > 4) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full, depth + 1);
+        else if (entry.name === `${channel}.log` && path.basename(dir) === extensionId) found.push(full);
+      }
+    };
+    try {
+      walk(logs, 0);
+    } catch {
+      return '';
+    }
+    return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  }
+
   get extensionsDir(): string {
     return path.join(this.runDir, 'extensions');
   }

@@ -5,13 +5,14 @@ import * as path from 'node:path';
 import { defaultVsix, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
 import { makeSampleWorkspace } from '../harness/sidecar';
+import { waitFor } from '../harness/wait';
 
 let workspace = '';
 const missing = '/nonexistent/mlintern';
 
 export const sidecarErrors: Scenario = {
   name: 'sidecar-errors',
-  title: 'a wrong mlintern.server.path shows an error; correcting it starts the sidecar',
+  title: 'a missing or crashing sidecar shows an error; correcting mlintern.server.path starts it',
 
   setup() {
     const vsix = requireFile(defaultVsix(), 'run "npm run package" (or set MLINTERN_E2E_VSIX)');
@@ -32,6 +33,15 @@ export const sidecarErrors: Scenario = {
     await ctx.step('the status bar shows the error and a notification names the path', async () => {
       await wb.waitForStatusBar('ML Intern: error');
       await wb.waitForNotification(new RegExp(`sidecar was not found.*${missing.replace(/\//g, '\\/')}`));
+    });
+    await ctx.step('a sidecar that exits at once is retried a few times, then reported', async () => {
+      // /bin/false stands for a sidecar that dies on start (say, no .NET runtime).
+      await wb.setUserSetting('mlintern.server.path', '/bin/false', () => ctx.codeServer.savedSetting('mlintern.server.path') === '/bin/false');
+      await wb.waitForStatusBar('ML Intern: error');
+      await waitFor('the ML Intern log to say the sidecar will not be restarted', () =>
+        /stopped \d+ times in the last 3 minutes and will not be restarted/.test(ctx.codeServer.extensionLog('mlintern.mlintern', 'ML Intern')),
+      );
+      await wb.clickStatusBar('ML Intern:');
     });
     await ctx.step('point mlintern.server.path at the installed sidecar; it starts', async () => {
       const installed = fs.readdirSync(ctx.codeServer.extensionsDir).find((d) => d.startsWith('mlintern.mlintern-'));
