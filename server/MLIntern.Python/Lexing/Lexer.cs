@@ -145,8 +145,25 @@ public sealed class Lexer
 
     private void Run()
     {
+        int lastPos = -1, lastCount = -1, lastModes = -1;
         while (true)
         {
+            // Progress guard: every iteration must consume text, emit a token or change mode.
+            if (_pos == lastPos && _count == lastCount && _fstrings.Count == lastModes && !_atLineStart)
+            {
+                Error("internal lexer error: no progress", _pos, Math.Min(_pos + 1, _length));
+                if (_pos >= _length)
+                {
+                    Finish();
+                    return;
+                }
+
+                _pos++;
+            }
+
+            lastPos = _pos;
+            lastCount = _count;
+            lastModes = _fstrings.Count;
             if (_fstrings.Count > 0)
             {
                 var fs = _fstrings[^1];
@@ -219,10 +236,7 @@ public sealed class Lexer
         if (_depth > 0)
         {
             _unclosedAtEnd = true;
-            for (int i = 0; i < _depth; i++)
-            {
-                Error($"'{_brackets[i]}' was never closed", _bracketPos[i], _bracketPos[i] + 1, SyntaxErrorKind.UnclosedBracket);
-            }
+            ReportUnclosed();
 
             _depth = 0;
         }
@@ -398,10 +412,7 @@ public sealed class Lexer
                     Add(TokenKind.NonLogicalNewline, start, _pos);
                     if (_recoverUnclosed && _fstrings.Count == 0 && LooksLikeNewStatement())
                     {
-                        for (int i = 0; i < _depth; i++)
-                        {
-                            Error($"'{_brackets[i]}' was never closed", _bracketPos[i], _bracketPos[i] + 1, SyntaxErrorKind.UnclosedBracket);
-                        }
+                        ReportUnclosed();
 
                         _depth = 0;
                         Add(TokenKind.Newline, start, start);
@@ -611,7 +622,7 @@ public sealed class Lexer
 
     private void Open(char c, int start)
     {
-        if (_depth >= MaxBracketDepth)
+        if (_depth == MaxBracketDepth)
         {
             Error("too many nested parentheses", start, start + 1, SyntaxErrorKind.TooDeeplyNested);
         }
@@ -625,6 +636,13 @@ public sealed class Lexer
         _brackets[_depth] = c;
         _bracketPos[_depth] = start;
         _depth++;
+    }
+
+    /// <summary>Reports the innermost bracket left open, as CPython does.</summary>
+    private void ReportUnclosed()
+    {
+        int i = _depth - 1;
+        Error($"'{_brackets[i]}' was never closed", _bracketPos[i], _bracketPos[i] + 1, SyntaxErrorKind.UnclosedBracket);
     }
 
     private void Close(char c, int start)
@@ -991,7 +1009,10 @@ public sealed class Lexer
                         // The string ends inside a replacement field.
                         EmitMiddle(start, flags);
                         Error("f-string: expecting '}'", _pos, _pos + 1);
+                        _depth = Math.Max(0, _depth - fs.Fields.Count);
                         fs.Fields.Clear();
+                        inSpec = false;
+                        start = _pos;
                         continue;
                     }
 

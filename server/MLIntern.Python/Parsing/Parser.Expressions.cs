@@ -1,7 +1,5 @@
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Syntax;
-using Attribute = MLIntern.Python.Syntax.Attribute;
-using Tuple = MLIntern.Python.Syntax.Tuple;
 
 namespace MLIntern.Python.Parsing;
 
@@ -38,7 +36,7 @@ public sealed partial class Parser
             elts.Add(ParseStarExpressionItem());
         }
 
-        return Fin(new Tuple { Elts = elts, Ctx = ExprContext.Load }, start);
+        return Fin(new TupleExpr { Elts = elts, Ctx = ExprContext.Load }, start);
     }
 
     private Expr ParseStarExpressionItem() => K == TokenKind.Star ? ParseStarredExpression() : ParseExpression();
@@ -84,7 +82,7 @@ public sealed partial class Parser
     {
         if (!EnterNesting())
         {
-            _depth--;
+            ExitNesting();
             return ErrorExprHere(ErrorCategory.TooDeeplyNested);
         }
 
@@ -119,7 +117,7 @@ public sealed partial class Parser
         }
         finally
         {
-            _depth--;
+            ExitNesting();
         }
     }
 
@@ -184,7 +182,14 @@ public sealed partial class Parser
             Advance();
         }
 
+        bool ok = AddTreeDepth(starts.Count);
         var operand = ParseComparison();
+        _treeDepth -= starts.Count;
+        if (!ok)
+        {
+            starts.RemoveRange(0, starts.Count - 1);
+        }
+
         for (int j = starts.Count - 1; j >= 0; j--)
         {
             operand = new UnaryOp { Op = UnaryOperator.Not, Operand = operand, Start = starts[j], End = PrevEnd };
@@ -285,17 +290,28 @@ public sealed partial class Parser
     {
         int start = Cur.Start;
         var left = ParseUnary();
+        int wraps = 0;
+        bool tooDeep = false;
         while (true)
         {
             int prec = BinaryPrecedence(K);
             if (prec == 0 || prec < minPrec)
             {
+                _treeDepth -= wraps;
                 return left;
             }
 
             var op = BinaryOperator(K);
             Advance();
             var right = prec == 6 ? ParseUnary() : ParseBinary(prec + 1);
+            if (tooDeep || !AddTreeDepth(1))
+            {
+                // Past the depth cap the rest of the chain is parsed but not kept.
+                tooDeep = true;
+                continue;
+            }
+
+            wraps++;
             left = new BinOp { Left = left, Op = op, Right = right, Start = start, End = PrevEnd };
         }
     }
@@ -314,7 +330,14 @@ public sealed partial class Parser
             Advance();
         }
 
+        bool ok = AddTreeDepth(ops.Count);
         var operand = ParsePower();
+        _treeDepth -= ops.Count;
+        if (!ok)
+        {
+            ops.RemoveRange(0, ops.Count - 1);
+        }
+
         for (int j = ops.Count - 1; j >= 0; j--)
         {
             operand = new UnaryOp { Op = ops[j].Op, Operand = operand, Start = ops[j].Start, End = PrevEnd };
@@ -343,7 +366,7 @@ public sealed partial class Parser
             Advance();
             if (!EnterNesting())
             {
-                _depth--;
+                ExitNesting();
                 return left;
             }
 
@@ -354,7 +377,7 @@ public sealed partial class Parser
             }
             finally
             {
-                _depth--;
+                ExitNesting();
             }
         }
 
@@ -365,53 +388,101 @@ public sealed partial class Parser
     {
         int start = Cur.Start;
         var e = ParseAtom();
-        while (true)
+        int wraps = 0;
+        try
         {
-            switch (K)
+            while (true)
             {
-                case TokenKind.Dot:
-                    Advance();
-                    string attr;
-                    if (K == TokenKind.Name)
+                if (K is TokenKind.Dot or TokenKind.LeftParen or TokenKind.LeftBracket)
+                {
+                    if (!AddTreeDepth(1))
                     {
-                        attr = NameValue(Cur);
-                        Advance();
-                    }
-                    else
-                    {
-                        ErrorAtCurrent("expected an attribute name after '.'");
-                        attr = "";
+                        _treeDepth--;
+                        SkipTrailers();
+                        return e;
                     }
 
-                    e = Fin(new Attribute { Value = e, Attr = attr, Ctx = ExprContext.Load }, start);
-                    break;
-                case TokenKind.LeftParen:
-                {
-                    int open = Cur.Start;
-                    Advance();
-                    var call = new Call { Func = e };
-                    ParseCallArguments(call.Args, call.Keywords, open);
-                    e = Fin(call, start);
-                    break;
+                    wraps++;
                 }
 
-                case TokenKind.LeftBracket:
+                e = ParseTrailer(e, start, out bool done);
+                if (done)
                 {
-                    Advance();
-                    var slice = ParseSlices();
-                    if (!Eat(TokenKind.RightBracket))
-                    {
-                        ErrorAtCurrent("expected ']'", SyntaxErrorKind.MissingCloseParen);
-                    }
-
-                    e = Fin(new Subscript { Value = e, Slice = slice, Ctx = ExprContext.Load }, start);
-                    break;
-                }
-
-                default:
                     return e;
+                }
             }
         }
+        finally
+        {
+            _treeDepth -= wraps;
+        }
+    }
+
+    /// <summary>Past the depth cap: consumes the remaining trailers of a primary without building nodes.</summary>
+    private void SkipTrailers()
+    {
+        while (true)
+        {
+            int before = _i;
+            var dummy = ParseTrailer(ErrorExprHere(ErrorCategory.TooDeeplyNested), Cur.Start, out bool done);
+            _ = dummy;
+            if (done || _i == before)
+            {
+                return;
+            }
+        }
+    }
+
+    private Expr ParseTrailer(Expr e, int start, out bool done)
+    {
+        done = false;
+        switch (K)
+        {
+            case TokenKind.Dot:
+                Advance();
+                string attr;
+                if (K == TokenKind.Name)
+                {
+                    attr = NameValue(Cur);
+                    Advance();
+                }
+                else
+                {
+                    ErrorAtCurrent("expected an attribute name after '.'");
+                    attr = "";
+                }
+
+                e = Fin(new AttributeExpr { Value = e, Attr = attr, Ctx = ExprContext.Load }, start);
+                break;
+            case TokenKind.LeftParen:
+            {
+                int open = Cur.Start;
+                Advance();
+                var call = new Call { Func = e };
+                ParseCallArguments(call.Args, call.Keywords, open);
+                e = Fin(call, start);
+                break;
+            }
+
+            case TokenKind.LeftBracket:
+            {
+                Advance();
+                var slice = ParseSlices();
+                if (!Eat(TokenKind.RightBracket))
+                {
+                    ErrorAtCurrent("expected ']'", SyntaxErrorKind.MissingCloseParen);
+                }
+
+                e = Fin(new Subscript { Value = e, Slice = slice, Ctx = ExprContext.Load }, start);
+                break;
+            }
+
+            default:
+                done = true;
+                return e;
+        }
+
+        return e;
     }
 
     /// <summary>Arguments after '(' through ')' of a call or class header. A lone generator argument takes the parentheses' range.</summary>
@@ -516,7 +587,7 @@ public sealed partial class Parser
         if (K != TokenKind.Comma)
         {
             // `a[*b]` is a one-element tuple.
-            return first is Starred ? Fin(new Tuple { Elts = { first }, Ctx = ExprContext.Load }, start) : first;
+            return first is Starred ? Fin(new TupleExpr { Elts = { first }, Ctx = ExprContext.Load }, start) : first;
         }
 
         var elts = new List<Expr> { first };
@@ -530,7 +601,7 @@ public sealed partial class Parser
             elts.Add(ParseSliceItem());
         }
 
-        return Fin(new Tuple { Elts = elts, Ctx = ExprContext.Load }, start);
+        return Fin(new TupleExpr { Elts = elts, Ctx = ExprContext.Load }, start);
     }
 
     private Expr ParseSliceItem()
@@ -633,7 +704,7 @@ public sealed partial class Parser
     {
         if (!EnterNesting())
         {
-            _depth--;
+            ExitNesting();
             return ErrorExprHere(ErrorCategory.TooDeeplyNested);
         }
 
@@ -643,7 +714,7 @@ public sealed partial class Parser
         }
         finally
         {
-            _depth--;
+            ExitNesting();
         }
     }
 
@@ -654,7 +725,7 @@ public sealed partial class Parser
         if (K == TokenKind.RightParen)
         {
             Advance();
-            return Fin(new Tuple { Ctx = ExprContext.Load }, start);
+            return Fin(new TupleExpr { Ctx = ExprContext.Load }, start);
         }
 
         if (K == TokenKind.Yield)
@@ -687,7 +758,7 @@ public sealed partial class Parser
             }
 
             CloseParen();
-            var t = Fin(new Tuple { Elts = elts, Ctx = ExprContext.Load }, start);
+            var t = Fin(new TupleExpr { Elts = elts, Ctx = ExprContext.Load }, start);
             t.IsParenthesized = true;
             return t;
         }
@@ -1033,7 +1104,7 @@ public sealed partial class Parser
             elts.Add(ParseTarget());
         }
 
-        return Fin(new Tuple { Elts = elts, Ctx = ExprContext.Store }, start);
+        return Fin(new TupleExpr { Elts = elts, Ctx = ExprContext.Store }, start);
     }
 
     private Expr ParseTarget() => K == TokenKind.Star ? ParseStarredTarget() : ParseBitOrTarget();
@@ -1056,13 +1127,13 @@ public sealed partial class Parser
             case Name n:
                 n.Ctx = ctx;
                 return;
-            case Attribute a:
+            case AttributeExpr a:
                 a.Ctx = ctx;
                 return;
             case Subscript s:
                 s.Ctx = ctx;
                 return;
-            case Tuple t:
+            case TupleExpr t:
                 t.Ctx = ctx;
                 foreach (var x in t.Elts)
                 {
@@ -1112,7 +1183,7 @@ public sealed partial class Parser
         Dict => "dict literal",
         Set => "set display",
         Starred => "starred",
-        Tuple => "tuple",
+        TupleExpr => "tuple",
         List => "list",
         _ => "expression",
     };

@@ -273,7 +273,7 @@ public sealed partial class Parser
         Advance(); // {
         if (!EnterNesting())
         {
-            _depth--;
+            ExitNesting();
             return;
         }
 
@@ -360,7 +360,7 @@ public sealed partial class Parser
         }
         finally
         {
-            _depth--;
+            ExitNesting();
         }
     }
 

@@ -1,6 +1,5 @@
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Syntax;
-using Attribute = MLIntern.Python.Syntax.Attribute;
 
 namespace MLIntern.Python.Parsing;
 
@@ -85,7 +84,7 @@ public sealed partial class Parser
             elts.Add(ParseStarNamedExpression());
         }
 
-        return Fin(new Syntax.Tuple { Elts = elts, Ctx = ExprContext.Load }, start);
+        return Fin(new Syntax.TupleExpr { Elts = elts, Ctx = ExprContext.Load }, start);
     }
 
     private MatchCase ParseCase()
@@ -159,7 +158,7 @@ public sealed partial class Parser
     {
         if (!EnterNesting())
         {
-            _depth--;
+            ExitNesting();
             return new MatchAs { Start = Cur.Start, End = Cur.Start };
         }
 
@@ -193,7 +192,7 @@ public sealed partial class Parser
         }
         finally
         {
-            _depth--;
+            ExitNesting();
         }
     }
 
@@ -255,7 +254,7 @@ public sealed partial class Parser
                 {
                     Advance();
                     var attr = ExpectName();
-                    dotted = Fin(new Attribute { Value = dotted, Attr = attr, Ctx = ExprContext.Load }, start);
+                    dotted = Fin(new AttributeExpr { Value = dotted, Attr = attr, Ctx = ExprContext.Load }, start);
                 }
 
                 if (K == TokenKind.LeftParen)
@@ -454,7 +453,7 @@ public sealed partial class Parser
                     {
                         Advance();
                         var attr = ExpectName();
-                        key = Fin(new Attribute { Value = key, Attr = attr, Ctx = ExprContext.Load }, ks);
+                        key = Fin(new AttributeExpr { Value = key, Attr = attr, Ctx = ExprContext.Load }, ks);
                     }
 
                     if (key is Name)

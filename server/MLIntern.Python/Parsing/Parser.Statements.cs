@@ -1,7 +1,5 @@
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Syntax;
-using Attribute = MLIntern.Python.Syntax.Attribute;
-using Tuple = MLIntern.Python.Syntax.Tuple;
 
 namespace MLIntern.Python.Parsing;
 
@@ -89,7 +87,7 @@ public sealed partial class Parser
     {
         if (!EnterNesting())
         {
-            _depth--;
+            ExitNesting();
             int s = Cur.Start;
             SkipLine();
             return new ErrorStmt { Category = ErrorCategory.TooDeeplyNested, Start = s, End = PrevEnd };
@@ -120,7 +118,7 @@ public sealed partial class Parser
         }
         finally
         {
-            _depth--;
+            ExitNesting();
         }
     }
 
@@ -258,7 +256,7 @@ public sealed partial class Parser
                 Advance();
                 var test = ParseExpression();
                 Expr? msg = Eat(TokenKind.Comma) ? ParseExpression() : null;
-                return Fin(new Assert { Test = test, Msg = msg }, start);
+                return Fin(new AssertStmt { Test = test, Msg = msg }, start);
             }
 
             case TokenKind.Import:
@@ -301,9 +299,9 @@ public sealed partial class Parser
                 }
 
                 bool simple = first is Name && !first.IsParenthesized;
-                if (first is not (Name or Attribute or Subscript))
+                if (first is not (Name or AttributeExpr or Subscript))
                 {
-                    Error(first is Tuple ? "only single target (not tuple) can be annotated" : first is List ? "only single target (not list) can be annotated" : "illegal target for annotation", first.Start, first.End, SyntaxErrorKind.InvalidTarget);
+                    Error(first is TupleExpr ? "only single target (not tuple) can be annotated" : first is List ? "only single target (not list) can be annotated" : "illegal target for annotation", first.Start, first.End, SyntaxErrorKind.InvalidTarget);
                 }
                 else
                 {
@@ -343,7 +341,7 @@ public sealed partial class Parser
             case TokenKind.AtEqual:
             {
                 var op = AugOperator(K);
-                if (first is not (Name or Attribute or Subscript))
+                if (first is not (Name or AttributeExpr or Subscript))
                 {
                     Error($"'{Describe(first)}' is an illegal expression for augmented assignment", first.Start, first.End, SyntaxErrorKind.InvalidTarget);
                 }
@@ -948,7 +946,7 @@ public sealed partial class Parser
                         elts.Add(ParseExpression());
                     }
 
-                    type = new Tuple { Elts = elts, Start = type.Start, End = PrevEnd };
+                    type = new TupleExpr { Elts = elts, Start = type.Start, End = PrevEnd };
                 }
 
                 if (Eat(TokenKind.As))

@@ -39,6 +39,12 @@ public sealed partial class Parser
     /// <summary>The deepest expression nesting accepted.</summary>
     public const int MaxDepth = 256;
 
+    /// <summary>
+    /// The deepest tree accepted, counting chains (`a+b+…`, `a.b.c…`, `- - x`) as nesting, so
+    /// that tools walking the tree recursively are safe. CPython refuses trees a few thousand deep.
+    /// </summary>
+    public const int MaxTreeDepth = 1000;
+
     private readonly SourceText _source;
     private readonly string _text;
     private readonly Token[] _tok;
@@ -46,6 +52,7 @@ public sealed partial class Parser
     private readonly List<SyntaxError> _errors;
     private int _i;
     private int _depth;
+    private int _treeDepth;
     private int _lastErrorPos = -1;
     private int _lastLineEnd;
 
@@ -184,9 +191,29 @@ public sealed partial class Parser
         Error(message, t.Start, t.End, kind);
     }
 
+    private void ExitNesting()
+    {
+        _depth--;
+        _treeDepth--;
+    }
+
+    /// <summary>Counts <paramref name="levels"/> more tree levels; false (and one error) when the tree gets too deep.</summary>
+    private bool AddTreeDepth(int levels)
+    {
+        _treeDepth += levels;
+        if (_treeDepth > MaxTreeDepth)
+        {
+            ErrorAtCurrent("expression too complex (nested too deeply)", SyntaxErrorKind.TooDeeplyNested);
+            return false;
+        }
+
+        return true;
+    }
+
     private bool EnterNesting()
     {
-        if (++_depth > MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        _treeDepth++;
+        if (++_depth > MaxDepth || _treeDepth > MaxTreeDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             ErrorAtCurrent("too many nested parentheses or expressions", SyntaxErrorKind.TooDeeplyNested);
             return false;

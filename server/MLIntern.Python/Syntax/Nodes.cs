@@ -170,7 +170,7 @@ public sealed class Try : Stmt
 }
 
 /// <summary>CPython ast.Assert.</summary>
-public sealed class Assert : Stmt
+public sealed class AssertStmt : Stmt
 {
     public Expr Test { get; set; } = null!;
 
@@ -397,7 +397,7 @@ public sealed class Constant : Expr
 }
 
 /// <summary>CPython ast.Attribute.</summary>
-public sealed class Attribute : Expr
+public sealed class AttributeExpr : Expr
 {
     public Expr Value { get; set; } = null!;
 
@@ -441,7 +441,7 @@ public sealed class List : Expr
 }
 
 /// <summary>CPython ast.Tuple.</summary>
-public sealed class Tuple : Expr
+public sealed class TupleExpr : Expr
 {
     public List<Expr> Elts { get; set; } = new();
 

@@ -4,9 +4,6 @@ using System.Text;
 using MLIntern.Python.Parsing;
 using MLIntern.Python.Syntax;
 using MLIntern.Python.Text;
-using Assert = MLIntern.Python.Syntax.Assert;
-using Attribute = MLIntern.Python.Syntax.Attribute;
-using Tuple = MLIntern.Python.Syntax.Tuple;
 
 namespace MLIntern.Server.Debug;
 
@@ -277,7 +274,7 @@ public static class AstJson
                     Field("orelse"); Stmts(t.OrElse);
                     Field("finalbody"); Stmts(t.FinalBody);
                     break;
-                case Assert a:
+                case AssertStmt a:
                     Begin("Assert");
                     Field("test"); Expr(a.Test);
                     Field("msg"); Expr(a.Msg);
@@ -432,7 +429,7 @@ public static class AstJson
                     Field("value"); Value(c.Value);
                     Field("kind"); Str(c.Kind);
                     break;
-                case Attribute a:
+                case AttributeExpr a:
                     Begin("Attribute");
                     Field("value"); Expr(a.Value);
                     Field("attr"); Str(a.Attr);
@@ -459,7 +456,7 @@ public static class AstJson
                     Field("elts"); Exprs(l.Elts);
                     Field("ctx"); Str(l.Ctx.ToString());
                     break;
-                case Tuple t:
+                case TupleExpr t:
                     Begin("Tuple");
                     Field("elts"); Exprs(t.Elts);
                     Field("ctx"); Str(t.Ctx.ToString());
