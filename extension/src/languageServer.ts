@@ -14,6 +14,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { ClientId, ConfigSection, DataFileGlob, ExtensionName, Settings } from './constants';
+import { preflight } from './preflight';
 import { RestartPolicy } from './restartPolicy';
 import { serverLaunch } from './serverLaunch';
 import { resolveServerPath, ResolvedServerPath } from './serverPath';
@@ -109,19 +110,18 @@ export class LanguageServer implements api.Disposable {
     try {
       resolved = resolveServerPath({ configuredPath: this.settings.serverPath, extensionPath: this.host.extensionPath, isExecutableFile });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.host.log.error(message);
-      this.host.onState('error', message);
-      void api.showErrorMessage(message, 'Open Settings').then((choice) => {
-        if (choice === 'Open Settings') void api.openSettings('mlintern.server.path');
-      });
+      this.fail(e instanceof Error ? e.message : String(e));
       return;
     }
-
     const launch = serverLaunch({ serverPath: resolved.path, workspaceFolder: api.firstWorkspaceFolderPath(), env: process.env });
     const stderrTail = new LineTail();
     this.stderrTail = stderrTail;
-    this.host.log.info(`Starting the sidecar (${resolved.source}): ${launch.command} ${launch.args.join(' ')} in ${launch.options.cwd}`);
+    const check = await preflight(launch.command, launch.options);
+    if (!check.ok) {
+      this.fail(check.message);
+      return;
+    }
+    this.host.log.info(`Starting the sidecar ${check.version} (${resolved.source}): ${launch.command} ${launch.args.join(' ')} in ${launch.options.cwd}`);
 
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
@@ -179,6 +179,16 @@ export class LanguageServer implements api.Disposable {
       this.host.log.warn(`Stopping the sidecar: ${e instanceof Error ? e.message : String(e)}`);
     }
     this.host.onState('stopped');
+  }
+
+  /** The sidecar cannot run: say why once, in the log, the status bar and a notification. */
+  private fail(message: string): void {
+    this.host.log.error(message);
+    this.host.onState('error', message);
+    void api.showErrorMessage(message, 'Open Settings', 'Show Logs').then((choice) => {
+      if (choice === 'Open Settings') void api.openSettings(`${ConfigSection}.${Settings.serverPath}`);
+      else if (choice === 'Show Logs') this.host.log.show();
+    });
   }
 
   private reportStderrTail(): void {

@@ -2,7 +2,7 @@
 // brings it back without reloading the window.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultVsix, requireFile } from '../harness/paths';
+import { defaultVsix, repoRoot, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
 import { makeSampleWorkspace } from '../harness/sidecar';
 import { waitFor } from '../harness/wait';
@@ -34,14 +34,24 @@ export const sidecarErrors: Scenario = {
       await wb.waitForStatusBar('ML Intern: error');
       await wb.waitForNotification(new RegExp(`sidecar was not found.*${missing.replace(/\//g, '\\/')}`));
     });
-    await ctx.step('a sidecar that exits at once is retried a few times, then reported', async () => {
-      // /bin/false stands for a sidecar that dies on start (say, no .NET runtime).
+    const log = () => ctx.codeServer.extensionLog('mlintern.mlintern', 'ML Intern');
+    await ctx.step('a sidecar that cannot run is reported once, without restarts', async () => {
+      // /bin/false stands for a sidecar that cannot run at all (say, no .NET runtime).
       await wb.setUserSetting('mlintern.server.path', '/bin/false', () => ctx.codeServer.savedSetting('mlintern.server.path') === '/bin/false');
       await wb.waitForStatusBar('ML Intern: error');
-      await waitFor('the ML Intern log to say the sidecar will not be restarted', () =>
-        /stopped \d+ times in the last 3 minutes and will not be restarted/.test(ctx.codeServer.extensionLog('mlintern.mlintern', 'ML Intern')),
+      await waitFor('the log to say /bin/false failed when asked for its version', () =>
+        log().includes('The ML Intern sidecar /bin/false exited with code 1 when asked for its version'),
       );
-      await wb.clickStatusBar('ML Intern:');
+      if (/restarting it/.test(log())) throw new Error('a sidecar that cannot run was restarted');
+    });
+    await ctx.step('a sidecar that dies while serving is restarted a few times, then reported', async () => {
+      const dies = path.join(repoRoot, 'extension', 'test', 'e2e', 'fixtures', 'dies-on-serve.sh');
+      await wb.setUserSetting('mlintern.server.path', dies, () => ctx.codeServer.savedSetting('mlintern.server.path') === dies);
+      await waitFor('the log to say the sidecar will not be restarted, after showing its stderr', () => {
+        const text = log();
+        return /stopped \d+ times in the last 3 minutes and will not be restarted/.test(text) && text.includes('dies-on-serve: simulated crash');
+      });
+      await wb.waitForStatusBar('ML Intern: error');
     });
     await ctx.step('point mlintern.server.path at the installed sidecar; it starts', async () => {
       const installed = fs.readdirSync(ctx.codeServer.extensionsDir).find((d) => d.startsWith('mlintern.mlintern-'));
