@@ -12,7 +12,8 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
 {
     public const int DefaultCapacity = 1 << 19;
 
-    private int _slots = Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2));
+    private readonly int _maxSlots = Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2));
+    private int _slots = 4096;
     private ulong[] _keys = [];
     private int[] _lines = [];
     private int[] _labels = [];
@@ -77,6 +78,10 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
         {
             Thin();
         }
+        else if (_count * 2 > _slots && _slots < _maxSlots)
+        {
+            Rehash(_slots * 2, advanceLevel: false);
+        }
 
         return Outcome.First;
     }
@@ -111,8 +116,11 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
     }
 
     /// <summary>Halves the sample: keeps the entries whose hash has one more leading zero bit.</summary>
-    private void Thin()
+    private void Thin() => Rehash(_maxSlots, advanceLevel: true);
+
+    private void Rehash(int slots, bool advanceLevel)
     {
+        _slots = slots;
         var keys = _keys;
         var lines = _lines;
         var labels = _labels;
@@ -121,7 +129,11 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
         // Each level halves what is kept; a bounded number of levels covers any input.
         do
         {
-            SampleLevel++;
+            if (advanceLevel)
+            {
+                SampleLevel++;
+            }
+
             Allocate(_slots);
             _count = 0;
             var mask = _slots - 1;
@@ -146,6 +158,6 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
                 _count++;
             }
         }
-        while (_count >= capacity * 3 / 4 && SampleLevel < 60);
+        while (advanceLevel && _count >= capacity * 3 / 4 && SampleLevel < 60);
     }
 }
