@@ -162,7 +162,8 @@ public sealed class JsonArrayRecordReader : IRecordReader
                     continue;
                 }
 
-                Stop($"invalid JSON: {JsonObjectParser.Reason(e)}", (int)reader.BytesConsumed);
+                var hint = _eof && reader.BytesConsumed >= span.Length - 1 ? " (the file is cut short)" : "";
+                Stop($"invalid JSON{hint}: {JsonObjectParser.Reason(e)}", (int)reader.BytesConsumed);
                 return false;
             }
 

@@ -156,7 +156,7 @@ public sealed class ParquetRecordReader : IRecordReader
         }
 
         var type = field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[rows];
             group.ReadAsync(field, values.AsMemory(), null).GetAwaiter().GetResult();
