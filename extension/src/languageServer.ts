@@ -50,7 +50,8 @@ export class LanguageServer implements api.Disposable {
   /** Start/stop/restart run one at a time, in order, so two restarts never race. */
   private queue: Promise<void> = Promise.resolve();
   private settings: ServerSettings = currentSettings();
-  private readonly stderrTail = new LineTail();
+  /** The current client's stderr tail; each client gets its own so a stopped one's lines do not leak in. */
+  private stderrTail = new LineTail();
 
   constructor(private readonly host: LanguageServerHost) {}
 
@@ -118,6 +119,8 @@ export class LanguageServer implements api.Disposable {
     }
 
     const launch = serverLaunch({ serverPath: resolved.path, workspaceFolder: api.firstWorkspaceFolderPath(), env: process.env });
+    const stderrTail = new LineTail();
+    this.stderrTail = stderrTail;
     this.host.log.info(`Starting the sidecar (${resolved.source}): ${launch.command} ${launch.args.join(' ')} in ${launch.options.cwd}`);
 
     const clientOptions: LanguageClientOptions = {
@@ -136,7 +139,7 @@ export class LanguageServer implements api.Disposable {
         // The same lines arrive as window/logMessage at their real level; see stderrTail.ts.
         stderr: (input, channel) =>
           readline.createInterface({ input, crlfDelay: Infinity }).on('line', (line) => {
-            this.stderrTail.push(line);
+            stderrTail.push(line);
             channel.trace(`[stderr] ${line}`);
           }),
       },
@@ -175,7 +178,6 @@ export class LanguageServer implements api.Disposable {
     } catch (e) {
       this.host.log.warn(`Stopping the sidecar: ${e instanceof Error ? e.message : String(e)}`);
     }
-    this.stderrTail.take();
     this.host.onState('stopped');
   }
 

@@ -155,3 +155,53 @@ public sealed class CliTests : IDisposable
         }
     }
 }
+
+public sealed class CliFixTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mlintern-fix-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private const string Script = "from transformers import TrainingArguments\r\nargs = TrainingArguments(\r\n    output_dir='o',\r\n    evaluation_strategy='epoch',\r\n)\r\n";
+
+    [Fact]
+    public void Diff_prints_the_change_and_writes_nothing()
+    {
+        var path = Path.Combine(_dir, "train.py");
+        File.WriteAllText(path, Script);
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Diff, MLIntern.Analysis.Findings.Applicability.Safe, output, errors);
+        Assert.Equal(1, code);
+        Assert.Contains("-    evaluation_strategy='epoch',\n+    eval_strategy='epoch',\n", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("@@ -1,5 +1,5 @@", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(Script, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void Fix_writes_the_safe_fix_keeps_line_endings_and_reports_what_is_left()
+    {
+        var path = Path.Combine(_dir, "train.py");
+        File.WriteAllText(path, Script);
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Write, MLIntern.Analysis.Findings.Applicability.Safe, output, errors);
+        Assert.Equal(0, code);
+        Assert.Equal(Script.Replace("evaluation_strategy", "eval_strategy", StringComparison.Ordinal), File.ReadAllText(path));
+        Assert.Contains("Fixed 1 problem", errors.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(path + ".mlintern-tmp"));
+    }
+
+    [Fact]
+    public void Fix_refuses_a_file_that_is_not_utf8()
+    {
+        var path = Path.Combine(_dir, "train.py");
+        var bytes = System.Text.Encoding.UTF8.GetBytes("# caf").Concat(new byte[] { 0xE9, (byte)'\n' }).Concat(System.Text.Encoding.UTF8.GetBytes(Script)).ToArray();
+        File.WriteAllBytes(path, bytes);
+        var errors = new StringWriter();
+        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Write, MLIntern.Analysis.Findings.Applicability.Safe, new StringWriter(), errors);
+        Assert.Equal(2, code);
+        Assert.Contains("not valid UTF-8", errors.ToString(), StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+}

@@ -6,8 +6,9 @@ import { chromium } from 'playwright-core';
 import { artifactsDir, chromiumPath, codeServerBin, requireFile } from './harness/paths';
 import { chromiumArgs, runScenario, Scenario, ScenarioResult } from './harness/scenario';
 import { foundation } from './scenarios/foundation';
+import { sidecarErrors } from './scenarios/sidecarErrors';
 
-const scenarios: Scenario[] = [foundation];
+const scenarios: Scenario[] = [foundation, sidecarErrors];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

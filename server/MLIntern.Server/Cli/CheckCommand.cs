@@ -16,26 +16,89 @@ internal static class CheckCommand
         var paths = new Argument<string[]>("PATH") { Description = "Files or folders to check (folders: every .py, .csv, .tsv and .jsonl file below)", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "Output format: text, json or sarif", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "sarif");
-        var command = new Command("check", "Check training scripts and data files; print the findings.") { paths, format };
-        command.SetAction(parse => Run(parse.GetValue(paths) ?? [], parse.GetValue(format) ?? "text", Console.Out, Console.Error));
+        var fix = new Option<bool>("--fix") { Description = "Apply safe fixes to the files, then report what is left" };
+        var unsafeFixes = new Option<bool>("--unsafe-fixes") { Description = "With --fix or --diff: apply unsafe fixes too (they may change behaviour)" };
+        var diff = new Option<bool>("--diff") { Description = "Print the fixes as a unified diff; change no file" };
+        var command = new Command("check", "Check training scripts and data files; print the findings.") { paths, format, fix, unsafeFixes, diff };
+        command.SetAction(parse =>
+        {
+            var mode = parse.GetValue(diff) ? FixMode.Diff : parse.GetValue(fix) ? FixMode.Write : FixMode.None;
+            var allowed = parse.GetValue(unsafeFixes) ? Applicability.Unsafe : Applicability.Safe;
+            return Run(parse.GetValue(paths) ?? [], parse.GetValue(format) ?? "text", mode, allowed, Console.Out, Console.Error);
+        });
         return command;
     }
 
-    public static int Run(IReadOnlyList<string> paths, string format, TextWriter output, TextWriter errors)
+    internal enum FixMode
+    {
+        None,
+        Write,
+        Diff,
+    }
+
+    public static int Run(IReadOnlyList<string> paths, string format, TextWriter output, TextWriter errors) =>
+        Run(paths, format, FixMode.None, Applicability.Safe, output, errors);
+
+    internal static int Run(IReadOnlyList<string> paths, string format, FixMode mode, Applicability allowed, TextWriter output, TextWriter errors)
     {
         var failed = false;
+        var fixedCount = 0;
+        var diffs = 0;
         var results = new List<FileFinding>();
         foreach (var file in Expand(paths, errors, ref failed))
         {
             try
             {
-                results.AddRange(FileChecks.CheckFile(file).Select(f => new FileFinding(Display(file), f)));
+                var findings = FileChecks.CheckFile(file);
+                if (mode != FixMode.None && FileChecks.KindOf(file) == FileKind.Script)
+                {
+                    var fixes = Edits.Select(findings, allowed);
+                    if (fixes.Count > 0 && !System.Text.Unicode.Utf8.IsValid(File.ReadAllBytes(file)))
+                    {
+                        // Writing the decoded text back would replace the invalid bytes: refuse instead.
+                        errors.WriteLine($"error: {Display(file)}: not valid UTF-8; fixes were not applied");
+                        failed = true;
+                    }
+                    else if (fixes.Count > 0)
+                    {
+                        var text = FileChecks.ReadText(file);
+                        var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
+                        if (mode == FixMode.Diff)
+                        {
+                            output.Write(UnifiedDiff.Render(Display(file), text, after));
+                            diffs++;
+                            continue;
+                        }
+
+                        FileChecks.WriteText(file, after);
+                        fixedCount += fixes.Count;
+                        findings = FileChecks.CheckFile(file);
+                    }
+                }
+
+                if (mode == FixMode.Diff)
+                {
+                    continue;
+                }
+
+                results.AddRange(findings.Select(f => new FileFinding(Display(file), f)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 errors.WriteLine($"error: {Display(file)}: {e.Message}");
                 failed = true;
             }
+        }
+
+        if (mode == FixMode.Diff)
+        {
+            errors.WriteLine(diffs == 0 ? "No fixes to apply." : $"Would fix {diffs} file{(diffs == 1 ? "" : "s")}.");
+            return failed ? Commands.Failure : diffs > 0 ? Commands.Findings : Commands.Clean;
+        }
+
+        if (fixedCount > 0)
+        {
+            errors.WriteLine($"Fixed {fixedCount} problem{(fixedCount == 1 ? "" : "s")}.");
         }
 
         switch (format)

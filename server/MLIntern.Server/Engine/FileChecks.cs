@@ -48,6 +48,24 @@ internal static class FileChecks
         return DataSets.CheckFile(path, null);
     }
 
+    /// <summary>
+    /// Writes a fixed script back, keeping a BOM if the file had one. Written to a temporary file
+    /// first and moved over the original, so a failure never leaves half a file.
+    /// </summary>
+    public static void WriteText(string path, string text)
+    {
+        var hadBom = false;
+        using (var existing = File.OpenRead(path))
+        {
+            Span<byte> head = stackalloc byte[3];
+            hadBom = existing.Read(head) == 3 && head.SequenceEqual("\uFEFF"u8);
+        }
+
+        var temporary = path + ".mlintern-tmp";
+        File.WriteAllText(temporary, text, new UTF8Encoding(hadBom));
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>Reads a script as Python does: UTF-8, a BOM dropped. Invalid bytes become U+FFFD.</summary>
     public static string ReadText(string path)
     {

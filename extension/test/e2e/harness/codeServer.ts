@@ -46,6 +46,32 @@ export class CodeServer {
     child.on('exit', () => (this.exited = true));
   }
 
+  get userSettingsFile(): string {
+    return path.join(this.runDir, 'user-data', 'User', 'settings.json');
+  }
+
+  /** Where the Settings editor's "Remote" tab writes (machine-scoped settings live there). */
+  get remoteSettingsFile(): string {
+    return path.join(this.runDir, 'user-data', 'Machine', 'settings.json');
+  }
+
+  /** The value of a setting in user or remote settings.json (the files are plain JSON here). */
+  savedSetting(id: string): unknown {
+    for (const file of [this.remoteSettingsFile, this.userSettingsFile]) {
+      try {
+        const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+        if (id in settings) return settings[id];
+      } catch {
+        // Missing, or being written: not saved yet.
+      }
+    }
+    return undefined;
+  }
+
+  get extensionsDir(): string {
+    return path.join(this.runDir, 'extensions');
+  }
+
   get pid(): number {
     return this.child.pid!;
   }

@@ -18,6 +18,8 @@ export interface Scenario {
   readonly title: string;
   setup(): Promise<ScenarioSetup> | ScenarioSetup;
   run(ctx: ScenarioContext): Promise<void>;
+  /** Removes what setup() made (e.g. a temporary workspace); told whether the run passed. */
+  cleanup?(passed: boolean): Promise<void> | void;
 }
 
 export class ScenarioContext {
@@ -86,6 +88,7 @@ export async function runScenario(
   let codeServer: CodeServer | undefined;
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   let timer: NodeJS.Timeout | undefined;
+  let passed = false;
   try {
     const setup = await scenario.setup();
     codeServer = await CodeServer.start({ name: scenario.name, ...setup });
@@ -98,6 +101,7 @@ export async function runScenario(
         timer = setTimeout(() => reject(new Error(`scenario ${scenario.name} took longer than ${timeoutMs / 1000} s`)), timeoutMs);
       }),
     ]);
+    passed = true;
     return { name: scenario.name, passed: true, seconds: (Date.now() - started) / 1000 };
   } catch (e) {
     const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -111,5 +115,8 @@ export async function runScenario(
     if (timer) clearTimeout(timer);
     await context.close().catch(() => undefined);
     await codeServer?.stop();
+    // A passing run leaves only its screenshots; a failing one keeps its logs to read.
+    if (passed && codeServer && !process.env.MLINTERN_E2E_KEEP) fs.rmSync(codeServer.runDir, { recursive: true, force: true });
+    await scenario.cleanup?.(passed);
   }
 }

@@ -2,27 +2,10 @@
 // playwright-core. Each step waits for the condition that shows it worked.
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { matches, parseFileRow, parseProblemRow, Problem, ProblemQuery } from './problems';
 import { notYet, waitFor, WaitOptions } from './wait';
 
-/** One row of the Problems panel, parsed from its accessible label and text. */
-export interface Problem {
-  readonly file: string;
-  readonly severity: string;
-  readonly code: string | undefined;
-  readonly message: string;
-  readonly line: number | undefined;
-  readonly column: number | undefined;
-  readonly source: string | undefined;
-  readonly label: string;
-}
-
-export interface ProblemQuery {
-  readonly code?: string;
-  /** The file's base name, e.g. `tickets.csv`. */
-  readonly file?: string;
-  /** 1-based, as VS Code shows it. */
-  readonly line?: number;
-}
+export type { Problem, ProblemQuery } from './problems';
 
 const modifier = 'Control';
 
@@ -128,37 +111,94 @@ export class Workbench {
   }
 
   /**
-   * Puts the cursor on the problem (by activating its row in the Problems panel), opens the
-   * Quick Fix menu (Ctrl+.) and chooses the action titled `title`.
+   * Puts the cursor on the problem, opens the Quick Fix menu (Ctrl+.) and chooses the
+   * action titled `title`. The menu is asked for again if the first answer lacks it
+   * (the sidecar may still be analysing the document version the cursor is on).
    */
-  async applyQuickFix(problem: ProblemQuery, title: string): Promise<void> {
-    await this.revealProblem(problem);
-    await this.page.keyboard.press(`${modifier}+Period`);
-    const item = this.page.locator('.action-widget .monaco-list-row').filter({ hasText: exactly(title) }).first();
-    try {
-      await item.waitFor({ state: 'visible', timeout: 15_000 });
-    } catch (e) {
-      const offered = await this.page.$$eval('.action-widget .monaco-list-row', (els) => els.map((x) => (x as HTMLElement).innerText));
-      throw new Error(`The Quick Fix "${title}" was not offered (offered: ${JSON.stringify(offered)}): ${(e as Error).message}`);
-    }
+  async applyQuickFix(query: ProblemQuery, title: string): Promise<void> {
+    const problem = await this.revealProblem(query);
+    const rows = this.page.locator('.action-widget .monaco-list-row');
+    const item = await waitFor(`the Quick Fix "${title}" for ${problem.file}:${problem.line}`, async () => {
+      if (!(await this.page.locator('.action-widget').isVisible().catch(() => false))) {
+        await this.page.keyboard.press(`${modifier}+Period`);
+      }
+      try {
+        await rows.first().waitFor({ state: 'visible', timeout: 3000 });
+      } catch {
+        await this.page.keyboard.press('Escape');
+        return notYet('no Quick Fix menu');
+      }
+      const offered = await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.trim()));
+      // The sidecar may add the rule code after the title: "Rename … (MLI501)".
+      const index = offered.findIndex((o) => o === title || o.startsWith(`${title} `) || o.startsWith(`${title}\n`));
+      if (index < 0) {
+        await this.page.keyboard.press('Escape');
+        return notYet(offered);
+      }
+      return rows.nth(index);
+    }, { timeoutMs: 20_000, intervalMs: 500 });
     await item.click();
-    await item.waitFor({ state: 'hidden' });
+    await this.page.locator('.action-widget').first().waitFor({ state: 'hidden' });
   }
 
-  /** Selects the problem in the Problems panel and opens it, which puts the editor's cursor on it. */
-  async revealProblem(query: ProblemQuery): Promise<void> {
+  /** Opens the problem's file and puts the cursor at the problem's start (Go to Line). */
+  async revealProblem(query: ProblemQuery): Promise<Problem> {
     const problem = await this.waitForProblem(query);
-    const row = this.page.locator(`.markers-panel .monaco-list-row[aria-label="${cssEscape(problem.label)}"]`).first();
-    // Click near the start of the row: its middle may hold the rule code's link.
-    const box = await row.boundingBox();
-    await row.click({ position: { x: 60, y: (box?.height ?? 20) / 2 } });
+    await this.openFile(problem.file);
+    await this.goToLine(problem.line ?? 1, problem.column ?? 1);
+    return problem;
+  }
+
+  /** Moves the active editor's cursor with Go to Line/Column (Ctrl+G). */
+  async goToLine(line: number, column = 1): Promise<void> {
+    await this.page.keyboard.press(`${modifier}+G`);
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
-    await this.waitForActiveEditor(problem.file);
-    await waitFor(`the editor to have focus on ${problem.file}:${problem.line}`, async () => {
-      const focused = await this.page.evaluate(() => !!document.activeElement?.closest('.editor-group-container.active .monaco-editor'));
-      const cursor = await this.page.locator('.part.statusbar .statusbar-item[id="status.editor.selection"]').getAttribute('aria-label').catch(() => null);
-      return focused && cursor?.startsWith(`Ln ${problem.line},`) ? true : notYet({ focused, cursor });
+    await input.waitFor({ state: 'hidden' });
+    await waitFor(`the cursor at ${line}:${column}`, async () => {
+      const c = await this.cursor();
+      return c?.line === line && c.column === column ? true : notYet(c);
     });
+  }
+
+  /**
+   * Sets a string or enum user setting through the Settings editor, as a person would, and
+   * waits for `persisted` (e.g. the value in the settings file) before closing the editor,
+   * since the editor writes the value after a short delay.
+   */
+  async setUserSetting(id: string, value: string, persisted: () => boolean | Promise<boolean>): Promise<void> {
+    await this.runCommand('Preferences: Open User Settings');
+    await this.page.locator('.settings-editor').first().waitFor({ state: 'visible' });
+    // The Settings editor opens with its search box focused.
+    await waitFor('the settings search box to have focus', () =>
+      this.page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Search settings'),
+    );
+    await this.page.keyboard.press(`${modifier}+A`);
+    await this.page.keyboard.type(id);
+    const item = this.page.locator(`.settings-editor .setting-item-contents[data-key="${cssEscape(id)}"]`).first();
+    await waitFor(`the setting ${id} in the Settings editor`, async () => {
+      if (await item.isVisible()) return true;
+      // code-server is a remote: machine-scoped settings are only listed under "Remote".
+      const remote = this.page.locator('.settings-editor .settings-tabs-widget .action-label[aria-label^="Remote"]').first();
+      if ((await remote.count()) > 0 && (await remote.getAttribute('aria-selected')) !== 'true') await remote.click();
+      return notYet('not listed');
+    }, { timeoutMs: 10_000, intervalMs: 500 });
+    const input = item.locator('.setting-item-control input, .setting-item-control select').first();
+    const tag = await input.evaluate((e) => e.tagName);
+    if (tag === 'SELECT') await input.selectOption(value);
+    else {
+      await input.fill(value);
+      await input.press('Tab');
+    }
+    await waitFor(`the setting ${id} = ${JSON.stringify(value)} to be saved`, persisted);
+    // Close the Settings editor (a modal in this VS Code) so the workbench takes keys again.
+    await waitFor('the Settings editor to close', async () => {
+      if (!(await this.page.locator('.settings-editor').first().isVisible())) return true;
+      await this.page.keyboard.press('Escape');
+      return notYet('still open');
+    }, { intervalMs: 500 });
   }
 
   /** The text of the active editor's visible lines, spaces normalised. */
@@ -186,27 +226,18 @@ export class Workbench {
     return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
   }
 
-  /** Types `text` as a new last line of the active editor and returns that line's 1-based number. */
-  async appendLine(text: string): Promise<number> {
-    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-    await this.page.keyboard.press(`${modifier}+End`);
-    const end = await waitFor('the cursor to reach the end of the document', async () => {
-      const c = await this.cursor();
-      return c ?? notYet(c);
-    });
-    if (end.column !== 1) {
-      await this.page.keyboard.press('End');
-      await this.page.keyboard.press('Enter');
-    }
-    const line = end.column === 1 ? end.line : end.line + 1;
+  /** Moves the cursor to `line`:`column` of the active editor and types `text` there. */
+  async typeAt(line: number, column: number, text: string): Promise<void> {
+    await this.goToLine(line, column);
     await this.page.keyboard.type(text);
     // Close the completion list the typing may have opened.
     await this.page.keyboard.press('Escape');
-    await waitFor(`the cursor to be at the end of "${text}" on line ${line}`, async () => {
+    const lastLine = text.split('\n').at(-1)!;
+    const expected = { line: line + text.split('\n').length - 1, column: (text.includes('\n') ? 1 : column) + lastLine.length };
+    await waitFor(`the cursor at ${expected.line}:${expected.column} after typing ${JSON.stringify(text)}`, async () => {
       const c = await this.cursor();
-      return c?.line === line && c.column === text.length + 1 ? true : notYet(c);
+      return c?.line === expected.line && c.column === expected.column ? true : notYet(c);
     });
-    return line;
   }
 
   async save(): Promise<void> {
@@ -240,6 +271,20 @@ export class Workbench {
     }, options);
   }
 
+  /** The texts of the notification toasts (and the notification center, when open). */
+  async notifications(): Promise<string[]> {
+    return this.page.$$eval('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item', (els) =>
+      els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
+    );
+  }
+
+  async waitForNotification(pattern: RegExp, options?: WaitOptions): Promise<string> {
+    return waitFor(`a notification matching ${pattern}`, async () => {
+      const all = await this.notifications();
+      return all.find((n) => pattern.test(n)) ?? notYet(all);
+    }, options);
+  }
+
   /** The text of the first frame (webviews sit in nested iframes) that has `selector`. */
   async readWebview(selector: string, options?: WaitOptions): Promise<{ frame: Frame; text: string }> {
     return waitFor(`a webview with "${selector}"`, async () => {
@@ -256,43 +301,8 @@ export class Workbench {
   }
 }
 
-function matches(p: Problem, q: ProblemQuery): boolean {
-  return (q.code === undefined || p.code === q.code) && (q.file === undefined || p.file === q.file) && (q.line === undefined || p.line === q.line);
-}
-
-/** A regex matching `text` exactly, case-sensitively (a plain-string `hasText` ignores case). */
-function exactly(text: string): RegExp {
-  return new RegExp(`(^|\\s)${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s\\u00a0]')}($|\\s)`);
-}
 
 function cssEscape(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
-/**
- * Problems-panel rows are file headers ("1 problems in file tickets.csv of folder data")
- * and problems, whose text reads "<message>\n<source>\n<code>\n[Ln 3, Col 1]".
- */
-export function parseProblemRow(label: string, text: string, currentFile: string): Problem | 'file' | undefined {
-  if (/ in file .+ of folder /.test(label) || / in file /.test(label)) return 'file';
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const position = /^\[Ln (\d+), Col (\d+)\]$/.exec(lines.at(-1) ?? '');
-  if (!position) return undefined;
-  const before = lines.slice(0, -1);
-  const [source, code] = before.length >= 3 ? before.slice(-2) : [before[1], undefined];
-  const message = before.length >= 3 ? before.slice(0, -2).join('\n') : (before[0] ?? '');
-  return {
-    file: currentFile,
-    severity: /^(Error|Warning|Info)/.exec(label)?.[1] ?? '',
-    code,
-    source,
-    message,
-    line: Number(position[1]),
-    column: Number(position[2]),
-    label,
-  };
-}
-
-function parseFileRow(label: string, text: string): string {
-  return / in file (.+?)(?: of folder |$)/.exec(label)?.[1] ?? text.split('\n')[0]!.trim();
-}

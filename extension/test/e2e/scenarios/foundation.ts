@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { defaultVsix, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
 import { killProcess, makeSampleWorkspace, waitForSidecarExit, waitForSidecarProcess } from '../harness/sidecar';
+import { firstRaggedLine } from '../harness/csv';
 import { waitFor } from '../harness/wait';
 
 const quickFixTitle = "Rename 'evaluation_strategy' to 'eval_strategy'";
@@ -24,6 +25,10 @@ export const foundation: Scenario = {
     // Normally the extension runs the sidecar bundled in the .vsix; a test may point it elsewhere.
     if (process.env.MLINTERN_E2E_SIDECAR) settings['mlintern.server.path'] = process.env.MLINTERN_E2E_SIDECAR;
     return { extensions: [vsix], settings };
+  },
+
+  cleanup(passed) {
+    if (passed && workspace) fs.rmSync(workspace, { recursive: true, force: true });
   },
 
   async run(ctx) {
@@ -88,26 +93,16 @@ export const foundation: Scenario = {
     });
     await ctx.step('after the crash the documents are re-synced: a new ragged row is found', async () => {
       await wb.openFile('data/tickets.csv');
-      const lines = await wb.appendLine('oops');
-      await wb.waitForProblem({ code: 'MLD012', file: 'tickets.csv', line: lines });
+      // Type a one-field row after the last line of the (unsaved, unchanged) file.
+      const text = fs.readFileSync(csv, 'utf8');
+      const lines = text.split('\n');
+      const endsWithNewline = text.endsWith('\n');
+      const last = endsWithNewline ? lines.length : lines.length;
+      const column = endsWithNewline ? 1 : lines[lines.length - 1]!.length + 1;
+      await wb.typeAt(last, column, endsWithNewline ? 'oops' : '\noops');
+      const added = endsWithNewline ? last : last + 1;
+      await wb.waitForProblem({ code: 'MLD012', file: 'tickets.csv', line: added });
       await wb.waitForProblem({ code: 'MLD012', file: 'tickets.csv', line: ragged });
     });
   },
 };
-
-/** The 1-based line of the first row whose field count differs from the header's (no quoting subtleties beyond double quotes). */
-export function firstRaggedLine(text: string): number | undefined {
-  const rows = text.split(/\r?\n/);
-  const count = (row: string) => {
-    let fields = 1;
-    let quoted = false;
-    for (const ch of row) {
-      if (ch === '"') quoted = !quoted;
-      else if (ch === ',' && !quoted) fields++;
-    }
-    return fields;
-  };
-  const width = count(rows[0] ?? '');
-  const i = rows.findIndex((row, index) => index > 0 && row !== '' && count(row) !== width);
-  return i < 0 ? undefined : i + 1;
-}

@@ -69,25 +69,9 @@ internal sealed class CodeActionHandler(ServerState state, FindingsCache finding
 
 internal static class FixAll
 {
-    /// <summary>The edits of every safe fix, skipping any that overlaps one already taken (the next run picks it up).</summary>
-    public static List<MLIntern.Analysis.Findings.TextEdit> SafeEdits(IEnumerable<Finding> findings)
-    {
-        var taken = new List<MLIntern.Analysis.Findings.TextEdit>();
-        foreach (var fix in findings.Select(f => f.Fix).OfType<Fix>().Where(f => f.Applicability == Applicability.Safe))
-        {
-            if (fix.Edits.Any(e => taken.Any(t => Overlaps(t.Range, e.Range))))
-            {
-                continue;
-            }
-
-            taken.AddRange(fix.Edits);
-        }
-
-        return taken;
-    }
-
-    private static bool Overlaps(SourceRange a, SourceRange b) =>
-        (a.Line, a.Column).CompareTo((b.EndLine, b.EndColumn)) < 0 && (b.Line, b.Column).CompareTo((a.EndLine, a.EndColumn)) < 0;
+    /// <summary>The edits of every safe fix that can be applied together.</summary>
+    public static List<MLIntern.Analysis.Findings.TextEdit> SafeEdits(IEnumerable<Finding> findings) =>
+        [.. Edits.Select(findings, Applicability.Safe).SelectMany(f => f.Edits)];
 }
 
 /// <summary>workspace/executeCommand for the commands the server declared.</summary>

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+// Usage: LspBench SAMPLE_DIR NAME=COMMAND [NAME=COMMAND...]
+// For each server: cold start (process start -> initialize result) over several runs, then in one
+// session didOpen -> publishDiagnostics for the sample's train.py and data file, then didChange ->
+// publishDiagnostics over many edits. Prints medians and p90s; asserts nothing.
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: LspBench SAMPLE_DIR NAME=COMMAND [NAME=COMMAND...]");
+    return 2;
+}
+
+var sample = Path.GetFullPath(args[0]);
+var script = Path.Combine(sample, "train.py");
+var data = Path.Combine(sample, "data", "tickets.csv");
+Console.WriteLine($"sample: {sample} (train.py {new FileInfo(script).Length} B, tickets.csv {new FileInfo(data).Length} B); {Environment.ProcessorCount} cores");
+Console.WriteLine();
+Console.WriteLine($"{"server",-12} {"cold start→initialize",22} {"didOpen→diags train.py",24} {"didOpen→diags csv",20} {"didChange→diags",18}");
+
+foreach (var spec in args.Skip(1))
+{
+    var name = spec[..spec.IndexOf('=', StringComparison.Ordinal)];
+    var command = spec[(spec.IndexOf('=', StringComparison.Ordinal) + 1)..];
+    var cold = new List<double>();
+    for (var i = 0; i < 10; i++)
+    {
+        await using var s = Session.Start(command, sample);
+        var t = Stopwatch.StartNew();
+        await s.Initialize();
+        cold.Add(t.Elapsed.TotalMilliseconds);
+    }
+
+    await using var session = Session.Start(command, sample);
+    await session.Initialize();
+    var openScript = await session.OpenAndWait(script, "python");
+    var openData = File.Exists(data) && !name.Contains("pyright", StringComparison.Ordinal) ? await session.OpenAndWait(data, "csv") : double.NaN;
+    var changes = new List<double>();
+    var text = File.ReadAllText(script);
+    for (var v = 2; v < 52; v++)
+    {
+        changes.Add(await session.ChangeAndWait(script, v, text + $"\n# edit {v}\n"));
+    }
+
+    Console.WriteLine($"{name,-12} {Stats(cold),22} {openScript,21:F1} ms {(double.IsNaN(openData) ? "n/a" : openData.ToString("F1", CultureInfo.InvariantCulture) + " ms"),20} {Stats(changes),18}");
+}
+
+return 0;
+
+static string Stats(List<double> xs)
+{
+    var sorted = xs.Order().ToList();
+    return $"{sorted[sorted.Count / 2]:F1} ms (p90 {sorted[(int)(sorted.Count * 0.9)]:F1})";
+}
+
+internal sealed class Session : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Stream _in;
+    private readonly Stream _out;
+    private readonly string _root;
+    private int _id;
+
+    private Session(Process process, string root)
+    {
+        _process = process;
+        _in = process.StandardInput.BaseStream;
+        _out = process.StandardOutput.BaseStream;
+        _root = root;
+    }
+
+    public static Session Start(string command, string root)
+    {
+        var info = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec " + command);
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return new Session(process, root);
+    }
+
+    public async Task Initialize()
+    {
+        var id = Send("initialize", new JObject
+        {
+            ["processId"] = Environment.ProcessId,
+            ["rootUri"] = new Uri(_root).AbsoluteUri,
+            ["workspaceFolders"] = new JArray(new JObject { ["uri"] = new Uri(_root).AbsoluteUri, ["name"] = "sample" }),
+            ["capabilities"] = new JObject { ["textDocument"] = new JObject { ["publishDiagnostics"] = new JObject { ["versionSupport"] = true } } },
+        });
+        await WaitFor(m => (int?)m["id"] == id);
+        Notify("initialized", new JObject());
+    }
+
+    public async Task<double> OpenAndWait(string path, string language)
+    {
+        var uri = new Uri(path).AbsoluteUri;
+        var t = Stopwatch.StartNew();
+        Notify("textDocument/didOpen", new JObject { ["textDocument"] = new JObject { ["uri"] = uri, ["languageId"] = language, ["version"] = 1, ["text"] = File.ReadAllText(path) } });
+        await WaitFor(m => IsDiagnostics(m, uri, 1));
+        return t.Elapsed.TotalMilliseconds;
+    }
+
+    public async Task<double> ChangeAndWait(string path, int version, string text)
+    {
+        var uri = new Uri(path).AbsoluteUri;
+        var t = Stopwatch.StartNew();
+        Notify("textDocument/didChange", new JObject
+        {
+            ["textDocument"] = new JObject { ["uri"] = uri, ["version"] = version },
+            ["contentChanges"] = new JArray(new JObject { ["text"] = text }),
+        });
+        await WaitFor(m => IsDiagnostics(m, uri, version));
+        return t.Elapsed.TotalMilliseconds;
+    }
+
+    private static bool IsDiagnostics(JObject m, string uri, int version) =>
+        (string?)m["method"] == "textDocument/publishDiagnostics" &&
+        (string?)m.SelectToken("params.uri") == uri &&
+        ((int?)m.SelectToken("params.version") ?? version) == version;
+
+    private int Send(string method, JObject parameters)
+    {
+        var id = ++_id;
+        Write(new JObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters });
+        return id;
+    }
+
+    private void Notify(string method, JObject parameters) =>
+        Write(new JObject { ["jsonrpc"] = "2.0", ["method"] = method, ["params"] = parameters });
+
+    private void Write(JObject message)
+    {
+        var body = Encoding.UTF8.GetBytes(message.ToString(Formatting.None));
+        _in.Write(Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n"));
+        _in.Write(body);
+        _in.Flush();
+    }
+
+    private async Task WaitFor(Func<JObject, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var message = await Read(timeout.Token);
+            if (message["id"] is not null && message["method"] is not null)
+            {
+                // A request from the server (configuration, registration): answer null so it proceeds.
+                Write(new JObject { ["jsonrpc"] = "2.0", ["id"] = message["id"]!.DeepClone(), ["result"] = (string)message["method"]! == "workspace/configuration" ? new JArray(Enumerable.Repeat(new JObject(), ((JArray?)message.SelectToken("params.items"))?.Count ?? 1)) : JValue.CreateNull() });
+                continue;
+            }
+
+            if (match(message))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<JObject> Read(CancellationToken cancellationToken)
+    {
+        var header = new StringBuilder();
+        var one = new byte[1];
+        while (!header.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await _out.ReadAsync(one, cancellationToken) == 0)
+            {
+                throw new EndOfStreamException("server closed stdout");
+            }
+
+            header.Append((char)one[0]);
+        }
+
+        var length = int.Parse(header.ToString().Split("\r\n").First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))[15..].Trim(), CultureInfo.InvariantCulture);
+        var body = new byte[length];
+        await _out.ReadExactlyAsync(body, cancellationToken);
+        return JObject.Parse(Encoding.UTF8.GetString(body));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Send("shutdown", new JObject());
+            Notify("exit", new JObject());
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+}
