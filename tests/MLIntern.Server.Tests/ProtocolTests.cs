@@ -150,8 +150,8 @@ public sealed class ProtocolTests
             textDocument = new { uri, languageId = "csv", version = 3, text = "text,label\n\"a, quoted\",x\nb,y\nc,d,e\n" },
         });
         var published = await client.WaitForDiagnosticsAsync(uri, 3);
-        var diagnostic = (JObject)Assert.Single((JArray)published["diagnostics"]!);
-        Assert.Equal("MLD012", (string?)diagnostic["code"]);
+        // Two rows of two classes also give data-set findings (MLD006); the ragged row is the one MLD012.
+        var diagnostic = (JObject)Assert.Single((JArray)published["diagnostics"]!, d => (string?)d["code"] == "MLD012");
         Assert.Equal(3, (int)diagnostic.SelectToken("range.start.line")!);
     }
 

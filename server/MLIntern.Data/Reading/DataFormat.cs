@@ -6,6 +6,10 @@ public enum DataFormat
     Csv,
     Tsv,
     JsonLines,
+
+    /// <summary>A <c>.json</c> file: an array of objects, or JSON Lines under a .json name (as <c>datasets</c> writes them).</summary>
+    Json,
+    Parquet,
 }
 
 public static class DataFormats
@@ -19,6 +23,8 @@ public static class DataFormats
             ".csv" => DataFormat.Csv,
             ".tsv" or ".tab" => DataFormat.Tsv,
             ".jsonl" or ".ndjson" => DataFormat.JsonLines,
+            ".json" => DataFormat.Json,
+            ".parquet" => DataFormat.Parquet,
             _ => null,
         };
     }

@@ -16,6 +16,7 @@ internal static class Commands
         var root = new RootCommand("ML Intern: finds the bugs that make training fail or lie, in training scripts and their data sets.")
         {
             CheckCommand.Create(),
+            InspectCommand.Create(),
             ServeCommand.Create(),
             SampleCommand.Create(),
             DebugCommand.Create(),

@@ -1,7 +1,6 @@
 using System.Text;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules;
-using MLIntern.Data.Checks;
 using MLIntern.Data.Reading;
 
 namespace MLIntern.Server.Engine;
@@ -27,8 +26,13 @@ internal static class FileChecks
 
     public static IReadOnlyList<Finding> CheckScript(string text) => ScriptChecker.Check(text);
 
-    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes) =>
-        DataFormats.FromFileName(path) is { } format ? MalformedFile.Check(bytes, format) : [];
+    /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk.</summary>
+    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes)
+    {
+        using var copy = new MemoryStream();
+        bytes.CopyTo(copy);
+        return DataSets.CheckFile(path, copy.ToArray());
+    }
 
     /// <summary>Checks a file on disk. IO errors propagate: the caller names the file.</summary>
     public static IReadOnlyList<Finding> CheckFile(string path) =>
@@ -41,8 +45,7 @@ internal static class FileChecks
 
     private static IReadOnlyList<Finding> CheckDataFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
-        return CheckData(path, stream);
+        return DataSets.CheckFile(path, null);
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
 
     public IClient Client { get; set; } = NullClient.Instance;
 
+    /// <summary>The "mlintern.data" settings (data check thresholds, text/label column).</summary>
+    public JObject? DataSettings { get; set; }
+
     public Task<int> Exit => _exit.Task;
 
     public void RequestExit(int code) => _exit.TrySetResult(code);
@@ -32,6 +35,7 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
     public void ApplySettings(JToken? settings)
     {
         var section = settings?["mlintern"] as JObject ?? settings as JObject;
+        DataSettings = section?["data"] as JObject ?? DataSettings;
         if (section?["logLevel"] is JValue { Value: string level } && LogLevelSwitch.Parse(level) is { } parsed)
         {
             LogLevel.Minimum = parsed;

@@ -20,6 +20,9 @@ internal static class Methods
     public const string LogMessage = "window/logMessage";
     public const string ShowMessage = "window/showMessage";
 
+    /// <summary>The profile of the data set a file belongs to (see ProfileDatasetHandler).</summary>
+    public const string ProfileDataset = "mlintern/profileDataset";
+
     /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
     public const string TestBlock = "mlintern/_test/block";
 }

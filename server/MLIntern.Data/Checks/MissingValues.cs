@@ -1,0 +1,45 @@
+using MLIntern.Analysis.Findings;
+
+namespace MLIntern.Data.Checks;
+
+/// <summary>MLD001: Missing or empty text or label values. The profiler gathers the rows in its single pass; this file owns the rule's text.</summary>
+public static class MissingValues
+{
+    public static readonly RuleInfo Rule = new(
+        "MLD001",
+        "missing-text-or-label",
+        Severity.Warning,
+        "Missing or empty text or label values",
+        """
+        ## What it does
+        Counts the rows whose text column or label column is empty, missing (a JSON `null`, a
+        missing key) or one of the spellings pandas reads as NaN (`NA`, `N/A`, `NaN`, `null`, `None`).
+
+        ## Why is this bad?
+        A row without a label cannot be learned from; a row without a text teaches the model that
+        nothing means something. `datasets` passes `None` to the tokenizer, which fails; pandas keeps
+        `NaN`, which `str` turns into the word "nan" — and the model learns that word.
+
+        ## Example
+        ```csv
+        text,label
+        where is my order,track_order
+        ,cancel_order
+        ```
+
+        ## Use instead
+        ```csv
+        text,label
+        where is my order,track_order
+        ```
+        Drop the row, or fill it in.
+
+        ## Fix safety
+        No automatic fix: whether to drop or fill a row is the owner's decision.
+
+        ## Error without the fix
+        ```
+        ValueError: text input must be of type `str` (single example), `List[str]` (batch or single pretokenized example) or `List[List[str]]` (batch of pretokenized examples).
+        ```
+        """);
+}

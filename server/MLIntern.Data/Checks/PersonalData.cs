@@ -1,0 +1,301 @@
+using MLIntern.Analysis.Findings;
+
+namespace MLIntern.Data.Checks;
+
+/// <summary>MLD008: e-mail addresses, phone numbers and (Luhn-valid) card numbers in the data.</summary>
+public static class PersonalData
+{
+    public static readonly RuleInfo Rule = new(
+        "MLD008",
+        "personal-data-in-text",
+        Severity.Warning,
+        "Personal data (e-mail addresses, phone numbers, card numbers) in the data set",
+        """
+        ## What it does
+        Scans every text column for e-mail addresses, phone numbers (10 to 15 digits, optionally
+        with `+`, spaces, dashes, dots or parentheses) and payment card numbers (13 to 19 digits that
+        pass the Luhn checksum). Findings and logs show them masked (`[email]`, `[phone]`, `[card]`),
+        never in full.
+
+        ## Why is this bad?
+        A model memorises rare strings such as a customer's e-mail address and can repeat them to
+        anyone. Publishing a data set or a model trained on it may break privacy law (GDPR, CCPA) and
+        the promise made to the people in it.
+
+        ## Example
+        ```csv
+        text,label
+        my email is jane.doe@example.com where is my order,track_order
+        ```
+
+        ## Use instead
+        ```csv
+        text,label
+        my email is {{Email}} where is my order,track_order
+        ```
+        Replace personal data with a placeholder, or drop the rows.
+
+        ## Fix safety
+        No automatic fix: whether a number is personal data, and what should replace it, needs a human.
+
+        ## Error without the fix
+        Nothing fails: the model trains, and can later print the address to another user.
+        """);
+
+    [Flags]
+    public enum Kinds
+    {
+        None = 0,
+        Email = 1,
+        Phone = 2,
+        Card = 4,
+    }
+
+    /// <summary>What kinds of personal data a text holds. Fast when there is no '@' and no digit.</summary>
+    public static Kinds Find(ReadOnlySpan<byte> text)
+    {
+        var kinds = Kinds.None;
+        if (text.IndexOfAny("@0123456789"u8) < 0)
+        {
+            return kinds;
+        }
+
+        var at = text.IndexOf((byte)'@');
+        var guard = 0;
+        while (at >= 0 && guard++ < 1000)
+        {
+            if (EmailAround(text, at, out _, out _))
+            {
+                kinds |= Kinds.Email;
+                break;
+            }
+
+            var next = text[(at + 1)..].IndexOf((byte)'@');
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        foreach (var (start, end, digits) in NumberRuns(text))
+        {
+            kinds |= Classify(text[start..end], digits);
+        }
+
+        return kinds;
+    }
+
+    /// <summary>The text with every e-mail, phone and card number replaced by a tag, for previews and logs.</summary>
+    public static string Mask(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        if (Find(bytes) == Kinds.None)
+        {
+            return text;
+        }
+
+        var output = new System.Text.StringBuilder();
+        var span = (ReadOnlySpan<byte>)bytes;
+        var last = 0;
+        var spans = new List<(int Start, int End, string Tag)>();
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (span[i] == (byte)'@' && EmailAround(span, i, out var s, out var e))
+            {
+                spans.Add((s, e, "[email]"));
+                i = e;
+            }
+        }
+
+        foreach (var (start, end, digits) in NumberRuns(span))
+        {
+            var kind = Classify(span[start..end], digits);
+            if (kind != Kinds.None && !spans.Any(x => x.Start < end && start < x.End))
+            {
+                spans.Add((start, end, kind == Kinds.Card ? "[card]" : "[phone]"));
+            }
+        }
+
+        foreach (var (start, end, tag) in spans.OrderBy(x => x.Start))
+        {
+            if (start < last)
+            {
+                continue;
+            }
+
+            output.Append(System.Text.Encoding.UTF8.GetString(span[last..start])).Append(tag);
+            last = end;
+        }
+
+        output.Append(System.Text.Encoding.UTF8.GetString(span[last..]));
+        return output.ToString();
+    }
+
+    public static string Describe(Kinds kinds)
+    {
+        var names = new List<string>();
+        if (kinds.HasFlag(Kinds.Email))
+        {
+            names.Add("an e-mail address");
+        }
+
+        if (kinds.HasFlag(Kinds.Phone))
+        {
+            names.Add("a phone number");
+        }
+
+        if (kinds.HasFlag(Kinds.Card))
+        {
+            names.Add("a card number");
+        }
+
+        return string.Join(" and ", names);
+    }
+
+    private static bool IsLocal(byte b) => b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'.' or (byte)'_' or (byte)'%' or (byte)'+' or (byte)'-';
+
+    private static bool IsDomain(byte b) => b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'.' or (byte)'-';
+
+    private static bool EmailAround(ReadOnlySpan<byte> text, int at, out int start, out int end)
+    {
+        start = at;
+        while (start > 0 && IsLocal(text[start - 1]))
+        {
+            start--;
+        }
+
+        end = at + 1;
+        while (end < text.Length && IsDomain(text[end]))
+        {
+            end++;
+        }
+
+        while (end > at + 1 && text[end - 1] is (byte)'.' or (byte)'-')
+        {
+            end--;
+        }
+
+        if (start == at || end == at + 1)
+        {
+            return false;
+        }
+
+        var domain = text[(at + 1)..end];
+        var dot = domain.LastIndexOf((byte)'.');
+        if (dot <= 0 || domain.Length - dot - 1 < 2)
+        {
+            return false;
+        }
+
+        foreach (var b in domain[(dot + 1)..])
+        {
+            if (b is not (>= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs of digits joined by single separators (space, '-', '.', parentheses), with a leading '+', not glued to letters.</summary>
+    private static IEnumerable<(int Start, int End, int Digits)> NumberRuns(ReadOnlySpan<byte> text)
+    {
+        var runs = new List<(int, int, int)>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            var k = text[i..].IndexOfAnyInRange((byte)'0', (byte)'9');
+            if (k < 0)
+            {
+                break;
+            }
+
+            var start = i + k;
+            if (start > 0 && text[start - 1] == (byte)'+')
+            {
+                start--;
+            }
+            else if (start > 0 && text[start - 1] == (byte)'(')
+            {
+                start--;
+            }
+
+            var end = i + k;
+            var digits = 0;
+            var lastDigit = end;
+            while (end < text.Length)
+            {
+                var b = text[end];
+                if (b is >= (byte)'0' and <= (byte)'9')
+                {
+                    digits++;
+                    lastDigit = end + 1;
+                    end++;
+                }
+                else if (b is (byte)' ' or (byte)'-' or (byte)'.' or (byte)'(' or (byte)')' && end + 1 < text.Length && text[end + 1] is >= (byte)'0' and <= (byte)'9' or (byte)'(')
+                {
+                    end++;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            var glued = (start > 0 && IsLetter(text[start - 1])) || (lastDigit < text.Length && IsLetter(text[lastDigit]));
+            if (!glued)
+            {
+                runs.Add((start, lastDigit, digits));
+            }
+
+            i = Math.Max(end, i + k + 1);
+        }
+
+        return runs;
+    }
+
+    private static bool IsLetter(byte b) => b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or (byte)'_' or (byte)'#';
+
+    private static Kinds Classify(ReadOnlySpan<byte> run, int digits)
+    {
+        if (digits is >= 13 and <= 19 && Luhn(run))
+        {
+            return Kinds.Card;
+        }
+
+        if (digits is >= 10 and <= 15)
+        {
+            return Kinds.Phone;
+        }
+
+        return Kinds.None;
+    }
+
+    /// <summary>The Luhn checksum every payment card number satisfies.</summary>
+    public static bool Luhn(ReadOnlySpan<byte> run)
+    {
+        var sum = 0;
+        var doubleIt = false;
+        for (var i = run.Length - 1; i >= 0; i--)
+        {
+            var b = run[i];
+            if (b is < (byte)'0' or > (byte)'9')
+            {
+                continue;
+            }
+
+            var d = b - '0';
+            if (doubleIt)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+            doubleIt = !doubleIt;
+        }
+
+        return sum % 10 == 0;
+    }
+}

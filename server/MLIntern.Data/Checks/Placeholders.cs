@@ -1,0 +1,76 @@
+using MLIntern.Analysis.Findings;
+
+namespace MLIntern.Data.Checks;
+
+/// <summary>MLD009: Unfilled template placeholders such as {{Order Number}}. The profiler gathers the rows in its single pass; this file owns the rule's text.</summary>
+public static class Placeholders
+{
+    public static readonly RuleInfo Rule = new(
+        "MLD009",
+        "unfilled-placeholder",
+        Severity.Warning,
+        "Unfilled template placeholders such as {{Order Number}}",
+        """
+        ## What it does
+        Finds texts holding template slots that were never filled: `{{Order Number}}`, `{{Name}}`
+        (two braces, up to 40 characters inside, no line break).
+
+        ## Why is this bad?
+        Real users never type `{{Order Number}}`. A model trained on slots learns the slot as a
+        feature and meets real order numbers only in production.
+
+        ## Example
+        ```csv
+        text,label
+        cancel order {{Order Number}},cancel_order
+        ```
+
+        ## Use instead
+        ```csv
+        text,label
+        cancel order 48213,cancel_order
+        ```
+        Fill slots with realistic values (varied, fake) before training.
+
+        ## Fix safety
+        No automatic fix: realistic fillers depend on the domain.
+
+        ## Error without the fix
+        Nothing fails: the model is worse on real inputs than the validation score says.
+        """);
+}
+
+public static class PlaceholderScanner
+{
+    /// <summary>The first <c>{{Slot}}</c> in a text (the slot name, for messages), or null.</summary>
+    public static string? Find(ReadOnlySpan<byte> text)
+    {
+        var offset = 0;
+        for (var guard = 0; guard < 10_000 && offset < text.Length; guard++)
+        {
+            var open = text[offset..].IndexOf("{{"u8);
+            if (open < 0)
+            {
+                return null;
+            }
+
+            var start = offset + open + 2;
+            var rest = text[start..];
+            var close = rest.IndexOf("}}"u8);
+            if (close < 0)
+            {
+                return null;
+            }
+
+            var inner = rest[..close];
+            if (close is > 0 and <= 40 && inner.IndexOfAny("\n\r{"u8) < 0 && !inner.Trim(" "u8).IsEmpty)
+            {
+                return System.Text.Encoding.UTF8.GetString(inner).Trim();
+            }
+
+            offset = start;
+        }
+
+        return null;
+    }
+}

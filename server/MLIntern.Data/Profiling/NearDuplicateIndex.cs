@@ -1,0 +1,250 @@
+using System.Numerics;
+
+namespace MLIntern.Data.Profiling;
+
+/// <summary>
+/// Near-duplicate search: MinHash signatures with LSH banding.
+/// <list type="bullet">
+/// <item>Shingles: the text lower-cased (ASCII) and cut into words (runs of letters and digits;
+/// any non-ASCII byte counts as a letter); the shingles are the words and the pairs of adjacent
+/// words. Texts with fewer than <see cref="MinWords"/> words are not compared.</item>
+/// <item>Signature: one-permutation MinHash (Li, Owen and Zhang 2012) with <see cref="K"/> bins and
+/// rotation densification for empty bins (Shrivastava and Li 2014): one hash per shingle.
+/// The fraction of equal bins estimates the Jaccard similarity of the shingle sets.</item>
+/// <item>LSH: <see cref="Bands"/> bands of <see cref="Rows"/> bins. Two texts are compared when a band
+/// matches; a pair with Jaccard 0.7 becomes a candidate with probability 1 − (1 − 0.7³)¹² ≈ 0.99,
+/// one with 0.3 with ≈ 0.28. A candidate is a near-duplicate when its estimated similarity is at or
+/// above the threshold (default 0.7).</item>
+/// <item>Memory: the first <see cref="Capacity"/> distinct texts are indexed (about 250 bytes each, 25 MB in all);
+/// later texts are still compared against them but not added.</item>
+/// </list>
+/// </summary>
+internal sealed class NearDuplicateIndex
+{
+    public const int K = 36;
+    public const int Bands = 12;
+    public const int Rows = K / Bands;
+    public const int MinWords = 3;
+    public const int Capacity = 100_000;
+
+    private readonly ulong[] _words = new ulong[512];
+    private uint[] _signatures = new uint[1024 * K];
+    private int[] _lines = new int[1024];
+    private byte[] _splits = new byte[1024];
+    private ulong[] _bandKeys = new ulong[16384];
+    private int[] _bandValues = new int[16384];
+    private int _bandMask = 16384 - 1;
+    private int _count;
+
+    public bool Full => _count >= Capacity;
+
+    public int Count => _count;
+
+    /// <summary>A match: the earlier text's line and split, and the estimated similarity.</summary>
+    public readonly record struct Match(int Line, int Split, double Similarity);
+
+    /// <summary>Computes the signature of a text into <paramref name="signature"/>; false when the text is too short to compare.</summary>
+    public bool Sign(ReadOnlySpan<byte> text, Span<uint> signature)
+    {
+        var words = Tokenize(text);
+        if (words < MinWords)
+        {
+            return false;
+        }
+
+        signature.Fill(uint.MaxValue);
+        for (var i = 0; i < words; i++)
+        {
+            Put(Hash64.Mix(_words[i]), signature);
+            if (i + 1 < words)
+            {
+                Put(Hash64.Combine(_words[i], _words[i + 1]), signature);
+            }
+        }
+
+        Densify(signature);
+        return true;
+    }
+
+    private static void Put(ulong h, Span<uint> signature)
+    {
+        var bin = (int)(((h >> 32) * K) >> 32);
+        var value = (uint)h;
+        if (value < signature[bin])
+        {
+            signature[bin] = value;
+        }
+    }
+
+    /// <summary>An empty bin borrows the next non-empty bin to its right (circularly), salted by the distance.</summary>
+    private static void Densify(Span<uint> signature)
+    {
+        for (var i = 0; i < K; i++)
+        {
+            if (signature[i] != uint.MaxValue)
+            {
+                continue;
+            }
+
+            for (var d = 1; d < K; d++)
+            {
+                var v = signature[(i + d) % K];
+                if (v != uint.MaxValue)
+                {
+                    signature[i] = (uint)Hash64.Mix(v + ((ulong)d << 32));
+                    break;
+                }
+            }
+        }
+    }
+
+    private int Tokenize(ReadOnlySpan<byte> text)
+    {
+        var count = 0;
+        var h = 0xCBF29CE484222325UL;
+        var inWord = false;
+        foreach (var raw in text)
+        {
+            var b = raw is >= (byte)'A' and <= (byte)'Z' ? (byte)(raw | 0x20) : raw;
+            var letter = b is >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or >= 0x80;
+            if (letter)
+            {
+                h = (h ^ b) * 0x100000001B3UL;
+                inWord = true;
+            }
+            else if (inWord)
+            {
+                if (count == _words.Length)
+                {
+                    return count;
+                }
+
+                _words[count++] = h;
+                h = 0xCBF29CE484222325UL;
+                inWord = false;
+            }
+        }
+
+        if (inWord && count < _words.Length)
+        {
+            _words[count++] = h;
+        }
+
+        return count;
+    }
+
+    /// <summary>The most similar indexed text at or above the threshold, preferring one from <paramref name="preferSplit"/>; null when none.</summary>
+    public Match? Find(ReadOnlySpan<uint> signature, double threshold, int onlySplit)
+    {
+        Match? best = null;
+        for (var band = 0; band < Bands; band++)
+        {
+            var key = BandKey(signature, band);
+            var i = (int)(key & (ulong)_bandMask);
+            for (var guard = 0; guard <= _bandMask && _bandKeys[i] != 0; guard++)
+            {
+                if (_bandKeys[i] == key)
+                {
+                    var entry = _bandValues[i];
+                    if (onlySplit < 0 || _splits[entry] == onlySplit)
+                    {
+                        var similarity = Similarity(signature, entry);
+                        if (similarity >= threshold && (best is null || similarity > best.Value.Similarity))
+                        {
+                            best = new Match(_lines[entry], _splits[entry], similarity);
+                        }
+                    }
+
+                    break;
+                }
+
+                i = (i + 1) & _bandMask;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Adds a signature; a band already taken keeps its first text (the template's first instance).</summary>
+    public void Add(ReadOnlySpan<uint> signature, int line, int split)
+    {
+        if (_count >= Capacity)
+        {
+            return;
+        }
+
+        if (_count == _lines.Length)
+        {
+            Grow();
+        }
+
+        var entry = _count++;
+        signature.CopyTo(_signatures.AsSpan(entry * K, K));
+        _lines[entry] = line;
+        _splits[entry] = (byte)Math.Min(split, 255);
+        IndexBands(entry);
+    }
+
+    private void IndexBands(int entry)
+    {
+        var signature = _signatures.AsSpan(entry * K, K);
+        for (var band = 0; band < Bands; band++)
+        {
+            var key = BandKey(signature, band);
+            var i = (int)(key & (ulong)_bandMask);
+            while (_bandKeys[i] != 0 && _bandKeys[i] != key)
+            {
+                i = (i + 1) & _bandMask;
+            }
+
+            if (_bandKeys[i] == 0)
+            {
+                _bandKeys[i] = key;
+                _bandValues[i] = entry;
+            }
+        }
+    }
+
+    /// <summary>Doubles the entry arrays (up to the capacity) and rebuilds the band table in entry order, so each band keeps its first text.</summary>
+    private void Grow()
+    {
+        var size = Math.Min(Capacity, _lines.Length * 2);
+        Array.Resize(ref _signatures, size * K);
+        Array.Resize(ref _lines, size);
+        Array.Resize(ref _splits, size);
+        var slots = (int)BitOperations.RoundUpToPowerOf2((uint)(size * Bands));
+        _bandKeys = new ulong[slots];
+        _bandValues = new int[slots];
+        _bandMask = slots - 1;
+        for (var entry = 0; entry < _count; entry++)
+        {
+            IndexBands(entry);
+        }
+    }
+
+    private double Similarity(ReadOnlySpan<uint> signature, int entry)
+    {
+        var other = _signatures.AsSpan(entry * K, K);
+        var equal = 0;
+        for (var i = 0; i < K; i++)
+        {
+            if (signature[i] == other[i])
+            {
+                equal++;
+            }
+        }
+
+        return (double)equal / K;
+    }
+
+    private static ulong BandKey(ReadOnlySpan<uint> signature, int band)
+    {
+        var h = (ulong)(band + 1) * 0x9E3779B97F4A7C15UL;
+        for (var r = 0; r < Rows; r++)
+        {
+            h = Hash64.Combine(h, signature[band * Rows + r]);
+        }
+
+        return h == 0 ? 1 : h;
+    }
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using MLIntern.Data.Profiling;
+using MLIntern.Server.Engine;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+using Newtonsoft.Json.Serialization;
+
+namespace MLIntern.Server.Cli;
+
+/// <summary>`mlintern inspect PATH`: the profile of a data set and its MLD checks, as text, JSON or an HTML report.</summary>
+internal static class InspectCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("PATH") { Description = "A data file (CSV, TSV, JSON Lines, JSON, Parquet) or a folder with train/validation/test files" };
+        var format = new Option<string>("--format") { Description = "Output format: text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report to this file" };
+        var label = new Option<string?>("--label-column") { Description = "The label column (default: guessed from names and values)" };
+        var text = new Option<string?>("--text-column") { Description = "The text column (default: guessed from names and values)" };
+        var command = new Command("inspect", "Profile a data set and check it (MLD001-MLD012).") { path, format, html, label, text };
+        command.SetAction(parse => Run(parse.GetValue(path)!, parse.GetValue(format) ?? "text", parse.GetValue(html), parse.GetValue(label), parse.GetValue(text), Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(string path, string format, string? html, string? labelColumn, string? textColumn, TextWriter output, TextWriter errors)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            errors.WriteLine($"error: {path}: no such file or directory");
+            return Commands.Failure;
+        }
+
+        var splits = DataSets.Discover(path);
+        if (splits.Count == 0)
+        {
+            errors.WriteLine($"error: {path}: not a data set (expected a .csv, .tsv, .jsonl, .json or .parquet file, or a folder with train/test files)");
+            return Commands.Failure;
+        }
+
+        var problems = new List<string>();
+        var options = DataSets.Options(path, null, problems, new DataCheckOptions { LabelColumn = labelColumn, TextColumn = textColumn });
+        DatasetProfile profile;
+        List<string> profileProblems;
+        try
+        {
+            var profiler = new DatasetProfiler(splits, options);
+            profile = profiler.Run();
+            profileProblems = [.. profiler.Problems];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.WriteLine($"error: {path}: {e.Message}");
+            return Commands.Failure;
+        }
+
+        foreach (var problem in problems.Concat(profileProblems))
+        {
+            errors.WriteLine($"warning: {problem}");
+        }
+
+        if (format == "json")
+        {
+            WriteJson(output, profile);
+        }
+        else
+        {
+            ProfileText.Write(output, profile, Display);
+        }
+
+        if (html is not null)
+        {
+            try
+            {
+                File.WriteAllText(html, ProfileHtml.Render(profile, Display));
+                if (format != "json")
+                {
+                    output.WriteLine($"Wrote {html}");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.WriteLine($"error: {html}: {e.Message}");
+                return Commands.Failure;
+            }
+        }
+
+        return profile.Checks.Any(c => c.Count > 0) ? Commands.Findings : Commands.Clean;
+    }
+
+    public static JsonSerializerSettings JsonSettings { get; } = new()
+    {
+        ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy() },
+        Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()) },
+        Formatting = Formatting.Indented,
+    };
+
+    public static void WriteJson(TextWriter output, DatasetProfile profile)
+    {
+        output.WriteLine(JsonConvert.SerializeObject(profile, JsonSettings));
+    }
+
+    /// <summary>Paths under the working directory print relative to it.</summary>
+    public static string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return (relative.StartsWith("..", StringComparison.Ordinal) ? path : relative).Replace('\\', '/');
+    }
+}
