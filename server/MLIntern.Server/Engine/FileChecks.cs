@@ -24,7 +24,12 @@ internal static class FileChecks
         : DataFormats.FromFileName(path) is not null ? FileKind.Data
         : FileKind.None;
 
-    public static IReadOnlyList<Finding> CheckScript(string text) => ScriptChecker.Check(text);
+    /// <summary>The process's data set facts: shared by the script rules, the CLI and `mlintern/profileDataset`.</summary>
+    public static DatasetFactsService Datasets { get; } = new();
+
+    /// <summary>Checks a script; <paramref name="path"/> (when known) anchors the data set paths it names.</summary>
+    public static IReadOnlyList<Finding> CheckScript(string text, string? path) =>
+        ScriptChecker.Check(text, ScriptDatasets.For(path, Datasets));
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk.</summary>
     public static IReadOnlyList<Finding> CheckData(string path, Stream bytes)
@@ -38,7 +43,7 @@ internal static class FileChecks
     public static IReadOnlyList<Finding> CheckFile(string path) =>
         KindOf(path) switch
         {
-            FileKind.Script => CheckScript(ReadText(path)),
+            FileKind.Script => CheckScript(ReadText(path), path),
             FileKind.Data => CheckDataFile(path),
             _ => [],
         };

@@ -27,7 +27,7 @@ internal sealed class FindingsCache(ILogger logger)
         {
             return FileChecks.KindOf(document.FileName) switch
             {
-                FileKind.Script => FileChecks.CheckScript(document.Text),
+                FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath),
                 FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document)),
                 _ => [],
             };

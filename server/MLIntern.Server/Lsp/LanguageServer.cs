@@ -59,7 +59,7 @@ internal sealed class LanguageServer : IClient
             new DidCloseHandler(diagnostics),
             new CodeActionHandler(_state, findings),
             new ExecuteCommandHandler(_state, findings, _logger),
-            new ProfileDatasetHandler(_state, new Engine.DatasetFactsService(), loggers.CreateLogger("MLIntern.Data")),
+            new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
         ];
         if (testHooks)
         {
