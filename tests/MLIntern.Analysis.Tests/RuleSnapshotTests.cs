@@ -35,6 +35,32 @@ public sealed class RuleSnapshotTests
         Assert.NotEmpty(findings);
     }
 
+    /// <summary>
+    /// Every fix in every fixture, applied alone: the file still parses as well as before, the
+    /// fixed finding is gone, and no rule finds anything new.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Codes))]
+    public void Applying_a_fix_creates_no_new_findings(string code)
+    {
+        var source = File.ReadAllText(Path.Combine(Root, "Fixtures", code + ".py"));
+        var datasets = FixtureDatasets.Lookup(Path.Combine(Root, "Fixtures"));
+        var before = ScriptChecker.Check(source, datasets);
+        var errorsBefore = MLIntern.Python.Parsing.Parser.Parse(source).Errors.Count;
+        foreach (var finding in before.Where(f => f.Code == code && f.Fix is not null))
+        {
+            var after = Edits.Apply(source, finding.Fix!.Edits);
+            Assert.True(MLIntern.Python.Parsing.Parser.Parse(after).Errors.Count <= errorsBefore, $"fix '{finding.Fix.Title}' at line {finding.Range.Line} breaks the syntax:\n{after}");
+            var afterFindings = ScriptChecker.Check(after, datasets);
+            var known = before.Select(f => (f.Code, f.Message)).ToList();
+            known.Remove((finding.Code, finding.Message));
+            foreach (var f in afterFindings)
+            {
+                Assert.True(known.Remove((f.Code, f.Message)), $"fix '{finding.Fix.Title}' at line {finding.Range.Line} left or created: {f.Code} line {f.Range.Line}: {f.Message}");
+            }
+        }
+    }
+
     /// <summary>The source tree's test folder (snapshots are written there, not to bin/).</summary>
     private static string Root
     {
