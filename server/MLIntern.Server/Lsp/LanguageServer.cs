@@ -59,6 +59,7 @@ internal sealed class LanguageServer : IClient
             new DidCloseHandler(diagnostics),
             new CodeActionHandler(_state, findings),
             new ExecuteCommandHandler(_state, findings, _logger),
+            new AskFixHandler(_state, findings, [new Assist.RuleFixProvider()]),
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
         ];
         if (testHooks)
