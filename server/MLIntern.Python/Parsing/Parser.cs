@@ -33,6 +33,22 @@ public sealed class ParseResult
     public IReadOnlyList<SyntaxError> Errors { get; }
 
     public bool HasErrors => Errors.Count > 0;
+
+    /// <summary>The ranges of all comments (`# ...`), in order: what suppression comments such as `# noqa: MLI101` are read from.</summary>
+    public IEnumerable<TextRange> Comments
+    {
+        get
+        {
+            for (int i = 0; i < Tokens.Count; i++)
+            {
+                var t = Tokens.TokenArray[i];
+                if (t.Kind == TokenKind.Comment)
+                {
+                    yield return t.Range;
+                }
+            }
+        }
+    }
 }
 
 /// <summary>
