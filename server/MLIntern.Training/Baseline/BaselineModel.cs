@@ -86,6 +86,18 @@ public sealed class BaselineModel(TfidfVocabulary vocabulary, IReadOnlyList<stri
     /// <summary>Reads a model written by <see cref="Save"/>; a file of another kind or version is an <see cref="InvalidDataException"/>.</summary>
     public static BaselineModel Load(Stream stream)
     {
+        try
+        {
+            return Read(stream);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("model.bin is truncated");
+        }
+    }
+
+    private static BaselineModel Read(Stream stream)
+    {
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         if (reader.ReadString() != Magic || reader.ReadInt32() != FormatVersion)
         {

@@ -47,7 +47,14 @@ public sealed record LabeledRows(IReadOnlyList<string> Texts, IReadOnlyList<stri
                     continue;
                 }
 
-                texts.Add(record.Text(textAt));
+                var text = record.Text(textAt);
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    skipped++;
+                    continue;
+                }
+
+                texts.Add(text);
                 labels.Add(label);
             }
 

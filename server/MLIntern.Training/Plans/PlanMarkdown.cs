@@ -58,12 +58,11 @@ public static class PlanMarkdown
 
         var e = plan.Estimate;
         Row(md, "FLOPs", e.Flops is { } flops ? $"{flops.ToString("0.###e+0", c)} ({e.Formula})" : "unknown: " + e.UnknownBecause);
-        Row(md, "Hardware", $"{e.HardwareName}: {(e.EffectiveFlops / 1e12).ToString("0.###", c)} TFLOPS effective");
-        Row(md, "Wall time", e.Hours is { } hours ? $"{PlanBuilder.Format(hours)} h ({(hours * 60).ToString("0.#", c)} min)" : "unknown");
+        Row(md, "Hardware", $"{e.HardwareName}: {(e.EffectiveFlops >= 1e12 ? (e.EffectiveFlops / 1e12).ToString("0.##", c) + " TFLOPS" : (e.EffectiveFlops / 1e9).ToString("0.##", c) + " GFLOPS")} effective");
+        Row(md, "Wall time", e.Hours is { } hours ? (hours * 60 < 1 ? $"{(hours * 3600).ToString("0.#", c)} s" : $"{PlanBuilder.Format(hours)} h ({(hours * 60).ToString("0", c)} min)") : "unknown");
         Row(md, "Cost", e.CostUsd is { } cost ? $"${cost.ToString("0.00", c)} at ${e.PricePerHour.ToString("0.###", c)}/h" : "unknown");
         Row(md, "Budget", $"{(plan.Budget.MaxHours is { } mh ? ScriptScan.Format(mh) + " h" : "no hour limit")}, {(plan.Budget.MaxCostUsd is { } mc ? "$" + mc.ToString("0.00", c) : "no cost limit")}");
-        md.Append("\n## Approval\n\nNothing runs until this plan is approved: in the editor's dialog, or `mlintern train --plan ")
-          .Append(plan.Id).Append(" --approve` (recorded as approved via the CLI flag by the current user). The approval is stored in the run's `run.json` with these figures and this plan's hash.\n");
+        md.Append("\n## Approval\n\nNothing runs until this plan is approved: in the editor's dialog, on the terminal's prompt, or with `mlintern train … --approve` (recorded as approved via CLI flag by the current user). The approval is stored in the run's `run.json` with these figures and this plan's hash.\n");
         return md.ToString();
     }
 

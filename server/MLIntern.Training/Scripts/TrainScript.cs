@@ -4,7 +4,7 @@ namespace MLIntern.Training.Scripts;
 
 /// <summary>What the generated script trains on: the data files by split (paths as the script should write them), their loader, the columns and the checkpoint.</summary>
 public sealed record TrainScriptOptions(
-    IReadOnlyDictionary<string, string> DataFiles,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> DataFiles,
     string Loader,
     string TextColumn,
     string LabelColumn,
@@ -35,7 +35,7 @@ public static class TrainScript
 
     public static string Generate(TrainScriptOptions options)
     {
-        var files = string.Join(", ", options.DataFiles.OrderBy(p => Order(p.Key)).Select(p => $"{Py(p.Key)}: {Py(p.Value)}"));
+        var files = string.Join(", ", options.DataFiles.OrderBy(p => Order(p.Key)).Select(p => $"{Py(p.Key)}: {(p.Value.Count == 1 ? Py(p.Value[0]) : "[" + string.Join(", ", p.Value.Select(Py)) + "]")}"));
         var loadExtra = options.Delimiter is { } d ? $", delimiter={Py(d)}" : "";
         var text = Template
             .Replace("@CHECKPOINT@", Py(options.Checkpoint), StringComparison.Ordinal)
