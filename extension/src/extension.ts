@@ -1,6 +1,8 @@
 // Wires the extension together; the logic lives in the modules it imports.
 import type * as vscode from 'vscode';
+import { AskForFix, PythonDocuments } from './askFix';
 import { Commands, ConfigSection, ExtensionName } from './constants';
+import { fixAllProblems } from './fixAll';
 import { LanguageServer } from './languageServer';
 import { ServerStatusBar } from './statusBar';
 import * as api from './vscodeapi';
@@ -19,9 +21,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     onState: (state, detail) => status.update(state, detail),
   });
+  const running = () => server?.runningClient;
+  const askForFix = new AskForFix(running, log);
   context.subscriptions.push(
+    askForFix,
     api.registerCommand(Commands.restartServer, () => server?.restart()),
     api.registerCommand(Commands.showLogs, () => log.show()),
+    api.registerCommand(Commands.askForFix, (...args) => askForFix.run(...args)),
+    api.registerCodeActionsProvider(PythonDocuments, askForFix.codeActions, [api.CodeActionKinds.quickFix(), api.CodeActionKinds.refactorRewrite()]),
+    api.registerCommand(Commands.fixAll, () => fixAllProblems(() => running() !== undefined)),
     api.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(ConfigSection)) void server?.onSettingsChanged();
     }),
