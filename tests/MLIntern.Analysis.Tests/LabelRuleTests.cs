@@ -49,4 +49,48 @@ public sealed class LabelRuleTests
         Assert.Empty(Check("MLI103", "labels = {l: i for i, l in enumerate(set(rows))}\n"));
         Assert.Single(Check("MLI103", "import torch\nlabels = {l: i for i, l in enumerate(set(rows))}\n"));
     }
+
+    [Fact]
+    public void MLI102_without_facts_compares_with_a_literal_label_list()
+    {
+        var finding = Assert.Single(Check("MLI102", Head + "labels = ['neg', 'pos', 'neutral']\nm = M.from_pretrained('x')\n"));
+        Assert.Equal("num_labels is missing, so the model gets 2 outputs, but `labels` lists 3 classes", finding.Message);
+        Assert.Equal("Pass num_labels=len(labels)", finding.Fix!.Title);
+        Assert.Empty(Check("MLI102", Head + "labels = ['neg', 'pos', 'neutral']\nm = M.from_pretrained('x', num_labels=len(labels))\n"));
+        Assert.Empty(Check("MLI102", Head + "labels = ['neg', 'pos']\nm = M.from_pretrained('x')\n"));
+        Assert.Empty(Check("MLI102", Head + "m = M.from_pretrained('x')\n"));
+        Assert.Single(Check("MLI102", Head + "label2id = {'neg': 0, 'pos': 1, 'neutral': 2}\nm = M.from_pretrained('x', num_labels=2)\n"));
+    }
+
+    [Fact]
+    public void MLI102_is_silent_when_two_data_sets_disagree()
+    {
+        var other = Tickets with { Path = "/p/other.csv", ClassCount = 4 };
+        DatasetLookup lookup = p => p switch { "tickets.csv" => Tickets, "other.csv" => other, _ => null };
+        var read = "import pandas as pd\na = pd.read_csv('tickets.csv')\nb = pd.read_csv('other.csv')\n";
+        Assert.Empty(Check("MLI102", Head + read + "m = M.from_pretrained('x')\n", lookup));
+        Assert.Single(Check("MLI102", Head + "import pandas as pd\na = pd.read_csv('tickets.csv')\nm = M.from_pretrained('x')\n", lookup));
+    }
+
+    [Theory]
+    [InlineData("df = df.rename(columns={'intent': 'label'})")]
+    [InlineData("df['labels'] = df['intent']")]
+    [InlineData("LABEL = 'label'\nds = ds.rename_column('intent', LABEL)")]
+    [InlineData("ds = ds.map(lambda b: {'labels': [ids[x] for x in b['intent']]})")]
+    [InlineData("args = TrainingArguments('out', label_names=['intent'])")]
+    [InlineData("df = df.assign(label=df.intent)")]
+    public void MLI106_is_silent_when_the_script_makes_a_label_column(string rename)
+    {
+        var source = """
+            import pandas as pd
+            from datasets import Dataset
+            from transformers import Trainer, TrainingArguments
+            df = pd.read_csv("tickets.csv")
+            ds = Dataset.from_pandas(df)
+            trainer = Trainer(model=model, train_dataset=ds)
+
+            """;
+        Assert.Single(Check("MLI106", source, Only("tickets.csv", Tickets)));
+        Assert.Empty(Check("MLI106", source + rename + "\n", Only("tickets.csv", Tickets)));
+    }
 }

@@ -20,8 +20,10 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new WrongNumLabels(),
         new LabelMappingFromSet(),
         new MulticlassModelWithoutLabelNames(),
+        new LabelColumnNotRenamed(),
         new RenamedEvaluationStrategy(),
     ];
 

@@ -9,7 +9,10 @@ namespace MLIntern.Analysis.Rules.Labels;
 public sealed record LoadedDataset(Call Load, string Path, DatasetInfo Info)
 {
     /// <summary>"tickets.csv has 16 classes in column `intent`" — where a class-count fact came from.</summary>
-    public string ClassCountSource => $"{Path} has {Info.ClassCount} classes in column `{Info.LabelColumn}`";
+    public string ClassCountSource => $"{DisplayPath} has {Info.ClassCount} classes in column `{Info.LabelColumn}`";
+
+    /// <summary>The path as written, without a leading "./".</summary>
+    public string DisplayPath => Path.StartsWith("./", StringComparison.Ordinal) ? Path[2..] : Path;
 }
 
 /// <summary>

@@ -70,15 +70,15 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
             return;
         }
 
-        // The data's count is preferred so the message does not change when num_labels is fixed (MLI102).
+        // The data's (or label list's) count is preferred so the message does not change when num_labels is fixed (MLI102).
         string? source = null;
-        if (DatasetLoads.Labels(context) is { Info.ClassCount: > 2 } data)
+        if (classifier.ClassCount(context) is { Classes: > 2 } count)
         {
-            source = data.ClassCountSource;
+            source = count.Source;
         }
-        else if (MlFile.Integer(model, classifier.NumLabels) is > 2 and var count)
+        else if (MlFile.Integer(model, classifier.NumLabels) is > 2 and var literal)
         {
-            source = $"num_labels={count}";
+            source = $"num_labels={literal}";
         }
 
         if (source is null)
