@@ -1,5 +1,7 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Labels;
+using MLIntern.Analysis.Rules.Models;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -18,6 +20,10 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new WrongNumLabels(),
+        new LabelMappingFromSet(),
+        new MulticlassModelWithoutLabelNames(),
+        new LabelColumnNotRenamed(),
         new RenamedEvaluationStrategy(),
     ];
 
