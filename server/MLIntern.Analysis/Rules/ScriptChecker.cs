@@ -1,5 +1,6 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Metrics;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -18,6 +19,8 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new LogitsAsPredictions(),
+        new BinaryAverageOnMulticlass(),
         new RenamedEvaluationStrategy(),
     ];
 
