@@ -1,6 +1,7 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Analysis.Rules.Splits;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -21,6 +22,8 @@ public static class ScriptChecker
     [
         new LogitsAsPredictions(),
         new BinaryAverageOnMulticlass(),
+        new EvaluatedOnTrainingSet(),
+        new UnseededOrUnstratifiedSplit(),
         new RenamedEvaluationStrategy(),
     ];
 

@@ -96,7 +96,8 @@ public static class ScriptFacts
             yield return expr;
             switch (expr)
             {
-                case Call { Func: AttributeExpr method }:
+                case Call { Func: AttributeExpr method } call when model.ResolveCallee(call) is null:
+                    // A method of a value (`ds.map(f)`), not a function of a module (`pd.read_csv(...)`).
                     expr = method.Value;
                     break;
                 case Subscript s:
