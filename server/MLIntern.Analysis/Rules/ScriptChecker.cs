@@ -2,6 +2,7 @@ using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Metrics;
 using MLIntern.Analysis.Rules.Splits;
+using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -24,6 +25,8 @@ public static class ScriptChecker
         new BinaryAverageOnMulticlass(),
         new EvaluatedOnTrainingSet(),
         new UnseededOrUnstratifiedSplit(),
+        new TokenizerWithoutTruncation(),
+        new TokenizerModelMismatch(),
         new RenamedEvaluationStrategy(),
     ];
 
