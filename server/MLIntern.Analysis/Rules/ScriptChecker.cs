@@ -2,6 +2,9 @@ using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Labels;
 using MLIntern.Analysis.Rules.Models;
+using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Analysis.Rules.Splits;
+using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -24,6 +27,12 @@ public static class ScriptChecker
         new LabelMappingFromSet(),
         new MulticlassModelWithoutLabelNames(),
         new LabelColumnNotRenamed(),
+        new LogitsAsPredictions(),
+        new BinaryAverageOnMulticlass(),
+        new EvaluatedOnTrainingSet(),
+        new UnseededOrUnstratifiedSplit(),
+        new TokenizerWithoutTruncation(),
+        new TokenizerModelMismatch(),
         new RenamedEvaluationStrategy(),
     ];
 
