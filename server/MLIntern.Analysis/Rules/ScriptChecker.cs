@@ -1,5 +1,6 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -19,6 +20,10 @@ public static class ScriptChecker
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
         new RenamedEvaluationStrategy(),
+        new RenamedTrainerTokenizer(),
+        new MismatchedBestModelStrategies(),
+        new PushToHubWithoutReview(),
+        new HardcodedSecret(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>
