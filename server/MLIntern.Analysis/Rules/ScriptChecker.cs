@@ -82,12 +82,15 @@ public static class ScriptChecker
 }
 
 /// <summary>
-/// `# noqa` comments, as Ruff reads them: `# noqa` silences every finding on its line,
-/// `# noqa: MLI501, MLI502` only those codes.
+/// Suppression comments. On a line: `# mlintern: ignore` (everything) or `# mlintern: ignore[MLI203, MLI505]`
+/// (those codes), and Ruff's `# noqa` / `# noqa: MLI203` spelling. Anywhere in the file:
+/// `# mlintern: ignore-file` or `# mlintern: ignore-file[MLI505]`.
 /// </summary>
 internal sealed class Suppressions
 {
     private readonly Dictionary<int, HashSet<string>?> _lines = [];
+    private HashSet<string>? _fileCodes;
+    private bool _wholeFile;
 
     public static Suppressions Read(ParseResult parse)
     {
@@ -100,32 +103,77 @@ internal sealed class Suppressions
             }
 
             var comment = parse.Source.GetSpan(token.Range);
-            var at = comment.IndexOf("noqa", StringComparison.OrdinalIgnoreCase);
-            if (at < 0)
-            {
-                continue;
-            }
-
             var line = parse.Source.GetLineColumn(token.Start).Line;
-            var rest = comment[(at + 4)..].TrimStart();
-            if (!rest.StartsWith(":"))
+            var ours = comment.IndexOf("mlintern:", StringComparison.OrdinalIgnoreCase);
+            if (ours >= 0)
             {
-                result._lines[line] = null;
+                var directive = comment[(ours + "mlintern:".Length)..].TrimStart();
+                if (directive.StartsWith("ignore-file", StringComparison.OrdinalIgnoreCase))
+                {
+                    var codes = Codes(directive["ignore-file".Length..]);
+                    if (codes is null)
+                    {
+                        result._wholeFile = true;
+                    }
+                    else
+                    {
+                        (result._fileCodes ??= []).UnionWith(codes);
+                    }
+                }
+                else if (directive.StartsWith("ignore", StringComparison.OrdinalIgnoreCase))
+                {
+                    result.Add(line, Codes(directive["ignore".Length..]));
+                }
+
                 continue;
             }
 
-            var codes = result._lines.TryGetValue(line, out var existing) && existing is not null ? existing : [];
-            foreach (var part in rest[1..].ToString().Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            var noqa = comment.IndexOf("noqa", StringComparison.OrdinalIgnoreCase);
+            if (noqa >= 0)
             {
-                codes.Add(part.Trim().ToUpperInvariant());
+                var rest = comment[(noqa + 4)..].TrimStart();
+                result.Add(line, rest.StartsWith(":") ? Split(rest[1..]) : null);
             }
-
-            result._lines[line] = codes;
         }
 
         return result;
     }
 
+    /// <summary>The codes in `[A, B]`, or null (meaning all) when no bracket follows.</summary>
+    private static HashSet<string>? Codes(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        if (!rest.StartsWith("["))
+        {
+            return null;
+        }
+
+        var close = rest.IndexOf(']');
+        return Split(close > 0 ? rest[1..close] : rest[1..]);
+    }
+
+    private static HashSet<string> Split(ReadOnlySpan<char> list) =>
+        [.. list.ToString().Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(c => c.Trim().ToUpperInvariant())];
+
+    private void Add(int line, HashSet<string>? codes)
+    {
+        if (codes is null || (_lines.TryGetValue(line, out var existing) && existing is null))
+        {
+            _lines[line] = null;
+            return;
+        }
+
+        if (_lines.TryGetValue(line, out existing) && existing is not null)
+        {
+            existing.UnionWith(codes);
+        }
+        else
+        {
+            _lines[line] = codes;
+        }
+    }
+
     public bool Covers(int line, string code) =>
-        _lines.TryGetValue(line, out var codes) && (codes is null || codes.Contains(code));
+        _wholeFile || _fileCodes?.Contains(code) == true ||
+        (_lines.TryGetValue(line, out var codes) && (codes is null || codes.Contains(code)));
 }

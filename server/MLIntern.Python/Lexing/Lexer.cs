@@ -132,9 +132,9 @@ public sealed class Lexer
         }
     }
 
-    private void Error(string message, int start, int end, SyntaxErrorKind kind = SyntaxErrorKind.InvalidToken)
+    private void Error(string message, int start, int end, SyntaxErrorKind kind = SyntaxErrorKind.InvalidToken, int detectedAt = -1)
     {
-        _errors.Add(new SyntaxError(message, new TextRange(start, Math.Max(start, end)), kind));
+        _errors.Add(new SyntaxError(message, new TextRange(start, Math.Max(start, end)), kind) { DetectedAt = detectedAt });
     }
 
     private char Peek(int ahead = 0)
@@ -229,7 +229,7 @@ public sealed class Lexer
         if (_fstrings.Count > 0)
         {
             var fs = _fstrings[0];
-            Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, fs.Start + 1, SyntaxErrorKind.UnterminatedString);
+            Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, fs.Start + 1, SyntaxErrorKind.UnterminatedString, detectedAt: _length);
             _fstrings.Clear();
         }
 
@@ -570,7 +570,7 @@ public sealed class Lexer
                 return;
             case '\\':
                 _pos++;
-                Error("unexpected character after line continuation character", start, _pos);
+                Error("unexpected character after line continuation character", start, _pos, SyntaxErrorKind.LineContinuation);
                 Add(TokenKind.Unknown, start, _pos, TokenFlags.Invalid);
                 return;
         }
@@ -588,6 +588,19 @@ public sealed class Lexer
         }
 
         _pos++;
+        if (c is '$' or '?' or '`')
+        {
+            // CPython's tokenizer passes these through as operators; its parser rejects them.
+            Add(TokenKind.Unknown, start, _pos);
+            return;
+        }
+
+        if (c == '\0')
+        {
+            Add(TokenKind.Unknown, start, _pos, TokenFlags.Invalid);
+            return;
+        }
+
         Error(InvalidCharacterMessage(c), start, _pos);
         Add(TokenKind.Unknown, start, _pos, TokenFlags.Invalid);
     }
@@ -642,7 +655,7 @@ public sealed class Lexer
     private void ReportUnclosed()
     {
         int i = _depth - 1;
-        Error($"'{_brackets[i]}' was never closed", _bracketPos[i], _bracketPos[i] + 1, SyntaxErrorKind.UnclosedBracket);
+        Error($"'{_brackets[i]}' was never closed", _bracketPos[i], _bracketPos[i] + 1, SyntaxErrorKind.UnclosedBracket, detectedAt: _length);
     }
 
     private void Close(char c, int start)
@@ -988,7 +1001,7 @@ public sealed class Lexer
             _pos = _length;
         }
 
-        Error(triple ? "unterminated triple-quoted string literal" : "unterminated string literal", start, _pos, SyntaxErrorKind.UnterminatedString);
+        Error(triple ? "unterminated triple-quoted string literal" : "unterminated string literal", start, _pos, SyntaxErrorKind.UnterminatedString, detectedAt: _pos);
         Add(TokenKind.String, start, _pos, flags | TokenFlags.Unterminated | TokenFlags.Invalid);
     }
 
@@ -1029,7 +1042,7 @@ public sealed class Lexer
             else if ((c == '\n' || c == '\r') && !fs.Triple)
             {
                 EmitMiddle(start, flags);
-                Error("unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString);
+                Error("unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString, detectedAt: _pos);
                 Add(TokenKind.FStringEnd, _pos, _pos, flags | TokenFlags.Unterminated);
                 // Drop this f-string and any open brackets of its fields.
                 while (fs.Fields.Count > 0)
@@ -1105,7 +1118,7 @@ public sealed class Lexer
         }
 
         EmitMiddle(start, flags);
-        Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString);
+        Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString, detectedAt: _pos);
         Add(TokenKind.FStringEnd, _pos, _pos, flags | TokenFlags.Unterminated);
         _depth -= fs.Fields.Count;
         if (_depth < 0)

@@ -45,11 +45,12 @@ internal static class CheckCommand
         var fixedCount = 0;
         var diffs = 0;
         var results = new List<FileFinding>();
+        var problems = new List<string>();
         foreach (var file in Expand(paths, errors, ref failed))
         {
             try
             {
-                var findings = FileChecks.CheckFile(file);
+                var findings = FileChecks.CheckFile(file, problems);
                 if (mode != FixMode.None && FileChecks.KindOf(file) == FileKind.Script)
                 {
                     var fixes = Edits.Select(findings, allowed);
@@ -88,6 +89,11 @@ internal static class CheckCommand
                 errors.WriteLine($"error: {Display(file)}: {e.Message}");
                 failed = true;
             }
+        }
+
+        foreach (var problem in problems.Distinct())
+        {
+            errors.WriteLine($"warning: {problem}");
         }
 
         if (mode == FixMode.Diff)

@@ -28,8 +28,11 @@ internal static class FileChecks
     public static DatasetFactsService Datasets { get; } = new();
 
     /// <summary>Checks a script; <paramref name="path"/> (when known) anchors the data set paths it names.</summary>
-    public static IReadOnlyList<Finding> CheckScript(string text, string? path) =>
-        ScriptChecker.Check(text, ScriptDatasets.For(path, Datasets));
+    public static IReadOnlyList<Finding> CheckScript(string text, string? path, RuleSelection? selection = null) =>
+        ScriptChecker.Check(
+            text,
+            ScriptDatasets.For(path, Datasets),
+            selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet());
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk.</summary>
     public static IReadOnlyList<Finding> CheckData(string path, Stream bytes)
@@ -39,14 +42,21 @@ internal static class FileChecks
         return DataSets.CheckFile(path, copy.ToArray());
     }
 
-    /// <summary>Checks a file on disk. IO errors propagate: the caller names the file.</summary>
-    public static IReadOnlyList<Finding> CheckFile(string path) =>
-        KindOf(path) switch
+    /// <summary>
+    /// Checks a file on disk with the rule selection of its project (pyproject.toml). IO errors
+    /// propagate: the caller names the file. Settings problems are added to <paramref name="problems"/>.
+    /// </summary>
+    public static IReadOnlyList<Finding> CheckFile(string path, List<string>? problems = null)
+    {
+        var selection = RuleSettings.For(path, null, problems);
+        var findings = KindOf(path) switch
         {
-            FileKind.Script => CheckScript(ReadText(path), path),
+            FileKind.Script => CheckScript(ReadText(path), path, selection),
             FileKind.Data => CheckDataFile(path),
             _ => [],
         };
+        return selection.Apply(findings);
+    }
 
     private static IReadOnlyList<Finding> CheckDataFile(string path)
     {

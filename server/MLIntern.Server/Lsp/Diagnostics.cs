@@ -11,7 +11,7 @@ namespace MLIntern.Server.Lsp;
 /// The findings of one document version, computed once and shared by diagnostics and code actions,
 /// so a quick fix is always computed from the same version it will be applied to.
 /// </summary>
-internal sealed class FindingsCache(ILogger logger)
+internal sealed class FindingsCache(ServerState state, ILogger logger)
 {
     /// <summary>Data files bigger than this are checked from the editor's text instead of the disk.</summary>
     private const long MaxDiskCompareBytes = 64L * 1024 * 1024;
@@ -25,12 +25,20 @@ internal sealed class FindingsCache(ILogger logger)
     {
         try
         {
-            return FileChecks.KindOf(document.FileName) switch
+            var problems = new List<string>();
+            var selection = RuleSettings.For(document.FilePath, state.Settings, problems);
+            foreach (var problem in problems)
             {
-                FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath),
+                logger.LogWarning("{Uri}: settings: {Problem}", document.Uri, problem);
+            }
+
+            var findings = FileChecks.KindOf(document.FileName) switch
+            {
+                FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection),
                 FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document)),
                 _ => [],
             };
+            return selection.Apply(findings);
         }
         catch (Exception e)
         {

@@ -42,7 +42,7 @@ internal sealed class LanguageServer : IClient
 
         var store = new DocumentStore();
         _queue = new RequestQueue(store);
-        var findings = new FindingsCache(loggers.CreateLogger("MLIntern.Checks"));
+        var findings = new FindingsCache(_state, loggers.CreateLogger("MLIntern.Checks"));
         var diagnostics = new DiagnosticsPublisher(_state, store, findings, loggers.CreateLogger("MLIntern.Diagnostics"));
 
         List<MethodHandler> handlers =
@@ -52,13 +52,14 @@ internal sealed class LanguageServer : IClient
             new ShutdownHandler(_state, _logger),
             new ExitHandler(_state),
             new SetTraceHandler(_logger),
-            new DidChangeConfigurationHandler(_state, _logger),
+            new DidChangeConfigurationHandler(_state, diagnostics, _logger),
             new DidOpenHandler(diagnostics, _logger),
             new DidChangeHandler(diagnostics, _logger),
             new DidSaveHandler(diagnostics),
             new DidCloseHandler(diagnostics),
             new CodeActionHandler(_state, findings),
             new ExecuteCommandHandler(_state, findings, _logger),
+            new AskFixHandler(_state, findings, [new Assist.RuleFixProvider()]),
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
         ];
         if (testHooks)

@@ -100,7 +100,8 @@ internal sealed class SetTraceHandler(ILogger logger) : ChangeHandler<SetTracePa
     }
 }
 
-internal sealed class DidChangeConfigurationHandler(ServerState state, ILogger logger) : ChangeHandler<DidChangeConfigurationParams, object?>
+/// <summary>New settings may change which rules apply and how loudly: every open document is checked again.</summary>
+internal sealed class DidChangeConfigurationHandler(ServerState state, DiagnosticsPublisher diagnostics, ILogger logger) : ChangeHandler<DidChangeConfigurationParams, object?>
 {
     public override string Method => Methods.DidChangeConfiguration;
 
@@ -108,6 +109,14 @@ internal sealed class DidChangeConfigurationHandler(ServerState state, ILogger l
     {
         state.ApplySettings(parameters.Settings);
         logger.LogInformation("settings changed; log level {Level}", state.LogLevel.Minimum);
+        foreach (var document in documents.Current.Values)
+        {
+            // A new instance: the findings cache is keyed by instance, and the rules may differ now.
+            var again = document with { };
+            documents.Set(again);
+            diagnostics.Schedule(again);
+        }
+
         return Task.FromResult<object?>(null);
     }
 }
