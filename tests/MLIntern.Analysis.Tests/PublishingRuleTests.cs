@@ -46,3 +46,28 @@ public sealed class PublishingRuleTests
         Assert.Null(finding.Fix);
     }
 }
+
+public sealed class MixedPrecisionRuleTests
+{
+    private static IReadOnlyList<Finding> Check(string source) => ScriptChecker.Check(source, enabled: new HashSet<string> { "MLI503" });
+
+    [Theory]
+    [InlineData("if not torch.cuda.is_available():\n    sys.exit('needs a GPU')\n")]
+    [InlineData("if not torch.cuda.is_available():\n    raise SystemExit('needs a GPU')\n")]
+    [InlineData("assert torch.cuda.is_available(), 'needs a GPU'\n")]
+    public void A_script_that_stops_without_a_GPU_is_guarded(string guard)
+    {
+        var source = "import sys\nimport torch\nfrom transformers import TrainingArguments\n" + guard + "args = TrainingArguments('out', fp16=True)\n";
+        Assert.Empty(Check(source));
+    }
+
+    [Fact]
+    public void The_fix_adds_import_torch_when_the_script_has_none()
+    {
+        const string source = "from transformers import TrainingArguments\nargs = TrainingArguments('out', bf16=True)\n";
+        var finding = Assert.Single(Check(source));
+        Assert.Equal(
+            "import torch\nfrom transformers import TrainingArguments\nargs = TrainingArguments('out', bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported())\n",
+            Edits.Apply(source, finding.Fix!.Edits));
+    }
+}

@@ -21,7 +21,9 @@ public static class ScriptChecker
     [
         new RenamedEvaluationStrategy(),
         new RenamedTrainerTokenizer(),
+        new MixedPrecisionWithoutGpuGuard(),
         new MismatchedBestModelStrategies(),
+        new UnknownMetricForBestModel(),
         new PushToHubWithoutReview(),
         new HardcodedSecret(),
     ];
