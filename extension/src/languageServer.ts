@@ -18,7 +18,7 @@ import { preflight } from './preflight';
 import { RestartPolicy } from './restartPolicy';
 import { serverLaunch } from './serverLaunch';
 import { resolveServerPath, ResolvedServerPath } from './serverPath';
-import { initializationOptions, readServerSettings, ServerSettings } from './settings';
+import { initializationOptions, needsRestart, readServerSettings, ServerSettings } from './settings';
 import { ServerState } from './status';
 import { LineTail } from './stderrTail';
 import * as api from './vscodeapi';
@@ -79,7 +79,7 @@ export class LanguageServer implements api.Disposable {
       const before = this.settings;
       const after = currentSettings();
       this.settings = after;
-      if (before.serverPath !== after.serverPath) {
+      if (needsRestart(before, after)) {
         this.host.log.info(`Setting "mlintern.server.path" changed; restarting the sidecar.`);
         this.policy.reset();
         await this.doStop();

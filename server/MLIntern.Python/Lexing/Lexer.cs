@@ -412,7 +412,8 @@ public sealed class Lexer
                     Add(TokenKind.NonLogicalNewline, start, _pos);
                     if (_recoverUnclosed && _fstrings.Count == 0 && LooksLikeNewStatement())
                     {
-                        ReportUnclosed();
+                        // The parser will trip over the line break inserted here: the unclosed bracket is the real error.
+                        ReportUnclosed(recoveredAt: start);
 
                         _depth = 0;
                         Add(TokenKind.Newline, start, start);
@@ -652,10 +653,15 @@ public sealed class Lexer
     }
 
     /// <summary>Reports the innermost bracket left open, as CPython does.</summary>
-    private void ReportUnclosed()
+    private void ReportUnclosed(int recoveredAt = -1)
     {
+        // CPython notices an unclosed bracket only after everything else, at the end of the file.
         int i = _depth - 1;
-        Error($"'{_brackets[i]}' was never closed", _bracketPos[i], _bracketPos[i] + 1, SyntaxErrorKind.UnclosedBracket, detectedAt: _length);
+        _errors.Add(new SyntaxError($"'{_brackets[i]}' was never closed", new TextRange(_bracketPos[i], _bracketPos[i] + 1), SyntaxErrorKind.UnclosedBracket)
+        {
+            DetectedAt = _length + 1,
+            RecoveredAt = recoveredAt,
+        });
     }
 
     private void Close(char c, int start)

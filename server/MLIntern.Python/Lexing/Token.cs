@@ -50,6 +50,9 @@ public sealed record SyntaxError(string Message, TextRange Range, SyntaxErrorKin
     /// </summary>
     public int DetectedAt { get; init; } = -1;
 
+    /// <summary>For an unclosed bracket: where the lexer closed it to let the rest of the file parse (-1 if it did not).</summary>
+    public int RecoveredAt { get; init; } = -1;
+
     internal int Detection => DetectedAt >= 0 ? DetectedAt : Range.Start;
 
     /// <summary>CPython's tokenizer reports these only when the parser asks for the token, never while checking the rest of a file.</summary>

@@ -157,6 +157,10 @@ public sealed partial class Parser
             return lexErrors[0];
         }
 
+        // Past a point where the lexer closed an unclosed bracket, CPython (which does not
+        // recover) would still be inside the bracket and fail on a later line.
+        bool pastRecovery = lexErrors.Any(e => e.RecoveredAt >= 0 && parseError.Range.Start >= e.RecoveredAt);
+
         if (parseError.Message.StartsWith("unexpected indent", StringComparison.Ordinal) || parseError.Message.StartsWith("unexpected unindent", StringComparison.Ordinal))
         {
             return parseError;
@@ -177,7 +181,7 @@ public sealed partial class Parser
             return next;
         }
 
-        return _source.GetLineIndex(parseError.Range.Start) > _source.GetLineIndex(next.Range.Start) ? next : parseError;
+        return pastRecovery || _source.GetLineIndex(parseError.Range.Start) > _source.GetLineIndex(next.Range.Start) ? next : parseError;
     }
 
     // ---- Token access -------------------------------------------------------------------

@@ -65,6 +65,10 @@ export const sidecarErrors: Scenario = {
       await wb.waitForStatusBar('ML Intern: running');
     });
     await ctx.step('train.py gets its diagnostic', () => wb.waitForProblem({ code: 'MLI501', file: 'train.py' }));
+    await ctx.step('set mlintern.logLevel to trace; the running sidecar is told', async () => {
+      await wb.setUserSetting('mlintern.logLevel', 'trace', () => ctx.codeServer.savedSetting('mlintern.logLevel') === 'trace');
+      await waitFor('the sidecar to log its new level', () => /settings changed; log level Trace/.test(log()));
+    });
   },
 };
 
