@@ -5,6 +5,7 @@ using MLIntern.Analysis.Rules.Models;
 using MLIntern.Analysis.Rules.Metrics;
 using MLIntern.Analysis.Rules.Splits;
 using MLIntern.Analysis.Rules.Tokenizers;
+using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -34,6 +35,12 @@ public static class ScriptChecker
         new TokenizerWithoutTruncation(),
         new TokenizerModelMismatch(),
         new RenamedEvaluationStrategy(),
+        new RenamedTrainerTokenizer(),
+        new MixedPrecisionWithoutGpuGuard(),
+        new MismatchedBestModelStrategies(),
+        new UnknownMetricForBestModel(),
+        new PushToHubWithoutReview(),
+        new HardcodedSecret(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>
