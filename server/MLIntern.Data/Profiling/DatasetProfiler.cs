@@ -426,7 +426,11 @@ public sealed partial class DatasetProfiler
             overlap.Example(e);
         }
 
-        results.Add(From(TrainTestOverlap.Rule, overlap, $"{Est(overlap)}{overlap.Count:N0} evaluation row(s) overlap the train split: {_overlapExact.Count:N0} exact, {_overlapNear.Count:N0} near-duplicate") with { Path = overlap.FirstPath });
+        results.Add(From(TrainTestOverlap.Rule, overlap, $"{Est(overlap)}{overlap.Count:N0} evaluation row(s) overlap the train split: {_overlapExact.Count:N0} exact, {_overlapNear.Count:N0} near-duplicate") with
+        {
+            Path = overlap.FirstPath,
+            Parts = new Dictionary<string, long> { ["exact"] = _overlapExact.Count, ["near"] = _overlapNear.Count },
+        });
         results.Add(From(PersonalData.Rule, _personal, $"{_personal.Count:N0} row(s) hold personal data (e-mail addresses, phone or card numbers)"));
         results.Add(From(Placeholders.Rule, _placeholders, $"{_placeholders.Count:N0} row(s) hold unfilled template placeholders such as {{{{Order Number}}}}"));
         results.Add(From(TextLength.Rule, _length, $"{_length.Count:N0} text(s) are empty or longer than {_options.MaxTextChars:N0} characters"));

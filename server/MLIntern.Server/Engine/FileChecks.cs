@@ -26,12 +26,12 @@ internal static class FileChecks
 
     public static IReadOnlyList<Finding> CheckScript(string text) => ScriptChecker.Check(text);
 
-    /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk.</summary>
-    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes)
+    /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
+    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)
     {
         using var copy = new MemoryStream();
         bytes.CopyTo(copy);
-        return DataSets.CheckFile(path, copy.ToArray());
+        return DataSets.CheckFile(path, copy.ToArray(), settings);
     }
 
     /// <summary>Checks a file on disk. IO errors propagate: the caller names the file.</summary>

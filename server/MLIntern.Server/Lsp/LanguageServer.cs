@@ -42,7 +42,7 @@ internal sealed class LanguageServer : IClient
 
         var store = new DocumentStore();
         _queue = new RequestQueue(store);
-        var findings = new FindingsCache(loggers.CreateLogger("MLIntern.Checks"));
+        var findings = new FindingsCache(loggers.CreateLogger("MLIntern.Checks"), () => _state.DataSettings);
         var diagnostics = new DiagnosticsPublisher(_state, store, findings, loggers.CreateLogger("MLIntern.Diagnostics"));
 
         List<MethodHandler> handlers =
@@ -52,7 +52,7 @@ internal sealed class LanguageServer : IClient
             new ShutdownHandler(_state, _logger),
             new ExitHandler(_state),
             new SetTraceHandler(_logger),
-            new DidChangeConfigurationHandler(_state, _logger),
+            new DidChangeConfigurationHandler(_state, _logger, diagnostics),
             new DidOpenHandler(diagnostics, _logger),
             new DidChangeHandler(diagnostics, _logger),
             new DidSaveHandler(diagnostics),
@@ -60,6 +60,7 @@ internal sealed class LanguageServer : IClient
             new CodeActionHandler(_state, findings),
             new ExecuteCommandHandler(_state, findings, _logger),
             new ProfileDatasetHandler(_state, new Engine.DatasetFactsService(), loggers.CreateLogger("MLIntern.Data")),
+            new WorkDoneProgressCancelHandler(_state, _logger),
         ];
         if (testHooks)
         {

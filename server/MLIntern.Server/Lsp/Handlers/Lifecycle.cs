@@ -100,14 +100,20 @@ internal sealed class SetTraceHandler(ILogger logger) : ChangeHandler<SetTracePa
     }
 }
 
-internal sealed class DidChangeConfigurationHandler(ServerState state, ILogger logger) : ChangeHandler<DidChangeConfigurationParams, object?>
+internal sealed class DidChangeConfigurationHandler(ServerState state, ILogger logger, DiagnosticsPublisher? diagnostics = null) : ChangeHandler<DidChangeConfigurationParams, object?>
 {
     public override string Method => Methods.DidChangeConfiguration;
 
     protected override Task<object?> HandleAsync(DidChangeConfigurationParams parameters, DocumentStore documents, CancellationToken cancellationToken)
     {
+        var data = state.DataSettings;
         state.ApplySettings(parameters.Settings);
         logger.LogInformation("settings changed; log level {Level}", state.LogLevel.Minimum);
+        if (!JToken.DeepEquals(data, state.DataSettings))
+        {
+            // Data findings depend on the thresholds: the open data files are checked again.
+            diagnostics?.RescheduleData();
+        }
         return Task.FromResult<object?>(null);
     }
 }
