@@ -54,6 +54,7 @@ bench: build
 	dotnet run -c Release --project bench/LspBench -- .bench/sample \
 	  "mlintern=$(CURDIR)/$(SIDECAR) serve --log-level warn" \
 	  "pyright=node $(CURDIR)/.bench/node_modules/pyright/langserver.index.js --stdio"
+	bench/check_corpus.sh $(SIDECAR)
 
 # `mlintern inspect` (all checks) against pandas' basic profile on seeded Bitext-like CSV files of 27k rows,
 # ~250 MB and ~1 GB (generated once into .bench/data). Needs Debian's python3-pandas for the pandas columns.

@@ -7,8 +7,9 @@ import { artifactsDir, chromiumPath, codeServerBin, requireFile } from './harnes
 import { chromiumArgs, runScenario, Scenario, ScenarioResult } from './harness/scenario';
 import { foundation } from './scenarios/foundation';
 import { sidecarErrors } from './scenarios/sidecarErrors';
+import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

@@ -1,30 +1,180 @@
+using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Transformers;
+using MLIntern.Python.Lexing;
+using MLIntern.Python.Parsing;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
 
 namespace MLIntern.Analysis.Rules;
 
-/// <summary>Runs the script rules over one Python file. Pure: text in, findings out.</summary>
+/// <summary>
+/// Runs the script rules over one Python file: parse, build the semantic model, walk the tree
+/// once dispatching each node to the rules that asked for its type, then let every rule finish.
+/// Pure: text in, findings out. A half-typed file still gets the findings of what parsed.
+/// </summary>
 public static class ScriptChecker
 {
-    /// <summary>Every script rule, in code order. The one table of script rules.</summary>
-    public static IReadOnlyList<IScriptRule> Rules { get; } =
+    /// <summary>Every script rule, in code order: the one table of script rules.</summary>
+    public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
         new RenamedEvaluationStrategy(),
     ];
 
-    public static IReadOnlyList<Finding> Check(string text, IReadOnlySet<string>? enabled = null)
+    public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>
+        Check(Parser.Parse(text), datasets, enabled);
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every rule type is constructed in the Rules table, so its parameterless constructor is kept.")]
+    public static IReadOnlyList<Finding> Check(ParseResult parse, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null)
     {
+        // A fresh instance of each rule per file: a rule may keep per-file state between Visit and
+        // Finish, and files are checked concurrently (the CLI's cores, the server's readers).
+        var active = Rules
+            .Where(r => enabled is null || enabled.Contains(r.Info.Code))
+            .Select(r => (ScriptRule)Activator.CreateInstance(r.GetType())!)
+            .ToList();
         var findings = new List<Finding>();
-        var context = new ScriptContext(text, findings);
-        foreach (var rule in Rules)
+        var model = SemanticModel.Build(parse);
+        var context = new ScriptContext(parse, model, datasets, findings);
+
+        var dispatch = new Dictionary<Type, List<ScriptRule>>();
+        foreach (var rule in active)
         {
-            if (enabled is null || enabled.Contains(rule.Info.Code))
+            foreach (var type in rule.NodeTypes)
             {
-                rule.Check(context);
+                (dispatch.TryGetValue(type, out var list) ? list : dispatch[type] = []).Add(rule);
             }
         }
 
-        findings.Sort((a, b) => a.Range.Line != b.Range.Line ? a.Range.Line.CompareTo(b.Range.Line) : a.Range.Column.CompareTo(b.Range.Column));
-        return findings;
+        if (dispatch.Count > 0)
+        {
+            new Dispatcher(dispatch, context).Visit(parse.Tree);
+        }
+
+        foreach (var rule in active)
+        {
+            rule.Finish(context);
+        }
+
+        var suppressed = Suppressions.Read(parse);
+
+        findings.RemoveAll(f => suppressed.Covers(f.Range.Line, f.Code));
+        // A rule may meet the same spot twice (one config dict passed to two calls): report it once.
+        return [.. findings
+            .DistinctBy(f => (f.Code, f.Range))
+            .OrderBy(f => f.Range.Line).ThenBy(f => f.Range.Column).ThenBy(f => f.Code, StringComparer.Ordinal)];
     }
+
+    private sealed class Dispatcher(Dictionary<Type, List<ScriptRule>> dispatch, ScriptContext context) : SyntaxWalker
+    {
+        public override void Visit(Node node)
+        {
+            if (dispatch.TryGetValue(node.GetType(), out var rules))
+            {
+                foreach (var rule in rules)
+                {
+                    rule.Visit(node, context);
+                }
+            }
+
+            VisitChildren(node);
+        }
+    }
+}
+
+/// <summary>
+/// Suppression comments. On a line: `# mlintern: ignore` (everything) or `# mlintern: ignore[MLI203, MLI505]`
+/// (those codes), and Ruff's `# noqa` / `# noqa: MLI203` spelling. Anywhere in the file:
+/// `# mlintern: ignore-file` or `# mlintern: ignore-file[MLI505]`.
+/// </summary>
+internal sealed class Suppressions
+{
+    private readonly Dictionary<int, HashSet<string>?> _lines = [];
+    private HashSet<string>? _fileCodes;
+    private bool _wholeFile;
+
+    public static Suppressions Read(ParseResult parse)
+    {
+        var result = new Suppressions();
+        foreach (var token in parse.Tokens.Tokens)
+        {
+            if (token.Kind != TokenKind.Comment)
+            {
+                continue;
+            }
+
+            var comment = parse.Source.GetSpan(token.Range);
+            var line = parse.Source.GetLineColumn(token.Start).Line;
+            var ours = comment.IndexOf("mlintern:", StringComparison.OrdinalIgnoreCase);
+            if (ours >= 0)
+            {
+                var directive = comment[(ours + "mlintern:".Length)..].TrimStart();
+                if (directive.StartsWith("ignore-file", StringComparison.OrdinalIgnoreCase))
+                {
+                    var codes = Codes(directive["ignore-file".Length..]);
+                    if (codes is null)
+                    {
+                        result._wholeFile = true;
+                    }
+                    else
+                    {
+                        (result._fileCodes ??= []).UnionWith(codes);
+                    }
+                }
+                else if (directive.StartsWith("ignore", StringComparison.OrdinalIgnoreCase))
+                {
+                    result.Add(line, Codes(directive["ignore".Length..]));
+                }
+
+                continue;
+            }
+
+            var noqa = comment.IndexOf("noqa", StringComparison.OrdinalIgnoreCase);
+            if (noqa >= 0)
+            {
+                var rest = comment[(noqa + 4)..].TrimStart();
+                result.Add(line, rest.StartsWith(":") ? Split(rest[1..]) : null);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The codes in `[A, B]`, or null (meaning all) when no bracket follows.</summary>
+    private static HashSet<string>? Codes(ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        if (!rest.StartsWith("["))
+        {
+            return null;
+        }
+
+        var close = rest.IndexOf(']');
+        return Split(close > 0 ? rest[1..close] : rest[1..]);
+    }
+
+    private static HashSet<string> Split(ReadOnlySpan<char> list) =>
+        [.. list.ToString().Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(c => c.Trim().ToUpperInvariant())];
+
+    private void Add(int line, HashSet<string>? codes)
+    {
+        if (codes is null || (_lines.TryGetValue(line, out var existing) && existing is null))
+        {
+            _lines[line] = null;
+            return;
+        }
+
+        if (_lines.TryGetValue(line, out existing) && existing is not null)
+        {
+            existing.UnionWith(codes);
+        }
+        else
+        {
+            _lines[line] = codes;
+        }
+    }
+
+    public bool Covers(int line, string code) =>
+        _wholeFile || _fileCodes?.Contains(code) == true ||
+        (_lines.TryGetValue(line, out var codes) && (codes is null || codes.Contains(code)));
 }

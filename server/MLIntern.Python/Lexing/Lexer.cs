@@ -132,9 +132,9 @@ public sealed class Lexer
         }
     }
 
-    private void Error(string message, int start, int end, SyntaxErrorKind kind = SyntaxErrorKind.InvalidToken)
+    private void Error(string message, int start, int end, SyntaxErrorKind kind = SyntaxErrorKind.InvalidToken, int detectedAt = -1)
     {
-        _errors.Add(new SyntaxError(message, new TextRange(start, Math.Max(start, end)), kind));
+        _errors.Add(new SyntaxError(message, new TextRange(start, Math.Max(start, end)), kind) { DetectedAt = detectedAt });
     }
 
     private char Peek(int ahead = 0)
@@ -229,7 +229,7 @@ public sealed class Lexer
         if (_fstrings.Count > 0)
         {
             var fs = _fstrings[0];
-            Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, fs.Start + 1, SyntaxErrorKind.UnterminatedString);
+            Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, fs.Start + 1, SyntaxErrorKind.FString, detectedAt: _length);
             _fstrings.Clear();
         }
 
@@ -412,7 +412,8 @@ public sealed class Lexer
                     Add(TokenKind.NonLogicalNewline, start, _pos);
                     if (_recoverUnclosed && _fstrings.Count == 0 && LooksLikeNewStatement())
                     {
-                        ReportUnclosed();
+                        // The parser will trip over the line break inserted here: the unclosed bracket is the real error.
+                        ReportUnclosed(recoveredAt: start);
 
                         _depth = 0;
                         Add(TokenKind.Newline, start, start);
@@ -570,7 +571,7 @@ public sealed class Lexer
                 return;
             case '\\':
                 _pos++;
-                Error("unexpected character after line continuation character", start, _pos);
+                Error("unexpected character after line continuation character", start, _pos, SyntaxErrorKind.LineContinuation);
                 Add(TokenKind.Unknown, start, _pos, TokenFlags.Invalid);
                 return;
         }
@@ -588,6 +589,19 @@ public sealed class Lexer
         }
 
         _pos++;
+        if (c is '$' or '?' or '`')
+        {
+            // CPython's tokenizer passes these through as operators; its parser rejects them.
+            Add(TokenKind.Unknown, start, _pos);
+            return;
+        }
+
+        if (c == '\0')
+        {
+            Add(TokenKind.Unknown, start, _pos, TokenFlags.Invalid);
+            return;
+        }
+
         Error(InvalidCharacterMessage(c), start, _pos);
         Add(TokenKind.Unknown, start, _pos, TokenFlags.Invalid);
     }
@@ -639,10 +653,15 @@ public sealed class Lexer
     }
 
     /// <summary>Reports the innermost bracket left open, as CPython does.</summary>
-    private void ReportUnclosed()
+    private void ReportUnclosed(int recoveredAt = -1)
     {
+        // CPython notices an unclosed bracket only after everything else, at the end of the file.
         int i = _depth - 1;
-        Error($"'{_brackets[i]}' was never closed", _bracketPos[i], _bracketPos[i] + 1, SyntaxErrorKind.UnclosedBracket);
+        _errors.Add(new SyntaxError($"'{_brackets[i]}' was never closed", new TextRange(_bracketPos[i], _bracketPos[i] + 1), SyntaxErrorKind.UnclosedBracket)
+        {
+            DetectedAt = _length + 1,
+            RecoveredAt = recoveredAt,
+        });
     }
 
     private void Close(char c, int start)
@@ -988,7 +1007,7 @@ public sealed class Lexer
             _pos = _length;
         }
 
-        Error(triple ? "unterminated triple-quoted string literal" : "unterminated string literal", start, _pos, SyntaxErrorKind.UnterminatedString);
+        Error(triple ? "unterminated triple-quoted string literal" : "unterminated string literal", start, _pos, SyntaxErrorKind.UnterminatedString, detectedAt: _pos);
         Add(TokenKind.String, start, _pos, flags | TokenFlags.Unterminated | TokenFlags.Invalid);
     }
 
@@ -1008,7 +1027,7 @@ public sealed class Lexer
                     {
                         // The string ends inside a replacement field.
                         EmitMiddle(start, flags);
-                        Error("f-string: expecting '}'", _pos, _pos + 1);
+                        Error("f-string: expecting '}'", _pos, _pos + 1, SyntaxErrorKind.FString);
                         _depth = Math.Max(0, _depth - fs.Fields.Count);
                         fs.Fields.Clear();
                         inSpec = false;
@@ -1029,7 +1048,7 @@ public sealed class Lexer
             else if ((c == '\n' || c == '\r') && !fs.Triple)
             {
                 EmitMiddle(start, flags);
-                Error("unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString);
+                Error("unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.FString, detectedAt: _pos);
                 Add(TokenKind.FStringEnd, _pos, _pos, flags | TokenFlags.Unterminated);
                 // Drop this f-string and any open brackets of its fields.
                 while (fs.Fields.Count > 0)
@@ -1090,7 +1109,7 @@ public sealed class Lexer
                     continue;
                 }
 
-                Error("f-string: single '}' is not allowed", _pos, _pos + 1);
+                Error("f-string: single '}' is not allowed", _pos, _pos + 1, SyntaxErrorKind.FString);
                 _pos++;
             }
             else
@@ -1105,7 +1124,7 @@ public sealed class Lexer
         }
 
         EmitMiddle(start, flags);
-        Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString);
+        Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.FString, detectedAt: _pos);
         Add(TokenKind.FStringEnd, _pos, _pos, flags | TokenFlags.Unterminated);
         _depth -= fs.Fields.Count;
         if (_depth < 0)

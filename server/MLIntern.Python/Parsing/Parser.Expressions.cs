@@ -565,6 +565,12 @@ public sealed partial class Parser
 
             if (!Eat(TokenKind.Comma))
             {
+                var last = keywords.Count > 0 && keywords[^1].End == PrevEnd ? keywords[^1].Value : args.Count > 0 ? args[^1] : null;
+                if (last is not null)
+                {
+                    CheckMissingComma(last);
+                }
+
                 break;
             }
 
@@ -757,10 +763,20 @@ public sealed partial class Parser
                 elts.Add(ParseStarNamedExpression());
             }
 
+            if (K != TokenKind.RightParen)
+            {
+                CheckMissingComma(elts[^1]);
+            }
+
             CloseParen();
             var t = Fin(new TupleExpr { Elts = elts, Ctx = ExprContext.Load }, start);
             t.IsParenthesized = true;
             return t;
+        }
+
+        if (K != TokenKind.RightParen)
+        {
+            CheckMissingComma(first);
         }
 
         CloseParen();
@@ -809,6 +825,11 @@ public sealed partial class Parser
                 }
 
                 elts.Add(ParseStarNamedExpression());
+            }
+
+            if (K != TokenKind.RightBracket)
+            {
+                CheckMissingComma(elts[^1]);
             }
         }
 
@@ -862,6 +883,11 @@ public sealed partial class Parser
                     elts.Add(ParseStarNamedExpression());
                 }
 
+                if (K != TokenKind.RightBrace)
+                {
+                    CheckMissingComma(elts[^1]);
+                }
+
                 CloseBrace();
                 return Fin(new Set { Elts = elts }, start);
             }
@@ -906,6 +932,11 @@ public sealed partial class Parser
             {
                 break;
             }
+        }
+
+        if (K != TokenKind.RightBrace)
+        {
+            CheckMissingComma(dict.Values[^1]);
         }
 
         CloseBrace();

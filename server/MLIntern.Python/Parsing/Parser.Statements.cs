@@ -618,7 +618,8 @@ public sealed partial class Parser
             if (K != TokenKind.Indent)
             {
                 int line = _source.GetLineIndex(headerStart) + 1;
-                Error($"expected an indented block after {what} on line {line}", Cur.Start, Cur.End, SyntaxErrorKind.Indentation);
+                var at = AtEndOfFile(out var last) ? last : Cur;
+                Error($"expected an indented block after {what} on line {line}", at.Start, at.End, SyntaxErrorKind.Indentation);
                 return body;
             }
 

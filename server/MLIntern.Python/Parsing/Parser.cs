@@ -8,13 +8,20 @@ namespace MLIntern.Python.Parsing;
 /// <summary>The result of parsing: the tree (always present), the tokens and the errors.</summary>
 public sealed class ParseResult
 {
-    internal ParseResult(SourceText source, Module tree, LexResult tokens, List<SyntaxError> errors)
+    internal ParseResult(SourceText source, Module tree, LexResult tokens, List<SyntaxError> errors, SyntaxError? firstError)
     {
         Source = source;
         Tree = tree;
         Tokens = tokens;
         Errors = errors;
+        FirstError = firstError;
     }
+
+    /// <summary>
+    /// The error CPython would report for this file (it stops at one): tokenizer errors win over
+    /// parser errors the way CPython's error reporting orders them. Null if there are none.
+    /// </summary>
+    public SyntaxError? FirstError { get; }
 
     public SourceText Source { get; }
 
@@ -26,6 +33,22 @@ public sealed class ParseResult
     public IReadOnlyList<SyntaxError> Errors { get; }
 
     public bool HasErrors => Errors.Count > 0;
+
+    /// <summary>The ranges of all comments (`# ...`), in order: what suppression comments such as `# noqa: MLI101` are read from.</summary>
+    public IEnumerable<TextRange> Comments
+    {
+        get
+        {
+            for (int i = 0; i < Tokens.Count; i++)
+            {
+                var t = Tokens.TokenArray[i];
+                if (t.Kind == TokenKind.Comment)
+                {
+                    yield return t.Range;
+                }
+            }
+        }
+    }
 }
 
 /// <summary>
@@ -100,8 +123,75 @@ public sealed partial class Parser
             parser._errors.Add(new SyntaxError("too deeply nested", new TextRange(0, 0), SyntaxErrorKind.TooDeeplyNested));
         }
 
+        var first = parser.ChooseFirstError(lex.Errors.Count, source.DecodeError is not null);
         parser._errors.Sort((a, b) => a.Range.Start.CompareTo(b.Range.Start));
-        return new ParseResult(source, module, lex, parser._errors);
+        return new ParseResult(source, module, lex, parser._errors, first);
+    }
+
+    /// <summary>
+    /// Which error CPython reports. It tokenizes lazily, so a tokenizer error noticed before the
+    /// parser fails wins; after a parser error it tokenizes the rest of the file and a tokenizer
+    /// error found there replaces the parser's (an unclosed bracket only if it opened on an
+    /// earlier line); a bare unexpected indent is reported as is.
+    /// </summary>
+    private SyntaxError? ChooseFirstError(int lexCount, bool decodeError)
+    {
+        if (_errors.Count == 0)
+        {
+            return null;
+        }
+
+        if (decodeError && _source.DecodeError!.Value.Line == 0)
+        {
+            return _errors[0];
+        }
+
+        if (_text.Contains('\0'))
+        {
+            return new SyntaxError("source code string cannot contain null bytes", new TextRange(0, 0), SyntaxErrorKind.Encoding);
+        }
+
+        // A decoding error is noticed when the tokenizer reaches its line: it counts as a tokenizer error.
+        int count = Math.Min(lexCount + (decodeError ? 1 : 0), _errors.Count);
+        var lexErrors = _errors.GetRange(0, count).OrderBy(e => e.Detection).ToList();
+        // The parser's first error in the order it met them: CPython stops at its first failure.
+        SyntaxError? parseError = count < _errors.Count ? _errors[count] : null;
+
+        if (parseError is null)
+        {
+            return lexErrors.Count > 0 ? lexErrors[0] : null;
+        }
+
+        if (lexErrors.Count > 0 && lexErrors[0].Detection <= parseError.Range.End)
+        {
+            return lexErrors[0];
+        }
+
+        // Past a point where the lexer closed an unclosed bracket, CPython (which does not
+        // recover) would still be inside the bracket and fail on a later line.
+        bool pastRecovery = lexErrors.Any(e => e.RecoveredAt >= 0 && parseError.Range.Start >= e.RecoveredAt);
+
+        if (parseError.Message.StartsWith("unexpected indent", StringComparison.Ordinal) || parseError.Message.StartsWith("unexpected unindent", StringComparison.Ordinal))
+        {
+            return parseError;
+        }
+
+        // CPython tokenizes on from the failure and stops at the first error token: one that
+        // raises replaces the parser's error; an indentation or continuation error (reported only
+        // when parsed) leaves it; reaching the end inside brackets reports the bracket if it
+        // opened on an earlier line.
+        var next = lexErrors.FirstOrDefault();
+        if (next is null || next.IsDeferred)
+        {
+            return parseError;
+        }
+
+        if (next.Kind != SyntaxErrorKind.UnclosedBracket)
+        {
+            return next;
+        }
+
+        return pastRecovery || _source.GetLineIndex(parseError.Range.Start) > _source.GetLineIndex(next.Range.Start) ? next : parseError;
     }
 
     // ---- Token access -------------------------------------------------------------------
@@ -175,7 +265,13 @@ public sealed partial class Parser
     private void ErrorAtCurrent(string message, SyntaxErrorKind kind = SyntaxErrorKind.InvalidSyntax)
     {
         ref readonly var t = ref Cur;
-        if (t.Kind == TokenKind.Unknown || (t.Flags & TokenFlags.Invalid) != 0 && t.Kind != TokenKind.NotEqual)
+        if (AtEndOfFile(out var last))
+        {
+            Error(message, last.Start, last.End, kind);
+            return;
+        }
+
+        if ((t.Flags & TokenFlags.Invalid) != 0 && t.Kind != TokenKind.NotEqual)
         {
             // The lexer already reported this token.
             _lastErrorPos = t.Start;
@@ -207,6 +303,32 @@ public sealed partial class Parser
             return false;
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Inside brackets, an element followed directly by the start of another expression is
+    /// most likely a missing comma; CPython reports it from the start of the first element.
+    /// </summary>
+    private void CheckMissingComma(Expr element)
+    {
+        if (StartsExpression(K) && K != TokenKind.Star && !(element is Name && K is TokenKind.String or TokenKind.FStringStart))
+        {
+            Error("invalid syntax. Perhaps you forgot a comma?", element.Start, Cur.End);
+        }
+    }
+
+    /// <summary>At the end of the file CPython points at the last line read; this gives a position on it.</summary>
+    private bool AtEndOfFile(out Token last)
+    {
+        last = Cur;
+        if (!(Cur.Kind is TokenKind.EndOfFile or TokenKind.Dedent && Cur.Start == _text.Length && _text.Length > 0))
+        {
+            return false;
+        }
+
+        // CPython's end marker sits on the last line read: a final line break does not start a new line.
+        last = new Token(TokenKind.EndOfFile, _text.Length - 1, _text.Length);
         return true;
     }
 

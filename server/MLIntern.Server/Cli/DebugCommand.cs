@@ -25,6 +25,7 @@ internal static class DebugCommand
             return Commands.Clean;
         });
         command.Add(ruleDocs);
+        command.Add(DebugAstCommand.Create());
         return command;
     }
 }

@@ -26,12 +26,12 @@ public static class AstJson
     public static string ToJson(ParseResult result)
     {
         var sb = new StringBuilder(result.Source.Length * 4 + 64);
-        if (result.Errors.Count > 0)
+        if (result.FirstError is { } e)
         {
-            var e = result.Errors[0];
             sb.Append("{\"error\":{\"line\":");
-            int line = e.Kind == MLIntern.Python.Lexing.SyntaxErrorKind.Encoding && result.Source.DecodeError is { } de
-                ? de.Line
+            // Encoding problems and NUL bytes are reported by CPython on "line 0" (before tokenizing).
+            int line = e.Kind == MLIntern.Python.Lexing.SyntaxErrorKind.Encoding
+                ? result.Source.DecodeError?.Line ?? 0
                 : result.Source.GetLineIndex(Math.Min(e.Range.Start, result.Source.Length)) + 1;
             sb.Append(line);
             sb.Append(",\"message\":");

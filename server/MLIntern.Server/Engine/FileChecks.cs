@@ -24,7 +24,15 @@ internal static class FileChecks
         : DataFormats.FromFileName(path) is not null ? FileKind.Data
         : FileKind.None;
 
-    public static IReadOnlyList<Finding> CheckScript(string text) => ScriptChecker.Check(text);
+    /// <summary>The process's data set facts: shared by the script rules, the CLI and `mlintern/profileDataset`.</summary>
+    public static DatasetFactsService Datasets { get; } = new();
+
+    /// <summary>Checks a script; <paramref name="path"/> (when known) anchors the data set paths it names.</summary>
+    public static IReadOnlyList<Finding> CheckScript(string text, string? path, RuleSelection? selection = null) =>
+        ScriptChecker.Check(
+            text,
+            ScriptDatasets.For(path, Datasets),
+            selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet());
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
     public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)
@@ -34,14 +42,21 @@ internal static class FileChecks
         return DataSets.CheckFile(path, copy.ToArray(), settings);
     }
 
-    /// <summary>Checks a file on disk. IO errors propagate: the caller names the file.</summary>
-    public static IReadOnlyList<Finding> CheckFile(string path) =>
-        KindOf(path) switch
+    /// <summary>
+    /// Checks a file on disk with the rule selection of its project (pyproject.toml). IO errors
+    /// propagate: the caller names the file. Settings problems are added to <paramref name="problems"/>.
+    /// </summary>
+    public static IReadOnlyList<Finding> CheckFile(string path, List<string>? problems = null)
+    {
+        var selection = RuleSettings.For(path, null, problems);
+        var findings = KindOf(path) switch
         {
-            FileKind.Script => CheckScript(ReadText(path)),
+            FileKind.Script => CheckScript(ReadText(path), path, selection),
             FileKind.Data => CheckDataFile(path),
             _ => [],
         };
+        return selection.Apply(findings);
+    }
 
     private static IReadOnlyList<Finding> CheckDataFile(string path)
     {

@@ -11,40 +11,34 @@ namespace MLIntern.Server.Lsp;
 /// The findings of one document version, computed once and shared by diagnostics and code actions,
 /// so a quick fix is always computed from the same version it will be applied to.
 /// </summary>
-internal sealed class FindingsCache(ILogger logger, Func<Newtonsoft.Json.Linq.JObject?>? dataSettings = null)
+internal sealed class FindingsCache(ServerState state, ILogger logger)
 {
     /// <summary>Data files bigger than this are checked from the editor's text instead of the disk.</summary>
     private const long MaxDiskCompareBytes = 64L * 1024 * 1024;
 
-    /// <summary>Per document version: the data settings the findings were computed with, and the findings.</summary>
-    private readonly ConditionalWeakTable<Document, Entry> _cache = [];
+    private readonly ConditionalWeakTable<Document, Lazy<IReadOnlyList<Finding>>> _cache = [];
 
-    private sealed record Entry(Newtonsoft.Json.Linq.JObject? Settings, Lazy<IReadOnlyList<Finding>> Findings);
+    public IReadOnlyList<Finding> Get(Document document) =>
+        _cache.GetValue(document, d => new Lazy<IReadOnlyList<Finding>>(() => Compute(d))).Value;
 
-    public IReadOnlyList<Finding> Get(Document document)
-    {
-        // Settings objects are replaced, never changed, so a reference tells whether they changed.
-        var settings = dataSettings?.Invoke();
-        var entry = _cache.GetValue(document, d => new Entry(settings, new Lazy<IReadOnlyList<Finding>>(() => Compute(d, settings))));
-        if (!ReferenceEquals(entry.Settings, settings) && FileChecks.KindOf(document.FileName) == FileKind.Data)
-        {
-            entry = new Entry(settings, new Lazy<IReadOnlyList<Finding>>(() => Compute(document, settings)));
-            _cache.AddOrUpdate(document, entry);
-        }
-
-        return entry.Findings.Value;
-    }
-
-    private IReadOnlyList<Finding> Compute(Document document, Newtonsoft.Json.Linq.JObject? settings)
+    private IReadOnlyList<Finding> Compute(Document document)
     {
         try
         {
-            return FileChecks.KindOf(document.FileName) switch
+            var problems = new List<string>();
+            var selection = RuleSettings.For(document.FilePath, state.Settings, problems);
+            foreach (var problem in problems)
             {
-                FileKind.Script => FileChecks.CheckScript(document.Text),
-                FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document), settings),
+                logger.LogWarning("{Uri}: settings: {Problem}", document.Uri, problem);
+            }
+
+            var findings = FileChecks.KindOf(document.FileName) switch
+            {
+                FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection),
+                FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document), state.DataSettings),
                 _ => [],
             };
+            return selection.Apply(findings);
         }
         catch (Exception e)
         {
@@ -112,15 +106,6 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
         }
 
         _ = Task.Run(() => PublishAsync(document, cancel.Token), CancellationToken.None);
-    }
-
-    /// <summary>Publishes every open data file again, after the data settings changed.</summary>
-    public void RescheduleData()
-    {
-        foreach (var document in store.Current.Values.Where(d => FileChecks.KindOf(d.FileName) == FileKind.Data))
-        {
-            Schedule(document);
-        }
     }
 
     public void Clear(string uri)

@@ -35,14 +35,14 @@ internal sealed class LanguageServer : IClient
 
         var loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Trace)
-            .AddProvider(new StderrLoggerProvider(logLevel))
-            .AddProvider(new ClientLoggerProvider(logLevel, SendLog)));
+            .AddProvider(LogSinks.Stderr(logLevel))
+            .AddProvider(LogSinks.Client(logLevel, SendLog)));
         _logger = loggers.CreateLogger("MLIntern.Server");
         _state = new ServerState(logLevel, loggers) { Client = this };
 
         var store = new DocumentStore();
         _queue = new RequestQueue(store);
-        var findings = new FindingsCache(loggers.CreateLogger("MLIntern.Checks"), () => _state.DataSettings);
+        var findings = new FindingsCache(_state, loggers.CreateLogger("MLIntern.Checks"));
         var diagnostics = new DiagnosticsPublisher(_state, store, findings, loggers.CreateLogger("MLIntern.Diagnostics"));
 
         List<MethodHandler> handlers =
@@ -52,14 +52,15 @@ internal sealed class LanguageServer : IClient
             new ShutdownHandler(_state, _logger),
             new ExitHandler(_state),
             new SetTraceHandler(_logger),
-            new DidChangeConfigurationHandler(_state, _logger, diagnostics),
+            new DidChangeConfigurationHandler(_state, diagnostics, _logger),
             new DidOpenHandler(diagnostics, _logger),
             new DidChangeHandler(diagnostics, _logger),
             new DidSaveHandler(diagnostics),
             new DidCloseHandler(diagnostics),
             new CodeActionHandler(_state, findings),
             new ExecuteCommandHandler(_state, findings, _logger),
-            new ProfileDatasetHandler(_state, new Engine.DatasetFactsService(), loggers.CreateLogger("MLIntern.Data")),
+            new AskFixHandler(_state, findings, [new Assist.RuleFixProvider()]),
+            new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
             new WorkDoneProgressCancelHandler(_state, _logger),
         ];
         if (testHooks)

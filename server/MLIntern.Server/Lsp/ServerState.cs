@@ -30,7 +30,10 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
 
     public IClient Client { get; set; } = NullClient.Instance;
 
-    /// <summary>The "mlintern.data" settings (data check thresholds, text/label column). Replaced, never changed in place, so a reference names one version.</summary>
+    /// <summary>The whole "mlintern" settings section as the editor last sent it (rule selection reads select/ignore/severity).</summary>
+    public JObject? Settings { get; set; }
+
+    /// <summary>The "mlintern.data" settings (data check thresholds, text/label column).</summary>
     public JObject? DataSettings { get; set; }
 
     public Task<int> Exit => _exit.Task;
@@ -41,6 +44,7 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
     public void ApplySettings(JToken? settings)
     {
         var section = settings?["mlintern"] as JObject ?? settings as JObject;
+        Settings = section ?? Settings;
         DataSettings = section?["data"] as JObject ?? DataSettings;
         if (section?["logLevel"] is JValue { Value: string level } && LogLevelSwitch.Parse(level) is { } parsed)
         {

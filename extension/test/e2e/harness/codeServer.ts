@@ -32,6 +32,8 @@ export interface CodeServerOptions {
   readonly settings?: Record<string, unknown>;
   /** .vsix files to install before starting. */
   readonly extensions?: readonly string[];
+  /** Keep workspace trust on (off by default, as the quiet settings say). */
+  readonly workspaceTrust?: boolean;
 }
 
 export class CodeServer {
@@ -143,7 +145,8 @@ export class CodeServer {
       codeServerBin,
       [
         '--config', configFile, ...common,
-        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+        '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+        ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       ],
       { env, stdio: ['ignore', log, log], detached: true },
     );

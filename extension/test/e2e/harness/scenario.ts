@@ -11,6 +11,7 @@ export interface ScenarioSetup {
   /** User settings besides the quiet defaults. */
   readonly settings?: Record<string, unknown>;
   readonly extensions?: readonly string[];
+  readonly workspaceTrust?: boolean;
 }
 
 export interface Scenario {
@@ -37,7 +38,7 @@ export class ScenarioContext {
     return this.workbench.page;
   }
 
-  async step<T>(title: string, body: () => Promise<T>): Promise<T> {
+  async step<T>(title: string, body: () => Promise<T> | T): Promise<T> {
     const n = String(++this.stepNumber).padStart(2, '0');
     const file = `${n}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}`;
     const started = Date.now();

@@ -95,7 +95,19 @@ export class Workbench {
     return result;
   }
 
+  /**
+   * Types into the Problems panel's filter box, so only matching rows are rendered (the
+   * panel is a virtual list: rows scrolled out of view are not in the page).
+   */
+  async filterProblems(text: string): Promise<void> {
+    await this.showProblems();
+    const input = this.page.locator('.part.panel .viewpane-filter input').first();
+    await input.waitFor({ state: 'visible' });
+    if ((await input.inputValue()) !== text) await input.fill(text);
+  }
+
   async waitForProblem(query: ProblemQuery, options?: WaitOptions): Promise<Problem> {
+    await this.filterProblems(query.code ?? '');
     return waitFor(`a problem ${JSON.stringify(query)} in the Problems panel`, async () => {
       const all = await this.problems();
       return all.find((p) => matches(p, query)) ?? notYet(all.map((p) => p.label));
@@ -103,6 +115,7 @@ export class Workbench {
   }
 
   async waitForNoProblem(query: ProblemQuery, options?: WaitOptions): Promise<void> {
+    await this.filterProblems(query.code ?? '');
     await waitFor(`no problem ${JSON.stringify(query)} in the Problems panel`, async () => {
       const all = await this.problems();
       const found = all.filter((p) => matches(p, query));

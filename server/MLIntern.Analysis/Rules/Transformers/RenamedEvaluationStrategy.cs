@@ -1,10 +1,10 @@
 using MLIntern.Analysis.Findings;
-using MLIntern.Analysis.Text;
+using MLIntern.Python.Syntax;
 
 namespace MLIntern.Analysis.Rules.Transformers;
 
 /// <summary>MLI501: <c>TrainingArguments(evaluation_strategy=…)</c>, an argument transformers renamed to <c>eval_strategy</c>.</summary>
-public sealed class RenamedEvaluationStrategy : IScriptRule
+public sealed class RenamedEvaluationStrategy : ScriptRule
 {
     public static readonly RuleInfo Rule = new(
         "MLI501",
@@ -13,8 +13,8 @@ public sealed class RenamedEvaluationStrategy : IScriptRule
         "`TrainingArguments(evaluation_strategy=…)`: the argument was renamed `eval_strategy`",
         """
         ## What it does
-        Finds `evaluation_strategy=` passed to `transformers.TrainingArguments` (or
-        `Seq2SeqTrainingArguments`).
+        Finds `evaluation_strategy` passed to `transformers.TrainingArguments` (or
+        `Seq2SeqTrainingArguments`), as a keyword or as a key of a literal dict passed with `**`.
 
         ## Why is this bad?
         transformers renamed the argument to `eval_strategy` (deprecated in 4.41, then removed).
@@ -41,28 +41,65 @@ public sealed class RenamedEvaluationStrategy : IScriptRule
         ```
         """);
 
-    private static readonly HashSet<string> Callees = ["TrainingArguments", "Seq2SeqTrainingArguments"];
+    private const string OldName = "evaluation_strategy";
+    private const string NewName = "eval_strategy";
 
-    public RuleInfo Info => Rule;
+    private static readonly HashSet<string> Callees =
+    [
+        "transformers.TrainingArguments",
+        "transformers.Seq2SeqTrainingArguments",
+        "transformers.training_args.TrainingArguments",
+        "transformers.training_args_seq2seq.Seq2SeqTrainingArguments",
+    ];
 
-    public void Check(ScriptContext context)
+    public override RuleInfo Info => Rule;
+
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
+
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+
+    public override void Visit(Node node, ScriptContext context)
     {
-        foreach (var call in KeywordScanner.Calls(context.Text, Callees))
+        var call = (Call)node;
+        if (context.Model.ResolveCallee(call) is not { } callee || !Callees.Contains(callee))
         {
-            var old = call.Keywords.FirstOrDefault(k => context.Text.AsSpan(k.Start, k.Length).SequenceEqual("evaluation_strategy"));
-            if (old.Length == 0)
-            {
-                continue;
-            }
-
-            var hasNew = call.Keywords.Any(k => context.Text.AsSpan(k.Start, k.Length).SequenceEqual("eval_strategy"));
-            var fix = hasNew
-                ? null
-                : new Fix(
-                    "Rename 'evaluation_strategy' to 'eval_strategy'",
-                    Applicability.Safe,
-                    [new TextEdit(context.RangeOf(old), "eval_strategy")]);
-            context.Report(Rule, "`evaluation_strategy` was renamed `eval_strategy` in transformers; current versions reject it", old, fix);
+            return;
         }
+
+        var hasNew = context.Model.HasArgument(call, NewName);
+        foreach (var keyword in call.Keywords)
+        {
+            if (keyword.Arg == OldName)
+            {
+                var name = new Python.Text.TextRange(keyword.Start, keyword.Start + OldName.Length);
+                Report(context, name, hasNew ? null : NewName);
+            }
+            else if (keyword.Arg is null && UnpackedKey(keyword.Value, context) is { } key)
+            {
+                // `**{"evaluation_strategy": ...}` or `**cfg` with a literal dict: fix the key's string, keeping its quotes.
+                var quote = context.Text(key)[0];
+                Report(context, key.Range, hasNew ? null : $"{quote}{NewName}{quote}");
+            }
+        }
+    }
+
+    private void Report(ScriptContext context, Python.Text.TextRange range, string? replacement)
+    {
+        var fix = replacement is null
+            ? null
+            : new Fix($"Rename '{OldName}' to '{NewName}'", Applicability.Safe, [context.Replace(range, replacement)]);
+        context.Report(this, $"`{OldName}` was renamed `{NewName}` in transformers; current versions reject it", range, fix);
+    }
+
+    /// <summary>The `"evaluation_strategy"` key of a dict literal unpacked into the call, directly or through a name.</summary>
+    private static Constant? UnpackedKey(Expr value, ScriptContext context)
+    {
+        var dict = value switch
+        {
+            Dict d => d,
+            Name n => context.Model.ReachingValue(n) as Dict,
+            _ => null,
+        };
+        return dict?.Keys.OfType<Constant>().FirstOrDefault(k => k.Value is string s && s == OldName && (context.Text(k).StartsWith('"') || context.Text(k).StartsWith('\'')));
     }
 }

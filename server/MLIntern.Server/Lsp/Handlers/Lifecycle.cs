@@ -100,20 +100,23 @@ internal sealed class SetTraceHandler(ILogger logger) : ChangeHandler<SetTracePa
     }
 }
 
-internal sealed class DidChangeConfigurationHandler(ServerState state, ILogger logger, DiagnosticsPublisher? diagnostics = null) : ChangeHandler<DidChangeConfigurationParams, object?>
+/// <summary>New settings may change which rules apply and how loudly: every open document is checked again.</summary>
+internal sealed class DidChangeConfigurationHandler(ServerState state, DiagnosticsPublisher diagnostics, ILogger logger) : ChangeHandler<DidChangeConfigurationParams, object?>
 {
     public override string Method => Methods.DidChangeConfiguration;
 
     protected override Task<object?> HandleAsync(DidChangeConfigurationParams parameters, DocumentStore documents, CancellationToken cancellationToken)
     {
-        var data = state.DataSettings;
         state.ApplySettings(parameters.Settings);
         logger.LogInformation("settings changed; log level {Level}", state.LogLevel.Minimum);
-        if (!JToken.DeepEquals(data, state.DataSettings))
+        foreach (var document in documents.Current.Values)
         {
-            // Data findings depend on the thresholds: the open data files are checked again.
-            diagnostics?.RescheduleData();
+            // A new instance: the findings cache is keyed by instance, and the rules may differ now.
+            var again = document with { };
+            documents.Set(again);
+            diagnostics.Schedule(again);
         }
+
         return Task.FromResult<object?>(null);
     }
 }

@@ -26,6 +26,9 @@ internal static class Methods
     /// <summary>The profile of the data set a file belongs to (see ProfileDatasetHandler).</summary>
     public const string ProfileDataset = "mlintern/profileDataset";
 
+    /// <summary>Fix proposals for a cursor or selection, shown as a diff before anything is applied (see AskFixHandler).</summary>
+    public const string AskFix = "mlintern/askFix";
+
     /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
     public const string TestBlock = "mlintern/_test/block";
 }

@@ -1,0 +1,69 @@
+using MLIntern.Analysis.Rules;
+
+namespace MLIntern.Analysis.Tests;
+
+public sealed class ScriptCheckerTests
+{
+    [Fact]
+    public void Half_typed_code_still_gets_the_findings_of_what_parsed()
+    {
+        const string source = "from transformers import TrainingArguments\nargs = TrainingArguments(evaluation_strategy='epoch')\nmodel = Foo(\n";
+        Assert.Equal(2, Assert.Single(ScriptChecker.Check(source)).Range.Line);
+        Assert.Empty(ScriptChecker.Check("from transformers import TrainingArguments\nTrainingArguments(\"unclosed"));
+        Assert.Empty(ScriptChecker.Check(""));
+    }
+
+    [Fact]
+    public void Noqa_without_codes_silences_the_line_and_with_codes_only_those()
+    {
+        const string head = "from transformers import TrainingArguments\n";
+        Assert.Empty(ScriptChecker.Check(head + "a = TrainingArguments(evaluation_strategy='e')  # noqa\n"));
+        Assert.Single(ScriptChecker.Check(head + "a = TrainingArguments(evaluation_strategy='e')  # noqa: MLI999\n"));
+    }
+
+    [Fact]
+    public void A_dict_passed_to_two_calls_is_reported_once()
+    {
+        const string source = "from transformers import TrainingArguments\ncfg = {'evaluation_strategy': 'epoch'}\na = TrainingArguments(**cfg)\nb = TrainingArguments(**cfg)\n";
+        Assert.Equal(2, Assert.Single(ScriptChecker.Check(source)).Range.Line);
+    }
+}
+
+public sealed class SuppressionAndSelectionTests
+{
+    private const string Head = "from transformers import TrainingArguments\n";
+    private const string Bad = "a = TrainingArguments(evaluation_strategy='e')";
+
+    [Theory]
+    [InlineData("  # mlintern: ignore", 0)]
+    [InlineData("  # mlintern: ignore[MLI501]", 0)]
+    [InlineData("  # mlintern: ignore[MLI203, MLI501]", 0)]
+    [InlineData("  # mlintern: ignore[MLI203]", 1)]
+    [InlineData("  # noqa: MLI501", 0)]
+    [InlineData("  # some other comment", 1)]
+    public void Line_suppressions(string comment, int expected) =>
+        Assert.Equal(expected, ScriptChecker.Check(Head + Bad + comment + "\n").Count);
+
+    [Theory]
+    [InlineData("# mlintern: ignore-file\n", 0)]
+    [InlineData("# mlintern: ignore-file[MLI501]\n", 0)]
+    [InlineData("# mlintern: ignore-file[MLI101]\n", 1)]
+    public void File_suppressions(string header, int expected) =>
+        Assert.Equal(expected, ScriptChecker.Check(header + Head + Bad + "\n" + Bad + "\n").Count == 0 ? 0 : 1);
+
+    [Fact]
+    public void Selection_by_prefix_ignore_wins_and_longest_severity_key_wins()
+    {
+        var selection = new MLIntern.Analysis.Findings.RuleSelection(
+            ["MLI5", "MLD"],
+            ["MLI502"],
+            new Dictionary<string, MLIntern.Analysis.Findings.Severity> { ["MLI"] = MLIntern.Analysis.Findings.Severity.Hint, ["MLI501"] = MLIntern.Analysis.Findings.Severity.Warning });
+        Assert.True(selection.IsEnabled("MLI501"));
+        Assert.False(selection.IsEnabled("MLI502"));
+        Assert.False(selection.IsEnabled("MLI101"));
+        Assert.True(selection.IsEnabled("MLD012"));
+        Assert.Equal(MLIntern.Analysis.Findings.Severity.Warning, selection.SeverityOf("MLI501", MLIntern.Analysis.Findings.Severity.Error));
+        Assert.Equal(MLIntern.Analysis.Findings.Severity.Hint, selection.SeverityOf("MLI503", MLIntern.Analysis.Findings.Severity.Error));
+        Assert.Equal(MLIntern.Analysis.Findings.Severity.Error, selection.SeverityOf("MLD012", MLIntern.Analysis.Findings.Severity.Error));
+    }
+}
