@@ -20,6 +20,7 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new StringLabelsNotEncoded(),
         new WrongNumLabels(),
         new LabelMappingFromSet(),
         new MulticlassModelWithoutLabelNames(),
