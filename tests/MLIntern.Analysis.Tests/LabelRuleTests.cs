@@ -127,4 +127,18 @@ public sealed class LabelRuleTests
             "df = pd.read_csv('tickets.csv').rename(columns={'category': 'label'})\ntrainer = Trainer(model=model, train_dataset=Dataset.from_pandas(df))\n";
         Assert.Empty(Check("MLI101", source, Only("tickets.csv", Tickets)));
     }
+
+    [Fact]
+    public void MLI104_needs_two_splits_of_one_column()
+    {
+        const string head = "import pandas as pd\nfrom sklearn.model_selection import train_test_split\ntrain_df, test_df = train_test_split(df)\n";
+        Assert.Single(Check("MLI104", head + "a = train_df['y'].factorize()\nb = test_df['y'].factorize()\n"));
+        // Different columns, or the same split twice, are separate encodings of separate things.
+        Assert.Empty(Check("MLI104", head + "a = train_df['y'].factorize()\nb = test_df['z'].factorize()\n"));
+        Assert.Empty(Check("MLI104", head + "a = train_df['y'].factorize()\nb = train_df['y'].factorize()\n"));
+        // Unrelated frames that merely share a column name.
+        Assert.Empty(Check("MLI104", "import pandas as pd\na = users['kind'].factorize()\nb = items['kind'].factorize()\n"));
+        // No ML import: not a training script.
+        Assert.Empty(Check("MLI104", "train_df, test_df = split(df)\na = train_df['y'].factorize()\nb = test_df['y'].factorize()\n"));
+    }
 }

@@ -23,6 +23,7 @@ public static class ScriptChecker
         new StringLabelsNotEncoded(),
         new WrongNumLabels(),
         new LabelMappingFromSet(),
+        new EncoderFittedPerSplit(),
         new MulticlassModelWithoutLabelNames(),
         new LabelColumnNotRenamed(),
         new RenamedEvaluationStrategy(),
