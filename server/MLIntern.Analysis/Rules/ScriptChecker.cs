@@ -24,8 +24,10 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new StringLabelsNotEncoded(),
         new WrongNumLabels(),
         new LabelMappingFromSet(),
+        new EncoderFittedPerSplit(),
         new MulticlassModelWithoutLabelNames(),
         new LabelColumnNotRenamed(),
         new LogitsAsPredictions(),
