@@ -22,8 +22,10 @@ public static class ScriptChecker
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
         new LogitsAsPredictions(),
+        new ArgmaxOverWrongAxis(),
         new BinaryAverageOnMulticlass(),
         new EvaluatedOnTrainingSet(),
+        new TestSetModelSelection(),
         new UnseededOrUnstratifiedSplit(),
         new TokenizerWithoutTruncation(),
         new TokenizerModelMismatch(),
