@@ -1,5 +1,6 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Loops;
 using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
@@ -26,6 +27,8 @@ public static class ScriptChecker
         new UnknownMetricForBestModel(),
         new PushToHubWithoutReview(),
         new HardcodedSecret(),
+        new UnguardedEvaluationLoop(),
+        new GradientsNeverZeroed(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>
