@@ -24,6 +24,7 @@ public static class ScriptChecker
         new RenamedTrainerTokenizer(),
         new MixedPrecisionWithoutGpuGuard(),
         new MismatchedBestModelStrategies(),
+        new MissingSeed(),
         new UnknownMetricForBestModel(),
         new PushToHubWithoutReview(),
         new HardcodedSecret(),
