@@ -54,6 +54,7 @@ bench: build
 	dotnet run -c Release --project bench/LspBench -- .bench/sample \
 	  "mlintern=$(CURDIR)/$(SIDECAR) serve --log-level warn" \
 	  "pyright=node $(CURDIR)/.bench/node_modules/pyright/langserver.index.js --stdio"
+	bench/check_corpus.sh $(SIDECAR)
 
 clean:
 	rm -rf dist out $(SAMPLE) *.vsix

@@ -35,9 +35,15 @@ public static class ScriptChecker
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>
         Check(Parser.Parse(text), datasets, enabled);
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every rule type is constructed in the Rules table, so its parameterless constructor is kept.")]
     public static IReadOnlyList<Finding> Check(ParseResult parse, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null)
     {
-        var active = Rules.Where(r => enabled is null || enabled.Contains(r.Info.Code)).ToList();
+        // A fresh instance of each rule per file: a rule may keep per-file state between Visit and
+        // Finish, and files are checked concurrently (the CLI's cores, the server's readers).
+        var active = Rules
+            .Where(r => enabled is null || enabled.Contains(r.Info.Code))
+            .Select(r => (ScriptRule)Activator.CreateInstance(r.GetType())!)
+            .ToList();
         var findings = new List<Finding>();
         var model = SemanticModel.Build(parse);
         var context = new ScriptContext(parse, model, datasets, findings);

@@ -15,6 +15,8 @@ public enum FixAvailability
 /// A check on a Python training script. One rule is one file whose documentation (<see cref="Info"/>)
 /// is its user page. A rule names the node types it wants; the engine walks each file once and
 /// hands every such node to every rule that asked. Rules query the semantic model, never the raw text.
+/// Each file gets new instances (a public parameterless constructor is required), so a rule may keep
+/// per-file state in fields between <see cref="Visit"/> and <see cref="Finish"/>.
 /// </summary>
 public abstract class ScriptRule
 {

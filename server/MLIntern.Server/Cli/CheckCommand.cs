@@ -39,59 +39,44 @@ internal static class CheckCommand
     public static int Run(IReadOnlyList<string> paths, string format, TextWriter output, TextWriter errors) =>
         Run(paths, format, FixMode.None, Applicability.Safe, output, errors);
 
+    /// <summary>What checking (and maybe fixing) one file produced; merged in file order afterwards.</summary>
+    private sealed record Outcome(IReadOnlyList<Finding> Findings, string? Diff, int Fixed, string? Error, List<string> Problems);
+
     internal static int Run(IReadOnlyList<string> paths, string format, FixMode mode, Applicability allowed, TextWriter output, TextWriter errors)
     {
         var failed = false;
+        var files = Expand(paths, errors, ref failed);
+
+        // Files are independent: check them on every core, then report in the stable file order.
+        var outcomes = new Outcome[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => outcomes[i] = Process(files[i], mode, allowed));
+
+        var results = new List<FileFinding>();
         var fixedCount = 0;
         var diffs = 0;
-        var results = new List<FileFinding>();
-        var problems = new List<string>();
-        foreach (var file in Expand(paths, errors, ref failed))
+        for (var i = 0; i < files.Count; i++)
         {
-            try
+            var outcome = outcomes[i];
+            if (outcome.Error is not null)
             {
-                var findings = FileChecks.CheckFile(file, problems);
-                if (mode != FixMode.None && FileChecks.KindOf(file) == FileKind.Script)
-                {
-                    var fixes = Edits.Select(findings, allowed);
-                    if (fixes.Count > 0 && !System.Text.Unicode.Utf8.IsValid(File.ReadAllBytes(file)))
-                    {
-                        // Writing the decoded text back would replace the invalid bytes: refuse instead.
-                        errors.WriteLine($"error: {Display(file)}: not valid UTF-8; fixes were not applied");
-                        failed = true;
-                    }
-                    else if (fixes.Count > 0)
-                    {
-                        var text = FileChecks.ReadText(file);
-                        var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
-                        if (mode == FixMode.Diff)
-                        {
-                            output.Write(UnifiedDiff.Render(Display(file), text, after));
-                            diffs++;
-                            continue;
-                        }
-
-                        FileChecks.WriteText(file, after);
-                        fixedCount += fixes.Count;
-                        findings = FileChecks.CheckFile(file);
-                    }
-                }
-
-                if (mode == FixMode.Diff)
-                {
-                    continue;
-                }
-
-                results.AddRange(findings.Select(f => new FileFinding(Display(file), f)));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                errors.WriteLine($"error: {Display(file)}: {e.Message}");
+                errors.WriteLine(outcome.Error);
                 failed = true;
+            }
+
+            if (outcome.Diff is not null)
+            {
+                output.Write(outcome.Diff);
+                diffs++;
+            }
+
+            fixedCount += outcome.Fixed;
+            if (mode != FixMode.Diff)
+            {
+                results.AddRange(outcome.Findings.Select(f => new FileFinding(Display(files[i]), f)));
             }
         }
 
-        foreach (var problem in problems.Distinct())
+        foreach (var problem in outcomes.SelectMany(o => o.Problems).Distinct())
         {
             errors.WriteLine($"warning: {problem}");
         }
@@ -121,6 +106,45 @@ internal static class CheckCommand
         }
 
         return failed ? Commands.Failure : results.Count > 0 ? Commands.Findings : Commands.Clean;
+    }
+
+    private static Outcome Process(string file, FixMode mode, Applicability allowed)
+    {
+        var problems = new List<string>();
+        try
+        {
+            var findings = FileChecks.CheckFile(file, problems);
+            if (mode == FixMode.None || FileChecks.KindOf(file) != FileKind.Script)
+            {
+                return new Outcome(findings, null, 0, null, problems);
+            }
+
+            var fixes = Edits.Select(findings, allowed);
+            if (fixes.Count == 0)
+            {
+                return new Outcome(findings, null, 0, null, problems);
+            }
+
+            if (!System.Text.Unicode.Utf8.IsValid(File.ReadAllBytes(file)))
+            {
+                // Writing the decoded text back would replace the invalid bytes: refuse instead.
+                return new Outcome(findings, null, 0, $"error: {Display(file)}: not valid UTF-8; fixes were not applied", problems);
+            }
+
+            var text = FileChecks.ReadText(file);
+            var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
+            if (mode == FixMode.Diff)
+            {
+                return new Outcome(findings, UnifiedDiff.Render(Display(file), text, after), 0, null, problems);
+            }
+
+            FileChecks.WriteText(file, after);
+            return new Outcome(FileChecks.CheckFile(file, problems), null, fixes.Count, null, problems);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Outcome([], null, 0, $"error: {Display(file)}: {e.Message}", problems);
+        }
     }
 
     /// <summary>The files to check, in a stable order. A path that does not exist is an error naming it.</summary>

@@ -35,8 +35,8 @@ internal sealed class LanguageServer : IClient
 
         var loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Trace)
-            .AddProvider(new StderrLoggerProvider(logLevel))
-            .AddProvider(new ClientLoggerProvider(logLevel, SendLog)));
+            .AddProvider(LogSinks.Stderr(logLevel))
+            .AddProvider(LogSinks.Client(logLevel, SendLog)));
         _logger = loggers.CreateLogger("MLIntern.Server");
         _state = new ServerState(logLevel, loggers) { Client = this };
 

@@ -10,7 +10,11 @@ namespace MLIntern.Python.Tests.Differential;
 /// </summary>
 internal static class CPythonCorpus
 {
-    private static readonly string CacheDir = Path.Combine(Path.GetTempPath(), "mlintern-cpython-ast-v1");
+    /// <summary>Answers are cached per content hash, in a folder named by the tool's own hash so a changed tool starts afresh.</summary>
+    private static readonly Lazy<string> CacheDirLazy = new(() =>
+        Path.Combine(Path.GetTempPath(), "mlintern-cpython-ast-" + Hash(File.ReadAllBytes(Path.Combine(RepoRoot(), "tools", "cpython_ast_json.py")))[..16]));
+
+    private static string CacheDir => CacheDirLazy.Value;
 
     public static string PyenvRoot()
     {
