@@ -73,3 +73,53 @@ public sealed class SeedRuleTests
         Assert.Empty(Check("from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\nclf.fit(X, y)\n"));
     }
 }
+
+public sealed class LoopRuleTests
+{
+    private static IReadOnlyList<Finding> Check(string source, string code) => ScriptChecker.Check(source, enabled: new HashSet<string> { code });
+
+    [Fact]
+    public void The_zero_grad_fix_keeps_tabs_and_CRLF()
+    {
+        const string source = "import torch\r\nopt = torch.optim.Adam(params)\r\nfor x in loader:\r\n\tloss(x).backward()\r\n\topt.step()\r\n";
+        var finding = Assert.Single(Check(source, "MLI702"));
+        Assert.Equal("import torch\r\nopt = torch.optim.Adam(params)\r\nfor x in loader:\r\n\tloss(x).backward()\r\n\topt.step()\r\n\topt.zero_grad()\r\n", Edits.Apply(source, finding.Fix!.Edits));
+    }
+
+    [Fact]
+    public void A_step_of_a_scheduler_or_a_file_without_torch_is_not_a_training_step()
+    {
+        Assert.Empty(Check("import torch\nsched = torch.optim.lr_scheduler.StepLR(opt, 1)\nfor x in loader:\n    loss(x).backward()\n    sched.step()\n", "MLI702"));
+        Assert.Empty(Check("for x in loader:\n    loss(x).backward()\n    optimizer.step()\n", "MLI702"));
+    }
+
+    [Fact]
+    public void An_evaluation_function_whose_callers_never_set_eval_or_no_grad_is_flagged_without_a_fix()
+    {
+        const string source = """
+            import torch
+
+            def run_eval(model, loader):
+                total = 0
+                for x, y in loader:
+                    total += (model(x).argmax(-1) == y).sum().item()
+                return total
+
+            run_eval(net, val_loader)
+
+            """;
+        var finding = Assert.Single(Check(source, "MLI701"));
+        Assert.Equal(5, finding.Range.Line);
+        Assert.Contains("without `model.eval()`", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("outside `torch.no_grad()`", finding.Message, StringComparison.Ordinal);
+        Assert.Null(finding.Fix);
+    }
+
+    [Fact]
+    public void The_no_grad_fix_is_withheld_when_the_loop_holds_a_string_spanning_lines()
+    {
+        const string source = "import torch\nfrom torch import nn\nnet = nn.Linear(2, 2)\nnet.eval()\nfor x in loader:\n    print(\"\"\"a\nb\"\"\", net(x).argmax(-1))\n";
+        var finding = Assert.Single(Check(source, "MLI701"));
+        Assert.Null(finding.Fix);
+    }
+}

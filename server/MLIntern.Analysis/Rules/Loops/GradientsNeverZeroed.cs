@@ -68,10 +68,15 @@ public sealed class GradientsNeverZeroed : ScriptRule
     {
         var loop = (Stmt)node;
         var model = context.Model;
+        if (!TorchLoops.ImportsTorch(model))
+        {
+            return;
+        }
+
         var calls = SyntaxPath.DescendantsInScope(loop).OfType<Call>().ToList();
         var backward = calls.FirstOrDefault(TorchLoops.IsBackward);
-        var step = calls.FirstOrDefault(c => TorchLoops.SteppedOptimizer(c, model) is not null);
-        if (backward is null || step is null || !TorchLoops.ImportsTorch(model))
+        var step = backward is null ? null : calls.FirstOrDefault(c => TorchLoops.SteppedOptimizer(c, model) is not null);
+        if (backward is null || step is null)
         {
             return;
         }

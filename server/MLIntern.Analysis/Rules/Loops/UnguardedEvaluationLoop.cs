@@ -79,8 +79,13 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
     {
         var loop = (Stmt)node;
         var model = context.Model;
+        if (!TorchLoops.ImportsTorch(model))
+        {
+            return;
+        }
+
         var all = SyntaxPath.DescendantsInScope(loop).ToList();
-        if (all.OfType<Call>().Any(c => TorchLoops.IsBackward(c) || TorchLoops.SteppedOptimizer(c, model) is not null) || !TorchLoops.ImportsTorch(model))
+        if (all.OfType<Call>().Any(c => TorchLoops.IsBackward(c) || TorchLoops.SteppedOptimizer(c, model) is not null))
         {
             return;
         }

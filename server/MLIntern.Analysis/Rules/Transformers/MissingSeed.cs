@@ -103,7 +103,7 @@ public sealed class MissingSeed : ScriptRule
         {
             switch (node)
             {
-                case Call { Func: AttributeExpr { Attr: "train" } train } call when ValueOrigin.Of(train.Value, model) is { } origin && TrainerApi.TrainerClasses.Contains(origin):
+                case Call { Func: AttributeExpr { Attr: "train" } train } call when ValueOrigin.Of(train.Value, model) is { } origin && TrainerApi.IsTrainerClass(origin, model):
                     if (TrainerOf(train.Value, context) is { } trainer && model.HasArgument(trainer, "model_init"))
                     {
                         // The Trainer seeds before it calls model_init: the model is reproducible.
