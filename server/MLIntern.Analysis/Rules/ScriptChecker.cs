@@ -1,6 +1,11 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Labels;
 using MLIntern.Analysis.Rules.Loops;
+using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Analysis.Rules.Models;
+using MLIntern.Analysis.Rules.Splits;
+using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
@@ -20,6 +25,16 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new WrongNumLabels(),
+        new LabelMappingFromSet(),
+        new MulticlassModelWithoutLabelNames(),
+        new LabelColumnNotRenamed(),
+        new LogitsAsPredictions(),
+        new BinaryAverageOnMulticlass(),
+        new EvaluatedOnTrainingSet(),
+        new UnseededOrUnstratifiedSplit(),
+        new TokenizerWithoutTruncation(),
+        new TokenizerModelMismatch(),
         new RenamedEvaluationStrategy(),
         new RenamedTrainerTokenizer(),
         new MixedPrecisionWithoutGpuGuard(),
