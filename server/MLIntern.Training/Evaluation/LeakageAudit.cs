@@ -114,8 +114,8 @@ public sealed record LeakageAudit(
         if (conflicts.Texts > 0)
         {
             var first = conflicts.Examples[0];
-            findings.Add(string.Format(f, "{0} texts carry more than one label ({1} rows), e.g. \"{2}\": {3}.", conflicts.Texts, conflicts.Rows, first.Text, string.Join(", ", first.Labels)));
-            suggestions.Add(string.Format(f, "Resolve the {0} texts labelled two ways (relabel or drop them); the model is asked to learn a contradiction.", conflicts.Texts));
+            findings.Add(string.Format(f, "{0} text(s) carry more than one label ({1} rows), e.g. \"{2}\": {3}.", conflicts.Texts, conflicts.Rows, first.Text, string.Join(", ", first.Labels)));
+            suggestions.Add(string.Format(f, "Resolve the {0} text(s) labelled two ways (relabel or drop them); the model is asked to learn a contradiction.", conflicts.Texts));
         }
 
         if (shortcuts.Count > 0)

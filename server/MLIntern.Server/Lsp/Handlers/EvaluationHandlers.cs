@@ -72,11 +72,55 @@ internal sealed class EvaluateRunHandler(ILogger logger) : ReadHandler<EvaluateR
     }
 }
 
+internal sealed class CreateCardParams : RunRefParams
+{
+    public string? License { get; set; }
+
+    public List<string>? Languages { get; set; }
+
+    public string? DatasetId { get; set; }
+
+    public string? Author { get; set; }
+
+    public string? ModelName { get; set; }
+}
+
+/// <summary>mlintern/createCard: writes README.md into the run's model folder; returns its path, the unfilled fields and the validator's problems.</summary>
+internal sealed class CreateCardHandler(ILogger logger) : ReadHandler<CreateCardParams, JObject>
+{
+    public override string Method => Methods.CreateCard;
+
+    protected override Task<JObject> HandleAsync(CreateCardParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var run = RunRequests.Resolve(parameters);
+        Release.CardResult result;
+        try
+        {
+            result = Release.CardWriter.Write(run, new Release.CardOptions(parameters.License, parameters.Languages, parameters.DatasetId, parameters.Author ?? Environment.UserName, parameters.ModelName), cancellationToken);
+        }
+        catch (PredictionsException e)
+        {
+            throw TrainingRequests.Invalid(e.Message);
+        }
+
+        logger.LogInformation("wrote the model card of run {Run}: {Unfilled} unfilled", run.Id ?? run.Folder, result.Unfilled.Count);
+        return Task.FromResult(new JObject
+        {
+            ["path"] = result.Path,
+            ["modelFolder"] = result.ModelFolder,
+            ["unfilled"] = new JArray(result.Unfilled),
+            ["problems"] = new JArray(result.Problems.Select(p => new JObject { ["severity"] = p.Severity, ["field"] = p.Field, ["message"] = p.Message })),
+            ["valid"] = result.Problems.All(p => p.Severity != Training.Release.CardProblem.Error),
+        });
+    }
+}
+
 /// <summary>The handlers of issue 7: evaluate, card, demo, publish.</summary>
 internal static class EvaluationHandlers
 {
     public static IEnumerable<MethodHandler> Create(ILogger logger) =>
     [
         new EvaluateRunHandler(logger),
+        new CreateCardHandler(logger),
     ];
 }
