@@ -20,7 +20,7 @@ internal static class Commands
             ServeCommand.Create(),
             SampleCommand.Create(),
             PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
-            EvaluateCommand.Create(), CardCommand.Create(),
+            EvaluateCommand.Create(), CardCommand.Create(), DemoCommand.Create(), PublishCommand.Create(),
             DebugCommand.Create(),
         };
 

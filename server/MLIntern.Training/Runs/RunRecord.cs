@@ -29,7 +29,8 @@ public sealed record RunRecord(
     DateTimeOffset? EndedAt = null,
     int? ExitCode = null,
     bool Smoke = false,
-    string? Error = null);
+    string? Error = null,
+    IReadOnlyList<Release.PublishApproval>? Publications = null);
 
 /// <summary>The plan a run carries in run.json: its id, hash, file and the approved figures.</summary>
 public sealed record PlanReference(string Id, string Hash, string Path, double? Flops, double? Hours, double? CostUsd, bool OverBudget, bool EstimateKnown);

@@ -3,6 +3,7 @@ using MLIntern.Server.Evaluate;
 using MLIntern.Server.Lsp.Protocol;
 using MLIntern.Training.Evaluation;
 using Newtonsoft.Json.Linq;
+using StreamJsonRpc;
 
 namespace MLIntern.Server.Lsp.Handlers;
 
@@ -115,12 +116,199 @@ internal sealed class CreateCardHandler(ILogger logger) : ReadHandler<CreateCard
     }
 }
 
+internal sealed class CreateDemoParams : RunRefParams
+{
+    public string? ModelId { get; set; }
+
+    public string? License { get; set; }
+
+    public string? SdkVersion { get; set; }
+}
+
+/// <summary>
+/// mlintern/createDemo: writes the Gradio Space into the run's space/ folder; returns the folder, files,
+/// unfilled fields, and — for a built-in baseline run — the command that serves it locally (for a task).
+/// </summary>
+internal sealed class CreateDemoHandler : ReadHandler<CreateDemoParams, JObject>
+{
+    public override string Method => Methods.CreateDemo;
+
+    protected override Task<JObject> HandleAsync(CreateDemoParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var run = RunRequests.Resolve(parameters);
+        Release.SpaceResult result;
+        try
+        {
+            result = Release.SpaceWriter.Write(run, parameters.ModelId, parameters.License, parameters.SdkVersion);
+        }
+        catch (PredictionsException e)
+        {
+            throw TrainingRequests.Invalid(e.Message);
+        }
+
+        var baseline = File.Exists(Path.Combine(run.Folder, "model.bin"));
+        return Task.FromResult(new JObject
+        {
+            ["folder"] = result.Folder,
+            ["files"] = new JArray(result.Files),
+            ["unfilled"] = new JArray(result.Unfilled),
+            ["serve"] = baseline ? new JObject { ["command"] = "mlintern", ["args"] = new JArray("demo", run.Folder, "--serve", "--port", "7860"), ["url"] = "http://127.0.0.1:7860/" } : null,
+        });
+    }
+}
+
+internal sealed class PublishParams : RunRefParams
+{
+    public string? RepoId { get; set; }
+
+    /// <summary>"model" (default) or "space".</summary>
+    public string? RepoType { get; set; }
+
+    public bool Private { get; set; }
+
+    public string? CommitMessage { get; set; }
+
+    /// <summary>approvePublish: the fileListHash of the preflight the user saw.</summary>
+    public string? FileListHash { get; set; }
+}
+
+internal sealed class StartPublishParams
+{
+    public string? ApprovalToken { get; set; }
+}
+
+/// <summary>Publish approvals given in the editor, by token, single use; in memory, so a restarted sidecar asks again.</summary>
+internal sealed class PublishApprovalBook
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Release.PublishTarget Target, Training.Release.PublishApproval Approval)> _tokens = new(StringComparer.Ordinal);
+
+    public string Add(Release.PublishTarget target, Training.Release.PublishApproval approval)
+    {
+        var token = System.Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        _tokens[token] = (target, approval);
+        return token;
+    }
+
+    public (Release.PublishTarget Target, Training.Release.PublishApproval Approval)? Take(string token) => _tokens.TryRemove(token, out var entry) ? entry : null;
+}
+
+internal static class PublishRequests
+{
+    public static Release.PublishTarget Target(PublishParams parameters)
+    {
+        var run = RunRequests.Resolve(parameters);
+        var type = parameters.RepoType ?? Training.Release.Preflight.ModelType;
+        if (parameters.RepoId is null)
+        {
+            throw TrainingRequests.Invalid("repoId is required");
+        }
+
+        if (type is not (Training.Release.Preflight.ModelType or Training.Release.Preflight.SpaceType))
+        {
+            throw TrainingRequests.Invalid($"repoType must be model or space, not '{type}'");
+        }
+
+        return new Release.PublishTarget(run, parameters.RepoId, type, parameters.Private, parameters.CommitMessage);
+    }
+
+    public static LocalRpcException Refused(string message) => new(message) { ErrorCode = ErrorCodes.ApprovalRefused };
+}
+
+/// <summary>mlintern/preflightPublish: what would be uploaded (files, sizes), what blocks it, and the fileListHash an approval must repeat.</summary>
+internal sealed class PreflightPublishHandler : ReadHandler<PublishParams, JObject>
+{
+    public override string Method => Methods.PreflightPublish;
+
+    protected override Task<JObject> HandleAsync(PublishParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var report = Release.Publisher.Check(PublishRequests.Target(parameters));
+        var json = Release.Publisher.ReportJson(report);
+        json["passed"] = report.Passed;
+        return Task.FromResult(json);
+    }
+}
+
+/// <summary>
+/// mlintern/approvePublish: the user approved in the editor's modal. Re-runs the preflight; refuses
+/// (-32010) when it fails or its fileListHash is not the one shown; records the approval in run.json;
+/// returns a single-use approvalToken for startPublish.
+/// </summary>
+internal sealed class ApprovePublishHandler(PublishApprovalBook book, ILogger logger) : ReadHandler<PublishParams, JObject>
+{
+    public override string Method => Methods.ApprovePublish;
+
+    protected override Task<JObject> HandleAsync(PublishParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var target = PublishRequests.Target(parameters);
+        if (parameters.FileListHash is null)
+        {
+            throw PublishRequests.Refused("publish refused: fileListHash (from the preflight the user saw) is required");
+        }
+
+        Training.Release.PublishApproval approval;
+        try
+        {
+            approval = Release.Publisher.Approve(target, Environment.UserName, "editor dialog", parameters.FileListHash);
+        }
+        catch (Release.PublishRefusedException e)
+        {
+            throw PublishRequests.Refused(e.Message);
+        }
+
+        logger.LogInformation("publish approved: {Type} {Repo} from run {Run} ({Id})", approval.RepoType, approval.RepoId, target.Run.Id, approval.Id);
+        return Task.FromResult(new JObject { ["approvalToken"] = book.Add(target, approval), ["approval"] = Release.Publisher.ApprovalJson(approval) });
+    }
+}
+
+/// <summary>
+/// mlintern/startPublish: exchanges an approval token (single use) for the upload command, after
+/// checking the files still match the approval. The extension runs {command, args, cwd} as a task.
+/// </summary>
+internal sealed class StartPublishHandler(PublishApprovalBook book, ILogger logger) : ReadHandler<StartPublishParams, JObject>
+{
+    public override string Method => Methods.StartPublish;
+
+    protected override Task<JObject> HandleAsync(StartPublishParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (parameters.ApprovalToken is null || book.Take(parameters.ApprovalToken) is not { } entry)
+        {
+            throw PublishRequests.Refused("publish refused: no approval (approvalToken missing, unknown or already used); approve with mlintern/approvePublish");
+        }
+
+        Training.Release.PublishApproval used;
+        try
+        {
+            used = Release.Publisher.Use(entry.Target, entry.Approval);
+        }
+        catch (Release.PublishRefusedException e)
+        {
+            throw PublishRequests.Refused(e.Message);
+        }
+
+        logger.LogInformation("publish started: {Type} {Repo} ({Id})", used.RepoType, used.RepoId, used.Id);
+        return Task.FromResult(new JObject
+        {
+            ["command"] = Training.Release.UploadCommand.Executable,
+            ["args"] = new JArray(Training.Release.UploadCommand.Arguments(used)),
+            ["cwd"] = entry.Target.Run.Folder,
+            ["commandLine"] = Training.Release.UploadCommand.Line(used),
+            ["approval"] = Release.Publisher.ApprovalJson(used),
+        });
+    }
+}
+
 /// <summary>The handlers of issue 7: evaluate, card, demo, publish.</summary>
 internal static class EvaluationHandlers
 {
-    public static IEnumerable<MethodHandler> Create(ILogger logger) =>
+    public static IEnumerable<MethodHandler> Create(ILogger logger) => Create(logger, new PublishApprovalBook());
+
+    private static IEnumerable<MethodHandler> Create(ILogger logger, PublishApprovalBook book) =>
     [
         new EvaluateRunHandler(logger),
         new CreateCardHandler(logger),
+        new CreateDemoHandler(),
+        new PreflightPublishHandler(),
+        new ApprovePublishHandler(book, logger),
+        new StartPublishHandler(book, logger),
     ];
 }

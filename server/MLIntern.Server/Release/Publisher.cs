@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using MLIntern.Server.Evaluate;
+using MLIntern.Server.Runs;
+using MLIntern.Training.Release;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace MLIntern.Server.Release;
+
+/// <summary>What to publish: the run, the repo and its visibility.</summary>
+internal sealed record PublishTarget(RunContext Run, string RepoId, string RepoType, bool Private, string? CommitMessage = null)
+{
+    /// <summary>A model publishes the run's model/ folder (card + model), a Space its space/ folder.</summary>
+    public string Folder => RepoType == Preflight.SpaceType ? SpaceWriter.SpaceFolder(Run) : CardWriter.ModelFolder(Run);
+}
+
+/// <summary>Publishing was refused; the message says why. Nothing was uploaded.</summary>
+internal sealed class PublishRefusedException(string reason) : Exception("publish refused: " + reason);
+
+/// <summary>
+/// Preflight, approval and the upload command. Approvals live in the run's run.json
+/// ("publications"); an approval is for one repo, type, visibility and exact file list (its hash),
+/// and is used once. Every step re-runs the preflight, so files changed after approval are refused.
+/// </summary>
+internal static class Publisher
+{
+    public const int MaxFiles = 10_000;
+
+    public static PreflightReport Check(PublishTarget target)
+    {
+        var folder = target.Folder;
+        var files = new List<UploadFile>();
+        if (Directory.Exists(folder))
+        {
+            foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(MaxFiles))
+            {
+                var size = new FileInfo(path).Length;
+                var relative = Path.GetRelativePath(folder, path).Replace('\\', '/');
+                var content = File.ReadAllBytes(path);
+                var scanned = size <= Preflight.MaxScanBytes || Preflight.IsBinary(content) ? content : null;
+                files.Add(new UploadFile(relative, size, scanned, Preflight.Sha256(content)));
+            }
+        }
+
+        return Preflight.Check(target.RepoId, target.RepoType, target.Private, folder, files, target.Run.Id is { } id ? [id] : null);
+    }
+
+    /// <summary>
+    /// Records an approval in run.json after a passing preflight whose file list hash is the one the
+    /// approver saw (<paramref name="seenHash"/>; null only on the CLI, where the list was just printed).
+    /// </summary>
+    public static PublishApproval Approve(PublishTarget target, string approvedBy, string via, string? seenHash)
+    {
+        var report = Check(target);
+        if (!report.Passed)
+        {
+            throw new PublishRefusedException($"the preflight failed ({report.Problems.Count} problems)");
+        }
+
+        if (seenHash is not null && seenHash != report.FileListHash)
+        {
+            throw new PublishRefusedException("the files changed since the preflight the approver saw; run the preflight again");
+        }
+
+        if (!File.Exists(target.Run.RunJsonPath))
+        {
+            throw new PublishRefusedException($"{target.Run.RunJsonPath} is missing: an approval must be recorded in the run's run.json");
+        }
+
+        var approval = new PublishApproval(
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(),
+            approvedBy,
+            via,
+            DateTimeOffset.UtcNow,
+            target.RepoId,
+            target.RepoType,
+            target.Private,
+            report.Folder,
+            report.FileListHash,
+            report.Files.Count,
+            report.TotalBytes,
+            target.CommitMessage ?? $"Upload {(target.RepoType == Preflight.SpaceType ? "Space" : "model")} from ML Intern run {target.Run.Id ?? "(local)"}");
+        Record(target.Run, approval);
+        return approval;
+    }
+
+    /// <summary>
+    /// Checks an approval before its upload: recorded in run.json, unused, for this target, and the
+    /// files still hash the same. Marks it used. Returns the recorded approval.
+    /// </summary>
+    public static PublishApproval Use(PublishTarget target, PublishApproval claimed)
+    {
+        var recorded = Recorded(target.Run).FirstOrDefault(a => a.Id == claimed.Id)
+            ?? throw new PublishRefusedException($"approval {claimed.Id} is not recorded in {target.Run.RunJsonPath}");
+        if (recorded.UsedAt is not null)
+        {
+            throw new PublishRefusedException($"approval {recorded.Id} was already used at {recorded.UsedAt:u}; approve again");
+        }
+
+        if (recorded.RepoId != target.RepoId || recorded.RepoType != target.RepoType || recorded.Private != target.Private || recorded.FileListHash != claimed.FileListHash || recorded.Folder != target.Folder)
+        {
+            throw new PublishRefusedException($"approval {recorded.Id} is for {recorded.RepoType} {recorded.RepoId} ({(recorded.Private ? "private" : "public")}), not for this upload");
+        }
+
+        var report = Check(target);
+        if (!report.Passed)
+        {
+            throw new PublishRefusedException($"the preflight now fails ({report.Problems.Count} problems)");
+        }
+
+        if (report.FileListHash != recorded.FileListHash)
+        {
+            throw new PublishRefusedException("the files changed after the approval; approve again");
+        }
+
+        var used = recorded with { UsedAt = DateTimeOffset.UtcNow };
+        Record(target.Run, used);
+        return used;
+    }
+
+    public static void RecordExit(RunContext run, PublishApproval approval, int exitCode) => Record(run, approval with { ExitCode = exitCode });
+
+    public static IReadOnlyList<PublishApproval> Recorded(RunContext run)
+    {
+        if (!File.Exists(run.RunJsonPath))
+        {
+            return [];
+        }
+
+        try
+        {
+            var json = JObject.Parse(File.ReadAllText(run.RunJsonPath));
+            return json["publications"] is JArray list ? [.. list.Select(a => a.ToObject<PublishApproval>(JsonSerializer.Create(TrainingStore.Json))!)] : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Adds or replaces (by id) an approval in run.json's "publications", keeping every other field as it is; atomic.</summary>
+    private static void Record(RunContext run, PublishApproval approval)
+    {
+        JObject json;
+        try
+        {
+            json = JObject.Parse(File.ReadAllText(run.RunJsonPath));
+        }
+        catch (JsonException e)
+        {
+            throw new PublishRefusedException($"{run.RunJsonPath} is not valid JSON ({e.Message}); the approval cannot be recorded");
+        }
+
+        var list = json["publications"] as JArray ?? [];
+        var serializer = JsonSerializer.Create(TrainingStore.Json);
+        var entry = JObject.FromObject(approval, serializer);
+        var index = list.Select((a, i) => (a, i)).FirstOrDefault(x => (string?)x.a["id"] == approval.Id).i;
+        if (list.Any(a => (string?)a["id"] == approval.Id))
+        {
+            list[index] = entry;
+        }
+        else
+        {
+            list.Add(entry);
+        }
+
+        json["publications"] = list;
+        var temporary = run.RunJsonPath + ".tmp";
+        File.WriteAllText(temporary, json.ToString(Formatting.Indented) + "\n");
+        File.Move(temporary, run.RunJsonPath, overwrite: true);
+    }
+
+    public static JObject ReportJson(PreflightReport report) => JObject.FromObject(report, JsonSerializer.Create(TrainingStore.Json));
+
+    public static JObject ApprovalJson(PublishApproval approval) => JObject.FromObject(approval, JsonSerializer.Create(TrainingStore.Json));
+}

@@ -1,0 +1,197 @@
+using System.Text;
+
+namespace MLIntern.Training.Release;
+
+/// <summary>What a Space is made from.</summary>
+public sealed record SpaceInputs
+{
+    public required string Title { get; init; }
+
+    /// <summary>The model's Hub id (user/name) the app loads; null when not published yet (then listed as unfilled).</summary>
+    public string? ModelId { get; init; }
+
+    public string? License { get; init; }
+
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>Example texts for the app; the caller has removed personal data and placeholders.</summary>
+    public IReadOnlyList<string> Examples { get; init; } = [];
+
+    public string SdkVersion { get; init; } = GradioSpace.DefaultSdkVersion;
+}
+
+/// <summary>
+/// A Gradio Space for a text classifier: <c>app.py</c> (gr.Interface with a gr.Label output,
+/// <c>api_name="predict"</c>, a transformers text-classification pipeline with <c>top_k=None</c> that
+/// accepts both output shapes), <c>requirements.txt</c> (without gradio: the Space installs the
+/// sdk_version named in the README) and <c>README.md</c> with the Spaces front matter.
+/// </summary>
+public static class GradioSpace
+{
+    public const string DefaultSdkVersion = "6.0.0";
+
+    /// <summary>The colours the Spaces front matter accepts for colorFrom / colorTo.</summary>
+    public static readonly IReadOnlySet<string> Colors = new HashSet<string>(StringComparer.Ordinal) { "red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray" };
+
+    public static readonly IReadOnlySet<string> Sdks = new HashSet<string>(StringComparer.Ordinal) { "gradio", "docker", "static", "streamlit" };
+
+    public sealed record Space(IReadOnlyDictionary<string, string> Files, IReadOnlyList<string> Unfilled);
+
+    public static Space Generate(SpaceInputs input)
+    {
+        var unfilled = new List<string>();
+        if (input.ModelId is null)
+        {
+            unfilled.Add("models");
+        }
+
+        if (input.License is null)
+        {
+            unfilled.Add("license");
+        }
+
+        var front = new OrderedDictionary<string, object?>
+        {
+            ["title"] = input.Title.Length > 60 ? input.Title[..60] : input.Title,
+            ["emoji"] = "🏷️",
+            ["colorFrom"] = "indigo",
+            ["colorTo"] = "blue",
+            ["sdk"] = "gradio",
+            ["sdk_version"] = input.SdkVersion,
+            ["app_file"] = "app.py",
+            ["pinned"] = false,
+        };
+        if (input.License is { } license)
+        {
+            front["license"] = license;
+        }
+
+        if (input.ModelId is { } modelId)
+        {
+            front["models"] = new List<object?> { modelId };
+        }
+
+        var readme = new StringBuilder("---\n").Append(MiniYaml.Write(front)).Append("---\n\n")
+            .Append("# ").Append(input.Title).Append("\n\n")
+            .Append("Type a text and see the score of every label. The model is ")
+            .Append(input.ModelId is null ? "not named yet" : $"[{input.ModelId}](https://huggingface.co/{input.ModelId})")
+            .Append("; the app calls a transformers `text-classification` pipeline. The API endpoint is `/predict`.\n");
+        if (unfilled.Count > 0)
+        {
+            readme.Append("\n## Unfilled fields\n\n").Append(string.Join("", unfilled.Select(u => $"- `{u}`\n")))
+                .Append($"\n<!-- {CardValidator.UnfilledMarker} {string.Join(", ", unfilled)} -->\n");
+        }
+
+        var files = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["app.py"] = App(input),
+            ["requirements.txt"] = "transformers>=4.44\ntorch\n",
+            ["README.md"] = readme.ToString(),
+        };
+        return new Space(files, unfilled);
+    }
+
+    /// <summary>Checks a Space README's front matter: sdk, sdk_version, app_file, colours, title.</summary>
+    public static IReadOnlyList<CardProblem> ValidateReadme(string readme)
+    {
+        var (front, _, _) = MiniYaml.SplitFrontMatter(readme);
+        if (front is null)
+        {
+            return [new CardProblem(CardProblem.Error, "metadata", "README.md has no YAML front matter")];
+        }
+
+        var (map, errors) = MiniYaml.Read(front);
+        var problems = errors.Select(e => new CardProblem(CardProblem.Error, "metadata", $"YAML line {e.Line + 1}: {e.Message}")).ToList();
+        void Require(string field, Func<object?, bool> ok, string message)
+        {
+            if (!ok(map.GetValueOrDefault(field)))
+            {
+                problems.Add(new CardProblem(CardProblem.Error, field, message));
+            }
+        }
+
+        Require("title", v => v is string { Length: > 0 }, "title is required");
+        Require("sdk", v => v is string s && Sdks.Contains(s), "sdk must be gradio, docker, static or streamlit");
+        Require("sdk_version", v => map.GetValueOrDefault("sdk") is not "gradio" || v is string { Length: > 0 }, "sdk_version is required for a gradio Space (as a quoted string)");
+        Require("app_file", v => v is string { Length: > 0 }, "app_file is required");
+        Require("colorFrom", v => v is null || (v is string s && Colors.Contains(s)), "colorFrom must be one of " + string.Join(", ", Colors));
+        Require("colorTo", v => v is null || (v is string s && Colors.Contains(s)), "colorTo must be one of " + string.Join(", ", Colors));
+        if (map.GetValueOrDefault("license") is string license && !CardValidator.Licenses.Contains(license))
+        {
+            problems.Add(new CardProblem(CardProblem.Error, "license", $"'{license}' is not a Hub license identifier"));
+        }
+
+        problems.AddRange(CardValidator.UnfilledFields(readme).Select(f => new CardProblem(CardProblem.Error, f, $"unfilled: {f}")));
+        return problems;
+    }
+
+    private static string App(SpaceInputs input)
+    {
+        var examples = string.Join(", ", input.Examples.Take(5).Select(e => "[" + PythonString(e) + "]"));
+        return $$"""
+            # A Gradio demo of a text classifier, written by ML Intern.
+            import os
+
+            import gradio as gr
+            from transformers import pipeline
+
+            # The model to serve: the Hub id the card was published under (override with MODEL_ID).
+            MODEL_ID = os.environ.get("MODEL_ID", {{PythonString(input.ModelId ?? "")}})
+            if not MODEL_ID:
+                raise SystemExit("Set MODEL_ID to the model's Hub id (user/name).")
+
+            # top_k=None returns the score of every label, not just the best one.
+            classifier = pipeline("text-classification", model=MODEL_ID, top_k=None)
+
+
+            def predict(text: str) -> dict[str, float]:
+                if not text or not text.strip():
+                    return {}
+                output = classifier(text, truncation=True)
+                # Depending on the transformers version, one text gives [{label, score}, ...] or
+                # [[{label, score}, ...]]; a single dict is possible with top_k=1. Accept all three.
+                if isinstance(output, dict):
+                    output = [output]
+                if output and isinstance(output[0], list):
+                    output = output[0]
+                return {item["label"]: float(item["score"]) for item in output}
+
+
+            demo = gr.Interface(
+                fn=predict,
+                inputs=gr.Textbox(label="Text", lines=3, placeholder="Type a text to classify"),
+                outputs=gr.Label(label="Scores", num_top_classes={{Math.Clamp(input.Labels.Count, 1, 10)}}),
+                title={{PythonString(input.Title)}},
+                description="Scores of every label for the text you type.",
+                examples=[{{examples}}],
+                api_name="predict",
+                flagging_mode="never",
+            )
+
+            if __name__ == "__main__":
+                demo.launch()
+
+            """;
+    }
+
+    /// <summary>A Python string literal (double-quoted, escaped; non-ASCII kept as is — Python 3 source is UTF-8).</summary>
+    public static string PythonString(string text)
+    {
+        var s = new StringBuilder("\"");
+        foreach (var c in text)
+        {
+            s.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        }
+
+        return s.Append('"').ToString();
+    }
+}

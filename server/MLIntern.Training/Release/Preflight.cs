@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using MLIntern.Data.Checks;
+
+namespace MLIntern.Training.Release;
+
+/// <summary>A file to upload: its path relative to the folder, size, and its bytes (null when too large to scan).</summary>
+public sealed record UploadFile(string Path, long Size, byte[]? Content, string Sha256);
+
+/// <summary>One preflight problem; every one blocks the upload. Secrets are shown masked, personal data by kind only.</summary>
+public sealed record PreflightProblem(string Kind, string Message, string? File = null, int? Line = null);
+
+/// <summary>The preflight's answer: what would be uploaded where, what blocks it, and the hash an approval must repeat.</summary>
+public sealed record PreflightReport(
+    string RepoId,
+    string RepoType,
+    bool Private,
+    string Folder,
+    IReadOnlyList<UploadFileInfo> Files,
+    long TotalBytes,
+    IReadOnlyList<PreflightProblem> Problems,
+    IReadOnlyList<CardProblem> CardWarnings,
+    string FileListHash)
+{
+    public bool Passed => Problems.Count == 0;
+}
+
+public sealed record UploadFileInfo(string Path, long Size);
+
+/// <summary>
+/// Checks before anything is published: the repo id and type are well-formed; the card (model) or
+/// Space README is valid by the Hub's rules and has no unfilled field; no file holds a secret
+/// (Hugging Face, OpenAI, AWS, GitHub, Slack, Google keys, private keys, assignments of key/token/
+/// password literals); no text file holds personal data (e-mail addresses, phone and card numbers,
+/// as MLD008 finds them). Malformed input is refused, never waved through.
+/// </summary>
+public static partial class Preflight
+{
+    public const string ModelType = "model";
+    public const string SpaceType = "space";
+
+    /// <summary>Text scanned per file; a larger text file is a problem (it cannot be checked), binary files are listed only.</summary>
+    public const long MaxScanBytes = 20L << 20;
+
+    public static bool IsRepoId(string repoId) =>
+        RepoIdPattern().IsMatch(repoId) && !repoId.Contains("--", StringComparison.Ordinal) && !repoId.Contains("..", StringComparison.Ordinal);
+
+    /// <param name="knownSafe">Strings that look like personal data but are not (the run id "20260101-120000-ab12" reads as a phone number): blanked before the scan.</param>
+    public static PreflightReport Check(string repoId, string repoType, bool isPrivate, string folder, IReadOnlyList<UploadFile> files, IReadOnlyList<string>? knownSafe = null)
+    {
+        var problems = new List<PreflightProblem>();
+        var warnings = new List<CardProblem>();
+        if (!IsRepoId(repoId))
+        {
+            problems.Add(new PreflightProblem("repo-id", $"'{repoId}' is not a Hub repo id (owner/name: letters, digits, '-', '_', '.'; at most 96 characters each)"));
+        }
+
+        if (repoType is not (ModelType or SpaceType))
+        {
+            problems.Add(new PreflightProblem("repo-type", $"'{repoType}' is not a repo type this command publishes (model or space)"));
+        }
+
+        if (files.Count == 0)
+        {
+            problems.Add(new PreflightProblem("files", $"{folder} has no files to upload"));
+        }
+
+        var readme = files.FirstOrDefault(f => f.Path == "README.md");
+        if (readme is null)
+        {
+            problems.Add(new PreflightProblem("card", repoType == SpaceType ? "README.md with the Spaces front matter is missing (mlintern demo RUN writes it)" : "README.md (the model card) is missing (mlintern card RUN writes it)"));
+        }
+        else if (readme.Content is not null)
+        {
+            var text = Encoding.UTF8.GetString(readme.Content);
+            var cardProblems = repoType == SpaceType ? GradioSpace.ValidateReadme(text) : CardValidator.ValidateReadme(text);
+            foreach (var p in cardProblems)
+            {
+                if (p.Severity == CardProblem.Error)
+                {
+                    problems.Add(new PreflightProblem("card", $"{p.Field}: {p.Message}", "README.md"));
+                }
+                else
+                {
+                    warnings.Add(p);
+                }
+            }
+        }
+
+        foreach (var file in files)
+        {
+            if (file.Content is null)
+            {
+                problems.Add(new PreflightProblem("file", $"larger than {MaxScanBytes >> 20} MB and not binary: cannot be checked for secrets", file.Path));
+                continue;
+            }
+
+            if (IsBinary(file.Content))
+            {
+                continue;
+            }
+
+            var content = Encoding.UTF8.GetString(file.Content);
+            foreach (var safe in knownSafe ?? [])
+            {
+                content = content.Replace(safe, "RUN", StringComparison.Ordinal);
+            }
+
+            ScanText(file.Path, content, problems);
+        }
+
+        var hash = FileListHash(files);
+        return new PreflightReport(repoId, repoType, isPrivate, folder, [.. files.Select(f => new UploadFileInfo(f.Path, f.Size))], files.Sum(f => f.Size), problems, warnings, hash);
+    }
+
+    /// <summary>SHA-256 over the sorted lines "path\tsize\tsha256": an approval is for exactly these bytes.</summary>
+    public static string FileListHash(IEnumerable<UploadFile> files)
+    {
+        var text = string.Join("\n", files.OrderBy(f => f.Path, StringComparer.Ordinal).Select(f => $"{f.Path}\t{f.Size}\t{f.Sha256}"));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+    }
+
+    public static string Sha256(byte[] content) => Convert.ToHexString(SHA256.HashData(content)).ToLowerInvariant();
+
+    /// <summary>A NUL byte in the first 8 KB marks a binary file (git's rule).</summary>
+    public static bool IsBinary(byte[] content) => content.AsSpan(0, Math.Min(content.Length, 8192)).IndexOf((byte)0) >= 0;
+
+    private sealed record SecretPattern(string Name, Regex Pattern);
+
+    private static readonly SecretPattern[] Secrets =
+    [
+        new("Hugging Face token", HuggingFaceToken()),
+        new("OpenAI-style API key (sk-…)", OpenAiKey()),
+        new("AWS access key id", AwsKey()),
+        new("GitHub token", GitHubToken()),
+        new("Slack token", SlackToken()),
+        new("Google API key", GoogleKey()),
+        new("private key", PrivateKey()),
+        new("hard-coded key, token or password", Assignment()),
+    ];
+
+    private static void ScanText(string path, string text, List<PreflightProblem> problems)
+    {
+        var lineNumber = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNumber++;
+            foreach (var secret in Secrets)
+            {
+                var match = secret.Pattern.Match(line);
+                if (match.Success)
+                {
+                    problems.Add(new PreflightProblem("secret", $"{secret.Name}: {Mask(match.Value)}", path, lineNumber));
+                    break;
+                }
+            }
+
+            var kinds = PersonalData.Find(Encoding.UTF8.GetBytes(line));
+            if (kinds != PersonalData.Kinds.None)
+            {
+                problems.Add(new PreflightProblem("personal-data", $"personal data ({kinds.ToString().ToLowerInvariant()}) in the text", path, lineNumber));
+            }
+        }
+    }
+
+    /// <summary>The first four characters and the length; never the secret.</summary>
+    public static string Mask(string secret) => secret.Length <= 4 ? "****" : $"{secret[..4]}… ({secret.Length} characters)";
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")]
+    private static partial Regex RepoIdPattern();
+
+    [GeneratedRegex(@"\bhf_[A-Za-z0-9]{30,}")]
+    private static partial Regex HuggingFaceToken();
+
+    [GeneratedRegex(@"\bsk-(proj-|ant-)?[A-Za-z0-9_-]{20,}")]
+    private static partial Regex OpenAiKey();
+
+    [GeneratedRegex(@"\b(AKIA|ASIA)[0-9A-Z]{16}\b")]
+    private static partial Regex AwsKey();
+
+    [GeneratedRegex(@"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")]
+    private static partial Regex GitHubToken();
+
+    [GeneratedRegex(@"\bxox[abprs]-[A-Za-z0-9-]{10,}")]
+    private static partial Regex SlackToken();
+
+    [GeneratedRegex(@"\bAIza[0-9A-Za-z_-]{35}")]
+    private static partial Regex GoogleKey();
+
+    [GeneratedRegex(@"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")]
+    private static partial Regex PrivateKey();
+
+    [GeneratedRegex(@"(?i)\b(api[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?token|password|passwd)\b\s*[:=]\s*[""'][^""'\s]{12,}[""']")]
+    private static partial Regex Assignment();
+}

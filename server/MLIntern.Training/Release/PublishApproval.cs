@@ -1,0 +1,48 @@
+namespace MLIntern.Training.Release;
+
+/// <summary>
+/// A recorded decision to publish, kept in the run's run.json ("publications"): who approved, how,
+/// when, what (repo id, type, visibility, folder, the file list's hash and count). An upload runs
+/// only for an approval whose hash still matches the files, and only once (<see cref="UsedAt"/>).
+/// </summary>
+public sealed record PublishApproval(
+    string Id,
+    string ApprovedBy,
+    string Via,
+    DateTimeOffset ApprovedAt,
+    string RepoId,
+    string RepoType,
+    bool Private,
+    string Folder,
+    string FileListHash,
+    int Files,
+    long TotalBytes,
+    string CommitMessage,
+    DateTimeOffset? UsedAt = null,
+    int? ExitCode = null);
+
+/// <summary>The upload command: `hf upload REPO_ID FOLDER --repo-type TYPE --commit-message MSG [--private]` (never huggingface-cli).</summary>
+public static class UploadCommand
+{
+    public const string Executable = "hf";
+
+    public static IReadOnlyList<string> Arguments(PublishApproval approval)
+    {
+        var args = new List<string> { "upload", approval.RepoId, approval.Folder, "--repo-type", approval.RepoType, "--commit-message", approval.CommitMessage };
+        if (approval.Private)
+        {
+            args.Add("--private");
+        }
+
+        return args;
+    }
+
+    /// <summary>The command as one shell line (POSIX quoting), for display and for a terminal.</summary>
+    public static string Line(PublishApproval approval) =>
+        Executable + " " + string.Join(' ', Arguments(approval).Select(Quote));
+
+    public static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@".Contains(c, StringComparison.Ordinal))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using MLIntern.Training.Release;
+
+namespace MLIntern.Training.Tests;
+
+/// <summary>The Gradio Space compiles and its README is valid; the preflight blocks planted secrets and personal data.</summary>
+public sealed class ReleaseTests
+{
+    [Fact]
+    public void The_generated_app_compiles_and_its_readme_has_valid_spaces_front_matter()
+    {
+        var space = GradioSpace.Generate(new SpaceInputs
+        {
+            Title = "Tickets \"classifier\"",
+            ModelId = "acme/tickets-clf",
+            License = "apache-2.0",
+            Labels = ["a", "b"],
+            Examples = ["where is my order?", "it's \\ \"quoted\"\nnew line", "ünïcode ✓"],
+        });
+        Assert.Empty(space.Unfilled);
+        var app = space.Files["app.py"];
+        Assert.Contains("gr.Interface(", app, StringComparison.Ordinal);
+        Assert.Contains("gr.Label(", app, StringComparison.Ordinal);
+        Assert.Contains("api_name=\"predict\"", app, StringComparison.Ordinal);
+        Assert.Contains("pipeline(\"text-classification\", model=MODEL_ID, top_k=None)", app, StringComparison.Ordinal);
+        Assert.DoesNotContain("gradio", space.Files["requirements.txt"], StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(GradioSpace.ValidateReadme(space.Files["README.md"]));
+
+        var folder = Directory.CreateTempSubdirectory("mlintern-space-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "app.py");
+            System.IO.File.WriteAllText(path, app);
+            EvaluationTests.RunPython($"import py_compile; py_compile.compile({GradioSpace.PythonString(path)}, cfile={GradioSpace.PythonString(Path.Combine(folder, "app.pyc"))}, doraise=True)", "");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var bare = GradioSpace.Generate(new SpaceInputs { Title = "t" });
+        Assert.Equal(["models", "license"], bare.Unfilled);
+        Assert.Contains(GradioSpace.ValidateReadme(bare.Files["README.md"]), p => p.Field == "models");
+    }
+
+    private static UploadFile File(string path, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return new UploadFile(path, bytes.Length, bytes, Preflight.Sha256(bytes));
+    }
+
+    private static readonly string ValidCard = ModelCard.Generate(new CardInputs
+    {
+        ModelName = "m",
+        RunId = "20260101-120000-ab12",
+        Kind = "script",
+        BaseModel = "distilbert-base-uncased",
+        License = "mit",
+        Languages = ["en"],
+        DatasetId = "acme/tickets",
+        DatasetName = "tickets",
+        Author = "Jane",
+        Accuracy = 0.9,
+        MacroF1 = 0.8,
+        Hours = 0.01,
+        HardwareName = "cpu",
+    }).Readme;
+
+    [Fact]
+    public void A_clean_folder_passes_and_the_hash_covers_every_byte()
+    {
+        UploadFile[] files = [File("README.md", ValidCard), File("config.json", "{\"id2label\": {\"0\": \"a\"}}"), new UploadFile("model.safetensors", 3, [0, 1, 0], Preflight.Sha256([0, 1, 0]))];
+        var report = Preflight.Check("acme/tickets-clf", Preflight.ModelType, false, "/m", files, ["20260101-120000-ab12"]);
+        Assert.True(report.Passed, string.Join("\n", report.Problems));
+        Assert.Equal(3, report.Files.Count);
+        var changed = Preflight.Check("acme/tickets-clf", Preflight.ModelType, false, "/m", [files[0], File("config.json", "{\"id2label\": {\"0\": \"b\"}}"), files[2]], ["20260101-120000-ab12"]);
+        Assert.NotEqual(report.FileListHash, changed.FileListHash);
+    }
+
+    [Theory]
+    [InlineData("config.json", "{\"token\": \"hf_abcdefghijklmnopqrstuvwxyzABCDEFGH\"}", "secret")]
+    [InlineData("app.py", "client = OpenAI(api_key=\"sk-proj-abcdefghijklmnopqrstuvwx\")", "secret")]
+    [InlineData("notes.txt", "-----BEGIN OPENSSH PRIVATE KEY-----", "secret")]
+    [InlineData("settings.py", "PASSWORD = 'correct-horse-battery'", "secret")]
+    [InlineData("samples.jsonl", "{\"text\": \"mail me at jane.doe@example.com\"}", "personal-data")]
+    [InlineData("samples.jsonl", "{\"text\": \"call +1 415 555 0134 now\"}", "personal-data")]
+    public void Planted_secrets_and_personal_data_block_the_preflight(string path, string content, string kind)
+    {
+        var report = Preflight.Check("acme/tickets-clf", Preflight.ModelType, true, "/m", [File("README.md", ValidCard), File(path, content)], ["20260101-120000-ab12"]);
+        Assert.False(report.Passed);
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal((kind, path, 1), (problem.Kind, problem.File, problem.Line));
+        Assert.DoesNotContain("abcdefghijklmnopqrstuvwx", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("jane.doe", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("acme/tickets-clf", true)]
+    [InlineData("tickets-clf", false)]
+    [InlineData("acme/../etc", false)]
+    [InlineData("acme/tick ets", false)]
+    [InlineData("acme/a--b", false)]
+    [InlineData("-acme/x", false)]
+    public void Repo_ids_are_checked(string repoId, bool valid) => Assert.Equal(valid, Preflight.IsRepoId(repoId));
+
+    [Fact]
+    public void A_card_with_unfilled_fields_or_no_card_blocks_the_preflight()
+    {
+        var unfilled = ModelCard.Generate(new CardInputs { ModelName = "m", RunId = "r", Kind = "baseline", DatasetName = "d", Accuracy = 1, MacroF1 = 1 }).Readme;
+        Assert.Contains(Preflight.Check("acme/x", Preflight.ModelType, false, "/m", [File("README.md", unfilled)]).Problems, p => p.Kind == "card" && p.Message.Contains("unfilled: license", StringComparison.Ordinal));
+        Assert.Contains(Preflight.Check("acme/x", Preflight.ModelType, false, "/m", [File("model.bin", "x")]).Problems, p => p.Kind == "card");
+        Assert.Contains(Preflight.Check("acme/x", "dataset", false, "/m", [File("README.md", ValidCard)]).Problems, p => p.Kind == "repo-type");
+    }
+
+    [Fact]
+    public void The_upload_command_is_hf_upload_with_quoted_arguments()
+    {
+        var approval = new PublishApproval("id", "jane", "editor dialog", DateTimeOffset.UnixEpoch, "acme/x", "space", true, "/runs/r 1/space", "h", 3, 10, "Upload Space from ML Intern run r");
+        Assert.Equal("hf upload acme/x '/runs/r 1/space' --repo-type space --commit-message 'Upload Space from ML Intern run r' --private", UploadCommand.Line(approval));
+    }
+}
