@@ -8,12 +8,41 @@ export const ConfigSection = 'mlintern';
 export const Commands = {
   restartServer: 'mlintern.restartServer',
   showLogs: 'mlintern.showLogs',
+  askForFix: 'mlintern.askForFix',
+  fixAll: 'mlintern.fixAll',
+  inspectDataset: 'mlintern.inspectDataset',
 } as const;
+
+/** The sidecar's own requests (server/MLIntern.Server/Lsp/Protocol/Methods.cs). */
+export const Methods = {
+  askFix: 'mlintern/askFix',
+  profileDataset: 'mlintern/profileDataset',
+} as const;
+
+/** The code action kind of "Fix all ML Intern problems" (safe fixes only). */
+export const FixAllKind = 'source.fixAll.mlintern';
+
+/** The diagnostics' `source`, set by the sidecar. */
+export const DiagnosticSource = 'mlintern';
+
+/** The activity-bar container and its views (package.json "viewsContainers"/"views"). */
+export const Views = {
+  container: 'mlintern',
+  dataset: 'mlintern.dataset',
+} as const;
+
+/** The scheme of the read-only documents that show a proposed fix applied. */
+export const FixPreviewScheme = 'mlintern-fix';
 
 /** Setting keys, relative to the `mlintern` section. */
 export const Settings = {
   serverPath: 'server.path',
   logLevel: 'logLevel',
+  select: 'select',
+  ignore: 'ignore',
+  severity: 'severity',
+  /** A group: `mlintern.data.<key>` for each key of settings.ts DataSettingKeys. */
+  data: 'data',
 } as const;
 
 /** The sidecar's executable name, as published by `npm run build:server`. */
@@ -25,3 +54,7 @@ export const DevServerPath = ['server', 'MLIntern.Server', 'bin', 'Debug', 'net1
 
 /** The data-file extensions the sidecar checks (MLD rules). */
 export const DataFileGlob = '**/*.{csv,tsv,jsonl}';
+
+/** The files the Dataset view profiles (the sidecar's DataFormat by file name). */
+export const DatasetExtensions = ['.csv', '.tsv', '.jsonl', '.json', '.parquet'] as const;
+export const DatasetGlob = '**/*.{csv,tsv,jsonl,json,parquet}';

@@ -18,7 +18,7 @@ import { preflight } from './preflight';
 import { RestartPolicy } from './restartPolicy';
 import { serverLaunch } from './serverLaunch';
 import { resolveServerPath, ResolvedServerPath } from './serverPath';
-import { initializationOptions, needsRestart, readServerSettings, ServerSettings } from './settings';
+import { DataSettingKeys, initializationOptions, needsRestart, readServerSettings, ServerSettings } from './settings';
 import { ServerState } from './status';
 import { LineTail } from './stderrTail';
 import * as api from './vscodeapi';
@@ -41,7 +41,19 @@ function isExecutableFile(candidate: string): boolean {
 
 export function currentSettings(): ServerSettings {
   const config = api.getConfiguration(ConfigSection);
-  return readServerSettings({ serverPath: config.get(Settings.serverPath), logLevel: config.get(Settings.logLevel) });
+  const data: Record<string, unknown> = {};
+  for (const key of Object.keys(DataSettingKeys)) {
+    const value = api.explicitSetting(config, `${Settings.data}.${key}`);
+    if (value !== undefined) data[key] = value;
+  }
+  return readServerSettings({
+    serverPath: config.get(Settings.serverPath),
+    logLevel: config.get(Settings.logLevel),
+    select: config.get(Settings.select),
+    ignore: config.get(Settings.ignore),
+    severity: config.get(Settings.severity),
+    data,
+  });
 }
 
 export class LanguageServer implements api.Disposable {
@@ -86,10 +98,15 @@ export class LanguageServer implements api.Disposable {
         await this.doStart();
       } else if (this.client?.state === State.Running) {
         await this.client.sendNotification(DidChangeConfigurationNotification.type, {
-          settings: { [ConfigSection]: { logLevel: after.logLevel } },
+          settings: { [ConfigSection]: after.sidecar },
         });
       }
     });
+  }
+
+  /** The client when the sidecar is running, for requests; undefined otherwise. */
+  get runningClient(): LanguageClient | undefined {
+    return this.client?.state === State.Running ? this.client : undefined;
   }
 
   async dispose(): Promise<void> {

@@ -17,30 +17,95 @@ export function parseLogLevel(value: unknown): LogLevel {
   return DefaultLogLevel;
 }
 
+/** The data settings the sidecar reads under `mlintern.data` (DataSettingKeys in MLIntern.Data). */
+export const DataSettingKeys = {
+  textColumn: 'string',
+  labelColumn: 'string',
+  maxExamples: 'number',
+  imbalanceRatio: 'number',
+  minClassExamples: 'number',
+  nearDuplicateThreshold: 'number',
+  maxTextChars: 'number',
+  maxLabelClasses: 'number',
+} as const;
+export type DataSettingKey = keyof typeof DataSettingKeys;
+
+export const SeverityLevels = ['error', 'warning', 'info', 'hint'] as const;
+export type SeverityLevel = (typeof SeverityLevels)[number];
+
 /** The settings as the extension reads them, before validation. */
 export interface RawSettings {
   readonly serverPath?: unknown;
   readonly logLevel?: unknown;
+  readonly select?: unknown;
+  readonly ignore?: unknown;
+  readonly severity?: unknown;
+  /**
+   * Only the data settings someone set (user, workspace or folder), not their defaults: the
+   * sidecar applies the editor's values over pyproject.toml's, so sending a default would
+   * silently override a project's `[tool.mlintern]` value.
+   */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** The `mlintern` section as the sidecar is told it (initializationOptions and didChangeConfiguration). */
+export interface SidecarSettings {
+  readonly logLevel: LogLevel;
+  readonly select: string[];
+  readonly ignore: string[];
+  readonly severity: Record<string, SeverityLevel>;
+  readonly data: Partial<Record<DataSettingKey, string | number>>;
 }
 
 export interface ServerSettings {
   readonly serverPath: string | undefined;
   readonly logLevel: LogLevel;
+  readonly sidecar: SidecarSettings;
+}
+
+function codes(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is string => typeof v === 'string').map((v) => v.trim().toUpperCase()).filter((v) => v !== '');
+}
+
+function severities(value: unknown): Record<string, SeverityLevel> {
+  const result: Record<string, SeverityLevel> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return result;
+  for (const [code, level] of Object.entries(value)) {
+    const lower = typeof level === 'string' ? level.trim().toLowerCase() : '';
+    const parsed = lower === 'information' ? 'info' : lower;
+    if (code.trim() !== '' && (SeverityLevels as readonly string[]).includes(parsed)) result[code.trim().toUpperCase()] = parsed as SeverityLevel;
+  }
+  return result;
+}
+
+function dataSettings(value: Readonly<Record<string, unknown>> | undefined): SidecarSettings['data'] {
+  const result: Partial<Record<DataSettingKey, string | number>> = {};
+  for (const [key, type] of Object.entries(DataSettingKeys) as [DataSettingKey, 'string' | 'number'][]) {
+    const v = value?.[key];
+    if (type === 'string' && typeof v === 'string' && v.trim() !== '') result[key] = v.trim();
+    else if (type === 'number' && typeof v === 'number' && Number.isFinite(v)) result[key] = v;
+  }
+  return result;
 }
 
 export function readServerSettings(raw: RawSettings): ServerSettings {
   const serverPath = typeof raw.serverPath === 'string' && raw.serverPath.trim() !== '' ? raw.serverPath.trim() : undefined;
-  return { serverPath, logLevel: parseLogLevel(raw.logLevel) };
+  const logLevel = parseLogLevel(raw.logLevel);
+  return {
+    serverPath,
+    logLevel,
+    sidecar: { logLevel, select: codes(raw.select), ignore: codes(raw.ignore), severity: severities(raw.severity), data: dataSettings(raw.data) },
+  };
 }
 
-/** Sent as `initialize`'s `initializationOptions`. */
-export interface InitializationOptions {
-  readonly logLevel: LogLevel;
+/** Sent as `initialize`'s `initializationOptions`: the section the sidecar reads, and who we are. */
+export interface InitializationOptions extends SidecarSettings {
   readonly clientVersion: string;
 }
 
 export function initializationOptions(settings: ServerSettings, clientVersion: string): InitializationOptions {
-  return { logLevel: settings.logLevel, clientVersion };
+  return { ...settings.sidecar, clientVersion };
 }
 
 /** A change to any of these needs a new sidecar process; the rest is sent as didChangeConfiguration. */

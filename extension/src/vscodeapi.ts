@@ -52,3 +52,230 @@ export async function showErrorMessage(message: string, ...actions: string[]): P
 export async function openSettings(query: string): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.openSettings', query);
 }
+
+/** A setting's value where someone set it (folder, workspace or user), ignoring its default. */
+export function explicitSetting(config: vscode.WorkspaceConfiguration, key: string): unknown {
+  const i = config.inspect(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
+// Editors, documents and edits.
+
+export type TextDocument = vscode.TextDocument;
+export type TextEditor = vscode.TextEditor;
+export type Uri = vscode.Uri;
+export type Range = vscode.Range;
+export type CancellationToken = vscode.CancellationToken;
+export type WorkspaceEdit = vscode.WorkspaceEdit;
+
+export function activeTextEditor(): vscode.TextEditor | undefined {
+  return vscode.window.activeTextEditor;
+}
+
+export function onDidChangeActiveTextEditor(listener: (editor: vscode.TextEditor | undefined) => unknown): vscode.Disposable {
+  return vscode.window.onDidChangeActiveTextEditor(listener);
+}
+
+export function onDidSaveTextDocument(listener: (document: vscode.TextDocument) => unknown): vscode.Disposable {
+  return vscode.workspace.onDidSaveTextDocument(listener);
+}
+
+export function openDocument(uri: vscode.Uri): Thenable<vscode.TextDocument> {
+  return vscode.workspace.openTextDocument(uri);
+}
+
+export function openDocumentFor(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+/** Opens a file with the cursor on a 1-based line. */
+export async function showFileAtLine(fsPath: string, line: number): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(fsPath));
+  const position = new vscode.Position(Math.max(0, line - 1), 0);
+  await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true });
+}
+
+export function fileUri(fsPath: string): vscode.Uri {
+  return vscode.Uri.file(fsPath);
+}
+
+export function fullRange(document: vscode.TextDocument): vscode.Range {
+  return new vscode.Range(0, 0, document.lineCount, 0);
+}
+
+export function applyEdit(edit: vscode.WorkspaceEdit): Thenable<boolean> {
+  return vscode.workspace.applyEdit(edit);
+}
+
+export function diagnosticsFor(uri: vscode.Uri): readonly vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri);
+}
+
+export async function executeCommand<T>(command: string, ...args: unknown[]): Promise<T> {
+  return vscode.commands.executeCommand<T>(command, ...args);
+}
+
+export async function openExternal(url: string): Promise<boolean> {
+  return vscode.env.openExternal(vscode.Uri.parse(url));
+}
+
+// Messages and pickers.
+
+export async function showInformationMessage(message: string, ...actions: string[]): Promise<string | undefined> {
+  return vscode.window.showInformationMessage(message, ...actions);
+}
+
+export async function showWarningMessage(message: string, ...actions: string[]): Promise<string | undefined> {
+  return vscode.window.showWarningMessage(message, ...actions);
+}
+
+/** A modal dialog; resolves to the chosen action, undefined for Cancel. */
+export async function showModal(kind: 'info' | 'warning', message: string, detail: string, ...actions: string[]): Promise<string | undefined> {
+  const show = kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  return show(message, { modal: true, detail }, ...actions);
+}
+
+export async function showQuickPick<T extends vscode.QuickPickItem>(items: T[], title: string, placeHolder: string): Promise<T | undefined> {
+  return vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
+}
+
+export async function showInputBox(title: string, prompt: string, placeHolder: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({ title, prompt, placeHolder, ignoreFocusOut: true });
+}
+
+/** Runs `task` with a cancellable notification showing `title`. */
+export async function withProgress<T>(title: string, task: (token: vscode.CancellationToken) => Promise<T>): Promise<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => task(token));
+}
+
+export function cancellationSource(): vscode.CancellationTokenSource {
+  return new vscode.CancellationTokenSource();
+}
+
+// Diff preview of a proposed change.
+
+/** Serves read-only documents of `scheme` from a map the caller fills; returns the map's setter. */
+export function registerReadOnlyDocuments(scheme: string): { set(uri: vscode.Uri, text: string): void; delete(uri: vscode.Uri): void } & vscode.Disposable {
+  const texts = new Map<string, string>();
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  const registration = vscode.workspace.registerTextDocumentContentProvider(scheme, {
+    onDidChange: changed.event,
+    provideTextDocumentContent: (uri) => texts.get(uri.toString()) ?? '',
+  });
+  return {
+    set(uri, text) {
+      texts.set(uri.toString(), text);
+      changed.fire(uri);
+    },
+    delete(uri) {
+      texts.delete(uri.toString());
+    },
+    dispose() {
+      registration.dispose();
+      changed.dispose();
+      texts.clear();
+    },
+  };
+}
+
+export function previewUri(scheme: string, of: vscode.Uri, id: number): vscode.Uri {
+  // The original path keeps the language (and its highlighting); the query makes it unique.
+  return vscode.Uri.from({ scheme, path: of.path, query: `fix=${id}` });
+}
+
+/** Opens a diff editor; `line` (0-based) is revealed and selected on both sides. */
+export async function showDiff(left: vscode.Uri, right: vscode.Uri, title: string, line?: number): Promise<void> {
+  const selection = line === undefined ? undefined : new vscode.Range(line, 0, line, 0);
+  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection });
+}
+
+/**
+ * Waits (up to `timeoutMs`) until an editor shows `uri` — a diff's sides are editors too —
+ * and reveals the 0-based `line` in its middle, so what changed is in view before a dialog asks.
+ */
+export async function revealWhenVisible(uri: vscode.Uri, line: number, timeoutMs = 3000): Promise<void> {
+  const find = () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+  const editor =
+    find() ??
+    (await new Promise<vscode.TextEditor | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        listener.dispose();
+        resolve(find());
+      }, timeoutMs);
+      const listener = vscode.window.onDidChangeVisibleTextEditors(() => {
+        const found = find();
+        if (!found) return;
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(found);
+      });
+    }));
+  if (!editor) return;
+  const range = new vscode.Range(line, 0, line, 0);
+  editor.selection = new vscode.Selection(range.start, range.end);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+}
+
+/** Closes every diff tab whose right-hand side is `modified`. */
+export async function closeDiffTabs(modified: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === modified.toString());
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
+}
+
+// Code actions.
+
+export const CodeActionKinds = {
+  quickFix: () => vscode.CodeActionKind.QuickFix,
+  refactorRewrite: () => vscode.CodeActionKind.RefactorRewrite,
+  of: (value: string) => vscode.CodeActionKind.Empty.append(value),
+};
+
+export function codeAction(title: string, kind: vscode.CodeActionKind, command: vscode.Command, diagnostics?: vscode.Diagnostic[]): vscode.CodeAction {
+  const action = new vscode.CodeAction(title, kind);
+  action.command = command;
+  if (diagnostics) action.diagnostics = diagnostics;
+  return action;
+}
+
+export function registerCodeActionsProvider(
+  selector: vscode.DocumentSelector,
+  provider: vscode.CodeActionProvider,
+  kinds: vscode.CodeActionKind[],
+): vscode.Disposable {
+  return vscode.languages.registerCodeActionsProvider(selector, provider, { providedCodeActionKinds: kinds });
+}
+
+export async function codeActionsOfKind(uri: vscode.Uri, range: vscode.Range, kind: string): Promise<vscode.CodeAction[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeAction[] | undefined>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
+}
+
+// Webview views and file watching.
+
+export type WebviewView = vscode.WebviewView;
+export type WebviewViewProvider = vscode.WebviewViewProvider;
+
+export function registerWebviewViewProvider(id: string, provider: vscode.WebviewViewProvider): vscode.Disposable {
+  return vscode.window.registerWebviewViewProvider(id, provider, { webviewOptions: { retainContextWhenHidden: false } });
+}
+
+export function createFileSystemWatcher(glob: string): vscode.FileSystemWatcher {
+  return vscode.workspace.createFileSystemWatcher(glob);
+}
+
+export async function showOpenDataFileDialog(extensions: readonly string[]): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    canSelectFolders: true,
+    openLabel: 'Inspect',
+    filters: { 'Data sets': extensions.map((e) => e.replace(/^\./, '')) },
+  });
+  return picked?.[0];
+}
+
+export function isUri(value: unknown): value is vscode.Uri {
+  return value instanceof vscode.Uri;
+}
+
+export function isRange(value: unknown): value is vscode.Range {
+  return value instanceof vscode.Range;
+}

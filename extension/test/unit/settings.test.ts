@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initializationOptions, needsRestart, parseLogLevel, readServerSettings } from '../../src/settings';
 
+const empty = { select: [], ignore: [], severity: {}, data: {} };
+
 describe('parseLogLevel', () => {
   it('accepts the declared levels in any case', () => {
     assert.equal(parseLogLevel('trace'), 'trace');
@@ -22,9 +24,9 @@ describe('parseLogLevel', () => {
 
 describe('readServerSettings', () => {
   it('turns an empty path into undefined', () => {
-    assert.deepEqual(readServerSettings({ serverPath: '', logLevel: 'debug' }), { serverPath: undefined, logLevel: 'debug' });
-    assert.deepEqual(readServerSettings({}), { serverPath: undefined, logLevel: 'info' });
-    assert.deepEqual(readServerSettings({ serverPath: 42 }), { serverPath: undefined, logLevel: 'info' });
+    assert.deepEqual(readServerSettings({ serverPath: '', logLevel: 'debug' }), { serverPath: undefined, logLevel: 'debug', sidecar: { logLevel: 'debug', ...empty } });
+    assert.deepEqual(readServerSettings({}), { serverPath: undefined, logLevel: 'info', sidecar: { logLevel: 'info', ...empty } });
+    assert.equal(readServerSettings({ serverPath: 42 }).serverPath, undefined);
   });
 
   it('keeps a configured path', () => {
@@ -32,15 +34,32 @@ describe('readServerSettings', () => {
   });
 });
 
-describe('initializationOptions', () => {
-  it('carries the log level and the client version', () => {
-    assert.deepEqual(initializationOptions({ serverPath: undefined, logLevel: 'trace' }, '0.1.0'), { logLevel: 'trace', clientVersion: '0.1.0' });
+describe('the section the sidecar is told', () => {
+  it('carries rule selection, severities and data settings, cleaned', () => {
+    const s = readServerSettings({
+      select: ['MLI5', ' mli101 ', 3, ''],
+      ignore: ['MLD004'],
+      severity: { MLI501: 'Warning', MLD005: 'information', MLI101: 'loud', '': 'error' },
+      data: { labelColumn: ' intent ', textColumn: '', maxExamples: 3, imbalanceRatio: 'ten', unknown: 1 },
+    });
+    assert.deepEqual(s.sidecar, {
+      logLevel: 'info',
+      select: ['MLI5', 'MLI101'],
+      ignore: ['MLD004'],
+      severity: { MLI501: 'warning', MLD005: 'info' },
+      data: { labelColumn: 'intent', maxExamples: 3 },
+    });
+  });
+
+  it('is the initializationOptions, with the client version', () => {
+    const s = readServerSettings({ logLevel: 'trace', select: ['ALL'] });
+    assert.deepEqual(initializationOptions(s, '0.1.0'), { logLevel: 'trace', select: ['ALL'], ignore: [], severity: {}, data: {}, clientVersion: '0.1.0' });
   });
 });
 
 describe('needsRestart', () => {
   it('restarts for a new executable only', () => {
-    assert.equal(needsRestart({ serverPath: undefined, logLevel: 'info' }, { serverPath: '/x', logLevel: 'info' }), true);
-    assert.equal(needsRestart({ serverPath: '/x', logLevel: 'info' }, { serverPath: '/x', logLevel: 'debug' }), false);
+    assert.equal(needsRestart(readServerSettings({}), readServerSettings({ serverPath: '/x' })), true);
+    assert.equal(needsRestart(readServerSettings({ serverPath: '/x' }), readServerSettings({ serverPath: '/x', logLevel: 'debug', select: ['MLI'] })), false);
   });
 });

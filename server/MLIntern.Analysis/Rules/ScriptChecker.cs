@@ -1,5 +1,12 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Labels;
+using MLIntern.Analysis.Rules.Loops;
+using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Analysis.Rules.Models;
+using MLIntern.Analysis.Rules.Splits;
+using MLIntern.Analysis.Rules.Tokenizers;
+using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -18,7 +25,30 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new StringLabelsNotEncoded(),
+        new WrongNumLabels(),
+        new LabelMappingFromSet(),
+        new EncoderFittedPerSplit(),
+        new MulticlassModelWithoutLabelNames(),
+        new LabelColumnNotRenamed(),
+        new LogitsAsPredictions(),
+        new ArgmaxOverWrongAxis(),
+        new BinaryAverageOnMulticlass(),
+        new EvaluatedOnTrainingSet(),
+        new TestSetModelSelection(),
+        new UnseededOrUnstratifiedSplit(),
+        new TokenizerWithoutTruncation(),
+        new TokenizerModelMismatch(),
         new RenamedEvaluationStrategy(),
+        new RenamedTrainerTokenizer(),
+        new MixedPrecisionWithoutGpuGuard(),
+        new MismatchedBestModelStrategies(),
+        new MissingSeed(),
+        new UnknownMetricForBestModel(),
+        new PushToHubWithoutReview(),
+        new HardcodedSecret(),
+        new UnguardedEvaluationLoop(),
+        new GradientsNeverZeroed(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>

@@ -229,7 +229,7 @@ public sealed class Lexer
         if (_fstrings.Count > 0)
         {
             var fs = _fstrings[0];
-            Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, fs.Start + 1, SyntaxErrorKind.UnterminatedString, detectedAt: _length);
+            Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, fs.Start + 1, SyntaxErrorKind.FString, detectedAt: _length);
             _fstrings.Clear();
         }
 
@@ -1027,7 +1027,7 @@ public sealed class Lexer
                     {
                         // The string ends inside a replacement field.
                         EmitMiddle(start, flags);
-                        Error("f-string: expecting '}'", _pos, _pos + 1);
+                        Error("f-string: expecting '}'", _pos, _pos + 1, SyntaxErrorKind.FString);
                         _depth = Math.Max(0, _depth - fs.Fields.Count);
                         fs.Fields.Clear();
                         inSpec = false;
@@ -1048,7 +1048,7 @@ public sealed class Lexer
             else if ((c == '\n' || c == '\r') && !fs.Triple)
             {
                 EmitMiddle(start, flags);
-                Error("unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString, detectedAt: _pos);
+                Error("unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.FString, detectedAt: _pos);
                 Add(TokenKind.FStringEnd, _pos, _pos, flags | TokenFlags.Unterminated);
                 // Drop this f-string and any open brackets of its fields.
                 while (fs.Fields.Count > 0)
@@ -1109,7 +1109,7 @@ public sealed class Lexer
                     continue;
                 }
 
-                Error("f-string: single '}' is not allowed", _pos, _pos + 1);
+                Error("f-string: single '}' is not allowed", _pos, _pos + 1, SyntaxErrorKind.FString);
                 _pos++;
             }
             else
@@ -1124,7 +1124,7 @@ public sealed class Lexer
         }
 
         EmitMiddle(start, flags);
-        Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.UnterminatedString, detectedAt: _pos);
+        Error(fs.Triple ? "unterminated triple-quoted f-string literal" : "unterminated f-string literal", fs.Start, _pos, SyntaxErrorKind.FString, detectedAt: _pos);
         Add(TokenKind.FStringEnd, _pos, _pos, flags | TokenFlags.Unterminated);
         _depth -= fs.Fields.Count;
         if (_depth < 0)

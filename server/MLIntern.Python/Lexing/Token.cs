@@ -56,7 +56,7 @@ public sealed record SyntaxError(string Message, TextRange Range, SyntaxErrorKin
     internal int Detection => DetectedAt >= 0 ? DetectedAt : Range.Start;
 
     /// <summary>CPython's tokenizer reports these only when the parser asks for the token, never while checking the rest of a file.</summary>
-    internal bool IsDeferred => Kind is SyntaxErrorKind.Indentation or SyntaxErrorKind.TabError or SyntaxErrorKind.LineContinuation;
+    internal bool IsDeferred => Kind is SyntaxErrorKind.Indentation or SyntaxErrorKind.TabError or SyntaxErrorKind.LineContinuation or SyntaxErrorKind.FString;
 }
 
 /// <summary>The category of a syntax error, so editors and rules can treat families alike.</summary>
@@ -74,6 +74,9 @@ public enum SyntaxErrorKind
     TooDeeplyNested,
     Encoding,
     LineContinuation,
+
+    /// <summary>An f-string problem found by the lexer (unterminated, a single '}').</summary>
+    FString,
     ExpectedExpression,
     ExpectedToken,
 }

@@ -154,14 +154,8 @@ public sealed partial class Parser
         // A decoding error is noticed when the tokenizer reaches its line: it counts as a tokenizer error.
         int count = Math.Min(lexCount + (decodeError ? 1 : 0), _errors.Count);
         var lexErrors = _errors.GetRange(0, count).OrderBy(e => e.Detection).ToList();
-        SyntaxError? parseError = null;
-        for (int k = count; k < _errors.Count; k++)
-        {
-            if (parseError is null || _errors[k].Range.Start < parseError.Range.Start)
-            {
-                parseError = _errors[k];
-            }
-        }
+        // The parser's first error in the order it met them: CPython stops at its first failure.
+        SyntaxError? parseError = count < _errors.Count ? _errors[count] : null;
 
         if (parseError is null)
         {

@@ -97,77 +97,47 @@ internal static class Toml
 
     private static IEnumerable<string> SplitTopLevel(string text)
     {
-        var part = new StringBuilder();
-        char quote = '\0';
         var depth = 0;
-        foreach (var c in text)
+        var start = 0;
+        foreach (var (index, c) in Unquoted(text))
         {
-            if (quote != '\0')
+            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+            if (c == ',' && depth == 0)
             {
-                quote = c == quote ? '\0' : quote;
+                yield return text[start..index];
+                start = index + 1;
             }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (c == '[')
-            {
-                depth++;
-            }
-            else if (c == ']')
-            {
-                depth--;
-            }
-            else if (c == ',' && depth == 0)
-            {
-                yield return part.ToString();
-                part.Clear();
-                continue;
-            }
-
-            part.Append(c);
         }
 
-        if (part.ToString().Trim().Length > 0)
+        if (text[start..].Trim().Length > 0)
         {
-            yield return part.ToString();
+            yield return text[start..];
         }
     }
 
-    private static int Depth(string value)
-    {
-        var depth = 0;
-        char quote = '\0';
-        foreach (var c in value)
-        {
-            if (quote != '\0')
-            {
-                quote = c == quote ? '\0' : quote;
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (c == '[')
-            {
-                depth++;
-            }
-            else if (c == ']')
-            {
-                depth--;
-            }
-        }
-
-        return depth;
-    }
+    private static int Depth(string value) => Unquoted(value).Sum(p => p.Char == '[' ? 1 : p.Char == ']' ? -1 : 0);
 
     /// <summary>The line without a trailing `# comment` (a `#` inside quotes is kept).</summary>
     private static string StripComment(string line)
     {
-        char quote = '\0';
-        for (var i = 0; i < line.Length; i++)
+        foreach (var (index, c) in Unquoted(line))
         {
-            var c = line[i];
+            if (c == '#')
+            {
+                return line[..index];
+            }
+        }
+
+        return line;
+    }
+
+    /// <summary>The characters of a line that stand outside '…' and "…" strings, with their index.</summary>
+    private static IEnumerable<(int Index, char Char)> Unquoted(string text)
+    {
+        var quote = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
             if (quote != '\0')
             {
                 quote = c == quote ? '\0' : quote;
@@ -176,12 +146,10 @@ internal static class Toml
             {
                 quote = c;
             }
-            else if (c == '#')
+            else
             {
-                return line[..i];
+                yield return (i, c);
             }
         }
-
-        return line;
     }
 }

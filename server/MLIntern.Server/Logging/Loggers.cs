@@ -20,46 +20,62 @@ internal sealed class LogLevelSwitch
     };
 }
 
-/// <summary>Writes log lines to stderr. Stdout belongs to the protocol and never sees a log line.</summary>
-internal sealed class StderrLoggerProvider(LogLevelSwitch level) : ILoggerProvider
+/// <summary>
+/// A logger provider that formats each entry as one message ("Category: text", the exception on the
+/// following lines) and hands it to a sink, honouring the shared <see cref="LogLevelSwitch"/>.
+/// </summary>
+internal sealed class MessageLoggerProvider(LogLevelSwitch level, Action<LogLevel, string, string> sink) : ILoggerProvider
 {
-    private static readonly Lock Gate = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, level);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName[(categoryName.LastIndexOf('.') + 1)..], level, sink);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, LogLevelSwitch level) : ILogger
+    private sealed class Logger(string category, LogLevelSwitch level, Action<LogLevel, string, string> sink) : ILogger
     {
-        private readonly string _category = category[(category.LastIndexOf('.') + 1)..];
-
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= level.Minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (!IsEnabled(logLevel))
+            if (IsEnabled(logLevel))
             {
-                return;
-            }
-
-            var line = $"{DateTime.UtcNow:HH:mm:ss.fff} {Short(logLevel)} {_category}: {formatter(state, exception)}";
-            if (exception is not null)
-            {
-                line += Environment.NewLine + exception;
-            }
-
-            lock (Gate)
-            {
-                Console.Error.WriteLine(line);
+                var text = formatter(state, exception);
+                sink(logLevel, category, exception is null ? text : text + Environment.NewLine + exception);
             }
         }
     }
+}
 
-    internal static string Short(LogLevel level) => level switch
+/// <summary>The two places log lines go: stderr (stdout belongs to the protocol) and the client's output channel.</summary>
+internal static class LogSinks
+{
+    private static readonly Lock Gate = new();
+
+    public static ILoggerProvider Stderr(LogLevelSwitch level) => new MessageLoggerProvider(level, (logLevel, category, message) =>
+    {
+        lock (Gate)
+        {
+            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {Short(logLevel)} {category}: {message}");
+        }
+    });
+
+    /// <summary>window/logMessage; LSP MessageType: 1 error, 2 warning, 3 info, 4 log, 5 debug. Delivery never blocks a request.</summary>
+    public static ILoggerProvider Client(LogLevelSwitch level, Action<int, string> send) => new MessageLoggerProvider(level, (logLevel, category, message) =>
+        send(
+            logLevel switch
+            {
+                >= LogLevel.Error => 1,
+                LogLevel.Warning => 2,
+                LogLevel.Information => 3,
+                LogLevel.Debug => 4,
+                _ => 5,
+            },
+            $"{category}: {message}"));
+
+    private static string Short(LogLevel level) => level switch
     {
         LogLevel.Trace => "trce",
         LogLevel.Debug => "dbug",
@@ -69,51 +85,4 @@ internal sealed class StderrLoggerProvider(LogLevelSwitch level) : ILoggerProvid
         LogLevel.Critical => "crit",
         _ => "    ",
     };
-}
-
-/// <summary>
-/// Sends log lines to the client as window/logMessage, so they appear in the "ML Intern" output
-/// channel. Delivery is fire-and-forget: a log line never blocks or fails a request.
-/// </summary>
-internal sealed class ClientLoggerProvider(LogLevelSwitch level, Action<int, string> send) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, level, send);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(string category, LogLevelSwitch level, Action<int, string> send) : ILogger
-    {
-        private readonly string _category = category[(category.LastIndexOf('.') + 1)..];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= level.Minimum;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (!IsEnabled(logLevel))
-            {
-                return;
-            }
-
-            var message = $"{_category}: {formatter(state, exception)}";
-            if (exception is not null)
-            {
-                message += Environment.NewLine + exception;
-            }
-
-            // LSP MessageType: 1 error, 2 warning, 3 info, 4 log, 5 debug.
-            var type = logLevel switch
-            {
-                >= LogLevel.Error => 1,
-                LogLevel.Warning => 2,
-                LogLevel.Information => 3,
-                LogLevel.Debug => 4,
-                _ => 5,
-            };
-            send(type, message);
-        }
-    }
 }

@@ -35,8 +35,8 @@ internal sealed class LanguageServer : IClient
 
         var loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Trace)
-            .AddProvider(new StderrLoggerProvider(logLevel))
-            .AddProvider(new ClientLoggerProvider(logLevel, SendLog)));
+            .AddProvider(LogSinks.Stderr(logLevel))
+            .AddProvider(LogSinks.Client(logLevel, SendLog)));
         _logger = loggers.CreateLogger("MLIntern.Server");
         _state = new ServerState(logLevel, loggers) { Client = this };
 
@@ -62,6 +62,7 @@ internal sealed class LanguageServer : IClient
             new AskFixHandler(_state, findings, [new Assist.RuleFixProvider()]),
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
             .. TrainingHandlers.Create(_state, Engine.FileChecks.Datasets, () => _state.Client, loggers.CreateLogger("MLIntern.Training")),
+            new WorkDoneProgressCancelHandler(_state, _logger),
         ];
         if (testHooks)
         {
