@@ -223,6 +223,31 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_failing_script_records_its_exit_code_and_the_trainer_state_becomes_metrics()
+    {
+        var script = Path.Combine(_dir, "failing.py");
+        File.WriteAllText(script, """
+            import os, shutil, sys
+            target = os.path.join(os.environ["MLINTERN_RUN_DIR"], "checkpoints", "checkpoint-500")
+            os.makedirs(target)
+            shutil.copy(sys.argv[1] if len(sys.argv) > 1 else "trainer_state.json", target)
+            print("Traceback (most recent call last):", file=sys.stderr)
+            sys.exit(3)
+            """);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "trainer_state.json"), Path.Combine(_dir, "trainer_state.json"));
+        var (code, output, _) = Train(new PlanOptions { Script = script, Data = Tickets, Model = "distilbert-base-uncased" }, Approved with { AcceptOverBudget = true });
+        Assert.Equal(3, code);
+        var folder = output.TrimEnd().Split('\n')[^1];
+        var run = JObject.Parse(File.ReadAllText(Path.Combine(folder, "run.json")));
+        Assert.Equal("failed", (string?)run["status"]);
+        Assert.Equal(3, (int)run["exitCode"]!);
+        Assert.Contains("Traceback", File.ReadAllText(Path.Combine(folder, "stdout.log")), StringComparison.Ordinal);
+        var points = new RunMetricsTailer(folder).Poll();
+        Assert.Equal(6, points.Count);
+        Assert.Equal(0.8912, points.Last(p => p.Split == "eval").Values["macro_f1"]);
+    }
+
+    [Fact]
     public void Generate_train_script_writes_a_script_the_checker_passes()
     {
         var output = Path.Combine(_dir, "generated_train.py");
@@ -265,7 +290,11 @@ public sealed class TrainingTests : IDisposable
 
         var started = (JObject)(await client.RequestAsync("mlintern/startRun", new { workspaceFolder = workspace, planId, approvalToken = token, smoke = true }))!;
         var runId = (string)started["runId"]!;
-        Assert.Equal(["train", "--run", runId, "--workspace", _dir], started["task"]!["args"]!.Select(a => (string)a!));
+        var task = started["task"]!["args"]!.Select(a => (string)a!).ToList();
+        Assert.Equal(["train", "--run", runId, "--workspace", _dir], task.SkipWhile(a => a != "train"));
+
+        // Under the dotnet host (as here) the task names the assembly: a real command, not `dotnet train`.
+        Assert.True(task[0] == "train" || task[0].EndsWith("mlintern.dll", StringComparison.Ordinal), string.Join(' ', task));
         Assert.Equal("approved", (string?)started["run"]!["status"]);
         Assert.Contains("--smoke", (string?)started["run"]!["commandLine"], StringComparison.Ordinal);
 

@@ -66,7 +66,7 @@ public static class PlanBuilder
     public const double BaselineUtilisation = 0.1;
 
     /// <summary>The baseline's worst case: its epoch cap.</summary>
-    public const int BaselineEpochs = 20;
+    public const int BaselineEpochs = 30;
 
     public static TrainingPlan Build(PlanRequest request)
     {
