@@ -19,7 +19,9 @@ public sealed class LabelColumnNotRenamed : ScriptRule
         `labels` — e.g. `intent` — when nothing in the script makes a `label`/`labels` column:
         no `rename_column(..., "label")`, `rename(columns={...: "labels"})`, `df["label"] = ...`,
         `.map` function returning `"labels"`, `add_column`, nor `TrainingArguments(label_names=...)`.
-        Silent when the label column is unknown or a custom `data_collator` builds the batches.
+        Silent when the label column is unknown, when a collator other than a padding one builds
+        the batches (a language-modelling collator makes its own labels), or when the model is
+        known not to be a sequence classifier.
 
         ## Why is this bad?
         The Trainer passes the model only the columns its `forward` accepts, and a classifier's
@@ -61,7 +63,7 @@ public sealed class LabelColumnNotRenamed : ScriptRule
     {
         var model = context.Model;
         if (TrainerCall.From(model, (Call)node) is not { TrainDataset: { } train } trainer ||
-            trainer.HasCustomCollator(model) ||
+            !trainer.CollatorKeepsLabels(model) || !trainer.TrainsClassifier(model) ||
             DatasetLoads.Origin(context, train) is not { Info.LabelColumn: { } column } data ||
             LabelColumnUse.TrainerLabelNames.Contains(column) ||
             data.Info.Columns.Any(LabelColumnUse.TrainerLabelNames.Contains) ||
