@@ -2,6 +2,10 @@ using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Labels;
 using MLIntern.Analysis.Rules.Models;
+using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Analysis.Rules.Splits;
+using MLIntern.Analysis.Rules.Tokenizers;
+using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -26,7 +30,19 @@ public static class ScriptChecker
         new EncoderFittedPerSplit(),
         new MulticlassModelWithoutLabelNames(),
         new LabelColumnNotRenamed(),
+        new LogitsAsPredictions(),
+        new BinaryAverageOnMulticlass(),
+        new EvaluatedOnTrainingSet(),
+        new UnseededOrUnstratifiedSplit(),
+        new TokenizerWithoutTruncation(),
+        new TokenizerModelMismatch(),
         new RenamedEvaluationStrategy(),
+        new RenamedTrainerTokenizer(),
+        new MixedPrecisionWithoutGpuGuard(),
+        new MismatchedBestModelStrategies(),
+        new UnknownMetricForBestModel(),
+        new PushToHubWithoutReview(),
+        new HardcodedSecret(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>

@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Metrics;
+
+/// <summary>
+/// A `compute_metrics` function of the file: its definition, its scope, the parameter the Trainer
+/// passes the `EvalPrediction` in, and whether a `preprocess_logits_for_metrics` hook turns the
+/// logits into something else before they arrive.
+/// </summary>
+public sealed class MetricsFunction(FunctionDef function, Scope scope, string parameter, bool predictionsPreprocessed)
+{
+    private const int MaxDepth = 16;
+
+    public FunctionDef Function { get; } = function;
+
+    public Scope Scope { get; } = scope;
+
+    /// <summary>The `EvalPrediction` parameter (`eval_pred`, `p`, ...).</summary>
+    public string Parameter { get; } = parameter;
+
+    /// <summary>
+    /// True when a Trainer that may call this function has `preprocess_logits_for_metrics=`: the
+    /// predictions may already be class ids, so nothing is known about them.
+    /// </summary>
+    public bool PredictionsPreprocessed { get; } = predictionsPreprocessed;
+
+    /// <summary>True when <paramref name="node"/> lies in the function's own body (not in a function nested in it).</summary>
+    public bool Contains(SemanticModel model, Node node) =>
+        Function.Start <= node.Start && node.End <= Function.End && ReferenceEquals(model.ScopeAt(node.Start), Scope);
+
+    /// <summary>
+    /// True when <paramref name="expr"/> is exactly the model's raw output as the Trainer passes it
+    /// (`eval_pred.predictions`, `eval_pred[0]`, or the first name of `logits, labels = eval_pred`,
+    /// through plain copies), with nothing applied to it. Anything else (a call, a comparison, a
+    /// name bound more than once) is not known to be raw: false.
+    /// </summary>
+    public bool IsRawPredictions(SemanticModel model, Expr expr) => IsRaw(model, expr, 0);
+
+    private bool IsRaw(SemanticModel model, Expr expr, int depth)
+    {
+        if (depth > MaxDepth || PredictionsPreprocessed)
+        {
+            return false;
+        }
+
+        switch (expr)
+        {
+            case AttributeExpr { Attr: "predictions" } a:
+                return IsParameter(model, a.Value);
+            case Subscript { Slice: Constant { Value: long index } } s when index == 0:
+                return IsParameter(model, s.Value);
+            case Name n:
+            {
+                var binding = ScriptFacts.SingleAssignment(model, n);
+                if (binding is null || !ReferenceEquals(binding.Scope, Scope))
+                {
+                    return false;
+                }
+
+                if (binding.Value is { } value)
+                {
+                    return IsRaw(model, value, depth + 1);
+                }
+
+                // `logits, labels = eval_pred`: the first of two names unpacked from the EvalPrediction.
+                return binding.Statement is Assign { Targets: [TupleExpr or List] } assign &&
+                       Elements(assign.Targets[0]) is [var first, _] && ReferenceEquals(first, binding.Node) &&
+                       IsParameter(model, assign.Value);
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    private static List<Expr>? Elements(Expr target) => target switch
+    {
+        TupleExpr t => t.Elts,
+        List l => l.Elts,
+        _ => null,
+    };
+
+    private bool IsParameter(SemanticModel model, Expr expr) =>
+        expr is Name n && n.Id == Parameter && model.ResolveName(n) is { Kind: BindingKind.Parameter } b && ReferenceEquals(b.Scope, Scope);
+}
+
+/// <summary>
+/// Finds the file's `compute_metrics` functions: every function passed as `compute_metrics=` to a
+/// Trainer (directly or through `functools.partial`), and any function named `compute_metrics` in a
+/// file that does ML work.
+/// </summary>
+public static class ComputeMetricsFunctions
+{
+    private const string ConventionalName = "compute_metrics";
+
+    private static readonly ConditionalWeakTable<SemanticModel, List<MetricsFunction>> Cache = new();
+
+    public static IReadOnlyList<MetricsFunction> Of(SemanticModel model) => Cache.GetValue(model, Find);
+
+    private static List<MetricsFunction> Find(SemanticModel model)
+    {
+        var result = new List<MetricsFunction>();
+        if (!ScriptFacts.DoesMlWork(model))
+        {
+            return result;
+        }
+
+        var trainers = TrainerCalls.Of(model);
+        var passed = new Dictionary<FunctionDef, bool>();
+        foreach (var trainer in trainers)
+        {
+            if (TrainerCalls.Argument(model, trainer, "compute_metrics") is { } argument && FunctionOf(model, argument) is { } f)
+            {
+                var preprocessed = TrainerCalls.Argument(model, trainer, "preprocess_logits_for_metrics") is not null || HasUnknownKwargs(trainer);
+                passed[f] = (passed.TryGetValue(f, out var before) && before) || preprocessed;
+            }
+        }
+
+        // A function only named compute_metrics may go to any Trainer of the file.
+        var anyPreprocessed = trainers.Any(t => TrainerCalls.Argument(model, t, "preprocess_logits_for_metrics") is not null || HasUnknownKwargs(t));
+        foreach (var scope in model.Scopes)
+        {
+            if (scope is not { Kind: ScopeKind.Function, Node: FunctionDef function })
+            {
+                continue;
+            }
+
+            bool preprocessed;
+            if (passed.TryGetValue(function, out var p))
+            {
+                preprocessed = p;
+            }
+            else if (function.Name == ConventionalName)
+            {
+                preprocessed = anyPreprocessed;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (FirstParameter(function) is { } parameter)
+            {
+                result.Add(new MetricsFunction(function, scope, parameter, preprocessed));
+            }
+        }
+
+        return result;
+    }
+
+    private static bool HasUnknownKwargs(Call call) => call.Keywords.Any(k => k.Arg is null);
+
+    private static string? FirstParameter(FunctionDef function)
+    {
+        var parameters = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
+        // A method (`def compute_metrics(self, eval_pred)`) gets the EvalPrediction second.
+        if (parameters.Count > 0 && parameters[0].Name == "self")
+        {
+            parameters.RemoveAt(0);
+        }
+
+        return parameters.Count > 0 ? parameters[0].Name : null;
+    }
+
+    private static FunctionDef? FunctionOf(SemanticModel model, Expr argument)
+    {
+        argument = ScriptFacts.Unalias(model, argument);
+        if (argument is Call partial && model.ResolveCallee(partial) == "functools.partial" && partial.Args.Count > 0)
+        {
+            argument = ScriptFacts.Unalias(model, partial.Args[0]);
+        }
+
+        return argument is Name n && model.ResolveName(n) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef f } ? f : null;
+    }
+}

@@ -1,0 +1,94 @@
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Metrics;
+
+/// <summary>Where a metric comes from: a scikit-learn function or a Hugging Face `evaluate` metric.</summary>
+public enum MetricSource
+{
+    Sklearn,
+    Evaluate,
+}
+
+/// <summary>
+/// A call that computes a classification metric from class ids: `sklearn.metrics.f1_score(y_true, y_pred)`
+/// (through any alias), or `metric.compute(predictions=..., references=...)` / `metric.add_batch(...)`
+/// on a metric made by `evaluate.load("f1")`.
+/// </summary>
+/// <param name="Name">The metric: "f1_score", "accuracy_score", or the evaluate name ("f1", "accuracy").</param>
+/// <param name="Arguments">The arguments holding labels or predictions (both must be class ids).</param>
+public sealed record MetricCall(Call Call, MetricSource Source, string Name, IReadOnlyList<Expr> Arguments);
+
+public static class MetricCalls
+{
+    /// <summary>scikit-learn metrics that compare class ids (not scores: `roc_auc_score` and `log_loss` want scores).</summary>
+    private static readonly HashSet<string> SklearnLabelMetrics =
+    [
+        "accuracy_score", "balanced_accuracy_score", "f1_score", "fbeta_score", "precision_score", "recall_score",
+        "precision_recall_fscore_support", "classification_report", "confusion_matrix", "matthews_corrcoef",
+        "cohen_kappa_score", "jaccard_score", "hamming_loss", "zero_one_loss",
+    ];
+
+    /// <summary>evaluate metrics that compare class ids.</summary>
+    private static readonly HashSet<string> EvaluateLabelMetrics =
+    [
+        "accuracy", "f1", "precision", "recall", "matthews_correlation", "confusion_matrix",
+    ];
+
+    private static readonly HashSet<string> MetricLoaders = ["evaluate.load", "datasets.load_metric"];
+
+    /// <summary>The classification metric a call computes, or null.</summary>
+    public static MetricCall? Match(SemanticModel model, Call call)
+    {
+        if (model.ResolveCallee(call) is { } callee && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal))
+        {
+            var name = callee[(callee.LastIndexOf('.') + 1)..];
+            if (!SklearnLabelMetrics.Contains(name))
+            {
+                return null;
+            }
+
+            var arguments = new List<Expr>();
+            AddIfPresent(arguments, model.GetArgument(call, "y_true", 0));
+            AddIfPresent(arguments, model.GetArgument(call, "y_pred", 1));
+            return new MetricCall(call, MetricSource.Sklearn, name, arguments);
+        }
+
+        if (call.Func is AttributeExpr { Attr: "compute" or "add_batch" or "add" } method && EvaluateMetricName(model, method.Value) is { } metric)
+        {
+            var arguments = new List<Expr>();
+            AddIfPresent(arguments, model.GetArgument(call, "predictions"));
+            AddIfPresent(arguments, model.GetArgument(call, "references"));
+            AddIfPresent(arguments, model.GetArgument(call, "prediction"));
+            AddIfPresent(arguments, model.GetArgument(call, "reference"));
+            return new MetricCall(call, MetricSource.Evaluate, metric, arguments);
+        }
+
+        return null;
+    }
+
+    /// <summary>The predicted-labels argument of a metric call, or null when absent or unknown.</summary>
+    public static Expr? Predictions(SemanticModel model, MetricCall metric) => metric.Source == MetricSource.Sklearn
+        ? model.GetArgument(metric.Call, "y_pred", 1)
+        : model.GetArgument(metric.Call, "predictions") ?? model.GetArgument(metric.Call, "prediction");
+
+    /// <summary>"f1" for `evaluate.load("f1")`, directly or through a name; null otherwise.</summary>
+    private static string? EvaluateMetricName(SemanticModel model, Expr receiver)
+    {
+        if (ScriptFacts.Unalias(model, receiver) is not Call load || model.ResolveCallee(load) is not { } loader || !MetricLoaders.Contains(loader))
+        {
+            return null;
+        }
+
+        var name = model.GetArgument(load, "path", 0) is { } path ? model.EvaluateString(path) : null;
+        return name is not null && EvaluateLabelMetrics.Contains(name) ? name : null;
+    }
+
+    private static void AddIfPresent(List<Expr> list, Expr? expr)
+    {
+        if (expr is not null)
+        {
+            list.Add(expr);
+        }
+    }
+}

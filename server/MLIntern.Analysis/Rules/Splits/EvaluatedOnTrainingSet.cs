@@ -1,0 +1,141 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Splits;
+
+/// <summary>MLI301: the data a model is evaluated on is the data it was trained on.</summary>
+public sealed class EvaluatedOnTrainingSet : ScriptRule
+{
+    public static readonly RuleInfo Rule = new(
+        "MLI301",
+        "eval-set-is-train-set",
+        Severity.Error,
+        "the evaluation set is the training set",
+        """
+        ## What it does
+        Finds evaluation on the training data:
+        - a Hugging Face `Trainer` whose `eval_dataset` is its `train_dataset` (the same name, a copy
+          of it, or the same `["train"]` split of the same data set);
+        - a scikit-learn estimator whose only evaluations (`.score(X, y)`, or `.predict(X)` handed to a
+          `sklearn.metrics` function) use the very `X` it was `.fit` on.
+
+        Names are followed through their reaching definitions, so `eval_ds = train_ds` counts as the
+        training set. An estimator that is also evaluated on other data (a train score printed beside
+        the test score) is not flagged.
+
+        ## Why is this bad?
+        A model scores well on the examples it has memorised. Every evaluation then measures
+        memorisation rather than generalisation: the reported accuracy is inflated, early stopping and
+        `load_best_model_at_end` keep the most over-fitted checkpoint, and nothing warns that the
+        model fails on new data.
+
+        ## Example
+        ```python
+        trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=train_ds)
+        ```
+
+        ## Use instead
+        ```python
+        trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds)
+        ```
+
+        ## Fix safety
+        No fix: which held-out split to evaluate on (and whether one exists yet) is the user's decision.
+
+        ## Error without the fix
+        No error: the evaluation reports near-perfect numbers (an `eval_accuracy` that climbs towards
+        1.0 as `eval_loss` falls with the training loss), and the model does much worse on new data.
+        """);
+
+    private static readonly HashSet<string> Evaluations = ["score", "predict", "predict_proba", "decision_function"];
+
+    public override RuleInfo Info => Rule;
+
+    public override void Finish(ScriptContext context)
+    {
+        var model = context.Model;
+        foreach (var trainer in TrainerCalls.Of(model))
+        {
+            if (TrainerCalls.Argument(model, trainer, "train_dataset") is { } train &&
+                TrainerCalls.Argument(model, trainer, "eval_dataset") is { } eval &&
+                SplitFacts.SameData(model, train, eval))
+            {
+                context.Report(
+                    this,
+                    $"`eval_dataset` is the training set (`{context.Text(train)}`): every evaluation, and the checkpoint kept as best, scores examples the model trained on",
+                    eval);
+            }
+        }
+
+        if (ScriptFacts.Imports(model, "sklearn"))
+        {
+            CheckEstimators(context);
+        }
+    }
+
+    /// <summary>scikit-learn: an estimator evaluated only on the data it was fitted on.</summary>
+    private void CheckEstimators(ScriptContext context)
+    {
+        var model = context.Model;
+        var fits = new Dictionary<Binding, Expr?>();
+        var evaluations = new Dictionary<Binding, List<Expr>>();
+        foreach (var call in model.Calls)
+        {
+            if (call.Func is not AttributeExpr { Value: Name receiver } method || Estimator(model, receiver) is not { } estimator)
+            {
+                continue;
+            }
+
+            if (method.Attr == "fit" && model.GetArgument(call, "X", 0) is { } fitted)
+            {
+                // A second fit on other data makes "the" training data unknown.
+                fits[estimator] = fits.TryGetValue(estimator, out var before) && (before is null || !SplitFacts.SameData(model, before, fitted)) ? null : fitted;
+            }
+            else if (Evaluations.Contains(method.Attr) && model.GetArgument(call, "X", 0) is { } evaluated &&
+                     (method.Attr == "score" || FeedsMetric(model, call)))
+            {
+                (evaluations.TryGetValue(estimator, out var list) ? list : evaluations[estimator] = []).Add(evaluated);
+            }
+        }
+
+        foreach (var (estimator, data) in evaluations)
+        {
+            if (fits.TryGetValue(estimator, out var fitted) && fitted is not null && data.All(d => SplitFacts.SameData(model, d, fitted)))
+            {
+                foreach (var d in data)
+                {
+                    context.Report(
+                        this,
+                        $"`{estimator.Name}` is evaluated on `{context.Text(d)}`, the data it was fitted on: the score measures memorisation, not generalisation",
+                        d);
+                }
+            }
+        }
+    }
+
+    /// <summary>The binding of a name made by a scikit-learn estimator constructor (`clf = LogisticRegression()`), else null.</summary>
+    private static Binding? Estimator(SemanticModel model, Name receiver)
+    {
+        var binding = ScriptFacts.SingleAssignment(model, receiver);
+        return binding?.Value is Call make && model.ResolveCallee(make) is { } callee && callee.StartsWith("sklearn.", StringComparison.Ordinal)
+            ? binding
+            : null;
+    }
+
+    /// <summary>True when the call's result reaches a `sklearn.metrics` call, directly or through a name.</summary>
+    private static bool FeedsMetric(SemanticModel model, Call prediction)
+    {
+        foreach (var call in model.Calls)
+        {
+            if (model.ResolveCallee(call) is { } callee && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) &&
+                call.Args.Concat(call.Keywords.Select(k => k.Value)).Any(a => ReferenceEquals(ScriptFacts.Unalias(model, a), prediction)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,82 @@
+using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Tokenizers;
+
+/// <summary>What a `from_pretrained` call loads.</summary>
+public enum PretrainedKind
+{
+    Tokenizer,
+    Model,
+}
+
+/// <summary>A `transformers` `X.from_pretrained(checkpoint)` call: what it loads, the checkpoint argument and its value when literal.</summary>
+public sealed record PretrainedLoad(Call Call, PretrainedKind Kind, string ClassName, Expr? Checkpoint, string? CheckpointValue);
+
+/// <summary>
+/// The tokenizers and models a file loads with `from_pretrained`, through imports and aliases
+/// (`tf.AutoTokenizer.from_pretrained(CHECKPOINT)`), and the tokenizer objects' calls.
+/// </summary>
+public static class PretrainedLoads
+{
+    private const string FromPretrained = ".from_pretrained";
+
+    private static readonly HashSet<string> NotModels =
+    [
+        "AutoConfig", "AutoProcessor", "AutoFeatureExtractor", "AutoImageProcessor", "PretrainedConfig", "GenerationConfig",
+    ];
+
+    /// <summary>Every tokenizer and model load of the file, in source order.</summary>
+    public static IReadOnlyList<PretrainedLoad> Of(SemanticModel model)
+    {
+        var result = new List<PretrainedLoad>();
+        if (!ScriptFacts.Imports(model, "transformers"))
+        {
+            return result;
+        }
+
+        foreach (var call in model.Calls)
+        {
+            if (Match(model, call) is { } load)
+            {
+                result.Add(load);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The load a call is, or null.</summary>
+    public static PretrainedLoad? Match(SemanticModel model, Call call)
+    {
+        if (model.ResolveCallee(call) is not { } callee || !callee.StartsWith("transformers.", StringComparison.Ordinal) ||
+            !callee.EndsWith(FromPretrained, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var owner = callee[..^FromPretrained.Length];
+        var name = owner[(owner.LastIndexOf('.') + 1)..];
+        PretrainedKind kind;
+        if (name.EndsWith("Tokenizer", StringComparison.Ordinal) || name.EndsWith("TokenizerFast", StringComparison.Ordinal))
+        {
+            kind = PretrainedKind.Tokenizer;
+        }
+        else if (!NotModels.Contains(name) && (name.Contains("Model", StringComparison.Ordinal) || name.Contains("For", StringComparison.Ordinal)))
+        {
+            kind = PretrainedKind.Model;
+        }
+        else
+        {
+            return null;
+        }
+
+        var checkpoint = model.GetArgument(call, "pretrained_model_name_or_path", 0);
+        return new PretrainedLoad(call, kind, name, checkpoint, checkpoint is null ? null : model.EvaluateString(checkpoint));
+    }
+
+    /// <summary>The tokenizer load a name refers to (`tokenizer = AutoTokenizer.from_pretrained(...)`, read anywhere), else null.</summary>
+    public static PretrainedLoad? TokenizerOf(SemanticModel model, Expr expr) =>
+        ScriptFacts.Unalias(model, expr) is Call call && Match(model, call) is { Kind: PretrainedKind.Tokenizer } load ? load : null;
+}

@@ -1,0 +1,151 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Tokenizers;
+
+/// <summary>MLI402: the tokenizer and the model are loaded from different checkpoints.</summary>
+public sealed class TokenizerModelMismatch : ScriptRule
+{
+    public static readonly RuleInfo Rule = new(
+        "MLI402",
+        "tokenizer-model-checkpoint-mismatch",
+        Severity.Warning,
+        "tokenizer and model loaded from different checkpoints",
+        """
+        ## What it does
+        Finds a tokenizer (`AutoTokenizer.from_pretrained(...)` or any `*Tokenizer*` class) and a model
+        (`AutoModelFor….from_pretrained(...)` or any model class) loaded from checkpoints whose names, as
+        literals or constants, differ — in one function, or in a file that loads one of each.
+
+        It says nothing when a checkpoint is not a literal, when a function (or a file) loads several
+        tokenizers or several models (distillation, ensembles), when either checkpoint is a local directory (a
+        fine-tuned model saved next to the script), when the names differ only by an organisation
+        prefix (`distilbert-base-uncased` and `distilbert/distilbert-base-uncased` are one model) or
+        only by a size (`bert-base-uncased` and `bert-large-uncased` share a vocabulary).
+
+        ## Why is this bad?
+        A tokenizer turns text into ids of its own vocabulary; the model looks those ids up in the
+        embedding table of its own. With two checkpoints the ids index the wrong rows: the model reads
+        noise, or an id beyond its vocabulary crashes the forward pass. Special tokens (`[CLS]` vs
+        `<s>`) and the maximum length differ too.
+
+        ## Example
+        ```python
+        tokenizer = AutoTokenizer.from_pretrained("roberta-base")
+        model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased", num_labels=4)
+        ```
+
+        ## Use instead
+        ```python
+        CHECKPOINT = "bert-base-uncased"
+        tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
+        model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=4)
+        ```
+
+        ## Fix safety
+        Unsafe, and offered for `AutoTokenizer` only (a specific class such as `BertTokenizerFast` cannot
+        load another family's vocabulary): the fix loads the tokenizer from the model's checkpoint (the model is what is being
+        trained, so its vocabulary is the one that must match), which changes every token id; if the
+        tokenizer was the intended one, the model line is what should change.
+
+        ## Error without the fix
+        When the tokenizer's vocabulary is larger than the model's (roberta-base's 50,265 ids into
+        bert-base-uncased's 30,522 rows):
+        ```
+        IndexError: index out of range in self
+        ```
+        When it is smaller, no error: training runs on scrambled inputs, the loss falls slowly and the
+        accuracy stays far below what the model reaches with its own tokenizer.
+        """);
+
+    private static readonly HashSet<string> SizeWords =
+    [
+        "tiny", "mini", "small", "base", "medium", "large", "xl", "xxl", "big", "huge",
+    ];
+
+    public override RuleInfo Info => Rule;
+
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
+
+    public override void Finish(ScriptContext context)
+    {
+        var model = context.Model;
+        var loads = PretrainedLoads.Of(model);
+        if (loads.Count < 2)
+        {
+            return;
+        }
+
+        // The loads of one function belong together; so do the file's, when it loads one of each.
+        Compare(context, loads);
+        foreach (var group in loads.GroupBy(l => model.ScopeAt(l.Call.Start)))
+        {
+            Compare(context, [.. group]);
+        }
+    }
+
+    private void Compare(ScriptContext context, IReadOnlyList<PretrainedLoad> loads)
+    {
+        var model = context.Model;
+        var tokenizers = loads.Where(l => l.Kind == PretrainedKind.Tokenizer).ToList();
+        var models = loads.Where(l => l.Kind == PretrainedKind.Model).ToList();
+
+        // One checkpoint each, known as a string (the same checkpoint loaded twice is still one).
+        var tokenizerCheckpoints = tokenizers.Select(t => t.CheckpointValue).Distinct().ToList();
+        var modelCheckpoints = models.Select(m => m.CheckpointValue).Distinct().ToList();
+        if (tokenizerCheckpoints is not [{ } tokenizerCheckpoint] || modelCheckpoints is not [{ } modelCheckpoint] ||
+            IsLocal(tokenizerCheckpoint) || IsLocal(modelCheckpoint) || SameModel(tokenizerCheckpoint, modelCheckpoint))
+        {
+            return;
+        }
+
+        var modelArgument = models[0].Checkpoint!;
+        foreach (var tokenizer in tokenizers)
+        {
+            var argument = tokenizer.Checkpoint!;
+            // Only AutoTokenizer picks the right class for any checkpoint; `BertTokenizerFast` would load the wrong kind.
+            var replacement = tokenizer.ClassName.StartsWith("Auto", StringComparison.Ordinal) && Portable(model, modelArgument, argument)
+                ? context.Text(modelArgument)
+                : null;
+            var fix = replacement is null
+                ? null
+                : new Fix($"Load the tokenizer from the model's checkpoint `{replacement}` (unsafe: every token id changes)", Applicability.Unsafe,
+                    [context.Replace(argument.Range, replacement)]);
+            context.Report(
+                this,
+                $"The tokenizer comes from `{tokenizerCheckpoint}` but the model from `{modelCheckpoint}`: token ids index the wrong embeddings",
+                argument,
+                fix);
+        }
+    }
+
+    /// <summary>A path rather than a Hub id: relative or absolute, a Windows path, a checkpoint folder.</summary>
+    private static bool IsLocal(string checkpoint) =>
+        checkpoint.StartsWith('.') || checkpoint.StartsWith('/') || checkpoint.StartsWith('~') || checkpoint.Contains('\\') ||
+        checkpoint.Count(c => c == '/') > 1 || checkpoint.Contains("checkpoint", StringComparison.OrdinalIgnoreCase) ||
+        checkpoint.Contains(':');
+
+    /// <summary>The same Hub model: equal ignoring case, an organisation prefix on one side only, and size words.</summary>
+    private static bool SameModel(string a, string b)
+    {
+        static string Name(string id) => id[(id.LastIndexOf('/') + 1)..];
+        var (x, y) = (a.ToLowerInvariant(), b.ToLowerInvariant());
+        if (x == y || (!x.Contains('/') || !y.Contains('/')) && Name(x) == Name(y))
+        {
+            return true;
+        }
+
+        static string Family(string id) => string.Join('-', Name(id).Split('-', '_').Where(p => !SizeWords.Contains(p)));
+        return (!x.Contains('/') || !y.Contains('/') || x[..x.IndexOf('/')] == y[..y.IndexOf('/')]) && Family(x) == Family(y);
+    }
+
+    /// <summary>True when the model's checkpoint expression means the same where the tokenizer's is: a literal, or a module constant.</summary>
+    private static bool Portable(SemanticModel model, Expr checkpoint, Expr at) => checkpoint switch
+    {
+        Constant { Value: string } => true,
+        Name n => model.ResolveName(n) is { Scope.Kind: ScopeKind.Module, IsUnconditional: true } binding &&
+                  model.GlobalScope.GetBindings(n.Id).Count == 1 && binding.Position <= at.Start,
+        _ => false,
+    };
+}

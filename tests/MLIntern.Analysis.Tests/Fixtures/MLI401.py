@@ -1,0 +1,46 @@
+import transformers as tf
+from datasets import load_dataset
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+CHECKPOINT = "distilbert-base-uncased"
+tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=4)
+bert_tokenizer = tf.BertTokenizerFast.from_pretrained("bert-base-uncased")
+ds = load_dataset("imdb")
+
+
+# Flagged: the function handed to Dataset.map; padding to max_length does not truncate.
+def tokenize(batch):
+    return tokenizer(batch["text"])
+
+
+def tokenize_padded(batch):
+    return tokenizer(
+        batch["text"],
+        padding="max_length",
+        max_length=128,
+    )
+
+
+encoded = ds.map(tokenize, batched=True)
+padded = ds.map(tokenize_padded, batched=True)
+
+# Flagged: a lambda, an aliased tokenizer class, encode_plus.
+lam = ds.map(lambda x: bert_tokenizer(x["text"], padding=True), batched=True)
+one = tokenizer.encode_plus(ds["train"][0]["text"])
+
+# Not flagged: truncation given (also through a literal dict); max_length alone truncates;
+# a literal text; an unknown **kwargs; explicitly no truncation.
+ok1 = ds.map(lambda x: tokenizer(x["text"], truncation=True), batched=True)
+tok_cfg = {"truncation": True, "max_length": 256}
+ok2 = ds.map(lambda x: tokenizer(x["text"], **tok_cfg), batched=True)
+ok3 = ds.map(lambda x: tokenizer(x["text"], max_length=64), batched=True)
+ok4 = tokenizer("Hello world")
+
+
+def tokenize_with(batch, **kwargs):
+    return tokenizer(batch["text"], **kwargs)
+
+
+ok5 = tokenizer(ds["train"]["text"], truncation=False)
+ok6 = tokenizer.decode([101, 102])
