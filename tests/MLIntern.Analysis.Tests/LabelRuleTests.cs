@@ -155,6 +155,16 @@ public sealed class LabelRuleTests
         Assert.Equal("num_labels=len(labels)", Assert.Single(empty.Edits).NewText);
     }
 
+    [Fact]
+    public void MLI106_copies_the_column_in_the_file_quote_style()
+    {
+        const string source = "import pandas as pd\nfrom datasets import Dataset\nfrom transformers import AutoModelForSequenceClassification, Trainer\n" +
+            "model = AutoModelForSequenceClassification.from_pretrained('x', num_labels=16)\ndf = pd.read_csv('tickets.csv')\n" +
+            "trainer = Trainer(model=model, train_dataset=Dataset.from_pandas(df))\n";
+        var fix = Assert.Single(Check("MLI106", source, Only("tickets.csv", Tickets))).Fix!;
+        Assert.Equal(".assign(label=lambda frame: frame['intent'])", Assert.Single(fix.Edits).NewText);
+    }
+
     /// <summary>Half-typed scripts: every line-prefix of every label fixture, and every prefix cut mid-line, checks without throwing.</summary>
     [Theory]
     [InlineData("MLI101")]
