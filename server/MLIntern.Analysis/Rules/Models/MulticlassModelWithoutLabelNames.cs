@@ -88,9 +88,10 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
 
         var call = classifier.Call;
         Fix? fix = null;
-        if (Visible(model, "id2label", call) && Visible(model, "label2id", call))
+        if (Visible(model, "id2label", call) && Visible(model, "label2id", call) &&
+            KeywordEdits.Add(context, call, "id2label=id2label", "label2id=label2id") is { } edit)
         {
-            fix = new Fix("Pass id2label and label2id to the model", Applicability.Safe, [KeywordEdits.Add(context, call, "id2label=id2label", "label2id=label2id")]);
+            fix = new Fix("Pass id2label and label2id to the model", Applicability.Safe, [edit]);
         }
 
         context.Report(this, $"multi-class model ({source}) created without id2label/label2id: its config will name the classes LABEL_0, LABEL_1, …", call.Func, fix);

@@ -55,7 +55,7 @@ public sealed class WrongNumLabels : ScriptRule
 
     public override RuleInfo Info => Rule;
 
-    public override FixAvailability FixAvailability => FixAvailability.Always;
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
 
     public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
 
@@ -109,7 +109,8 @@ public sealed class WrongNumLabels : ScriptRule
         }
         else if (classifier.NumLabels is null)
         {
-            var fix = new Fix($"Pass num_labels={value}", Applicability.Unsafe, [KeywordEdits.Add(context, call, $"num_labels={value}")]);
+            var edit = KeywordEdits.Add(context, call, $"num_labels={value}");
+            var fix = edit is null ? null : new Fix($"Pass num_labels={value}", Applicability.Unsafe, [edit]);
             context.Report(this, $"num_labels is missing, so the model gets 2 outputs, but {source}", call.Func, fix);
         }
         else
