@@ -28,6 +28,9 @@ encoded = ds.class_encode_column('intent')
 encoded_splits = encoded.train_test_split(test_size=0.2, seed=0)
 cast = ds.cast_column("intent", ClassLabel(names=["a", "b", "c", "d"])).train_test_split(0.1, seed=1)
 
+# Flagged: a seed of None is no seed (the fix replaces it rather than passing the keyword twice).
+none_seed = tts(df["text"], random_state=None)
+
 # Flagged: torch random_split without a generator.
 train_set, val_set = random_split(ds, [0.9, 0.1])
 

@@ -108,7 +108,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 this,
                 "`train_test_split` without `random_state=`: every run splits differently, so scores cannot be compared or reproduced",
                 call.Func,
-                new Fix("Add `random_state=42`", Applicability.Safe, [ScriptFacts.AddKeyword(context, call, "random_state=42")]));
+                new Fix("Add `random_state=42`", Applicability.Safe, [ScriptFacts.SetKeyword(context, call, "random_state", "42")]));
         }
 
         if (IsMissing(context, "stratify", call) && call.Args.Count > 0 && !call.Args.Any(a => a is Starred) && Label(call, context) is { } label)
@@ -118,7 +118,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 $"`train_test_split` without `stratify=` on a classification label ({label.Source}): a random split can leave rare classes out of the test set",
                 call.Args[0],
                 new Fix($"Add `stratify={label.Text}` (unsafe: the split changes; a class with one example makes it raise)", Applicability.Unsafe,
-                    [ScriptFacts.AddKeyword(context, call, $"stratify={label.Text}")]));
+                    [ScriptFacts.SetKeyword(context, call, "stratify", label.Text)]));
         }
     }
 
@@ -136,18 +136,19 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 this,
                 "`train_test_split` without `seed=`: every run splits differently, so scores cannot be compared or reproduced",
                 call.Func,
-                new Fix("Add `seed=42`", Applicability.Safe, [ScriptFacts.AddKeyword(context, call, "seed=42")]));
+                new Fix("Add `seed=42`", Applicability.Safe, [ScriptFacts.SetKeyword(context, call, "seed", "42")]));
         }
 
         if (IsMissing(context, "stratify_by_column", call) && ClassLabelColumn(dataset, context) is { } column)
         {
             var quote = ScriptFacts.QuoteOf(context, column.Literal);
-            var text = $"stratify_by_column={quote}{column.Name}{quote}";
+            var value = $"{quote}{column.Name}{quote}";
+            var text = $"stratify_by_column={value}";
             context.Report(
                 this,
                 $"`train_test_split` without `stratify_by_column=`: `{column.Name}` is a ClassLabel column, and a random split can leave rare classes out of the test set",
                 call,
-                new Fix($"Add `{text}` (unsafe: the split changes)", Applicability.Unsafe, [ScriptFacts.AddKeyword(context, call, text)]));
+                new Fix($"Add `{text}` (unsafe: the split changes)", Applicability.Unsafe, [ScriptFacts.SetKeyword(context, call, "stratify_by_column", value)]));
         }
     }
 
