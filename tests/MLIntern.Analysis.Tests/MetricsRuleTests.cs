@@ -24,9 +24,9 @@ public sealed class MetricsRuleTests
     [Fact]
     public void Binary_average_is_flagged_only_when_the_data_has_more_than_two_classes()
     {
-        var finding = Assert.Single(Check("MLI203", string.Format(F1Script, "tickets.csv")));
-        Assert.Contains("tickets.csv has 4 classes in column `intent`", finding.Message);
-        Assert.Empty(Check("MLI203", string.Format(F1Script, "reviews.csv")));
+        var finding = Assert.Single(Check("MLI203", string.Format(F1Script, "intents_small.csv")));
+        Assert.Contains("intents_small.csv has 4 classes in column `intent`", finding.Message);
+        Assert.Empty(Check("MLI203", string.Format(F1Script, "sentiment_reviews.csv")));
         Assert.Empty(Check("MLI203", string.Format(F1Script, "missing.csv")));
     }
 

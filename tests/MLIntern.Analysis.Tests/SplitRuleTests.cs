@@ -35,7 +35,7 @@ public sealed class SplitRuleTests
     public void Stratify_is_asked_for_only_when_the_data_set_has_a_known_label()
     {
         const string split = "import pandas as pd\nfrom sklearn.model_selection import train_test_split\ndf = pd.read_csv('{0}')\na, b = train_test_split(df, random_state=0)\n";
-        Assert.Contains("tickets.csv has 4 classes in column `intent`", Assert.Single(Check("MLI303", string.Format(split, "tickets.csv"))).Message);
+        Assert.Contains("intents_small.csv has 4 classes in column `intent`", Assert.Single(Check("MLI303", string.Format(split, "intents_small.csv"))).Message);
         Assert.Empty(Check("MLI303", string.Format(split, "unknown.csv")));
     }
 }

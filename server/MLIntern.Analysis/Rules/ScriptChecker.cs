@@ -1,8 +1,11 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Labels;
+using MLIntern.Analysis.Rules.Models;
 using MLIntern.Analysis.Rules.Metrics;
 using MLIntern.Analysis.Rules.Splits;
 using MLIntern.Analysis.Rules.Tokenizers;
+using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Lexing;
 using MLIntern.Python.Parsing;
@@ -21,6 +24,10 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new WrongNumLabels(),
+        new LabelMappingFromSet(),
+        new MulticlassModelWithoutLabelNames(),
+        new LabelColumnNotRenamed(),
         new LogitsAsPredictions(),
         new ArgmaxOverWrongAxis(),
         new BinaryAverageOnMulticlass(),
@@ -30,6 +37,12 @@ public static class ScriptChecker
         new TokenizerWithoutTruncation(),
         new TokenizerModelMismatch(),
         new RenamedEvaluationStrategy(),
+        new RenamedTrainerTokenizer(),
+        new MixedPrecisionWithoutGpuGuard(),
+        new MismatchedBestModelStrategies(),
+        new UnknownMetricForBestModel(),
+        new PushToHubWithoutReview(),
+        new HardcodedSecret(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>

@@ -5,8 +5,8 @@ from sklearn.model_selection import train_test_split as tts
 from sklearn import model_selection
 from torch.utils.data import random_split
 
-# tickets.csv: text, intent (4 classes).
-df = pd.read_csv("tickets.csv")
+# intents_small.csv: text, intent (4 classes).
+df = pd.read_csv("intents_small.csv")
 
 # Flagged: no seed, and a whole data frame of a classification data set without stratify.
 train_df, test_df = tts(df, test_size=0.2)
@@ -22,7 +22,7 @@ split_cfg = {"test_size": 0.2}
 a, b = tts(df["text"], df["intent"], **split_cfg)
 
 # Flagged: datasets splits without a seed; after class_encode_column, without stratify_by_column.
-ds = load_dataset("csv", data_files="tickets.csv")["train"]
+ds = load_dataset("csv", data_files="intents_small.csv")["train"]
 splits = ds.train_test_split(test_size=0.2)
 encoded = ds.class_encode_column('intent')
 encoded_splits = encoded.train_test_split(test_size=0.2, seed=0)

@@ -1,0 +1,248 @@
+using System.Runtime.CompilerServices;
+using MLIntern.Analysis.Facts;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Labels;
+
+/// <summary>A data set the script loads, the path as the script writes it, and what the host knows about it.</summary>
+public sealed record LoadedDataset(Call Load, string Path, DatasetInfo Info)
+{
+    /// <summary>"tickets.csv has 16 classes in column `intent`" — where a class-count fact came from.</summary>
+    public string ClassCountSource => $"{DisplayPath} has {Info.ClassCount} classes in column `{Info.LabelColumn}`";
+
+    /// <summary>The path as written, without a leading "./".</summary>
+    public string DisplayPath => Path.StartsWith("./", StringComparison.Ordinal) ? Path[2..] : Path;
+}
+
+/// <summary>
+/// The data sets a script loads and the host can read: `pd.read_csv("data/x.csv")` (and read_json,
+/// read_parquet, read_table), `load_dataset("csv", data_files=...)`, `Dataset.from_csv(...)`, with the
+/// path a literal, a name bound to one, `os.path.join(...)` or `Path(...) / "x"` of literals. And
+/// where an expression's data came from (<see cref="Origin"/>): through names, `train_test_split`,
+/// `Dataset.from_pandas`, subscripts and method chains, back to a load.
+/// </summary>
+public static class DatasetLoads
+{
+    private const int MaxDepth = 24;
+
+    private static readonly ConditionalWeakTable<ScriptContext, IReadOnlyList<LoadedDataset>> Cache = new();
+
+    private static readonly HashSet<string> PandasReaders =
+    [
+        "pandas.read_csv", "pandas.read_table", "pandas.read_json", "pandas.read_parquet", "pandas.read_excel",
+    ];
+
+    private static readonly HashSet<string> DatasetFileReaders =
+    [
+        "datasets.Dataset.from_csv", "datasets.Dataset.from_json", "datasets.Dataset.from_parquet",
+    ];
+
+    private static readonly HashSet<string> LoadDataset = ["datasets.load_dataset", "datasets.load.load_dataset"];
+
+    /// <summary>Calls that return data made from their first argument.</summary>
+    private static readonly HashSet<string> Wrappers =
+    [
+        "sklearn.model_selection.train_test_split", "datasets.Dataset.from_pandas", "datasets.Dataset.from_dict",
+        "datasets.arrow_dataset.Dataset.from_pandas", "pandas.DataFrame", "datasets.DatasetDict",
+    ];
+
+    /// <summary>Every load in the file whose data set the host knows, in source order.</summary>
+    public static IReadOnlyList<LoadedDataset> All(ScriptContext context) => Cache.GetValue(context, Find);
+
+    /// <summary>
+    /// The single data set the script's labels come from: the only one loaded (several loads of
+    /// files with the same facts, such as train.csv and test.csv, count as one), or null.
+    /// </summary>
+    public static LoadedDataset? Single(ScriptContext context)
+    {
+        var all = All(context);
+        if (all.Count == 0)
+        {
+            return null;
+        }
+
+        var first = all[0];
+        return all.All(d => d.Info.LabelColumn == first.Info.LabelColumn && d.Info.ClassCount == first.Info.ClassCount && d.Info.LabelsAreStrings == first.Info.LabelsAreStrings)
+            ? first
+            : null;
+    }
+
+    /// <summary>
+    /// The data set whose label facts describe the script's labels: the <see cref="Single"/> one,
+    /// with a known label column that the script does not contradict by naming another column as its labels.
+    /// </summary>
+    public static LoadedDataset? Labels(ScriptContext context) =>
+        Single(context) is { Info.LabelColumn: { } column } data && LabelColumnUse.Of(context).Agrees(column) ? data : null;
+
+    /// <summary>The load whose data <paramref name="expr"/> holds, traced back through names, splits, conversions and method chains.</summary>
+    public static LoadedDataset? Origin(ScriptContext context, Expr expr) => Trace(context, All(context), expr, 0);
+
+    /// <summary>The path an expression spells: a string, `os.path.join` of strings, `Path(a) / b`, `str(path)`.</summary>
+    public static string? EvaluatePath(SemanticModel model, Expr expr) => EvaluatePath(model, expr, 0);
+
+    private static string? EvaluatePath(SemanticModel model, Expr expr, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return null;
+        }
+
+        if (model.EvaluateString(expr) is { } text)
+        {
+            return text;
+        }
+
+        switch (expr)
+        {
+            case Name n when model.ReachingValue(n) is { } value && !ReferenceEquals(value, n):
+                return EvaluatePath(model, value, depth + 1);
+            case BinOp { Op: Operator.Div } div when EvaluatePath(model, div.Left, depth + 1) is { } left && EvaluatePath(model, div.Right, depth + 1) is { } right:
+                return IsPath(model, div.Left, depth) ? left.TrimEnd('/') + "/" + right : null;
+            case Call call when model.ResolveCallee(call) is "os.path.join" or "posixpath.join" && call.Keywords.Count == 0 && call.Args.Count > 0:
+            {
+                var parts = call.Args.Select(a => EvaluatePath(model, a, depth + 1)).ToList();
+                return parts.Any(p => p is null) ? null : string.Join("/", parts.Select((p, i) => i == 0 ? p!.TrimEnd('/') : p!.Trim('/')));
+            }
+
+            case Call { Args.Count: 1, Keywords.Count: 0 } call when IsPathConstructor(model, call) || MlFile.IsBuiltinCall(model, call, "str"):
+                return EvaluatePath(model, call.Args[0], depth + 1);
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsPath(SemanticModel model, Expr expr, int depth) => depth < MaxDepth && expr switch
+    {
+        Call call => IsPathConstructor(model, call),
+        BinOp { Op: Operator.Div } d => IsPath(model, d.Left, depth + 1),
+        Name n => model.ReachingValue(n) is { } v && !ReferenceEquals(v, n) && IsPath(model, v, depth + 1),
+        _ => false,
+    };
+
+    private static bool IsPathConstructor(SemanticModel model, Call call) =>
+        model.ResolveCallee(call) is "pathlib.Path" or "pathlib.PurePath" or "pathlib.PosixPath";
+
+    private static IReadOnlyList<LoadedDataset> Find(ScriptContext context)
+    {
+        var found = new List<LoadedDataset>();
+        foreach (var call in context.Model.Calls)
+        {
+            foreach (var path in PathsOf(context.Model, call))
+            {
+                if (context.Dataset(path) is { } info)
+                {
+                    found.Add(new LoadedDataset(call, path, info));
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The data file paths a load call names (a load of train and test files names both, train first).</summary>
+    private static IEnumerable<string> PathsOf(SemanticModel model, Call call)
+    {
+        var callee = model.ResolveCallee(call);
+        if (callee is null)
+        {
+            return [];
+        }
+
+        if (PandasReaders.Contains(callee))
+        {
+            var arg = model.GetArgument(call, "filepath_or_buffer", 0) ?? model.GetArgument(call, "path") ?? model.GetArgument(call, "path_or_buf") ?? model.GetArgument(call, "io");
+            return arg is not null && EvaluatePath(model, arg) is { } p ? [p] : [];
+        }
+
+        if (DatasetFileReaders.Contains(callee))
+        {
+            var arg = model.GetArgument(call, "path_or_paths", 0);
+            return arg is null ? [] : Files(model, arg);
+        }
+
+        if (LoadDataset.Contains(callee))
+        {
+            var builder = model.GetArgument(call, "path", 0) is { } b ? EvaluatePath(model, b) : null;
+            if (model.GetArgument(call, "data_files", 3) is { } files)
+            {
+                return Files(model, files);
+            }
+
+            // `load_dataset("data/tickets.csv")` or a local folder; a hub name finds no file and stays unknown.
+            return builder is not null && builder is not ("csv" or "json" or "parquet" or "text" or "pandas") ? [builder] : [];
+        }
+
+        return [];
+    }
+
+    /// <summary>`"x.csv"`, `["x.csv"]`, `{"train": "x.csv", "test": "y.csv"}` (train first).</summary>
+    private static IEnumerable<string> Files(SemanticModel model, Expr files)
+    {
+        if (EvaluatePath(model, files) is { } single)
+        {
+            return [single];
+        }
+
+        var value = files is Name n ? model.ReachingValue(n) : files;
+        return value switch
+        {
+            List l => l.Elts.Select(e => EvaluatePath(model, e)).OfType<string>().ToList(),
+            Dict d => d.Keys.Select((k, i) => (Key: k is null ? null : model.EvaluateString(k), Value: d.Values[i]))
+                .OrderBy(e => e.Key == "train" ? 0 : 1)
+                .SelectMany(e => e.Value is List inner ? inner.Elts : [e.Value])
+                .Select(e => EvaluatePath(model, e)).OfType<string>().ToList(),
+            _ => [],
+        };
+    }
+
+    private static LoadedDataset? Trace(ScriptContext context, IReadOnlyList<LoadedDataset> loads, Expr expr, int depth)
+    {
+        if (depth > MaxDepth || loads.Count == 0)
+        {
+            return null;
+        }
+
+        var model = context.Model;
+        switch (expr)
+        {
+            case Name n:
+            {
+                var binding = model.ResolveName(n);
+                if (binding?.Value is { } value && !ReferenceEquals(value, n))
+                {
+                    return Trace(context, loads, value, depth + 1);
+                }
+
+                // `train_df, test_df = train_test_split(df)`: each part comes from the same data.
+                return binding?.Statement is Assign { Value: Call split } && binding.Kind == BindingKind.Assignment
+                    ? Trace(context, loads, split, depth + 1)
+                    : null;
+            }
+
+            case Call call:
+            {
+                if (loads.FirstOrDefault(l => ReferenceEquals(l.Load, call)) is { } load)
+                {
+                    return load;
+                }
+
+                if (model.ResolveCallee(call) is { } callee && Wrappers.Contains(callee))
+                {
+                    return call.Args.Count > 0 ? Trace(context, loads, call.Args[0], depth + 1) : null;
+                }
+
+                // A method on data returns data made from it: `ds.map(...)`, `df.dropna()`, `ds.rename_column(...)`.
+                return call.Func is AttributeExpr method ? Trace(context, loads, method.Value, depth + 1) : null;
+            }
+
+            case Subscript s:
+                return Trace(context, loads, s.Value, depth + 1);
+            case AttributeExpr a:
+                return Trace(context, loads, a.Value, depth + 1);
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Python.Lexing;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Labels;
+
+/// <summary>MLI106: the Trainer's data keeps its labels in a column not called label/labels.</summary>
+public sealed class LabelColumnNotRenamed : ScriptRule
+{
+    public static readonly RuleInfo Rule = new(
+        "MLI106",
+        "label-column-not-renamed",
+        Severity.Error,
+        "label column not named label/labels and never renamed: the Trainer computes no loss",
+        """
+        ## What it does
+        Finds a `transformers.Trainer` whose `train_dataset` comes (through splits, `Dataset.from_pandas`,
+        `.map(...)` and the like) from a data file whose label column is not called `label` or
+        `labels` — e.g. `intent` — when nothing in the script makes a `label`/`labels` column:
+        no `rename_column(..., "label")`, `rename(columns={...: "labels"})`, `df["label"] = ...`,
+        `.map` function returning `"labels"`, `add_column`, nor `TrainingArguments(label_names=...)`.
+        Silent when the label column is unknown or a custom `data_collator` builds the batches.
+
+        ## Why is this bad?
+        The Trainer passes the model only the columns its `forward` accepts, and a classifier's
+        `forward` takes its targets as `labels` (the data collators also accept `label` and
+        `label_ids`). A column called `intent` is dropped as unused, the model gets no targets,
+        returns no loss, and the Trainer stops at the first step.
+
+        ## Example
+        ```python
+        df = pd.read_csv("data/tickets.csv")          # columns: instruction, category, intent
+        train_ds = Dataset.from_pandas(df).map(tokenize, batched=True)
+        trainer = Trainer(model=model, args=args, train_dataset=train_ds)
+        ```
+
+        ## Use instead
+        ```python
+        df = pd.read_csv("data/tickets.csv").rename(columns={"intent": "label"})
+        ```
+
+        ## Fix safety
+        Unsafe: the fix renames the column where the data is loaded (`.rename(columns=…)` for
+        pandas, `.rename_column(…)` for `datasets`), so code that reads the old name afterwards
+        must change too; it is only offered when the script never names that column. The labels
+        must also be integer ids (see MLI101).
+
+        ## Error without the fix
+        ```
+        ValueError: The model did not return a loss from the inputs, only the following keys: logits. For reference, the inputs it received are input_ids,attention_mask.
+        ```
+        """);
+
+    public override RuleInfo Info => Rule;
+
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
+
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+
+    public override void Visit(Node node, ScriptContext context)
+    {
+        var model = context.Model;
+        if (TrainerCall.From(model, (Call)node) is not { TrainDataset: { } train } trainer ||
+            trainer.HasCustomCollator(model) ||
+            DatasetLoads.Origin(context, train) is not { Info.LabelColumn: { } column } data ||
+            LabelColumnUse.TrainerLabelNames.Contains(column) ||
+            data.Info.Columns.Any(LabelColumnUse.TrainerLabelNames.Contains) ||
+            LabelColumnUse.Of(context).MakesLabelColumn)
+        {
+            return;
+        }
+
+        context.Report(
+            this,
+            $"{data.DisplayPath} keeps its labels in column `{column}`, which is never renamed to `label`/`labels`: the Trainer drops it and the model computes no loss",
+            train,
+            RenameFix(context, data, column));
+    }
+
+    /// <summary>Rename the column right where the data is loaded, unless the script reads it by its old name.</summary>
+    private static Fix? RenameFix(ScriptContext context, LoadedDataset data, string column)
+    {
+        if (MentionsColumn(context, column))
+        {
+            return null;
+        }
+
+        var q = context.Parse.Tokens.QuoteStyle == QuoteStyle.Single ? "'" : "\"";
+        var callee = context.Model.ResolveCallee(data.Load) ?? "";
+        var rename = callee.StartsWith("pandas.", StringComparison.Ordinal)
+            ? $".rename(columns={{{q}{column}{q}: {q}label{q}}})"
+            : $".rename_column({q}{column}{q}, {q}label{q})";
+        var end = new Python.Text.TextRange(data.Load.End, data.Load.End);
+        return new Fix($"Rename column '{column}' to 'label' where the data is loaded", Applicability.Unsafe, [context.Replace(end, rename)]);
+    }
+
+    private static bool MentionsColumn(ScriptContext context, string column) =>
+        context.Model.Calls.Count > 0 && new StringFinder(column).Finds(context.Model.Tree);
+
+    private sealed class StringFinder(string text) : SyntaxWalker
+    {
+        private bool _found;
+
+        public bool Finds(Node root)
+        {
+            Visit(root);
+            return _found;
+        }
+
+        public override void Visit(Node node)
+        {
+            if (_found)
+            {
+                return;
+            }
+
+            if (node is Constant { Value: string s } && s == text || node is AttributeExpr a && a.Attr == text)
+            {
+                _found = true;
+                return;
+            }
+
+            VisitChildren(node);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Loops;
+
+/// <summary>
+/// Tree questions the syntax tree (which has no parent links) does not answer directly: the
+/// nodes enclosing a node, and the nodes of a subtree.
+/// </summary>
+public static class SyntaxPath
+{
+    /// <summary>The nodes that contain <paramref name="target"/>, outermost first, without the target itself.</summary>
+    public static IReadOnlyList<Node> AncestorsOf(Node root, Node target)
+    {
+        var finder = new PathFinder(target);
+        finder.Visit(root);
+        return finder.Found ? finder.Path : [];
+    }
+
+    /// <summary>Every node of the subtree under <paramref name="root"/> (the root included), in walk order.</summary>
+    public static IEnumerable<Node> DescendantsOf(Node root)
+    {
+        var collector = new Collector(null);
+        collector.Visit(root);
+        return collector.Nodes;
+    }
+
+    /// <summary>
+    /// The nodes under <paramref name="root"/>, not descending into nested function, lambda and class
+    /// bodies (code that does not run where it is written).
+    /// </summary>
+    public static IEnumerable<Node> DescendantsInScope(Node root)
+    {
+        var collector = new Collector(root);
+        collector.Visit(root);
+        return collector.Nodes;
+    }
+
+    /// <summary>The calls under <paramref name="root"/> (same scope) whose callee resolves to one of <paramref name="names"/>.</summary>
+    public static bool CallsAny(Node root, SemanticModel model, IReadOnlySet<string> names) =>
+        DescendantsInScope(root).OfType<Call>().Any(c => model.ResolveCallee(c) is { } q && names.Contains(q));
+
+    private sealed class PathFinder(Node target) : SyntaxWalker
+    {
+        public List<Node> Path { get; } = [];
+
+        public bool Found { get; private set; }
+
+        public override void Visit(Node node)
+        {
+            if (Found || node.Start > target.Start || node.End < target.End)
+            {
+                return;
+            }
+
+            if (ReferenceEquals(node, target))
+            {
+                Found = true;
+                return;
+            }
+
+            Path.Add(node);
+            VisitChildren(node);
+            if (!Found)
+            {
+                Path.RemoveAt(Path.Count - 1);
+            }
+        }
+    }
+
+    private sealed class Collector(Node? scopeRoot) : SyntaxWalker
+    {
+        public List<Node> Nodes { get; } = [];
+
+        public override void Visit(Node node)
+        {
+            Nodes.Add(node);
+            if (scopeRoot is not null && !ReferenceEquals(node, scopeRoot) && node is FunctionDef or Lambda or ClassDef)
+            {
+                return;
+            }
+
+            VisitChildren(node);
+        }
+    }
+}

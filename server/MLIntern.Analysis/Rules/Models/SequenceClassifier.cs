@@ -1,0 +1,79 @@
+using MLIntern.Analysis.Rules.Labels;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Models;
+
+/// <summary>
+/// A sequence-classification model created from a checkpoint —
+/// `AutoModelForSequenceClassification.from_pretrained(...)` or any transformers
+/// `*ForSequenceClassification.from_pretrained(...)`, through imports and aliases — and the
+/// label arguments it was given (directly or through a literal `**dict`).
+/// </summary>
+public sealed record SequenceClassifier(Call Call, Expr? NumLabels, Expr? Id2Label, Expr? Label2Id, Expr? Config)
+{
+    /// <summary>Names a script gives its literal label list or mapping.</summary>
+    private static readonly string[] LabelListNames = ["label2id", "id2label", "labels", "label_list", "label_names", "class_names", "classes"];
+
+    private const string Suffix = "ForSequenceClassification.from_pretrained";
+
+    /// <summary>The model call described, or null when <paramref name="call"/> does not create a sequence classifier.</summary>
+    public static SequenceClassifier? From(SemanticModel model, Call call)
+    {
+        if (call.Func is not AttributeExpr { Attr: "from_pretrained" } ||
+            model.ResolveCallee(call) is not { } callee ||
+            !callee.StartsWith("transformers.", StringComparison.Ordinal) ||
+            !callee.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return new SequenceClassifier(
+            call,
+            model.GetArgument(call, "num_labels"),
+            model.GetArgument(call, "id2label"),
+            model.GetArgument(call, "label2id"),
+            model.GetArgument(call, "config"));
+    }
+
+    /// <summary>
+    /// True when the call's `**kwargs` include something we cannot see into (a name that is not a
+    /// literal dict, a function's result): any argument may hide there, so rules stay silent.
+    /// </summary>
+    public bool HasOpaqueKwargs(SemanticModel model) => Call.Keywords.Any(k => k.Arg is null && !IsLiteralMapping(model, k.Value, 0));
+
+    private static bool IsLiteralMapping(SemanticModel model, Expr value, int depth) => depth < 8 && value switch
+    {
+        Dict d => d.Keys.Select((k, i) => k switch { Constant => true, null => IsLiteralMapping(model, d.Values[i], depth + 1), _ => false }).All(ok => ok),
+        Call { Func: Name { Id: "dict" } } c => c.Args.Count == 0 && c.Keywords.All(k => k.Arg is not null),
+        Name n => model.ReachingValue(n) is { } v && IsLiteralMapping(model, v, depth + 1),
+        _ => false,
+    };
+
+    /// <summary>
+    /// How many classes the model should have, where that came from (for the message), and an
+    /// expression that computes it in the script (null: write the number). The data facts first,
+    /// else a literal label list or mapping visible at the call (`labels = ["a", "b", "c"]`).
+    /// </summary>
+    public ClassCountFact? ClassCount(ScriptContext context)
+    {
+        if (DatasetLoads.Labels(context) is { Info.ClassCount: { } count } data && count >= 2)
+        {
+            return new ClassCountFact(count, data.ClassCountSource, null);
+        }
+
+        foreach (var name in LabelListNames)
+        {
+            if (context.Model.LookupAt(name, Call.Start) is { Value: { } value, Position: var at } && at <= Call.Start &&
+                MlFile.LiteralLength(context.Model, value) is { } length and >= 2)
+            {
+                return new ClassCountFact(length, $"`{name}` lists {length} classes", $"len({name})");
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A class count, the sentence saying where it came from, and an expression for it in the script (or null).</summary>
+public sealed record ClassCountFact(long Classes, string Source, string? Expression);

@@ -1,0 +1,99 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Transformers;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Publishing;
+
+/// <summary>MLI601: <c>push_to_hub=True</c> or a <c>.push_to_hub()</c> call: the script publishes without a review step.</summary>
+public sealed class PushToHubWithoutReview : ScriptRule
+{
+    public static readonly RuleInfo Rule = new(
+        "MLI601",
+        "push-to-hub-without-review",
+        Severity.Warning,
+        "`push_to_hub=True`: publishing without a review step",
+        """
+        ## What it does
+        Finds training scripts that publish on their own: `TrainingArguments(push_to_hub=True)`
+        (also through a literal `**` dict, and in trl's configs), and `.push_to_hub(...)` called on a
+        model, tokenizer, Trainer or data set from transformers, datasets, trl, peft or
+        sentence-transformers, or `huggingface_hub.upload_folder(...)`/`upload_file(...)`.
+
+        ## Why is this bad?
+        With `push_to_hub=True` the Trainer uploads the model to the Hub every time it saves a
+        checkpoint, and again at the end — before anyone has looked at the evaluation, the
+        failure analysis or the model card. A model trained on the wrong split, with string labels
+        mapped to `LABEL_0…`, or on data with personal information in it is public the moment
+        the run starts. Publishing is a decision for a person who has seen the results.
+
+        ## Example
+        ```python
+        args = TrainingArguments(output_dir="out", push_to_hub=True)
+        ```
+
+        ## Use instead
+        ```python
+        args = TrainingArguments(output_dir="out", push_to_hub=False)
+        ```
+        Then review the run and publish it explicitly (`mlintern publish`, or `trainer.push_to_hub()`
+        in a separate step run by hand).
+
+        ## Fix safety
+        Unsafe: the fix sets `push_to_hub` to `False`, so the run no longer uploads anything — that
+        is the point, but it changes what the script does. Explicit `.push_to_hub(...)` calls get no
+        fix: where to put the review step is for the author to decide.
+
+        ## Error without the fix
+        No error: the run creates the repository (`<your user>/<output_dir>`, public unless it
+        already exists as private) and uploads the model while it trains. Everyone with the link
+        sees whatever the run produced, wrong labels and all.
+        """);
+
+    /// <summary>Libraries whose objects have a `push_to_hub` method that uploads to the Hub.</summary>
+    private static readonly string[] HubLibraries = ["transformers.", "datasets.", "trl.", "peft.", "sentence_transformers.", "setfit.", "diffusers.", "timm."];
+
+    private static readonly HashSet<string> UploadFunctions =
+    [
+        "huggingface_hub.upload_folder",
+        "huggingface_hub.upload_file",
+        "huggingface_hub.HfApi.upload_folder",
+        "huggingface_hub.HfApi.upload_file",
+    ];
+
+    public override RuleInfo Info => Rule;
+
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
+
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+
+    public override void Visit(Node node, ScriptContext context)
+    {
+        var call = (Call)node;
+        var model = context.Model;
+        if (TrainerApi.IsArgumentsCall(call, model))
+        {
+            if (TrainerApi.FindSetting(call, "push_to_hub", model) is { } setting && model.TryEvaluate(setting.Value, out var on) && on is true)
+            {
+                var fix = new Fix("Set `push_to_hub=False` (the run no longer uploads; publish after review)", Applicability.Unsafe, [context.Replace(setting.Value.Range, "False")]);
+                context.Report(this, "`push_to_hub=True` uploads every checkpoint to the Hub while training, before anyone has reviewed the model; publish after review instead", setting.NameRange, fix);
+            }
+
+            return;
+        }
+
+        if (call.Func is AttributeExpr { Attr: "push_to_hub" } method && ValueOrigin.IsFrom(method.Value, model, HubLibraries))
+        {
+            var range = new Python.Text.TextRange(method.End - method.Attr.Length, call.End);
+            context.Report(this, $"`{context.Text(method.Value)}.push_to_hub(...)` publishes from the training script, with no review of the results first; publish after review instead", range);
+            return;
+        }
+
+        var isUpload = model.ResolveCallee(call) is { } callee
+            ? UploadFunctions.Contains(callee)
+            : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi";
+        if (isUpload)
+        {
+            context.Report(this, "the training script uploads to the Hub itself, with no review of the results first; publish after review instead", call.Func);
+        }
+    }
+}

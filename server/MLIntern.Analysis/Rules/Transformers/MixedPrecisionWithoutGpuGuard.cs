@@ -1,0 +1,160 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Loops;
+using MLIntern.Analysis.Rules.Publishing;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Rules.Transformers;
+
+/// <summary>MLI503: <c>fp16=True</c> or <c>bf16=True</c> with no check that a GPU is there.</summary>
+public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
+{
+    public static readonly RuleInfo Rule = new(
+        "MLI503",
+        "mixed-precision-without-gpu-guard",
+        Severity.Warning,
+        "fp16/bf16 enabled without a GPU guard",
+        """
+        ## What it does
+        Finds `TrainingArguments(fp16=True)` and `bf16=True` (as keywords, through a literal `**`
+        dict, or through a name bound to `True`) when nothing in the script checks that a GPU is
+        there: the value is a literal, the call is not under `if torch.cuda.is_available():`, and
+        the script does not stop early without one (`assert torch.cuda.is_available()`, or an `if`
+        on it that raises or exits).
+
+        ## Why is this bad?
+        Mixed precision needs a CUDA GPU (bf16 an Ampere or newer one). The same script then runs on
+        the machine it was written on and fails everywhere else: on a laptop, in CI, in a CPU-only
+        container, on a Colab T4 for bf16. It fails after the imports and the data loading, so the
+        error comes late and looks unrelated to the one-word setting that causes it.
+
+        ## Example
+        ```python
+        args = TrainingArguments(output_dir="out", fp16=True)
+        ```
+
+        ## Use instead
+        ```python
+        args = TrainingArguments(output_dir="out", fp16=torch.cuda.is_available())
+        ```
+        For bf16: `bf16=torch.cuda.is_available() and torch.cuda.is_bf16_supported()`.
+
+        ## Fix safety
+        Unsafe: the fix makes mixed precision depend on the machine (adding `import torch` when
+        missing), so on a machine without a (bf16-capable) GPU the run trains in full precision —
+        slower and with more memory — instead of stopping. That is usually what is wanted, but it is
+        a change in behaviour.
+
+        ## Error without the fix
+        On a machine without a GPU, when the Trainer is created:
+        ```
+        ValueError: fp16 mixed precision requires a GPU (not 'cpu').
+        ```
+        and for bf16, when `TrainingArguments` is created:
+        ```
+        ValueError: Your setup doesn't support bf16/gpu. You need to assign use_cpu if you want to train the model on CPU.
+        ```
+        """);
+
+    /// <summary>Calls that ask whether a (suitable) GPU is present.</summary>
+    private static readonly HashSet<string> GpuChecks =
+    [
+        "torch.cuda.is_available",
+        "torch.cuda.is_bf16_supported",
+        "torch.cuda.device_count",
+        "torch.cuda.get_device_capability",
+        "transformers.utils.is_torch_cuda_available",
+        "transformers.utils.is_torch_bf16_gpu_available",
+        "transformers.utils.import_utils.is_torch_cuda_available",
+        "transformers.utils.import_utils.is_torch_bf16_gpu_available",
+    ];
+
+    private static readonly HashSet<string> ExitCalls = ["sys.exit", "exit", "quit", "os._exit"];
+
+    public override RuleInfo Info => Rule;
+
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
+
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+
+    public override void Visit(Node node, ScriptContext context)
+    {
+        var call = (Call)node;
+        if (!TrainerApi.IsArgumentsCall(call, context.Model))
+        {
+            return;
+        }
+
+        foreach (var precision in (string[])["fp16", "bf16"])
+        {
+            if (TrainerApi.FindSetting(call, precision, context.Model) is not { } setting
+                || !context.Model.TryEvaluate(setting.Value, out var on) || on is not true
+                || IsGuarded(setting.Value, context))
+            {
+                continue;
+            }
+
+            var needs = precision == "fp16" ? "a CUDA GPU" : "a bf16-capable (Ampere or newer) GPU";
+            context.Report(
+                this,
+                $"`{precision}=True` needs {needs}, and nothing checks for one: on a machine without it the script stops with ValueError",
+                setting.NameRange,
+                GuardFix(context, setting, precision));
+        }
+    }
+
+    private static bool IsGuarded(Expr value, ScriptContext context)
+    {
+        var model = context.Model;
+        foreach (var ancestor in SyntaxPath.AncestorsOf(model.Tree, value))
+        {
+            var test = ancestor switch
+            {
+                If i => i.Test,
+                IfExp e => e.Test,
+                While w => w.Test,
+                _ => null,
+            };
+            if (test is not null && ChecksGpu(test, context))
+            {
+                return true;
+            }
+        }
+
+        // A script that refuses to run without a GPU guards everything after it.
+        foreach (var node in SyntaxPath.DescendantsOf(model.Tree))
+        {
+            switch (node)
+            {
+                case AssertStmt a when ChecksGpu(a.Test, context):
+                    return true;
+                case If i when ChecksGpu(i.Test, context) && i.Body.Any(s => s is Raise || (s is ExprStmt { Value: Call exit } && model.ResolveCallee(exit) is { } q && ExitCalls.Contains(q))):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ChecksGpu(Expr test, ScriptContext context) =>
+        SyntaxPath.DescendantsOf(test).OfType<Call>().Any(c => context.Model.ResolveCallee(c) is { } q && GpuChecks.Contains(q));
+
+    private static Fix? GuardFix(ScriptContext context, Setting setting, string precision)
+    {
+        if (setting.Value is not Constant || ImportEdits.Module(context, "torch") is not var (torch, importEdit))
+        {
+            // A name bound to True elsewhere: the guard belongs where the name is set.
+            return null;
+        }
+
+        var guard = precision == "fp16"
+            ? $"{torch}.cuda.is_available()"
+            : $"{torch}.cuda.is_available() and {torch}.cuda.is_bf16_supported()";
+        var edits = new List<TextEdit> { context.Replace(setting.Value.Range, guard) };
+        if (importEdit is not null)
+        {
+            edits.Insert(0, importEdit);
+        }
+
+        return new Fix($"Use {precision} only when the GPU supports it: `{precision}={guard}` (trains in full precision elsewhere)", Applicability.Unsafe, edits);
+    }
+}

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pandas as pd
+import transformers
+from datasets import Dataset
+from transformers import AutoConfig, AutoModelForSequenceClassification, AutoModel
+
+CHECKPOINT = "distilbert-base-uncased"
+DATA = Path(".") / "tickets.csv"
+df = pd.read_csv(DATA)
+train_ds = Dataset.from_pandas(df)
+
+# Flagged: num_labels missing on a 16-class data set (fix adds it, in the call's layout).
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT)
+model = transformers.AutoModelForSequenceClassification.from_pretrained(
+    CHECKPOINT,
+    problem_type="single_label_classification",
+)
+
+# Flagged: num_labels given but wrong, as a keyword or through a ** dict.
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=2)
+model_kwargs = {"num_labels": 10, "ignore_mismatched_sizes": True}
+model = transformers.BertForSequenceClassification.from_pretrained("bert-base-uncased", **model_kwargs)
+
+# Flagged without a fix: the mapping passed names 3 classes, the data has 16.
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, id2label={0: "refund", 1: "order", 2: "other"})
+
+# Not flagged: the right count, a count computed at run time, a config deciding, not a classifier, unknown kwargs.
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=16)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=df["intent"].nunique())
+config = AutoConfig.from_pretrained(CHECKPOINT, num_labels=16)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=config)
+encoder = AutoModel.from_pretrained(CHECKPOINT)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, **load_kwargs())

@@ -1,0 +1,63 @@
+import evaluate
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score as F1
+from transformers import Trainer, TrainingArguments
+import transformers as tf
+
+
+def compute_metrics(eval_pred):
+    logits, labels = eval_pred
+    preds = np.argmax(logits, axis=-1)
+    return {"f1": F1(labels, preds, average="macro")}
+
+
+def two_metrics(eval_pred):
+    logits, labels = eval_pred
+    preds = logits.argmax(-1)
+    if len(labels) == 0:
+        return {"accuracy": 0.0, "f1": 0.0}
+    return {"accuracy": accuracy_score(labels, preds), "f1": F1(labels, preds, average="macro")}
+
+
+def built_in_a_variable(eval_pred):
+    logits, labels = eval_pred
+    metrics = dict(precision=0.0, recall=0.0)
+    return metrics
+
+
+def grows_its_dict(eval_pred):
+    metrics = {"f1": 0.0}
+    metrics["accuracy"] = 1.0
+    return metrics
+
+
+accuracy = evaluate.load("accuracy")
+
+
+def from_evaluate(eval_pred):
+    logits, labels = eval_pred
+    return accuracy.compute(predictions=logits.argmax(-1), references=labels)
+
+
+# Flagged: the one key compute_metrics returns is "f1" (fix: select by it).
+args = TrainingArguments("out", eval_strategy="epoch", save_strategy="epoch", load_best_model_at_end=True, metric_for_best_model="accuracy")
+trainer = Trainer(model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds, compute_metrics=compute_metrics)
+
+# Flagged: "eval_" prefix handled, several returns, a dict built in a variable, no compute_metrics at all.
+args2 = tf.TrainingArguments("out", metric_for_best_model='eval_recall_macro')
+t2 = tf.Trainer(model, args2, compute_metrics=two_metrics)
+t3 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=built_in_a_variable)
+t4 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="f1"), eval_dataset=val_ds)
+
+# Not flagged: the key is returned (with or without "eval_"), or is the loss.
+ok1 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="eval_f1"), compute_metrics=compute_metrics)
+ok2 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=two_metrics)
+ok3 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="loss"), compute_metrics=compute_metrics)
+ok4 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="eval_loss"))
+
+# Not flagged: what compute_metrics returns is not known (evaluate, a dict that grows, a lambda, **kwargs).
+u1 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=from_evaluate)
+u2 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=grows_its_dict)
+u3 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=lambda p: {"f1": 1.0})
+u4 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), **extra)
+u5 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="f1"), eval_dataset={"a": a_ds, "b": b_ds}, compute_metrics=compute_metrics)

@@ -1,0 +1,96 @@
+using MLIntern.Analysis.Facts;
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules;
+
+namespace MLIntern.Analysis.Tests;
+
+/// <summary>Label and model rules (MLI101–MLI106) on inputs a single fixture cannot hold: no data facts, several data sets, file-wide evidence.</summary>
+public sealed class LabelRuleTests
+{
+    private const string Head = "from transformers import AutoModelForSequenceClassification as M\n";
+
+    private static readonly DatasetInfo Tickets = new("/p/tickets.csv", ["instruction", "category", "intent"], "instruction", "intent", 16, true, ["train"]);
+
+    private static IReadOnlyList<Finding> Check(string code, string source, DatasetLookup? datasets = null) =>
+        ScriptChecker.Check(source, datasets, new HashSet<string> { code });
+
+    private static DatasetLookup Only(string path, DatasetInfo info) => written => written == path ? info : null;
+
+    [Fact]
+    public void MLI105_without_facts_uses_a_literal_num_labels_above_two()
+    {
+        Assert.Empty(Check("MLI105", Head + "m = M.from_pretrained('x')\n"));
+        Assert.Empty(Check("MLI105", Head + "m = M.from_pretrained('x', num_labels=2)\n"));
+        var finding = Assert.Single(Check("MLI105", Head + "m = M.from_pretrained('x', num_labels=3)\n"));
+        Assert.Contains("num_labels=3", finding.Message);
+        Assert.Single(Check("MLI105", Head + "labels = ['a', 'b', 'c']\nm = M.from_pretrained('x', num_labels=len(labels))\n"));
+    }
+
+    [Fact]
+    public void MLI105_is_silent_when_the_names_are_set_after_creation()
+    {
+        Assert.Empty(Check("MLI105", Head + "m = M.from_pretrained('x', num_labels=3)\nm.config.id2label = {0: 'a', 1: 'b', 2: 'c'}\n"));
+        Assert.Empty(Check("MLI105", Head + "m = M.from_pretrained('x', num_labels=3)\nm.config.update({'id2label': names})\n"));
+        Assert.Empty(Check("MLI105", Head + "m = M.from_pretrained('x', num_labels=3)\nsetattr(m.config, 'label2id', ids)\n"));
+    }
+
+    [Fact]
+    public void MLI105_uses_facts_only_when_the_script_labels_that_column()
+    {
+        var read = "import pandas as pd\ndf = pd.read_csv('tickets.csv')\n";
+        Assert.Single(Check("MLI105", Head + read + "m = M.from_pretrained('x')\n", Only("tickets.csv", Tickets)));
+        // The script trains on `category`, whose class count the facts do not give.
+        Assert.Empty(Check("MLI105", Head + read + "df = df.rename(columns={'category': 'label'})\nm = M.from_pretrained('x')\n", Only("tickets.csv", Tickets)));
+    }
+
+    [Fact]
+    public void MLI103_stays_silent_outside_ML_files()
+    {
+        Assert.Empty(Check("MLI103", "labels = {l: i for i, l in enumerate(set(rows))}\n"));
+        Assert.Single(Check("MLI103", "import torch\nlabels = {l: i for i, l in enumerate(set(rows))}\n"));
+    }
+
+    [Fact]
+    public void MLI102_without_facts_compares_with_a_literal_label_list()
+    {
+        var finding = Assert.Single(Check("MLI102", Head + "labels = ['neg', 'pos', 'neutral']\nm = M.from_pretrained('x')\n"));
+        Assert.Equal("num_labels is missing, so the model gets 2 outputs, but `labels` lists 3 classes", finding.Message);
+        Assert.Equal("Pass num_labels=len(labels)", finding.Fix!.Title);
+        Assert.Empty(Check("MLI102", Head + "labels = ['neg', 'pos', 'neutral']\nm = M.from_pretrained('x', num_labels=len(labels))\n"));
+        Assert.Empty(Check("MLI102", Head + "labels = ['neg', 'pos']\nm = M.from_pretrained('x')\n"));
+        Assert.Empty(Check("MLI102", Head + "m = M.from_pretrained('x')\n"));
+        Assert.Single(Check("MLI102", Head + "label2id = {'neg': 0, 'pos': 1, 'neutral': 2}\nm = M.from_pretrained('x', num_labels=2)\n"));
+    }
+
+    [Fact]
+    public void MLI102_is_silent_when_two_data_sets_disagree()
+    {
+        var other = Tickets with { Path = "/p/other.csv", ClassCount = 4 };
+        DatasetLookup lookup = p => p switch { "tickets.csv" => Tickets, "other.csv" => other, _ => null };
+        var read = "import pandas as pd\na = pd.read_csv('tickets.csv')\nb = pd.read_csv('other.csv')\n";
+        Assert.Empty(Check("MLI102", Head + read + "m = M.from_pretrained('x')\n", lookup));
+        Assert.Single(Check("MLI102", Head + "import pandas as pd\na = pd.read_csv('tickets.csv')\nm = M.from_pretrained('x')\n", lookup));
+    }
+
+    [Theory]
+    [InlineData("df = df.rename(columns={'intent': 'label'})")]
+    [InlineData("df['labels'] = df['intent']")]
+    [InlineData("LABEL = 'label'\nds = ds.rename_column('intent', LABEL)")]
+    [InlineData("ds = ds.map(lambda b: {'labels': [ids[x] for x in b['intent']]})")]
+    [InlineData("args = TrainingArguments('out', label_names=['intent'])")]
+    [InlineData("df = df.assign(label=df.intent)")]
+    public void MLI106_is_silent_when_the_script_makes_a_label_column(string rename)
+    {
+        var source = """
+            import pandas as pd
+            from datasets import Dataset
+            from transformers import Trainer, TrainingArguments
+            df = pd.read_csv("tickets.csv")
+            ds = Dataset.from_pandas(df)
+            trainer = Trainer(model=model, train_dataset=ds)
+
+            """;
+        Assert.Single(Check("MLI106", source, Only("tickets.csv", Tickets)));
+        Assert.Empty(Check("MLI106", source + rename + "\n", Only("tickets.csv", Tickets)));
+    }
+}
