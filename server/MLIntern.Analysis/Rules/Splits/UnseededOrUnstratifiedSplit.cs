@@ -189,7 +189,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 var fact = datasets.FirstOrDefault(d => d.Info.LabelColumn == column && d.Info.ClassCount > 1);
                 if (fact is not null)
                 {
-                    return new LabelFact(context.Text(argument), $"{fact.FileName} has {fact.Info.ClassCount} classes in column `{column}`");
+                    return new LabelFact(context.Text(argument), $"{fact.Display} has {fact.Info.ClassCount} classes in column `{column}`");
                 }
 
                 if (LabelNames.Contains(column))
@@ -204,7 +204,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
             datasets.FirstOrDefault(d => ReferenceEquals(d.Load, root)) is { Info: { LabelColumn: { } label, ClassCount: > 1 } } loaded)
         {
             var quote = ScriptFacts.Quote(context);
-            return new LabelFact($"{frame.Id}[{quote}{label}{quote}]", $"{loaded.FileName} has {loaded.Info.ClassCount} classes in column `{label}`");
+            return new LabelFact($"{frame.Id}[{quote}{label}{quote}]", $"{loaded.Display} has {loaded.Info.ClassCount} classes in column `{label}`");
         }
 
         return null;
