@@ -21,6 +21,13 @@ X_train, X_test, y_train, y_test = model_selection.train_test_split(
 split_cfg = {"test_size": 0.2}
 a, b = tts(df["text"], df["intent"], **split_cfg)
 
+# Flagged: the label encoded first (LabelEncoder, category codes, factorize) is still the label.
+from sklearn.preprocessing import LabelEncoder
+y_encoded = LabelEncoder().fit_transform(df["intent"])
+c1 = tts(df["text"], y_encoded, random_state=0)
+c2 = tts(df["text"], df["intent"].astype("category").cat.codes, random_state=0)
+c3 = tts(df["text"], pd.factorize(df["intent"])[0], random_state=0)
+
 # Flagged: datasets splits without a seed; after class_encode_column, without stratify_by_column.
 ds = load_dataset("csv", data_files="intents_small.csv")["train"]
 splits = ds.train_test_split(test_size=0.2)
