@@ -1,8 +1,9 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Labels;
-using MLIntern.Analysis.Rules.Models;
+using MLIntern.Analysis.Rules.Loops;
 using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Analysis.Rules.Models;
 using MLIntern.Analysis.Rules.Splits;
 using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Analysis.Rules.Publishing;
@@ -24,8 +25,10 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new StringLabelsNotEncoded(),
         new WrongNumLabels(),
         new LabelMappingFromSet(),
+        new EncoderFittedPerSplit(),
         new MulticlassModelWithoutLabelNames(),
         new LabelColumnNotRenamed(),
         new LogitsAsPredictions(),
@@ -40,9 +43,12 @@ public static class ScriptChecker
         new RenamedTrainerTokenizer(),
         new MixedPrecisionWithoutGpuGuard(),
         new MismatchedBestModelStrategies(),
+        new MissingSeed(),
         new UnknownMetricForBestModel(),
         new PushToHubWithoutReview(),
         new HardcodedSecret(),
+        new UnguardedEvaluationLoop(),
+        new GradientsNeverZeroed(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>

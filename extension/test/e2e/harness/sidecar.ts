@@ -68,13 +68,13 @@ export function sidecarJson<T>(args: readonly string[], cwd: string): T {
  * and after `check --fix` on a copy of the workspace (safe fixes only), so a scenario knows
  * which codes have safe fixes without hard-coding them.
  */
-export function safeFixExpectation(workspace: string, file: string): { before: CliFinding[]; after: CliFinding[] } {
+export function safeFixExpectation(workspace: string, file: string): { before: CliFinding[]; after: CliFinding[]; fixedText: string } {
   const before = sidecarJson<CliFinding[]>(['check', file, '--format', 'json'], workspace);
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mlintern-e2e-fixcopy-'));
   try {
     fs.cpSync(workspace, copy, { recursive: true });
     const after = sidecarJson<CliFinding[]>(['check', file, '--fix', '--format', 'json'], copy);
-    return { before, after };
+    return { before, after, fixedText: fs.readFileSync(path.join(copy, file), 'utf8') };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }

@@ -107,16 +107,17 @@ export class Workbench {
   }
 
   async waitForProblem(query: ProblemQuery, options?: WaitOptions): Promise<Problem> {
-    await this.filterProblems(query.code ?? '');
     return waitFor(`a problem ${JSON.stringify(query)} in the Problems panel`, async () => {
+      // Again on every probe: a Problems view created just now restores its own (empty) filter.
+      await this.filterProblems(query.code ?? '');
       const all = await this.problems();
       return all.find((p) => matches(p, query)) ?? notYet(all.map((p) => p.label));
     }, { timeoutMs: 30_000, ...options });
   }
 
   async waitForNoProblem(query: ProblemQuery, options?: WaitOptions): Promise<void> {
-    await this.filterProblems(query.code ?? '');
     await waitFor(`no problem ${JSON.stringify(query)} in the Problems panel`, async () => {
+      await this.filterProblems(query.code ?? '');
       const all = await this.problems();
       const found = all.filter((p) => matches(p, query));
       return found.length === 0 ? true : notYet(found.map((p) => p.label));

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { defaultVsix, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
 import { CliFinding, makeSampleWorkspace, safeFixExpectation } from '../harness/sidecar';
-import { waitFor } from '../harness/wait';
+import { notYet, waitFor } from '../harness/wait';
 
 let workspace = '';
 
@@ -33,13 +33,13 @@ export const fixAll: Scenario = {
   async run(ctx) {
     const wb = ctx.workbench;
     const script = path.join(workspace, 'train.py');
-    const { fixed, left, line } = await ctx.step('the CLI says which findings have safe fixes', () => {
-      const { before, after } = safeFixExpectation(workspace, 'train.py');
+    const { fixed, left, line, fixedText } = await ctx.step('the CLI says which findings have safe fixes', () => {
+      const { before, after, fixedText } = safeFixExpectation(workspace, 'train.py');
       const left = codes(after);
       const fixed = codes(before).filter((c) => !left.includes(c));
       ctx.note(`before: ${codes(before).join(' ') || '-'}; safe-fixed: ${fixed.join(' ') || '-'}; left: ${left.join(' ') || '-'}`);
       if (!fixed.includes('MLI501')) throw new Error(`expected MLI501 to have a safe fix; the CLI fixed ${fixed.join(', ') || 'nothing'}`);
-      return { fixed, left, line: before.find((f) => f.code === 'MLI501')!.line };
+      return { fixed, left, fixedText, line: before.find((f) => f.code === 'MLI501')!.line };
     });
 
     await ctx.step('open the sample folder and train.py', async () => {
@@ -66,7 +66,10 @@ export const fixAll: Scenario = {
     });
     await ctx.step('save; the file on disk is what the CLI would have written', async () => {
       await wb.save();
-      await waitFor(`${script} to contain eval_strategy=`, () => /\beval_strategy\s*=/.test(fs.readFileSync(script, 'utf8')));
+      await waitFor(`${script} to be what "mlintern check --fix" writes`, () => {
+        const text = fs.readFileSync(script, 'utf8');
+        return text === fixedText ? true : notYet(text);
+      });
     });
   },
 };
