@@ -166,7 +166,9 @@ export class AskForFix implements api.Disposable {
     this.previews.set(preview, text);
     let stale: string | undefined;
     try {
-      await api.showDiff(document.uri, preview, `${path.basename(document.fileName)} ↔ ${proposal.title} (proposed)`);
+      const line = firstChangedLine(proposal, result.uri);
+      await api.showDiff(document.uri, preview, `${path.basename(document.fileName)} ↔ ${proposal.title} (proposed)`, line);
+      if (line !== undefined) await api.revealWhenVisible(preview, line);
       const choice = await api.showModal(
         proposal.applicability === 'unsafe' ? 'warning' : 'info',
         'Apply this fix?',
@@ -194,6 +196,12 @@ export class AskForFix implements api.Disposable {
       if (choice && !target.document.isClosed) void this.ask(target);
     });
   }
+}
+
+/** The first line the proposal changes, to show it in the diff without scrolling. */
+function firstChangedLine(proposal: FixProposal, uri: string): number | undefined {
+  const lines = proposal.edit ? editsFor(proposal.edit, uri).edits.map((e) => e.range.start.line) : [];
+  return lines.length > 0 ? Math.min(...lines) : undefined;
 }
 
 /** The rule page of `code`, from the link the sidecar put on its diagnostic. */

@@ -183,8 +183,37 @@ export function previewUri(scheme: string, of: vscode.Uri, id: number): vscode.U
   return vscode.Uri.from({ scheme, path: of.path, query: `fix=${id}` });
 }
 
-export async function showDiff(left: vscode.Uri, right: vscode.Uri, title: string): Promise<void> {
-  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+/** Opens a diff editor; `line` (0-based) is revealed and selected on both sides. */
+export async function showDiff(left: vscode.Uri, right: vscode.Uri, title: string, line?: number): Promise<void> {
+  const selection = line === undefined ? undefined : new vscode.Range(line, 0, line, 0);
+  await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, selection });
+}
+
+/**
+ * Waits (up to `timeoutMs`) until an editor shows `uri` — a diff's sides are editors too —
+ * and reveals the 0-based `line` in its middle, so what changed is in view before a dialog asks.
+ */
+export async function revealWhenVisible(uri: vscode.Uri, line: number, timeoutMs = 3000): Promise<void> {
+  const find = () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+  const editor =
+    find() ??
+    (await new Promise<vscode.TextEditor | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        listener.dispose();
+        resolve(find());
+      }, timeoutMs);
+      const listener = vscode.window.onDidChangeVisibleTextEditors(() => {
+        const found = find();
+        if (!found) return;
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(found);
+      });
+    }));
+  if (!editor) return;
+  const range = new vscode.Range(line, 0, line, 0);
+  editor.selection = new vscode.Selection(range.start, range.end);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
 }
 
 /** Closes every diff tab whose right-hand side is `modified`. */

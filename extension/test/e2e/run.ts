@@ -5,11 +5,14 @@ import * as fs from 'node:fs';
 import { chromium } from 'playwright-core';
 import { artifactsDir, chromiumPath, codeServerBin, requireFile } from './harness/paths';
 import { chromiumArgs, runScenario, Scenario, ScenarioResult } from './harness/scenario';
+import { askForFix } from './scenarios/askForFix';
+import { datasetView } from './scenarios/datasetView';
+import { fixAll } from './scenarios/fixAll';
 import { foundation } from './scenarios/foundation';
 import { sidecarErrors } from './scenarios/sidecarErrors';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, datasetView];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

@@ -314,6 +314,65 @@ public sealed class SemanticModel
         return null;
     }
 
+    /// <summary>The explicit `keyword=value` of a call (the node a fix renames or removes), or null.</summary>
+    public static Keyword? FindKeyword(Call call, string keyword)
+    {
+        foreach (var k in call.Keywords)
+        {
+            if (k.Arg == keyword)
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The node that contains <paramref name="node"/> in the tree (null for the module).</summary>
+    public Node? ParentOf(Node node) => Parents.TryGetValue(node, out var p) ? p : null;
+
+    /// <summary>The enclosing nodes of <paramref name="node"/>, innermost first, up to the module.</summary>
+    public IEnumerable<Node> Ancestors(Node node)
+    {
+        for (var p = ParentOf(node); p is not null; p = ParentOf(p))
+        {
+            yield return p;
+        }
+    }
+
+    /// <summary>The innermost function (def or lambda) around a node, or null at module or class level.</summary>
+    public Node? EnclosingFunction(Node node) => Ancestors(node).FirstOrDefault(a => a is FunctionDef or Lambda);
+
+    private Dictionary<Node, Node> Parents => _parents ??= ParentCollector.Collect(Tree);
+
+    private Dictionary<Node, Node>? _parents;
+
+    /// <summary>Built on first use: rules that never ask for parents do not pay for them.</summary>
+    private sealed class ParentCollector : SyntaxWalker
+    {
+        private readonly Dictionary<Node, Node> _map = new(ReferenceEqualityComparer.Instance);
+        private readonly Stack<Node> _stack = new();
+
+        public static Dictionary<Node, Node> Collect(Module tree)
+        {
+            var c = new ParentCollector();
+            c.Visit(tree);
+            return c._map;
+        }
+
+        public override void Visit(Node node)
+        {
+            if (_stack.Count > 0)
+            {
+                _map[node] = _stack.Peek();
+            }
+
+            _stack.Push(node);
+            base.Visit(node);
+            _stack.Pop();
+        }
+    }
+
     /// <summary>True if the call passes <paramref name="keyword"/> explicitly or through a known `**` mapping.</summary>
     public bool HasArgument(Call call, string keyword) => GetArgument(call, keyword) is not null;
 

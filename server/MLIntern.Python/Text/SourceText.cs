@@ -79,7 +79,7 @@ public sealed class SourceText
             {
                 encoding = Encoding.UTF8;
             }
-            else if (normalized is "latin-1" or "iso-8859-1")
+            else if (normalized == "latin-1")
             {
                 encoding = Encoding.Latin1;
             }
@@ -194,21 +194,46 @@ public sealed class SourceText
         return line;
     }
 
+    /// <summary>Python's codec names and aliases (encodings.aliases) for the encodings .NET knows by another name.</summary>
+    private static readonly Dictionary<string, string> PythonCodecAliases = new(StringComparer.Ordinal)
+    {
+        ["u8"] = "utf-8", ["utf"] = "utf-8", ["utf8"] = "utf-8", ["utf_8"] = "utf-8", ["utf8_ucs2"] = "utf-8", ["utf8_ucs4"] = "utf-8", ["cp65001"] = "utf-8",
+        ["latin"] = "latin-1", ["latin1"] = "latin-1", ["latin_1"] = "latin-1", ["l1"] = "latin-1", ["iso8859_1"] = "latin-1", ["iso_8859_1"] = "latin-1",
+        ["8859"] = "latin-1", ["cp819"] = "latin-1", ["iso_ir_100"] = "latin-1", ["iso8859"] = "latin-1", ["iso_8859_1_1987"] = "latin-1", ["csisolatin1"] = "latin-1",
+        ["ascii"] = "ascii", ["646"] = "ascii", ["us"] = "ascii", ["us_ascii"] = "ascii", ["ansi_x3.4_1968"] = "ascii", ["iso646_us"] = "ascii", ["cp367"] = "ascii",
+        ["u16"] = "utf-16", ["utf16"] = "utf-16", ["utf_16"] = "utf-16", ["u32"] = "utf-32", ["utf32"] = "utf-32", ["utf_32"] = "utf-32",
+        ["sjis"] = "shift_jis", ["s_jis"] = "shift_jis", ["shiftjis"] = "shift_jis", ["eucjp"] = "euc-jp", ["ujis"] = "euc-jp", ["u_jis"] = "euc-jp",
+        ["euckr"] = "euc-kr", ["korean"] = "euc-kr", ["ks_c_5601"] = "euc-kr", ["chinese"] = "gb2312", ["csiso58gb231280"] = "gb2312",
+        ["936"] = "gbk", ["ms936"] = "gbk", ["cp936"] = "gbk", ["big5_tw"] = "big5", ["csbig5"] = "big5", ["koi8r"] = "koi8-r",
+    };
+
     private static string NormalizeEncodingName(string name)
     {
-        var n = name.ToLowerInvariant().Replace('_', '-');
-        if (n == "utf8" || n.StartsWith("utf-8-", StringComparison.Ordinal) || n == "utf-8")
+        // Python normalizes codec names: lower case, runs of other characters than letters, digits and '.' become '_'.
+        var py = System.Text.RegularExpressions.Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9.]+", "_").Trim('_');
+        if (PythonCodecAliases.TryGetValue(py, out var alias))
+        {
+            return alias;
+        }
+
+        if (py.StartsWith("cp", StringComparison.Ordinal) && int.TryParse(py.AsSpan(2), out int cp) && cp is >= 1250 and <= 1258)
+        {
+            return "windows-" + cp;
+        }
+
+        if (py.StartsWith("windows_", StringComparison.Ordinal) || py.StartsWith("iso8859_", StringComparison.Ordinal) || py.StartsWith("iso_8859_", StringComparison.Ordinal))
+        {
+            var digits = py.Substring(py.LastIndexOf('_') + 1);
+            return (py.StartsWith("windows", StringComparison.Ordinal) ? "windows-" : "iso-8859-") + digits;
+        }
+
+        py = py.Replace('_', '-');
+        if (py.StartsWith("utf-8-", StringComparison.Ordinal))
         {
             return "utf-8";
         }
 
-        if (n is "latin-1" or "iso-8859-1" or "iso-latin-1" or "latin1" || n.StartsWith("latin-1-", StringComparison.Ordinal)
-            || n.StartsWith("iso-8859-1-", StringComparison.Ordinal) || n.StartsWith("iso-latin-1-", StringComparison.Ordinal))
-        {
-            return "latin-1";
-        }
-
-        return n;
+        return py;
     }
 
     /// <summary>Finds a PEP 263 declaration (`coding[:=]\s*([-\w.]+)`) in a comment on line 1 or 2.</summary>

@@ -221,4 +221,24 @@ public sealed class SemanticModelTests
         Assert.Equal("transformers.AutoModelForSequenceClassification.from_pretrained", model.ResolveCallee(Assert.IsType<Call>(model.ReachingValue(modelArg))));
         Assert.Equal(BindingKind.FunctionDefinition, model.ResolveName(Assert.IsType<Name>(model.GetArgument(trainer, "compute_metrics")))!.Kind);
     }
+
+    [Fact]
+    public void ParentsAncestorsAndKeywordNodesAreAvailableForFixes()
+    {
+        const string src = """
+            import torch
+            def train():
+                if torch.cuda.is_available():
+                    args = TrainingArguments(fp16=True, evaluation_strategy="epoch")
+            """;
+        var (_, model) = Build(src);
+        var call = model.Calls.Single(c => c.Func is Name { Id: "TrainingArguments" });
+        var kw = SemanticModel.FindKeyword(call, "evaluation_strategy");
+        Assert.NotNull(kw);
+        Assert.Equal("evaluation_strategy=\"epoch\"", src[kw!.Start..kw.End]);
+        var guard = model.Ancestors(call).OfType<If>().Single();
+        Assert.Equal("torch.cuda.is_available", model.ResolveCallee(Assert.IsType<Call>(guard.Test)));
+        Assert.Equal("train", Assert.IsType<FunctionDef>(model.EnclosingFunction(call)).Name);
+        Assert.Null(model.ParentOf(model.Tree));
+    }
 }

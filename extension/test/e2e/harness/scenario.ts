@@ -34,6 +34,11 @@ export class ScenarioContext {
     private readonly log: (line: string) => void,
   ) {}
 
+  /** A line in the run's output under the current step (what a scenario learnt, e.g. expectations). */
+  note(line: string): void {
+    this.log(`       ${line}`);
+  }
+
   get page() {
     return this.workbench.page;
   }

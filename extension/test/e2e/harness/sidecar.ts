@@ -42,3 +42,40 @@ function isZombie(pid: number): boolean {
 export function killProcess(pid: number): void {
   process.kill(pid, 'SIGKILL');
 }
+
+/** A finding as `mlintern check --format json` prints it (the fields the scenarios read). */
+export interface CliFinding {
+  readonly code: string;
+  readonly path: string;
+  readonly line: number;
+  readonly fix?: { readonly applicability: string } | null;
+}
+
+/** Runs the sidecar's CLI in `cwd` and parses its JSON output (exit 1 means "found something"). */
+export function sidecarJson<T>(args: readonly string[], cwd: string): T {
+  const sidecar = sidecarPath();
+  const r = spawnSync(sidecar, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`"${sidecar} ${args.join(' ')}" in ${cwd} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`"${sidecar} ${args.join(' ')}" printed no JSON:\n${r.stdout.slice(0, 2000)}\n${r.stderr}`);
+  }
+}
+
+/**
+ * What "fix all" should leave in `file` (relative to `workspace`): the CLI's findings before,
+ * and after `check --fix` on a copy of the workspace (safe fixes only), so a scenario knows
+ * which codes have safe fixes without hard-coding them.
+ */
+export function safeFixExpectation(workspace: string, file: string): { before: CliFinding[]; after: CliFinding[]; fixedText: string } {
+  const before = sidecarJson<CliFinding[]>(['check', file, '--format', 'json'], workspace);
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mlintern-e2e-fixcopy-'));
+  try {
+    fs.cpSync(workspace, copy, { recursive: true });
+    const after = sidecarJson<CliFinding[]>(['check', file, '--fix', '--format', 'json'], copy);
+    return { before, after, fixedText: fs.readFileSync(path.join(copy, file), 'utf8') };
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}

@@ -107,16 +107,17 @@ export class Workbench {
   }
 
   async waitForProblem(query: ProblemQuery, options?: WaitOptions): Promise<Problem> {
-    await this.filterProblems(query.code ?? '');
     return waitFor(`a problem ${JSON.stringify(query)} in the Problems panel`, async () => {
+      // Again on every probe: a Problems view created just now restores its own (empty) filter.
+      await this.filterProblems(query.code ?? '');
       const all = await this.problems();
       return all.find((p) => matches(p, query)) ?? notYet(all.map((p) => p.label));
     }, { timeoutMs: 30_000, ...options });
   }
 
   async waitForNoProblem(query: ProblemQuery, options?: WaitOptions): Promise<void> {
-    await this.filterProblems(query.code ?? '');
     await waitFor(`no problem ${JSON.stringify(query)} in the Problems panel`, async () => {
+      await this.filterProblems(query.code ?? '');
       const all = await this.problems();
       const found = all.filter((p) => matches(p, query));
       return found.length === 0 ? true : notYet(found.map((p) => p.label));
@@ -307,6 +308,75 @@ export class Workbench {
       }
       return undefined;
     }, options);
+  }
+
+  /** The first frame (webviews sit in nested iframes) that has `selector`. */
+  async webviewFrame(selector: string, options?: WaitOptions): Promise<Frame> {
+    return waitFor(`a webview frame with "${selector}"`, async () => {
+      for (const frame of this.page.frames()) {
+        if (await frame.$(selector).catch(() => null)) return frame;
+      }
+      return undefined;
+    }, options);
+  }
+
+  /** Opens a view container from the activity bar by its title ("ML Intern"), unless it shows. */
+  async openViewContainer(title: string): Promise<void> {
+    const item = this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${cssEscape(title)}"]`).first();
+    await item.waitFor({ state: 'visible', timeout: 20_000 });
+    const checked = await item.locator('xpath=..').getAttribute('aria-pressed').catch(() => null);
+    const selected = await item.locator('xpath=..').getAttribute('class').catch(() => '');
+    if (checked !== 'true' && !selected?.includes('checked')) await item.click();
+    await this.page.locator(`.part.sidebar .composite.title h2[title^="${cssEscape(title)}"], .part.sidebar .title-label h2`).first().waitFor({ state: 'visible' });
+  }
+
+  /** Waits for a modal dialog whose message matches `pattern`; returns its message and detail. */
+  async waitForDialog(pattern: RegExp, options?: WaitOptions): Promise<string> {
+    return waitFor(`a dialog matching ${pattern}`, async () => {
+      const box = this.page.locator('.monaco-dialog-box').first();
+      if (!(await box.isVisible().catch(() => false))) return notYet('no dialog');
+      const text = (await box.innerText()).replace(/\u00a0/g, ' ');
+      return pattern.test(text) ? text : notYet(text);
+    }, options);
+  }
+
+  /** Clicks the dialog's button labelled `label` and waits for the dialog to close. */
+  async clickDialogButton(label: string): Promise<void> {
+    const button = this.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button').filter({ hasText: new RegExp(`^${label}$`) }).first();
+    await button.click();
+    await this.page.locator('.monaco-dialog-box').first().waitFor({ state: 'hidden' });
+  }
+
+  /** The text of the active diff editor's right-hand (modified) side, spaces normalised. */
+  async diffModifiedText(): Promise<string | undefined> {
+    const editor = this.page.locator('.editor-group-container .monaco-diff-editor .editor.modified .view-lines').first();
+    if (!(await editor.isVisible().catch(() => false))) return undefined;
+    return (await editor.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  async waitForDiffEditor(what: string, predicate: (modified: string) => boolean, options?: WaitOptions): Promise<string> {
+    return waitFor(`a diff editor whose modified side ${what}`, async () => {
+      const text = await this.diffModifiedText();
+      return text !== undefined && predicate(text) ? text : notYet(text ?? 'no diff editor');
+    }, options);
+  }
+
+  async isDiffEditorOpen(): Promise<boolean> {
+    return (await this.page.locator('.editor-group-container .monaco-diff-editor').count()) > 0;
+  }
+
+  /** When a Quick Pick is open, picks the row whose label matches `pattern`; returns false when none is open. */
+  async pickIfOpen(pattern: RegExp, options?: WaitOptions): Promise<boolean> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (!(await widget.isVisible().catch(() => false))) return false;
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const row = await waitFor(`a Quick Pick row matching ${pattern}`, async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      const index = labels.findIndex((l) => pattern.test(l));
+      return index >= 0 ? rows.nth(index) : notYet(labels);
+    }, options);
+    await row.click();
+    return true;
   }
 
   async screenshot(file: string): Promise<void> {
