@@ -93,4 +93,52 @@ public sealed class LabelRuleTests
         Assert.Single(Check("MLI106", source, Only("tickets.csv", Tickets)));
         Assert.Empty(Check("MLI106", source + rename + "\n", Only("tickets.csv", Tickets)));
     }
+
+    [Theory]
+    [InlineData("from sklearn.preprocessing import LabelEncoder as LE\ndf['intent'] = LE().fit_transform(df['intent'])")]
+    [InlineData("df['intent'] = pd.factorize(df['intent'])[0]")]
+    [InlineData("df['intent'] = df['intent'].astype('category').cat.codes")]
+    [InlineData("label2id = {l: i for i, l in enumerate(sorted(df['intent'].unique()))}\ndf['intent'] = df['intent'].map(label2id)")]
+    [InlineData("df['intent'] = df['intent'].replace({'track_order': 0, 'get_refund': 1})")]
+    [InlineData("ds = ds.class_encode_column('intent')")]
+    [InlineData("from datasets import ClassLabel\nds = ds.cast_column('intent', ClassLabel(names=names))")]
+    [InlineData("ids = {n: i for i, n in enumerate(names)}\nds = ds.map(lambda b: {'intent': [ids[x] for x in b['intent']]})")]
+    [InlineData("ds = ds.map(lambda b: {'intent': [label_names.index(x) for x in b['intent']]}, batched=True)")]
+    [InlineData("import numpy as np\n_, codes = np.unique(df['intent'], return_inverse=True)")]
+    public void MLI101_is_silent_when_the_script_encodes_labels(string encode)
+    {
+        var source = """
+            import pandas as pd
+            from datasets import Dataset
+            from transformers import Trainer
+            df = pd.read_csv("tickets.csv")
+            ds = Dataset.from_pandas(df)
+
+            """;
+        const string train = "trainer = Trainer(model=model, train_dataset=ds)\n";
+        Assert.Single(Check("MLI101", source + train, Only("tickets.csv", Tickets)));
+        Assert.Empty(Check("MLI101", source + encode + "\n" + train, Only("tickets.csv", Tickets)));
+    }
+
+    [Fact]
+    public void MLI101_is_silent_when_the_script_labels_another_column()
+    {
+        var source = "import pandas as pd\nfrom datasets import Dataset\nfrom transformers import Trainer\n" +
+            "df = pd.read_csv('tickets.csv').rename(columns={'category': 'label'})\ntrainer = Trainer(model=model, train_dataset=Dataset.from_pandas(df))\n";
+        Assert.Empty(Check("MLI101", source, Only("tickets.csv", Tickets)));
+    }
+
+    [Fact]
+    public void MLI104_needs_two_splits_of_one_column()
+    {
+        const string head = "import pandas as pd\nfrom sklearn.model_selection import train_test_split\ntrain_df, test_df = train_test_split(df)\n";
+        Assert.Single(Check("MLI104", head + "a = train_df['y'].factorize()\nb = test_df['y'].factorize()\n"));
+        // Different columns, or the same split twice, are separate encodings of separate things.
+        Assert.Empty(Check("MLI104", head + "a = train_df['y'].factorize()\nb = test_df['z'].factorize()\n"));
+        Assert.Empty(Check("MLI104", head + "a = train_df['y'].factorize()\nb = train_df['y'].factorize()\n"));
+        // Unrelated frames that merely share a column name.
+        Assert.Empty(Check("MLI104", "import pandas as pd\na = users['kind'].factorize()\nb = items['kind'].factorize()\n"));
+        // No ML import: not a training script.
+        Assert.Empty(Check("MLI104", "train_df, test_df = split(df)\na = train_df['y'].factorize()\nb = test_df['y'].factorize()\n"));
+    }
 }

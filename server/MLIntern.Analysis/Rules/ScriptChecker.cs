@@ -25,13 +25,17 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new StringLabelsNotEncoded(),
         new WrongNumLabels(),
         new LabelMappingFromSet(),
+        new EncoderFittedPerSplit(),
         new MulticlassModelWithoutLabelNames(),
         new LabelColumnNotRenamed(),
         new LogitsAsPredictions(),
+        new ArgmaxOverWrongAxis(),
         new BinaryAverageOnMulticlass(),
         new EvaluatedOnTrainingSet(),
+        new TestSetModelSelection(),
         new UnseededOrUnstratifiedSplit(),
         new TokenizerWithoutTruncation(),
         new TokenizerModelMismatch(),

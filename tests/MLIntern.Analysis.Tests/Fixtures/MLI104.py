@@ -1,0 +1,49 @@
+import pandas as pd
+from datasets import load_dataset
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn import preprocessing as pp
+
+df = pd.read_csv("tickets.csv")
+train_df, test_df = train_test_split(df, test_size=0.2, random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(df["instruction"], df["intent"], test_size=0.2, random_state=0)
+
+# Flagged with a fix: one encoder fitted on train, then fitted again on test.
+le = LabelEncoder()
+train_labels = le.fit_transform(train_df["intent"])
+test_labels = le.fit_transform(test_df["intent"])
+
+# Flagged with a fix: a fresh encoder on the test split while the fitted one is in scope.
+encoder = pp.LabelEncoder()
+y_train_ids = encoder.fit_transform(y_train)
+y_test_ids = pp.LabelEncoder().fit_transform(y_test)
+
+# Flagged without a fix: inline encoders, fit() twice, factorize and category codes per split.
+tr, te = train_test_split(df, test_size=0.2, random_state=1)
+a = LabelEncoder().fit_transform(tr.intent)
+b = LabelEncoder().fit_transform(te.intent)
+train_part, val_part = train_test_split(df, test_size=0.1, random_state=2)
+enc = LabelEncoder()
+enc.fit(train_part["intent"].values)
+enc.fit(val_part["intent"].values)
+df_train = df.sample(frac=0.8, random_state=3)
+df_eval = df.drop(df_train.index)
+train_codes, train_uniques = pd.factorize(df_train["intent"])
+eval_codes, eval_uniques = pd.factorize(df_eval["intent"])
+train_df["label"] = train_df["intent"].astype("category").cat.codes
+test_df["label"] = test_df["intent"].astype("category").cat.codes
+
+# Flagged: ClassLabel inferred separately on each split of a DatasetDict.
+raw = load_dataset("csv", data_files={"train": "tickets.csv", "test": "tickets.csv"})
+train_split = raw["train"].class_encode_column("intent")
+test_split = raw["test"].class_encode_column("intent")
+
+# Not flagged: fit once and transform each split; two different columns; one encoder per column.
+good = LabelEncoder().fit(df["intent"])
+good_train = good.transform(train_df["intent"])
+good_test = good.transform(test_df["intent"])
+intents = LabelEncoder().fit_transform(df["intent"])
+categories = LabelEncoder().fit_transform(df["category"])
+whole = raw.class_encode_column("intent")
+refit = LabelEncoder().fit_transform(train_df["intent"])
+codes = df["intent"].astype("category").cat.codes
