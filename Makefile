@@ -2,14 +2,14 @@
 #   make demo   builds everything, writes the sample project and runs ML Intern on it
 #   make test   runs every test: .NET (unit, protocol, CLI, parser differential + fuzz),
 #               extension unit tests, and end-to-end in a real VS Code (code-server + Chromium)
-# `make package` builds the .vsix; `make bench` prints the benchmarks.
+# `make package` builds the .vsix; `make bench` prints the benchmarks; `make bench-data` the data set profiler's against pandas.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 SIDECAR := dist/server/mlintern
 SAMPLE := sample
 
-.PHONY: demo build build-dotnet build-extension test test-dotnet test-extension package bench clean
+.PHONY: demo build build-dotnet build-extension test test-dotnet test-extension package bench bench-data clean
 
 demo: build
 	@rm -rf $(SAMPLE)
@@ -55,6 +55,13 @@ bench: build
 	  "mlintern=$(CURDIR)/$(SIDECAR) serve --log-level warn" \
 	  "pyright=node $(CURDIR)/.bench/node_modules/pyright/langserver.index.js --stdio"
 	bench/check_corpus.sh $(SIDECAR)
+
+# `mlintern inspect` (all checks) against pandas' basic profile on seeded Bitext-like CSV files of 27k rows,
+# ~250 MB and ~1 GB (generated once into .bench/data). Needs Debian's python3-pandas for the pandas columns.
+# BENCH_SIZES=27k,250MB picks the sizes.
+BENCH_SIZES ?= 27k,250MB,1GB
+bench-data: build-dotnet
+	dotnet run -c Release --project bench/DataBench -- $(SIDECAR) --dir .bench/data --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf dist out $(SAMPLE) *.vsix

@@ -82,14 +82,14 @@ public sealed class LspClient : IAsyncDisposable
         return new LspClient(Process.Start(info)!);
     }
 
-    public async Task<JObject> InitializeAsync(object? initializationOptions = null)
+    public async Task<JObject> InitializeAsync(object? initializationOptions = null, bool workDoneProgress = false)
     {
         var result = await RequestAsync("initialize", new
         {
             processId = Environment.ProcessId,
             clientInfo = new { name = "mlintern-tests", version = "1" },
             rootUri = (string?)null,
-            capabilities = new { workspace = new { workspaceEdit = new { documentChanges = true }, applyEdit = true } },
+            capabilities = new { workspace = new { workspaceEdit = new { documentChanges = true }, applyEdit = true }, window = new { workDoneProgress } },
             initializationOptions,
         });
         await NotifyAsync("initialized", new { });

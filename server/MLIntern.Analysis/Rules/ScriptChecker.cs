@@ -1,8 +1,9 @@
 using MLIntern.Analysis.Facts;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Labels;
-using MLIntern.Analysis.Rules.Models;
+using MLIntern.Analysis.Rules.Loops;
 using MLIntern.Analysis.Rules.Metrics;
+using MLIntern.Analysis.Rules.Models;
 using MLIntern.Analysis.Rules.Splits;
 using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Analysis.Rules.Publishing;
@@ -31,8 +32,10 @@ public static class ScriptChecker
         new MulticlassModelWithoutLabelNames(),
         new LabelColumnNotRenamed(),
         new LogitsAsPredictions(),
+        new ArgmaxOverWrongAxis(),
         new BinaryAverageOnMulticlass(),
         new EvaluatedOnTrainingSet(),
+        new TestSetModelSelection(),
         new UnseededOrUnstratifiedSplit(),
         new TokenizerWithoutTruncation(),
         new TokenizerModelMismatch(),
@@ -40,9 +43,12 @@ public static class ScriptChecker
         new RenamedTrainerTokenizer(),
         new MixedPrecisionWithoutGpuGuard(),
         new MismatchedBestModelStrategies(),
+        new MissingSeed(),
         new UnknownMetricForBestModel(),
         new PushToHubWithoutReview(),
         new HardcodedSecret(),
+        new UnguardedEvaluationLoop(),
+        new GradientsNeverZeroed(),
     ];
 
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>

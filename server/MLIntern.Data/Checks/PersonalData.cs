@@ -51,11 +51,14 @@ public static class PersonalData
         Card = 4,
     }
 
+    /// <summary>A precomputed set: IndexOfAny with more than five literal values takes a slow, per-byte path.</summary>
+    private static readonly System.Buffers.SearchValues<byte> AtOrDigit = System.Buffers.SearchValues.Create("@0123456789"u8);
+
     /// <summary>What kinds of personal data a text holds. Fast when there is no '@' and no digit.</summary>
     public static Kinds Find(ReadOnlySpan<byte> text)
     {
         var kinds = Kinds.None;
-        if (text.IndexOfAny("@0123456789"u8) < 0)
+        if (text.IndexOfAny(AtOrDigit) < 0)
         {
             return kinds;
         }
@@ -76,7 +79,10 @@ public static class PersonalData
 
         foreach (var (start, end, digits) in NumberRuns(text))
         {
-            kinds |= Classify(text[start..end], digits);
+            if (digits >= 10)
+            {
+                kinds |= Classify(text[start..end], digits);
+            }
         }
 
         return kinds;
@@ -196,60 +202,70 @@ public static class PersonalData
     }
 
     /// <summary>Runs of digits joined by single separators (space, '-', '.', parentheses), with a leading '+', not glued to letters.</summary>
-    private static IEnumerable<(int Start, int End, int Digits)> NumberRuns(ReadOnlySpan<byte> text)
+    /// <remarks>An enumerator over the text rather than a list: every text with a digit goes through it, so it allocates nothing.</remarks>
+    private static NumberRunEnumerator NumberRuns(ReadOnlySpan<byte> text) => new(text);
+
+    private ref struct NumberRunEnumerator(ReadOnlySpan<byte> text)
     {
-        var runs = new List<(int, int, int)>();
-        var i = 0;
-        while (i < text.Length)
+        private readonly ReadOnlySpan<byte> _text = text;
+        private int _i;
+
+        public (int Start, int End, int Digits) Current { get; private set; }
+
+        public readonly NumberRunEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
         {
-            var k = text[i..].IndexOfAnyInRange((byte)'0', (byte)'9');
-            if (k < 0)
+            var text = _text;
+            while (_i < text.Length)
             {
-                break;
-            }
-
-            var start = i + k;
-            if (start > 0 && text[start - 1] == (byte)'+')
-            {
-                start--;
-            }
-            else if (start > 0 && text[start - 1] == (byte)'(')
-            {
-                start--;
-            }
-
-            var end = i + k;
-            var digits = 0;
-            var lastDigit = end;
-            while (end < text.Length)
-            {
-                var b = text[end];
-                if (b is >= (byte)'0' and <= (byte)'9')
+                var i = _i;
+                var k = text[i..].IndexOfAnyInRange((byte)'0', (byte)'9');
+                if (k < 0)
                 {
-                    digits++;
-                    lastDigit = end + 1;
-                    end++;
+                    _i = text.Length;
+                    return false;
                 }
-                else if (b is (byte)' ' or (byte)'-' or (byte)'.' or (byte)'(' or (byte)')' && end + 1 < text.Length && text[end + 1] is >= (byte)'0' and <= (byte)'9' or (byte)'(')
+
+                var start = i + k;
+                if (start > 0 && text[start - 1] is (byte)'+' or (byte)'(')
                 {
-                    end++;
+                    start--;
                 }
-                else
+
+                var end = i + k;
+                var digits = 0;
+                var lastDigit = end;
+                while (end < text.Length)
                 {
-                    break;
+                    var b = text[end];
+                    if (b is >= (byte)'0' and <= (byte)'9')
+                    {
+                        digits++;
+                        lastDigit = end + 1;
+                        end++;
+                    }
+                    else if (b is (byte)' ' or (byte)'-' or (byte)'.' or (byte)'(' or (byte)')' && end + 1 < text.Length && text[end + 1] is >= (byte)'0' and <= (byte)'9' or (byte)'(')
+                    {
+                        end++;
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+
+                _i = Math.Max(end, i + k + 1);
+                var glued = (start > 0 && IsLetter(text[start - 1])) || (lastDigit < text.Length && IsLetter(text[lastDigit]));
+                if (!glued)
+                {
+                    Current = (start, lastDigit, digits);
+                    return true;
                 }
             }
 
-            var glued = (start > 0 && IsLetter(text[start - 1])) || (lastDigit < text.Length && IsLetter(text[lastDigit]));
-            if (!glued)
-            {
-                runs.Add((start, lastDigit, digits));
-            }
-
-            i = Math.Max(end, i + k + 1);
+            return false;
         }
-
-        return runs;
     }
 
     private static bool IsLetter(byte b) => b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or (byte)'_' or (byte)'#';

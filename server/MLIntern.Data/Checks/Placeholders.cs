@@ -43,7 +43,11 @@ public static class Placeholders
 public static class PlaceholderScanner
 {
     /// <summary>The first <c>{{Slot}}</c> in a text (the slot name, for messages), or null.</summary>
-    public static string? Find(ReadOnlySpan<byte> text)
+    public static string? Find(ReadOnlySpan<byte> text) =>
+        TryFind(text, out var start, out var length) ? System.Text.Encoding.UTF8.GetString(text.Slice(start, length)).Trim() : null;
+
+    /// <summary>Where the first <c>{{Slot}}</c>'s name sits; allocates nothing, as it runs on every text.</summary>
+    public static bool TryFind(ReadOnlySpan<byte> text, out int start, out int length)
     {
         var offset = 0;
         for (var guard = 0; guard < 10_000 && offset < text.Length; guard++)
@@ -51,26 +55,30 @@ public static class PlaceholderScanner
             var open = text[offset..].IndexOf("{{"u8);
             if (open < 0)
             {
-                return null;
+                break;
             }
 
-            var start = offset + open + 2;
-            var rest = text[start..];
+            var inside = offset + open + 2;
+            var rest = text[inside..];
             var close = rest.IndexOf("}}"u8);
             if (close < 0)
             {
-                return null;
+                break;
             }
 
             var inner = rest[..close];
             if (close is > 0 and <= 40 && inner.IndexOfAny("\n\r{"u8) < 0 && !inner.Trim(" "u8).IsEmpty)
             {
-                return System.Text.Encoding.UTF8.GetString(inner).Trim();
+                start = inside;
+                length = close;
+                return true;
             }
 
-            offset = start;
+            offset = inside;
         }
 
-        return null;
+        start = 0;
+        length = 0;
+        return false;
     }
 }

@@ -90,6 +90,9 @@ public sealed record CheckResult(
     string? Path,
     IReadOnlyList<Example> Examples)
 {
+    /// <summary>The count by kind where a check has kinds (MLD007: "exact" and "near"); null otherwise.</summary>
+    public IReadOnlyDictionary<string, long>? Parts { get; init; }
+
     /// <summary>MLD012 only: the readers' findings with their files.</summary>
     public IReadOnlyList<(string Path, Finding Finding)> FileFindings { get; init; } = [];
 }

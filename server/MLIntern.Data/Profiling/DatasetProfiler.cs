@@ -10,7 +10,7 @@ namespace MLIntern.Data.Profiling;
 /// first (so overlap with it can be found in the others). Memory is bounded: per column a few
 /// fixed-size sketches; the exact-text and near-duplicate indexes have fixed capacities.
 /// </summary>
-public sealed class DatasetProfiler
+public sealed partial class DatasetProfiler
 {
     /// <summary>Records read ahead to choose the text and label columns before the pass.</summary>
     public const int PeekRecords = 1000;
@@ -109,24 +109,7 @@ public sealed class DatasetProfiler
                 using var stream = file.Open();
                 reader = RecordReaders.Open(file.Format, stream, sink);
                 var pending = Peek(reader);
-                var state = new FileState(file.Path, split, definition.Name);
-                foreach (var record in pending)
-                {
-                    Row(record, reader.Columns, columns, state);
-                    fileRows++;
-                }
-
-                var current = new Record();
-                while (reader.Read(current))
-                {
-                    if ((fileRows & 4095) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-
-                    Row(current, reader.Columns, columns, state);
-                    fileRows++;
-                }
+                fileRows = ReadFile(reader, pending, columns, new FileState(file.Path, split, definition.Name), stream.CanSeek ? stream.Length : -1, cancellationToken);
             }
             finally
             {
@@ -163,31 +146,36 @@ public sealed class DatasetProfiler
         return pending;
     }
 
-    /// <summary>Where the roles sit in one file's columns (JSON files may add columns as they go).</summary>
+    /// <summary>
+    /// Where the roles sit in one file's columns (JSON files may add columns as they go). Never changed
+    /// once made: the reading thread makes a new one when the columns change, while the checking
+    /// thread may still hold the old one for earlier records.
+    /// </summary>
     private sealed class FileState(string path, int split, string splitName)
     {
         public readonly string Path = path;
         public readonly int Split = split;
         public readonly string SplitName = splitName;
-        public int KnownColumns = -1;
+        public string[] Names = [];
         public int Text = -1;
         public int Label = -1;
         public bool[] TextLike = [];
+        public int FirstTextLike = -1;
     }
 
-    private void Row(Record record, IReadOnlyList<string> names, List<ColumnProfiler> columns, FileState state)
+    /// <summary>The reading thread's share of a row: the column statistics.</summary>
+    private static void AddToColumns(Record record, List<ColumnProfiler> columns, int names)
     {
-        if (state.KnownColumns != names.Count)
-        {
-            Map(names, columns, state);
-        }
-
-        var count = Math.Min(names.Count, columns.Count);
+        var count = Math.Min(names, columns.Count);
         for (var c = 0; c < count; c++)
         {
             columns[c].Add(record[c], record.Kind(c));
         }
+    }
 
+    /// <summary>The checking thread's share of a row: labels, missing values, and the text checks.</summary>
+    private void Check(Record record, FileState state)
+    {
         var line = record.Line;
         var text = state.Text >= 0 ? record[state.Text] : default;
         var textMissing = state.Text >= 0 && (record.Kind(state.Text) == ValueKind.Missing || text.IsEmpty || ColumnProfiler.IsNaToken(text));
@@ -217,7 +205,7 @@ public sealed class DatasetProfiler
         {
             if (state.TextLike[c])
             {
-                ScanText(record, c, state, line, names[c]);
+                ScanText(record, c, state, line, state.Names[c]);
             }
         }
 
@@ -239,7 +227,7 @@ public sealed class DatasetProfiler
         }
 
         // One count per row per check, whatever the number of columns it is found in.
-        if (column == FirstTextLike(state))
+        if (column == state.FirstTextLike)
         {
             _personalCounted = false;
             _placeholderCounted = false;
@@ -255,18 +243,17 @@ public sealed class DatasetProfiler
             }
         }
 
-        if (!_placeholderCounted && PlaceholderScanner.Find(value) is { } slot)
+        if (!_placeholderCounted && PlaceholderScanner.TryFind(value, out var slotStart, out var slotLength))
         {
             _placeholderCounted = true;
             _placeholders.Add();
             if (_placeholders.WantsExample)
             {
+                var slot = System.Text.Encoding.UTF8.GetString(value.Slice(slotStart, slotLength)).Trim();
                 _placeholders.Example(new Example(state.SplitName, state.Path, line, Preview(value), $"unfilled placeholder {{{{{slot}}}}} in '{name}'"));
             }
         }
     }
-
-    private static int FirstTextLike(FileState state) => Array.IndexOf(state.TextLike, true);
 
     private void TextChecks(Record record, ReadOnlySpan<byte> text, int label, FileState state, int line)
     {
@@ -335,7 +322,7 @@ public sealed class DatasetProfiler
         }
 
         // A text seen for the first time: near-duplicate of an earlier one in its split, or of a train text.
-        var match = _near.Find(_signature, _options.NearDuplicateThreshold, state.Split);
+        _near.Find(_signature, _options.NearDuplicateThreshold, state.Split, out var match, out var train);
         if (match is { } m)
         {
             _nearDuplicates.Add(weight);
@@ -344,8 +331,7 @@ public sealed class DatasetProfiler
                 _nearDuplicates.Example(Make(state, line, record, $"near-duplicate of line {m.Line} (estimated similarity {m.Similarity:0.00})", m.Line));
             }
         }
-        else if (state.Split > 0 && IsEvaluationSplit(state.SplitName) && SplitOrder(_splits[0].Name) == 0 &&
-                 _near.Find(_signature, _options.NearDuplicateThreshold, 0) is { } t)
+        else if (state.Split > 0 && IsEvaluationSplit(state.SplitName) && SplitOrder(_splits[0].Name) == 0 && train is { } t)
         {
             _overlapNear.Add(weight);
             if (_overlapNear.WantsExample)
@@ -368,22 +354,28 @@ public sealed class DatasetProfiler
     /// <summary>A short preview of a value, with personal data masked: nothing in full reaches a message or a log.</summary>
     private static string Preview(ReadOnlySpan<byte> value) => PersonalData.Mask(Utf8Text.Preview(value, 100));
 
-    private void Map(IReadOnlyList<string> names, List<ColumnProfiler> columns, FileState state)
+    /// <summary>The roles in a file's current columns, as a new state; adds profilers for new columns.</summary>
+    private FileState Map(IReadOnlyList<string> names, List<ColumnProfiler> columns, FileState previous)
     {
         for (var c = columns.Count; c < names.Count; c++)
         {
-            var profiler = new ColumnProfiler(names[c]);
-            columns.Add(profiler);
+            columns.Add(new ColumnProfiler(names[c]));
         }
 
-        state.KnownColumns = names.Count;
-        state.Text = _roles?.Text.Column is { } t ? IndexOf(names, t) : -1;
-        state.Label = _roles?.Label.Column is { } l ? IndexOf(names, l) : -1;
-        state.TextLike = [.. names.Select(n => _roles?.TextLike.Contains(n) == true)];
+        var state = new FileState(previous.Path, previous.Split, previous.SplitName)
+        {
+            Names = [.. names],
+            Text = _roles?.Text.Column is { } t ? IndexOf(names, t) : -1,
+            Label = _roles?.Label.Column is { } l ? IndexOf(names, l) : -1,
+            TextLike = [.. names.Select(n => _roles?.TextLike.Contains(n) == true)],
+        };
+        state.FirstTextLike = Array.IndexOf(state.TextLike, true);
         if (state.Label >= 0 && state.Split == 0)
         {
             _labelColumn = columns[state.Label];
         }
+
+        return state;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
@@ -434,7 +426,11 @@ public sealed class DatasetProfiler
             overlap.Example(e);
         }
 
-        results.Add(From(TrainTestOverlap.Rule, overlap, $"{Est(overlap)}{overlap.Count:N0} evaluation row(s) overlap the train split: {_overlapExact.Count:N0} exact, {_overlapNear.Count:N0} near-duplicate") with { Path = overlap.FirstPath });
+        results.Add(From(TrainTestOverlap.Rule, overlap, $"{Est(overlap)}{overlap.Count:N0} evaluation row(s) overlap the train split: {_overlapExact.Count:N0} exact, {_overlapNear.Count:N0} near-duplicate") with
+        {
+            Path = overlap.FirstPath,
+            Parts = new Dictionary<string, long> { ["exact"] = _overlapExact.Count, ["near"] = _overlapNear.Count },
+        });
         results.Add(From(PersonalData.Rule, _personal, $"{_personal.Count:N0} row(s) hold personal data (e-mail addresses, phone or card numbers)"));
         results.Add(From(Placeholders.Rule, _placeholders, $"{_placeholders.Count:N0} row(s) hold unfilled template placeholders such as {{{{Order Number}}}}"));
         results.Add(From(TextLength.Rule, _length, $"{_length.Count:N0} text(s) are empty or longer than {_options.MaxTextChars:N0} characters"));

@@ -124,6 +124,16 @@ public sealed class Record
         return copy;
     }
 
+    /// <summary>Gives back a buffer grown past <paramref name="maxBytes"/> by a huge record, so that a pool of records stays small.</summary>
+    public void Shrink(int maxBytes)
+    {
+        if (_data.Length > maxBytes)
+        {
+            _data = new byte[4096];
+            Clear();
+        }
+    }
+
     /// <summary>Bytes the record holds; the peek buffer uses it to bound itself.</summary>
     public int Size => _used;
 }

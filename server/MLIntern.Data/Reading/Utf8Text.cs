@@ -9,13 +9,14 @@ public static class Utf8Text
     /// <summary>The number of UTF-16 code units the bytes decode to (invalid bytes count one each, as U+FFFD).</summary>
     public static int Utf16Length(ReadOnlySpan<byte> bytes)
     {
+        // ASCII first: it is the common case, and ASCII is valid UTF-8, so one pass decides.
+        if (Ascii.IsValid(bytes))
+        {
+            return bytes.Length;
+        }
+
         if (System.Text.Unicode.Utf8.IsValid(bytes))
         {
-            if (Ascii.IsValid(bytes))
-            {
-                return bytes.Length;
-            }
-
             return Encoding.UTF8.GetCharCount(bytes);
         }
 

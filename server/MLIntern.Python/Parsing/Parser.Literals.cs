@@ -54,26 +54,23 @@ public sealed partial class Parser
         {
             int radix = (digits[1] | 0x20) switch { 'x' => 16, 'o' => 8, _ => 2 };
             var body = digits.Slice(2);
-            if (body.Length <= 15 || (radix < 16 && body.Length <= 60 / (radix == 8 ? 3 : 1) / 1))
+            long v = 0;
+            bool overflow = false;
+            foreach (var c in body)
             {
-                long v = 0;
-                bool overflow = false;
-                foreach (var c in body)
+                int dv = HexValue(c);
+                if (v > (long.MaxValue - dv) / radix)
                 {
-                    int dv = HexValue(c);
-                    if (v > (long.MaxValue - dv) / radix)
-                    {
-                        overflow = true;
-                        break;
-                    }
-
-                    v = v * radix + dv;
+                    overflow = true;
+                    break;
                 }
 
-                if (!overflow)
-                {
-                    return v;
-                }
+                v = v * radix + dv;
+            }
+
+            if (!overflow)
+            {
+                return v;
             }
 
             BigInteger big = BigInteger.Zero;

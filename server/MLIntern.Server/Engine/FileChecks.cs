@@ -34,12 +34,12 @@ internal static class FileChecks
             ScriptDatasets.For(path, Datasets),
             selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet());
 
-    /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk.</summary>
-    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes)
+    /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
+    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)
     {
         using var copy = new MemoryStream();
         bytes.CopyTo(copy);
-        return DataSets.CheckFile(path, copy.ToArray());
+        return DataSets.CheckFile(path, copy.ToArray(), settings);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
             var findings = FileChecks.KindOf(document.FileName) switch
             {
                 FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection),
-                FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document)),
+                FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document), state.DataSettings),
                 _ => [],
             };
             return selection.Apply(findings);

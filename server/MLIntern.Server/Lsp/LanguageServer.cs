@@ -61,6 +61,7 @@ internal sealed class LanguageServer : IClient
             new ExecuteCommandHandler(_state, findings, _logger),
             new AskFixHandler(_state, findings, [new Assist.RuleFixProvider()]),
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
+            new WorkDoneProgressCancelHandler(_state, _logger),
         ];
         if (testHooks)
         {

@@ -22,6 +22,12 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
 
     public JObject ClientCapabilities { get; set; } = [];
 
+    /// <summary>True when the client takes server-initiated progress (window/workDoneProgress/create); VS Code does.</summary>
+    public bool ClientSupportsWorkDoneProgress => ClientCapabilities.SelectToken("window.workDoneProgress") is JValue { Value: true };
+
+    /// <summary>Running work the client may cancel through window/workDoneProgress/cancel, by progress token.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, CancellationTokenSource> CancellableProgress { get; } = new(StringComparer.Ordinal);
+
     public IClient Client { get; set; } = NullClient.Instance;
 
     /// <summary>The whole "mlintern" settings section as the editor last sent it (rule selection reads select/ignore/severity).</summary>

@@ -13,10 +13,32 @@ namespace MLIntern.Server.Samples;
 internal static class SupportTickets
 {
     public const string DataPath = "data/tickets.csv";
+
+    /// <summary>The split folder: <c>data/train.csv</c> and <c>data/test.csv</c>, with planted leakage.</summary>
+    public const string TrainPath = "data/train.csv";
+
+    public const string TestPath = "data/test.csv";
     public const string ScriptPath = "train.py";
 
     /// <summary>The files of the project, by relative path, and where the planted CSV defect sits.</summary>
-    public sealed record Project(IReadOnlyDictionary<string, string> Files, int RaggedLine);
+    public sealed record Project(IReadOnlyDictionary<string, string> Files, int RaggedLine, Planted Splits);
+
+    /// <summary>
+    /// What the generator planted in <c>data/train.csv</c> + <c>data/test.csv</c>, counted the way the MLD
+    /// checks count: rows repeating an earlier text of their split (MLD002), texts under two labels
+    /// (MLD003), rows with personal data (MLD008) or a placeholder (MLD009), test rows that are train
+    /// texts exactly or nearly (MLD007), classes under 10 rows (MLD006). Every other text is unique, so
+    /// the exact kinds are exact; the templates make more near-duplicates than the planted ones.
+    /// </summary>
+    public sealed record Planted(
+        int ExactDuplicates,
+        int ConflictingLabels,
+        int NearDuplicates,
+        int PersonalDataRows,
+        int PlaceholderRows,
+        int TrainTestExact,
+        int TrainTestNear,
+        int RareClasses);
 
     private sealed record Intent(string Category, string Name, string[] Templates, int Count);
 
@@ -102,7 +124,120 @@ internal static class SupportTickets
             [ScriptPath] = TrainScript,
             ["README.md"] = Readme,
         };
-        return new Project(files, ragged);
+        var (train, test, planted) = GenerateSplits(new Random(seed + 1));
+        files[TrainPath] = train;
+        files[TestPath] = test;
+        return new Project(files, ragged, planted);
+    }
+
+    /// <summary>A ticket text from an intent's templates, with the variations real customers bring.</summary>
+    private static string Ticket(Random random, Intent intent)
+    {
+        var template = intent.Templates[random.Next(intent.Templates.Length)];
+        var text = Openers[random.Next(Openers.Length)] + template + Closers[random.Next(Closers.Length)];
+        if (random.Next(6) == 0)
+        {
+            text = text.Replace("{{Order Number}}", "#" + random.Next(10000, 99999).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        return random.Next(9) == 0 ? text.ToUpperInvariant() : text;
+    }
+
+    /// <summary>
+    /// A train/test pair made of unique tickets (about 80% / 20% of each intent), then the planted
+    /// problems, each counted as it is planted.
+    /// </summary>
+    private static (string Train, string Test, Planted Planted) GenerateSplits(Random random)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var train = new List<(string Text, Intent Intent)>();
+        var test = new List<(string Text, Intent Intent)>();
+        foreach (var intent in Intents)
+        {
+            // Unique texts only: a chance repeat would be an unplanted duplicate. The guard bounds the retries.
+            for (var i = 0; i < intent.Count; i++)
+            {
+                for (var guard = 0; guard < 1000; guard++)
+                {
+                    var text = Ticket(random, intent);
+                    if (!text.Contains('@') && seen.Add(text.Trim()))
+                    {
+                        (i % 5 == 4 ? test : train).Add((text, intent));
+                        break;
+                    }
+                }
+            }
+        }
+
+        Shuffle(train, random);
+        Shuffle(test, random);
+        var byName = Intents.ToDictionary(i => i.Name);
+        string Unique(string text) => seen.Add(text.Trim()) ? text : throw new InvalidOperationException($"planted text is not unique: {text}");
+
+        // Personal data: three train rows, one test row.
+        train.Insert(train.Count / 5, (Unique("my email is sam.lee@example.org, cancel order {{Order Number}}"), byName["cancel_order"]));
+        train.Insert(train.Count / 2, (Unique("please call me at +44 20 7946 0958 about my refund"), byName["track_refund"]));
+        train.Insert(train.Count * 3 / 4, (Unique("my card 4111 1111 1111 1111 was charged twice"), byName["payment_issue"]));
+        test.Insert(test.Count / 2, (Unique("text me on 415-555-0199 when my order ships"), byName["track_order"]));
+        const int personal = 4;
+
+        // Exact duplicates in train (same label), and texts repeated under another label (each also a duplicate).
+        var duplicates = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            var original = train[10 + (i * 37)];
+            train.Add(original);
+            duplicates++;
+        }
+
+        var conflicts = 0;
+        foreach (var (from, to) in new[] { (60, "get_refund"), (200, "create_account") })
+        {
+            var original = train[from];
+            var other = original.Intent.Name == to ? byName["complaint"] : byName[to];
+            train.Add((original.Text, other));
+            duplicates++;
+            conflicts++;
+        }
+
+        // Near-duplicates in train: a ticket of six words or more with one word added.
+        var near = 0;
+        foreach (var original in train.Where(r => r.Text.Split(' ').Length >= 6).Take(4).ToList())
+        {
+            train.Add((Unique(original.Text + " today"), original.Intent));
+            near++;
+        }
+
+        // Leakage: test rows that are train rows, exactly and with one word added.
+        var leakedExact = 0;
+        foreach (var original in train.Take(400).Where((_, i) => i % 97 == 3).Take(4).ToList())
+        {
+            test.Add(original);
+            leakedExact++;
+        }
+
+        var leakedNear = 0;
+        foreach (var original in train.Skip(400).Where(r => r.Text.Split(' ').Length >= 6).Take(3).ToList())
+        {
+            test.Add((Unique(original.Text + " again"), original.Intent));
+            leakedNear++;
+        }
+
+        var placeholders = train.Concat(test).Count(r => r.Text.Contains("{{", StringComparison.Ordinal));
+        var rare = Intents.Count(i => i.Count < 10);
+        var planted = new Planted(duplicates, conflicts, near, personal, placeholders, leakedExact, leakedNear, rare);
+        return (Csv(train), Csv(test), planted);
+    }
+
+    private static string Csv(List<(string Text, Intent Intent)> rows)
+    {
+        var csv = new StringBuilder("instruction,category,intent\n");
+        foreach (var (text, intent) in rows)
+        {
+            csv.Append(Quote(text)).Append(',').Append(intent.Category).Append(',').Append(intent.Name).Append('\n');
+        }
+
+        return csv.ToString();
     }
 
     private static string Quote(string field) =>

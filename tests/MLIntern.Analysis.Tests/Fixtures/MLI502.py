@@ -25,3 +25,11 @@ h = MyTrainer(model=model, tokenizer=tokenizer)
 i = tokenizer(texts, truncation=True)
 j = dict(tokenizer=tokenizer)
 k = Trainer(model=model, tokenizer=tokenizer)  # noqa: MLI502
+
+# Flagged: a Trainer subclass of this file (custom loss).
+class WeightedTrainer(Trainer):
+    def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
+        return super().compute_loss(model, inputs, return_outputs, **kwargs)
+
+
+w = WeightedTrainer(model=model, args=args, tokenizer=tokenizer)

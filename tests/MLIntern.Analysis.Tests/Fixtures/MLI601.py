@@ -30,3 +30,7 @@ args4 = TrainingArguments(output_dir="out", push_to_hub=False)
 args5 = TrainingArguments(output_dir="out", push_to_hub=should_push)
 repo.push_to_hub("me/thing")
 MyArguments(push_to_hub=True)
+
+# Not flagged: an explicit upload the person running the script opts into.
+if args.push_to_hub:
+    trainer.push_to_hub()

@@ -1,4 +1,5 @@
 using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Loops;
 using MLIntern.Analysis.Rules.Transformers;
 using MLIntern.Python.Syntax;
 
@@ -17,7 +18,9 @@ public sealed class PushToHubWithoutReview : ScriptRule
         Finds training scripts that publish on their own: `TrainingArguments(push_to_hub=True)`
         (also through a literal `**` dict, and in trl's configs), and `.push_to_hub(...)` called on a
         model, tokenizer, Trainer or data set from transformers, datasets, trl, peft or
-        sentence-transformers, or `huggingface_hub.upload_folder(...)`/`upload_file(...)`.
+        sentence-transformers, or `huggingface_hub.upload_folder(...)`/`upload_file(...)`. An explicit
+        upload under an `if` (`if args.push_to_hub: trainer.push_to_hub()`) is left alone: someone
+        decides when running the script.
 
         ## Why is this bad?
         With `push_to_hub=True` the Trainer uploads the model to the Hub every time it saves a
@@ -81,17 +84,24 @@ public sealed class PushToHubWithoutReview : ScriptRule
             return;
         }
 
-        if (call.Func is AttributeExpr { Attr: "push_to_hub" } method && ValueOrigin.IsFrom(method.Value, model, HubLibraries))
+        var isPush = call.Func is AttributeExpr { Attr: "push_to_hub" } method && ValueOrigin.IsFrom(method.Value, model, HubLibraries);
+        var isUpload = !isPush && (model.ResolveCallee(call) is { } callee
+            ? UploadFunctions.Contains(callee)
+            : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi");
+
+        // An explicit upload under an `if` (`if args.push_to_hub:`) is a decision someone made when running the script.
+        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model.Tree, call).Any(a => a is If or IfExp))
         {
-            var range = new Python.Text.TextRange(method.End - method.Attr.Length, call.End);
-            context.Report(this, $"`{context.Text(method.Value)}.push_to_hub(...)` publishes from the training script, with no review of the results first; publish after review instead", range);
             return;
         }
 
-        var isUpload = model.ResolveCallee(call) is { } callee
-            ? UploadFunctions.Contains(callee)
-            : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi";
-        if (isUpload)
+        if (isPush)
+        {
+            var pushed = ((AttributeExpr)call.Func).Value;
+            var range = new Python.Text.TextRange(call.Func.End - "push_to_hub".Length, call.End);
+            context.Report(this, $"`{context.Text(pushed)}.push_to_hub(...)` publishes from the training script, with no review of the results first; publish after review instead", range);
+        }
+        else
         {
             context.Report(this, "the training script uploads to the Hub itself, with no review of the results first; publish after review instead", call.Func);
         }

@@ -106,7 +106,7 @@ public static class SplitFacts
                 case Subscript { Slice: Constant { Value: string key } } s:
                     if (IsTestName(key))
                     {
-                        return $"the `[\"{key}\"]` split";
+                        return $"`[\"{key}\"]`";
                     }
 
                     expr = s.Value;

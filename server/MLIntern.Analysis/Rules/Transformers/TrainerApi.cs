@@ -44,10 +44,29 @@ public static class TrainerApi
     };
 
     public static bool IsArgumentsCall(Call call, SemanticModel model) =>
-        model.ResolveCallee(call) is { } callee && ArgumentClasses.Contains(callee);
+        model.ResolveCallee(call) is { } callee && IsClass(callee, ArgumentClasses, model, 0);
 
     public static bool IsTrainerCall(Call call, SemanticModel model) =>
-        model.ResolveCallee(call) is { } callee && TrainerClasses.Contains(callee);
+        model.ResolveCallee(call) is { } callee && IsTrainerClass(callee, model);
+
+    /// <summary>
+    /// True for a trainer class's qualified name, or the name of a class of this file derived from one
+    /// (`class WeightedTrainer(Trainer)` overriding compute_loss).
+    /// </summary>
+    public static bool IsTrainerClass(string qualifiedName, SemanticModel model) => IsClass(qualifiedName, TrainerClasses, model, 0);
+
+    private static bool IsClass(string qualifiedName, IReadOnlySet<string> known, SemanticModel model, int depth)
+    {
+        if (known.Contains(qualifiedName))
+        {
+            return true;
+        }
+
+        // A local class resolves to its bare name; follow its bases a few levels.
+        return depth < 4 && !qualifiedName.Contains('.')
+            && model.GlobalScope.GetBindings(qualifiedName) is [{ Kind: BindingKind.ClassDefinition, Node: ClassDef cls }]
+            && cls.Bases.Any(b => model.ResolveQualifiedName(b) is { } baseName && IsClass(baseName, known, model, depth + 1));
+    }
 
     /// <summary>The TrainingArguments call a Trainer call gets as `args=` (or second positional), inline or through a name.</summary>
     public static Call? ArgumentsOf(Call trainer, SemanticModel model)

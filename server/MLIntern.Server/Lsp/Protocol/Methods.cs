@@ -19,6 +19,9 @@ internal static class Methods
     public const string ApplyEdit = "workspace/applyEdit";
     public const string LogMessage = "window/logMessage";
     public const string ShowMessage = "window/showMessage";
+    public const string WorkDoneProgressCreate = "window/workDoneProgress/create";
+    public const string WorkDoneProgressCancel = "window/workDoneProgress/cancel";
+    public const string Progress = "$/progress";
 
     /// <summary>The profile of the data set a file belongs to (see ProfileDatasetHandler).</summary>
     public const string ProfileDataset = "mlintern/profileDataset";

@@ -1,0 +1,298 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules.Publishing;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+using MLIntern.Python.Text;
+
+namespace MLIntern.Analysis.Rules.Loops;
+
+/// <summary>MLI701: an evaluation loop that runs the model without <c>model.eval()</c> or without <c>torch.no_grad()</c>.</summary>
+public sealed class UnguardedEvaluationLoop : ScriptRule
+{
+    public static readonly RuleInfo Rule = new(
+        "MLI701",
+        "unguarded-evaluation-loop",
+        Severity.Warning,
+        "Evaluation loop without `model.eval()` or without `torch.no_grad()`",
+        """
+        ## What it does
+        Finds a PyTorch evaluation loop — a loop that calls the model, computes predictions or
+        metrics (`argmax`, `==`, `.item()`, `sklearn.metrics`, `evaluate`, `torchmetrics`), and has no
+        `backward()` or optimizer step — that runs
+
+        - without `model.eval()` (or `model.train(False)`) before it in the same function, with no
+          `model.train()` in between; or
+        - outside `with torch.no_grad():` / `torch.inference_mode()`, in a function not decorated with
+          either, after no `torch.set_grad_enabled(False)`.
+
+        When the model is a parameter of the evaluation function, the callers in the same file are
+        checked too; a function no one in the file calls is left alone.
+
+        ## Why is this bad?
+        Without `eval()`, dropout keeps dropping activations and batch norm keeps using (and
+        updating!) batch statistics: the reported accuracy is noisy, lower than the model's real
+        accuracy, and different on every run — and batch-norm running statistics drift toward the
+        evaluation data. Without `no_grad()`, autograd records every operation of every batch: memory
+        grows with the evaluation set until CUDA runs out, and evaluation is slower.
+
+        ## Example
+        ```python
+        correct = 0
+        for x, y in val_loader:
+            correct += (model(x).argmax(-1) == y).sum().item()
+        ```
+
+        ## Use instead
+        ```python
+        model.eval()
+        correct = 0
+        with torch.no_grad():
+            for x, y in val_loader:
+                correct += (model(x).argmax(-1) == y).sum().item()
+        ```
+
+        ## Fix safety
+        Unsafe. The fix adds `model.eval()` before the loop and runs the loop under
+        `with torch.no_grad():` (indenting it one step, adding `import torch` when missing; no fix when
+        the loop holds a string spanning lines, whose text re-indenting would change). If training continues after the loop, the model stays in evaluation mode until
+        something calls `model.train()` — check that the training loop does.
+
+        ## Error without the fix
+        Without `no_grad()`, on a large evaluation set:
+        ```
+        torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 15.77 GiB total capacity; ...)
+        ```
+        Without `eval()`, no error: an accuracy a few points lower than the model's, changing from run to run.
+        """);
+
+    private static readonly string[] MetricLibraries = ["sklearn.metrics.", "evaluate.", "torchmetrics."];
+
+    private static readonly HashSet<string> EvaluationMethods = ["argmax", "item", "add_batch", "cpu", "numpy", "tolist", "softmax", "sigmoid"];
+
+    public override RuleInfo Info => Rule;
+
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
+
+    public override IReadOnlyList<Type> NodeTypes => [typeof(For), typeof(While)];
+
+    public override void Visit(Node node, ScriptContext context)
+    {
+        var loop = (Stmt)node;
+        var model = context.Model;
+        if (!TorchLoops.ImportsTorch(model))
+        {
+            return;
+        }
+
+        var all = SyntaxPath.DescendantsInScope(loop).ToList();
+        if (all.OfType<Call>().Any(c => TorchLoops.IsBackward(c) || TorchLoops.SteppedOptimizer(c, model) is not null))
+        {
+            return;
+        }
+
+        // The model call must be this loop's own, not an inner loop's (that loop is checked by itself).
+        var inner = all.OfType<Stmt>().Where(s => s is For or While && !ReferenceEquals(s, loop)).ToList();
+        var modelCall = all.OfType<Call>().FirstOrDefault(c => !inner.Any(l => l.Start <= c.Start && c.End <= l.End) && IsModel(c.Func, model));
+        if (modelCall is null || !all.Any(n => IsEvaluationSign(n, model)))
+        {
+            return;
+        }
+
+        var ancestors = SyntaxPath.AncestorsOf(model.Tree, modelCall);
+        var function = ancestors.OfType<FunctionDef>().LastOrDefault();
+        Node scopeRoot = (Node?)function ?? model.Tree;
+        var modelName = SemanticModel.DottedName(modelCall.Func)!;
+        var isParameter = modelCall.Func is Name n && model.ResolveName(n) is { Kind: BindingKind.Parameter };
+
+        var callers = function is null ? [] : CallSites(function, model);
+        var evalMode = ModeBefore(scopeRoot, modelName, modelCall.Start, model);
+        var missingEval = evalMode switch
+        {
+            true => false,
+            false => true,
+            null when isParameter => callers.Count > 0 && !callers.Any(c => ModeBefore(OwnScope(c, model), null, c.Start, model) == true),
+            null => !callers.Any(c => ModeBefore(OwnScope(c, model), modelName, c.Start, model) == true),
+        };
+
+        var noGrad = IsNoGrad(ancestors, scopeRoot, modelCall.Start, model);
+        var missingNoGrad = !noGrad && (function is null || !callers.Any(c => IsNoGrad(SyntaxPath.AncestorsOf(model.Tree, c), OwnScope(c, model), c.Start, model)))
+                            && (function is null || callers.Count > 0 || !isParameter);
+        if (!missingEval && !missingNoGrad)
+        {
+            return;
+        }
+
+        var parts = new List<string>();
+        if (missingEval)
+        {
+            parts.Add($"without `{modelName}.eval()` (dropout and batch norm stay in training mode)");
+        }
+
+        if (missingNoGrad)
+        {
+            parts.Add("outside `torch.no_grad()` (autograd keeps every batch's activations)");
+        }
+
+        var header = new TextRange(loop.Start, loop is For f ? f.Iter.End : ((While)loop).Test.End);
+        context.Report(
+            this,
+            $"this evaluation loop calls `{modelName}` {string.Join(" and ", parts)}",
+            header,
+            missingEval && isParameter ? null : BuildFix(context, loop, modelName, missingEval, missingNoGrad));
+    }
+
+    private static bool IsModel(Expr func, SemanticModel model)
+    {
+        if (func is not (Name or AttributeExpr) || SemanticModel.DottedName(func) is null)
+        {
+            return false;
+        }
+
+        if (TorchLoops.IsKnownModel(func, model))
+        {
+            return true;
+        }
+
+        // A parameter of an evaluation function: the name is all there is to go on.
+        return func is Name name && model.ResolveName(name) is { Kind: BindingKind.Parameter }
+            && (name.Id.Contains("model", StringComparison.OrdinalIgnoreCase) || name.Id is "net" or "network");
+    }
+
+    private static bool IsEvaluationSign(Node node, SemanticModel model) => node switch
+    {
+        Compare compare => compare.Ops.Contains(CmpOperator.Eq),
+        Call { Func: AttributeExpr { Attr: var attr } } when EvaluationMethods.Contains(attr) => true,
+        Call call => model.ResolveCallee(call) is { } q && (MetricLibraries.Any(p => q.StartsWith(p, StringComparison.Ordinal)) || q is "torch.argmax" or "numpy.argmax"),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The mode the model is in at <paramref name="position"/> by the last `X.eval()`/`X.train(...)` before it in
+    /// the scope: true for eval, false for train, null when nothing sets it. A null name matches any receiver.
+    /// </summary>
+    private static bool? ModeBefore(Node scopeRoot, string? modelName, int position, SemanticModel model)
+    {
+        bool? mode = null;
+        var last = -1;
+        foreach (var call in SyntaxPath.DescendantsInScope(scopeRoot).OfType<Call>())
+        {
+            if (call.Start >= position || call.Start < last || call.Func is not AttributeExpr { Attr: "eval" or "train" } method
+                || (modelName is not null && SemanticModel.DottedName(method.Value) != modelName))
+            {
+                continue;
+            }
+
+            last = call.Start;
+            mode = method.Attr == "eval"
+                ? call.Args.Count == 0
+                : call.Args.Count == 1 && model.TryEvaluate(call.Args[0], out var on) && on is false;
+        }
+
+        return mode;
+    }
+
+    private static bool IsNoGrad(IReadOnlyList<Node> ancestors, Node scopeRoot, int position, SemanticModel model)
+    {
+        foreach (var ancestor in ancestors)
+        {
+            if (ancestor is With with && with.Items.Any(i => IsNoGradContext(i.ContextExpr, model)))
+            {
+                return true;
+            }
+        }
+
+        if (scopeRoot is FunctionDef def && def.DecoratorList.Any(d => IsNoGradContext(d, model)))
+        {
+            return true;
+        }
+
+        return SyntaxPath.DescendantsInScope(scopeRoot).OfType<Call>().Any(c => c.Start < position
+            && model.ResolveCallee(c) == "torch.set_grad_enabled" && c.Args.Count == 1 && model.TryEvaluate(c.Args[0], out var on) && on is false);
+    }
+
+    private static bool IsNoGradContext(Expr expr, SemanticModel model)
+    {
+        var target = expr is Call call ? call.Func : expr;
+        if (model.ResolveQualifiedName(target) is { } name && TorchLoops.NoGradContexts.Contains(name))
+        {
+            return true;
+        }
+
+        return expr is Call set && model.ResolveQualifiedName(set.Func) == "torch.set_grad_enabled" && set.Args.Count == 1 && model.TryEvaluate(set.Args[0], out var on) && on is false;
+    }
+
+    /// <summary>The calls in this file to a function defined in it.</summary>
+    private static List<Call> CallSites(FunctionDef function, SemanticModel model) =>
+        [.. model.Calls.Where(c => c.Func is Name name && name.Id == function.Name && model.ResolveName(name) is { Kind: BindingKind.FunctionDefinition, Node: var def } && ReferenceEquals(def, function))];
+
+    private static Node OwnScope(Call call, SemanticModel model) =>
+        SyntaxPath.AncestorsOf(model.Tree, call).OfType<FunctionDef>().LastOrDefault() ?? (Node)model.Tree;
+
+    /// <summary>
+    /// `model.eval()` before the loop and/or the loop wrapped in `with torch.no_grad():` (its lines indented one
+    /// more step, the file's own). No fix unless it removes every part of the finding.
+    /// </summary>
+    private static Fix? BuildFix(ScriptContext context, Stmt loop, string modelName, bool addEval, bool addNoGrad)
+    {
+        var body = TorchLoops.Body(loop);
+        if (IndentOf(context, loop) is not { } indent || body.Count == 0 || IndentOf(context, body[0]) is not { } bodyIndent
+            || !bodyIndent.StartsWith(indent, StringComparison.Ordinal) || bodyIndent.Length == indent.Length)
+        {
+            return null;
+        }
+
+        var source = context.Source;
+        var firstLine = source.GetLineIndex(loop.Start);
+        var lastLine = source.GetLineIndex(loop.End);
+        var newline = ImportEdits.Newline(context);
+        var head = new System.Text.StringBuilder();
+        var titles = new List<string>();
+        var edits = new List<TextEdit>();
+        if (addEval)
+        {
+            head.Append($"{indent}{modelName}.eval(){newline}");
+            titles.Add($"call `{modelName}.eval()` before the loop");
+        }
+
+        if (addNoGrad)
+        {
+            // Re-indenting would change the text of a string that spans lines.
+            if (SyntaxPath.DescendantsOf(loop).OfType<Constant>().Any(c => source.GetLineIndex(c.Start) != source.GetLineIndex(c.End))
+                || ImportEdits.Module(context, "torch") is not var (torch, importEdit))
+            {
+                return null;
+            }
+
+            if (importEdit is not null)
+            {
+                edits.Add(importEdit);
+            }
+
+            var step = bodyIndent[indent.Length..];
+            head.Append($"{indent}with {torch}.no_grad():{newline}{step}");
+            for (var line = firstLine + 1; line <= lastLine; line++)
+            {
+                var start = source.GetLineStart(line);
+                if (source.GetLineEnd(line) > start)
+                {
+                    edits.Add(context.Replace(new TextRange(start, start), step));
+                }
+            }
+
+            titles.Add($"run the loop under `with {torch}.no_grad():`");
+        }
+
+        var lineStart = source.GetLineStart(firstLine);
+        edits.Add(context.Replace(new TextRange(lineStart, lineStart), head.ToString()));
+        var title = string.Join(" and ", titles);
+        return new Fix(char.ToUpperInvariant(title[0]) + title[1..] + (addEval ? " (call train() again before training)" : ""), Applicability.Unsafe, edits);
+    }
+
+    /// <summary>The whitespace before a statement that starts its line, or null when something else precedes it on the line.</summary>
+    private static string? IndentOf(ScriptContext context, Node statement)
+    {
+        var start = context.Source.GetLineStart(context.Source.GetLineIndex(statement.Start));
+        var indent = context.Source.Text[start..statement.Start];
+        return indent.All(c => c is ' ' or '\t') ? indent : null;
+    }
+}

@@ -1,0 +1,110 @@
+import numpy as np
+import torch
+from sklearn.metrics import accuracy_score
+from torch import nn
+from torch.utils.data import DataLoader
+from transformers import AutoModelForSequenceClassification
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.drop = nn.Dropout(0.1)
+        self.fc = nn.Linear(16, 4)
+
+    def forward(self, x):
+        return self.fc(self.drop(x))
+
+
+net = Net()
+model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=4)
+val_loader = DataLoader(val_ds, batch_size=64)
+
+# Flagged: neither eval() nor no_grad (module level, a local nn.Module).
+correct = 0
+for x, y in val_loader:
+    correct += (net(x).argmax(-1) == y).sum().item()
+
+# Flagged: no_grad but still in training mode (model.train() was the last call).
+model.train()
+with torch.no_grad():
+    for batch in val_loader:
+        preds = model(**batch).logits.argmax(dim=-1)
+
+
+# Flagged: eval() but autograd on, in a function the script calls; a transformers model.
+def evaluate():
+    model.eval()
+    all_preds = []
+    for batch in val_loader:
+        all_preds.extend(model(**batch).logits.argmax(-1).tolist())
+    return all_preds
+
+
+# Flagged: train and validate in one epoch loop; validation forgets both.
+def fit(epochs):
+    for epoch in range(epochs):
+        net.train()
+        for x, y in train_loader:
+            loss = nn.functional.cross_entropy(net(x), y)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        preds = []
+        for x, y in val_loader:
+            preds.append(net(x).argmax(-1).cpu().numpy())
+        print(accuracy_score(val_labels, np.concatenate(preds)))
+
+
+evaluate()
+fit(3)
+
+# Not flagged: eval() and no_grad, in every accepted form.
+model.eval()
+with torch.no_grad():
+    for batch in val_loader:
+        preds = model(**batch).logits.argmax(-1)
+net.train(False)
+with torch.inference_mode():
+    for x, y in val_loader:
+        correct += (net(x).argmax(-1) == y).sum().item()
+
+
+@torch.no_grad()
+def evaluate_decorated():
+    model.eval()
+    for batch in val_loader:
+        preds = model(**batch).logits.argmax(-1)
+
+
+# Not flagged: the model is a parameter and the caller puts it in eval mode under no_grad.
+def evaluate_model(model, loader):
+    return [model(x).argmax(-1) for x in loader] + [accuracy_score(y, model(x).argmax(-1).numpy()) for x, y in loader]
+
+
+def run_eval(model, loader):
+    total = 0
+    for x, y in loader:
+        total += (model(x).argmax(-1) == y).sum().item()
+    return total
+
+
+net.eval()
+with torch.no_grad():
+    run_eval(net, val_loader)
+
+
+# Not flagged: a function nobody in this file calls, with the model as a parameter (the caller may set both).
+def library_eval(model, loader):
+    for x, y in loader:
+        print((model(x).argmax(-1) == y).float().mean().item())
+
+
+# Not flagged: training loops, loops that do not call a model.
+for x, y in train_loader:
+    loss = nn.functional.cross_entropy(net(x), y)
+    loss.backward()
+    optimizer.step()
+    optimizer.zero_grad()
+for x, y in val_loader:
+    print((x == y).sum().item())

@@ -1,0 +1,125 @@
+using MLIntern.Analysis.Findings;
+using MLIntern.Analysis.Rules;
+
+namespace MLIntern.Analysis.Tests;
+
+/// <summary>MLI505 is a whole-file rule (one finding per file): its silent cases need a file each.</summary>
+public sealed class SeedRuleTests
+{
+    private const string TrainerScript = """
+        from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+        model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=4)
+        trainer = Trainer(model=model, args=TrainingArguments("out"{0}){1})
+        trainer.train()
+
+        """;
+
+    private const string TorchLoop = """
+        import torch
+        from torch import nn
+
+        {0}
+        model = nn.Linear(8, 2)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        for x, y in loader:
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+
+        """;
+
+    private static IReadOnlyList<Finding> Check(string source) => ScriptChecker.Check(source, enabled: new HashSet<string> { "MLI505" });
+
+    [Theory]
+    [InlineData(", seed=7", "")]
+    [InlineData("", ", model_init=lambda: None")]
+    public void A_trainer_with_a_seed_or_model_init_is_quiet(string arguments, string trainerArguments)
+    {
+        Assert.Empty(Check(string.Format(System.Globalization.CultureInfo.InvariantCulture, TrainerScript, arguments, trainerArguments)));
+    }
+
+    [Theory]
+    [InlineData("torch.manual_seed(0)")]
+    [InlineData("import random; random.seed(0)")]
+    [InlineData("import numpy as np; np.random.seed(0)")]
+    [InlineData("from lightning import seed_everything; seed_everything(1)")]
+    [InlineData("from my_utils import fix_all_seeds; fix_all_seeds()")]
+    [InlineData("cfg = {'seed': 3}; x = dict(**cfg)")]
+    [InlineData("from sklearn.model_selection import train_test_split; a, b = train_test_split(rows, random_state=0)")]
+    public void Any_seed_anywhere_keeps_a_torch_loop_quiet(string seed)
+    {
+        Assert.Empty(Check(TorchLoop.Replace("{0}", seed, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void An_unseeded_torch_loop_is_flagged_on_its_header_and_the_fix_seeds_torch_after_the_imports()
+    {
+        var source = TorchLoop.Replace("{0}", "", StringComparison.Ordinal);
+        var finding = Assert.Single(Check(source));
+        Assert.Equal(7, finding.Range.Line);
+        var fixedText = Edits.Apply(source, finding.Fix!.Edits);
+        Assert.StartsWith("import torch\nfrom torch import nn\n\ntorch.manual_seed(42)\n", fixedText, StringComparison.Ordinal);
+        Assert.Empty(ScriptChecker.Check(fixedText));
+    }
+
+    [Fact]
+    public void A_random_forest_without_random_state_is_flagged_without_a_fix_and_a_linear_model_is_not()
+    {
+        const string forest = "from sklearn.ensemble import RandomForestClassifier\nclf = RandomForestClassifier(n_estimators=100)\nclf.fit(X, y)\n";
+        var finding = Assert.Single(Check(forest));
+        Assert.Equal(3, finding.Range.Line);
+        Assert.Null(finding.Fix);
+        Assert.Empty(Check(forest.Replace("n_estimators=100", "random_state=0", StringComparison.Ordinal)));
+        Assert.Empty(Check("from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\nclf.fit(X, y)\n"));
+    }
+}
+
+public sealed class LoopRuleTests
+{
+    private static IReadOnlyList<Finding> Check(string source, string code) => ScriptChecker.Check(source, enabled: new HashSet<string> { code });
+
+    [Fact]
+    public void The_zero_grad_fix_keeps_tabs_and_CRLF()
+    {
+        const string source = "import torch\r\nopt = torch.optim.Adam(params)\r\nfor x in loader:\r\n\tloss(x).backward()\r\n\topt.step()\r\n";
+        var finding = Assert.Single(Check(source, "MLI702"));
+        Assert.Equal("import torch\r\nopt = torch.optim.Adam(params)\r\nfor x in loader:\r\n\tloss(x).backward()\r\n\topt.step()\r\n\topt.zero_grad()\r\n", Edits.Apply(source, finding.Fix!.Edits));
+    }
+
+    [Fact]
+    public void A_step_of_a_scheduler_or_a_file_without_torch_is_not_a_training_step()
+    {
+        Assert.Empty(Check("import torch\nsched = torch.optim.lr_scheduler.StepLR(opt, 1)\nfor x in loader:\n    loss(x).backward()\n    sched.step()\n", "MLI702"));
+        Assert.Empty(Check("for x in loader:\n    loss(x).backward()\n    optimizer.step()\n", "MLI702"));
+    }
+
+    [Fact]
+    public void An_evaluation_function_whose_callers_never_set_eval_or_no_grad_is_flagged_without_a_fix()
+    {
+        const string source = """
+            import torch
+
+            def run_eval(model, loader):
+                total = 0
+                for x, y in loader:
+                    total += (model(x).argmax(-1) == y).sum().item()
+                return total
+
+            run_eval(net, val_loader)
+
+            """;
+        var finding = Assert.Single(Check(source, "MLI701"));
+        Assert.Equal(5, finding.Range.Line);
+        Assert.Contains("without `model.eval()`", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("outside `torch.no_grad()`", finding.Message, StringComparison.Ordinal);
+        Assert.Null(finding.Fix);
+    }
+
+    [Fact]
+    public void The_no_grad_fix_is_withheld_when_the_loop_holds_a_string_spanning_lines()
+    {
+        const string source = "import torch\nfrom torch import nn\nnet = nn.Linear(2, 2)\nnet.eval()\nfor x in loader:\n    print(\"\"\"a\nb\"\"\", net(x).argmax(-1))\n";
+        var finding = Assert.Single(Check(source, "MLI701"));
+        Assert.Null(finding.Fix);
+    }
+}
