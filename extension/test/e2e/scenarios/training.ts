@@ -3,7 +3,9 @@
 // a task in the integrated terminal, and the Metrics panel draws its curve and its eval table
 // (one row per class of `mlintern inspect`); the Runs view lists the run. A standard-library
 // Python script that prints Trainer-style log dicts shows its curve too (its estimate is
-// unknown, so it needs the explicit override).
+// unknown, so it needs the explicit override). "Smoke Test" runs the baseline as a smoke run;
+// a budget set in the workspace settings makes the modal say "over budget" and offer only the
+// override.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
@@ -56,11 +58,11 @@ async function chartPoints(frame: Frame, metric: string): Promise<number> {
 }
 
 /** Launch Training… → pick what runs → the approval modal; returns the modal's text. */
-async function launchUntilDialog(ctx: ScenarioContext, pick: RegExp): Promise<string> {
+async function launchUntilDialog(ctx: ScenarioContext, pick: RegExp, command = 'ML Intern: Launch Training…'): Promise<string> {
   const wb = ctx.workbench;
-  await wb.runCommand('ML Intern: Launch Training…');
+  await wb.runCommand(command);
   await waitFor(`the "what should run" picker with ${pick}`, async () => ((await wb.pickIfOpen(pick, { timeoutMs: 5_000 })) ? true : notYet('no Quick Pick yet')), { timeoutMs: 20_000 });
-  // One data set in the sample: it is taken without asking. (If a picker shows, take tickets.csv.)
+  // The data set picker (shown when the workspace has more than one): tickets.csv.
   return waitFor('the approval dialog', async () => {
     await wb.pickIfOpen(/tickets\.csv/).catch(() => false);
     return wb.waitForDialog(/./, { timeoutMs: 2_000 }).catch(() => notYet('no dialog yet'));
@@ -186,6 +188,43 @@ export const training: Scenario = {
         return r?.status === 'succeeded' ? r : notYet(r);
       }, { timeoutMs: 60_000 });
       if (run.approval?.acceptedUnknownEstimate !== true) throw new Error(`the override is not recorded: ${JSON.stringify(run.approval)}`);
+    });
+
+    await ctx.step('Smoke Test → built-in baseline: approved, it runs as a smoke run', async () => {
+      const before = runFolders();
+      const text = await launchUntilDialog(ctx, /Built-in baseline/, 'ML Intern: Smoke Test');
+      if (!/Run Smoke test: Built-in baseline/.test(text)) throw new Error(`unexpected dialog:\n${text}`);
+      await wb.clickDialogButton('Approve and Run');
+      const id = await waitFor('a new run folder', () => {
+        const f = runFolders().filter((d) => !before.includes(d));
+        return f.length === 1 ? f[0]! : notYet(f);
+      }, { timeoutMs: 30_000 });
+      const run = await waitFor('the smoke run to succeed', () => {
+        const r = readRun(id) as (RunJson & { smoke?: boolean }) | undefined;
+        return r?.status === 'succeeded' ? r : notYet(r);
+      }, { timeoutMs: 60_000 });
+      if (run.smoke !== true) throw new Error(`run.json does not say smoke: ${JSON.stringify(run)}`);
+    });
+
+    await ctx.step('a budget of 0.00001 h (workspace setting): the modal says over budget; Cancel runs nothing', async () => {
+      const before = runFolders();
+      const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+      const current = fs.existsSync(settingsFile) ? (JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>) : {};
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...current, 'mlintern.compute.maxHours': 0.00001 }, null, 2));
+      // The setting reaches the sidecar as didChangeConfiguration; plan until the plan says so.
+      const text = await waitFor('an over-budget dialog', async () => {
+        const t = await launchUntilDialog(ctx, /Built-in baseline/);
+        if (/Over budget/.test(t)) return t;
+        await wb.clickDialogButton('Cancel');
+        return notYet(t);
+      }, { timeoutMs: 60_000 });
+      if (!/MLI602/.test(text) || !/Override budget and run/.test(text)) throw new Error(`the dialog should name MLI602 and offer only the override:\n${text}`);
+      if (/Approve and Run/.test(text)) throw new Error(`an over-budget plan offers a plain approval:\n${text}`);
+      await wb.clickDialogButton('Cancel');
+      await wb.waitForNotification(/not started/);
+      const after = runFolders().filter((d) => !before.includes(d));
+      if (after.length > 0) throw new Error(`declining created ${after.join(', ')}`);
     });
   },
 };
