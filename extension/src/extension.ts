@@ -32,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (state === 'running') {
         datasetView?.onServerRunning();
         runsView?.refresh();
+        metricsPanel?.onServerRunning();
       }
     },
     notifications: {

@@ -57,6 +57,11 @@ export class MetricsPanel implements api.Disposable {
     await this.load();
   }
 
+  /** The sidecar (re)started: a restarted one follows a live run only once asked for it again. */
+  onServerRunning(): void {
+    if (this.panel && this.state && (this.state.error || !this.state.run || !isFinalStatus(this.state.run.status))) void this.load();
+  }
+
   /** New points from a mlintern/metrics notification. */
   onMetrics(runId: string, points: readonly MetricPoint[]): void {
     if (!this.panel || this.state?.runId !== runId || points.length === 0) return;

@@ -156,7 +156,7 @@ export class TrainingLauncher implements api.Disposable {
   }
 
   private async pickDataset(workspaceFolder: string, what: string): Promise<string> {
-    const files = (await api.findWorkspaceFiles(DatasetGlob, 500)).filter((f) => !f.includes('/.mlintern/') && !/(^|\/)(package(-lock)?|tsconfig)\.json$/.test(f));
+    const files = (await api.findWorkspaceFiles(DatasetGlob, 500)).filter((f) => !f.includes('/.mlintern/') && !f.includes('/.vscode/') && !/(^|\/)(package(-lock)?|tsconfig)\.json$/.test(f));
     const rel = (p: string) => (p.startsWith(workspaceFolder + '/') ? p.slice(workspaceFolder.length + 1) : p);
     // A folder holding split files (train.csv + test.csv) is one data set: offer the folder too.
     const folders = new Set<string>();

@@ -95,8 +95,10 @@ export function approvalDialog(result: PlanResult, smoke: boolean): ApprovalDial
   const plan = result.plan;
   const unknown = !result.estimateKnown;
   const over = result.overBudget;
-  const what = `${smoke || plan.smoke ? 'Smoke test: ' : ''}${plan.title}`;
+  const isSmoke = smoke || plan.smoke === true;
+  const what = isSmoke && !/^smoke test/i.test(plan.title) ? `Smoke test: ${plan.title}` : plan.title;
   const lines = figureLines(result);
+  if (isSmoke) lines.unshift('Smoke test: a small subset of the data and a step cap, so a broken run fails in seconds.');
   let message: string;
   let action: string;
   if (unknown && over) {

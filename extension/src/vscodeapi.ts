@@ -292,11 +292,11 @@ export async function findWorkspaceFiles(include: string, max: number): Promise<
   return uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
 }
 
-/** Opens a Markdown file's rendered preview beside the active editor (the file itself when previews are unavailable). */
+/** Opens a Markdown file's rendered preview (reusing one already open; the file itself when previews are unavailable). */
 export async function showMarkdownPreview(fsPath: string): Promise<void> {
   const uri = vscode.Uri.file(fsPath);
   try {
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
   } catch {
     await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }

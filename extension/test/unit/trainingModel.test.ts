@@ -111,6 +111,10 @@ describe('the approval dialog', () => {
     assert.match(d.detail, /Time: unknown/);
     assert.equal(approveRunParams('/w', plan, d, OverrideUnknownAction)!.acceptUnknownEstimate, true);
     assert.equal(approvalDialog(parsePlanResult(planAnswer({ known: false, overBudget: true }))!, false).action, OverrideBothAction);
+    const smokePlan = parsePlanResult(planAnswer())!;
+    const titled = { ...smokePlan, plan: { ...smokePlan.plan, title: 'Smoke test: train.py on tickets.csv', smoke: true } };
+    assert.equal(approvalDialog(titled, true).message, 'Run Smoke test: train.py on tickets.csv?', 'the sidecar\'s smoke title is not repeated');
+    assert.match(approvalDialog(titled, true).detail, /^Smoke test: a small subset/m);
   });
 
   it('Cancel (or closing the dialog) approves nothing', () => {
