@@ -210,12 +210,22 @@ public sealed class TrainingTests : IDisposable
         Assert.False(File.Exists(Path.Combine(forged, "metrics.jsonl")));
         Assert.Equal("failed", (string?)JObject.Parse(File.ReadAllText(Path.Combine(forged, "run.json")))["status"]);
 
+        // A run.json without any approval is refused.
+        var unapproved = (JObject)run.DeepClone();
+        unapproved.Remove("approval");
+        unapproved["status"] = "approved";
+        File.WriteAllText(Path.Combine(forged, "run.json"), unapproved.ToString());
+        errors = new StringWriter();
+        Assert.Equal(2, TrainCommand.ExecuteApproved(_dir, forgedId, new StringWriter(), errors));
+        Assert.Contains("no approval is recorded", errors.ToString(), StringComparison.Ordinal);
+
         // An edited plan file (the command changed after approval) is refused too.
         var planPath = (string)run["plan"]!["path"]!;
         var plan = JObject.Parse(File.ReadAllText(planPath));
         plan["command"]!["arguments"] = new JArray("train", "--data", "/etc/passwd");
         File.WriteAllText(planPath, plan.ToString());
         run["approval"]!["planHash"] = run["plan"]!["hash"];
+        run["status"] = "approved";
         File.WriteAllText(Path.Combine(forged, "run.json"), run.ToString());
         errors = new StringWriter();
         Assert.Equal(2, TrainCommand.ExecuteApproved(_dir, forgedId, new StringWriter(), errors));
