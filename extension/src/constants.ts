@@ -11,13 +11,32 @@ export const Commands = {
   askForFix: 'mlintern.askForFix',
   fixAll: 'mlintern.fixAll',
   inspectDataset: 'mlintern.inspectDataset',
+  launchTraining: 'mlintern.launchTraining',
+  smokeTest: 'mlintern.smokeTest',
+  showRunMetrics: 'mlintern.showRunMetrics',
+  refreshRuns: 'mlintern.refreshRuns',
 } as const;
 
 /** The sidecar's own requests (server/MLIntern.Server/Lsp/Protocol/Methods.cs). */
 export const Methods = {
   askFix: 'mlintern/askFix',
   profileDataset: 'mlintern/profileDataset',
+  planTraining: 'mlintern/planTraining',
+  approveRun: 'mlintern/approveRun',
+  startRun: 'mlintern/startRun',
+  runExited: 'mlintern/runExited',
+  listRuns: 'mlintern/listRuns',
+  getRun: 'mlintern/getRun',
 } as const;
+
+/** The sidecar's own notifications. */
+export const Notifications = {
+  /** `{runId, points}`: new metric points of a live run (MetricsWatcher.cs). */
+  metrics: 'mlintern/metrics',
+} as const;
+
+/** The task type of training runs (package.json "taskDefinitions"). */
+export const TaskType = 'mlintern';
 
 /** The code action kind of "Fix all ML Intern problems" (safe fixes only). */
 export const FixAllKind = 'source.fixAll.mlintern';
@@ -29,7 +48,11 @@ export const DiagnosticSource = 'mlintern';
 export const Views = {
   container: 'mlintern',
   dataset: 'mlintern.dataset',
+  runs: 'mlintern.runs',
 } as const;
+
+/** The webview panel type of the Metrics panel. */
+export const MetricsPanelType = 'mlintern.metrics';
 
 /** The scheme of the read-only documents that show a proposed fix applied. */
 export const FixPreviewScheme = 'mlintern-fix';
@@ -43,6 +66,10 @@ export const Settings = {
   severity: 'severity',
   /** A group: `mlintern.data.<key>` for each key of settings.ts DataSettingKeys. */
   data: 'data',
+  /** A group: `mlintern.compute.<key>` for each key of settings.ts ComputeSettingKeys. */
+  compute: 'compute',
+  /** The Python interpreter training scripts run with. */
+  trainingPython: 'training.python',
 } as const;
 
 /** The sidecar's executable name, as published by `npm run build:server`. */

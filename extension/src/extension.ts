@@ -1,15 +1,21 @@
 // Wires the extension together; the logic lives in the modules it imports.
 import type * as vscode from 'vscode';
 import { AskForFix, PythonDocuments } from './askFix';
-import { Commands, ConfigSection, ExtensionName, Views } from './constants';
+import { Commands, ConfigSection, ExtensionName, Notifications, Views } from './constants';
 import { DatasetView } from './datasetView';
 import { fixAllProblems } from './fixAll';
 import { LanguageServer } from './languageServer';
+import { parseMetricsNotification } from './metricsModel';
+import { MetricsPanel } from './metricsPanel';
+import { RunsView } from './runsView';
+import { TrainingLauncher } from './training';
 import { ServerStatusBar } from './statusBar';
 import * as api from './vscodeapi';
 
 let server: LanguageServer | undefined;
 let datasetView: DatasetView | undefined;
+let runsView: RunsView | undefined;
+let metricsPanel: MetricsPanel | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = api.createLogOutputChannel(ExtensionName);
@@ -23,18 +29,52 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log,
     onState: (state, detail) => {
       status.update(state, detail);
-      if (state === 'running') datasetView?.onServerRunning();
+      if (state === 'running') {
+        datasetView?.onServerRunning();
+        runsView?.refresh();
+        metricsPanel?.onServerRunning();
+      }
+    },
+    notifications: {
+      [Notifications.metrics]: (params) => {
+        const m = parseMetricsNotification(params);
+        if (!m) return;
+        metricsPanel?.onMetrics(m.runId, m.points);
+        runsView?.refresh();
+      },
     },
   });
   const running = () => server?.runningClient;
   const askForFix = new AskForFix(running, log);
   const dataset = new DatasetView(running, log);
   datasetView = dataset;
+  const workspaceFolder = () => api.firstWorkspaceFolderPath();
+  const runs = new RunsView(running, workspaceFolder, log);
+  const metrics = new MetricsPanel(running, workspaceFolder, log);
+  runsView = runs;
+  metricsPanel = metrics;
+  runs.onRuns = (list) => {
+    const shown = metrics.runId;
+    const run = shown ? list.find((r) => r.id === shown) : undefined;
+    if (run) metrics.onRunChanged(run);
+  };
+  const training = new TrainingLauncher({ client: running, executable: () => server?.executable, log, runs, metrics });
   context.subscriptions.push(
     askForFix,
     dataset,
     api.registerWebviewViewProvider(Views.dataset, dataset),
     api.registerCommand(Commands.inspectDataset, (...args) => dataset.inspect(...args)),
+    runs,
+    metrics,
+    training,
+    api.createTreeView(Views.runs, runs),
+    api.registerCommand(Commands.launchTraining, (...args) => training.launch(false, ...args)),
+    api.registerCommand(Commands.smokeTest, (...args) => training.launch(true, ...args)),
+    api.registerCommand(Commands.refreshRuns, () => runs.refresh()),
+    api.registerCommand(Commands.showRunMetrics, (runId) => {
+      if (typeof runId === 'string') return metrics.show(runId, runs.find(runId));
+      return undefined;
+    }),
     api.registerCommand(Commands.restartServer, () => server?.restart()),
     api.registerCommand(Commands.showLogs, () => log.show()),
     api.registerCommand(Commands.askForFix, (...args) => askForFix.run(...args)),
@@ -53,4 +93,6 @@ export async function deactivate(): Promise<void> {
   await server?.dispose();
   server = undefined;
   datasetView = undefined;
+  runsView = undefined;
+  metricsPanel = undefined;
 }

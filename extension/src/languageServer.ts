@@ -18,7 +18,7 @@ import { preflight } from './preflight';
 import { RestartPolicy } from './restartPolicy';
 import { serverLaunch } from './serverLaunch';
 import { resolveServerPath, ResolvedServerPath } from './serverPath';
-import { DataSettingKeys, initializationOptions, needsRestart, readServerSettings, ServerSettings } from './settings';
+import { ComputeSettingKeys, DataSettingKeys, initializationOptions, needsRestart, readServerSettings, ServerSettings } from './settings';
 import { ServerState } from './status';
 import { LineTail } from './stderrTail';
 import * as api from './vscodeapi';
@@ -28,6 +28,8 @@ export interface LanguageServerHost {
   readonly extensionVersion: string;
   readonly log: api.LogOutputChannel;
   readonly onState: (state: ServerState, detail?: string) => void;
+  /** Handlers of the sidecar's notifications (e.g. mlintern/metrics), registered on every client. */
+  readonly notifications?: Readonly<Record<string, (params: unknown) => void>>;
 }
 
 function isExecutableFile(candidate: string): boolean {
@@ -46,6 +48,11 @@ export function currentSettings(): ServerSettings {
     const value = api.explicitSetting(config, `${Settings.data}.${key}`);
     if (value !== undefined) data[key] = value;
   }
+  const compute: Record<string, unknown> = {};
+  for (const key of Object.keys(ComputeSettingKeys)) {
+    const value = api.explicitSetting(config, `${Settings.compute}.${key}`);
+    if (value !== undefined) compute[key] = value;
+  }
   return readServerSettings({
     serverPath: config.get(Settings.serverPath),
     logLevel: config.get(Settings.logLevel),
@@ -53,6 +60,7 @@ export function currentSettings(): ServerSettings {
     ignore: config.get(Settings.ignore),
     severity: config.get(Settings.severity),
     data,
+    compute,
   });
 }
 
@@ -65,6 +73,7 @@ export class LanguageServer implements api.Disposable {
   private settings: ServerSettings = currentSettings();
   /** The current client's stderr tail; each client gets its own so a stopped one's lines do not leak in. */
   private stderrTail = new LineTail();
+  private resolvedPath: string | undefined;
 
   constructor(private readonly host: LanguageServerHost) {}
 
@@ -109,6 +118,11 @@ export class LanguageServer implements api.Disposable {
     return this.client?.state === State.Running ? this.client : undefined;
   }
 
+  /** The sidecar executable last started (for its command-line verbs, e.g. `generate`). */
+  get executable(): string | undefined {
+    return this.resolvedPath;
+  }
+
   async dispose(): Promise<void> {
     await this.stop();
   }
@@ -130,6 +144,7 @@ export class LanguageServer implements api.Disposable {
       this.fail(e instanceof Error ? e.message : String(e));
       return;
     }
+    this.resolvedPath = resolved.path;
     const launch = serverLaunch({ serverPath: resolved.path, workspaceFolder: api.firstWorkspaceFolderPath(), env: process.env });
     const stderrTail = new LineTail();
     this.stderrTail = stderrTail;
@@ -163,6 +178,9 @@ export class LanguageServer implements api.Disposable {
     };
     const client = new LanguageClient(ClientId, ExtensionName, { run: launch, debug: launch }, clientOptions);
     this.client = client;
+    for (const [method, handler] of Object.entries(this.host.notifications ?? {})) {
+      this.clientListeners.push(client.onNotification(method, (params: unknown) => handler(params)));
+    }
     this.clientListeners.push(
       client.onDidChangeState((e) => {
         if (this.client !== client) return;

@@ -30,6 +30,26 @@ export const DataSettingKeys = {
 } as const;
 export type DataSettingKey = keyof typeof DataSettingKeys;
 
+/**
+ * The compute settings the sidecar reads under `mlintern.compute` (ComputeSettings.cs): the
+ * budget (a value of 0 means no limit), the hardware plans assume, and prices per hardware id.
+ */
+export const ComputeSettingKeys = {
+  maxHours: 'number',
+  maxCostUsd: 'number',
+  hardware: 'string',
+  prices: 'prices',
+} as const;
+export type ComputeSettingKey = keyof typeof ComputeSettingKeys;
+export const HardwareIds = ['cpu', 't4', 'a10g', 'a100', 'h100'] as const;
+
+export interface ComputeSettings {
+  readonly maxHours?: number;
+  readonly maxCostUsd?: number;
+  readonly hardware?: string;
+  readonly prices?: Record<string, number>;
+}
+
 export const SeverityLevels = ['error', 'warning', 'info', 'hint'] as const;
 export type SeverityLevel = (typeof SeverityLevels)[number];
 
@@ -46,6 +66,8 @@ export interface RawSettings {
    * silently override a project's `[tool.mlintern]` value.
    */
   readonly data?: Readonly<Record<string, unknown>>;
+  /** Likewise only the compute settings someone set: pyproject.toml's [tool.mlintern.compute] applies otherwise. */
+  readonly compute?: Readonly<Record<string, unknown>>;
 }
 
 /** The `mlintern` section as the sidecar is told it (initializationOptions and didChangeConfiguration). */
@@ -55,6 +77,7 @@ export interface SidecarSettings {
   readonly ignore: string[];
   readonly severity: Record<string, SeverityLevel>;
   readonly data: Partial<Record<DataSettingKey, string | number>>;
+  readonly compute: ComputeSettings;
 }
 
 export interface ServerSettings {
@@ -89,13 +112,33 @@ function dataSettings(value: Readonly<Record<string, unknown>> | undefined): Sid
   return result;
 }
 
+function computeSettings(value: Readonly<Record<string, unknown>> | undefined): ComputeSettings {
+  const result: { -readonly [K in keyof ComputeSettings]: ComputeSettings[K] } = {};
+  const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+  const maxHours = number(value?.maxHours);
+  if (maxHours !== undefined) result.maxHours = maxHours;
+  const maxCostUsd = number(value?.maxCostUsd);
+  if (maxCostUsd !== undefined) result.maxCostUsd = maxCostUsd;
+  if (typeof value?.hardware === 'string' && value.hardware.trim() !== '') result.hardware = value.hardware.trim().toLowerCase();
+  const prices = value?.prices;
+  if (typeof prices === 'object' && prices !== null && !Array.isArray(prices)) {
+    const table: Record<string, number> = {};
+    for (const [id, price] of Object.entries(prices)) {
+      const p = number(price);
+      if (id.trim() !== '' && p !== undefined) table[id.trim().toLowerCase()] = p;
+    }
+    if (Object.keys(table).length > 0) result.prices = table;
+  }
+  return result;
+}
+
 export function readServerSettings(raw: RawSettings): ServerSettings {
   const serverPath = typeof raw.serverPath === 'string' && raw.serverPath.trim() !== '' ? raw.serverPath.trim() : undefined;
   const logLevel = parseLogLevel(raw.logLevel);
   return {
     serverPath,
     logLevel,
-    sidecar: { logLevel, select: codes(raw.select), ignore: codes(raw.ignore), severity: severities(raw.severity), data: dataSettings(raw.data) },
+    sidecar: { logLevel, select: codes(raw.select), ignore: codes(raw.ignore), severity: severities(raw.severity), data: dataSettings(raw.data), compute: computeSettings(raw.compute) },
   };
 }
 

@@ -279,3 +279,121 @@ export function isUri(value: unknown): value is vscode.Uri {
 export function isRange(value: unknown): value is vscode.Range {
   return value instanceof vscode.Range;
 }
+
+// Training: files to pick, tasks, the Runs tree and the Metrics panel.
+
+export function isWorkspaceTrusted(): boolean {
+  return vscode.workspace.isTrusted;
+}
+
+/** Workspace files matching `include`, without the usual heavy folders, as file paths. */
+export async function findWorkspaceFiles(include: string, max: number): Promise<string[]> {
+  const uris = await vscode.workspace.findFiles(include, '{**/node_modules/**,**/.git/**,**/.venv/**,**/venv/**,**/.mlintern/**,**/__pycache__/**,**/site-packages/**}', max);
+  return uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+}
+
+/** Opens a Markdown file's rendered preview (reusing one already open; the file itself when previews are unavailable). */
+export async function showMarkdownPreview(fsPath: string): Promise<void> {
+  const uri = vscode.Uri.file(fsPath);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+}
+
+export async function showTextFile(fsPath: string): Promise<void> {
+  await vscode.window.showTextDocument(vscode.Uri.file(fsPath), { preview: false });
+}
+
+export interface ShellTaskSpec {
+  readonly type: string;
+  readonly name: string;
+  readonly source: string;
+  readonly definition: Record<string, string>;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type TaskExecution = vscode.TaskExecution;
+
+/** Runs a command as a task (ShellExecution) in its own integrated terminal, which the user sees and can stop. */
+export async function executeShellTask(spec: ShellTaskSpec): Promise<vscode.TaskExecution> {
+  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && spec.cwd.startsWith(f.uri.fsPath)) ?? vscode.workspace.workspaceFolders?.[0];
+  const execution = new vscode.ShellExecution(
+    { value: spec.command, quoting: vscode.ShellQuoting.Strong },
+    spec.args.map((a) => ({ value: a, quoting: vscode.ShellQuoting.Strong })),
+    { cwd: spec.cwd, env: { ...spec.env } },
+  );
+  const task = new vscode.Task({ type: spec.type, ...spec.definition }, folder ?? vscode.TaskScope.Workspace, spec.name, spec.source, execution, []);
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.New, focus: false, clear: false, echo: true, showReuseMessage: false };
+  task.isBackground = false;
+  return vscode.tasks.executeTask(task);
+}
+
+/** Calls back once when the task's process ends (with its exit code) or the task ends without one. */
+export function onTaskEnded(execution: vscode.TaskExecution, listener: (exitCode: number | undefined) => void): vscode.Disposable {
+  let done = false;
+  const finish = (code: number | undefined) => {
+    if (done) return;
+    done = true;
+    processEnd.dispose();
+    taskEnd.dispose();
+    listener(code);
+  };
+  const processEnd = vscode.tasks.onDidEndTaskProcess((e) => {
+    if (e.execution === execution) finish(e.exitCode);
+  });
+  // A task stopped before its process started (or whose exit code is lost) ends here only.
+  const taskEnd = vscode.tasks.onDidEndTask((e) => {
+    if (e.execution === execution) setTimeout(() => finish(undefined), 500);
+  });
+  return new vscode.Disposable(() => {
+    done = true;
+    processEnd.dispose();
+    taskEnd.dispose();
+  });
+}
+
+export type TreeItem = vscode.TreeItem;
+export type TreeDataProvider<T> = vscode.TreeDataProvider<T>;
+export type EventEmitter<T> = vscode.EventEmitter<T>;
+
+export function eventEmitter<T>(): vscode.EventEmitter<T> {
+  return new vscode.EventEmitter<T>();
+}
+
+export interface TreeItemSpec {
+  readonly id?: string;
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+  readonly icon?: string;
+  readonly color?: string;
+  readonly command?: { readonly command: string; readonly title: string; readonly arguments?: unknown[] };
+  readonly contextValue?: string;
+}
+
+export function treeItem(spec: TreeItemSpec): vscode.TreeItem {
+  const item = new vscode.TreeItem(spec.label, vscode.TreeItemCollapsibleState.None);
+  if (spec.id) item.id = spec.id;
+  item.description = spec.description;
+  item.tooltip = spec.tooltip;
+  if (spec.icon) item.iconPath = new vscode.ThemeIcon(spec.icon, spec.color ? new vscode.ThemeColor(spec.color) : undefined);
+  if (spec.command) item.command = { ...spec.command, arguments: spec.command.arguments ? [...spec.command.arguments] : undefined };
+  item.contextValue = spec.contextValue;
+  return item;
+}
+
+export function createTreeView<T>(id: string, provider: vscode.TreeDataProvider<T>): vscode.TreeView<T> {
+  return vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: false });
+}
+
+export type WebviewPanel = vscode.WebviewPanel;
+
+/** A webview panel beside the editor, scripts on, no local resources, kept alive while hidden (live metrics). */
+export function createWebviewPanel(viewType: string, title: string): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: true });
+}

@@ -84,7 +84,8 @@ public sealed class LabelRuleTests
         var source = """
             import pandas as pd
             from datasets import Dataset
-            from transformers import Trainer, TrainingArguments
+            from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+            model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=16)
             df = pd.read_csv("tickets.csv")
             ds = Dataset.from_pandas(df)
             trainer = Trainer(model=model, train_dataset=ds)
@@ -110,7 +111,8 @@ public sealed class LabelRuleTests
         var source = """
             import pandas as pd
             from datasets import Dataset
-            from transformers import Trainer
+            from transformers import AutoModelForSequenceClassification, Trainer
+            model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=16)
             df = pd.read_csv("tickets.csv")
             ds = Dataset.from_pandas(df)
 
@@ -140,5 +142,56 @@ public sealed class LabelRuleTests
         Assert.Empty(Check("MLI104", "import pandas as pd\na = users['kind'].factorize()\nb = items['kind'].factorize()\n"));
         // No ML import: not a training script.
         Assert.Empty(Check("MLI104", "train_df, test_df = split(df)\na = train_df['y'].factorize()\nb = test_df['y'].factorize()\n"));
+    }
+
+    [Fact]
+    public void Added_keywords_follow_the_file_layout_and_line_endings()
+    {
+        var source = Head.Replace("\n", "\r\n") + "labels = ['a', 'b', 'c']\r\nm = M.from_pretrained(\r\n\t'x',\r\n\tproblem_type='single_label_classification'\r\n)\r\n";
+        var fix = Assert.Single(Check("MLI102", source)).Fix!;
+        Assert.Equal(",\r\n\tnum_labels=len(labels)", Assert.Single(fix.Edits).NewText);
+        Assert.Null(Assert.Single(Check("MLI102", Head + "labels = ['a', 'b', 'c']\nm = M.from_pretrained('x'\n")).Fix);
+        var empty = Assert.Single(Check("MLI102", "import transformers\nlabels = ['a', 'b', 'c']\nm = transformers.BertForSequenceClassification.from_pretrained()\n")).Fix!;
+        Assert.Equal("num_labels=len(labels)", Assert.Single(empty.Edits).NewText);
+    }
+
+    [Fact]
+    public void MLI106_copies_the_column_in_the_file_quote_style()
+    {
+        const string source = "import pandas as pd\nfrom datasets import Dataset\nfrom transformers import AutoModelForSequenceClassification, Trainer\n" +
+            "model = AutoModelForSequenceClassification.from_pretrained('x', num_labels=16)\ndf = pd.read_csv('tickets.csv')\n" +
+            "trainer = Trainer(model=model, train_dataset=Dataset.from_pandas(df))\n";
+        var fix = Assert.Single(Check("MLI106", source, Only("tickets.csv", Tickets))).Fix!;
+        Assert.Equal(".assign(label=lambda frame: frame['intent'])", Assert.Single(fix.Edits).NewText);
+    }
+
+    /// <summary>Half-typed scripts: every line-prefix of every label fixture, and every prefix cut mid-line, checks without throwing.</summary>
+    [Theory]
+    [InlineData("MLI101")]
+    [InlineData("MLI102")]
+    [InlineData("MLI103")]
+    [InlineData("MLI104")]
+    [InlineData("MLI105")]
+    [InlineData("MLI106")]
+    public void Every_prefix_of_a_fixture_checks_without_throwing(string code)
+    {
+        var folder = Path.Combine(FixtureRoot(), "Fixtures");
+        var source = File.ReadAllText(Path.Combine(folder, code + ".py"));
+        var datasets = FixtureDatasets.Lookup(folder);
+        for (var end = 0; end < source.Length; end += 7)
+        {
+            ScriptChecker.Check(source[..end], datasets);
+        }
+    }
+
+    private static string FixtureRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "MLIntern.Analysis.Tests.csproj")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("test project folder not found");
+        }
+
+        return dir;
     }
 }

@@ -72,6 +72,14 @@ public sealed class SeedRuleTests
         Assert.Empty(Check(forest.Replace("n_estimators=100", "random_state=0", StringComparison.Ordinal)));
         Assert.Empty(Check("from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\nclf.fit(X, y)\n"));
     }
+
+    [Fact]
+    public void A_lightning_fit_is_training_and_seed_everything_is_a_seed()
+    {
+        const string source = "import lightning as L\ntrainer = L.Trainer(max_epochs=3)\ntrainer.fit(model, loader)\n";
+        Assert.Equal(3, Assert.Single(Check(source)).Range.Line);
+        Assert.Empty(Check("import lightning as L\nL.seed_everything(0)\n" + source[21..]));
+    }
 }
 
 public sealed class LoopRuleTests

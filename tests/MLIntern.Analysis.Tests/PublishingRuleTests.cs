@@ -62,6 +62,13 @@ public sealed class MixedPrecisionRuleTests
     }
 
     [Fact]
+    public void A_settings_dict_written_under_a_GPU_check_is_guarded()
+    {
+        const string source = "import torch\nfrom transformers import TrainingArguments\nif torch.cuda.is_available():\n    cfg = {'output_dir': 'out', 'fp16': True}\nargs = TrainingArguments(**cfg)\n";
+        Assert.Empty(Check(source));
+    }
+
+    [Fact]
     public void The_fix_adds_import_torch_when_the_script_has_none()
     {
         const string source = "from transformers import TrainingArguments\nargs = TrainingArguments('out', bf16=True)\n";

@@ -67,3 +67,40 @@ public sealed class SuppressionAndSelectionTests
         Assert.Equal(MLIntern.Analysis.Findings.Severity.Error, selection.SeverityOf("MLD012", MLIntern.Analysis.Findings.Severity.Error));
     }
 }
+
+public sealed class RuleFailureTests
+{
+    /// <summary>Reports one finding per call, then throws on the second call it sees.</summary>
+    public sealed class ThrowsOnSecondCall : ScriptRule
+    {
+        private int _calls;
+
+        public override MLIntern.Analysis.Findings.RuleInfo Info { get; } = new("MLI999", "throws", MLIntern.Analysis.Findings.Severity.Error, "test rule", "");
+
+        public override IReadOnlyList<Type> NodeTypes => [typeof(MLIntern.Python.Syntax.Call)];
+
+        public override void Visit(MLIntern.Python.Syntax.Node node, ScriptContext context)
+        {
+            context.Report(this, "seen", node);
+            if (++_calls == 2)
+            {
+                throw new InvalidOperationException("boom");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_rule_that_throws_loses_its_findings_and_the_others_keep_theirs()
+    {
+        const string source = "from transformers import TrainingArguments\nTrainingArguments(evaluation_strategy='e')\nprint(1)\nprint(2)\n";
+        var failures = new List<string>();
+        var findings = ScriptChecker.Check(
+            MLIntern.Python.Parsing.Parser.Parse(source),
+            [new ThrowsOnSecondCall(), new MLIntern.Analysis.Rules.Transformers.RenamedEvaluationStrategy()],
+            null,
+            null,
+            (code, e) => failures.Add($"{code}: {e.Message}"));
+        Assert.Equal(["MLI999: boom"], failures);
+        Assert.Equal("MLI501", Assert.Single(findings).Code);
+    }
+}

@@ -31,6 +31,8 @@ public sealed class CheckpointMismatchTests
     [Theory]
     [InlineData("distilbert-base-uncased", "distilbert/distilbert-base-uncased")]
     [InlineData("bert-base-uncased", "bert-large-uncased")]
+    [InlineData("distilbert-base-uncased", "bert-base-uncased")]
+    [InlineData("gpt2", "distilgpt2")]
     [InlineData("bert-base-uncased", "./out/best")]
     [InlineData("bert-base-uncased", "out/checkpoint-500")]
     [InlineData("roberta-base", "ROBERTA-BASE")]

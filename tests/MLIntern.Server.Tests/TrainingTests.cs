@@ -210,16 +210,51 @@ public sealed class TrainingTests : IDisposable
         Assert.False(File.Exists(Path.Combine(forged, "metrics.jsonl")));
         Assert.Equal("failed", (string?)JObject.Parse(File.ReadAllText(Path.Combine(forged, "run.json")))["status"]);
 
+        // A run.json without any approval is refused.
+        var unapproved = (JObject)run.DeepClone();
+        unapproved.Remove("approval");
+        unapproved["status"] = "approved";
+        File.WriteAllText(Path.Combine(forged, "run.json"), unapproved.ToString());
+        errors = new StringWriter();
+        Assert.Equal(2, TrainCommand.ExecuteApproved(_dir, forgedId, new StringWriter(), errors));
+        Assert.Contains("no approval is recorded", errors.ToString(), StringComparison.Ordinal);
+
         // An edited plan file (the command changed after approval) is refused too.
         var planPath = (string)run["plan"]!["path"]!;
         var plan = JObject.Parse(File.ReadAllText(planPath));
         plan["command"]!["arguments"] = new JArray("train", "--data", "/etc/passwd");
         File.WriteAllText(planPath, plan.ToString());
         run["approval"]!["planHash"] = run["plan"]!["hash"];
+        run["status"] = "approved";
         File.WriteAllText(Path.Combine(forged, "run.json"), run.ToString());
         errors = new StringWriter();
         Assert.Equal(2, TrainCommand.ExecuteApproved(_dir, forgedId, new StringWriter(), errors));
         Assert.Contains("does not match its hash", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failing_script_records_its_exit_code_and_the_trainer_state_becomes_metrics()
+    {
+        var script = Path.Combine(_dir, "failing.py");
+        File.WriteAllText(script, """
+            import os, shutil, sys
+            target = os.path.join(os.environ["MLINTERN_RUN_DIR"], "checkpoints", "checkpoint-500")
+            os.makedirs(target)
+            shutil.copy(sys.argv[1] if len(sys.argv) > 1 else "trainer_state.json", target)
+            print("Traceback (most recent call last):", file=sys.stderr)
+            sys.exit(3)
+            """);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "trainer_state.json"), Path.Combine(_dir, "trainer_state.json"));
+        var (code, output, _) = Train(new PlanOptions { Script = script, Data = Tickets, Model = "distilbert-base-uncased" }, Approved with { AcceptOverBudget = true });
+        Assert.Equal(3, code);
+        var folder = output.TrimEnd().Split('\n')[^1];
+        var run = JObject.Parse(File.ReadAllText(Path.Combine(folder, "run.json")));
+        Assert.Equal("failed", (string?)run["status"]);
+        Assert.Equal(3, (int)run["exitCode"]!);
+        Assert.Contains("Traceback", File.ReadAllText(Path.Combine(folder, "stdout.log")), StringComparison.Ordinal);
+        var points = new RunMetricsTailer(folder).Poll();
+        Assert.Equal(6, points.Count);
+        Assert.Equal(0.8912, points.Last(p => p.Split == "eval").Values["macro_f1"]);
     }
 
     [Fact]
@@ -265,7 +300,11 @@ public sealed class TrainingTests : IDisposable
 
         var started = (JObject)(await client.RequestAsync("mlintern/startRun", new { workspaceFolder = workspace, planId, approvalToken = token, smoke = true }))!;
         var runId = (string)started["runId"]!;
-        Assert.Equal(["train", "--run", runId, "--workspace", _dir], started["task"]!["args"]!.Select(a => (string)a!));
+        var task = started["task"]!["args"]!.Select(a => (string)a!).ToList();
+        Assert.Equal(["train", "--run", runId, "--workspace", _dir], task.SkipWhile(a => a != "train"));
+
+        // Under the dotnet host (as here) the task names the assembly: a real command, not `dotnet train`.
+        Assert.True(task[0] == "train" || task[0].EndsWith("mlintern.dll", StringComparison.Ordinal), string.Join(' ', task));
         Assert.Equal("approved", (string?)started["run"]!["status"]);
         Assert.Contains("--smoke", (string?)started["run"]!["commandLine"], StringComparison.Ordinal);
 

@@ -45,9 +45,13 @@ public sealed class MetricSourceTests
     public void Metrics_jsonl_lines_keep_their_split_and_skip_garbage()
     {
         var points = Fixture("metrics.jsonl").Split('\n').Select(MetricSources.ParseJsonLine).OfType<MetricPoint>().ToList();
-        Assert.Equal(3, points.Count);
+        Assert.Equal(4, points.Count);
         Assert.Equal(("train", 1L), (points[0].Split, points[0].Step!.Value));
         Assert.Equal(0.94, points[2].Values["macro_f1"]);
         Assert.Equal("test", points[2].Split);
+
+        // Python's json.dumps writes a diverged loss as a bare NaN: kept, not a dropped line.
+        Assert.True(double.IsNaN(points[3].Values["loss"]));
+        Assert.True(double.IsPositiveInfinity(points[3].Values["grad_norm"]));
     }
 }

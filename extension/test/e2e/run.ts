@@ -10,9 +10,10 @@ import { datasetView } from './scenarios/datasetView';
 import { fixAll } from './scenarios/fixAll';
 import { foundation } from './scenarios/foundation';
 import { sidecarErrors } from './scenarios/sidecarErrors';
+import { training } from './scenarios/training';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, datasetView];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, datasetView, training];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

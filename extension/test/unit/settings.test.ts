@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initializationOptions, needsRestart, parseLogLevel, readServerSettings } from '../../src/settings';
 
-const empty = { select: [], ignore: [], severity: {}, data: {} };
+const empty = { select: [], ignore: [], severity: {}, data: {}, compute: {} };
 
 describe('parseLogLevel', () => {
   it('accepts the declared levels in any case', () => {
@@ -48,12 +48,19 @@ describe('the section the sidecar is told', () => {
       ignore: ['MLD004'],
       severity: { MLI501: 'warning', MLD005: 'info' },
       data: { labelColumn: 'intent', maxExamples: 3 },
+      compute: {},
     });
+  });
+
+  it('carries only the compute settings someone set, cleaned', () => {
+    const s = readServerSettings({ compute: { maxHours: 2, maxCostUsd: -1, hardware: ' A100 ', prices: { A100: 2.5, t4: 'cheap', '': 1 } } });
+    assert.deepEqual(s.sidecar.compute, { maxHours: 2, hardware: 'a100', prices: { a100: 2.5 } });
+    assert.deepEqual(readServerSettings({ compute: { maxHours: 0, prices: {} } }).sidecar.compute, { maxHours: 0 });
   });
 
   it('is the initializationOptions, with the client version', () => {
     const s = readServerSettings({ logLevel: 'trace', select: ['ALL'] });
-    assert.deepEqual(initializationOptions(s, '0.1.0'), { logLevel: 'trace', select: ['ALL'], ignore: [], severity: {}, data: {}, clientVersion: '0.1.0' });
+    assert.deepEqual(initializationOptions(s, '0.1.0'), { logLevel: 'trace', select: ['ALL'], ignore: [], severity: {}, data: {}, compute: {}, clientVersion: '0.1.0' });
   });
 });
 

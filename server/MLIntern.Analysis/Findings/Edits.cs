@@ -58,6 +58,21 @@ public static class Edits
         return result;
     }
 
-    private static bool Overlaps(SourceRange a, SourceRange b) =>
-        (a.Line, a.Column).CompareTo((b.EndLine, b.EndColumn)) < 0 && (b.Line, b.Column).CompareTo((a.EndLine, a.EndColumn)) < 0;
+    /// <summary>
+    /// Ranges overlap when they share a character — or when both start at the same point and one
+    /// is empty: two insertions there (two fixes each adding the same import) have no defined order.
+    /// </summary>
+    private static bool Overlaps(SourceRange a, SourceRange b)
+    {
+        var aStart = (a.Line, a.Column);
+        var bStart = (b.Line, b.Column);
+        var aEmpty = aStart == (a.EndLine, a.EndColumn);
+        var bEmpty = bStart == (b.EndLine, b.EndColumn);
+        if ((aEmpty || bEmpty) && aStart == bStart)
+        {
+            return true;
+        }
+
+        return aStart.CompareTo((b.EndLine, b.EndColumn)) < 0 && bStart.CompareTo((a.EndLine, a.EndColumn)) < 0;
+    }
 }

@@ -51,15 +51,21 @@ public static class ScriptChecker
         new GradientsNeverZeroed(),
     ];
 
-    public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null) =>
-        Check(Parser.Parse(text), datasets, enabled);
+    /// <summary>Called when a rule throws on a file: the rule's findings for that file are dropped, the other rules' kept.</summary>
+    public delegate void RuleFailure(string code, Exception exception);
+
+    public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null, RuleFailure? onFailure = null) =>
+        Check(Parser.Parse(text), datasets, enabled, onFailure);
+
+    public static IReadOnlyList<Finding> Check(ParseResult parse, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null, RuleFailure? onFailure = null) =>
+        Check(parse, Rules, datasets, enabled, onFailure);
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every rule type is constructed in the Rules table, so its parameterless constructor is kept.")]
-    public static IReadOnlyList<Finding> Check(ParseResult parse, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null)
+    internal static IReadOnlyList<Finding> Check(ParseResult parse, IReadOnlyList<ScriptRule> rules, DatasetLookup? datasets, IReadOnlySet<string>? enabled, RuleFailure? onFailure)
     {
         // A fresh instance of each rule per file: a rule may keep per-file state between Visit and
         // Finish, and files are checked concurrently (the CLI's cores, the server's readers).
-        var active = Rules
+        var active = rules
             .Where(r => enabled is null || enabled.Contains(r.Info.Code))
             .Select(r => (ScriptRule)Activator.CreateInstance(r.GetType())!)
             .ToList();
@@ -76,26 +82,41 @@ public static class ScriptChecker
             }
         }
 
+        var failed = new HashSet<string>(StringComparer.Ordinal);
         if (dispatch.Count > 0)
         {
-            new Dispatcher(dispatch, context).Visit(parse.Tree);
+            new Dispatcher(dispatch, context, failed, onFailure).Visit(parse.Tree);
         }
 
-        foreach (var rule in active)
+        foreach (var rule in active.Where(r => !failed.Contains(r.Info.Code)))
         {
-            rule.Finish(context);
+            Guard(rule, failed, onFailure, () => rule.Finish(context));
         }
 
+        // A rule that threw may have reported half of what it saw: none of its findings stand.
         var suppressed = Suppressions.Read(parse);
-
-        findings.RemoveAll(f => suppressed.Covers(f.Range.Line, f.Code));
+        findings.RemoveAll(f => failed.Contains(f.Code) || suppressed.Covers(f.Range.Line, f.Code));
         // A rule may meet the same spot twice (one config dict passed to two calls): report it once.
         return [.. findings
             .DistinctBy(f => (f.Code, f.Range))
             .OrderBy(f => f.Range.Line).ThenBy(f => f.Range.Column).ThenBy(f => f.Code, StringComparer.Ordinal)];
     }
 
-    private sealed class Dispatcher(Dictionary<Type, List<ScriptRule>> dispatch, ScriptContext context) : SyntaxWalker
+    /// <summary>Runs one rule callback; an exception marks the rule failed for this file instead of ending the check.</summary>
+    private static void Guard(ScriptRule rule, HashSet<string> failed, RuleFailure? onFailure, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failed.Add(rule.Info.Code);
+            onFailure?.Invoke(rule.Info.Code, e);
+        }
+    }
+
+    private sealed class Dispatcher(Dictionary<Type, List<ScriptRule>> dispatch, ScriptContext context, HashSet<string> failed, RuleFailure? onFailure) : SyntaxWalker
     {
         public override void Visit(Node node)
         {
@@ -103,7 +124,10 @@ public static class ScriptChecker
             {
                 foreach (var rule in rules)
                 {
-                    rule.Visit(node, context);
+                    if (!failed.Contains(rule.Info.Code))
+                    {
+                        Guard(rule, failed, onFailure, () => rule.Visit(node, context));
+                    }
                 }
             }
 

@@ -28,7 +28,24 @@ public sealed class ScriptContext
     public SemanticModel Model { get; }
 
     /// <summary>The data set a path written in the script names, when the host can read it.</summary>
-    public DatasetInfo? Dataset(string pathAsWritten) => _datasets?.Invoke(pathAsWritten);
+    public DatasetInfo? Dataset(string pathAsWritten)
+    {
+        // Several rules ask about the same file in one check; the host's answer involves the disk.
+        if (_datasets is null)
+        {
+            return null;
+        }
+
+        if (!_datasetAnswers.TryGetValue(pathAsWritten, out var info))
+        {
+            info = _datasets(pathAsWritten);
+            _datasetAnswers[pathAsWritten] = info;
+        }
+
+        return info;
+    }
+
+    private readonly Dictionary<string, DatasetInfo?> _datasetAnswers = new(StringComparer.Ordinal);
 
     public void Report(ScriptRule rule, string message, Node node, Fix? fix = null) => Report(rule, message, node.Range, fix);
 

@@ -212,7 +212,21 @@ public sealed class SemanticModel
     /// `import numpy as np` makes `np.argmax` "numpy.argmax"; `T = torch.tensor` makes `T` "torch.tensor".
     /// Builtins resolve to their bare name ("print"); local definitions to their name; otherwise null.
     /// </summary>
-    public string? ResolveQualifiedName(Expr expr) => ResolveQualifiedName(expr, 0);
+    public string? ResolveQualifiedName(Expr expr)
+    {
+        // Every rule asks about the same calls; a model is used by one check on one thread, so a
+        // plain dictionary memoizes the answers.
+        if (_qualifiedNames.TryGetValue(expr, out var known))
+        {
+            return known;
+        }
+
+        var resolved = ResolveQualifiedName(expr, 0);
+        _qualifiedNames[expr] = resolved;
+        return resolved;
+    }
+
+    private readonly Dictionary<Expr, string?> _qualifiedNames = new(ReferenceEqualityComparer.Instance);
 
     private string? ResolveQualifiedName(Expr expr, int depth)
     {

@@ -28,11 +28,12 @@ internal static class FileChecks
     public static DatasetFactsService Datasets { get; } = new();
 
     /// <summary>Checks a script; <paramref name="path"/> (when known) anchors the data set paths it names.</summary>
-    public static IReadOnlyList<Finding> CheckScript(string text, string? path, RuleSelection? selection = null) =>
+    public static IReadOnlyList<Finding> CheckScript(string text, string? path, RuleSelection? selection = null, ScriptChecker.RuleFailure? onFailure = null) =>
         ScriptChecker.Check(
             text,
             ScriptDatasets.For(path, Datasets),
-            selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet());
+            selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet(),
+            onFailure);
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
     public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)
@@ -51,7 +52,8 @@ internal static class FileChecks
         var selection = RuleSettings.For(path, null, problems);
         var findings = KindOf(path) switch
         {
-            FileKind.Script => CheckScript(ReadText(path), path, selection),
+            FileKind.Script => CheckScript(ReadText(path), path, selection, (code, e) =>
+                problems?.Add($"{path}: rule {code} failed ({e.GetType().Name}: {e.Message}); its findings were skipped — please report this")),
             FileKind.Data => CheckDataFile(path),
             _ => [],
         };

@@ -34,7 +34,8 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
 
             var findings = FileChecks.KindOf(document.FileName) switch
             {
-                FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection),
+                FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection, (code, e) =>
+                    logger.LogError(e, "{Uri} v{Version}: rule {Code} failed; its findings were skipped", document.Uri, document.Version, code)),
                 FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document), state.DataSettings),
                 _ => [],
             };

@@ -84,7 +84,7 @@ internal sealed record ComputeSettings(Budget Budget, IReadOnlyDictionary<string
         try
         {
             if (File.Exists(path) && JObject.Parse(File.ReadAllText(path)) is { } cached &&
-                cached.Value<int?>("cores") == cores && cached.Value<double?>("flops") is { } flops and > 0)
+                cached.Value<int?>("cores") == cores && cached.Value<int?>("probe") == CpuProbe.Version && cached.Value<double?>("flops") is { } flops and > 0)
             {
                 return HardwareCatalog.ForCpu(flops, cores);
             }
@@ -97,7 +97,7 @@ internal sealed record ComputeSettings(Budget Budget, IReadOnlyDictionary<string
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, new JObject { ["cores"] = cores, ["flops"] = measured, ["measuredAt"] = DateTimeOffset.UtcNow.ToString("O") }.ToString());
+            File.WriteAllText(path, new JObject { ["cores"] = cores, ["probe"] = CpuProbe.Version, ["flops"] = measured, ["measuredAt"] = DateTimeOffset.UtcNow.ToString("O") }.ToString());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -50,8 +50,21 @@ internal sealed record PlanOptions
 /// </summary>
 internal static class Planner
 {
-    /// <summary>The executable that runs the built-in baseline: this very program.</summary>
-    public static string SelfExecutable => Environment.ProcessPath ?? "mlintern";
+    /// <summary>
+    /// How to start this very program again (the built-in baseline, the editor's task): its own
+    /// executable, or `dotnet mlintern.dll` when it runs under the dotnet host (tests, dev builds).
+    /// </summary>
+    public static (string Executable, IReadOnlyList<string> Prefix) Self
+    {
+        get
+        {
+            var process = Environment.ProcessPath ?? "mlintern";
+            var name = Path.GetFileNameWithoutExtension(process);
+            return name.Equals("dotnet", StringComparison.OrdinalIgnoreCase) && typeof(Planner).Assembly.Location is { Length: > 0 } dll
+                ? (process, [dll])
+                : (process, []);
+        }
+    }
 
     public static TrainingPlan Plan(string workspace, PlanOptions options, JObject? editorSettings, DatasetFactsService datasets, CancellationToken cancellationToken = default)
     {
@@ -102,7 +115,7 @@ internal static class Planner
         if (script is null)
         {
             hyper["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture);
-            List<string> args = ["train", "--data", dataPath, "--seed", options.Seed.ToString(CultureInfo.InvariantCulture)];
+            List<string> args = [.. Self.Prefix, "train", "--data", dataPath, "--seed", options.Seed.ToString(CultureInfo.InvariantCulture)];
             if (text is not null)
             {
                 args.AddRange(["--text", text]);
@@ -118,7 +131,7 @@ internal static class Planner
                 args.Add("--smoke");
             }
 
-            command = new LaunchCommand(SelfExecutable, args, workspace, new SortedDictionary<string, string>(StringComparer.Ordinal));
+            command = new LaunchCommand(Self.Executable, args, workspace, new SortedDictionary<string, string>(StringComparer.Ordinal));
         }
         else
         {

@@ -96,7 +96,7 @@ internal static class RunExecutor
         var test = splits.FirstOrDefault(x => x.Name == "test") ?? splits.FirstOrDefault(x => x.Name is "validation" or "valid" or "val" or "dev");
         var trainRows = LabeledRows.Read(train, plan.TextColumn, plan.LabelColumn, cancellationToken: cancellationToken);
         var testRows = test is null ? null : LabeledRows.Read(test, plan.TextColumn, plan.LabelColumn, cancellationToken: cancellationToken);
-        var options = new BaselineOptions(Seed: seed, MaxTrainRows: smoke ? 64 : null, MaxEpochs: smoke ? SmokeEpochs : 20);
+        var options = new BaselineOptions(Seed: seed, MaxTrainRows: smoke ? 64 : null, MaxEpochs: smoke ? SmokeEpochs : 30);
 
         using var metrics = new StreamWriter(Path.Combine(folder, "metrics.jsonl"), append: false) { AutoFlush = true };
         using var log = new StreamWriter(Path.Combine(folder, "stdout.log"), append: false) { AutoFlush = true };

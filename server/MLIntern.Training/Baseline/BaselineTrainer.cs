@@ -5,7 +5,7 @@ namespace MLIntern.Training.Baseline;
 /// <summary>Options of one baseline training.</summary>
 /// <param name="Seed">Seeds the split, the smoke subset and the solver's visiting order.</param>
 /// <param name="MaxTrainRows">Smoke test: train on a stratified subset of about this many rows.</param>
-public sealed record BaselineOptions(int Seed = 42, double TestFraction = 0.2, int HashBits = 20, double C = 0.5, int MaxEpochs = 20, double Tolerance = 0.5, int? MaxTrainRows = null, int MaxThreads = 0);
+public sealed record BaselineOptions(int Seed = 42, double TestFraction = 0.2, int HashBits = 20, double C = 0.5, int MaxEpochs = 30, double Tolerance = 0.1, int? MaxTrainRows = null, int MaxThreads = 0);
 
 /// <summary>One row of predictions.jsonl: the text, its label, the prediction and the decision value of every class.</summary>
 public sealed record Prediction(string Text, string Label, string Predicted, IReadOnlyDictionary<string, double> Scores);

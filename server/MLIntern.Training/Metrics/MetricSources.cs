@@ -25,11 +25,18 @@ public static class MetricSources
             using var document = JsonDocument.Parse(line, Options);
             return document.RootElement.ValueKind == JsonValueKind.Object ? FromObject(document.RootElement, null) : null;
         }
+        catch (JsonException) when (NonFinite.IsMatch(line))
+        {
+            // Python's json.dumps writes NaN and Infinity bare (allow_nan=True); a diverged loss is worth showing.
+            return ParseJsonLine(NonFinite.Replace(line, m => m.Value switch { "NaN" => "\"nan\"", "Infinity" => "\"inf\"", _ => "\"-inf\"" }));
+        }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static readonly System.Text.RegularExpressions.Regex NonFinite = new(@"(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>
     /// The log_history of a trainer_state.json: training entries (loss, learning_rate, grad_norm) as

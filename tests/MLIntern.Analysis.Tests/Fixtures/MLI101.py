@@ -4,10 +4,11 @@ import pandas as pd
 import torch
 from datasets import Dataset, load_dataset
 from sklearn.model_selection import train_test_split
-from transformers import AutoTokenizer, Trainer, TrainingArguments
+from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer, Trainer, TrainingArguments
 
 DATA_DIR = "."
 tokenizer = AutoTokenizer.from_pretrained("distilbert-base-uncased")
+model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=16)
 
 
 def tokenize(batch):
@@ -28,7 +29,7 @@ trainer = Trainer(model=model, args=args, train_dataset=raw.map(tokenize, batche
 y = torch.tensor(train_df["intent"].values)
 y_all = torch.tensor(df.intent.tolist())
 
-# Not flagged: integer labels, a text column, a custom collator, data of unknown origin.
+# Not flagged: integer labels, a text column, a custom collator, data of unknown origin, a causal LM.
 reviews = Dataset.from_pandas(pd.read_csv("reviews.csv"))
 trainer = Trainer(model=model, args=args, train_dataset=reviews)
 texts = torch.tensor(df["instruction"].values)
@@ -41,3 +42,5 @@ def collate(features):
 trainer = Trainer(model=model, args=args, train_dataset=train_ds, data_collator=collate)
 trainer = Trainer(model=model, args=args, train_dataset=load_dataset("imdb")["train"])
 y_other = torch.tensor(other_df["intent"].values)
+lm = AutoModelForCausalLM.from_pretrained("gpt2")
+trainer = Trainer(model=lm, args=args, train_dataset=train_ds)

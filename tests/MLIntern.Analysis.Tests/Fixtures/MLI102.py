@@ -22,13 +22,19 @@ model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_label
 model_kwargs = {"num_labels": 10, "ignore_mismatched_sizes": True}
 model = transformers.BertForSequenceClassification.from_pretrained("bert-base-uncased", **model_kwargs)
 
+# Flagged: the AutoConfig passed as config= leaves num_labels at 2 (the fix goes to the config).
+base_config = AutoConfig.from_pretrained(CHECKPOINT, dropout=0.2)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=base_config)
+
 # Flagged without a fix: the mapping passed names 3 classes, the data has 16.
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, id2label={0: "refund", 1: "order", 2: "other"})
 
-# Not flagged: the right count, a count computed at run time, a config deciding, not a classifier, unknown kwargs.
+# Not flagged: the right count, a count computed at run time, a config with the right count or
+# of unknown origin, not a classifier, unknown kwargs.
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=16)
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=df["intent"].nunique())
 config = AutoConfig.from_pretrained(CHECKPOINT, num_labels=16)
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=config)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=load_config())
 encoder = AutoModel.from_pretrained(CHECKPOINT)
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, **load_kwargs())

@@ -17,7 +17,9 @@ labels = sorted(df["intent"].unique())
 id2label = dict(enumerate(labels))
 label2id = {label: i for i, label in id2label.items()}
 
-# Flagged with a fix: the mappings exist, they are just not passed.
+# Flagged with a fix: the mappings exist, they are just not passed (to the model or its config).
+plain_config = AutoConfig.from_pretrained(CHECKPOINT, num_labels=16)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=plain_config)
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=len(labels))
 model = AutoModelForSequenceClassification.from_pretrained(
     CHECKPOINT,
@@ -28,11 +30,13 @@ model = AutoModelForSequenceClassification.from_pretrained(
     num_labels=len(labels)
 )
 
-# Not flagged: the names are passed (keyword, ** dict, config), or the model is not a classifier head.
+# Not flagged: the names are passed (keyword, ** dict, config), a config of unknown origin, or the
+# model is not a classifier head.
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, num_labels=16, id2label=id2label, label2id=label2id)
 named = {"id2label": id2label, "label2id": label2id}
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, **named)
 config = AutoConfig.from_pretrained(CHECKPOINT, num_labels=16, id2label=id2label, label2id=label2id)
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=config)
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=load_config())
 encoder = AutoModel.from_pretrained(CHECKPOINT)
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, **get_kwargs())

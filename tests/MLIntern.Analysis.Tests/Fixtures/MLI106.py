@@ -1,10 +1,12 @@
 import pandas as pd
 from datasets import Dataset, load_dataset
 from sklearn.model_selection import train_test_split
-from transformers import AutoTokenizer, DataCollatorWithPadding, Trainer, TrainingArguments
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding, Trainer, TrainingArguments
+from transformers import AutoModelForCausalLM, DataCollatorForLanguageModeling
 import transformers as tf
 
 tokenizer = AutoTokenizer.from_pretrained("distilbert-base-uncased")
+model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=16)
 
 
 def tokenize(batch):
@@ -23,7 +25,8 @@ encoded = raw.map(tokenize, batched=True)
 trainer = tf.Trainer(model, args, None, encoded["train"])
 
 # Not flagged: a data set whose label column is already `label`, a custom collator, a Trainer
-# subclass (it may compute its own loss), data whose columns are unknown.
+# subclass (it may compute its own loss), data whose columns are unknown, a causal LM whose
+# collator makes its own labels.
 reviews = Dataset.from_pandas(pd.read_csv("reviews.csv")).map(tokenize, batched=True)
 trainer = Trainer(model=model, args=args, train_dataset=reviews)
 
@@ -43,3 +46,6 @@ class WeightedTrainer(Trainer):
 trainer = WeightedTrainer(model=model, args=args, train_dataset=train_ds)
 imdb = load_dataset("imdb")
 trainer = Trainer(model=model, args=args, train_dataset=imdb["train"])
+lm = AutoModelForCausalLM.from_pretrained("gpt2")
+trainer = Trainer(model=lm, args=args, train_dataset=train_ds)
+trainer = Trainer(model=model, args=args, train_dataset=train_ds, data_collator=DataCollatorForLanguageModeling(tokenizer, mlm=False))

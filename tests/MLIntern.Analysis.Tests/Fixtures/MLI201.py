@@ -30,7 +30,16 @@ def score(eval_pred, metric_name):
     return evaluate.load("f1").compute(predictions=eval_pred[0], references=eval_pred[1], average="macro")
 
 
+# Flagged: a model that may return a tuple, unwrapped first.
+def compute_metrics_tuple(eval_pred):
+    logits = eval_pred.predictions
+    if isinstance(logits, tuple):
+        logits = logits[0]
+    return {"accuracy": accuracy_score(eval_pred.label_ids, logits)}
+
+
 trainer = tf.Trainer(model=None, compute_metrics=metrics_fn)
+tuple_trainer = tf.Trainer(model=None, compute_metrics=compute_metrics_tuple)
 other = tf.Trainer(model=None, compute_metrics=functools.partial(score, metric_name="f1"))
 
 

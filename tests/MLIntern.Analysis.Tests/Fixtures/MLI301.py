@@ -26,11 +26,16 @@ t4 = tf.Trainer(model=None, train_dataset=train_ds, eval_dataset=ds["test"])
 t5 = tf.Trainer(model=None, train_dataset=ds["train"], eval_dataset=ds["validation"])
 t6 = tf.Trainer(model=None, train_dataset=train_ds, eval_dataset={"train": train_ds, "test": ds["test"]})
 
-# Not flagged: the train score printed beside the test score; a prediction that feeds no metric.
+# Not flagged: the train score printed beside the test score; an unsupervised fit scored on its data;
+# a prediction that feeds no metric.
 svm = LogisticRegression(C=0.5)
 svm.fit(X_train, y_train)
 print("train", svm.score(X_train, y_train), "test", svm.score(X_test, y_test))
 print(f1_score(y_test, svm.predict(X_test)))
+from sklearn.cluster import KMeans
+clusters = KMeans(n_clusters=2)
+clusters.fit(X_train)
+print(clusters.score(X_train))
 other = LogisticRegression()
 other.fit(X_train, y_train)
 labels_for_review = other.predict(X_train)

@@ -21,12 +21,22 @@ X_train, X_test, y_train, y_test = model_selection.train_test_split(
 split_cfg = {"test_size": 0.2}
 a, b = tts(df["text"], df["intent"], **split_cfg)
 
+# Flagged: the label encoded first (LabelEncoder, category codes, factorize) is still the label.
+from sklearn.preprocessing import LabelEncoder
+y_encoded = LabelEncoder().fit_transform(df["intent"])
+c1 = tts(df["text"], y_encoded, random_state=0)
+c2 = tts(df["text"], df["intent"].astype("category").cat.codes, random_state=0)
+c3 = tts(df["text"], pd.factorize(df["intent"])[0], random_state=0)
+
 # Flagged: datasets splits without a seed; after class_encode_column, without stratify_by_column.
 ds = load_dataset("csv", data_files="intents_small.csv")["train"]
 splits = ds.train_test_split(test_size=0.2)
 encoded = ds.class_encode_column('intent')
 encoded_splits = encoded.train_test_split(test_size=0.2, seed=0)
 cast = ds.cast_column("intent", ClassLabel(names=["a", "b", "c", "d"])).train_test_split(0.1, seed=1)
+
+# Flagged: a seed of None is no seed (the fix replaces it rather than passing the keyword twice).
+none_seed = tts(df["text"], random_state=None)
 
 # Flagged: torch random_split without a generator.
 train_set, val_set = random_split(ds, [0.9, 0.1])

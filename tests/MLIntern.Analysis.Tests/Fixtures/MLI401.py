@@ -28,6 +28,7 @@ padded = ds.map(tokenize_padded, batched=True)
 # Flagged: a lambda, an aliased tokenizer class, encode_plus.
 lam = ds.map(lambda x: bert_tokenizer(x["text"], padding=True), batched=True)
 one = tokenizer.encode_plus(ds["train"][0]["text"])
+gen = tokenizer(t.lower() for t in ds["train"]["text"])
 
 # Not flagged: truncation given (also through a literal dict); max_length alone truncates;
 # a literal text; an unknown **kwargs; explicitly no truncation.

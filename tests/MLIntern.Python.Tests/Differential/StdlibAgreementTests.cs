@@ -61,7 +61,9 @@ public sealed class StdlibAgreementTests
             differences.Add($"{files[i]}: {Describe(expected[i], ours[i])}");
         }
 
-        var summary = $"CPython {version} stdlib: files={files.Count} agreed={agreed} (of which rejected by both={rejectedBoth}) disagreements={differences.Count}";
+        int rejectedByCPython = expected.Count(e => e.StartsWith("{\"error\"", StringComparison.Ordinal));
+        var summary = $"CPython {version} stdlib: files={files.Count} identical JSON={agreed} rejected by both on the same line with another message={rejectedBoth} " +
+                      $"(CPython rejects {rejectedByCPython}) disagreements={differences.Count}";
         _output.WriteLine(summary);
         var message = new StringBuilder(summary).AppendLine();
         foreach (var d in differences.Take(15))

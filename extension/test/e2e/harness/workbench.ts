@@ -54,7 +54,12 @@ export class Workbench {
       return index >= 0 ? rows.nth(index) : notYet(labels);
     }, { timeoutMs: 10_000 });
     await row.click();
-    await input.waitFor({ state: 'hidden' });
+    // The palette closes, or the command opened a Quick Pick of its own in the same widget.
+    await waitFor(`the palette to close after "${title}"`, async () => {
+      if (!(await input.isVisible().catch(() => false))) return true;
+      const label = await input.getAttribute('aria-label').catch(() => null);
+      return label !== null && !label.startsWith('Type the name of a command') ? true : notYet(label);
+    }, { timeoutMs: 30_000 });
   }
 
   /** The accessible label of the status bar item whose label starts with `prefix`. */

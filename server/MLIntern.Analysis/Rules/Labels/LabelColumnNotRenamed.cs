@@ -19,7 +19,9 @@ public sealed class LabelColumnNotRenamed : ScriptRule
         `labels` — e.g. `intent` — when nothing in the script makes a `label`/`labels` column:
         no `rename_column(..., "label")`, `rename(columns={...: "labels"})`, `df["label"] = ...`,
         `.map` function returning `"labels"`, `add_column`, nor `TrainingArguments(label_names=...)`.
-        Silent when the label column is unknown or a custom `data_collator` builds the batches.
+        Silent when the label column is unknown, when a collator other than a padding one builds
+        the batches (a language-modelling collator makes its own labels), or when the model is
+        known not to be a sequence classifier.
 
         ## Why is this bad?
         The Trainer passes the model only the columns its `forward` accepts, and a classifier's
@@ -40,10 +42,10 @@ public sealed class LabelColumnNotRenamed : ScriptRule
         ```
 
         ## Fix safety
-        Unsafe: the fix renames the column where the data is loaded (`.rename(columns=…)` for
-        pandas, `.rename_column(…)` for `datasets`), so code that reads the old name afterwards
-        must change too; it is only offered when the script never names that column. The labels
-        must also be integer ids (see MLI101).
+        Unsafe: the fix changes the data the script trains on. It copies the column to `label`
+        where the data is loaded (`.assign(label=…)` for pandas, `.map(lambda row: {"label": …})`
+        for `datasets`), keeping the original so code that reads the old name still works; the
+        Trainer drops the unused original. The labels must also be integer ids (see MLI101).
 
         ## Error without the fix
         ```
@@ -53,7 +55,7 @@ public sealed class LabelColumnNotRenamed : ScriptRule
 
     public override RuleInfo Info => Rule;
 
-    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
+    public override FixAvailability FixAvailability => FixAvailability.Always;
 
     public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
 
@@ -61,7 +63,7 @@ public sealed class LabelColumnNotRenamed : ScriptRule
     {
         var model = context.Model;
         if (TrainerCall.From(model, (Call)node) is not { TrainDataset: { } train } trainer ||
-            trainer.HasCustomCollator(model) ||
+            !trainer.CollatorKeepsLabels(model) || !trainer.TrainsClassifier(model) ||
             DatasetLoads.Origin(context, train) is not { Info.LabelColumn: { } column } data ||
             LabelColumnUse.TrainerLabelNames.Contains(column) ||
             data.Info.Columns.Any(LabelColumnUse.TrainerLabelNames.Contains) ||
@@ -74,53 +76,22 @@ public sealed class LabelColumnNotRenamed : ScriptRule
             this,
             $"{data.DisplayPath} keeps its labels in column `{column}`, which is never renamed to `label`/`labels`: the Trainer drops it and the model computes no loss",
             train,
-            RenameFix(context, data, column));
+            CopyFix(context, data, column));
     }
 
-    /// <summary>Rename the column right where the data is loaded, unless the script reads it by its old name.</summary>
-    private static Fix? RenameFix(ScriptContext context, LoadedDataset data, string column)
+    /// <summary>
+    /// Copy the column to `label` right where the data is loaded. A copy rather than a rename, so
+    /// code that reads the old name (a `stratify=df["intent"]`, another fix) keeps working; the
+    /// Trainer drops the unused original.
+    /// </summary>
+    private static Fix CopyFix(ScriptContext context, LoadedDataset data, string column)
     {
-        if (MentionsColumn(context, column))
-        {
-            return null;
-        }
-
         var q = context.Parse.Tokens.QuoteStyle == QuoteStyle.Single ? "'" : "\"";
         var callee = context.Model.ResolveCallee(data.Load) ?? "";
-        var rename = callee.StartsWith("pandas.", StringComparison.Ordinal)
-            ? $".rename(columns={{{q}{column}{q}: {q}label{q}}})"
-            : $".rename_column({q}{column}{q}, {q}label{q})";
+        var copy = callee.StartsWith("pandas.", StringComparison.Ordinal)
+            ? $".assign(label=lambda frame: frame[{q}{column}{q}])"
+            : $".map(lambda row: {{{q}label{q}: row[{q}{column}{q}]}})";
         var end = new Python.Text.TextRange(data.Load.End, data.Load.End);
-        return new Fix($"Rename column '{column}' to 'label' where the data is loaded", Applicability.Unsafe, [context.Replace(end, rename)]);
-    }
-
-    private static bool MentionsColumn(ScriptContext context, string column) =>
-        context.Model.Calls.Count > 0 && new StringFinder(column).Finds(context.Model.Tree);
-
-    private sealed class StringFinder(string text) : SyntaxWalker
-    {
-        private bool _found;
-
-        public bool Finds(Node root)
-        {
-            Visit(root);
-            return _found;
-        }
-
-        public override void Visit(Node node)
-        {
-            if (_found)
-            {
-                return;
-            }
-
-            if (node is Constant { Value: string s } && s == text || node is AttributeExpr a && a.Attr == text)
-            {
-                _found = true;
-                return;
-            }
-
-            VisitChildren(node);
-        }
+        return new Fix($"Copy column '{column}' to 'label' where the data is loaded", Applicability.Unsafe, [context.Replace(end, copy)]);
     }
 }

@@ -19,7 +19,8 @@ public sealed class StringLabelsNotEncoded : ScriptRule
         `LabelEncoder`, `pd.factorize`, `.astype("category").cat.codes`, `.map(label2id)`,
         `class_encode_column`, `cast_column(..., ClassLabel(...))`, `ClassLabel`, nor a lookup in a
         label mapping. The data set is the one the script loads (`pd.read_csv`, `load_dataset`),
-        traced through splits, `Dataset.from_pandas` and `.map(...)`.
+        traced through splits, `Dataset.from_pandas` and `.map(...)`. Silent for Trainers of a
+        model known not to be a sequence classifier, or fed by a collator of the script's own.
 
         ## Why is this bad?
         Models compute their loss against integer class ids. Strings cannot become a tensor, so the
@@ -69,7 +70,7 @@ public sealed class StringLabelsNotEncoded : ScriptRule
         var model = context.Model;
         if (TrainerCall.From(model, call) is { TrainDataset: { } train } trainer)
         {
-            if (!trainer.HasCustomCollator(model) && StringLabels(context, DatasetLoads.Origin(context, train)) is { } data)
+            if (trainer.CollatorKeepsLabels(model) && trainer.TrainsClassifier(model) && StringLabels(context, DatasetLoads.Origin(context, train)) is { } data)
             {
                 context.Report(this, Message(data), train);
             }

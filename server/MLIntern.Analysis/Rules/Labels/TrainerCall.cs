@@ -1,26 +1,73 @@
+using MLIntern.Analysis.Rules.Models;
 using MLIntern.Python.Semantics;
 using MLIntern.Python.Syntax;
 
 namespace MLIntern.Analysis.Rules.Labels;
 
 /// <summary>
-/// A `transformers.Trainer(...)` (or `Seq2SeqTrainer`) call and the arguments label rules look at.
-/// Subclasses defined in the script are not matched: they may override `compute_loss`.
+/// A `transformers.Trainer(...)` call and the arguments label rules look at. Subclasses defined in
+/// the script are not matched: they may override `compute_loss`.
 /// </summary>
-public sealed record TrainerCall(Call Call, Expr? TrainDataset, Expr? EvalDataset, Expr? DataCollator)
+public sealed record TrainerCall(Call Call, Expr? Model, Expr? TrainDataset, Expr? EvalDataset, Expr? DataCollator)
 {
-    private static readonly HashSet<string> Trainers =
+    private static readonly HashSet<string> Trainers = ["transformers.Trainer", "transformers.trainer.Trainer"];
+
+    /// <summary>Collators that pass a data set's label column through as it is (they only pad or stack).</summary>
+    private static readonly HashSet<string> PlainCollators =
     [
-        "transformers.Trainer", "transformers.trainer.Trainer", "transformers.Seq2SeqTrainer", "transformers.trainer_seq2seq.Seq2SeqTrainer",
+        "transformers.DataCollatorWithPadding", "transformers.default_data_collator", "transformers.DefaultDataCollator",
+        "transformers.data.data_collator.DataCollatorWithPadding", "transformers.data.data_collator.default_data_collator",
     ];
 
     public static TrainerCall? From(SemanticModel model, Call call) =>
         model.ResolveCallee(call) is { } callee && Trainers.Contains(callee)
-            ? new TrainerCall(call, model.GetArgument(call, "train_dataset", 3), model.GetArgument(call, "eval_dataset", 4), model.GetArgument(call, "data_collator", 2))
+            ? new TrainerCall(
+                call,
+                model.GetArgument(call, "model", 0),
+                model.GetArgument(call, "train_dataset", 3),
+                model.GetArgument(call, "eval_dataset", 4),
+                model.GetArgument(call, "data_collator", 2))
             : null;
 
-    /// <summary>True when batches are made by a collator the script wrote itself (it may build labels any way it likes).</summary>
-    public bool HasCustomCollator(SemanticModel model) =>
-        DataCollator is not null and not Constant { Value: null } && !(model.ResolveQualifiedName(DataCollator is Call c ? c.Func : DataCollator) is { } name && name.StartsWith("transformers.", StringComparison.Ordinal)) &&
-        !(DataCollator is Name n && model.ReachingValue(n) is Call made && model.ResolveCallee(made) is { } maker && maker.StartsWith("transformers.", StringComparison.Ordinal));
+    /// <summary>
+    /// True when the batches keep the data set's label column as it is: no collator, or one that only
+    /// pads (a language-modelling collator makes its own labels; a script's own collator may do anything).
+    /// </summary>
+    public bool CollatorKeepsLabels(SemanticModel model)
+    {
+        var collator = DataCollator;
+        if (collator is null or Constant { Value: null })
+        {
+            return true;
+        }
+
+        if (collator is Name n && model.ReachingValue(n) is Call made)
+        {
+            collator = made;
+        }
+
+        return model.ResolveQualifiedName(collator is Call c ? c.Func : collator) is { } name && PlainCollators.Contains(name);
+    }
+
+    /// <summary>
+    /// True when the model trained is a sequence classifier: the `model=` argument is one, or it is
+    /// not known and the script creates one. A model known to be something else (a causal LM) is not.
+    /// </summary>
+    public bool TrainsClassifier(SemanticModel model)
+    {
+        if (Model is Name n && model.ReachingValue(n) is Call made)
+        {
+            if (SequenceClassifier.From(model, made) is not null)
+            {
+                return true;
+            }
+
+            if (model.ResolveCallee(made) is { } callee && callee.StartsWith("transformers.", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return model.Calls.Any(c => c.Func is AttributeExpr { Attr: "from_pretrained" } && SequenceClassifier.From(model, c) is not null);
+    }
 }

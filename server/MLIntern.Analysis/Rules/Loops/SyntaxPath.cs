@@ -9,13 +9,8 @@ namespace MLIntern.Analysis.Rules.Loops;
 /// </summary>
 public static class SyntaxPath
 {
-    /// <summary>The nodes that contain <paramref name="target"/>, outermost first, without the target itself.</summary>
-    public static IReadOnlyList<Node> AncestorsOf(Node root, Node target)
-    {
-        var finder = new PathFinder(target);
-        finder.Visit(root);
-        return finder.Found ? finder.Path : [];
-    }
+    /// <summary>The nodes that contain <paramref name="target"/>, outermost first, without the target itself (the model's parent links).</summary>
+    public static IReadOnlyList<Node> AncestorsOf(SemanticModel model, Node target) => [.. model.Ancestors(target).Reverse()];
 
     /// <summary>Every node of the subtree under <paramref name="root"/> (the root included), in walk order.</summary>
     public static IEnumerable<Node> DescendantsOf(Node root)
@@ -39,34 +34,6 @@ public static class SyntaxPath
     /// <summary>The calls under <paramref name="root"/> (same scope) whose callee resolves to one of <paramref name="names"/>.</summary>
     public static bool CallsAny(Node root, SemanticModel model, IReadOnlySet<string> names) =>
         DescendantsInScope(root).OfType<Call>().Any(c => model.ResolveCallee(c) is { } q && names.Contains(q));
-
-    private sealed class PathFinder(Node target) : SyntaxWalker
-    {
-        public List<Node> Path { get; } = [];
-
-        public bool Found { get; private set; }
-
-        public override void Visit(Node node)
-        {
-            if (Found || node.Start > target.Start || node.End < target.End)
-            {
-                return;
-            }
-
-            if (ReferenceEquals(node, target))
-            {
-                Found = true;
-                return;
-            }
-
-            Path.Add(node);
-            VisitChildren(node);
-            if (!Found)
-            {
-                Path.RemoveAt(Path.Count - 1);
-            }
-        }
-    }
 
     private sealed class Collector(Node? scopeRoot) : SyntaxWalker
     {

@@ -114,10 +114,6 @@ public static class TorchLoops
             && cls.Bases.Any(b => model.ResolveQualifiedName(b) is "torch.nn.Module" or "torch.nn.modules.module.Module" || (model.ResolveQualifiedName(b) is { } q && q.StartsWith("transformers.", StringComparison.Ordinal)));
     }
 
-    /// <summary>The loops (for/while) a node of the tree is in, innermost last.</summary>
-    public static IEnumerable<Stmt> EnclosingLoops(Node root, Node node) =>
-        SyntaxPath.AncestorsOf(root, node).OfType<Stmt>().Where(s => s is For or While);
-
     /// <summary>The body statements of a loop (for/while).</summary>
     public static List<Stmt> Body(Stmt loop) => loop switch
     {

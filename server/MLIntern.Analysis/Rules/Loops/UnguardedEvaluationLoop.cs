@@ -98,7 +98,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
             return;
         }
 
-        var ancestors = SyntaxPath.AncestorsOf(model.Tree, modelCall);
+        var ancestors = SyntaxPath.AncestorsOf(model, modelCall);
         var function = ancestors.OfType<FunctionDef>().LastOrDefault();
         Node scopeRoot = (Node?)function ?? model.Tree;
         var modelName = SemanticModel.DottedName(modelCall.Func)!;
@@ -115,7 +115,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         };
 
         var noGrad = IsNoGrad(ancestors, scopeRoot, modelCall.Start, model);
-        var missingNoGrad = !noGrad && (function is null || !callers.Any(c => IsNoGrad(SyntaxPath.AncestorsOf(model.Tree, c), OwnScope(c, model), c.Start, model)))
+        var missingNoGrad = !noGrad && (function is null || !callers.Any(c => IsNoGrad(SyntaxPath.AncestorsOf(model, c), OwnScope(c, model), c.Start, model)))
                             && (function is null || callers.Count > 0 || !isParameter);
         if (!missingEval && !missingNoGrad)
         {
@@ -226,7 +226,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         [.. model.Calls.Where(c => c.Func is Name name && name.Id == function.Name && model.ResolveName(name) is { Kind: BindingKind.FunctionDefinition, Node: var def } && ReferenceEquals(def, function))];
 
     private static Node OwnScope(Call call, SemanticModel model) =>
-        SyntaxPath.AncestorsOf(model.Tree, call).OfType<FunctionDef>().LastOrDefault() ?? (Node)model.Tree;
+        SyntaxPath.AncestorsOf(model, call).OfType<FunctionDef>().LastOrDefault() ?? (Node)model.Tree;
 
     /// <summary>
     /// `model.eval()` before the loop and/or the loop wrapped in `with torch.no_grad():` (its lines indented one

@@ -82,7 +82,7 @@ public sealed class ArgmaxOverWrongAxis : ScriptRule
             }
 
             var axisName = argmax.Library == "torch" || (argmax.Library == "method" && source == "torch") ? "dim" : "axis";
-            if (argmax.Axis is null)
+            if (argmax.Axis is null || argmax.Axis is Constant { Value: null })
             {
                 parents ??= Parents(model);
                 if (IsScalarized(model, call, parents))
@@ -95,7 +95,7 @@ public sealed class ArgmaxOverWrongAxis : ScriptRule
                     $"`{context.Text(call.Func)}` without `{axisName}=` flattens the logits and returns one index into them, not a class per example",
                     call,
                     new Fix($"Add `{axisName}=-1`, the class axis (unsafe: assumes classes are the last axis)", Applicability.Unsafe,
-                        [ScriptFacts.AddKeyword(context, call, $"{axisName}=-1")]));
+                        [argmax.Axis is null ? ScriptFacts.AddKeyword(context, call, $"{axisName}=-1") : context.Replace(argmax.Axis.Range, "-1")]));
             }
             else if (model.TryEvaluate(argmax.Axis, out var axis) && axis is long and 0)
             {

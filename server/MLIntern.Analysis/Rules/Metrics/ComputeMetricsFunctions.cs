@@ -33,8 +33,9 @@ public sealed class MetricsFunction(FunctionDef function, Scope scope, string pa
     /// <summary>
     /// True when <paramref name="expr"/> is exactly the model's raw output as the Trainer passes it
     /// (`eval_pred.predictions`, `eval_pred[0]`, or the first name of `logits, labels = eval_pred`,
-    /// through plain copies), with nothing applied to it. Anything else (a call, a comparison, a
-    /// name bound more than once) is not known to be raw: false.
+    /// through plain copies, and through `logits = logits[0]` for a model that returns a tuple), with
+    /// nothing applied to it. Anything else (a call, a comparison, a name rebound to something else)
+    /// is not known to be raw: false.
     /// </summary>
     public bool IsRawPredictions(SemanticModel model, Expr expr) => IsRaw(model, expr, 0);
 
@@ -53,27 +54,44 @@ public sealed class MetricsFunction(FunctionDef function, Scope scope, string pa
                 return IsParameter(model, s.Value);
             case Name n:
             {
-                var binding = ScriptFacts.SingleAssignment(model, n);
-                if (binding is null || !ReferenceEquals(binding.Scope, Scope))
+                // Every binding of the name up to this use must keep the raw predictions: the first
+                // `logits, labels = eval_pred`, and at most the tuple unwrap `logits = logits[0]`.
+                if (model.ResolveName(n) is not { } resolved || !ReferenceEquals(resolved.Scope, Scope))
                 {
                     return false;
                 }
 
-                if (binding.Value is { } value)
-                {
-                    return IsRaw(model, value, depth + 1);
-                }
-
-                // `logits, labels = eval_pred`: the first of two names unpacked from the EvalPrediction.
-                return binding.Statement is Assign { Targets: [TupleExpr or List] } assign &&
-                       Elements(assign.Targets[0]) is [var first, _] && ReferenceEquals(first, binding.Node) &&
-                       IsParameter(model, assign.Value);
+                var bindings = Scope.GetBindings(n.Id).Where(b => b.Kind != BindingKind.Declaration && b.Position <= n.Start).ToList();
+                return bindings.Count > 0 && bindings.Count <= 2 && bindings.All(b => KeepsRaw(model, b, depth)) &&
+                       !IsTupleUnwrap(bindings[0]);
             }
 
             default:
                 return false;
         }
     }
+
+    private bool KeepsRaw(SemanticModel model, Binding binding, int depth)
+    {
+        if (binding.Kind is not (BindingKind.Assignment or BindingKind.AnnotatedAssignment))
+        {
+            return false;
+        }
+
+        if (binding.Value is { } value)
+        {
+            return IsTupleUnwrap(binding) || IsRaw(model, value, depth + 1);
+        }
+
+        // `logits, labels = eval_pred`: the first of two names unpacked from the EvalPrediction.
+        return binding.Statement is Assign { Targets: [TupleExpr or List] } assign &&
+               Elements(assign.Targets[0]) is [var first, _] && ReferenceEquals(first, binding.Node) &&
+               IsParameter(model, assign.Value);
+    }
+
+    /// <summary>`logits = logits[0]`: the first element of a model output that came as a tuple.</summary>
+    private static bool IsTupleUnwrap(Binding binding) =>
+        binding.Value is Subscript { Slice: Constant { Value: long and 0 }, Value: Name self } && self.Id == binding.Name;
 
     private static List<Expr>? Elements(Expr target) => target switch
     {

@@ -177,8 +177,14 @@ public static class ScriptFacts
             return context.Replace(new TextRange(close, close), keywordText);
         }
 
-        var end = last is Expr { IsParenthesized: true } ? ClosingParen(context, last.End) : last.End;
         var text = context.Source.Text;
+        if (call.Args is [GeneratorExp generator] && call.Keywords.Count == 0 && generator.End == call.End)
+        {
+            // `f(x for x in xs)`: the generator's range is the call's parentheses; it needs its own once another argument follows.
+            return context.Replace(generator.Range, $"({context.Text(generator)}, {keywordText})");
+        }
+
+        var end = last is Expr { IsParenthesized: true } ? ClosingParen(context, last.End) : last.End;
         var comma = text.IndexOf(',', end, Math.Max(call.End - 1 - end, 0));
         if (comma >= 0 && text.AsSpan(comma, call.End - 1 - comma).IndexOfAny('\r', '\n') >= 0)
         {
@@ -193,6 +199,15 @@ public static class ScriptFacts
 
         return context.Replace(new TextRange(end, end), ", " + keywordText);
     }
+
+    /// <summary>
+    /// An edit that gives a call's parameter a value: replaces the value it already has (`random_state=None`,
+    /// also inside a `**` dict literal), or appends the keyword when the call does not pass it.
+    /// </summary>
+    public static Findings.TextEdit SetKeyword(ScriptContext context, Call call, string keyword, string valueText) =>
+        context.Model.GetArgument(call, keyword) is { } existing
+            ? context.Replace(existing.Range, valueText)
+            : AddKeyword(context, call, $"{keyword}={valueText}");
 
     /// <summary>The offset after the `)` that closes a parenthesized expression ending at <paramref name="end"/>.</summary>
     private static int ClosingParen(ScriptContext context, int end)

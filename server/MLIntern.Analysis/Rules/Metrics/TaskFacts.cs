@@ -8,8 +8,8 @@ namespace MLIntern.Analysis.Rules.Metrics;
 /// <summary>A data set the script loads, as written in the script, with what the host knows about it.</summary>
 public sealed record LoadedDataset(Call Load, string PathAsWritten, DatasetInfo Info)
 {
-    /// <summary>The file name as the user wrote it, for messages ("tickets.csv").</summary>
-    public string FileName => System.IO.Path.GetFileName(PathAsWritten.TrimEnd('/', '\\')) is { Length: > 0 } name ? name : PathAsWritten;
+    /// <summary>The path as the user wrote it, for messages ("data/tickets.csv"): the name they will recognise.</summary>
+    public string Display => PathAsWritten;
 }
 
 /// <summary>How many classes the task has, and where that fact came from, for a diagnostic to quote.</summary>
@@ -49,7 +49,7 @@ public static class TaskFacts
         {
             if (dataset.Info is { ClassCount: { } count and > 0, LabelColumn: { } column })
             {
-                return new ClassCountFact(count, $"{dataset.FileName} has {count} classes in column `{column}`");
+                return new ClassCountFact(count, $"{dataset.Display} has {count} classes in column `{column}`");
             }
         }
 

@@ -10,12 +10,18 @@ public static class KeywordEdits
     /// <summary>
     /// Adds `name=value` arguments at the end of a call: `f(a)` → `f(a, k=v)`; a call written one
     /// argument per line gets one more line with the same indentation and the same trailing-comma habit.
+    /// Null for a call still being typed (no closing parenthesis).
     /// </summary>
-    public static TextEdit Add(ScriptContext context, Call call, params string[] arguments)
+    public static TextEdit? Add(ScriptContext context, Call call, params string[] arguments)
     {
         var text = context.Source.Text;
         var last = call.Args.Cast<Node>().Concat(call.Keywords).OrderBy(n => n.End).LastOrDefault();
         var close = call.End - 1;
+        if (close < 0 || close >= text.Length || text[close] != ')' || last is not null && last.End > close)
+        {
+            return null;
+        }
+
         if (last is null)
         {
             return context.Replace(new TextRange(close, close), string.Join(", ", arguments));

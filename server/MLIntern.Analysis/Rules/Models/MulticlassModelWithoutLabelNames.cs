@@ -18,8 +18,9 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
         Finds `AutoModelForSequenceClassification.from_pretrained(...)` (or any transformers
         `*ForSequenceClassification`) for more than two classes — `num_labels` greater than 2, or a
         data set with more than two classes in its label column — that passes neither `id2label`
-        nor `label2id`, directly, through a literal `**dict` or a `config=`, and never sets
-        `model.config.id2label` later.
+        nor `label2id`, directly, through a literal `**dict` or on the `AutoConfig.from_pretrained(...)`
+        given as `config=`, and never sets `model.config.id2label` later. A config of unknown
+        origin is assumed to name the classes.
 
         ## Why is this bad?
         The model's config then names its classes `LABEL_0` … `LABEL_15`. That config is what
@@ -88,9 +89,10 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
 
         var call = classifier.Call;
         Fix? fix = null;
-        if (Visible(model, "id2label", call) && Visible(model, "label2id", call))
+        if (Visible(model, "id2label", classifier.LabelCall) && Visible(model, "label2id", classifier.LabelCall) &&
+            KeywordEdits.Add(context, classifier.LabelCall, "id2label=id2label", "label2id=label2id") is { } edit)
         {
-            fix = new Fix("Pass id2label and label2id to the model", Applicability.Safe, [KeywordEdits.Add(context, call, "id2label=id2label", "label2id=label2id")]);
+            fix = new Fix($"Pass id2label and label2id to the {(ReferenceEquals(classifier.LabelCall, call) ? "model" : "config")}", Applicability.Safe, [edit]);
         }
 
         context.Report(this, $"multi-class model ({source}) created without id2label/label2id: its config will name the classes LABEL_0, LABEL_1, …", call.Func, fix);

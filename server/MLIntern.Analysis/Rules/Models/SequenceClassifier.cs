@@ -8,9 +8,11 @@ namespace MLIntern.Analysis.Rules.Models;
 /// A sequence-classification model created from a checkpoint —
 /// `AutoModelForSequenceClassification.from_pretrained(...)` or any transformers
 /// `*ForSequenceClassification.from_pretrained(...)`, through imports and aliases — and the
-/// label arguments it was given (directly or through a literal `**dict`).
+/// label arguments it was given (directly, through a literal `**dict`, or on the
+/// `AutoConfig.from_pretrained(...)` passed as `config=`). <see cref="LabelCall"/> is the call that
+/// holds them; <see cref="Config"/> is set only when a config of unknown origin decides them.
 /// </summary>
-public sealed record SequenceClassifier(Call Call, Expr? NumLabels, Expr? Id2Label, Expr? Label2Id, Expr? Config)
+public sealed record SequenceClassifier(Call Call, Call LabelCall, Expr? NumLabels, Expr? Id2Label, Expr? Label2Id, Expr? Config)
 {
     /// <summary>Names a script gives its literal label list or mapping.</summary>
     private static readonly string[] LabelListNames = ["label2id", "id2label", "labels", "label_list", "label_names", "class_names", "classes"];
@@ -28,19 +30,34 @@ public sealed record SequenceClassifier(Call Call, Expr? NumLabels, Expr? Id2Lab
             return null;
         }
 
+        var labelCall = call;
+        if (model.GetArgument(call, "config") is { } config)
+        {
+            var made = config is Name n ? model.ReachingValue(n) as Call : config as Call;
+            if (made is null || model.ResolveCallee(made) is not { } maker || !maker.StartsWith("transformers.", StringComparison.Ordinal) ||
+                !maker.EndsWith("Config.from_pretrained", StringComparison.Ordinal))
+            {
+                return new SequenceClassifier(call, call, null, null, null, config);
+            }
+
+            labelCall = made;
+        }
+
         return new SequenceClassifier(
             call,
-            model.GetArgument(call, "num_labels"),
-            model.GetArgument(call, "id2label"),
-            model.GetArgument(call, "label2id"),
-            model.GetArgument(call, "config"));
+            labelCall,
+            model.GetArgument(labelCall, "num_labels"),
+            model.GetArgument(labelCall, "id2label"),
+            model.GetArgument(labelCall, "label2id"),
+            null);
     }
 
     /// <summary>
     /// True when the call's `**kwargs` include something we cannot see into (a name that is not a
     /// literal dict, a function's result): any argument may hide there, so rules stay silent.
     /// </summary>
-    public bool HasOpaqueKwargs(SemanticModel model) => Call.Keywords.Any(k => k.Arg is null && !IsLiteralMapping(model, k.Value, 0));
+    public bool HasOpaqueKwargs(SemanticModel model) =>
+        Call.Keywords.Concat(LabelCall.Keywords).Any(k => k.Arg is null && !IsLiteralMapping(model, k.Value, 0));
 
     private static bool IsLiteralMapping(SemanticModel model, Expr value, int depth) => depth < 8 && value switch
     {

@@ -20,8 +20,9 @@ public sealed class WrongNumLabels : ScriptRule
         `num_labels` set to a different number. The class count comes from the data set the
         script loads (its label column) or from a literal label list or mapping in the script
         (`label2id`, `id2label`, `labels`, `label_names`, `classes`); `id2label` passed to the
-        call counts as the model's number of outputs. Silent when the count is unknown or a
-        `config=` decides it.
+        call counts as the model's number of outputs. An `AutoConfig.from_pretrained(...)` passed
+        as `config=` is read the same way; silent when the count is unknown or a config of unknown
+        origin decides it.
 
         ## Why is this bad?
         The classification head has `num_labels` outputs. With fewer outputs than classes, every
@@ -55,7 +56,7 @@ public sealed class WrongNumLabels : ScriptRule
 
     public override RuleInfo Info => Rule;
 
-    public override FixAvailability FixAvailability => FixAvailability.Always;
+    public override FixAvailability FixAvailability => FixAvailability.Sometimes;
 
     public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
 
@@ -109,7 +110,8 @@ public sealed class WrongNumLabels : ScriptRule
         }
         else if (classifier.NumLabels is null)
         {
-            var fix = new Fix($"Pass num_labels={value}", Applicability.Unsafe, [KeywordEdits.Add(context, call, $"num_labels={value}")]);
+            var edit = KeywordEdits.Add(context, classifier.LabelCall, $"num_labels={value}");
+            var fix = edit is null ? null : new Fix($"Pass num_labels={value}", Applicability.Unsafe, [edit]);
             context.Report(this, $"num_labels is missing, so the model gets 2 outputs, but {source}", call.Func, fix);
         }
         else

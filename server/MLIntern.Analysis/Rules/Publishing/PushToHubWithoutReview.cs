@@ -90,7 +90,7 @@ public sealed class PushToHubWithoutReview : ScriptRule
             : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi");
 
         // An explicit upload under an `if` (`if args.push_to_hub:`) is a decision someone made when running the script.
-        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model.Tree, call).Any(a => a is If or IfExp))
+        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp))
         {
             return;
         }

@@ -18,8 +18,9 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
         Finds evaluation on the training data:
         - a Hugging Face `Trainer` whose `eval_dataset` is its `train_dataset` (the same name, a copy
           of it, or the same `["train"]` split of the same data set);
-        - a scikit-learn estimator whose only evaluations (`.score(X, y)`, or `.predict(X)` handed to a
-          `sklearn.metrics` function) use the very `X` it was `.fit` on.
+        - a scikit-learn estimator fitted with labels (`.fit(X, y)`) whose only evaluations (`.score(X, y)`,
+          or `.predict(X)` handed to a `sklearn.metrics` function) use the very `X` it was fitted on.
+          Unsupervised fits (`KMeans().fit(X)`) are scored on their own data by design and are not checked.
 
         Names are followed through their reaching definitions, so `eval_ds = train_ds` counts as the
         training set. An estimator that is also evaluated on other data (a train score printed beside
@@ -90,6 +91,12 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
 
             if (method.Attr == "fit" && model.GetArgument(call, "X", 0) is { } fitted)
             {
+                // Only supervised fits (with `y`): a clustering or a PCA is scored on its own data by design.
+                if (model.GetArgument(call, "y", 1) is null or Constant { Value: null })
+                {
+                    continue;
+                }
+
                 // A second fit on other data makes "the" training data unknown.
                 fits[estimator] = fits.TryGetValue(estimator, out var before) && (before is null || !SplitFacts.SameData(model, before, fitted)) ? null : fitted;
             }

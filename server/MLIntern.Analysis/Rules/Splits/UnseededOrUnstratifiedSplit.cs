@@ -23,7 +23,8 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
         `transformers.set_seed`, `torch.manual_seed`, `seed_everything`), or the split does not shuffle.
 
         It also finds splits of a classification data set without stratification: `train_test_split`
-        of a label column (the data set's label column, or a column named `label`/`labels`) or of a
+        of a label column (the data set's label column, or a column named `label`/`labels`, also once
+        encoded: `.cat.codes`, `LabelEncoder().fit_transform(...)`, `pd.factorize(...)[0]`) or of a
         whole data frame whose data set has a label column, without `stratify=`; and `datasets`
         splits without `stratify_by_column=` after the label column was made a `ClassLabel`
         (`class_encode_column`, `cast_column(..., ClassLabel(...))`).
@@ -108,7 +109,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 this,
                 "`train_test_split` without `random_state=`: every run splits differently, so scores cannot be compared or reproduced",
                 call.Func,
-                new Fix("Add `random_state=42`", Applicability.Safe, [ScriptFacts.AddKeyword(context, call, "random_state=42")]));
+                new Fix("Add `random_state=42`", Applicability.Safe, [ScriptFacts.SetKeyword(context, call, "random_state", "42")]));
         }
 
         if (IsMissing(context, "stratify", call) && call.Args.Count > 0 && !call.Args.Any(a => a is Starred) && Label(call, context) is { } label)
@@ -116,9 +117,9 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
             context.Report(
                 this,
                 $"`train_test_split` without `stratify=` on a classification label ({label.Source}): a random split can leave rare classes out of the test set",
-                call.Args[0],
+                label.At,
                 new Fix($"Add `stratify={label.Text}` (unsafe: the split changes; a class with one example makes it raise)", Applicability.Unsafe,
-                    [ScriptFacts.AddKeyword(context, call, $"stratify={label.Text}")]));
+                    [ScriptFacts.SetKeyword(context, call, "stratify", label.Text)]));
         }
     }
 
@@ -136,18 +137,19 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 this,
                 "`train_test_split` without `seed=`: every run splits differently, so scores cannot be compared or reproduced",
                 call.Func,
-                new Fix("Add `seed=42`", Applicability.Safe, [ScriptFacts.AddKeyword(context, call, "seed=42")]));
+                new Fix("Add `seed=42`", Applicability.Safe, [ScriptFacts.SetKeyword(context, call, "seed", "42")]));
         }
 
         if (IsMissing(context, "stratify_by_column", call) && ClassLabelColumn(dataset, context) is { } column)
         {
             var quote = ScriptFacts.QuoteOf(context, column.Literal);
-            var text = $"stratify_by_column={quote}{column.Name}{quote}";
+            var value = $"{quote}{column.Name}{quote}";
+            var text = $"stratify_by_column={value}";
             context.Report(
                 this,
                 $"`train_test_split` without `stratify_by_column=`: `{column.Name}` is a ClassLabel column, and a random split can leave rare classes out of the test set",
                 call,
-                new Fix($"Add `{text}` (unsafe: the split changes)", Applicability.Unsafe, [ScriptFacts.AddKeyword(context, call, text)]));
+                new Fix($"Add `{text}` (unsafe: the split changes)", Applicability.Unsafe, [ScriptFacts.SetKeyword(context, call, "stratify_by_column", value)]));
         }
     }
 
@@ -174,7 +176,8 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
     private static bool IsMissing(ScriptContext context, string parameter, Call call) =>
         context.Model.GetArgument(call, parameter) is not { } value || value is Constant { Value: null };
 
-    private sealed record LabelFact(string Text, string Source);
+    /// <param name="At">Where to report: the label argument, or the data frame split whole.</param>
+    private sealed record LabelFact(string Text, string Source, Expr At);
 
     /// <summary>The label the split could stratify on: a label column among the arrays, or the label column of a whole data frame.</summary>
     private static LabelFact? Label(Call call, ScriptContext context)
@@ -188,12 +191,12 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 var fact = datasets.FirstOrDefault(d => d.Info.LabelColumn == column && d.Info.ClassCount > 1);
                 if (fact is not null)
                 {
-                    return new LabelFact(context.Text(argument), $"{fact.FileName} has {fact.Info.ClassCount} classes in column `{column}`");
+                    return new LabelFact(context.Text(argument), $"{fact.Display} has {fact.Info.ClassCount} classes in column `{column}`", argument);
                 }
 
                 if (LabelNames.Contains(column))
                 {
-                    return new LabelFact(context.Text(argument), $"column `{column}`");
+                    return new LabelFact(context.Text(argument), $"column `{column}`", argument);
                 }
             }
         }
@@ -203,22 +206,48 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
             datasets.FirstOrDefault(d => ReferenceEquals(d.Load, root)) is { Info: { LabelColumn: { } label, ClassCount: > 1 } } loaded)
         {
             var quote = ScriptFacts.Quote(context);
-            return new LabelFact($"{frame.Id}[{quote}{label}{quote}]", $"{loaded.FileName} has {loaded.Info.ClassCount} classes in column `{label}`");
+            return new LabelFact($"{frame.Id}[{quote}{label}{quote}]", $"{loaded.Display} has {loaded.Info.ClassCount} classes in column `{label}`", frame);
         }
 
         return null;
     }
 
-    /// <summary>"intent" for `df["intent"]`, `df["intent"].values`, `df["intent"].tolist()`, `df["intent"].to_numpy()`.</summary>
+    /// <summary>
+    /// "intent" for `df["intent"]` and for encodings that keep one value per row: `.values`, `.tolist()`,
+    /// `.to_numpy()`, `.astype("category").cat.codes`, `.map(mapping)`, `LabelEncoder().fit_transform(...)`,
+    /// `pd.factorize(...)[0]`, through names bound once.
+    /// </summary>
     private static string? Column(Expr expr, ScriptContext context)
     {
-        expr = expr switch
+        var model = context.Model;
+        for (var depth = 0; depth < 16; depth++)
         {
-            AttributeExpr { Attr: "values" } a => a.Value,
-            Call { Func: AttributeExpr { Attr: "tolist" or "to_numpy" or "to_list" }, Args.Count: 0 } c => ((AttributeExpr)c.Func).Value,
-            _ => expr,
-        };
-        return expr is Subscript { Slice: Constant { Value: string column } } s && IsFrame(s.Value, context) ? column : null;
+            expr = ScriptFacts.Unalias(model, expr);
+            switch (expr)
+            {
+                case Subscript { Slice: Constant { Value: string column } } s when IsFrame(s.Value, context):
+                    return column;
+                case AttributeExpr { Attr: "values" or "codes" or "cat" } a:
+                    expr = a.Value;
+                    break;
+                case Call { Func: AttributeExpr { Attr: "tolist" or "to_numpy" or "to_list" or "astype" or "map" } method } c when model.ResolveCallee(c) is null:
+                    expr = method.Value;
+                    break;
+                case Call { Func: AttributeExpr { Attr: "fit_transform" } encoder } c when c.Args.Count == 1 &&
+                    ScriptFacts.Chain(model, encoder.Value).LastOrDefault() is Call make &&
+                    model.ResolveCallee(make) is "sklearn.preprocessing.LabelEncoder":
+                    expr = c.Args[0];
+                    break;
+                case Subscript { Slice: Constant { Value: long and 0 }, Value: Call factorize } when
+                    model.ResolveCallee(factorize) is "pandas.factorize" && factorize.Args.Count > 0:
+                    expr = factorize.Args[0];
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A data frame from a pandas reader (through names, filters and method calls).</summary>

@@ -22,7 +22,8 @@ public sealed class TokenizerModelMismatch : ScriptRule
         tokenizers or several models (distillation, ensembles), when either checkpoint is a local directory (a
         fine-tuned model saved next to the script), when the names differ only by an organisation
         prefix (`distilbert-base-uncased` and `distilbert/distilbert-base-uncased` are one model) or
-        only by a size (`bert-base-uncased` and `bert-large-uncased` share a vocabulary).
+        only by a size or a distillation (`bert-base-uncased`, `bert-large-uncased` and
+        `distilbert-base-uncased` share a vocabulary).
 
         ## Why is this bad?
         A tokenizer turns text into ids of its own vocabulary; the model looks those ids up in the
@@ -136,7 +137,9 @@ public sealed class TokenizerModelMismatch : ScriptRule
             return true;
         }
 
-        static string Family(string id) => string.Join('-', Name(id).Split('-', '_').Where(p => !SizeWords.Contains(p)));
+        // A distilled model keeps its teacher's vocabulary: distilbert-base-uncased reads bert-base-uncased's ids.
+        static string Family(string id) =>
+            string.Join('-', Name(id).Split('-', '_').Where(p => !SizeWords.Contains(p)).Select(p => p.StartsWith("distil", StringComparison.Ordinal) ? p["distil".Length..] : p));
         return (!x.Contains('/') || !y.Contains('/') || x[..x.IndexOf('/')] == y[..y.IndexOf('/')]) && Family(x) == Family(y);
     }
 

@@ -17,7 +17,8 @@ public sealed class MissingSeed : ScriptRule
         """
         ## What it does
         Finds scripts that train — `trainer.train()` on a transformers or trl Trainer, `.fit(...)` on
-        a randomized scikit-learn estimator (forests, boosting, MLPs, SGD) or a Keras model, or a
+        a randomized scikit-learn estimator (forests, boosting, MLPs, SGD), an XGBoost/LightGBM model,
+        a Keras model or a Lightning `Trainer`, or a
         PyTorch loop with `backward()` and an optimizer step — where nothing sets a seed: no call to a
         seeding function (`transformers.set_seed`, `torch.manual_seed`, `random.seed`,
         `np.random.seed`, `seed_everything`, `keras.utils.set_random_seed`, or any function whose name
@@ -132,7 +133,8 @@ public sealed class MissingSeed : ScriptRule
     private static bool IsRandomizedFit(string origin) =>
         (origin.StartsWith("sklearn.", StringComparison.Ordinal) && RandomizedEstimators.Contains(origin[(origin.LastIndexOf('.') + 1)..]))
         || origin.StartsWith("keras.", StringComparison.Ordinal) || origin.StartsWith("tensorflow.keras.", StringComparison.Ordinal)
-        || origin.StartsWith("xgboost.", StringComparison.Ordinal) || origin.StartsWith("lightgbm.", StringComparison.Ordinal);
+        || origin.StartsWith("xgboost.", StringComparison.Ordinal) || origin.StartsWith("lightgbm.", StringComparison.Ordinal)
+        || origin is "lightning.Trainer" or "lightning.pytorch.Trainer" or "pytorch_lightning.Trainer";
 
     private static bool IsTorchTrainingLoop(Stmt loop, ScriptContext context)
     {

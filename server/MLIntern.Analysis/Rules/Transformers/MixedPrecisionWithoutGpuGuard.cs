@@ -105,7 +105,7 @@ public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
     private static bool IsGuarded(Expr value, ScriptContext context)
     {
         var model = context.Model;
-        foreach (var ancestor in SyntaxPath.AncestorsOf(model.Tree, value))
+        foreach (var ancestor in SyntaxPath.AncestorsOf(model, value))
         {
             var test = ancestor switch
             {

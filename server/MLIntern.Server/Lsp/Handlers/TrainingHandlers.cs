@@ -276,7 +276,7 @@ internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher,
         }
 
         var folder = store.RunFolder(run.Id);
-        var task = new MLIntern.Training.Launch.LaunchCommand(Planner.SelfExecutable, ["train", "--run", run.Id, "--workspace", workspace], workspace, new SortedDictionary<string, string>(StringComparer.Ordinal));
+        var task = new MLIntern.Training.Launch.LaunchCommand(Planner.Self.Executable, [.. Planner.Self.Prefix, "train", "--run", run.Id, "--workspace", workspace], workspace, new SortedDictionary<string, string>(StringComparer.Ordinal));
         watcher.Watch(run.Id, folder);
         logger.LogInformation("run {RunId} created for plan {PlanId} ({Statement})", run.Id, plan.Id, run.Approval.Statement);
         return Task.FromResult(new JObject

@@ -1,0 +1,375 @@
+// The Metrics panel's content as plain data and HTML: metric points (from mlintern/getRun and
+// the mlintern/metrics notifications), the run's eval.json, line charts per metric drawn as
+// hand-made SVG, the per-class table and the confusion matrix, under a strict CSP. The page
+// only swaps in the HTML the extension sends, so every byte of it is built (and tested) here.
+// Pure; metricsPanel.ts does the VS Code side.
+import { escapeHtml } from './datasetModel';
+import { isFinalStatus, RunSummary } from './trainingModel';
+
+/** One logged step: the shape of a metrics.jsonl line and of a notification's points (MetricPoint.cs). */
+export interface MetricPoint {
+  readonly step?: number;
+  readonly epoch?: number;
+  readonly split: string;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export interface ClassScores {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+/** eval.json (RunExecutor.EvalJson): accuracy, macro_f1, per_class, confusion_matrix {labels, matrix}. */
+export interface EvalReport {
+  readonly accuracy?: number;
+  readonly macroF1?: number;
+  readonly perClass: readonly (ClassScores & { readonly label: string })[];
+  readonly confusion?: { readonly labels: readonly string[]; readonly matrix: readonly (readonly number[])[] };
+  readonly split?: string;
+  readonly testRows?: number;
+}
+
+export interface MetricsState {
+  readonly runId: string;
+  readonly run?: RunSummary;
+  readonly points: readonly MetricPoint[];
+  readonly eval?: EvalReport;
+  readonly error?: string;
+  readonly loading?: boolean;
+}
+
+const metaKeys = new Set(['step', 'epoch', 'split', 'values', 'global_step']);
+
+/** A point in either shape — `{step, epoch, split, values: {…}}` or a flat metrics.jsonl line; undefined when it has no numbers. */
+export function parsePoint(value: unknown): MetricPoint | undefined {
+  if (!isObject(value)) return undefined;
+  const values: Record<string, number> = {};
+  const source = isObject(value.values) ? value.values : value;
+  for (const [key, v] of Object.entries(source)) {
+    if (source === value && metaKeys.has(key)) continue;
+    if (typeof v === 'number' && Number.isFinite(v)) values[key] = v;
+  }
+  if (Object.keys(values).length === 0) return undefined;
+  const step = finite(value.step) ?? finite(value.global_step);
+  const epoch = finite(value.epoch);
+  return { ...(step !== undefined ? { step } : {}), ...(epoch !== undefined ? { epoch } : {}), split: typeof value.split === 'string' && value.split !== '' ? value.split : 'train', values };
+}
+
+export function parsePoints(value: unknown): MetricPoint[] {
+  return Array.isArray(value) ? value.map(parsePoint).filter((p): p is MetricPoint => p !== undefined) : [];
+}
+
+/** A notification `{runId, points}`; undefined when it is not one. */
+export function parseMetricsNotification(value: unknown): { runId: string; points: MetricPoint[] } | undefined {
+  if (!isObject(value) || typeof value.runId !== 'string') return undefined;
+  return { runId: value.runId, points: parsePoints(value.points) };
+}
+
+export function parseEval(value: unknown): EvalReport | undefined {
+  if (!isObject(value)) return undefined;
+  const perClass: (ClassScores & { label: string })[] = [];
+  if (isObject(value.per_class)) {
+    for (const [label, s] of Object.entries(value.per_class)) {
+      if (!isObject(s)) continue;
+      perClass.push({ label, precision: finite(s.precision) ?? 0, recall: finite(s.recall) ?? 0, f1: finite(s.f1) ?? 0, support: finite(s.support) ?? 0 });
+    }
+  }
+  let confusion: EvalReport['confusion'];
+  const cm = value.confusion_matrix;
+  if (isObject(cm) && Array.isArray(cm.labels) && Array.isArray(cm.matrix)) {
+    const labels = cm.labels.map(String);
+    const matrix = cm.matrix.filter(Array.isArray).map((row) => (row as unknown[]).map((n) => finite(n) ?? 0));
+    if (matrix.length === labels.length && matrix.every((r) => r.length === labels.length)) confusion = { labels, matrix };
+  }
+  const accuracy = finite(value.accuracy);
+  const macroF1 = finite(value.macro_f1);
+  if (accuracy === undefined && macroF1 === undefined && perClass.length === 0) return undefined;
+  return { accuracy, macroF1, perClass, confusion, split: typeof value.split === 'string' ? value.split : undefined, testRows: finite(value.test_rows) };
+}
+
+/** Adds new points; a point for a (split, step) already seen replaces it, so a repeated batch draws nothing twice. */
+export function addPoints(existing: readonly MetricPoint[], incoming: readonly MetricPoint[]): MetricPoint[] {
+  const result = [...existing];
+  const index = new Map<string, number>();
+  result.forEach((p, i) => {
+    if (p.step !== undefined) index.set(`${p.split}\u0000${p.step}`, i);
+  });
+  for (const p of incoming) {
+    const key = p.step !== undefined ? `${p.split}\u0000${p.step}` : undefined;
+    const at = key !== undefined ? index.get(key) : undefined;
+    if (at !== undefined) result[at] = { ...result[at]!, values: { ...result[at]!.values, ...p.values } };
+    else {
+      if (key !== undefined) index.set(key, result.length);
+      result.push(p);
+    }
+  }
+  return result;
+}
+
+/** The charts the panel draws, in order; `keys` are the metric names that count as it. */
+export const Charts = [
+  { id: 'loss', title: 'Loss', keys: ['loss'] },
+  { id: 'learning_rate', title: 'Learning rate', keys: ['learning_rate', 'lr'] },
+  { id: 'accuracy', title: 'Accuracy', keys: ['accuracy', 'acc'] },
+  { id: 'macro_f1', title: 'Macro-F1', keys: ['macro_f1', 'f1_macro', 'f1'] },
+] as const;
+
+export interface Series {
+  readonly split: string;
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+}
+
+/** One series per split for a chart: x is the step (else the point's order in its split). */
+export function seriesFor(points: readonly MetricPoint[], keys: readonly string[]): Series[] {
+  const bySplit = new Map<string, { x: number; y: number }[]>();
+  for (const p of points) {
+    const key = keys.find((k) => p.values[k] !== undefined);
+    if (key === undefined) continue;
+    const list = bySplit.get(p.split) ?? [];
+    bySplit.set(p.split, list);
+    list.push({ x: p.step ?? list.length + 1, y: p.values[key]! });
+  }
+  const order = (s: string) => ['train', 'eval', 'validation', 'test'].indexOf(s) + 1 || 9;
+  return [...bySplit.entries()].sort((a, b) => order(a[0]) - order(b[0]) || a[0].localeCompare(b[0])).map(([split, pts]) => ({ split, points: [...pts].sort((a, b) => a.x - b.x) }));
+}
+
+/** The most markers a series draws; its line still goes through every point. */
+export const MaxMarkers = 200;
+
+/** A line chart: one polyline (and markers) per split; `data-points` counts the points plotted. */
+export function lineChartSvg(id: string, title: string, series: readonly Series[]): string {
+  const width = 420;
+  const height = 150;
+  const left = 48;
+  const right = 8;
+  const top = 8;
+  const bottom = 20;
+  const all = series.flatMap((s) => s.points);
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
+  if (y0 === y1) [y0, y1] = y0 === 0 ? [0, 1] : [y0 - Math.abs(y0) * 0.1, y1 + Math.abs(y1) * 0.1];
+  const sx = (x: number) => left + ((x - x0) / (x1 - x0)) * (width - left - right);
+  const sy = (y: number) => top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom);
+  const r = (n: number) => Math.round(n * 10) / 10;
+  const lines = series
+    .map((s) => {
+      const cls = `s-${splitClass(s.split)}`;
+      const poly = s.points.map((p) => `${r(sx(p.x))},${r(sy(p.y))}`).join(' ');
+      const markers =
+        s.points.length <= MaxMarkers
+          ? s.points.map((p) => `<circle class="pt ${cls}" cx="${r(sx(p.x))}" cy="${r(sy(p.y))}" r="2.2"><title>${escapeHtml(s.split)} step ${fmtAxis(p.x)}: ${fmtValue(p.y)}</title></circle>`).join('')
+          : '';
+      return `<g class="series" data-split="${escapeHtml(s.split)}" data-points="${s.points.length}">${s.points.length > 1 ? `<polyline class="line ${cls}" points="${poly}"></polyline>` : ''}${markers}</g>`;
+    })
+    .join('');
+  const axes =
+    `<line class="axis-line" x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}"></line>` +
+    `<line class="axis-line" x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}"></line>` +
+    `<text class="axis" x="${left - 4}" y="${top + 8}" text-anchor="end">${fmtValue(y1)}</text>` +
+    `<text class="axis" x="${left - 4}" y="${height - bottom}" text-anchor="end">${fmtValue(y0)}</text>` +
+    `<text class="axis" x="${left}" y="${height - 6}">${fmtAxis(x0)}</text>` +
+    `<text class="axis" x="${width - right}" y="${height - 6}" text-anchor="end">step ${fmtAxis(x1)}</text>`;
+  const legend = series.map((s) => `<span class="key s-${splitClass(s.split)}">${escapeHtml(s.split)}</span>`).join(' ');
+  return (
+    `<section class="chart-box" data-chart="${escapeHtml(id)}"><h3>${escapeHtml(title)} <span class="legend">${legend}</span></h3>` +
+    `<svg class="chart metric-chart" role="img" aria-label="${escapeHtml(title)} per step" data-metric="${escapeHtml(id)}" data-points="${all.length}" viewBox="0 0 ${width} ${height}" width="100%">${axes}${lines}</svg></section>`
+  );
+}
+
+/** The latest value of each metric per split. */
+export function latestValues(points: readonly MetricPoint[]): { split: string; metric: string; value: number; step?: number }[] {
+  const latest = new Map<string, { split: string; metric: string; value: number; step?: number }>();
+  for (const p of points) for (const [metric, value] of Object.entries(p.values)) latest.set(`${p.split}\u0000${metric}`, { split: p.split, metric, value, step: p.step });
+  return [...latest.values()];
+}
+
+export function evalHtml(report: EvalReport): string {
+  const parts: string[] = [];
+  parts.push(
+    `<h2>Evaluation${report.split ? ` <span class="muted">(${escapeHtml(report.split)}${report.testRows !== undefined ? `, ${report.testRows.toLocaleString('en-US')} rows` : ''})</span>` : ''}</h2>`,
+    `<p class="headline">` +
+      (report.accuracy !== undefined ? `<span data-eval-accuracy="${report.accuracy}">accuracy <b>${pct(report.accuracy)}</b></span>` : '') +
+      (report.macroF1 !== undefined ? ` · <span data-eval-macro-f1="${report.macroF1}">macro-F1 <b>${pct(report.macroF1)}</b></span>` : '') +
+      `</p>`,
+  );
+  if (report.perClass.length > 0) {
+    parts.push(
+      `<table class="eval-table" data-classes="${report.perClass.length}"><thead><tr><th>class</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">support</th></tr></thead><tbody>` +
+        report.perClass
+          .map((c) => `<tr class="class-row${c.f1 < 0.5 ? ' weak' : ''}" data-class="${escapeHtml(c.label)}"><td>${escapeHtml(c.label)}</td><td class="num">${fixed(c.precision)}</td><td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td><td class="num">${c.support.toLocaleString('en-US')}</td></tr>`)
+          .join('') +
+        `</tbody></table>`,
+    );
+  }
+  if (report.confusion) parts.push(confusionHtml(report.confusion));
+  return parts.join('\n');
+}
+
+/** The confusion matrix (rows: true label, columns: predicted), cells shaded by their share of the row. */
+export function confusionHtml(confusion: NonNullable<EvalReport['confusion']>): string {
+  const { labels, matrix } = confusion;
+  const head = `<tr><th class="corner">true \\ predicted</th>${labels.map((l, j) => `<th class="col" title="${escapeHtml(l)}">${j + 1}</th>`).join('')}</tr>`;
+  const rows = matrix
+    .map((row, i) => {
+      const total = row.reduce((a, b) => a + b, 0) || 1;
+      const cells = row
+        .map((n, j) => {
+          const share = n / total;
+          const level = n === 0 ? 0 : Math.min(5, 1 + Math.floor(share * 5));
+          return `<td class="cm ${i === j ? 'diag' : 'off'} l${level}" title="${escapeHtml(labels[i]!)} → ${escapeHtml(labels[j]!)}: ${n}">${n === 0 ? '' : n}</td>`;
+        })
+        .join('');
+      return `<tr data-true="${escapeHtml(labels[i]!)}"><th class="row">${i + 1}. ${escapeHtml(truncate(labels[i]!, 24))}</th>${cells}</tr>`;
+    })
+    .join('');
+  return `<h3>Confusion matrix</h3><div class="cm-wrap"><table class="confusion" data-labels="${labels.length}">${head}${rows}</table></div>`;
+}
+
+export function metricsBodyHtml(state: MetricsState): string {
+  const run = state.run;
+  const parts: string[] = [];
+  const status = run?.status ?? (state.loading ? 'loading' : 'unknown');
+  parts.push(
+    `<header data-run-id="${escapeHtml(state.runId)}" data-status="${escapeHtml(status)}"><h1>${escapeHtml(run?.title ?? state.runId)}</h1>` +
+      `<span class="status st-${escapeHtml(status)}">${escapeHtml(status)}${run?.exitCode !== undefined && run.status === 'failed' ? ` (exit ${run.exitCode})` : ''}</span></header>`,
+    `<p class="muted">Run ${escapeHtml(state.runId)}${run?.runDir ? ` · <span class="path">${escapeHtml(run.runDir)}</span>` : ''}</p>`,
+  );
+  if (state.error) parts.push(`<p class="error" data-state="error">${escapeHtml(state.error)}</p>`);
+  const charts = Charts.map((c) => ({ c, series: seriesFor(state.points, c.keys) })).filter((x) => x.series.length > 0);
+  if (charts.length === 0) {
+    parts.push(
+      `<p class="hint" data-state="waiting">${state.loading ? 'Loading…' : run && isFinalStatus(run.status) ? 'This run logged no metrics.' : 'Waiting for the first metrics… (metrics.jsonl, the Trainer’s log lines, or trainer_state.json)'}</p>`,
+    );
+  } else {
+    parts.push(`<div class="charts">${charts.map((x) => lineChartSvg(x.c.id, x.c.title, x.series)).join('')}</div>`);
+    const latest = latestValues(state.points);
+    parts.push(
+      `<details class="latest"><summary>Latest values (${state.points.length} points)</summary><table><tr><th>split</th><th>metric</th><th class="num">value</th><th class="num">step</th></tr>` +
+        latest.map((l) => `<tr><td>${escapeHtml(l.split)}</td><td>${escapeHtml(l.metric)}</td><td class="num">${fmtValue(l.value)}</td><td class="num">${l.step ?? ''}</td></tr>`).join('') +
+        `</table></details>`,
+    );
+  }
+  if (state.eval) parts.push(`<section class="eval" data-state="eval">${evalHtml(state.eval)}</section>`);
+  else if (run && isFinalStatus(run.status)) parts.push(`<p class="muted" data-state="no-eval">No eval.json in the run folder: this run wrote no final evaluation.</p>`);
+  return parts.join('\n');
+}
+
+export interface PageOptions {
+  readonly cspSource: string;
+  readonly nonce: string;
+}
+
+/** The whole page; later updates replace `#root`'s content with metricsBodyHtml() through a message. */
+export function renderMetricsHtml(state: MetricsState, options: PageOptions): string {
+  const { nonce } = options;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${options.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Metrics</title>
+<style nonce="${nonce}">${css}</style>
+</head>
+<body>
+<div id="root">${metricsBodyHtml(state)}</div>
+<script nonce="${nonce}">${script}</script>
+</body>
+</html>`;
+}
+
+/** The only message the page accepts: new content for #root, and only from the extension. */
+export interface UpdateMessage {
+  readonly type: 'update';
+  readonly html: string;
+}
+
+const script = `
+const root = document.getElementById('root');
+window.addEventListener('message', (event) => {
+  const m = event.data;
+  if (m && m.type === 'update' && typeof m.html === 'string') root.innerHTML = m.html;
+});
+`;
+
+const css = `
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 16px; }
+header { display: flex; align-items: baseline; gap: 12px; }
+h1 { font-size: 1.3em; margin: 12px 0 2px; }
+h2 { font-size: 1.15em; margin: 18px 0 4px; }
+h3 { font-size: 1em; margin: 8px 0 4px; font-weight: 600; }
+.muted, .hint { color: var(--vscode-descriptionForeground); }
+.path { font-family: var(--vscode-editor-font-family); }
+.error { color: var(--vscode-errorForeground); }
+.status { padding: 0 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
+.st-succeeded { background: var(--vscode-testing-iconPassed, var(--vscode-badge-background)); color: var(--vscode-editor-background); }
+.st-failed { background: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); color: var(--vscode-editor-background); }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 12px; }
+.chart-box { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, transparent)); padding: 4px 8px; }
+svg.chart { display: block; }
+svg text { font-size: 10px; fill: var(--vscode-descriptionForeground); }
+svg .axis-line { stroke: var(--vscode-descriptionForeground); stroke-width: 0.5; }
+svg .line { fill: none; stroke-width: 1.6; }
+.line.s-train { stroke: var(--vscode-charts-blue); } .pt.s-train { fill: var(--vscode-charts-blue); }
+.line.s-eval { stroke: var(--vscode-charts-orange); } .pt.s-eval { fill: var(--vscode-charts-orange); }
+.line.s-test { stroke: var(--vscode-charts-green); } .pt.s-test { fill: var(--vscode-charts-green); }
+.line.s-other { stroke: var(--vscode-charts-purple); } .pt.s-other { fill: var(--vscode-charts-purple); }
+.legend { font-weight: normal; font-size: 0.9em; }
+.key::before { content: '●'; margin-right: 2px; }
+.key.s-train::before { color: var(--vscode-charts-blue); } .key.s-eval::before { color: var(--vscode-charts-orange); }
+.key.s-test::before { color: var(--vscode-charts-green); } .key.s-other::before { color: var(--vscode-charts-purple); }
+table { border-collapse: collapse; }
+th, td { text-align: left; padding: 1px 6px; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
+th { color: var(--vscode-descriptionForeground); font-weight: normal; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.class-row.weak td:first-child { color: var(--vscode-editorWarning-foreground); }
+.headline b { font-size: 1.1em; }
+.cm-wrap { overflow-x: auto; }
+table.confusion td.cm { text-align: center; min-width: 22px; font-variant-numeric: tabular-nums; }
+table.confusion th.row { white-space: nowrap; }
+td.cm.l1 { background: rgba(128,128,128,0.12); } td.cm.l2 { background: rgba(128,128,128,0.22); }
+td.cm.l3 { background: rgba(128,128,128,0.34); } td.cm.l4 { background: rgba(128,128,128,0.46); } td.cm.l5 { background: rgba(128,128,128,0.6); }
+td.cm.diag.l4, td.cm.diag.l5 { background: var(--vscode-charts-green); color: var(--vscode-editor-background); }
+td.cm.off.l2, td.cm.off.l3, td.cm.off.l4, td.cm.off.l5 { outline: 1px solid var(--vscode-charts-red); }
+details.latest { margin-top: 8px; }
+`;
+
+function splitClass(split: string): string {
+  return split === 'train' ? 'train' : split === 'eval' || split === 'validation' ? 'eval' : split === 'test' ? 'test' : 'other';
+}
+
+function fmtValue(n: number): string {
+  if (!Number.isFinite(n)) return '';
+  const a = Math.abs(n);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return n.toExponential(2);
+  return String(Number(n.toPrecision(4)));
+}
+
+function fmtAxis(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+}
+
+function pct(n: number): string {
+  return `${(n * 100).toFixed(1)}%`;
+}
+
+function fixed(n: number): string {
+  return n.toFixed(3);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,197 @@
+// "ML Intern: Launch Training…" and "ML Intern: Smoke Test": pick what to run (the built-in
+// baseline, a script ML Intern generates, or a workspace script) and the data set; the sidecar
+// plans it (mlintern/planTraining), the plan opens as a Markdown preview and a modal shows its
+// figures. Only the dialog's approving button continues: mlintern/approveRun gives a single-use
+// token, mlintern/startRun creates the run folder and names the command, which runs as a VS Code
+// task in the integrated terminal; its end is reported with mlintern/runExited.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ConfigSection, DatasetGlob, ExtensionName, Methods, Settings, TaskType } from './constants';
+import { MetricsPanel } from './metricsPanel';
+import { RunsView } from './runsView';
+import {
+  approvalDialog,
+  approveRunParams,
+  generatedScriptPath,
+  LaunchItem,
+  launchItems,
+  LaunchTarget,
+  parsePlanResult,
+  parseRunSummary,
+  parseStartRun,
+  StartedRun,
+  taskName,
+} from './trainingModel';
+import * as api from './vscodeapi';
+
+export interface TrainingDeps {
+  readonly client: () => LanguageClient | undefined;
+  /** The sidecar executable, for `mlintern generate train-script`. */
+  readonly executable: () => string | undefined;
+  readonly log: api.LogOutputChannel;
+  readonly runs: RunsView;
+  readonly metrics: MetricsPanel;
+}
+
+class Stop extends Error {}
+
+export class TrainingLauncher implements api.Disposable {
+  private readonly live = new Map<string, api.Disposable>();
+
+  constructor(private readonly deps: TrainingDeps) {}
+
+  dispose(): void {
+    for (const d of this.live.values()) d.dispose();
+    this.live.clear();
+  }
+
+  /** The command; `args[0]` may be a script's URI (explorer or editor context). */
+  async launch(smoke: boolean, ...args: unknown[]): Promise<void> {
+    try {
+      await this.doLaunch(smoke, args);
+    } catch (e) {
+      if (e instanceof Stop) return;
+      const message = e instanceof Error ? e.message : String(e);
+      this.deps.log.error(`Launch training: ${message}`);
+      void api.showErrorMessage(`ML Intern: ${message}`, 'Show Logs').then((c) => c === 'Show Logs' && this.deps.log.show());
+    }
+  }
+
+  private async doLaunch(smoke: boolean, args: unknown[]): Promise<void> {
+    const what = smoke ? 'Smoke Test' : 'Launch Training';
+    if (!api.isWorkspaceTrusted()) {
+      void api.showWarningMessage(`ML Intern: ${what} runs code from this workspace; trust the workspace first.`);
+      throw new Stop();
+    }
+    const workspaceFolder = api.firstWorkspaceFolderPath();
+    if (!workspaceFolder) throw new Error(`${what} needs an open folder (runs are kept in its .mlintern/runs).`);
+    const client = this.requireClient();
+
+    let target: LaunchTarget;
+    if (api.isUri(args[0]) && args[0].scheme === 'file' && args[0].fsPath.endsWith('.py')) target = { kind: 'script', path: args[0].fsPath };
+    else {
+      const scripts = await api.findWorkspaceFiles('**/*.py', 200);
+      const picked = await api.showQuickPick<LaunchItem & { label: string }>(launchItems(scripts, workspaceFolder), `ML Intern: ${what}`, 'What should run?');
+      if (!picked) throw new Stop();
+      target = picked.target;
+    }
+
+    const data = await this.pickDataset(workspaceFolder, what);
+    if (target.kind === 'generate') {
+      const script = await this.generateScript(workspaceFolder, data);
+      target = { kind: 'script', path: script };
+    }
+
+    const python = api.getConfiguration(ConfigSection).get<string>(Settings.trainingPython) || 'python3';
+    const planParams = {
+      workspaceFolder,
+      data,
+      smoke,
+      ...(target.kind === 'script' ? { script: target.path, python } : {}),
+    };
+    this.deps.log.info(`Planning ${target.kind === 'script' ? target.path : 'the built-in baseline'} on ${data}${smoke ? ' (smoke test)' : ''}.`);
+    const answer = await api.withProgress(`ML Intern: planning${smoke ? ' a smoke test' : ''}…`, (token) => client.sendRequest(Methods.planTraining, planParams, token));
+    const plan = parsePlanResult(answer);
+    if (!plan) throw new Error(`${Methods.planTraining} answered something that is not a plan.`);
+    this.deps.log.info(`Plan ${plan.planId}: ${plan.figures.hours ?? 'unknown'} h, $${plan.figures.costUsd ?? 'unknown'}, over budget: ${plan.overBudget}, estimate known: ${plan.estimateKnown}.`);
+    await api.showMarkdownPreview(plan.markdownPath).catch((e: unknown) => this.deps.log.warn(`Could not open the plan ${plan.markdownPath}: ${String(e)}`));
+
+    const dialog = approvalDialog(plan, smoke);
+    const chosen = await api.showModal(dialog.kind, dialog.message, dialog.detail, dialog.action);
+    const approval = approveRunParams(workspaceFolder, plan, dialog, chosen);
+    if (!approval) {
+      this.deps.log.info(`Plan ${plan.planId} not approved; nothing runs.`);
+      void api.showInformationMessage(`ML Intern: not started — plan ${plan.planId} was not approved.`);
+      return;
+    }
+    const approved = (await client.sendRequest(Methods.approveRun, approval)) as { approvalToken?: unknown } | null;
+    if (typeof approved?.approvalToken !== 'string') throw new Error(`${Methods.approveRun} gave no approval token.`);
+    const started = parseStartRun(await client.sendRequest(Methods.startRun, { workspaceFolder, planId: plan.planId, approvalToken: approved.approvalToken, smoke }));
+    if (!started) throw new Error(`${Methods.startRun} answered something that is not a run.`);
+    this.deps.log.info(`Run ${started.runId} (${started.runDir}): ${started.commandLine}`);
+    await this.runTask(workspaceFolder, started);
+  }
+
+  private async runTask(workspaceFolder: string, run: StartedRun): Promise<void> {
+    let execution: api.TaskExecution;
+    try {
+      execution = await api.executeShellTask({
+        type: TaskType,
+        name: taskName(run),
+        source: ExtensionName,
+        definition: { runId: run.runId },
+        command: run.task.command,
+        args: run.task.args,
+        cwd: run.task.cwd,
+        env: run.task.env,
+      });
+    } catch (e) {
+      await this.reportExit(workspaceFolder, run.runId, -1);
+      throw e;
+    }
+    this.live.set(
+      run.runId,
+      api.onTaskEnded(execution, (exitCode) => {
+        this.live.delete(run.runId);
+        void this.reportExit(workspaceFolder, run.runId, exitCode);
+      }),
+    );
+    this.deps.runs.refresh();
+    await this.deps.metrics.show(run.runId, { id: run.runId, title: run.title, status: 'approved', runDir: run.runDir });
+  }
+
+  private async reportExit(workspaceFolder: string, runId: string, exitCode: number | undefined): Promise<void> {
+    this.deps.log.info(`Run ${runId} ended${exitCode === undefined ? ' (no exit code: stopped)' : ` with exit code ${exitCode}`}.`);
+    const client = this.deps.client();
+    if (client) {
+      try {
+        const summary = parseRunSummary(await client.sendRequest(Methods.runExited, { workspaceFolder, runId, ...(exitCode === undefined ? {} : { exitCode }) }));
+        if (summary) this.deps.metrics.onRunChanged(summary);
+      } catch (e) {
+        this.deps.log.warn(`${Methods.runExited} ${runId}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.deps.runs.refresh();
+  }
+
+  private async pickDataset(workspaceFolder: string, what: string): Promise<string> {
+    const files = (await api.findWorkspaceFiles(DatasetGlob, 500)).filter((f) => !f.includes('/.mlintern/') && !f.includes('/.vscode/') && !/(^|\/)(package(-lock)?|tsconfig)\.json$/.test(f));
+    const rel = (p: string) => (p.startsWith(workspaceFolder + '/') ? p.slice(workspaceFolder.length + 1) : p);
+    // A folder holding split files (train.csv + test.csv) is one data set: offer the folder too.
+    const folders = new Set<string>();
+    for (const f of files) if (/(^|\/)(train|test|valid|validation|dev)[^/]*\.[a-z]+$/i.test(f)) folders.add(f.slice(0, f.lastIndexOf('/')));
+    const items = [
+      ...[...folders].map((d) => ({ label: `$(folder) ${rel(d) || '.'}`, description: 'split folder', path: d })),
+      ...files.sort((a, b) => rel(a).localeCompare(rel(b))).map((f) => ({ label: `$(table) ${rel(f)}`, description: '', path: f })),
+    ];
+    if (items.length === 0) throw new Error('no data set in this workspace (.csv, .tsv, .jsonl, .json or .parquet).');
+    if (items.length === 1) return items[0]!.path;
+    const picked = await api.showQuickPick(items, `ML Intern: ${what}`, 'Which data set?');
+    if (!picked) throw new Stop();
+    return picked.path;
+  }
+
+  /** Runs `mlintern generate train-script` (there is no LSP method for it) and opens the script. */
+  private async generateScript(workspaceFolder: string, data: string): Promise<string> {
+    const executable = this.deps.executable();
+    if (!executable) throw new Error('the sidecar executable is unknown; cannot generate a script.');
+    const output = generatedScriptPath(workspaceFolder, data, (p) => fs.existsSync(p));
+    const args = ['generate', 'train-script', '--data', data, '-o', output];
+    this.deps.log.info(`Generating ${output}: ${executable} ${args.join(' ')}`);
+    await new Promise<void>((resolve, reject) => {
+      execFile(executable, args, { cwd: workspaceFolder, timeout: 120_000, env: { ...process.env, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' } }, (error, _stdout, stderr) => {
+        if (error) reject(new Error(`generating a training script failed: ${(stderr || error.message).trim()}`));
+        else resolve();
+      });
+    });
+    await api.showTextFile(output);
+    return output;
+  }
+
+  private requireClient(): LanguageClient {
+    const client = this.deps.client();
+    if (!client) throw new Error('the ML Intern sidecar is not running (see ML Intern: Show Logs).');
+    return client;
+  }
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  addPoints,
+  confusionHtml,
+  evalHtml,
+  lineChartSvg,
+  MaxMarkers,
+  metricsBodyHtml,
+  parseEval,
+  parseMetricsNotification,
+  parsePoint,
+  renderMetricsHtml,
+  seriesFor,
+} from '../../src/metricsModel';
+
+// eval.json as the built-in baseline writes it (RunExecutor.EvalJson).
+const evalJson = {
+  accuracy: 0.9,
+  macro_f1: 0.8833,
+  per_class: {
+    billing: { precision: 1, recall: 0.8, f1: 0.888889, support: 5 },
+    refund: { precision: 0.8333, recall: 1, f1: 0.909091, support: 5 },
+    '<b>x</b>': { precision: 0, recall: 0, f1: 0, support: 0 },
+  },
+  confusion_matrix: { labels: ['billing', 'refund', '<b>x</b>'], matrix: [[4, 1, 0], [0, 5, 0], [0, 0, 0]] },
+  split: 'stratified 20% split, seed 42',
+  train_rows: 40,
+  test_rows: 10,
+};
+
+const dicts = (n: number, split = 'train') => Array.from({ length: n }, (_, i) => ({ step: i + 1, epoch: (i + 1) / 10, split, values: { loss: 1 / (i + 1), learning_rate: 5e-5 } }));
+
+describe('metric points', () => {
+  it('reads the notification shape and flat metrics.jsonl lines', () => {
+    assert.deepEqual(parsePoint({ step: 3, epoch: 0.5, split: 'eval', values: { loss: 0.4, accuracy: 0.8 } }), { step: 3, epoch: 0.5, split: 'eval', values: { loss: 0.4, accuracy: 0.8 } });
+    assert.deepEqual(parsePoint({ step: 1, epoch: 1, split: 'train', loss: 0.53, learning_rate: 5e-5 }), { step: 1, epoch: 1, split: 'train', values: { loss: 0.53, learning_rate: 5e-5 } });
+    assert.deepEqual(parsePoint({ loss: 1 }), { split: 'train', values: { loss: 1 } });
+    assert.equal(parsePoint({ step: 1, split: 'train', values: { note: 'x' } }), undefined);
+    assert.equal(parsePoint('loss'), undefined);
+  });
+
+  it('a notification names its run', () => {
+    const n = parseMetricsNotification({ runId: 'r1', points: [...dicts(2), 'junk'] })!;
+    assert.equal(n.runId, 'r1');
+    assert.equal(n.points.length, 2);
+    assert.equal(parseMetricsNotification({ points: [] }), undefined);
+  });
+
+  it('a repeated (split, step) merges instead of drawing twice', () => {
+    const a = addPoints(dicts(2).map((p) => parsePoint(p)!), [parsePoint({ step: 2, split: 'train', values: { accuracy: 0.5 } })!, parsePoint({ step: 2, split: 'eval', values: { loss: 0.3 } })!]);
+    assert.equal(a.length, 3);
+    assert.deepEqual(a[1]!.values, { loss: 0.5, learning_rate: 5e-5, accuracy: 0.5 });
+  });
+
+  it('series per split, sorted by step, with metric aliases', () => {
+    const points = [
+      parsePoint({ step: 2, split: 'test', values: { f1: 0.7 } })!,
+      parsePoint({ step: 2, split: 'train', values: { loss: 0.2 } })!,
+      parsePoint({ step: 1, split: 'train', values: { loss: 0.9 } })!,
+    ];
+    assert.deepEqual(seriesFor(points, ['loss']), [{ split: 'train', points: [{ x: 1, y: 0.9 }, { x: 2, y: 0.2 }] }]);
+    assert.deepEqual(seriesFor(points, ['macro_f1', 'f1']).map((s) => s.split), ['test']);
+  });
+});
+
+describe('charts', () => {
+  it('one polyline per split, a marker per point and the count of points plotted', () => {
+    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(5).map((p) => parsePoint(p)!), ['loss']));
+    assert.match(svg, /data-points="5"/);
+    assert.equal((svg.match(/<polyline/g) ?? []).length, 1);
+    assert.equal((svg.match(/<circle/g) ?? []).length, 5);
+    assert.doesNotMatch(svg, /NaN|Infinity/);
+  });
+
+  it('one point, or a flat line, still draws within the box', () => {
+    const one = lineChartSvg('accuracy', 'Accuracy', [{ split: 'test', points: [{ x: 20, y: 0.9 }] }]);
+    assert.match(one, /data-points="1"/);
+    assert.doesNotMatch(one, /NaN|Infinity/);
+    const flat = lineChartSvg('lr', 'LR', [{ split: 'train', points: [{ x: 1, y: 0 }, { x: 2, y: 0 }] }]);
+    assert.doesNotMatch(flat, /NaN|Infinity/);
+  });
+
+  it('long runs keep the line but drop the markers', () => {
+    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(MaxMarkers + 1).map((p) => parsePoint(p)!), ['loss']));
+    assert.match(svg, new RegExp(`data-points="${MaxMarkers + 1}"`));
+    assert.doesNotMatch(svg, /<circle/);
+  });
+});
+
+describe('the evaluation', () => {
+  it('reads eval.json and rejects what is not one', () => {
+    const e = parseEval(evalJson)!;
+    assert.equal(e.perClass.length, 3);
+    assert.deepEqual(e.confusion!.labels, ['billing', 'refund', '<b>x</b>']);
+    assert.equal(parseEval({ hello: 1 }), undefined);
+    assert.equal(parseEval({ accuracy: 1, confusion_matrix: { labels: ['a', 'b'], matrix: [[1]] } })!.confusion, undefined, 'a ragged matrix is dropped');
+  });
+
+  it('a row per class, escaped, and the confusion matrix', () => {
+    const html = evalHtml(parseEval(evalJson)!);
+    assert.match(html, /data-classes="3"/);
+    assert.equal((html.match(/class="class-row/g) ?? []).length, 3);
+    assert.match(html, /accuracy <b>90\.0%<\/b>/);
+    assert.doesNotMatch(html, /<b>x<\/b>/);
+    assert.match(html, /&lt;b&gt;x&lt;\/b&gt;/);
+    const cm = confusionHtml(parseEval(evalJson)!.confusion!);
+    assert.match(cm, /data-labels="3"/);
+    assert.match(cm, /billing → refund: 1/);
+  });
+});
+
+describe('the page', () => {
+  it('waits for metrics, then draws the charts the run logged', () => {
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running' }, points: [] }), /data-state="waiting"/);
+    const body = metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running' }, points: dicts(3).map((p) => parsePoint(p)!) });
+    assert.match(body, /data-metric="loss" data-points="3"/);
+    assert.match(body, /data-metric="learning_rate"/);
+    assert.doesNotMatch(body, /data-metric="accuracy"/);
+  });
+
+  it('a finished run without eval.json says so; with it, shows the table', () => {
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded' }, points: [] }), /data-state="no-eval"/);
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded' }, points: [], eval: parseEval(evalJson) }), /data-state="eval"/);
+  });
+
+  it('has a strict CSP: nothing but its nonce runs or styles', () => {
+    const html = renderMetricsHtml({ runId: 'r<script>', points: [], loading: true }, { cspSource: 'vscode-webview:', nonce: 'abc' });
+    assert.match(html, /default-src 'none'; img-src vscode-webview: data:; style-src 'nonce-abc'; script-src 'nonce-abc';/);
+    assert.doesNotMatch(html, /r<script>/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.doesNotMatch(html, /style="/);
+  });
+});
