@@ -19,6 +19,7 @@ internal static class Commands
             InspectCommand.Create(),
             ServeCommand.Create(),
             SampleCommand.Create(),
+            PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
             DebugCommand.Create(),
         };
 
