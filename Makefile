@@ -2,14 +2,15 @@
 #   make demo   builds everything, writes the sample project and runs ML Intern on it
 #   make test   runs every test: .NET (unit, protocol, CLI, parser differential + fuzz),
 #               extension unit tests, and end-to-end in a real VS Code (code-server + Chromium)
-# `make package` builds the .vsix; `make bench` prints the benchmarks; `make bench-data` the data set profiler's against pandas.
+# `make package` builds the .vsix; `make bench` prints the benchmarks; `make bench-data` the data set profiler's against pandas;
+# `make bench-train` the built-in baseline trainer against scikit-learn.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 SIDECAR := dist/server/mlintern
 SAMPLE := sample
 
-.PHONY: demo build build-dotnet build-extension test test-dotnet test-extension package bench bench-data clean
+.PHONY: demo build build-dotnet build-extension test test-dotnet test-extension package bench bench-data bench-train clean
 
 demo: build
 	@rm -rf $(SAMPLE)
@@ -36,6 +37,7 @@ build-extension: node_modules
 test: test-dotnet test-extension
 
 test-dotnet:
+	scripts/test-deps.sh
 	dotnet test MLIntern.sln -c Release --nologo
 
 test-extension: node_modules
@@ -62,6 +64,12 @@ bench: build
 BENCH_SIZES ?= 27k,250MB,1GB
 bench-data: build-dotnet
 	dotnet run -c Release --project bench/DataBench -- $(SIDECAR) --dir .bench/data --sizes $(BENCH_SIZES)
+
+# The built-in baseline trainer against scikit-learn's TF-IDF + LinearSVC on the same stratified split of
+# a seeded 27k-row Bitext-like data set (generated into .bench/train). Needs Debian's python3-sklearn
+# (apt-get install -y python3-sklearn), run with /usr/bin/python3. Prints, never asserts.
+bench-train:
+	dotnet run -c Release --project bench/TrainBench -- .bench/train /usr/bin/python3
 
 clean:
 	rm -rf dist out $(SAMPLE) *.vsix

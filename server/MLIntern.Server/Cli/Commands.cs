@@ -19,6 +19,8 @@ internal static class Commands
             InspectCommand.Create(),
             ServeCommand.Create(),
             SampleCommand.Create(),
+            PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
+            EvaluateCommand.Create(), CardCommand.Create(),
             DebugCommand.Create(),
         };
 

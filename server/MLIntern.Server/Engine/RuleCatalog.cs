@@ -8,7 +8,7 @@ namespace MLIntern.Server.Engine;
 internal static class RuleCatalog
 {
     public static IReadOnlyList<RuleInfo> All { get; } =
-        [.. ScriptChecker.Rules.Select(r => r.Info).Concat(DataRules.All).OrderBy(r => r.Code, StringComparer.Ordinal)];
+        [.. ScriptChecker.Rules.Select(r => r.Info).Concat(DataRules.All).Concat(MLIntern.Training.Plans.RunOverBudget.All).OrderBy(r => r.Code, StringComparer.Ordinal)];
 
     public static RuleInfo? Find(string code) => All.FirstOrDefault(r => r.Code == code);
 }

@@ -29,6 +29,12 @@ internal static class Methods
     /// <summary>Fix proposals for a cursor or selection, shown as a diff before anything is applied (see AskFixHandler).</summary>
     public const string AskFix = "mlintern/askFix";
 
+    /// <summary>Training: plan, approve, start, exit, list, get (see TrainingHandlers) and the metrics notification (see MetricsWatcher).</summary>
+    public const string PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
+
+    /// <summary>Evaluation, model card, demo and publishing (see EvaluationHandlers).</summary>
+    public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish";
+
     /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
     public const string TestBlock = "mlintern/_test/block";
 }
@@ -58,4 +64,5 @@ internal static class ErrorCodes
     public const int ServerNotInitialized = -32002;
     public const int RequestCancelled = -32800;
     public const int ContentModified = -32801;
+    public const int ApprovalRefused = -32010;
 }

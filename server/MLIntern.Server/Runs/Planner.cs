@@ -1,0 +1,186 @@
+using System.Globalization;
+using MLIntern.Data.Profiling;
+using MLIntern.Server.Engine;
+using MLIntern.Training.Compute;
+using MLIntern.Training.Launch;
+using MLIntern.Training.Plans;
+using Newtonsoft.Json.Linq;
+
+namespace MLIntern.Server.Runs;
+
+/// <summary>What a user asks to plan, from the CLI or mlintern/planTraining.</summary>
+internal sealed record PlanOptions
+{
+    /// <summary>The training script; null plans the built-in baseline.</summary>
+    public string? Script { get; init; }
+
+    public string? Data { get; init; }
+
+    public string? TextColumn { get; init; }
+
+    public string? LabelColumn { get; init; }
+
+    public string? Model { get; init; }
+
+    public double? Epochs { get; init; }
+
+    public int? MaxLength { get; init; }
+
+    public string? Hardware { get; init; }
+
+    public string Target { get; init; } = "local";
+
+    public int Processes { get; init; } = 1;
+
+    public string Python { get; init; } = "python3";
+
+    public int Seed { get; init; } = 42;
+
+    public bool Smoke { get; init; }
+
+    public int SmokeRows { get; init; } = 64;
+
+    public int SmokeSteps { get; init; } = 10;
+}
+
+/// <summary>
+/// Turns a request into a plan: resolves the data set (its facts and text length profile), the
+/// model size (table, or config.json beside a local checkpoint), the hardware and prices, the
+/// budget, and the launch command. The host's half of <see cref="PlanBuilder"/>.
+/// </summary>
+internal static class Planner
+{
+    /// <summary>The executable that runs the built-in baseline: this very program.</summary>
+    public static string SelfExecutable => Environment.ProcessPath ?? "mlintern";
+
+    public static TrainingPlan Plan(string workspace, PlanOptions options, JObject? editorSettings, DatasetFactsService datasets, CancellationToken cancellationToken = default)
+    {
+        var settings = ComputeSettings.Read(workspace, editorSettings);
+        string? scriptText = null;
+        string? script = null;
+        if (options.Script is not null)
+        {
+            script = Path.GetFullPath(options.Script, workspace);
+            scriptText = File.Exists(script) ? File.ReadAllText(script) : throw new FileNotFoundException($"{options.Script}: no such file");
+        }
+
+        var facts = scriptText is null ? null : ScriptScan.Scan(scriptText);
+        var dataPath = options.Data is not null ? Path.GetFullPath(options.Data, workspace) : null;
+        if (dataPath is null)
+        {
+            throw new ArgumentException("which data set? (--data PATH)");
+        }
+
+        if (!File.Exists(dataPath) && !Directory.Exists(dataPath))
+        {
+            throw new FileNotFoundException($"{options.Data}: no such file or directory");
+        }
+
+        datasets.EditorSettings = editorSettings?["data"] as JObject;
+        var profile = datasets.GetProfile(dataPath, cancellationToken) ?? throw new ArgumentException($"{options.Data}: not a data set (a .csv, .tsv, .jsonl, .json or .parquet file, or a folder with train/test files)");
+        var summary = DataSummary.From(profile);
+        var text = options.TextColumn ?? profile.Text.Column;
+        var label = options.LabelColumn ?? profile.Label.Column;
+
+        var hardwareId = options.Hardware ?? settings.Hardware;
+        var cpu = ComputeSettings.Cpu();
+        var hardware = HardwareCatalog.Find(hardwareId, cpu) ?? throw new ArgumentException($"unknown hardware '{hardwareId}' (cpu, {string.Join(", ", HardwareCatalog.Gpus.Select(g => g.Id))})");
+        hardware = HardwareCatalog.WithPrice(hardware, settings.Prices);
+
+        var modelName = options.Model ?? facts?.Model;
+        ModelSize? size = null;
+        if (modelName is not null)
+        {
+            var local = Path.GetFullPath(modelName, script is null ? workspace : Path.GetDirectoryName(script)!);
+            var config = Path.Combine(local, "config.json");
+            size = File.Exists(config) ? ModelCatalog.FromConfig(modelName, File.ReadAllText(config)) : null;
+            size ??= ModelCatalog.Lookup(modelName);
+        }
+
+        var hyper = new Dictionary<string, string>(StringComparer.Ordinal);
+        LaunchCommand command;
+        if (script is null)
+        {
+            hyper["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture);
+            List<string> args = ["train", "--data", dataPath, "--seed", options.Seed.ToString(CultureInfo.InvariantCulture)];
+            if (text is not null)
+            {
+                args.AddRange(["--text", text]);
+            }
+
+            if (label is not null)
+            {
+                args.AddRange(["--label", label]);
+            }
+
+            if (options.Smoke)
+            {
+                args.Add("--smoke");
+            }
+
+            command = new LaunchCommand(SelfExecutable, args, workspace, new SortedDictionary<string, string>(StringComparer.Ordinal));
+        }
+        else
+        {
+            if (facts?.BatchSize is { } batch)
+            {
+                hyper["per_device_train_batch_size"] = batch.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (facts?.LearningRate is { } lr)
+            {
+                hyper["learning_rate"] = lr.ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            if (facts?.MaxSteps is { } steps and > 0)
+            {
+                hyper["max_steps"] = steps.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (options.Smoke)
+            {
+                env["MLINTERN_SMOKE_ROWS"] = options.SmokeRows.ToString(CultureInfo.InvariantCulture);
+                env["MLINTERN_SMOKE_STEPS"] = options.SmokeSteps.ToString(CultureInfo.InvariantCulture);
+            }
+
+            command = LaunchComposer.ForScript(options.Python, Path.GetRelativePath(workspace, script), [], workspace, LaunchComposer.ParseTarget(options.Target), options.Processes, env);
+        }
+
+        return PlanBuilder.Build(new PlanRequest(
+            script is null ? PlanKind.Baseline : PlanKind.Script,
+            dataPath,
+            script,
+            text,
+            label,
+            summary,
+            size,
+            modelName,
+            options.Epochs ?? facts?.Epochs ?? 3,
+            options.MaxLength ?? facts?.MaxLength ?? 512,
+            hyper,
+            hardware,
+            settings.Budget,
+            command,
+            options.Smoke,
+            options.SmokeRows,
+            options.SmokeSteps));
+    }
+
+    /// <summary>The MLI602 line for a plan: at the script's train call when known, else on the plan file.</summary>
+    public static string? OverBudgetFinding(TrainingPlan plan, string planFile)
+    {
+        if (!plan.OverBudget)
+        {
+            return null;
+        }
+
+        var where = planFile + ":1:1";
+        if (plan.Script is not null && File.Exists(plan.Script) && ScriptScan.Scan(File.ReadAllText(plan.Script)).TrainCall is { } call)
+        {
+            where = $"{plan.Script}:{call.Line}:{call.Column}";
+        }
+
+        return $"{where}: {RunOverBudget.Rule.Code} {string.Join("; ", plan.OverBudgetReasons)} ({plan.Id})";
+    }
+}

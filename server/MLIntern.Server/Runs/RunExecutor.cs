@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using MLIntern.Server.Engine;
+using MLIntern.Training.Baseline;
+using MLIntern.Training.Plans;
+using MLIntern.Training.Runs;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace MLIntern.Server.Runs;
+
+/// <summary>
+/// Executes an approved run from its folder — the built-in baseline in-process, a script as a child
+/// process with MLINTERN_RUN_DIR set and its output teed into stdout.log — and records the
+/// outcome in run.json. It asks the approval gate again before anything starts, so a run folder
+/// forged or edited after approval does not run either.
+/// </summary>
+internal static class RunExecutor
+{
+    /// <summary>The smoke test's step cap for the baseline: two epochs.</summary>
+    public const int SmokeEpochs = 2;
+
+    public static int Execute(TrainingStore store, string runId, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    {
+        var record = store.LoadRun(runId);
+        if (record is null)
+        {
+            errors.WriteLine($"error: no run '{runId}' in {store.RunsFolder}");
+            return Cli.Commands.Failure;
+        }
+
+        var plan = store.LoadPlan(record.Plan.Id);
+        var decision = plan is null ? GateDecision.Refuse($"the plan {record.Plan.Id} is missing") : ApprovalGate.Check(plan, record.Approval);
+        if (decision.Allowed && plan!.Hash != record.Plan.Hash)
+        {
+            decision = GateDecision.Refuse("run.json names another plan hash than the plan file's");
+        }
+
+        if (!decision.Allowed)
+        {
+            errors.WriteLine($"error: launch refused: {decision.Reason}");
+            store.SaveRun(record with { Status = RunStatus.Failed, Error = "launch refused: " + decision.Reason, EndedAt = DateTimeOffset.UtcNow });
+            return Cli.Commands.Failure;
+        }
+
+        if (record.Status != RunStatus.Approved)
+        {
+            errors.WriteLine($"error: run {runId} is {record.Status}; a run executes once — plan and approve a new one");
+            return Cli.Commands.Failure;
+        }
+
+        var folder = store.RunFolder(runId);
+        record = record with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow };
+        store.SaveRun(record);
+        output.WriteLine($"run {runId}: {record.Approval.Statement} for plan {plan!.Id} ({(plan.Estimate.Hours is { } h ? PlanBuilder.Format(h) + " h" : "unknown estimate")})");
+        int exitCode;
+        string? error = null;
+        try
+        {
+            exitCode = record.Kind == "baseline"
+                ? RunBaseline(plan, folder, record.Smoke, output, cancellationToken)
+                : RunScript(record, folder, output, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            store.SaveRun(record with { Status = RunStatus.Cancelled, EndedAt = DateTimeOffset.UtcNow, ExitCode = 130 });
+            return 130;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            errors.WriteLine($"error: run {runId}: {e.Message}");
+            error = e.Message;
+            exitCode = Cli.Commands.Failure;
+        }
+
+        store.SaveRun(record with
+        {
+            Status = exitCode == 0 ? RunStatus.Succeeded : RunStatus.Failed,
+            EndedAt = DateTimeOffset.UtcNow,
+            ExitCode = exitCode,
+            Error = error,
+        });
+        return exitCode;
+    }
+
+    private static int RunBaseline(TrainingPlan plan, string folder, bool smoke, TextWriter output, CancellationToken cancellationToken)
+    {
+        var splits = DataSets.Discover(plan.DataPath);
+        if (plan.TextColumn is null || plan.LabelColumn is null)
+        {
+            throw new InvalidOperationException($"{plan.DataPath}: no text or label column found; pass --text and --label");
+        }
+
+        var seed = plan.Hyperparameters.TryGetValue("seed", out var s) && int.TryParse(s, CultureInfo.InvariantCulture, out var parsed) ? parsed : 42;
+        var train = splits.FirstOrDefault(x => x.Name == "train") ?? splits.FirstOrDefault(x => x.Name == "all") ?? throw new InvalidOperationException($"{plan.DataPath}: no train split");
+        var test = splits.FirstOrDefault(x => x.Name == "test") ?? splits.FirstOrDefault(x => x.Name is "validation" or "valid" or "val" or "dev");
+        var trainRows = LabeledRows.Read(train, plan.TextColumn, plan.LabelColumn, cancellationToken: cancellationToken);
+        var testRows = test is null ? null : LabeledRows.Read(test, plan.TextColumn, plan.LabelColumn, cancellationToken: cancellationToken);
+        var options = new BaselineOptions(Seed: seed, MaxTrainRows: smoke ? 64 : null, MaxEpochs: smoke ? SmokeEpochs : 20);
+
+        using var metrics = new StreamWriter(Path.Combine(folder, "metrics.jsonl"), append: false) { AutoFlush = true };
+        using var log = new StreamWriter(Path.Combine(folder, "stdout.log"), append: false) { AutoFlush = true };
+        void Say(string line)
+        {
+            output.WriteLine(line);
+            log.WriteLine(line);
+        }
+
+        Say($"training the baseline on {trainRows.Count} rows ({plan.TextColumn} → {plan.LabelColumn}), seed {seed}{(smoke ? ", smoke test" : "")}");
+        var result = BaselineTrainer.Run(trainRows, testRows, options, epoch =>
+        {
+            metrics.WriteLine(Line(new JObject { ["step"] = epoch.Epoch, ["epoch"] = epoch.Epoch, ["split"] = "train", ["loss"] = Round(epoch.Loss), ["accuracy"] = Round(epoch.Accuracy) }));
+            Say($"epoch {epoch.Epoch}: loss {epoch.Loss:F4}, train accuracy {epoch.Accuracy:F4}, {epoch.ActiveClasses} classes still moving");
+        }, cancellationToken);
+
+        var last = result.Epochs.Count;
+        metrics.WriteLine(Line(new JObject { ["step"] = last, ["epoch"] = last, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
+        File.WriteAllText(Path.Combine(folder, "eval.json"), EvalJson(result).ToString(Formatting.Indented) + "\n");
+        using (var predictions = new StreamWriter(Path.Combine(folder, "predictions.jsonl")))
+        {
+            foreach (var p in result.Predictions)
+            {
+                predictions.WriteLine(Line(new JObject { ["text"] = p.Text, ["label"] = p.Label, ["predicted"] = p.Predicted, ["scores"] = JObject.FromObject(p.Scores) }));
+            }
+        }
+
+        using (var model = File.Create(Path.Combine(folder, "model.bin")))
+        {
+            result.Model.Save(model);
+        }
+
+        Say($"test ({result.SplitSource}, {result.TestRows} rows): accuracy {result.Eval.Accuracy:F4}, macro-F1 {result.Eval.MacroF1:F4}; trained in {result.TrainSeconds:F2} s");
+        return 0;
+    }
+
+    /// <summary>eval.json: accuracy, macro_f1, per_class {precision, recall, f1, support}, confusion_matrix {labels, matrix} (rows: true label).</summary>
+    public static JObject EvalJson(BaselineResult result)
+    {
+        var perClass = new JObject();
+        foreach (var (label, scores) in result.Eval.PerClass)
+        {
+            perClass[label] = new JObject { ["precision"] = Round(scores.Precision), ["recall"] = Round(scores.Recall), ["f1"] = Round(scores.F1), ["support"] = scores.Support };
+        }
+
+        return new JObject
+        {
+            ["accuracy"] = Round(result.Eval.Accuracy),
+            ["macro_f1"] = Round(result.Eval.MacroF1),
+            ["per_class"] = perClass,
+            ["confusion_matrix"] = new JObject { ["labels"] = new JArray(result.Eval.Labels), ["matrix"] = JArray.FromObject(result.Eval.ConfusionMatrix) },
+            ["split"] = result.SplitSource,
+            ["train_rows"] = result.TrainRows,
+            ["test_rows"] = result.TestRows,
+        };
+    }
+
+    private static double Round(double value) => Math.Round(value, 6);
+
+    private static string Line(JObject value) => value.ToString(Formatting.None);
+
+    private static int RunScript(RunRecord record, string folder, TextWriter output, CancellationToken cancellationToken)
+    {
+        var command = record.Command;
+        var info = new ProcessStartInfo(command.Executable)
+        {
+            WorkingDirectory = command.WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in command.Environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        info.Environment["MLINTERN_RUN_DIR"] = folder;
+        info.Environment["MLINTERN_RUN_ID"] = record.Id;
+        info.Environment["PYTHONUNBUFFERED"] = "1";
+
+        using var log = new StreamWriter(Path.Combine(folder, "stdout.log"), append: true) { AutoFlush = true };
+        var gate = new object();
+        void Tee(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                output.WriteLine(line);
+                log.WriteLine(line);
+            }
+        }
+
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Tee(e.Data);
+        process.ErrorDataReceived += (_, e) => Tee(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using (cancellationToken.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }))
+        {
+            process.WaitForExit();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return process.ExitCode;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using MLIntern.Data.Profiling;
+using MLIntern.Training.Compute;
+using MLIntern.Training.Launch;
+
+namespace MLIntern.Training.Plans;
+
+/// <summary>What the estimate needs to know about the data set: rows per role and the text length distribution (characters).</summary>
+public sealed record DataSummary(long TrainRows, long EvalRows, int Classes, double MeanChars, IReadOnlyList<HistogramBin> Histogram)
+{
+    /// <summary>
+    /// From a profile: the training rows are the train split (or everything when the data set has no
+    /// splits — the 20% hold-out is then taken from them), evaluation rows the validation or test split.
+    /// </summary>
+    public static DataSummary From(DatasetProfile profile)
+    {
+        var train = profile.Splits.FirstOrDefault(s => s.Name == "train") ?? profile.Splits.FirstOrDefault(s => s.Name == "all");
+        var eval = profile.Splits.FirstOrDefault(s => s.Name is "validation" or "valid" or "val" or "dev") ?? profile.Splits.FirstOrDefault(s => s.Name == "test");
+        long trainRows = train?.Rows ?? profile.Rows, evalRows = eval?.Rows ?? 0;
+        if (eval is null && train?.Name == "all")
+        {
+            evalRows = (long)Math.Round(trainRows * 0.2);
+            trainRows -= evalRows;
+        }
+
+        var lengths = (train ?? profile.Splits.FirstOrDefault())?.Columns.FirstOrDefault(c => c.Name == profile.Text.Column)?.Lengths;
+        return new DataSummary(trainRows, evalRows, (int)(profile.Labels?.Classes ?? 0), lengths?.Mean ?? 0, lengths?.Histogram ?? []);
+    }
+}
+
+/// <summary>What the user asked to plan.</summary>
+public sealed record PlanRequest(
+    PlanKind Kind,
+    string DataPath,
+    string? Script,
+    string? TextColumn,
+    string? LabelColumn,
+    DataSummary? Data,
+    ModelSize? Model,
+    string? ModelName,
+    double Epochs,
+    int MaxLength,
+    IReadOnlyDictionary<string, string> Hyperparameters,
+    Hardware Hardware,
+    Budget Budget,
+    LaunchCommand Command,
+    bool Smoke = false,
+    int SmokeRows = 64,
+    int SmokeSteps = 10);
+
+/// <summary>
+/// Builds a plan and its compute estimate. A transformer fine-tune costs about 6 × parameters ×
+/// tokens FLOPs to train (forward 2, backward 4 per parameter and token) plus 2 × parameters ×
+/// tokens to evaluate after every epoch; hours = FLOPs / (peak × utilisation) / 3600; cost = hours
+/// × price per hour. The baseline's estimate comes from its own cost model (see <see cref="BaselineFlops"/>).
+/// </summary>
+public static class PlanBuilder
+{
+    /// <summary>Characters per WordPiece/BPE token in English text: a rule of thumb, checked against the tokenizers of the table.</summary>
+    public const double CharsPerToken = 4.0;
+
+    /// <summary>[CLS] and [SEP] (or &lt;s&gt; and &lt;/s&gt;).</summary>
+    public const int SpecialTokens = 2;
+
+    /// <summary>The baseline's sparse work reaches about a tenth of the dense rate the CPU probe measures (calibrated with `make bench-train`).</summary>
+    public const double BaselineUtilisation = 0.1;
+
+    /// <summary>The baseline's worst case: its epoch cap.</summary>
+    public const int BaselineEpochs = 20;
+
+    public static TrainingPlan Build(PlanRequest request)
+    {
+        var data = request.Data;
+        if (data is not null && request.Smoke)
+        {
+            data = data with { TrainRows = Math.Min(data.TrainRows, request.SmokeRows), EvalRows = Math.Min(data.EvalRows, request.SmokeRows) };
+        }
+
+        var hyper = new SortedDictionary<string, string>(request.Hyperparameters.ToDictionary(), StringComparer.Ordinal);
+        TokenEstimate? tokens = null;
+        ComputeEstimate estimate;
+        var hardware = request.Hardware;
+        if (request.Kind == PlanKind.Baseline)
+        {
+            hardware = hardware with { Utilisation = BaselineUtilisation, Name = hardware.Name + ", sparse linear model" };
+            hyper.TryAdd("epochs (at most)", BaselineEpochs.ToString(CultureInfo.InvariantCulture));
+            estimate = data is null || data.TrainRows == 0
+                ? Unknown("the data set's rows are unknown", hardware, "baseline cost model")
+                : Known(BaselineFlops(data), hardware, $"rows × (3.5 × mean chars + 8) features × classes × 4 × {BaselineEpochs} epochs");
+        }
+        else
+        {
+            hyper["num_train_epochs"] = ScriptScan.Format(request.Epochs);
+            hyper["max_length"] = request.MaxLength.ToString(CultureInfo.InvariantCulture);
+            if (data is not null && data.TrainRows > 0)
+            {
+                tokens = Tokens(data, request.MaxLength, request.Smoke ? 1 : request.Epochs);
+            }
+
+            estimate = (request.Model, tokens) switch
+            {
+                (null, _) => Unknown($"the size of model '{request.ModelName ?? "(none found)"}' is unknown (not in the table, no config.json)", hardware, "6 × parameters × tokens"),
+                (_, null) => Unknown("the data set's rows are unknown", hardware, "6 × parameters × tokens"),
+                ({ } model, { } t) => Known(request.Smoke
+                    ? 6.0 * model.Parameters * Math.Min(t.TrainTokens, request.SmokeSteps * 8.0 * t.MeanTokens)
+                    : (6.0 * model.Parameters * t.TrainTokens) + (2.0 * model.Parameters * t.EvalTokens), hardware, "6 × parameters × train tokens + 2 × parameters × eval tokens"),
+            };
+        }
+
+        var reasons = new List<string>();
+        if (estimate.Hours is { } hours && request.Budget.MaxHours is { } maxHours && hours > maxHours)
+        {
+            reasons.Add($"{Format(hours)} h is over the budget of {Format(maxHours)} h");
+        }
+
+        if (estimate.CostUsd is { } cost && request.Budget.MaxCostUsd is { } maxCost && cost > maxCost)
+        {
+            reasons.Add($"${cost:F2} is over the budget of ${maxCost:F2}");
+        }
+
+        var title = request.Kind == PlanKind.Baseline
+            ? $"Built-in baseline on {Path.GetFileName(request.DataPath)}"
+            : $"{Path.GetFileName(request.Script ?? "script")} ({request.ModelName ?? "unknown model"}) on {Path.GetFileName(request.DataPath)}";
+        return new TrainingPlan(
+            request.Kind,
+            request.Smoke ? "Smoke test: " + title : title,
+            request.Script,
+            request.DataPath,
+            request.TextColumn,
+            request.LabelColumn,
+            data?.Classes ?? 0,
+            request.Kind == PlanKind.Baseline ? "hashed TF-IDF n-grams + linear SVM" : request.ModelName,
+            request.Model?.Parameters,
+            request.Model?.Source,
+            hyper,
+            tokens,
+            estimate,
+            request.Budget,
+            reasons,
+            request.Command,
+            request.Smoke).Sealed();
+    }
+
+    /// <summary>Mean tokens per row (after truncation) from the length histogram, and the totals over epochs.</summary>
+    public static TokenEstimate Tokens(DataSummary data, int maxLength, double epochs)
+    {
+        double mean;
+        string basis;
+        var total = data.Histogram.Sum(b => b.Count);
+        if (total > 0)
+        {
+            double sum = 0;
+            foreach (var bin in data.Histogram)
+            {
+                var chars = bin.To is { } to ? (bin.From + to) / 2.0 : bin.From * 1.25;
+                sum += bin.Count * TokensFor(chars, maxLength);
+            }
+
+            mean = sum / total;
+            basis = $"text length histogram, {CharsPerToken} chars/token + {SpecialTokens} special, truncated at {maxLength}";
+        }
+        else
+        {
+            mean = TokensFor(data.MeanChars, maxLength);
+            basis = $"mean text length, {CharsPerToken} chars/token + {SpecialTokens} special, truncated at {maxLength}";
+        }
+
+        return new TokenEstimate(data.TrainRows, data.EvalRows, mean, maxLength, epochs, data.TrainRows * mean * epochs, data.EvalRows * mean * Math.Ceiling(epochs), basis);
+    }
+
+    public static double TokensFor(double chars, int maxLength) => Math.Min(Math.Ceiling(chars / CharsPerToken) + SpecialTokens, maxLength);
+
+    /// <summary>The baseline's operations: every feature of every row, for every class, multiply-add in the dot product and in the update, every epoch.</summary>
+    public static double BaselineFlops(DataSummary data) =>
+        data.TrainRows * ((3.5 * data.MeanChars) + 8) * Math.Max(2, data.Classes) * 4.0 * BaselineEpochs;
+
+    private static ComputeEstimate Known(double flops, Hardware hardware, string formula)
+    {
+        var hours = flops / hardware.EffectiveFlops / 3600;
+        return new ComputeEstimate(true, null, flops, formula, hardware.Id, hardware.Name, hardware.EffectiveFlops, hours, hardware.PricePerHour, hours * hardware.PricePerHour);
+    }
+
+    private static ComputeEstimate Unknown(string because, Hardware hardware, string formula) =>
+        new(false, because, null, formula, hardware.Id, hardware.Name, hardware.EffectiveFlops, null, hardware.PricePerHour, null);
+
+    public static string Format(double hours) => hours.ToString(hours < 0.1 ? "0.####" : "0.##", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+
+namespace MLIntern.Training.Plans;
+
+/// <summary>The plan as the Markdown file a human reviews (the JSON beside it holds the same figures).</summary>
+public static class PlanMarkdown
+{
+    public static string Render(TrainingPlan plan)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.Append("# Training plan: ").Append(plan.Title).Append("\n\n");
+        md.Append("Plan `").Append(plan.Id).Append("` · hash `").Append(plan.Hash[..16]).Append("…`\n\n");
+        if (plan.OverBudget)
+        {
+            md.Append("> **MLI602: over budget.** ").Append(string.Join("; ", plan.OverBudgetReasons)).Append(". Launching needs an approval that accepts the overrun.\n\n");
+        }
+
+        if (!plan.Estimate.Known)
+        {
+            md.Append("> **Estimate unknown:** ").Append(plan.Estimate.UnknownBecause).Append(". Launching needs an explicit override, which is recorded.\n\n");
+        }
+
+        md.Append("## What runs\n\n");
+        md.Append("| | |\n|---|---|\n");
+        Row(md, "Command", "`" + plan.Command.CommandLine.Replace("|", "\\|", StringComparison.Ordinal) + "`");
+        Row(md, "Working directory", "`" + plan.Command.WorkingDirectory + "`");
+        if (plan.Script is not null)
+        {
+            Row(md, "Script", "`" + plan.Script + "`");
+        }
+
+        Row(md, "Data", $"`{plan.DataPath}` (text `{plan.TextColumn ?? "?"}`, label `{plan.LabelColumn ?? "?"}`, {plan.Classes} classes)");
+        Row(md, "Model", plan.Model ?? "unknown");
+        if (plan.Parameters is { } parameters)
+        {
+            Row(md, "Parameters", $"{parameters.ToString("N0", c)} ({plan.ParametersSource})");
+        }
+
+        foreach (var (key, value) in plan.Hyperparameters)
+        {
+            Row(md, key, value);
+        }
+
+        if (plan.Smoke)
+        {
+            Row(md, "Smoke test", "yes: a small subset and a step cap");
+        }
+
+        md.Append("\n## Estimate\n\n| | |\n|---|---|\n");
+        if (plan.Tokens is { } t)
+        {
+            Row(md, "Tokens per row", $"{t.MeanTokens.ToString("0.#", c)} ({t.Basis})");
+            Row(md, "Training tokens", $"{t.TrainRows.ToString("N0", c)} rows × {t.MeanTokens.ToString("0.#", c)} × {ScriptScan.Format(t.Epochs)} epochs = {t.TrainTokens.ToString("N0", c)}");
+            Row(md, "Evaluation tokens", t.EvalTokens.ToString("N0", c));
+        }
+
+        var e = plan.Estimate;
+        Row(md, "FLOPs", e.Flops is { } flops ? $"{flops.ToString("0.###e+0", c)} ({e.Formula})" : "unknown: " + e.UnknownBecause);
+        Row(md, "Hardware", $"{e.HardwareName}: {(e.EffectiveFlops >= 1e12 ? (e.EffectiveFlops / 1e12).ToString("0.##", c) + " TFLOPS" : (e.EffectiveFlops / 1e9).ToString("0.##", c) + " GFLOPS")} effective");
+        Row(md, "Wall time", e.Hours is { } hours ? (hours * 60 < 1 ? $"{(hours * 3600).ToString("0.#", c)} s" : $"{PlanBuilder.Format(hours)} h ({(hours * 60).ToString("0", c)} min)") : "unknown");
+        Row(md, "Cost", e.CostUsd is { } cost ? $"${cost.ToString("0.00", c)} at ${e.PricePerHour.ToString("0.###", c)}/h" : "unknown");
+        Row(md, "Budget", $"{(plan.Budget.MaxHours is { } mh ? ScriptScan.Format(mh) + " h" : "no hour limit")}, {(plan.Budget.MaxCostUsd is { } mc ? "$" + mc.ToString("0.00", c) : "no cost limit")}");
+        md.Append("\n## Approval\n\nNothing runs until this plan is approved: in the editor's dialog, on the terminal's prompt, or with `mlintern train … --approve` (recorded as approved via CLI flag by the current user). The approval is stored in the run's `run.json` with these figures and this plan's hash.\n");
+        return md.ToString();
+    }
+
+    private static void Row(StringBuilder md, string key, string value) => md.Append("| ").Append(key).Append(" | ").Append(value).Append(" |\n");
+}

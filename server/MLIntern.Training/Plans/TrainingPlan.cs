@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MLIntern.Training.Plans;
+
+/// <summary>What to run: a Python script, or the built-in baseline trainer.</summary>
+public enum PlanKind
+{
+    Script,
+    Baseline,
+}
+
+/// <summary>The compute budget: from settings (`mlintern.compute.maxHours`, `maxCostUsd`) or pyproject.toml [tool.mlintern.compute].</summary>
+public sealed record Budget(double? MaxHours, double? MaxCostUsd)
+{
+    public static Budget Default { get; } = new(4, 10);
+}
+
+/// <summary>The tokens a run processes and how they were counted.</summary>
+public sealed record TokenEstimate(long TrainRows, long EvalRows, double MeanTokens, int MaxLength, double Epochs, double TrainTokens, double EvalTokens, string Basis);
+
+/// <summary>
+/// The compute estimate. <see cref="Known"/> is false when a figure it needs (the model's size, the
+/// data set's rows) is missing; then Hours and CostUsd are null and the approval gate refuses
+/// unless the approver overrides explicitly.
+/// </summary>
+public sealed record ComputeEstimate(
+    bool Known,
+    string? UnknownBecause,
+    double? Flops,
+    string Formula,
+    string HardwareId,
+    string HardwareName,
+    double EffectiveFlops,
+    double? Hours,
+    double PricePerHour,
+    double? CostUsd);
+
+/// <summary>
+/// A training plan: what runs (command, data, model, hyperparameters), the estimate, the budget
+/// and the verdict. <see cref="Hash"/> covers everything an approver looks at, so an approval is
+/// for exactly these figures; <see cref="Id"/> is derived from it.
+/// </summary>
+public sealed record TrainingPlan(
+    PlanKind Kind,
+    string Title,
+    string? Script,
+    string DataPath,
+    string? TextColumn,
+    string? LabelColumn,
+    int Classes,
+    string? Model,
+    long? Parameters,
+    string? ParametersSource,
+    IReadOnlyDictionary<string, string> Hyperparameters,
+    TokenEstimate? Tokens,
+    ComputeEstimate Estimate,
+    Budget Budget,
+    IReadOnlyList<string> OverBudgetReasons,
+    Launch.LaunchCommand Command,
+    bool Smoke)
+{
+    public bool OverBudget => OverBudgetReasons.Count > 0;
+
+    public string Hash { get; init; } = "";
+
+    public string Id => "plan-" + Hash[..Math.Min(12, Hash.Length)];
+
+    /// <summary>Returns the plan with its hash computed over a canonical rendering of its content.</summary>
+    public TrainingPlan Sealed() => this with { Hash = ComputeHash() };
+
+    public string ComputeHash()
+    {
+        var text = new StringBuilder();
+        void Add(string key, object? value) => text.Append(key).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
+        Add("kind", Kind);
+        Add("script", Script);
+        Add("data", DataPath);
+        Add("text", TextColumn);
+        Add("label", LabelColumn);
+        Add("model", Model);
+        Add("parameters", Parameters);
+        foreach (var (key, value) in Hyperparameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Add("hp." + key, value);
+        }
+
+        Add("flops", Estimate.Flops?.ToString("R", CultureInfo.InvariantCulture));
+        Add("hardware", Estimate.HardwareId);
+        Add("hours", Estimate.Hours?.ToString("R", CultureInfo.InvariantCulture));
+        Add("cost", Estimate.CostUsd?.ToString("R", CultureInfo.InvariantCulture));
+        Add("maxHours", Budget.MaxHours);
+        Add("maxCost", Budget.MaxCostUsd);
+        Add("command", string.Join('\u001f', Command.Arguments.Prepend(Command.Executable)));
+        Add("cwd", Command.WorkingDirectory);
+        foreach (var (key, value) in Command.Environment.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Add("env." + key, value);
+        }
+
+        Add("smoke", Smoke);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace MLIntern.Training.Runs;
+
+/// <summary>Where a run is: approved (folder created), running, then succeeded, failed or cancelled.</summary>
+public static class RunStatus
+{
+    public const string Approved = "approved";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public static bool IsFinal(string status) => status is Succeeded or Failed or Cancelled;
+}
+
+/// <summary>run.json: what ran, under which plan and approval, and how it ended.</summary>
+public sealed record RunRecord(
+    string Id,
+    string Kind,
+    string Title,
+    Launch.LaunchCommand Command,
+    string CommandLine,
+    PlanReference Plan,
+    Approval Approval,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? EndedAt = null,
+    int? ExitCode = null,
+    bool Smoke = false,
+    string? Error = null);
+
+/// <summary>The plan a run carries in run.json: its id, hash, file and the approved figures.</summary>
+public sealed record PlanReference(string Id, string Hash, string Path, double? Flops, double? Hours, double? CostUsd, bool OverBudget, bool EstimateKnown);
+
+/// <summary>Run folder ids: sortable by time, unique by a random suffix.</summary>
+public static class RunIds
+{
+    public static string New(DateTimeOffset now, Random? random = null) =>
+        now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + (random ?? Random.Shared).Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
+
+    /// <summary>Whether text is a run id (and so safe as a folder name).</summary>
+    public static bool IsValid(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
