@@ -59,8 +59,13 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
     [Fact]
     public void Evaluate_audits_the_near_perfect_sample_score_with_figures()
     {
-        var (code, json, errors) = Capture((o, e) => EvaluateCommand.Run(sample.RunId, sample.Workspace, "json", null, new EvaluateOptions(), o, e));
+        var html = Path.Combine(sample.Workspace, "evaluation.html");
+        var (code, json, errors) = Capture((o, e) => EvaluateCommand.Run(sample.RunId, sample.Workspace, "json", html, new EvaluateOptions(), o, e));
         Assert.True(code == 1, errors);
+        var page = File.ReadAllText(html);
+        Assert.Contains("leakage found", page, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"confusion matrix\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", page, StringComparison.Ordinal);
         var report = JObject.Parse(json);
         Assert.True((double)report["metrics"]!["macro"]!["f1"]! >= 0.99);
         var audit = report["audit"]!;
