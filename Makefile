@@ -37,6 +37,7 @@ build-extension: node_modules
 test: test-dotnet test-extension
 
 test-dotnet:
+	scripts/test-deps.sh
 	dotnet test MLIntern.sln -c Release --nologo
 
 test-extension: node_modules

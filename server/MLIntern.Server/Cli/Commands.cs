@@ -20,6 +20,7 @@ internal static class Commands
             ServeCommand.Create(),
             SampleCommand.Create(),
             PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
+            EvaluateCommand.Create(), CardCommand.Create(),
             DebugCommand.Create(),
         };
 

@@ -62,6 +62,7 @@ internal sealed class LanguageServer : IClient
             new AskFixHandler(_state, findings, [new Assist.RuleFixProvider()]),
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
             .. TrainingHandlers.Create(_state, Engine.FileChecks.Datasets, () => _state.Client, loggers.CreateLogger("MLIntern.Training")),
+            .. EvaluationHandlers.Create(loggers.CreateLogger("MLIntern.Evaluation")),
             new WorkDoneProgressCancelHandler(_state, _logger),
         ];
         if (testHooks)

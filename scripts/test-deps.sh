@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the .NET tests use as oracles, installed when missing (idempotent):
+# python3-sklearn (the evaluation metrics are checked against scikit-learn's on the same
+# predictions) and python3-yaml (model card metadata round-trips through PyYAML).
+set -euo pipefail
+missing=()
+/usr/bin/python3 -c 'import sklearn' 2>/dev/null || missing+=(python3-sklearn)
+/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test-deps: need root to install: ${missing[*]} (apt-get install -y ${missing[*]})" >&2
+  exit 2
+fi
+echo "test-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
