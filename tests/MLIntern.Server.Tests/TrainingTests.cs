@@ -154,6 +154,27 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void An_over_budget_plan_puts_MLI602_on_the_scripts_train_call_until_a_plan_fits()
+    {
+        var script = Path.Combine(_dir, SupportTickets.ScriptPath);
+        var text = File.ReadAllText(script);
+        Assert.DoesNotContain(Engine.FileChecks.CheckScript(text, script), f => f.Code == "MLI602");
+        WritePyproject("max-hours = 0.0000000001");
+        Assert.Equal(1, PlanCommand.Run(_dir, new PlanOptions { Script = script, Data = Tickets }, "text", new StringWriter(), new StringWriter()));
+        var finding = Assert.Single(Engine.FileChecks.CheckScript(text, script), f => f.Code == "MLI602");
+        var trainLine = Array.FindIndex(text.Split('\n'), l => l.Contains(".train(", StringComparison.Ordinal)) + 1;
+        Assert.Equal(trainLine, finding.Range.Line);
+        Assert.Contains("over budget", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Engine.FileChecks.CheckScript(text, script, new MLIntern.Analysis.Findings.RuleSelection(["ALL"], ["MLI602"], new Dictionary<string, MLIntern.Analysis.Findings.Severity>())), f => f.Code == "MLI602");
+
+        // Raising the budget and planning again clears it: the newest plan for the script decides.
+        Thread.Sleep(20);
+        WritePyproject("max-hours = 100000");
+        Assert.Equal(0, PlanCommand.Run(_dir, new PlanOptions { Script = script, Data = Tickets }, "text", new StringWriter(), new StringWriter()));
+        Assert.DoesNotContain(Engine.FileChecks.CheckScript(text, script), f => f.Code == "MLI602");
+    }
+
+    [Fact]
     public void A_script_with_an_unknown_model_needs_the_override_then_runs_and_its_printed_logs_become_metrics()
     {
         var script = Path.Combine(_dir, "fake_train.py");

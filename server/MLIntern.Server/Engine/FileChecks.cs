@@ -29,11 +29,11 @@ internal static class FileChecks
 
     /// <summary>Checks a script; <paramref name="path"/> (when known) anchors the data set paths it names.</summary>
     public static IReadOnlyList<Finding> CheckScript(string text, string? path, RuleSelection? selection = null, ScriptChecker.RuleFailure? onFailure = null) =>
-        ScriptChecker.Check(
+        [.. ScriptChecker.Check(
             text,
             ScriptDatasets.For(path, Datasets),
             selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet(),
-            onFailure);
+            onFailure), .. Runs.PlanFindings.ForScript(path, text, selection)];
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
     public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)

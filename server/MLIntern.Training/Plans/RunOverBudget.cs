@@ -16,7 +16,9 @@ public static class RunOverBudget
         fine-tune, turned into hours on the chosen hardware at a realistic utilisation and into a
         cost from the price table — with the budget in `mlintern.compute.maxHours` and
         `mlintern.compute.maxCostUsd` (or `max-hours` / `max-cost-usd` under
-        `[tool.mlintern.compute]` in pyproject.toml), and reports a plan that exceeds either.
+        `[tool.mlintern.compute]` in pyproject.toml), and reports a plan that exceeds either: on the
+        plan, and on the script at its `.train()` call while the newest plan saved for the script is
+        over budget.
 
         ## Why is this bad?
         A run that costs more than the team agreed to spend should be a decision, not a surprise on
