@@ -19,6 +19,13 @@ demo: build
 	@echo '== mlintern check $(SAMPLE) =='
 	@cd $(SAMPLE) && { ../$(SIDECAR) check . || [ $$? -eq 1 ]; }
 	@echo
+	@echo '== mlintern train --data data --approve =='
+	@echo '(the built-in baseline: seconds on this CPU, no cost; running make demo is the approval, recorded in run.json)'
+	@cd $(SAMPLE) && ../$(SIDECAR) train --data data --approve | tail -2
+	@echo
+	@echo '== mlintern evaluate (a perfect score triggers the leakage audit) =='
+	@cd $(SAMPLE) && { ../$(SIDECAR) evaluate "$$(ls -d .mlintern/runs/* | tail -1)" || [ $$? -eq 1 ]; }
+	@echo
 	@echo 'Open the sample in VS Code with the extension (make package; code --install-extension mlintern-*.vsix; code $(SAMPLE)).'
 
 build: build-dotnet build-extension
