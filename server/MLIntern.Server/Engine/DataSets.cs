@@ -91,11 +91,11 @@ internal static class DataSets
     public static DataCheckOptions Options(string path, JObject? editorSettings, List<string> problems, DataCheckOptions? start = null)
     {
         var options = start ?? new DataCheckOptions();
-        if (FindPyproject(path) is { } pyproject)
+        if (Pyproject.Find(path) is { } pyproject)
         {
             try
             {
-                var values = PyprojectReader.ReadSection(File.ReadAllText(pyproject), "tool.mlintern");
+                var values = Pyproject.ReadSection(File.ReadAllText(pyproject), "tool.mlintern");
                 var known = values.Where(v => DataSettingKeys.All.Any(k => k.Toml == v.Key)).ToList();
                 var fileProblems = new List<string>();
                 options = DataSettingKeys.Apply(options, known, fileProblems);
@@ -118,23 +118,6 @@ internal static class DataSets
         return options;
     }
 
-    /// <summary>The nearest pyproject.toml in the file's folder or above (at most 32 levels).</summary>
-    private static string? FindPyproject(string path)
-    {
-        var directory = Directory.Exists(path) ? Path.GetFullPath(path) : Path.GetDirectoryName(Path.GetFullPath(path));
-        for (var depth = 0; depth < 32 && directory is not null; depth++)
-        {
-            var candidate = Path.Combine(directory, "pyproject.toml");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return null;
-    }
 
     /// <summary>Profiles the data set of a file and returns that file's findings. <paramref name="bytes"/> stands in for the file's own content (the editor's).</summary>
     public static IReadOnlyList<Finding> CheckFile(string path, byte[]? bytes, JObject? editorSettings = null)
@@ -149,57 +132,5 @@ internal static class DataSets
 
         var profile = DatasetProfiler.Profile(splits, Options(full, editorSettings, []));
         return profile.FindingsFor(full);
-    }
-}
-
-/// <summary>
-/// Reads one table of a pyproject.toml: the subset of TOML that settings use (key = "string",
-/// number, true/false; comments). Anything else is skipped, never an error.
-/// </summary>
-internal static class PyprojectReader
-{
-    public static List<KeyValuePair<string, string>> ReadSection(string text, string table)
-    {
-        var values = new List<KeyValuePair<string, string>>();
-        var inTable = false;
-        foreach (var raw in text.Split('\n').Take(100_000))
-        {
-            var line = raw.Trim();
-            if (line.StartsWith('['))
-            {
-                var name = line.Trim('[', ']', ' ');
-                inTable = name == table || name == table + ".data";
-                continue;
-            }
-
-            if (!inTable || line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                continue;
-            }
-
-            var key = line[..equals].Trim().Trim('"');
-            var value = line[(equals + 1)..].Trim();
-            if (value.StartsWith('"') || value.StartsWith('\''))
-            {
-                var quote = value[0];
-                var end = value.IndexOf(quote, 1);
-                value = end > 0 ? value[1..end] : value[1..];
-            }
-            else
-            {
-                var comment = value.IndexOf('#', StringComparison.Ordinal);
-                value = (comment >= 0 ? value[..comment] : value).Trim().Replace("_", "", StringComparison.Ordinal);
-            }
-
-            values.Add(KeyValuePair.Create(key, value));
-        }
-
-        return values;
     }
 }

@@ -11,15 +11,13 @@ namespace MLIntern.Server.Engine;
 /// </summary>
 internal static class RuleSettings
 {
-    private const int MaxLevelsUp = 32;
-
     public static RuleSelection For(string? path, JObject? editor, List<string>? problems = null)
     {
         var select = new List<string> { "ALL" };
         var ignore = new List<string>();
         var severities = new Dictionary<string, Severity>(StringComparer.OrdinalIgnoreCase);
 
-        if (path is not null && FindPyproject(path) is { } pyproject)
+        if (path is not null && Pyproject.Find(path) is { } pyproject)
         {
             try
             {
@@ -98,22 +96,5 @@ internal static class RuleSettings
         {
             problems?.Add($"{where}: '{value}' is not error, warning, info or hint");
         }
-    }
-
-    private static string? FindPyproject(string path)
-    {
-        var directory = Directory.Exists(path) ? Path.GetFullPath(path) : Path.GetDirectoryName(Path.GetFullPath(path));
-        for (var depth = 0; depth < MaxLevelsUp && directory is not null; depth++)
-        {
-            var candidate = Path.Combine(directory, "pyproject.toml");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return null;
     }
 }

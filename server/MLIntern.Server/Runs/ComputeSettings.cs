@@ -23,7 +23,7 @@ internal sealed record ComputeSettings(Budget Budget, IReadOnlyDictionary<string
         var pyproject = Path.Combine(workspace, "pyproject.toml");
         if (File.Exists(pyproject))
         {
-            foreach (var (key, value) in PyprojectReader.ReadSection(File.ReadAllText(pyproject), "tool.mlintern.compute"))
+            foreach (var (key, value) in Engine.Pyproject.ReadSection(File.ReadAllText(pyproject), "tool.mlintern.compute"))
             {
                 var number = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : (double?)null;
                 switch (key)
