@@ -3,8 +3,8 @@
 // the file.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultVsix, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
+import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
 import { makeSampleWorkspace } from '../harness/sidecar';
 import { notYet, waitFor } from '../harness/wait';
 import { Workbench } from '../harness/workbench';
@@ -28,15 +28,12 @@ export const askForFix: Scenario = {
   title: 'Ask for a Fix shows a diff and applies the fix only when accepted',
 
   setup() {
-    const vsix = requireFile(defaultVsix(), 'run "npm run package" (or set MLINTERN_E2E_VSIX)');
     workspace = makeSampleWorkspace();
-    const settings: Record<string, unknown> = { 'mlintern.logLevel': 'debug' };
-    if (process.env.MLINTERN_E2E_SIDECAR) settings['mlintern.server.path'] = process.env.MLINTERN_E2E_SIDECAR;
-    return { extensions: [vsix], settings };
+    return packagedExtensionSetup();
   },
 
   cleanup(passed) {
-    if (passed && workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    removeWorkspace(workspace, passed);
   },
 
   async run(ctx) {

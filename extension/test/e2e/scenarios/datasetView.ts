@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { defaultVsix, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
+import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
 import { makeSampleWorkspace, sidecarJson } from '../harness/sidecar';
 import { notYet, waitFor } from '../harness/wait';
 
@@ -31,15 +31,12 @@ export const datasetView: Scenario = {
   title: 'the Dataset view shows the class chart and the findings of tickets.csv',
 
   setup() {
-    const vsix = requireFile(defaultVsix(), 'run "npm run package" (or set MLINTERN_E2E_VSIX)');
     workspace = makeSampleWorkspace();
-    const settings: Record<string, unknown> = { 'mlintern.logLevel': 'debug' };
-    if (process.env.MLINTERN_E2E_SIDECAR) settings['mlintern.server.path'] = process.env.MLINTERN_E2E_SIDECAR;
-    return { extensions: [vsix], settings };
+    return packagedExtensionSetup();
   },
 
   cleanup(passed) {
-    if (passed && workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    removeWorkspace(workspace, passed);
   },
 
   async run(ctx) {

@@ -3,8 +3,8 @@
 // from the CLI (`check` before and `check --fix` after, on a copy), not hard-coded.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultVsix, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
+import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
 import { CliFinding, makeSampleWorkspace, safeFixExpectation } from '../harness/sidecar';
 import { notYet, waitFor } from '../harness/wait';
 
@@ -19,15 +19,12 @@ export const fixAll: Scenario = {
   title: 'Fix All Problems applies the safe fixes and leaves the unsafe ones',
 
   setup() {
-    const vsix = requireFile(defaultVsix(), 'run "npm run package" (or set MLINTERN_E2E_VSIX)');
     workspace = makeSampleWorkspace();
-    const settings: Record<string, unknown> = { 'mlintern.logLevel': 'debug' };
-    if (process.env.MLINTERN_E2E_SIDECAR) settings['mlintern.server.path'] = process.env.MLINTERN_E2E_SIDECAR;
-    return { extensions: [vsix], settings };
+    return packagedExtensionSetup();
   },
 
   cleanup(passed) {
-    if (passed && workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    removeWorkspace(workspace, passed);
   },
 
   async run(ctx) {

@@ -3,8 +3,8 @@
 // with its Quick Fix, and survives a restart from the palette and a killed sidecar.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultVsix, requireFile } from '../harness/paths';
 import { Scenario } from '../harness/scenario';
+import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
 import { killProcess, makeSampleWorkspace, waitForSidecarExit, waitForSidecarProcess } from '../harness/sidecar';
 import { firstRaggedLine } from '../harness/csv';
 import { waitFor } from '../harness/wait';
@@ -19,16 +19,12 @@ export const foundation: Scenario = {
   title: 'diagnostics, a Quick Fix, a restart and a killed sidecar in the sample project',
 
   setup() {
-    const vsix = requireFile(defaultVsix(), 'run "npm run package" (or set MLINTERN_E2E_VSIX)');
     workspace = makeSampleWorkspace();
-    const settings: Record<string, unknown> = { 'mlintern.logLevel': 'debug' };
-    // Normally the extension runs the sidecar bundled in the .vsix; a test may point it elsewhere.
-    if (process.env.MLINTERN_E2E_SIDECAR) settings['mlintern.server.path'] = process.env.MLINTERN_E2E_SIDECAR;
-    return { extensions: [vsix], settings };
+    return packagedExtensionSetup();
   },
 
   cleanup(passed) {
-    if (passed && workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    removeWorkspace(workspace, passed);
   },
 
   async run(ctx) {

@@ -9,9 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { defaultVsix, requireFile } from '../harness/paths';
 import { descendants } from '../harness/processes';
 import { Scenario, ScenarioContext } from '../harness/scenario';
+import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
 import { makeSampleWorkspace, sidecarJson } from '../harness/sidecar';
 import { notYet, waitFor } from '../harness/wait';
 
@@ -74,23 +74,20 @@ export const training: Scenario = {
   title: 'Launch Training: approval gate, the baseline in a terminal task, live curve and eval table, Runs view, a script with Trainer logs',
 
   setup() {
-    const vsix = requireFile(defaultVsix(), 'run "npm run package" (or set MLINTERN_E2E_VSIX)');
     workspace = makeSampleWorkspace();
     fs.writeFileSync(path.join(workspace, 'trainer_logs.py'), trainerLogsScript);
-    const settings: Record<string, unknown> = { 'mlintern.logLevel': 'debug', 'markdown.preview.openMarkdownLinks': 'inPreview' };
     if (process.env.MLINTERN_E2E_SIDECAR) {
-      settings['mlintern.server.path'] = process.env.MLINTERN_E2E_SIDECAR;
       // Starting the first terminal makes code-server re-read settings with its remote machine
       // settings, after which the user's machine-overridable value was seen as unset (and the
       // bundled sidecar started): the workspace's own value stays.
       fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'mlintern.server.path': process.env.MLINTERN_E2E_SIDECAR }, null, 2));
     }
-    return { extensions: [vsix], settings };
+    return packagedExtensionSetup({ 'markdown.preview.openMarkdownLinks': 'inPreview' });
   },
 
   cleanup(passed) {
-    if (passed && workspace) fs.rmSync(workspace, { recursive: true, force: true });
+    removeWorkspace(workspace, passed);
   },
 
   async run(ctx) {
