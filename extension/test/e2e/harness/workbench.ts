@@ -106,7 +106,8 @@ export class Workbench {
    */
   async filterProblems(text: string): Promise<void> {
     await this.showProblems();
-    const input = this.page.locator('.part.panel .viewpane-filter input').first();
+    // Only the shown view's filter: the Output view has one too, and typing there hides its lines.
+    const input = this.page.locator('.part.panel .viewpane-filter input:visible').first();
     await input.waitFor({ state: 'visible' });
     if ((await input.inputValue()) !== text) await input.fill(text);
   }
@@ -285,6 +286,9 @@ export class Workbench {
 
   async waitForOutput(what: string, predicate: (text: string) => boolean, options?: WaitOptions): Promise<string> {
     return waitFor(`the Output panel to ${what}`, async () => {
+      // A filter left in the Output view's box would hide the lines looked for.
+      const filter = this.page.locator('.part.panel .viewpane-filter input:visible').first();
+      if ((await filter.count()) > 0 && (await filter.inputValue()) !== '') await filter.fill('');
       const text = await this.outputText();
       return predicate(text) ? text : notYet(text.slice(-400));
     }, options);
