@@ -15,6 +15,10 @@ export const Commands = {
   smokeTest: 'mlintern.smokeTest',
   showRunMetrics: 'mlintern.showRunMetrics',
   refreshRuns: 'mlintern.refreshRuns',
+  evaluateRun: 'mlintern.evaluateRun',
+  createCard: 'mlintern.createCard',
+  createDemo: 'mlintern.createDemo',
+  publish: 'mlintern.publish',
 } as const;
 
 /** The sidecar's own requests (server/MLIntern.Server/Lsp/Protocol/Methods.cs). */
@@ -27,6 +31,12 @@ export const Methods = {
   runExited: 'mlintern/runExited',
   listRuns: 'mlintern/listRuns',
   getRun: 'mlintern/getRun',
+  evaluateRun: 'mlintern/evaluateRun',
+  createCard: 'mlintern/createCard',
+  createDemo: 'mlintern/createDemo',
+  preflightPublish: 'mlintern/preflightPublish',
+  approvePublish: 'mlintern/approvePublish',
+  startPublish: 'mlintern/startPublish',
 } as const;
 
 /** The sidecar's own notifications. */
@@ -35,7 +45,7 @@ export const Notifications = {
   metrics: 'mlintern/metrics',
 } as const;
 
-/** The task type of training runs (package.json "taskDefinitions"). */
+/** The task type of training runs, demos and uploads (package.json "taskDefinitions"; `action` tells them apart). */
 export const TaskType = 'mlintern';
 
 /** The code action kind of "Fix all ML Intern problems" (safe fixes only). */
@@ -53,6 +63,12 @@ export const Views = {
 
 /** The webview panel type of the Metrics panel. */
 export const MetricsPanelType = 'mlintern.metrics';
+
+/** The webview panel type of the Evaluation panel. */
+export const EvaluationPanelType = 'mlintern.evaluation';
+
+/** The scheme of the read-only preflight reports shown before a publish. */
+export const PreflightScheme = 'mlintern-preflight';
 
 /** The scheme of the read-only documents that show a proposed fix applied. */
 export const FixPreviewScheme = 'mlintern-fix';

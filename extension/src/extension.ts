@@ -3,10 +3,12 @@ import type * as vscode from 'vscode';
 import { AskForFix, PythonDocuments } from './askFix';
 import { Commands, ConfigSection, ExtensionName, Notifications, Views } from './constants';
 import { DatasetView } from './datasetView';
+import { EvaluationPanel } from './evaluationPanel';
 import { fixAllProblems } from './fixAll';
 import { LanguageServer } from './languageServer';
 import { parseMetricsNotification } from './metricsModel';
 import { MetricsPanel } from './metricsPanel';
+import { ReleaseCommands } from './release';
 import { RunsView } from './runsView';
 import { TrainingLauncher } from './training';
 import { ServerStatusBar } from './statusBar';
@@ -59,6 +61,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (run) metrics.onRunChanged(run);
   };
   const training = new TrainingLauncher({ client: running, executable: () => server?.executable, log, runs, metrics });
+  const evaluation = new EvaluationPanel(running, workspaceFolder, log);
+  const release = new ReleaseCommands({ client: running, executable: () => server?.executable, log, runs, evaluation });
   context.subscriptions.push(
     askForFix,
     dataset,
@@ -71,10 +75,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     api.registerCommand(Commands.launchTraining, (...args) => training.launch(false, ...args)),
     api.registerCommand(Commands.smokeTest, (...args) => training.launch(true, ...args)),
     api.registerCommand(Commands.refreshRuns, () => runs.refresh()),
-    api.registerCommand(Commands.showRunMetrics, (runId) => {
-      if (typeof runId === 'string') return metrics.show(runId, runs.find(runId));
+    api.registerCommand(Commands.showRunMetrics, (run) => {
+      // A run id (a row's click) or the row's run (its context menu).
+      const runId = typeof run === 'string' ? run : typeof (run as { id?: unknown } | undefined)?.id === 'string' ? (run as { id: string }).id : undefined;
+      if (runId) return metrics.show(runId, runs.find(runId));
       return undefined;
     }),
+    evaluation,
+    release,
+    api.registerCommand(Commands.evaluateRun, (...args) => release.evaluate(...args)),
+    api.registerCommand(Commands.createCard, (...args) => release.createCard(...args)),
+    api.registerCommand(Commands.createDemo, (...args) => release.createDemo(...args)),
+    api.registerCommand(Commands.publish, (...args) => release.publish(...args)),
     api.registerCommand(Commands.restartServer, () => server?.restart()),
     api.registerCommand(Commands.showLogs, () => log.show()),
     api.registerCommand(Commands.askForFix, (...args) => askForFix.run(...args)),

@@ -139,8 +139,21 @@ export async function showQuickPick<T extends vscode.QuickPickItem>(items: T[], 
   return vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
 }
 
-export async function showInputBox(title: string, prompt: string, placeHolder: string): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title, prompt, placeHolder, ignoreFocusOut: true });
+export async function showInputBox(title: string, prompt: string, placeHolder: string, options?: { value?: string; validate?: (value: string) => string | undefined }): Promise<string | undefined> {
+  return vscode.window.showInputBox({ title, prompt, placeHolder, ignoreFocusOut: true, value: options?.value, validateInput: options?.validate });
+}
+
+/** Shows a file or folder in the Explorer. */
+export async function revealInExplorer(fsPath: string): Promise<void> {
+  await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(fsPath));
+}
+
+/** Opens a read-only document served by `documents` (see registerReadOnlyDocuments) beside the editor; its language follows `path`'s extension. */
+export async function showReadOnlyDocument(documents: { set(uri: vscode.Uri, text: string): void }, scheme: string, path: string, text: string): Promise<void> {
+  const uri = vscode.Uri.from({ scheme, path });
+  documents.set(uri, text);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
 /** Runs `task` with a cancellable notification showing `title`. */

@@ -1,0 +1,716 @@
+// The Evaluation panel's content as plain data and HTML: the report mlintern/evaluateRun returns
+// (the JSON of `mlintern evaluate RUN --format json`), the panel's states, and the page — the
+// leakage audit first (its alarm, overlap counts, the group-split drop, its findings), then the
+// headline metrics, suggestions, per-class scores, the confusion matrix (counts or row-normalised),
+// confused pairs, misclassified examples, calibration and slices. Charts are hand-made SVG drawn
+// in theme colours; the page runs only its nonce'd script, which toggles the matrix and posts
+// "audit" / "refresh". Pure, unit-tested; evaluationPanel.ts does the VS Code side.
+import { escapeHtml as esc } from './datasetModel';
+
+export interface Averages {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+}
+
+export interface ClassMetrics extends Averages {
+  readonly label: string;
+  readonly support: number;
+  readonly predicted: number;
+}
+
+export interface ReliabilityBin {
+  readonly low: number;
+  readonly high: number;
+  readonly count: number;
+  readonly confidence: number;
+  readonly accuracy: number;
+}
+
+export interface ConfusedPair {
+  readonly label: string;
+  readonly predicted: string;
+  readonly count: number;
+  readonly shareOfLabel: number;
+  readonly examples: readonly string[];
+}
+
+export interface Misclassified {
+  readonly text: string;
+  readonly label: string;
+  readonly predicted: string;
+  readonly confidence?: number;
+}
+
+export interface Slice {
+  readonly kind: string;
+  readonly name: string;
+  readonly count: number;
+  readonly errors: number;
+  readonly accuracy: number;
+  readonly macroF1: number;
+  readonly accuracyGap: number;
+}
+
+export interface TemplateAudit {
+  readonly families?: number;
+  readonly sharedFamilies?: number;
+  readonly testRowsInSharedFamilies?: number;
+  readonly sharedShare?: number;
+  readonly baselineMacroF1?: number;
+  readonly groupSplitMacroF1?: number;
+  readonly groupSplitAccuracy?: number;
+  readonly drop?: number;
+  readonly groupTrainRows?: number;
+  readonly groupTestRows?: number;
+  readonly seed?: number;
+  readonly classesNotHeldOut: readonly string[];
+  readonly examples: readonly { readonly signature: string; readonly label?: string; readonly trainRows?: number; readonly testRows?: number; readonly texts: readonly string[] }[];
+}
+
+export interface Audit {
+  readonly reason?: string;
+  readonly macroF1?: number;
+  readonly alarm: boolean;
+  readonly findings: readonly string[];
+  readonly overlap?: {
+    readonly testRows?: number;
+    readonly exact?: number;
+    readonly normalized?: number;
+    readonly nearDuplicate?: number;
+    readonly share?: number;
+    readonly examples: readonly { readonly text: string; readonly label?: string; readonly match?: string; readonly similarity?: number }[];
+  };
+  readonly conflicts?: { readonly texts?: number; readonly rows?: number; readonly examples: readonly { readonly text: string; readonly labels: readonly string[] }[] };
+  readonly shortcuts?: {
+    readonly count?: number;
+    readonly testRowsCovered?: number;
+    readonly coverage?: number;
+    readonly ruleAccuracy?: number;
+    readonly tokens: readonly { readonly token: string; readonly label: string; readonly trainRows?: number; readonly purity?: number }[];
+  };
+  readonly templates?: TemplateAudit;
+  readonly suggestions: readonly string[];
+}
+
+export interface EvaluationReport {
+  readonly source: {
+    readonly runId?: string;
+    readonly runFolder?: string;
+    readonly dataPath?: string;
+    readonly textColumn?: string;
+    readonly labelColumn?: string;
+    readonly categoryColumn?: string;
+    readonly rows?: number;
+    readonly skippedLines?: number;
+  };
+  readonly metrics: {
+    readonly count: number;
+    readonly accuracy: number;
+    readonly macro: Averages;
+    readonly micro: Averages;
+    readonly weighted: Averages;
+    readonly perClass: readonly ClassMetrics[];
+    readonly labels: readonly string[];
+    readonly confusion: readonly (readonly number[])[];
+    readonly confusionNormalized: readonly (readonly number[])[];
+  };
+  readonly calibration?: { readonly ece: number; readonly bins: number; readonly source?: string; readonly reliability: readonly ReliabilityBin[] };
+  readonly confusedPairs: readonly ConfusedPair[];
+  readonly misclassified: readonly Misclassified[];
+  readonly slices: readonly Slice[];
+  readonly audit?: Audit;
+  readonly suggestions: readonly string[];
+  readonly notes: readonly string[];
+}
+
+// Reading the answer. Fails closed on the figures everything else hangs on (metrics); tolerant
+// of missing optional parts, which are then not drawn.
+
+export function parseEvaluationReport(value: unknown): EvaluationReport | undefined {
+  if (!isObject(value) || !isObject(value.metrics)) return undefined;
+  const m = value.metrics;
+  const count = num(m.count);
+  const accuracy = num(m.accuracy);
+  const macro = averages(m.macro);
+  if (count === undefined || accuracy === undefined || !macro) return undefined;
+  const labels = strings(m.labels);
+  const matrix = (v: unknown) => {
+    const rows = Array.isArray(v) ? v.map((r) => (Array.isArray(r) ? r.map((n) => num(n) ?? 0) : [])) : [];
+    return rows.length === labels.length && rows.every((r) => r.length === labels.length) ? rows : [];
+  };
+  const confusion = matrix(m.confusion);
+  let confusionNormalized = matrix(m.confusionNormalized);
+  if (confusionNormalized.length === 0 && confusion.length > 0) confusionNormalized = normalizeRows(confusion);
+  const source = isObject(value.source) ? value.source : {};
+  return {
+    source: {
+      runId: str(source.runId),
+      runFolder: str(source.runFolder),
+      dataPath: str(source.dataPath),
+      textColumn: str(source.textColumn),
+      labelColumn: str(source.labelColumn),
+      categoryColumn: str(source.categoryColumn),
+      rows: num(source.rows),
+      skippedLines: num(source.skippedLines),
+    },
+    metrics: {
+      count,
+      accuracy,
+      macro,
+      micro: averages(m.micro) ?? { precision: accuracy, recall: accuracy, f1: accuracy },
+      weighted: averages(m.weighted) ?? { precision: 0, recall: 0, f1: 0 },
+      perClass: objects(m.perClass)
+        .filter((c) => typeof c.label === 'string')
+        .map((c) => ({ label: c.label as string, precision: num(c.precision) ?? 0, recall: num(c.recall) ?? 0, f1: num(c.f1) ?? 0, support: num(c.support) ?? 0, predicted: num(c.predicted) ?? 0 })),
+      labels,
+      confusion,
+      confusionNormalized,
+    },
+    calibration: parseCalibration(value.calibration),
+    confusedPairs: objects(value.confusedPairs)
+      .filter((p) => typeof p.label === 'string' && typeof p.predicted === 'string')
+      .map((p) => ({ label: p.label as string, predicted: p.predicted as string, count: num(p.count) ?? 0, shareOfLabel: num(p.shareOfLabel) ?? 0, examples: strings(p.examples) })),
+    misclassified: objects(value.misclassified)
+      .filter((x) => typeof x.text === 'string')
+      .map((x) => ({ text: x.text as string, label: str(x.label) ?? '', predicted: str(x.predicted) ?? '', confidence: num(x.confidence) })),
+    slices: objects(value.slices)
+      .filter((s) => typeof s.name === 'string')
+      .map((s) => ({ kind: str(s.kind) ?? '', name: s.name as string, count: num(s.count) ?? 0, errors: num(s.errors) ?? 0, accuracy: num(s.accuracy) ?? 0, macroF1: num(s.macroF1) ?? 0, accuracyGap: num(s.accuracyGap) ?? 0 })),
+    audit: parseAudit(value.audit),
+    suggestions: strings(value.suggestions),
+    notes: strings(value.notes),
+  };
+}
+
+function parseCalibration(value: unknown): EvaluationReport['calibration'] {
+  if (!isObject(value)) return undefined;
+  const ece = num(value.ece);
+  if (ece === undefined) return undefined;
+  const reliability = objects(value.reliability).map((b) => ({ low: num(b.low) ?? 0, high: num(b.high) ?? 0, count: num(b.count) ?? 0, confidence: num(b.confidence) ?? 0, accuracy: num(b.accuracy) ?? 0 }));
+  return { ece, bins: num(value.bins) ?? reliability.length, source: str(value.source), reliability };
+}
+
+function parseAudit(value: unknown): Audit | undefined {
+  if (!isObject(value)) return undefined;
+  const o = isObject(value.overlap) ? value.overlap : undefined;
+  const c = isObject(value.conflicts) ? value.conflicts : undefined;
+  const s = isObject(value.shortcuts) ? value.shortcuts : undefined;
+  const t = isObject(value.templates) ? value.templates : undefined;
+  return {
+    reason: str(value.reason),
+    macroF1: num(value.macroF1),
+    // Fails closed: only an explicit false is "no alarm".
+    alarm: value.alarm !== false,
+    findings: strings(value.findings),
+    overlap: o && {
+      testRows: num(o.testRows),
+      exact: num(o.exact),
+      normalized: num(o.normalized),
+      nearDuplicate: num(o.nearDuplicate),
+      share: num(o.share),
+      examples: objects(o.examples)
+        .filter((e) => typeof e.text === 'string')
+        .map((e) => ({ text: e.text as string, label: str(e.label), match: str(e.match), similarity: num(e.similarity) })),
+    },
+    conflicts: c && { texts: num(c.texts), rows: num(c.rows), examples: objects(c.examples).filter((e) => typeof e.text === 'string').map((e) => ({ text: e.text as string, labels: strings(e.labels) })) },
+    shortcuts: s && {
+      count: num(s.count),
+      testRowsCovered: num(s.testRowsCovered),
+      coverage: num(s.coverage),
+      ruleAccuracy: num(s.ruleAccuracy),
+      tokens: objects(s.tokens)
+        .filter((k) => typeof k.token === 'string')
+        .map((k) => ({ token: k.token as string, label: str(k.label) ?? '', trainRows: num(k.trainRows), purity: num(k.purity) })),
+    },
+    templates: t && {
+      families: num(t.families),
+      sharedFamilies: num(t.sharedFamilies),
+      testRowsInSharedFamilies: num(t.testRowsInSharedFamilies),
+      sharedShare: num(t.sharedShare),
+      baselineMacroF1: num(t.baselineMacroF1),
+      groupSplitMacroF1: num(t.groupSplitMacroF1),
+      groupSplitAccuracy: num(t.groupSplitAccuracy),
+      drop: num(t.drop),
+      groupTrainRows: num(t.groupTrainRows),
+      groupTestRows: num(t.groupTestRows),
+      seed: num(t.seed),
+      classesNotHeldOut: strings(t.classesNotHeldOut),
+      examples: objects(t.examples)
+        .filter((e) => typeof e.signature === 'string')
+        .map((e) => ({ signature: e.signature as string, label: str(e.label), trainRows: num(e.trainRows), testRows: num(e.testRows), texts: strings(e.texts) })),
+    },
+    suggestions: strings(value.suggestions),
+  };
+}
+
+/** Each row divided by its sum (an empty row stays 0), as scikit-learn's normalize="true". */
+export function normalizeRows(matrix: readonly (readonly number[])[]): number[][] {
+  return matrix.map((row) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return row.map((n) => (total === 0 ? 0 : n / total));
+  });
+}
+
+/**
+ * The audit's one-line verdict on templates: "macro-F1 1.000 → 0.278 when no template is shared
+ * between train and test"; undefined when the group split was not scored.
+ */
+export function templateDropText(templates: TemplateAudit | undefined): string | undefined {
+  if (templates?.baselineMacroF1 === undefined || templates.groupSplitMacroF1 === undefined) return undefined;
+  return `macro-F1 ${f3(templates.baselineMacroF1)} → ${f3(templates.groupSplitMacroF1)} when no template is shared between train and test`;
+}
+
+// The panel's states and messages.
+
+export type EvaluationState =
+  | { readonly kind: 'loading'; readonly runId: string; readonly title: string; readonly previous?: EvaluationReport }
+  | { readonly kind: 'error'; readonly runId: string; readonly title: string; readonly message: string }
+  | { readonly kind: 'report'; readonly runId: string; readonly title: string; readonly report: EvaluationReport };
+
+export type EvaluationMessage = { readonly type: 'audit' } | { readonly type: 'refresh' };
+
+/** A message from the page; anything else is ignored. */
+export function parseEvaluationMessage(value: unknown): EvaluationMessage | undefined {
+  if (!isObject(value)) return undefined;
+  if (value.type === 'audit') return { type: 'audit' };
+  if (value.type === 'refresh') return { type: 'refresh' };
+  return undefined;
+}
+
+export interface PageOptions {
+  readonly cspSource: string;
+  readonly nonce: string;
+}
+
+export function renderEvaluationHtml(state: EvaluationState, options: PageOptions): string {
+  const { nonce } = options;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${options.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Evaluation</title>
+<style nonce="${nonce}">${css}</style>
+</head>
+<body>
+${evaluationBodyHtml(state)}
+<script nonce="${nonce}">${script}</script>
+</body>
+</html>`;
+}
+
+export function evaluationBodyHtml(state: EvaluationState): string {
+  const header = `<header data-run-id="${esc(state.runId)}" data-state="${state.kind}"><h1>Evaluation: ${esc(state.title)}</h1><button class="refresh" data-action="refresh" title="Evaluate the run again">Refresh</button></header>`;
+  switch (state.kind) {
+    case 'loading':
+      return `${header}<p class="hint" data-state="loading">Evaluating run ${esc(state.runId)}…</p>${state.previous ? `<div class="stale">${reportHtml(state.previous)}</div>` : ''}`;
+    case 'error':
+      return `${header}<p class="error" data-state="error">Could not evaluate run ${esc(state.runId)}: ${esc(state.message)}</p>`;
+    case 'report':
+      return `${header}${reportHtml(state.report)}`;
+  }
+}
+
+export function reportHtml(report: EvaluationReport): string {
+  const m = report.metrics;
+  const s = report.source;
+  const parts: string[] = [];
+  parts.push(
+    `<p class="muted source">${[
+      s.runId ? `Run ${esc(s.runId)}` : '',
+      `${m.count.toLocaleString('en-US')} test rows`,
+      s.dataPath ? `data <span class="path">${esc(s.dataPath)}</span>${s.textColumn ? ` (text <code>${esc(s.textColumn)}</code>, label <code>${esc(s.labelColumn ?? '?')}</code>)` : ''}` : '',
+      s.skippedLines ? `<span class="warn">${s.skippedLines} malformed prediction line(s) skipped</span>` : '',
+    ]
+      .filter((x) => x !== '')
+      .join(' · ')}</p>`,
+  );
+  parts.push(auditHtml(report));
+  parts.push(headlineHtml(report));
+  // The audit's own suggestions are shown in its box; the rest here.
+  const more = report.suggestions.filter((x) => !report.audit?.suggestions.includes(x));
+  if (more.length > 0) parts.push(`<section class="suggestions" data-section="suggestions"><h2>${report.audit?.suggestions.length ? 'More suggestions' : 'Suggestions'}</h2><ul>${more.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>`);
+  if (m.perClass.length > 0) parts.push(perClassHtml(m.perClass));
+  if (m.labels.length > 0 && m.confusion.length > 0) parts.push(confusionMatrixHtml(m.labels, m.confusion, m.confusionNormalized));
+  parts.push(confusedPairsHtml(report.confusedPairs));
+  parts.push(misclassifiedHtml(report.misclassified));
+  if (report.calibration) parts.push(calibrationHtml(report.calibration));
+  if (report.slices.length > 0) parts.push(slicesHtml(report.slices, m.accuracy));
+  if (report.notes.length > 0) parts.push(`<section class="notes" data-section="notes">${report.notes.map((n) => `<p class="muted">Note: ${esc(n)}</p>`).join('')}</section>`);
+  return parts.join('\n');
+}
+
+/** The leakage audit box: alarm or clean, the drop, the overlap figures, the findings; or why it did not run. */
+export function auditHtml(report: EvaluationReport): string {
+  const audit = report.audit;
+  if (!audit) {
+    return (
+      `<section class="audit not-run" data-section="audit" data-audit="not-run"><h2>Leakage audit: not run</h2>` +
+      `<p>The audit runs by itself when macro-F1 is suspiciously high (≥ 0.99 by default); this run scored ${f3(report.metrics.macro.f1)}.</p>` +
+      `<button data-action="audit">Run the leakage audit</button></section>`
+    );
+  }
+  const parts: string[] = [];
+  parts.push(
+    `<h2>${audit.alarm ? '⚠ Leakage audit: the score is not to be trusted as it stands' : '✓ Leakage audit: no leakage found'}</h2>` + (audit.reason ? `<p class="muted">Ran because ${esc(audit.reason)}.</p>` : ''),
+  );
+  const drop = templateDropText(audit.templates);
+  if (drop) {
+    const t = audit.templates!;
+    parts.push(
+      `<p class="drop" data-drop="${t.drop ?? ''}">${esc(drop)}${t.drop !== undefined ? ` <span class="muted">(drop ${f3(t.drop)}${t.groupTrainRows !== undefined ? `; group split${t.seed !== undefined ? `, seed ${t.seed}` : ''}, ${t.groupTrainRows} train / ${t.groupTestRows ?? '?'} test rows` : ''})</span>` : ''}</p>`,
+      dropChartSvg(t.baselineMacroF1!, t.groupSplitMacroF1!),
+    );
+  }
+  const figures: [string, string][] = [];
+  const o = audit.overlap;
+  if (o) {
+    figures.push(['test rows also in train', `${n(o.exact) + n(o.normalized) + n(o.nearDuplicate)} of ${n(o.testRows)}${o.share !== undefined ? ` (${pct(o.share)})` : ''}`]);
+    figures.push(['verbatim', String(n(o.exact))], ['after case and punctuation', String(n(o.normalized))], ['near-duplicates', String(n(o.nearDuplicate))]);
+  }
+  if (audit.conflicts) figures.push(['texts with conflicting labels', `${n(audit.conflicts.texts)} (${n(audit.conflicts.rows)} rows)`]);
+  if (audit.shortcuts) figures.push(['shortcut words', `${n(audit.shortcuts.count)}${audit.shortcuts.coverage !== undefined ? `, covering ${pct(audit.shortcuts.coverage)} of test rows at ${pct(audit.shortcuts.ruleAccuracy ?? 0)} accuracy` : ''}`]);
+  const t = audit.templates;
+  if (t?.families !== undefined) figures.push(['template families', `${t.families}; ${n(t.sharedFamilies)} on both sides, holding ${n(t.testRowsInSharedFamilies)} test rows${t.sharedShare !== undefined ? ` (${pct(t.sharedShare)})` : ''}`]);
+  if (figures.length > 0) parts.push(`<table class="audit-figures">${figures.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`);
+  if (audit.findings.length > 0) parts.push(`<ul class="findings">${audit.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
+  if (audit.suggestions.length > 0) parts.push(`<h3>What to do</h3><ul class="audit-suggestions">${audit.suggestions.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
+  const examples: string[] = [];
+  if (o && o.examples.length > 0) {
+    examples.push(
+      `<h3>Test rows found in train</h3><table class="examples"><tr><th>test text</th><th>train text</th><th>label</th><th class="num">similarity</th></tr>${o.examples
+        .map((e) => `<tr><td>${esc(e.text)}</td><td>${esc(e.match ?? '')}</td><td>${esc(e.label ?? '')}</td><td class="num">${e.similarity !== undefined ? f3(e.similarity) : ''}</td></tr>`)
+        .join('')}</table>`,
+    );
+  }
+  if (t && t.examples.length > 0) {
+    examples.push(
+      `<h3>Templates on both sides of the split</h3><table class="examples"><tr><th>template</th><th>label</th><th class="num">train</th><th class="num">test</th><th>texts</th></tr>${t.examples
+        .map((e) => `<tr><td><code>${esc(e.signature)}</code></td><td>${esc(e.label ?? '')}</td><td class="num">${e.trainRows ?? ''}</td><td class="num">${e.testRows ?? ''}</td><td>${e.texts.map(esc).join('<br>')}</td></tr>`)
+        .join('')}</table>`,
+    );
+  }
+  if (audit.shortcuts && audit.shortcuts.tokens.length > 0) {
+    examples.push(
+      `<h3>Words that decide the label alone</h3><table class="examples"><tr><th>word</th><th>label</th><th class="num">train rows</th><th class="num">purity</th></tr>${audit.shortcuts.tokens
+        .map((k) => `<tr><td><code>${esc(k.token)}</code></td><td>${esc(k.label)}</td><td class="num">${k.trainRows ?? ''}</td><td class="num">${k.purity !== undefined ? pct(k.purity) : ''}</td></tr>`)
+        .join('')}</table>`,
+    );
+  }
+  if (audit.conflicts && audit.conflicts.examples.length > 0) {
+    examples.push(`<h3>Texts with more than one label</h3><ul>${audit.conflicts.examples.map((e) => `<li>“${esc(e.text)}”: ${e.labels.map(esc).join(', ')}</li>`).join('')}</ul>`);
+  }
+  if (examples.length > 0) parts.push(`<details class="audit-examples"><summary>Examples</summary>${examples.join('')}</details>`);
+  return `<section class="audit ${audit.alarm ? 'alarm' : 'clean'}" data-section="audit" data-audit="${audit.alarm ? 'alarm' : 'clean'}">${parts.join('')}</section>`;
+}
+
+/** Two bars: the reported macro-F1 and the one on a split where no template is shared. */
+export function dropChartSvg(reported: number, grouped: number): string {
+  const width = 420;
+  const left = 150;
+  const barW = width - left - 50;
+  const bar = (y: number, value: number, cls: string, label: string) =>
+    `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(label)}</text><rect class="${cls}" x="${left}" y="${y}" width="${r1(clamp01(value) * barW)}" height="18"><title>${esc(label)}: ${f3(value)}</title></rect><text x="${r1(left + clamp01(value) * barW + 4)}" y="${y + 13}">${f3(value)}</text>`;
+  return (
+    `<svg class="eval-chart drop-chart" data-chart="drop" role="img" aria-label="macro-F1 reported versus on a template group split" viewBox="0 0 ${width} 54" width="100%">` +
+    bar(4, reported, 'bar reported', 'reported macro-F1') +
+    bar(30, grouped, 'bar grouped', 'no shared template') +
+    `</svg>`
+  );
+}
+
+function headlineHtml(report: EvaluationReport): string {
+  const m = report.metrics;
+  const tiles: [string, string, number, string][] = [
+    ['accuracy', 'Accuracy', m.accuracy, ''],
+    ['macro-f1', 'Macro-F1', m.macro.f1, 'unweighted mean over classes'],
+    ['micro-f1', 'Micro-F1', m.micro.f1, 'equals accuracy for single-label data'],
+    ['weighted-f1', 'Weighted-F1', m.weighted.f1, 'weighted by support'],
+  ];
+  const cal = report.calibration ? `<div class="tile" data-metric="ece" title="expected calibration error, ${report.calibration.bins} bins"><span class="value">${f3(report.calibration.ece)}</span><span class="name">ECE</span></div>` : '';
+  return (
+    `<section class="headline" data-section="headline">` +
+    tiles.map(([id, name, v, title]) => `<div class="tile" data-metric="${id}" data-value="${v}"${title ? ` title="${esc(title)}"` : ''}><span class="value">${f3(v)}</span><span class="name">${name}</span></div>`).join('') +
+    cal +
+    `</section>`
+  );
+}
+
+/** Per-class F1 as horizontal bars, then the table. */
+export function perClassHtml(rows: readonly ClassMetrics[]): string {
+  const rowH = 16;
+  const left = 170;
+  const width = 460;
+  const barW = width - left - 44;
+  const height = rows.length * rowH + 6;
+  const bars = rows
+    .map((c, i) => {
+      const y = 3 + i * rowH;
+      return (
+        `<text x="${left - 6}" y="${y + 11}" text-anchor="end">${esc(truncate(c.label, 26))}</text>` +
+        `<rect class="bar${c.f1 < 0.5 ? ' weak' : ''}" x="${left}" y="${y + 2}" width="${r1(clamp01(c.f1) * barW)}" height="${rowH - 4}"><title>${esc(c.label)}: F1 ${f3(c.f1)}, support ${c.support}</title></rect>` +
+        `<text x="${r1(left + clamp01(c.f1) * barW + 4)}" y="${y + 11}">${f3(c.f1)}</text>`
+      );
+    })
+    .join('');
+  const chart = `<svg class="eval-chart f1-chart" data-chart="per-class-f1" data-bars="${rows.length}" role="img" aria-label="F1 per class" viewBox="0 0 ${width} ${height}" width="100%">${bars}</svg>`;
+  const table =
+    `<table class="per-class" data-classes="${rows.length}"><thead><tr><th>class</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">support</th><th class="num">predicted</th></tr></thead><tbody>` +
+    rows
+      .map((c) => `<tr class="class-row${c.f1 < 0.5 ? ' weak' : ''}" data-class="${esc(c.label)}"><td>${esc(c.label)}</td><td class="num">${f3(c.precision)}</td><td class="num">${f3(c.recall)}</td><td class="num">${f3(c.f1)}</td><td class="num">${c.support}</td><td class="num">${c.predicted}</td></tr>`)
+      .join('') +
+    `</tbody></table>`;
+  return `<section data-section="per-class"><h2>Per class</h2><div class="two">${chart}${table}</div></section>`;
+}
+
+/** The most labels the matrix draws; more are summarised in a note. */
+export const MaxMatrixLabels = 60;
+
+/** A heat level 0–6 for a cell's share of its row (0 only for an empty cell). */
+export function heatLevel(share: number): number {
+  if (!(share > 0)) return 0;
+  return Math.min(6, 1 + Math.floor(clamp01(share) * 6));
+}
+
+/** The confusion matrix as two heat-map tables (counts, row-normalised); the page's toggle shows one. */
+export function confusionMatrixHtml(labels: readonly string[], counts: readonly (readonly number[])[], normalized: readonly (readonly number[])[]): string {
+  const k = Math.min(labels.length, MaxMatrixLabels);
+  const shares = normalized.length === counts.length ? normalized : normalizeRows(counts);
+  const table = (mode: 'counts' | 'normalized') => {
+    const head = `<tr><th class="corner">true ↓ predicted →</th>${labels
+      .slice(0, k)
+      .map((l, j) => `<th class="col" title="${esc(l)}">${j + 1}</th>`)
+      .join('')}</tr>`;
+    const body = counts
+      .slice(0, k)
+      .map((row, i) => {
+        const cells = row
+          .slice(0, k)
+          .map((c, j) => {
+            const share = shares[i]?.[j] ?? 0;
+            const text = mode === 'counts' ? (c === 0 ? '' : String(c)) : share === 0 ? '' : share.toFixed(2);
+            return `<td class="cm ${i === j ? 'diag' : 'off'} h${heatLevel(share)}" title="${esc(labels[i]!)} → ${esc(labels[j]!)}: ${c} (${pct(share)} of ${esc(labels[i]!)})">${text}</td>`;
+          })
+          .join('');
+        return `<tr data-true="${esc(labels[i]!)}"><th class="row" title="${esc(labels[i]!)}">${i + 1}. ${esc(truncate(labels[i]!, 24))}</th>${cells}</tr>`;
+      })
+      .join('');
+    return `<table class="confusion" data-mode="${mode}" data-labels="${k}"${mode === 'normalized' ? ' hidden' : ''}>${head}${body}</table>`;
+  };
+  return (
+    `<section data-section="confusion"><h2>Confusion matrix</h2>` +
+    `<div class="toggle" role="group" aria-label="Confusion matrix values"><button data-cm="counts" aria-pressed="true">Counts</button><button data-cm="normalized" aria-pressed="false">Row-normalised</button></div>` +
+    `<div class="cm-wrap">${table('counts')}${table('normalized')}</div>` +
+    (labels.length > k ? `<p class="muted">Showing the first ${k} of ${labels.length} labels.</p>` : '') +
+    `<p class="muted">Rows are the true label, columns the prediction; a cell's shade is its share of the row.</p></section>`
+  );
+}
+
+function confusedPairsHtml(pairs: readonly ConfusedPair[]): string {
+  if (pairs.length === 0) return `<section data-section="confused-pairs"><h2>Most confused pairs</h2><p class="muted">No class is confused with another on this test set.</p></section>`;
+  return (
+    `<section data-section="confused-pairs"><h2>Most confused pairs</h2><table class="pairs"><tr><th>true</th><th>predicted</th><th class="num">count</th><th class="num">share of true</th><th>examples</th></tr>` +
+    pairs
+      .map((p) => `<tr class="pair"><td>${esc(p.label)}</td><td>${esc(p.predicted)}</td><td class="num">${p.count}</td><td class="num">${pct(p.shareOfLabel)}</td><td>${p.examples.map((e) => `<div class="example">“${esc(e)}”</div>`).join('')}</td></tr>`)
+      .join('') +
+    `</table></section>`
+  );
+}
+
+/** Misclassified rows, the most confident first (the sidecar sends them so; sorted again here). */
+export function rankMisclassified(rows: readonly Misclassified[]): Misclassified[] {
+  return [...rows].sort((a, b) => (b.confidence ?? -Infinity) - (a.confidence ?? -Infinity));
+}
+
+function misclassifiedHtml(rows: readonly Misclassified[]): string {
+  if (rows.length === 0) return `<section data-section="misclassified"><h2>Misclassified examples</h2><p class="muted">None: every test row was predicted correctly.</p></section>`;
+  return (
+    `<section data-section="misclassified"><h2>Misclassified examples, most confident first</h2><p class="muted">Confident mistakes are often label errors or shortcuts.</p><table class="misclassified"><tr><th>text</th><th>true</th><th>predicted</th><th class="num">confidence</th></tr>` +
+    rankMisclassified(rows)
+      .map((x) => `<tr class="mistake"><td>${esc(x.text)}</td><td>${esc(x.label)}</td><td>${esc(x.predicted)}</td><td class="num">${x.confidence !== undefined ? f3(x.confidence) : ''}</td></tr>`)
+      .join('') +
+    `</table></section>`
+  );
+}
+
+/** The reliability diagram: per bin, accuracy (bar) against the diagonal of perfect calibration. */
+export function reliabilitySvg(bins: readonly ReliabilityBin[]): string {
+  const size = 220;
+  const pad = 28;
+  const inner = size - pad - 8;
+  const x = (v: number) => pad + clamp01(v) * inner;
+  const y = (v: number) => 8 + (1 - clamp01(v)) * inner;
+  const bars = bins
+    .filter((b) => b.count > 0)
+    .map((b) => `<rect class="bar" x="${r1(x(b.low))}" y="${r1(y(b.accuracy))}" width="${r1(Math.max(1, x(b.high) - x(b.low) - 1))}" height="${r1(y(0) - y(b.accuracy))}"><title>(${f3(b.low)}, ${f3(b.high)}]: ${b.count} rows, confidence ${f3(b.confidence)}, accuracy ${f3(b.accuracy)}</title></rect>`)
+    .join('');
+  return (
+    `<svg class="eval-chart reliability" data-chart="reliability" data-bins="${bins.length}" role="img" aria-label="Reliability diagram" viewBox="0 0 ${size} ${size}" width="${size}">` +
+    `<line class="axis-line" x1="${pad}" y1="${y(0)}" x2="${x(1)}" y2="${y(0)}"></line><line class="axis-line" x1="${pad}" y1="${y(0)}" x2="${pad}" y2="${y(1)}"></line>` +
+    bars +
+    `<line class="ideal" x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}"></line>` +
+    `<text x="${pad - 4}" y="${y(1) + 4}" text-anchor="end">1</text><text x="${pad - 4}" y="${y(0)}" text-anchor="end">0</text>` +
+    `<text x="${x(1)}" y="${size - 2}" text-anchor="end">confidence</text><text x="${pad + 2}" y="${y(1) + 10}">accuracy</text></svg>`
+  );
+}
+
+function calibrationHtml(c: NonNullable<EvaluationReport['calibration']>): string {
+  return (
+    `<section data-section="calibration"><h2>Calibration</h2><p data-ece="${c.ece}">Expected calibration error <b>${f3(c.ece)}</b> over ${c.bins} equal-width bins${c.source ? ` <span class="muted">(${esc(c.source)})</span>` : ''}.</p>` +
+    (c.reliability.length > 0 ? reliabilitySvg(c.reliability) : '') +
+    `</section>`
+  );
+}
+
+/** A slice this far or more below overall accuracy is flagged. */
+export const WeakSliceGap = -0.05;
+
+function slicesHtml(slices: readonly Slice[], overall: number): string {
+  const barW = 120;
+  return (
+    `<section data-section="slices"><h2>Failure slices</h2><p class="muted">Overall accuracy ${f3(overall)}; slices ${Math.abs(WeakSliceGap).toFixed(2)} or more below it are marked.</p>` +
+    `<table class="slices"><tr><th>kind</th><th>slice</th><th class="num">rows</th><th class="num">errors</th><th class="num">accuracy</th><th></th><th class="num">macro-F1</th><th class="num">gap</th></tr>` +
+    slices
+      .map((s) => {
+        const weak = s.accuracyGap <= WeakSliceGap && s.count > 0;
+        const bar = `<svg class="mini" viewBox="0 0 ${barW} 10" width="${barW}" height="10"><rect class="bar${weak ? ' weak' : ''}" x="0" y="1" width="${r1(clamp01(s.accuracy) * barW)}" height="8"></rect></svg>`;
+        return `<tr class="slice${weak ? ' weak' : ''}" data-slice="${esc(s.kind)}:${esc(s.name)}"><td>${esc(s.kind)}</td><td>${esc(s.name)}</td><td class="num">${s.count}</td><td class="num">${s.errors}</td><td class="num">${f3(s.accuracy)}</td><td>${bar}</td><td class="num">${f3(s.macroF1)}</td><td class="num">${signed(s.accuracyGap)}</td></tr>`;
+      })
+      .join('') +
+    `</table></section>`
+  );
+}
+
+const script = `
+const vscode = acquireVsCodeApi();
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target.closest('button') : null;
+  if (!target) return;
+  const mode = target.getAttribute('data-cm');
+  if (mode) {
+    for (const t of document.querySelectorAll('table.confusion')) t.hidden = t.getAttribute('data-mode') !== mode;
+    for (const b of document.querySelectorAll('button[data-cm]')) b.setAttribute('aria-pressed', String(b.getAttribute('data-cm') === mode));
+    return;
+  }
+  const action = target.getAttribute('data-action');
+  if (action === 'audit' || action === 'refresh') {
+    target.disabled = true;
+    vscode.postMessage({ type: action });
+  }
+});
+`;
+
+const css = `
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 24px; }
+header { display: flex; align-items: baseline; gap: 12px; }
+h1 { font-size: 1.3em; margin: 12px 0 2px; }
+h2 { font-size: 1.12em; margin: 20px 0 6px; }
+h3 { font-size: 1em; margin: 10px 0 4px; font-weight: 600; }
+.muted, .hint { color: var(--vscode-descriptionForeground); }
+.warn { color: var(--vscode-editorWarning-foreground); }
+.error { color: var(--vscode-errorForeground); }
+.path, code { font-family: var(--vscode-editor-font-family); }
+.stale { opacity: 0.5; }
+button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
+button:hover { background: var(--vscode-button-hoverBackground); }
+button.refresh, .toggle button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
+.toggle button[aria-pressed="true"] { background: var(--vscode-button-background); color: var(--vscode-button-foreground); }
+button:disabled { opacity: 0.6; cursor: default; }
+section.audit { border-left: 4px solid var(--vscode-descriptionForeground); padding: 4px 12px 8px; margin: 10px 0; background: var(--vscode-textBlockQuote-background); }
+section.audit.alarm { border-left-color: var(--vscode-errorForeground); background: var(--vscode-inputValidation-errorBackground, var(--vscode-textBlockQuote-background)); }
+section.audit.clean { border-left-color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
+section.audit h2 { margin-top: 6px; }
+p.drop { font-size: 1.25em; font-weight: 600; margin: 6px 0; }
+p.drop .muted { font-size: 0.8em; font-weight: normal; }
+table.audit-figures th { padding-right: 16px; }
+.headline { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+.tile { display: flex; flex-direction: column; min-width: 110px; padding: 6px 12px; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, transparent)); }
+.tile .value { font-size: 1.6em; font-variant-numeric: tabular-nums; }
+.tile .name { color: var(--vscode-descriptionForeground); }
+.two { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 12px; align-items: start; }
+table { border-collapse: collapse; }
+th, td { text-align: left; padding: 2px 6px; border-bottom: 1px solid var(--vscode-widget-border, transparent); vertical-align: top; }
+th { color: var(--vscode-descriptionForeground); font-weight: normal; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.weak td:first-child, tr.slice.weak td:nth-child(2) { color: var(--vscode-editorWarning-foreground); }
+svg.eval-chart { display: block; max-width: 640px; }
+svg text { font-size: 10px; fill: var(--vscode-descriptionForeground); }
+svg .axis-line { stroke: var(--vscode-descriptionForeground); stroke-width: 0.5; }
+svg .bar { fill: var(--vscode-charts-blue); }
+svg .bar.weak { fill: var(--vscode-charts-orange); }
+svg .bar.reported { fill: var(--vscode-charts-blue); }
+svg .bar.grouped { fill: var(--vscode-charts-red); }
+svg .ideal { stroke: var(--vscode-charts-green); stroke-dasharray: 3 2; stroke-width: 1; }
+.toggle { margin: 4px 0 6px; }
+.cm-wrap { overflow-x: auto; }
+table.confusion td.cm { text-align: center; min-width: 26px; font-variant-numeric: tabular-nums; border: 1px solid var(--vscode-widget-border, transparent); }
+table.confusion th.row { white-space: nowrap; }
+td.cm.h1 { background: color-mix(in srgb, var(--vscode-charts-blue) 12%, transparent); }
+td.cm.h2 { background: color-mix(in srgb, var(--vscode-charts-blue) 24%, transparent); }
+td.cm.h3 { background: color-mix(in srgb, var(--vscode-charts-blue) 38%, transparent); }
+td.cm.h4 { background: color-mix(in srgb, var(--vscode-charts-blue) 52%, transparent); }
+td.cm.h5 { background: color-mix(in srgb, var(--vscode-charts-blue) 68%, transparent); }
+td.cm.h6 { background: color-mix(in srgb, var(--vscode-charts-blue) 85%, transparent); }
+td.cm.off.h2, td.cm.off.h3, td.cm.off.h4, td.cm.off.h5, td.cm.off.h6 { background: color-mix(in srgb, var(--vscode-charts-red) 45%, transparent); }
+.example { color: var(--vscode-descriptionForeground); }
+details.audit-examples { margin-top: 6px; }
+`;
+
+// Formatting and reading helpers.
+
+function f3(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(3) : '?';
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)} %`;
+}
+
+function signed(v: number): string {
+  return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
+}
+
+function n(v: number | undefined): number {
+  return v ?? 0;
+}
+
+function r1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+function clamp01(v: number): number {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function averages(value: unknown): Averages | undefined {
+  if (!isObject(value)) return undefined;
+  const f1 = num(value.f1);
+  if (f1 === undefined) return undefined;
+  return { precision: num(value.precision) ?? 0, recall: num(value.recall) ?? 0, f1 };
+}
+
+function objects(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
