@@ -539,9 +539,10 @@ function misclassifiedHtml(rows: readonly Misclassified[]): string {
 export function reliabilitySvg(bins: readonly ReliabilityBin[]): string {
   const size = 220;
   const pad = 28;
-  const inner = size - pad - 8;
+  const top = 16;
+  const inner = size - pad - top;
   const x = (v: number) => pad + clamp01(v) * inner;
-  const y = (v: number) => 8 + (1 - clamp01(v)) * inner;
+  const y = (v: number) => top + (1 - clamp01(v)) * inner;
   const bars = bins
     .filter((b) => b.count > 0)
     .map((b) => `<rect class="bar" x="${r1(x(b.low))}" y="${r1(y(b.accuracy))}" width="${r1(Math.max(1, x(b.high) - x(b.low) - 1))}" height="${r1(y(0) - y(b.accuracy))}"><title>(${f3(b.low)}, ${f3(b.high)}]: ${b.count} rows, confidence ${f3(b.confidence)}, accuracy ${f3(b.accuracy)}</title></rect>`)
@@ -552,14 +553,14 @@ export function reliabilitySvg(bins: readonly ReliabilityBin[]): string {
     bars +
     `<line class="ideal" x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}"></line>` +
     `<text x="${pad - 4}" y="${y(1) + 4}" text-anchor="end">1</text><text x="${pad - 4}" y="${y(0)}" text-anchor="end">0</text>` +
-    `<text x="${x(1)}" y="${size - 2}" text-anchor="end">confidence</text><text x="${pad + 2}" y="${y(1) + 10}">accuracy</text></svg>`
+    `<text x="${x(1)}" y="${y(0) + 12}" text-anchor="end">confidence →</text><text x="${pad}" y="${top - 5}">accuracy ↑</text></svg>`
   );
 }
 
 function calibrationHtml(c: NonNullable<EvaluationReport['calibration']>): string {
   return (
     `<section data-section="calibration"><h2>Calibration</h2><p data-ece="${c.ece}">Expected calibration error <b>${f3(c.ece)}</b> over ${c.bins} equal-width bins${c.source ? ` <span class="muted">(${esc(c.source)})</span>` : ''}.</p>` +
-    (c.reliability.length > 0 ? reliabilitySvg(c.reliability) : '') +
+    (c.reliability.length > 0 ? `${reliabilitySvg(c.reliability)}<p class="muted">Bars: accuracy per confidence bin; dashed: perfect calibration.</p>` : '') +
     `</section>`
   );
 }

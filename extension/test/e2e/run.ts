@@ -7,13 +7,14 @@ import { artifactsDir, chromiumPath, codeServerBin, requireFile } from './harnes
 import { chromiumArgs, runScenario, Scenario, ScenarioResult } from './harness/scenario';
 import { askForFix } from './scenarios/askForFix';
 import { datasetView } from './scenarios/datasetView';
+import { evaluation } from './scenarios/evaluation';
 import { fixAll } from './scenarios/fixAll';
 import { foundation } from './scenarios/foundation';
 import { sidecarErrors } from './scenarios/sidecarErrors';
 import { training } from './scenarios/training';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, datasetView, training];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, datasetView, training, evaluation];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

@@ -388,6 +388,44 @@ export class Workbench {
     return true;
   }
 
+  /**
+   * Waits for an input box (a Quick Input without a list) whose prompt matches `prompt`, types
+   * `value` over what it holds and accepts it with Enter; waits for that prompt to go.
+   */
+  async fillInputBox(prompt: RegExp, value: string, options?: WaitOptions): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const message = this.page.locator('.quick-input-widget .quick-input-message');
+    await waitFor(`an input box asking ${prompt}`, async () => {
+      if (!(await input.isVisible().catch(() => false))) return notYet('no input box');
+      const text = (await message.innerText().catch(() => '')).trim();
+      return prompt.test(text) ? true : notYet(text);
+    }, { timeoutMs: 20_000, ...options });
+    await input.fill(value);
+    await input.press('Enter');
+    await waitFor(`the input box asking ${prompt} to close`, async () => {
+      if (!(await input.isVisible().catch(() => false))) return true;
+      const text = (await message.innerText().catch(() => '')).trim();
+      return prompt.test(text) ? notYet(text) : true;
+    }, { timeoutMs: 10_000 });
+  }
+
+  /** Clicks the button `label` of the notification whose text matches `pattern`. */
+  async clickNotificationButton(pattern: RegExp, label: string, options?: WaitOptions): Promise<void> {
+    const button = await waitFor(`a notification matching ${pattern} with a "${label}" button`, async () => {
+      const items = this.page.locator('.notifications-toasts .notification-list-item');
+      const count = await items.count();
+      for (let i = 0; i < count; i++) {
+        const item = items.nth(i);
+        const text = (await item.innerText().catch(() => '')).replace(/\s+/g, ' ');
+        if (!pattern.test(text)) continue;
+        const b = item.locator('.monaco-button').filter({ hasText: label }).first();
+        if ((await b.count()) > 0) return b;
+      }
+      return notYet(await this.notifications());
+    }, options);
+    await button.click();
+  }
+
   async screenshot(file: string): Promise<void> {
     await this.page.screenshot({ path: file });
   }
