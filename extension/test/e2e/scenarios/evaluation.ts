@@ -5,7 +5,9 @@
 // Card" opens README.md with its YAML front matter and lists the unfilled fields; "Publish…" with
 // them unfilled is blocked (nothing uploads); "Fill In…" completes the card; "Publish…" then shows the
 // preflight's file list and the approval modal with every file, and Cancel there uploads nothing: no
-// approval in run.json, no upload command logged, no publish terminal, no `hf` process.
+// approval in run.json, no upload command logged, no publish terminal, no `hf` process. The Runs
+// view's inline action evaluates again; "Create Demo" → "Serve Locally" runs the baseline's local demo
+// as a task, and its page classifies a text in the browser.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -181,6 +183,33 @@ export const evaluation: Scenario = {
       await row.locator('.actions .action-label[aria-label^="Evaluate Run"]').first().click();
       await waitFor('one more evaluation in the log', () => (evaluations() > before ? true : notYet(evaluations())), { timeoutMs: 30_000 });
       await evaluationFrame(ctx, 'section.audit[data-audit="alarm"]');
+    });
+
+    await ctx.step('Create Demo → Serve Locally: the baseline\'s demo runs as a task and classifies a text in the browser', async () => {
+      await wb.runCommand('ML Intern: Create Demo');
+      await wb.waitForActiveEditor('app.py', { timeoutMs: 30_000 });
+      await wb.clickNotificationButton(/demo written to .*space/, 'Serve Locally', { timeoutMs: 30_000 });
+      const url = (await wb.waitForNotification(/the demo is starting at http:\/\/127\.0\.0\.1:\d+\//, { timeoutMs: 30_000 })).match(/http:\/\/127\.0\.0\.1:\d+\//)![0];
+      const servers = () => descendants(ctx.codeServer.pid).filter((p) => p.argv.includes('demo') && p.argv.includes('--serve'));
+      await waitFor('the demo server process under code-server', () => (servers().length === 1 ? true : notYet(servers().map((p) => p.argv.join(' ')))), { timeoutMs: 30_000 });
+      const demo = await page.context().newPage();
+      try {
+        await waitFor(`${url} to answer`, async () => ((await demo.goto(url).then((r) => r?.ok()).catch(() => false)) ? true : notYet('not yet')), { timeoutMs: 30_000 });
+        await demo.fill('#text', 'I want to cancel my order');
+        await demo.click('#go');
+        const label = await waitFor('a label and its scores', async () => {
+          const text = (await demo.locator('#label').innerText()).trim();
+          const rows = await demo.locator('#scores .row').count();
+          return text.startsWith('→') && rows > 0 ? `${text} (${rows} scores)` : notYet({ text, rows });
+        }, { timeoutMs: 15_000 });
+        await demo.screenshot({ path: path.join(ctx.artifactsDir, 'demo-page.png') });
+        ctx.note(`${url}: ${label}`);
+        if (!/cancel_order/.test(label)) throw new Error(`"I want to cancel my order" was classified ${label}`);
+      } finally {
+        await demo.close();
+        // The scenario started this server (through the task); it ends it.
+        for (const p of servers()) process.kill(p.pid, 'SIGTERM');
+      }
     });
   },
 };
