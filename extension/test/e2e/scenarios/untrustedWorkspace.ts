@@ -1,5 +1,6 @@
 // Scenario 3: in an untrusted workspace (Restricted Mode) ML Intern still checks files, and a
-// workspace's own "mlintern.server.path" cannot choose which program runs.
+// workspace's own "mlintern.server.path" cannot choose which program runs, and Publish… (it runs an
+// upload command) is refused before it asks anything.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultVsix, requireFile } from '../harness/paths';
@@ -12,7 +13,7 @@ const hostile = '/bin/false';
 
 export const untrustedWorkspace: Scenario = {
   name: 'untrusted-workspace',
-  title: 'Restricted Mode: diagnostics still appear; the workspace cannot pick the sidecar',
+  title: 'Restricted Mode: diagnostics still appear; the workspace cannot pick the sidecar; Publish… is refused',
 
   setup() {
     const vsix = requireFile(defaultVsix(), 'run "npm run package" (or set MLINTERN_E2E_VSIX)');
@@ -46,6 +47,10 @@ export const untrustedWorkspace: Scenario = {
       const log = ctx.codeServer.extensionLog('mlintern.mlintern', 'ML Intern');
       if (!/Starting the sidecar \S+ \(bundled\)/.test(log)) throw new Error(`the log does not show the bundled sidecar starting:\n${log}`);
       if (log.includes(hostile)) throw new Error(`the log mentions ${hostile}:\n${log}`);
+    });
+    await ctx.step('Publish… is refused until the workspace is trusted', async () => {
+      await wb.runCommand('ML Intern: Publish…');
+      await wb.waitForNotification(/Publish runs an upload command in the terminal; trust the workspace first/);
     });
   },
 };
