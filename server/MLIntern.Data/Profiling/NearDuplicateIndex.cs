@@ -159,6 +159,9 @@ internal sealed class NearDuplicateIndex
             first[band] = bands[(int)(keys[band] & (ulong)mask)];
         }
 
+        // A near-duplicate usually matches the same earlier text in several bands: compare it once.
+        Span<int> compared = stackalloc int[Bands];
+        var comparedCount = 0;
         for (var band = 0; band < Bands; band++)
         {
             var fingerprint = Fingerprint(keys[band]);
@@ -170,8 +173,9 @@ internal sealed class NearDuplicateIndex
                 {
                     var entry = (int)(slot & EntryMask);
                     var entrySplit = _splits[entry];
-                    if (entrySplit == split || entrySplit == 0)
+                    if ((entrySplit == split || entrySplit == 0) && compared[..comparedCount].IndexOf(entry) < 0)
                     {
+                        compared[comparedCount++] = entry;
                         var similarity = Similarity(signature, entry);
                         if (similarity >= threshold)
                         {
@@ -239,10 +243,10 @@ internal sealed class NearDuplicateIndex
         }
     }
 
-    /// <summary>Doubles the entry arrays (up to the capacity) and rebuilds the band table in entry order, so each band keeps its first text.</summary>
+    /// <summary>Quadruples the entry arrays (up to the capacity) and rebuilds the band table in entry order, so each band keeps its first text.</summary>
     private void Grow()
     {
-        var size = Math.Min(Capacity, _lines.Length * 2);
+        var size = Math.Min(Capacity, _lines.Length * 4);
         Array.Resize(ref _signatures, size * K);
         Array.Resize(ref _lines, size);
         Array.Resize(ref _splits, size);

@@ -79,6 +79,17 @@ public sealed class Record
 
     private int Reserve(int column, int length)
     {
+        var at = _used;
+        if (column == Count && column < _starts.Length && at + length <= _data.Length)
+        {
+            // The common case: the next column, and room for it.
+            _starts[column] = at;
+            _lengths[column] = length;
+            _used = at + length;
+            Count = column + 1;
+            return at;
+        }
+
         if (column >= _starts.Length)
         {
             var size = Math.Max(column + 1, _starts.Length * 2);
