@@ -7,7 +7,7 @@ namespace MLIntern.Data.Tests;
 public sealed class SketchTests
 {
     [Fact]
-    public void Distinct_counter_is_exact_up_to_its_limit_then_estimates_and_keeps_counting_held_values()
+    public void Distinct_counter_is_exact_up_to_its_limit_then_estimates_and_keeps_counting_the_first_values()
     {
         var counter = new DistinctCounter();
         for (ulong v = 1; v <= DistinctCounter.ExactLimit; v++)
@@ -31,6 +31,7 @@ public sealed class SketchTests
         Assert.False(counter.IsExact);
         Assert.InRange(counter.Count, total * 0.97, total * 1.03);
         Assert.Equal(2 + total - DistinctCounter.ExactLimit, counter.CountOf(Hash64.Mix(7)));
+        Assert.Equal(0, counter.CountOf(Hash64.Mix((ulong)counter.Kept + 1)));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal sealed class ColumnProfiler(string name)
 
     private const int LengthSlots = 4097;
 
-    private readonly DistinctCounter _distinct = new();
+    private readonly DistinctCounter _distinct = new(TopTracked);
 
     /// <summary>Previews of the first <see cref="TopTracked"/> distinct values, by hash; their counts are in <see cref="_distinct"/>.</summary>
     private readonly Dictionary<ulong, string> _previews = [];

@@ -5,13 +5,20 @@ namespace MLIntern.Data.Profiling;
 /// <summary>
 /// Distinct values and how often each occurs: counted exactly, value by value, up to
 /// <see cref="ExactLimit"/> distinct values; past that, the distinct count comes from a
-/// <see cref="HyperLogLog"/> while the values already held keep being counted (so the most
-/// frequent ones stay exact). One open-addressing table keyed by the value's 64-bit hash: a value
-/// costs one probe.
+/// <see cref="HyperLogLog"/>, and only the first <see cref="Kept"/> distinct values keep being
+/// counted (in a table small enough to stay in the cache). One open-addressing table keyed by the
+/// value's 64-bit hash: a value costs one probe.
 /// </summary>
-public sealed class DistinctCounter
+public sealed class DistinctCounter(int kept = DistinctCounter.DefaultKept)
 {
     public const int ExactLimit = 65_536;
+
+    public const int DefaultKept = 1000;
+
+    private readonly List<ulong> _first = [];
+
+    /// <summary>The first distinct values seen, which stay counted past <see cref="ExactLimit"/>.</summary>
+    public int Kept => kept;
 
     private struct Entry
     {
@@ -55,6 +62,11 @@ public sealed class DistinctCounter
 
         entries[i] = new Entry { Key = key, Count = 1 };
         _count++;
+        if (_first.Count < kept)
+        {
+            _first.Add(key);
+        }
+
         if (_count > ExactLimit)
         {
             _sketch = new HyperLogLog();
@@ -65,6 +77,8 @@ public sealed class DistinctCounter
                     _sketch.Add(e.Key);
                 }
             }
+
+            KeepFirst();
         }
         else if (_count * 2 > entries.Length)
         {
@@ -74,7 +88,7 @@ public sealed class DistinctCounter
         return true;
     }
 
-    /// <summary>How often a value held in the table occurred; 0 for a value it does not hold.</summary>
+    /// <summary>How often a value occurred: exact while <see cref="IsExact"/>, then for the first <see cref="Kept"/> values only; 0 for a value no longer held.</summary>
     public long CountOf(ulong hash)
     {
         var key = hash == 0 ? 1 : hash;
@@ -88,6 +102,24 @@ public sealed class DistinctCounter
         }
 
         return 0;
+    }
+
+    /// <summary>Past the limit: a table of the first values alone, with their counts.</summary>
+    private void KeepFirst()
+    {
+        var counts = _first.Select(key => (key, CountOf(key))).ToList();
+        _entries = new Entry[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, counts.Count * 2))];
+        var mask = _entries.Length - 1;
+        foreach (var (key, count) in counts)
+        {
+            var i = (int)(key & (ulong)mask);
+            while (_entries[i].Key != 0)
+            {
+                i = (i + 1) & mask;
+            }
+
+            _entries[i] = new Entry { Key = key, Count = count };
+        }
     }
 
     private void Grow()

@@ -82,24 +82,24 @@ internal sealed class NearDuplicateIndex
         }
     }
 
-    /// <summary>An empty bin borrows the next non-empty bin to its right (circularly), salted by the distance.</summary>
+    /// <summary>An empty bin borrows the nearest bin to its right (circularly) that was not empty, salted by the distance.</summary>
     private static void Densify(Span<uint> signature)
     {
-        for (var i = 0; i < K; i++)
+        // One pass from the right over two laps of the circle: positions past K stand for the bins
+        // they wrap to, and only the first lap is written, so every read sees an original value.
+        var next = -1;
+        var value = 0u;
+        for (var j = 2 * K - 1; j >= 0; j--)
         {
+            var i = j >= K ? j - K : j;
             if (signature[i] != uint.MaxValue)
             {
-                continue;
+                next = j;
+                value = signature[i];
             }
-
-            for (var d = 1; d < K; d++)
+            else if (j < K && next >= 0)
             {
-                var v = signature[(i + d) % K];
-                if (v != uint.MaxValue)
-                {
-                    signature[i] = (uint)Hash64.Mix(v + ((ulong)d << 32));
-                    break;
-                }
+                signature[i] = (uint)Hash64.Mix(value + ((ulong)(next - j) << 32));
             }
         }
     }
