@@ -54,11 +54,14 @@ public static class PersonalData
     /// <summary>A precomputed set: IndexOfAny with more than five literal values takes a slow, per-byte path.</summary>
     private static readonly System.Buffers.SearchValues<byte> AtOrDigit = System.Buffers.SearchValues.Create("@0123456789"u8);
 
-    /// <summary>What kinds of personal data a text holds. Fast when there is no '@' and no digit.</summary>
+    /// <summary>The fewest digits a phone or card number has.</summary>
+    private const int MinNumberDigits = 10;
+
+    /// <summary>What kinds of personal data a text holds. Fast when there is no '@' and fewer than ten digits in all.</summary>
     public static Kinds Find(ReadOnlySpan<byte> text)
     {
         var kinds = Kinds.None;
-        if (text.IndexOfAny(AtOrDigit) < 0)
+        if (text.IndexOfAny(AtOrDigit) < 0 || (!text.Contains((byte)'@') && CountDigits(text, MinNumberDigits) < MinNumberDigits))
         {
             return kinds;
         }
@@ -79,13 +82,41 @@ public static class PersonalData
 
         foreach (var (start, end, digits) in NumberRuns(text))
         {
-            if (digits >= 10)
+            if (digits >= MinNumberDigits)
             {
                 kinds |= Classify(text[start..end], digits);
             }
         }
 
         return kinds;
+    }
+
+    /// <summary>ASCII digits in a text, counted 32 bytes at a time; stops counting once there are <paramref name="enough"/>.</summary>
+    private static int CountDigits(ReadOnlySpan<byte> text, int enough)
+    {
+        var count = 0;
+        var i = 0;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            var zero = System.Runtime.Intrinsics.Vector256.Create((byte)'0');
+            var ten = System.Runtime.Intrinsics.Vector256.Create((byte)10);
+            for (; i + 32 <= text.Length && count < enough; i += 32)
+            {
+                // Bytes below '0' wrap around to large values, so one unsigned compare tests the range.
+                var offset = System.Runtime.Intrinsics.Vector256.Create(text.Slice(i, 32)) - zero;
+                count += System.Numerics.BitOperations.PopCount(System.Runtime.Intrinsics.Vector256.ExtractMostSignificantBits(System.Runtime.Intrinsics.Vector256.LessThan(offset, ten)));
+            }
+        }
+
+        for (; i < text.Length && count < enough; i++)
+        {
+            if ((uint)(text[i] - '0') <= 9)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>The text with every e-mail, phone and card number replaced by a tag, for previews and logs.</summary>

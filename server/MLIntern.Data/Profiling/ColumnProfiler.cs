@@ -11,8 +11,10 @@ internal sealed class ColumnProfiler(string name)
 
     private const int LengthSlots = 4097;
 
-    private readonly DistinctCounter _distinct = new();
-    private readonly Dictionary<ulong, TopEntry> _top = [];
+    private readonly DistinctCounter _distinct = new(TopTracked);
+
+    /// <summary>Previews of the first <see cref="TopTracked"/> distinct values, by hash; their counts are in <see cref="_distinct"/>.</summary>
+    private readonly Dictionary<ulong, string> _previews = [];
     private readonly long[] _lengths = new long[LengthSlots];
     private long _present;
     private long _missing;
@@ -27,12 +29,6 @@ internal sealed class ColumnProfiler(string name)
     private long _maxLength;
 
     public string Name => name;
-
-    private sealed class TopEntry(string value)
-    {
-        public readonly string Value = value;
-        public long Count;
-    }
 
     public void Add(ReadOnlySpan<byte> value, ValueKind kind)
     {
@@ -51,14 +47,9 @@ internal sealed class ColumnProfiler(string name)
 
         _present++;
         var hash = Hash64.Of(value);
-        _distinct.Add(hash);
-        if (_top.TryGetValue(hash, out var entry))
+        if (_distinct.Add(hash) && _previews.Count < TopTracked)
         {
-            entry.Count++;
-        }
-        else if (_top.Count < TopTracked)
-        {
-            _top[hash] = new TopEntry(Utf8Text.Preview(value, 80)) { Count = 1 };
+            _previews[hash] = Utf8Text.Preview(value, 80);
         }
 
         switch (kind)
@@ -185,8 +176,7 @@ internal sealed class ColumnProfiler(string name)
 
     public ColumnProfile ToProfile(int topValues = 10)
     {
-        var top = _top.Values.OrderByDescending(e => e.Count).ThenBy(e => e.Value, StringComparer.Ordinal).Take(topValues)
-            .Select(e => new ValueCount(e.Value, e.Count)).ToList();
+        var top = _previews.Select(p => new ValueCount(p.Value, _distinct.CountOf(p.Key))).OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).Take(topValues).ToList();
         return new ColumnProfile(name, Type, _present, _missing, _empty, _distinct.Count, _distinct.IsExact, top, Lengths());
     }
 

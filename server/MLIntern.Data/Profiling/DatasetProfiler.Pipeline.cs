@@ -58,11 +58,18 @@ public sealed partial class DatasetProfiler
             {
                 try
                 {
+                    var hashes = new ulong[BatchRecords];
                     foreach (var batch in full.GetConsumingEnumerable(stop.Token))
                     {
+                        // First the texts' hashes, each starting the load of its index slot; then the checks, which find the slots in the cache.
                         for (var i = 0; i < batch.Count; i++)
                         {
-                            Check(batch.Records[i], batch.State);
+                            hashes[i] = TextHash(batch.Records[i], batch.State, prefetch: true);
+                        }
+
+                        for (var i = 0; i < batch.Count; i++)
+                        {
+                            Check(batch.Records[i], batch.State, hashes[i]);
                             batch.Records[i].Shrink(MaxPooledRecordBytes);
                         }
 
@@ -197,7 +204,7 @@ public sealed partial class DatasetProfiler
             }
 
             AddToColumns(record, columns, state.Names.Length);
-            Check(record, state);
+            Check(record, state, TextHash(record, state, prefetch: false));
             rows++;
         }
 

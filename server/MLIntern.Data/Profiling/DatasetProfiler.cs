@@ -173,8 +173,31 @@ public sealed partial class DatasetProfiler
         }
     }
 
-    /// <summary>The checking thread's share of a row: labels, missing values, and the text checks.</summary>
-    private void Check(Record record, FileState state)
+    /// <summary>The hash of a row's trimmed text (0 when it has none), the key of the exact-text index.</summary>
+    private ulong TextHash(Record record, FileState state, bool prefetch)
+    {
+        if (state.Text < 0)
+        {
+            return 0;
+        }
+
+        var trimmed = record[state.Text].Trim(" \t\r\n"u8);
+        if (trimmed.IsEmpty)
+        {
+            return 0;
+        }
+
+        var hash = Hash64.Of(trimmed);
+        if (prefetch)
+        {
+            _exact.Prefetch(hash);
+        }
+
+        return hash;
+    }
+
+    /// <summary>The checking thread's share of a row: labels, missing values, and the text checks (<paramref name="textHash"/> from <see cref="TextHash"/>).</summary>
+    private void Check(Record record, FileState state, ulong textHash)
     {
         var line = record.Line;
         var text = state.Text >= 0 ? record[state.Text] : default;
@@ -211,7 +234,7 @@ public sealed partial class DatasetProfiler
 
         if (state.Text >= 0 && !textMissing)
         {
-            TextChecks(record, text, label, state, line);
+            TextChecks(record, text, textHash, label, state, line);
         }
     }
 
@@ -255,7 +278,7 @@ public sealed partial class DatasetProfiler
         }
     }
 
-    private void TextChecks(Record record, ReadOnlySpan<byte> text, int label, FileState state, int line)
+    private void TextChecks(Record record, ReadOnlySpan<byte> text, ulong textHash, int label, FileState state, int line)
     {
         var trimmed = text.Trim(" \t\r\n"u8);
         if (trimmed.IsEmpty)
@@ -279,7 +302,7 @@ public sealed partial class DatasetProfiler
             }
         }
 
-        var hash = Hash64.Of(trimmed);
+        var hash = textHash != 0 ? textHash : Hash64.Of(trimmed);
         var outcome = _exact.Add(hash, state.Split, line, label, out var seen);
         var weight = _exact.Weight;
         if (outcome == ExactTextIndex.Outcome.Repeat)

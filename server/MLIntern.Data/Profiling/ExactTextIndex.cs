@@ -14,11 +14,22 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
 
     private readonly int _maxSlots = Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2));
     private int _slots = 4096;
-    private ulong[] _keys = [];
-    private int[] _lines = [];
-    private int[] _labels = [];
-    private byte[] _splits = [];
-    private byte[] _flags = [];
+
+    /// <summary>One 16-byte slot: all a text's facts side by side in one cache line, so a probe costs one miss.</summary>
+    private struct Entry
+    {
+        public ulong Key;
+        public int Line;
+
+        /// <summary>A class id (fewer than <see cref="LabelTable.MaxClasses"/>), or a negative "no class".</summary>
+        public short Label;
+        public byte Splits;
+
+        /// <summary>Bit 0: conflict reported; bits 4-7: the first split.</summary>
+        public byte Flags;
+    }
+
+    private Entry[] _entries = [];
     private int _count;
 
     public int Capacity => capacity;
@@ -48,31 +59,29 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
             return Outcome.Unsampled;
         }
 
-        if (_keys.Length == 0)
+        if (_entries.Length == 0)
         {
-            Allocate(_slots);
+            _entries = new Entry[_slots];
         }
 
         var key = hash == 0 ? 1 : hash;
         var mask = _slots - 1;
+        var entries = _entries;
         var i = (int)(key & (ulong)mask);
-        while (_keys[i] != 0)
+        while (entries[i].Key != 0)
         {
-            if (_keys[i] == key)
+            ref var entry = ref entries[i];
+            if (entry.Key == key)
             {
-                seen = new Seen(_lines[i], _labels[i], _flags[i] >> 4, _splits[i], (_flags[i] & 1) != 0);
-                _splits[i] |= (byte)(1 << Math.Min(split, 7));
+                seen = new Seen(entry.Line, entry.Label, entry.Flags >> 4, entry.Splits, (entry.Flags & 1) != 0);
+                entry.Splits |= (byte)(1 << Math.Min(split, 7));
                 return Outcome.Repeat;
             }
 
             i = (i + 1) & mask;
         }
 
-        _keys[i] = key;
-        _lines[i] = line;
-        _labels[i] = label;
-        _splits[i] = (byte)(1 << Math.Min(split, 7));
-        _flags[i] = (byte)(Math.Min(split, 15) << 4);
+        entries[i] = new Entry { Key = key, Line = line, Label = (short)Math.Clamp(label, short.MinValue, short.MaxValue), Splits = (byte)(1 << Math.Min(split, 7)), Flags = (byte)(Math.Min(split, 15) << 4) };
         _count++;
         if (_count >= capacity)
         {
@@ -86,17 +95,27 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
         return Outcome.First;
     }
 
+    /// <summary>Starts loading the slot where <see cref="Add"/> will look for <paramref name="hash"/>.</summary>
+    public void Prefetch(ulong hash)
+    {
+        if (_entries.Length != 0 && Sampled(hash))
+        {
+            var key = hash == 0 ? 1 : hash;
+            Profiling.Prefetch.Line(ref _entries[(int)(key & (ulong)(_slots - 1))]);
+        }
+    }
+
     /// <summary>Marks a text's label conflict as reported, so it is counted once.</summary>
     public void MarkConflict(ulong hash)
     {
         var key = hash == 0 ? 1 : hash;
         var mask = _slots - 1;
         var i = (int)(key & (ulong)mask);
-        for (var guard = 0; guard < _slots && _keys[i] != 0; guard++)
+        for (var guard = 0; guard < _slots && _entries[i].Key != 0; guard++)
         {
-            if (_keys[i] == key)
+            if (_entries[i].Key == key)
             {
-                _flags[i] |= 1;
+                _entries[i].Flags |= 1;
                 return;
             }
 
@@ -106,26 +125,13 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
 
     public bool Sampled(ulong hash) => SampleLevel == 0 || hash >> (64 - SampleLevel) == 0;
 
-    private void Allocate(int slots)
-    {
-        _keys = new ulong[slots];
-        _lines = new int[slots];
-        _labels = new int[slots];
-        _splits = new byte[slots];
-        _flags = new byte[slots];
-    }
-
     /// <summary>Halves the sample: keeps the entries whose hash has one more leading zero bit.</summary>
     private void Thin() => Rehash(_maxSlots, advanceLevel: true);
 
     private void Rehash(int slots, bool advanceLevel)
     {
         _slots = slots;
-        var keys = _keys;
-        var lines = _lines;
-        var labels = _labels;
-        var splits = _splits;
-        var flags = _flags;
+        var old = _entries;
         // Each level halves what is kept; a bounded number of levels covers any input.
         do
         {
@@ -134,27 +140,23 @@ internal sealed class ExactTextIndex(int capacity = ExactTextIndex.DefaultCapaci
                 SampleLevel++;
             }
 
-            Allocate(_slots);
+            var entries = _entries = new Entry[_slots];
             _count = 0;
             var mask = _slots - 1;
-            for (var j = 0; j < keys.Length; j++)
+            foreach (ref readonly var entry in old.AsSpan())
             {
-                if (keys[j] == 0 || !Sampled(keys[j]))
+                if (entry.Key == 0 || !Sampled(entry.Key))
                 {
                     continue;
                 }
 
-                var i = (int)(keys[j] & (ulong)mask);
-                while (_keys[i] != 0)
+                var i = (int)(entry.Key & (ulong)mask);
+                while (entries[i].Key != 0)
                 {
                     i = (i + 1) & mask;
                 }
 
-                _keys[i] = keys[j];
-                _lines[i] = lines[j];
-                _labels[i] = labels[j];
-                _splits[i] = splits[j];
-                _flags[i] = flags[j];
+                entries[i] = entry;
                 _count++;
             }
         }

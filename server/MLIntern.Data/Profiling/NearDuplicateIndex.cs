@@ -82,24 +82,24 @@ internal sealed class NearDuplicateIndex
         }
     }
 
-    /// <summary>An empty bin borrows the next non-empty bin to its right (circularly), salted by the distance.</summary>
+    /// <summary>An empty bin borrows the nearest bin to its right (circularly) that was not empty, salted by the distance.</summary>
     private static void Densify(Span<uint> signature)
     {
-        for (var i = 0; i < K; i++)
+        // One pass from the right over two laps of the circle: positions past K stand for the bins
+        // they wrap to, and only the first lap is written, so every read sees an original value.
+        var next = -1;
+        var value = 0u;
+        for (var j = 2 * K - 1; j >= 0; j--)
         {
+            var i = j >= K ? j - K : j;
             if (signature[i] != uint.MaxValue)
             {
-                continue;
+                next = j;
+                value = signature[i];
             }
-
-            for (var d = 1; d < K; d++)
+            else if (j < K && next >= 0)
             {
-                var v = signature[(i + d) % K];
-                if (v != uint.MaxValue)
-                {
-                    signature[i] = (uint)Hash64.Mix(v + ((ulong)d << 32));
-                    break;
-                }
+                signature[i] = (uint)Hash64.Mix(value + ((ulong)(next - j) << 32));
             }
         }
     }
@@ -159,6 +159,9 @@ internal sealed class NearDuplicateIndex
             first[band] = bands[(int)(keys[band] & (ulong)mask)];
         }
 
+        // A near-duplicate usually matches the same earlier text in several bands: compare it once.
+        Span<int> compared = stackalloc int[Bands];
+        var comparedCount = 0;
         for (var band = 0; band < Bands; band++)
         {
             var fingerprint = Fingerprint(keys[band]);
@@ -170,8 +173,9 @@ internal sealed class NearDuplicateIndex
                 {
                     var entry = (int)(slot & EntryMask);
                     var entrySplit = _splits[entry];
-                    if (entrySplit == split || entrySplit == 0)
+                    if ((entrySplit == split || entrySplit == 0) && compared[..comparedCount].IndexOf(entry) < 0)
                     {
+                        compared[comparedCount++] = entry;
                         var similarity = Similarity(signature, entry);
                         if (similarity >= threshold)
                         {
@@ -239,10 +243,10 @@ internal sealed class NearDuplicateIndex
         }
     }
 
-    /// <summary>Doubles the entry arrays (up to the capacity) and rebuilds the band table in entry order, so each band keeps its first text.</summary>
+    /// <summary>Quadruples the entry arrays (up to the capacity) and rebuilds the band table in entry order, so each band keeps its first text.</summary>
     private void Grow()
     {
-        var size = Math.Min(Capacity, _lines.Length * 2);
+        var size = Math.Min(Capacity, _lines.Length * 4);
         Array.Resize(ref _signatures, size * K);
         Array.Resize(ref _lines, size);
         Array.Resize(ref _splits, size);

@@ -40,7 +40,11 @@ public sealed class CsvRecordReader : IRecordReader
 
     private int[] _fieldStart = new int[64];
     private int[] _fieldEnd = new int[64];
-    private bool[] _fieldQuoted = new bool[64];
+    /// <summary>Per field: <see cref="Unquoted"/>, <see cref="Escaped"/> (quoted, holds ""), or the buffer position of the closing quote of a quoted field without "".</summary>
+    private int[] _fieldClose = new int[64];
+
+    private const int Unquoted = -1;
+    private const int Escaped = -2;
     private int _fieldCount;
 
     public CsvRecordReader(Stream stream, MalformedSink sink, char? delimiter)
@@ -212,15 +216,16 @@ public sealed class CsvRecordReader : IRecordReader
                     return Scan.NeedMore;
                 }
 
-                AddField(p, p, false);
+                AddField(p, p, Unquoted);
                 recordEnd = p;
                 return Scan.Record;
             }
 
             var fieldStart = p;
-            var quoted = buffer[p] == (byte)'"';
-            if (quoted)
+            var close = Unquoted;
+            if (buffer[p] == (byte)'"')
             {
+                var escaped = false;
                 var q = p + 1;
                 while (true)
                 {
@@ -244,12 +249,15 @@ public sealed class CsvRecordReader : IRecordReader
 
                     if (q + 1 < _end && buffer[q + 1] == (byte)'"')
                     {
+                        escaped = true;
                         q += 2;
                         continue;
                     }
 
                     break;
                 }
+
+                close = escaped ? Escaped : q;
 
                 newlines += CountLines(buffer.AsSpan(p + 1, q - p - 1));
                 p = q + 1;
@@ -270,7 +278,7 @@ public sealed class CsvRecordReader : IRecordReader
                 p += stop;
             }
 
-            AddField(fieldStart, p, quoted);
+            AddField(fieldStart, p, close);
             if (p >= _end)
             {
                 recordEnd = p;
@@ -303,7 +311,7 @@ public sealed class CsvRecordReader : IRecordReader
         }
     }
 
-    private void AddField(int start, int end, bool quoted)
+    private void AddField(int start, int end, int close)
     {
         if (_fieldCount < MaxColumns)
         {
@@ -311,12 +319,12 @@ public sealed class CsvRecordReader : IRecordReader
             {
                 Array.Resize(ref _fieldStart, _fieldCount * 2);
                 Array.Resize(ref _fieldEnd, _fieldCount * 2);
-                Array.Resize(ref _fieldQuoted, _fieldCount * 2);
+                Array.Resize(ref _fieldClose, _fieldCount * 2);
             }
 
             _fieldStart[_fieldCount] = start;
             _fieldEnd[_fieldCount] = end;
-            _fieldQuoted[_fieldCount] = quoted;
+            _fieldClose[_fieldCount] = close;
         }
 
         _fieldCount++;
@@ -500,9 +508,17 @@ public sealed class CsvRecordReader : IRecordReader
     private void CopyField(Record record, int column, int field)
     {
         var span = _buffer.AsSpan(_fieldStart[field], _fieldEnd[field] - _fieldStart[field]);
-        if (!_fieldQuoted[field])
+        var close = _fieldClose[field];
+        if (close == Unquoted)
         {
             record.Set(column, span, ValueKind.Text);
+            return;
+        }
+
+        if (close != Escaped && close + 1 == _fieldEnd[field])
+        {
+            // Quoted, no "" inside, nothing after the closing quote: the content as it stands.
+            record.Set(column, span[1..^1], ValueKind.Text);
             return;
         }
 

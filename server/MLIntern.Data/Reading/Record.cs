@@ -36,9 +36,13 @@ public sealed class Record
     /// <summary>1-based line where the record ends.</summary>
     public int EndLine { get; set; }
 
-    public ReadOnlySpan<byte> this[int column] =>
-        column < Count && _kinds[column] != ValueKind.Missing ? _data.AsSpan(_starts[column], _lengths[column]) : default;
+    public ReadOnlySpan<byte> this[int column]
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => column < Count && _kinds[column] != ValueKind.Missing ? _data.AsSpan(_starts[column], _lengths[column]) : default;
+    }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ValueKind Kind(int column) => column < Count ? _kinds[column] : ValueKind.Missing;
 
     public string Text(int column) => Encoding.UTF8.GetString(this[column]);
@@ -79,6 +83,17 @@ public sealed class Record
 
     private int Reserve(int column, int length)
     {
+        var at = _used;
+        if (column == Count && column < _starts.Length && at + length <= _data.Length)
+        {
+            // The common case: the next column, and room for it.
+            _starts[column] = at;
+            _lengths[column] = length;
+            _used = at + length;
+            Count = column + 1;
+            return at;
+        }
+
         if (column >= _starts.Length)
         {
             var size = Math.Max(column + 1, _starts.Length * 2);
