@@ -37,6 +37,7 @@ export const Methods = {
   preflightPublish: 'mlintern/preflightPublish',
   approvePublish: 'mlintern/approvePublish',
   startPublish: 'mlintern/startPublish',
+  publishExited: 'mlintern/publishExited',
 } as const;
 
 /** The sidecar's own notifications. */

@@ -201,6 +201,12 @@ export class ReleaseCommands implements api.Disposable {
       });
       this.track(execution, (code) => {
         this.deps.log.info(`Publish ${preflight.repoId} ended${code === undefined ? ' (stopped)' : ` with exit code ${code}`}.`);
+        if (code !== undefined && started.approvalId) {
+          // Recorded in run.json beside the approval; a failure to record is logged, never shown as the upload's result.
+          picked.client
+            .sendRequest(Methods.publishExited, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, approvalId: started.approvalId, exitCode: code })
+            .then(undefined, (e: unknown) => this.deps.log.warn(`Could not record the end of the upload to ${preflight.repoId}: ${e instanceof Error ? e.message : String(e)}`));
+        }
         if (code !== undefined && code !== 0) {
           void api.showErrorMessage(`ML Intern: the upload to ${preflight.repoId} failed (exit ${code}); see its terminal. Is the hf CLI installed and logged in (hf auth login)?`);
         } else if (code === 0) void api.showInformationMessage(`ML Intern: uploaded to ${preflight.repoId}.`);

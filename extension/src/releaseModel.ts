@@ -311,12 +311,15 @@ export interface StartedPublish {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly commandLine: string;
+  /** The id of the approval this upload used: the sidecar records the task's exit code on it (mlintern/publishExited). */
+  readonly approvalId?: string;
 }
 
 export function parseStartPublish(value: unknown): StartedPublish | undefined {
   if (!isObject(value) || typeof value.command !== 'string' || !Array.isArray(value.args) || !value.args.every((a) => typeof a === 'string') || typeof value.cwd !== 'string') return undefined;
   const args = value.args as string[];
-  return { command: value.command, args, cwd: value.cwd, commandLine: typeof value.commandLine === 'string' ? value.commandLine : [value.command, ...args].join(' ') };
+  const approvalId = isObject(value.approval) && typeof value.approval.id === 'string' ? value.approval.id : undefined;
+  return { command: value.command, args, cwd: value.cwd, commandLine: typeof value.commandLine === 'string' ? value.commandLine : [value.command, ...args].join(' '), approvalId };
 }
 
 /** Task names, shown on the terminal tab. */

@@ -280,5 +280,14 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
         Assert.Equal(-32010, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/startPublish", new { approvalToken = token }))).Code);
         var publications = (JArray)JObject.Parse(File.ReadAllText(Path.Combine(sample.RunFolder, "run.json")))["publications"]!;
         Assert.Contains(publications, p => (string?)p["repoId"] == "acme/tickets-space" && p["usedAt"] is not null);
+
+        // The upload task's end is recorded on the approval it used, once; an unknown or unused approval is refused.
+        var approvalId = (string)started["approval"]!["id"]!;
+        Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId = "nope", exitCode = 0 }))).Code);
+        Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId }))).Code);
+        await client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId, exitCode = 3 });
+        publications = (JArray)JObject.Parse(File.ReadAllText(Path.Combine(sample.RunFolder, "run.json")))["publications"]!;
+        Assert.Equal(3, (int?)publications.Single(p => (string?)p["id"] == approvalId)["exitCode"]);
+        Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId, exitCode = 0 }))).Code);
     }
 }

@@ -235,6 +235,8 @@ describe('the publish preflight and approval', () => {
     assert.equal(s?.command, 'hf');
     assert.equal(s?.args.length, 6);
     assert.equal(parseStartPublish({ command: 'hf', args: 'upload', cwd: '/' }), undefined);
+    assert.equal(parseStartPublish({ command: 'hf', args: [], cwd: '/', approval: { id: 'pub-1' } })?.approvalId, 'pub-1');
+    assert.equal(parseStartPublish({ command: 'hf', args: [], cwd: '/', approval: { id: 7 } })?.approvalId, undefined);
     assert.equal(publishTaskName({ repoType: 'model', repoId: 'acme/x' }), 'Publish model acme/x');
   });
 

@@ -297,6 +297,55 @@ internal sealed class StartPublishHandler(PublishApprovalBook book, ILogger logg
     }
 }
 
+internal sealed class PublishExitedParams : RunRefParams
+{
+    /// <summary>The id of the approval startPublish used (its answer's approval.id).</summary>
+    public string? ApprovalId { get; set; }
+
+    public int? ExitCode { get; set; }
+}
+
+/// <summary>
+/// mlintern/publishExited: the upload task ended; records its exit code on the approval it used in
+/// run.json. Only an approval that was used (startPublish) can get an exit code, once.
+/// </summary>
+internal sealed class PublishExitedHandler(ILogger logger) : ReadHandler<PublishExitedParams, JObject>
+{
+    public override string Method => Methods.PublishExited;
+
+    protected override Task<JObject> HandleAsync(PublishExitedParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (parameters.ApprovalId is null || parameters.ExitCode is null)
+        {
+            throw TrainingRequests.Invalid("approvalId and exitCode are required");
+        }
+
+        var run = RunRequests.Resolve(parameters);
+        var approval = Release.Publisher.Recorded(run).FirstOrDefault(a => a.Id == parameters.ApprovalId);
+        if (approval is null || approval.UsedAt is null)
+        {
+            throw TrainingRequests.Invalid($"run {run.Id ?? run.Folder} has no started upload with approval {parameters.ApprovalId}");
+        }
+
+        if (approval.ExitCode is not null)
+        {
+            throw TrainingRequests.Invalid($"the upload of approval {approval.Id} already ended (exit code {approval.ExitCode})");
+        }
+
+        try
+        {
+            Release.Publisher.RecordExit(run, approval, parameters.ExitCode.Value);
+        }
+        catch (Release.PublishRefusedException e)
+        {
+            throw TrainingRequests.Invalid(e.Message);
+        }
+
+        logger.LogInformation("publish ended: {Type} {Repo} ({Id}) exit code {Code}", approval.RepoType, approval.RepoId, approval.Id, parameters.ExitCode);
+        return Task.FromResult(new JObject { ["recorded"] = true });
+    }
+}
+
 /// <summary>The handlers of issue 7: evaluate, card, demo, publish.</summary>
 internal static class EvaluationHandlers
 {
@@ -310,5 +359,6 @@ internal static class EvaluationHandlers
         new PreflightPublishHandler(),
         new ApprovePublishHandler(book, logger),
         new StartPublishHandler(book, logger),
+        new PublishExitedHandler(logger),
     ];
 }

@@ -33,7 +33,7 @@ internal static class Methods
     public const string PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
 
     /// <summary>Evaluation, model card, demo and publishing (see EvaluationHandlers).</summary>
-    public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish";
+    public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish", PublishExited = "mlintern/publishExited";
 
     /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
     public const string TestBlock = "mlintern/_test/block";
