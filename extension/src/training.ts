@@ -146,7 +146,7 @@ export class TrainingLauncher implements api.Disposable {
     const client = this.deps.client();
     if (client) {
       try {
-        const summary = parseRunSummary(await client.sendRequest(Methods.runExited, { workspaceFolder, runId, ...(exitCode === undefined ? {} : { exitCode }) }));
+        const summary = parseRunSummary(await client.sendRequest(Methods.runExited, { workspaceFolder, runId, ...(exitCode === undefined ? { cancelled: true } : { exitCode }) }));
         if (summary) this.deps.metrics.onRunChanged(summary);
       } catch (e) {
         this.deps.log.warn(`${Methods.runExited} ${runId}: ${e instanceof Error ? e.message : String(e)}`);

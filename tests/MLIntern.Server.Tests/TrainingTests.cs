@@ -347,6 +347,16 @@ public sealed class TrainingTests : IDisposable
         Assert.NotNull(run["eval"]!["macro_f1"]);
         Assert.NotEmpty((JArray)run["metrics"]!);
         Assert.Equal(planId, (string?)run["run"]!["plan"]!["id"]);
+
+        // A task the user stopped (no exit code) is a cancelled run, not a failed one; a crash is failed.
+        foreach (var (exit, status) in new[] { ((int?)null, "cancelled"), (2, "failed") })
+        {
+            var again = (JObject)(await client.RequestAsync("mlintern/approveRun", new { workspaceFolder = workspace, planId, figures }))!;
+            var next = (JObject)(await client.RequestAsync("mlintern/startRun", new { workspaceFolder = workspace, planId, approvalToken = (string)again["approvalToken"]! }))!;
+            var nextId = (string)next["runId"]!;
+            var ended = (JObject)(await client.RequestAsync("mlintern/runExited", exit is null ? new { workspaceFolder = workspace, runId = nextId, cancelled = true } : (object)new { workspaceFolder = workspace, runId = nextId, exitCode = exit }))!;
+            Assert.Equal(status, (string?)ended["status"]);
+        }
     }
 
     [Fact]

@@ -82,6 +82,9 @@ internal sealed class RunParams : WorkspaceParams
     public string? RunId { get; set; }
 
     public int? ExitCode { get; set; }
+
+    /// <summary>runExited: the user stopped the task (the extension also sends no exitCode then).</summary>
+    public bool? Cancelled { get; set; }
 }
 
 /// <summary>
@@ -309,7 +312,11 @@ internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher,
     }
 }
 
-/// <summary>mlintern/runExited: the extension's task ended. Records the exit code unless the run already recorded its own end.</summary>
+/// <summary>
+/// mlintern/runExited: the extension's task ended. Records how, unless the run already recorded its own
+/// end: exit code 0 succeeded; stopped by the user (cancelled: true, no exit code, or 130 = SIGINT)
+/// cancelled; anything else failed.
+/// </summary>
 internal sealed class RunExitedHandler(MetricsWatcher watcher) : ReadHandler<RunParams, JObject>
 {
     public override string Method => Methods.RunExited;
@@ -320,8 +327,9 @@ internal sealed class RunExitedHandler(MetricsWatcher watcher) : ReadHandler<Run
         var run = (parameters.RunId is null ? null : store.LoadRun(parameters.RunId)) ?? throw TrainingRequests.Invalid($"no run '{parameters.RunId}'");
         if (!RunStatus.IsFinal(run.Status))
         {
-            var code = parameters.ExitCode ?? -1;
-            run = run with { Status = code == 0 ? RunStatus.Succeeded : RunStatus.Failed, ExitCode = code, EndedAt = DateTimeOffset.UtcNow, StartedAt = run.StartedAt };
+            var code = parameters.ExitCode;
+            var status = code == 0 ? RunStatus.Succeeded : parameters.Cancelled == true || code is null or 130 ? RunStatus.Cancelled : RunStatus.Failed;
+            run = run with { Status = status, ExitCode = code, EndedAt = DateTimeOffset.UtcNow, StartedAt = run.StartedAt };
             store.SaveRun(run);
         }
 
