@@ -191,7 +191,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 var fact = datasets.FirstOrDefault(d => d.Info.LabelColumn == column && d.Info.ClassCount > 1);
                 if (fact is not null)
                 {
-                    return new LabelFact(context.Text(argument), $"{fact.Display} has {fact.Info.ClassCount} classes in column `{column}`", argument);
+                    return new LabelFact(context.Text(argument), $"{fact.DisplayPath} has {fact.Info.ClassCount} classes in column `{column}`", argument);
                 }
 
                 if (LabelNames.Contains(column))
@@ -206,7 +206,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
             datasets.FirstOrDefault(d => ReferenceEquals(d.Load, root)) is { Info: { LabelColumn: { } label, ClassCount: > 1 } } loaded)
         {
             var quote = ScriptFacts.Quote(context);
-            return new LabelFact($"{frame.Id}[{quote}{label}{quote}]", $"{loaded.Display} has {loaded.Info.ClassCount} classes in column `{label}`", frame);
+            return new LabelFact($"{frame.Id}[{quote}{label}{quote}]", $"{loaded.DisplayPath} has {loaded.Info.ClassCount} classes in column `{label}`", frame);
         }
 
         return null;
