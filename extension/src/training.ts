@@ -13,6 +13,7 @@ import { RunsView } from './runsView';
 import {
   approvalDialog,
   approveRunParams,
+  asksForDataSet,
   generatedScriptPath,
   LaunchItem,
   launchItems,
@@ -77,21 +78,34 @@ export class TrainingLauncher implements api.Disposable {
       target = picked.target;
     }
 
-    const data = await this.pickDataset(workspaceFolder, what);
+    // A workspace script trains on the data set it loads (the sidecar reads it from the script); the
+    // picker is shown only when the sidecar cannot tell, and for the baseline and a generated script.
+    let data = target.kind === 'script' ? undefined : await this.pickDataset(workspaceFolder, what);
     if (target.kind === 'generate') {
-      const script = await this.generateScript(workspaceFolder, data);
+      const script = await this.generateScript(workspaceFolder, data!);
       target = { kind: 'script', path: script };
     }
 
     const python = api.getConfiguration(ConfigSection).get<string>(Settings.trainingPython) || 'python3';
-    const planParams = {
-      workspaceFolder,
-      data,
-      smoke,
-      ...(target.kind === 'script' ? { script: target.path, python } : {}),
+    const requestPlan = async (dataSet: string | undefined) => {
+      const planParams = {
+        workspaceFolder,
+        smoke,
+        ...(dataSet === undefined ? {} : { data: dataSet }),
+        ...(target.kind === 'script' ? { script: target.path, python } : {}),
+      };
+      this.deps.log.info(`Planning ${target.kind === 'script' ? target.path : 'the built-in baseline'} on ${dataSet ?? 'the data set it loads'}${smoke ? ' (smoke test)' : ''}.`);
+      return api.withProgress(`ML Intern: planning${smoke ? ' a smoke test' : ''}…`, (token) => client.sendRequest(Methods.planTraining, planParams, token));
     };
-    this.deps.log.info(`Planning ${target.kind === 'script' ? target.path : 'the built-in baseline'} on ${data}${smoke ? ' (smoke test)' : ''}.`);
-    const answer = await api.withProgress(`ML Intern: planning${smoke ? ' a smoke test' : ''}…`, (token) => client.sendRequest(Methods.planTraining, planParams, token));
+    let answer: unknown;
+    try {
+      answer = await requestPlan(data);
+    } catch (e) {
+      if (data !== undefined || !asksForDataSet(e)) throw e;
+      this.deps.log.info(`The script loads no data set ML Intern can read; asking which one it trains on.`);
+      data = await this.pickDataset(workspaceFolder, what);
+      answer = await requestPlan(data);
+    }
     const plan = parsePlanResult(answer);
     if (!plan) throw new Error(`${Methods.planTraining} answered something that is not a plan.`);
     this.deps.log.info(`Plan ${plan.planId}: ${plan.figures.hours ?? 'unknown'} h, $${plan.figures.costUsd ?? 'unknown'}, over budget: ${plan.overBudget}, estimate known: ${plan.estimateKnown}.`);

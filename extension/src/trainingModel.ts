@@ -52,6 +52,16 @@ export interface PlanResult {
   readonly plan: PlanJson;
 }
 
+/**
+ * True when mlintern/planTraining refused because it cannot tell which data set a script trains on
+ * (invalid params, "which data set …"): the extension then asks the user and plans again.
+ */
+export function asksForDataSet(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === -32602 && typeof message === 'string' && /which data set/.test(message);
+}
+
 export function parsePlanResult(value: unknown): PlanResult | undefined {
   if (!isObject(value) || typeof value.planId !== 'string' || typeof value.markdownPath !== 'string' || !isObject(value.figures) || !isObject(value.plan)) return undefined;
   const figures = value.figures;

@@ -175,6 +175,25 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_script_plan_without_data_reads_the_data_set_the_script_loads()
+    {
+        var script = Path.Combine(_dir, SupportTickets.ScriptPath);
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        Assert.Equal(0, PlanCommand.Run(_dir, new PlanOptions { Script = script }, "json", output, errors));
+        var plan = JObject.Parse(output.ToString());
+        Assert.Equal(Path.GetFullPath(Tickets), Path.GetFullPath((string)plan["dataPath"]!));
+        Assert.True((int)plan["classes"]! > 1, plan.ToString());
+
+        // A script that loads nothing readable: the plan asks for the data set, naming the script.
+        var bare = Path.Combine(_dir, "bare.py");
+        File.WriteAllText(bare, "print('no data here')\n");
+        errors = new StringWriter();
+        Assert.NotEqual(0, PlanCommand.Run(_dir, new PlanOptions { Script = bare }, "json", new StringWriter(), errors));
+        Assert.Contains("which data set does bare.py train on?", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_script_with_an_unknown_model_needs_the_override_then_runs_and_its_printed_logs_become_metrics()
     {
         var script = Path.Combine(_dir, "fake_train.py");

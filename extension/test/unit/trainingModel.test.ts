@@ -4,6 +4,7 @@ import {
   ApproveAction,
   approvalDialog,
   approveRunParams,
+  asksForDataSet,
   describeSteps,
   formatFlops,
   formatHours,
@@ -188,5 +189,15 @@ describe('runs', () => {
     assert.equal(row.description, 'failed (exit 1) in 5 s · 10 min ago');
     assert.equal(row.icon, 'error');
     assert.equal(runRow({ id: 'r', title: 'x', status: 'running' }, now).icon, 'sync~spin');
+  });
+});
+
+describe('asksForDataSet', () => {
+  it('is the sidecar saying it cannot tell which data set a script trains on, nothing else', () => {
+    assert.equal(asksForDataSet({ code: -32602, message: 'which data set does train.py train on? It loads none ML Intern can read; pass --data PATH' }), true);
+    assert.equal(asksForDataSet({ code: -32602, message: 'train.py: no such file' }), false);
+    assert.equal(asksForDataSet({ code: -32603, message: 'which data set? internal' }), false);
+    assert.equal(asksForDataSet(new Error('which data set')), false);
+    assert.equal(asksForDataSet(undefined), false);
   });
 });

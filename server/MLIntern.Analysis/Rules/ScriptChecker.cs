@@ -60,6 +60,14 @@ public static class ScriptChecker
     public static IReadOnlyList<Finding> Check(ParseResult parse, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null, RuleFailure? onFailure = null) =>
         Check(parse, Rules, datasets, enabled, onFailure);
 
+    /// <summary>The data sets a script loads that <paramref name="datasets"/> knows, in source order (train first within a load): what training it would read.</summary>
+    public static IReadOnlyList<DatasetInfo> LoadedDatasets(string text, DatasetLookup datasets)
+    {
+        var parse = Parser.Parse(text);
+        var context = new ScriptContext(parse, SemanticModel.Build(parse), datasets, []);
+        return [.. Labels.DatasetLoads.All(context).Select(d => d.Info)];
+    }
+
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every rule type is constructed in the Rules table, so its parameterless constructor is kept.")]
     internal static IReadOnlyList<Finding> Check(ParseResult parse, IReadOnlyList<ScriptRule> rules, DatasetLookup? datasets, IReadOnlySet<string>? enabled, RuleFailure? onFailure)
     {

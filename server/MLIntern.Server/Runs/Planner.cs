@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLIntern.Analysis.Rules;
 using MLIntern.Data.Profiling;
 using MLIntern.Server.Engine;
 using MLIntern.Training.Compute;
@@ -78,10 +79,12 @@ internal static class Planner
         }
 
         var facts = scriptText is null ? null : ScriptScan.Scan(scriptText);
-        var dataPath = options.Data is not null ? Path.GetFullPath(options.Data, workspace) : null;
+        var dataPath = options.Data is not null ? Path.GetFullPath(options.Data, workspace)
+            : script is not null ? ScriptChecker.LoadedDatasets(scriptText!, ScriptDatasets.For(script, datasets)).FirstOrDefault()?.Path
+            : null;
         if (dataPath is null)
         {
-            throw new ArgumentException("which data set? (--data PATH)");
+            throw new ArgumentException(script is null ? "which data set? (--data PATH)" : $"which data set does {Path.GetFileName(script)} train on? It loads none ML Intern can read; pass --data PATH");
         }
 
         if (!File.Exists(dataPath) && !Directory.Exists(dataPath))
