@@ -29,6 +29,7 @@ export const Methods = {
   approveRun: 'mlintern/approveRun',
   startRun: 'mlintern/startRun',
   runExited: 'mlintern/runExited',
+  generateScript: 'mlintern/generateScript',
   listRuns: 'mlintern/listRuns',
   getRun: 'mlintern/getRun',
   evaluateRun: 'mlintern/evaluateRun',

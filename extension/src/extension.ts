@@ -60,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const run = shown ? list.find((r) => r.id === shown) : undefined;
     if (run) metrics.onRunChanged(run);
   };
-  const training = new TrainingLauncher({ client: running, executable: () => server?.executable, log, runs, metrics });
+  const training = new TrainingLauncher({ client: running, log, runs, metrics });
   const evaluation = new EvaluationPanel(running, workspaceFolder, log);
   const release = new ReleaseCommands({ client: running, executable: () => server?.executable, log, runs, evaluation });
   context.subscriptions.push(

@@ -4,8 +4,6 @@
 // figures. Only the dialog's approving button continues: mlintern/approveRun gives a single-use
 // token, mlintern/startRun creates the run folder and names the command, which runs as a VS Code
 // task in the integrated terminal; its end is reported with mlintern/runExited.
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConfigSection, DatasetGlob, ExtensionName, Methods, Settings, TaskType } from './constants';
 import { MetricsPanel } from './metricsPanel';
@@ -14,10 +12,10 @@ import {
   approvalDialog,
   approveRunParams,
   asksForDataSet,
-  generatedScriptPath,
   LaunchItem,
   launchItems,
   LaunchTarget,
+  parseGeneratedScript,
   parsePlanResult,
   parseRunSummary,
   parseStartRun,
@@ -28,8 +26,6 @@ import * as api from './vscodeapi';
 
 export interface TrainingDeps {
   readonly client: () => LanguageClient | undefined;
-  /** The sidecar executable, for `mlintern generate train-script`. */
-  readonly executable: () => string | undefined;
   readonly log: api.LogOutputChannel;
   readonly runs: RunsView;
   readonly metrics: MetricsPanel;
@@ -186,21 +182,19 @@ export class TrainingLauncher implements api.Disposable {
     return picked.path;
   }
 
-  /** Runs `mlintern generate train-script` (there is no LSP method for it) and opens the script. */
+  /**
+   * Asks the sidecar for a Trainer script for the data set (mlintern/generateScript writes nothing),
+   * creates it through a WorkspaceEdit and opens it.
+   */
   private async generateScript(workspaceFolder: string, data: string): Promise<string> {
-    const executable = this.deps.executable();
-    if (!executable) throw new Error('the sidecar executable is unknown; cannot generate a script.');
-    const output = generatedScriptPath(workspaceFolder, data, (p) => fs.existsSync(p));
-    const args = ['generate', 'train-script', '--data', data, '-o', output];
-    this.deps.log.info(`Generating ${output}: ${executable} ${args.join(' ')}`);
-    await new Promise<void>((resolve, reject) => {
-      execFile(executable, args, { cwd: workspaceFolder, timeout: 120_000, env: { ...process.env, DOTNET_NOLOGO: '1', DOTNET_CLI_TELEMETRY_OPTOUT: '1' } }, (error, _stdout, stderr) => {
-        if (error) reject(new Error(`generating a training script failed: ${(stderr || error.message).trim()}`));
-        else resolve();
-      });
-    });
-    await api.showTextFile(output);
-    return output;
+    const client = this.requireClient();
+    const generated = parseGeneratedScript(await client.sendRequest(Methods.generateScript, { workspaceFolder, data }));
+    if (!generated) throw new Error(`${Methods.generateScript} answered something that is not a script.`);
+    if (generated.exists) throw new Error(`${generated.path} already exists; ML Intern does not overwrite it.`);
+    this.deps.log.info(`Generating ${generated.path} for ${data}.`);
+    if (!(await api.createFileWithText(generated.path, generated.text))) throw new Error(`could not create ${generated.path}.`);
+    await api.showTextFile(generated.path);
+    return generated.path;
   }
 
   private requireClient(): LanguageClient {

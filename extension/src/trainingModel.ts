@@ -236,13 +236,18 @@ export function launchItems(scripts: readonly string[], workspaceFolder: string)
   ];
 }
 
-/** Where a generated script goes: `train_<data set>.py` beside the workspace root, numbered if taken. */
-export function generatedScriptPath(workspaceFolder: string, dataPath: string, exists: (p: string) => boolean): string {
-  const base = (dataPath.split(/[\\/]/).pop() ?? 'data').replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9_]+/g, '_') || 'data';
-  for (let i = 1; ; i++) {
-    const candidate = `${workspaceFolder}/train_${base}${i === 1 ? '' : `_${i}`}.py`;
-    if (!exists(candidate)) return candidate;
-  }
+/** mlintern/generateScript's answer: where the script goes and its text (nothing is written yet). */
+export interface GeneratedScript {
+  readonly path: string;
+  readonly text: string;
+  readonly exists: boolean;
+}
+
+export function parseGeneratedScript(value: unknown): GeneratedScript | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { path, text, exists } = value as { path?: unknown; text?: unknown; exists?: unknown };
+  if (typeof path !== 'string' || path.length === 0 || typeof text !== 'string' || text.length === 0) return undefined;
+  return { path, text, exists: exists === true };
 }
 
 // Runs.

@@ -103,6 +103,13 @@ export function fullRange(document: vscode.TextDocument): vscode.Range {
   return new vscode.Range(0, 0, document.lineCount, 0);
 }
 
+/** Creates a new file with this text through a WorkspaceEdit (the user sees it, Undo removes it); false when the file exists. */
+export async function createFileWithText(fsPath: string, text: string): Promise<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.createFile(vscode.Uri.file(fsPath), { overwrite: false, ignoreIfExists: false, contents: new TextEncoder().encode(text) });
+  return vscode.workspace.applyEdit(edit);
+}
+
 export function applyEdit(edit: vscode.WorkspaceEdit): Thenable<boolean> {
   return vscode.workspace.applyEdit(edit);
 }

@@ -379,6 +379,29 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public async Task Lsp_generate_script_answers_a_free_path_and_the_scripts_text_and_writes_nothing()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        File.WriteAllText(Path.Combine(_dir, "train_tickets.py"), "# mine\n");
+        var before = Directory.GetFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Length;
+
+        var answer = (JObject)(await client.RequestAsync("mlintern/generateScript", new { workspaceFolder = _dir, data = Tickets }))!;
+        Assert.Equal(Path.Combine(_dir, "train_tickets_2.py"), (string?)answer["path"]);
+        Assert.False((bool)answer["exists"]!);
+        var text = (string)answer["text"]!;
+        Assert.Contains("data/tickets.csv", text, StringComparison.Ordinal);
+        Assert.Empty(Engine.FileChecks.CheckScript(text, Path.Combine(_dir, "train_tickets_2.py")));
+        Assert.Equal(before, Directory.GetFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Length);
+        Assert.Equal("# mine\n", File.ReadAllText(Path.Combine(_dir, "train_tickets.py")));
+
+        var missing = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/generateScript", new { workspaceFolder = _dir, data = Path.Combine(_dir, "nope.csv") }));
+        Assert.Equal(-32602, missing.Code);
+        Assert.Contains("nope.csv", missing.Message, StringComparison.Ordinal);
+        Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/generateScript", new { workspaceFolder = _dir }))).Code);
+    }
+
+    [Fact]
     public async Task Lsp_over_budget_approval_needs_accept_over_budget()
     {
         await using var client = LspClient.Start();

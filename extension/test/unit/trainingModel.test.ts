@@ -9,11 +9,11 @@ import {
   formatFlops,
   formatHours,
   formatUsd,
-  generatedScriptPath,
   launchItems,
   OverrideBothAction,
   OverrideBudgetAction,
   OverrideUnknownAction,
+  parseGeneratedScript,
   parsePlanResult,
   parseRunList,
   parseStartRun,
@@ -169,10 +169,12 @@ describe('launch choices', () => {
     assert.match(items[2]!.label, /a\/finetune_train\.py$/);
   });
 
-  it('a generated script gets a free name', () => {
-    const taken = new Set(['/w/train_tickets.py']);
-    assert.equal(generatedScriptPath('/w', '/w/data/tickets.csv', (p) => taken.has(p)), '/w/train_tickets_2.py');
-    assert.equal(generatedScriptPath('/w', '/w/data/my-set.v2.jsonl', () => false), '/w/train_my_set_v2.py');
+  it('reads a generated script answer, and nothing that is not one', () => {
+    assert.deepEqual(parseGeneratedScript({ path: '/w/train_tickets.py', text: 'import datasets\n', exists: false }), { path: '/w/train_tickets.py', text: 'import datasets\n', exists: false });
+    assert.equal(parseGeneratedScript({ path: '/w/train_tickets.py', text: 'x', exists: true })?.exists, true);
+    assert.equal(parseGeneratedScript({ path: '/w/train_tickets.py', text: '' }), undefined);
+    assert.equal(parseGeneratedScript({ text: 'x' }), undefined);
+    assert.equal(parseGeneratedScript(null), undefined);
   });
 });
 

@@ -338,6 +338,58 @@ internal sealed class RunExitedHandler(MetricsWatcher watcher) : ReadHandler<Run
     }
 }
 
+internal sealed class GenerateScriptParams : WorkspaceParams
+{
+    public string? Data { get; set; }
+
+    /// <summary>Where the script would go (path or file URI); default: train_&lt;data set&gt;.py in the workspace, a name not taken.</summary>
+    public string? Output { get; set; }
+
+    public string? Model { get; set; }
+
+    public string? TextColumn { get; set; }
+
+    public string? LabelColumn { get; set; }
+
+    public int? Epochs { get; set; }
+}
+
+/// <summary>
+/// mlintern/generateScript: the text of a Hugging Face Trainer script for a data set and where it would
+/// go — as `mlintern generate train-script` writes it, but nothing is written: the editor creates the
+/// file through a WorkspaceEdit the user sees (and can undo).
+/// </summary>
+internal sealed class GenerateScriptHandler : ReadHandler<GenerateScriptParams, JObject>
+{
+    public override string Method => Methods.GenerateScript;
+
+    protected override Task<JObject> HandleAsync(GenerateScriptParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var data = TrainingRequests.Local(parameters.Data) ?? throw TrainingRequests.Invalid("data is required");
+        var workspace = TrainingRequests.Workspace(parameters, data);
+        data = Path.GetFullPath(data, workspace);
+        var output = TrainingRequests.Local(parameters.Output) is { } o ? Path.GetFullPath(o, workspace) : FreeScriptPath(workspace, data);
+        var errors = new StringWriter();
+        var text = Cli.GenerateCommand.TryRender(data, Path.GetDirectoryName(output)!, parameters.Model ?? "distilbert-base-uncased", parameters.TextColumn, parameters.LabelColumn, parameters.Epochs ?? 3, errors)
+            ?? throw TrainingRequests.Invalid(errors.ToString().Trim().Replace("error: ", "", StringComparison.Ordinal));
+        return Task.FromResult(new JObject { ["path"] = output, ["text"] = text, ["exists"] = File.Exists(output) });
+    }
+
+    /// <summary>train_&lt;name&gt;.py in the workspace (name: the data file or folder, other characters as '_'), with _2, _3 … when taken.</summary>
+    private static string FreeScriptPath(string workspace, string data)
+    {
+        var name = System.Text.RegularExpressions.Regex.Replace(Path.GetFileNameWithoutExtension(data.TrimEnd(Path.DirectorySeparatorChar)), "[^A-Za-z0-9_]+", "_");
+        var stem = Path.Combine(workspace, $"train_{(name.Length == 0 ? "data" : name)}");
+        var path = stem + ".py";
+        for (var i = 2; File.Exists(path) && i < 10_000; i++)
+        {
+            path = $"{stem}_{i}.py";
+        }
+
+        return path;
+    }
+}
+
 /// <summary>mlintern/listRuns: the runs of a workspace, newest first.</summary>
 internal sealed class ListRunsHandler : ReadHandler<WorkspaceParams, JObject>
 {
@@ -403,6 +455,7 @@ internal static class TrainingHandlers
         var watcher = new MetricsWatcher(client, logger);
         return
         [
+            new GenerateScriptHandler(),
             new PlanTrainingHandler(state, datasets, logger),
             new ApproveRunHandler(book, logger),
             new StartRunHandler(book, watcher, logger),

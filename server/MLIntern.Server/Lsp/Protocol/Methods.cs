@@ -30,7 +30,7 @@ internal static class Methods
     public const string AskFix = "mlintern/askFix";
 
     /// <summary>Training: plan, approve, start, exit, list, get (see TrainingHandlers) and the metrics notification (see MetricsWatcher).</summary>
-    public const string PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
+    public const string GenerateScript = "mlintern/generateScript", PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
 
     /// <summary>Evaluation, model card, demo and publishing (see EvaluationHandlers).</summary>
     public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish", PublishExited = "mlintern/publishExited";
