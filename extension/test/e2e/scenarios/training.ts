@@ -71,7 +71,7 @@ async function launchUntilDialog(ctx: ScenarioContext, pick: RegExp, command = '
 
 export const training: Scenario = {
   name: 'training',
-  title: 'Launch Training: approval gate, the baseline in a terminal task, live curve and eval table, Runs view, a script with Trainer logs',
+  title: 'Launch Training: approval gate, the baseline in a terminal task, live curve and eval table, Runs view, a script with Trainer logs, a generated script',
 
   setup() {
     workspace = makeSampleWorkspace();
@@ -185,6 +185,21 @@ export const training: Scenario = {
         return r?.status === 'succeeded' ? r : notYet(r);
       }, { timeoutMs: 60_000 });
       if (run.approval?.acceptedUnknownEstimate !== true) throw new Error(`the override is not recorded: ${JSON.stringify(run.approval)}`);
+    });
+
+    await ctx.step('Launch Training… → Generate a training script: the editor creates train_tickets.py from the sidecar\'s text, opens it and plans it; Cancel runs nothing', async () => {
+      const before = runFolders();
+      const script = path.join(workspace, 'train_tickets.py');
+      if (fs.existsSync(script)) throw new Error(`${script} exists before it was generated`);
+      const text = await launchUntilDialog(ctx, /Generate a training script/);
+      if (!/train_tickets\.py/.test(text)) throw new Error(`the dialog should plan the generated script:\n${text}`);
+      const written = fs.existsSync(script) ? fs.readFileSync(script, 'utf8') : '';
+      if (!/Trainer\(/.test(written) || !/data\/tickets\.csv/.test(written)) throw new Error(`the generated script on disk is not a Trainer script for data/tickets.csv:\n${written.slice(0, 400)}`);
+      await wb.waitForEditorText('the generated script in the editor', (t) => /Trainer\(/.test(t), { timeoutMs: 10_000 });
+      await wb.clickDialogButton('Cancel');
+      await wb.waitForNotification(/not started/);
+      const after = runFolders().filter((d) => !before.includes(d));
+      if (after.length > 0) throw new Error(`declining created ${after.join(', ')}`);
     });
 
     await ctx.step('Smoke Test → built-in baseline: approved, it runs as a smoke run', async () => {
