@@ -74,6 +74,9 @@ export class MetricsPanel implements api.Disposable {
   onRunChanged(run: RunSummary): void {
     if (!this.panel || this.state?.runId !== run.id) return;
     const wasFinal = this.state.run ? isFinalStatus(this.state.run.status) : false;
+    // A run that ended does not start again: a listRuns answered before the end is stale, and taking
+    // its "running" would hide the evaluation already loaded, with nothing left to load it again.
+    if (wasFinal && !isFinalStatus(run.status)) return;
     this.state = { ...this.state, run: { ...this.state.run, ...run } };
     if (isFinalStatus(run.status) && (!wasFinal || !this.state.eval)) void this.load();
     else this.scheduleUpdate();

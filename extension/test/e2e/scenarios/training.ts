@@ -195,9 +195,13 @@ export const training: Scenario = {
       if (!/train_tickets\.py/.test(text)) throw new Error(`the dialog should plan the generated script:\n${text}`);
       const written = fs.existsSync(script) ? fs.readFileSync(script, 'utf8') : '';
       if (!/Trainer\(/.test(written) || !/data\/tickets\.csv/.test(written)) throw new Error(`the generated script on disk is not a Trainer script for data/tickets.csv:\n${written.slice(0, 400)}`);
-      await wb.waitForEditorText('the generated script in the editor', (t) => /Trainer\(/.test(t), { timeoutMs: 10_000 });
       await wb.clickDialogButton('Cancel');
       await wb.waitForNotification(/not started/);
+      // Opened in an editor tab (the plan's preview, opened after it, is the active one).
+      await waitFor('an editor tab for train_tickets.py', async () => {
+        const tabs = await page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+        return tabs.some((t) => /train_tickets\.py/.test(t)) ? true : notYet(tabs);
+      }, { timeoutMs: 10_000 });
       const after = runFolders().filter((d) => !before.includes(d));
       if (after.length > 0) throw new Error(`declining created ${after.join(', ')}`);
     });
