@@ -2,6 +2,7 @@
 // mlintern/askFix, the Quick Pick items, the text a proposal's preview shows, and whether
 // a proposal may still be applied. Pure, unit-tested; askFix.ts does the UI.
 import { applyTextEdits, Range, TextEdit } from './lspText';
+import { isObject } from './json';
 
 export type Applicability = 'safe' | 'unsafe' | 'display-only';
 
@@ -147,6 +148,3 @@ export function confirmDetail(proposal: FixProposal, otherFiles: readonly string
   return parts.join('\n\n');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

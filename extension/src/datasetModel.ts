@@ -3,6 +3,8 @@
 // its hand-made SVG charts under a strict CSP, and the messages the page may send back.
 // Pure, unit-tested; datasetView.ts does the VS Code side.
 import { DatasetExtensions } from './constants';
+import { isObject } from './json';
+import { PageOptions, webviewPage } from './webviewPage';
 
 export interface Count {
   readonly label: string;
@@ -106,15 +108,7 @@ export function parseViewMessage(value: unknown, allowedPaths: readonly string[]
   return undefined;
 }
 
-export interface PageOptions {
-  /** The webview's `cspSource`. */
-  readonly cspSource: string;
-  /** A fresh random nonce per render. */
-  readonly nonce: string;
-}
-
 export function renderDatasetHtml(state: DatasetViewState, options: PageOptions): string {
-  const { nonce } = options;
   let body: string;
   switch (state.kind) {
     case 'empty':
@@ -132,20 +126,7 @@ export function renderDatasetHtml(state: DatasetViewState, options: PageOptions)
       body = profileHtml(state.profile);
       break;
   }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${options.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Dataset</title>
-<style nonce="${nonce}">${css}</style>
-</head>
-<body>
-${body}
-<script nonce="${nonce}">${script}</script>
-</body>
-</html>`;
+  return webviewPage('Dataset', options, { css, body: `${body}`, script });
 }
 
 function profileHtml(p: DatasetProfile): string {
@@ -340,6 +321,3 @@ function baseName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

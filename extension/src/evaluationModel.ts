@@ -6,6 +6,8 @@
 // in theme colours; the page runs only its nonce'd script, which toggles the matrix and posts
 // "audit" / "refresh". Pure, unit-tested; evaluationPanel.ts does the VS Code side.
 import { escapeHtml as esc } from './datasetModel';
+import { isObject, num, objects, str, strings } from './json';
+import { PageOptions, webviewPage } from './webviewPage';
 
 export interface Averages {
   readonly precision: number;
@@ -278,27 +280,8 @@ export function parseEvaluationMessage(value: unknown): EvaluationMessage | unde
   return undefined;
 }
 
-export interface PageOptions {
-  readonly cspSource: string;
-  readonly nonce: string;
-}
-
 export function renderEvaluationHtml(state: EvaluationState, options: PageOptions): string {
-  const { nonce } = options;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${options.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Evaluation</title>
-<style nonce="${nonce}">${css}</style>
-</head>
-<body>
-${evaluationBodyHtml(state)}
-<script nonce="${nonce}">${script}</script>
-</body>
-</html>`;
+  return webviewPage('Evaluation', options, { css, body: evaluationBodyHtml(state), script });
 }
 
 export function evaluationBodyHtml(state: EvaluationState): string {
@@ -696,22 +679,3 @@ function averages(value: unknown): Averages | undefined {
   return { precision: num(value.precision) ?? 0, recall: num(value.recall) ?? 0, f1 };
 }
 
-function objects(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -5,6 +5,8 @@
 // Pure; metricsPanel.ts does the VS Code side.
 import { escapeHtml } from './datasetModel';
 import { isFinalStatus, RunSummary } from './trainingModel';
+import { isObject } from './json';
+import { PageOptions, webviewPage } from './webviewPage';
 
 /** One logged step: the shape of a metrics.jsonl line and of a notification's points (MetricPoint.cs). */
 export interface MetricPoint {
@@ -259,28 +261,9 @@ export function metricsBodyHtml(state: MetricsState): string {
   return parts.join('\n');
 }
 
-export interface PageOptions {
-  readonly cspSource: string;
-  readonly nonce: string;
-}
-
 /** The whole page; later updates replace `#root`'s content with metricsBodyHtml() through a message. */
 export function renderMetricsHtml(state: MetricsState, options: PageOptions): string {
-  const { nonce } = options;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${options.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Metrics</title>
-<style nonce="${nonce}">${css}</style>
-</head>
-<body>
-<div id="root">${metricsBodyHtml(state)}</div>
-<script nonce="${nonce}">${script}</script>
-</body>
-</html>`;
+  return webviewPage('Metrics', options, { css, body: `<div id="root">${metricsBodyHtml(state)}</div>`, script });
 }
 
 /** The only message the page accepts: new content for #root, and only from the extension. */
@@ -370,6 +353,3 @@ function finite(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -4,6 +4,7 @@
 // visibility, every file and the total size) with what its one approving button tells
 // mlintern/approvePublish. Pure, unit-tested; release.ts does the VS Code side.
 import type { RunSummary } from './trainingModel';
+import { isObject, num, objects, str, strings } from './json';
 
 // Picking a run.
 
@@ -329,26 +330,4 @@ export function publishTaskName(p: { readonly repoType: string; readonly repoId:
 
 export function demoTaskName(run: { readonly title: string; readonly id: string }): string {
   return `Demo: ${run.title} (${run.id})`;
-}
-
-// Helpers.
-
-function objects(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((s): s is string => typeof s === 'string') : [];
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@
 // approval dialog built from a plan's figures (what it says, which buttons, what each choice
 // tells mlintern/approveRun), the task the run becomes, and the Runs view's rows.
 // Pure, unit-tested; training.ts and runsView.ts do the VS Code side.
+import { isObject, str } from './json';
 
 /** The plan as `.mlintern/plans/<id>.json` holds it (TrainingPlan.cs), the parts the editor shows. */
 export interface PlanJson {
@@ -372,10 +373,3 @@ function numberOrNull(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
