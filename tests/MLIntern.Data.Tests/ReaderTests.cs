@@ -74,6 +74,28 @@ public sealed class ReaderTests
         Assert.Equal("text", reader.Columns[0]);
     }
 
+    [Theory]
+    [InlineData("\"plain quoted\",a", "plain quoted")]
+    [InlineData("\"with \"\"quotes\"\" inside\",a", "with \"quotes\" inside")]
+    [InlineData("\"stray\" after,a", "stray after")]
+    [InlineData("\"\",a", "")]
+    [InlineData("\"a,b\nc\",a", "a,b\nc")]
+    [InlineData("unquoted,a", "unquoted")]
+    public void Csv_quoted_fields_read_as_their_content(string row, string expected)
+    {
+        foreach (var newline in new[] { "\n", "\r\n" })
+        {
+            var bytes = Encoding.UTF8.GetBytes("text,label" + newline + row + newline + "next,b" + newline);
+            using var reader = RecordReaders.Open(DataFormat.Csv, new MemoryStream(bytes), new MalformedSink());
+            var record = new Record();
+            Assert.True(reader.Read(record));
+            Assert.Equal(expected, record.Text(0));
+            Assert.Equal("a", record.Text(1));
+            Assert.True(reader.Read(record));
+            Assert.Equal("next", record.Text(0));
+        }
+    }
+
     [Fact]
     public void Json_array_records_carry_their_lines()
     {
