@@ -86,6 +86,8 @@ export const Settings = {
   data: 'data',
   /** A group: `mlintern.compute.<key>` for each key of settings.ts ComputeSettingKeys. */
   compute: 'compute',
+  /** The `mlintern.assistant` object: the LLM assistant of Ask for a Fix. */
+  assistant: 'assistant',
   /** The Python interpreter training scripts run with. */
   trainingPython: 'training.python',
 } as const;

@@ -18,7 +18,7 @@ import { preflight } from './preflight';
 import { RestartPolicy } from './restartPolicy';
 import { serverLaunch } from './serverLaunch';
 import { resolveServerPath, ResolvedServerPath } from './serverPath';
-import { ComputeSettingKeys, DataSettingKeys, initializationOptions, needsRestart, readServerSettings, ServerSettings } from './settings';
+import { AssistantSettingKeys, ComputeSettingKeys, DataSettingKeys, initializationOptions, needsRestart, readServerSettings, ServerSettings } from './settings';
 import { ServerState } from './status';
 import { LineTail } from './stderrTail';
 import * as api from './vscodeapi';
@@ -61,6 +61,7 @@ export function currentSettings(): ServerSettings {
     severity: config.get(Settings.severity),
     data,
     compute,
+    assistant: Object.fromEntries(AssistantSettingKeys.map((key) => [key, config.get(`${Settings.assistant}.${key}`)])),
   });
 }
 

@@ -50,6 +50,39 @@ export interface ComputeSettings {
   readonly prices?: Record<string, number>;
 }
 
+/**
+ * The LLM assistant's settings, sent under `mlintern.assistant` (Assist/AssistantSettings.cs): an
+ * OpenAI-compatible endpoint and model. The API key is never a setting: `apiKeyVariable` names the
+ * environment variable the sidecar reads it from.
+ */
+export interface AssistantSettings {
+  readonly endpoint?: string;
+  readonly model?: string;
+  readonly apiKeyVariable?: string;
+  readonly timeoutSeconds?: number;
+  readonly contextLines?: number;
+}
+
+/** The keys of `mlintern.assistant.*`. */
+export const AssistantSettingKeys = ['endpoint', 'model', 'apiKeyVariable', 'timeoutSeconds', 'contextLines'] as const;
+
+function assistantSettings(value: Readonly<Record<string, unknown>> | undefined): AssistantSettings {
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+  const result: { -readonly [K in keyof AssistantSettings]: AssistantSettings[K] } = {};
+  const endpoint = text(value?.endpoint);
+  if (endpoint !== undefined) result.endpoint = endpoint;
+  const model = text(value?.model);
+  if (model !== undefined) result.model = model;
+  const variable = text(value?.apiKeyVariable);
+  if (variable !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) result.apiKeyVariable = variable;
+  const timeout = positive(value?.timeoutSeconds);
+  if (timeout !== undefined) result.timeoutSeconds = timeout;
+  const lines = typeof value?.contextLines === 'number' && Number.isInteger(value.contextLines) && value.contextLines >= 0 ? value.contextLines : undefined;
+  if (lines !== undefined) result.contextLines = lines;
+  return result;
+}
+
 export const SeverityLevels = ['error', 'warning', 'info', 'hint'] as const;
 export type SeverityLevel = (typeof SeverityLevels)[number];
 
@@ -68,6 +101,8 @@ export interface RawSettings {
   readonly data?: Readonly<Record<string, unknown>>;
   /** Likewise only the compute settings someone set: pyproject.toml's [tool.mlintern.compute] applies otherwise. */
   readonly compute?: Readonly<Record<string, unknown>>;
+  /** The `mlintern.assistant` section. */
+  readonly assistant?: Readonly<Record<string, unknown>>;
 }
 
 /** The `mlintern` section as the sidecar is told it (initializationOptions and didChangeConfiguration). */
@@ -78,6 +113,7 @@ export interface SidecarSettings {
   readonly severity: Record<string, SeverityLevel>;
   readonly data: Partial<Record<DataSettingKey, string | number>>;
   readonly compute: ComputeSettings;
+  readonly assistant: AssistantSettings;
 }
 
 export interface ServerSettings {
@@ -138,7 +174,7 @@ export function readServerSettings(raw: RawSettings): ServerSettings {
   return {
     serverPath,
     logLevel,
-    sidecar: { logLevel, select: codes(raw.select), ignore: codes(raw.ignore), severity: severities(raw.severity), data: dataSettings(raw.data), compute: computeSettings(raw.compute) },
+    sidecar: { logLevel, select: codes(raw.select), ignore: codes(raw.ignore), severity: severities(raw.severity), data: dataSettings(raw.data), compute: computeSettings(raw.compute), assistant: assistantSettings(raw.assistant) },
   };
 }
 

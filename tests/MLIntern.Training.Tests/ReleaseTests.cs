@@ -67,6 +67,15 @@ public sealed class ReleaseTests
     }).Readme;
 
     [Fact]
+    public void Redacting_secrets_keeps_the_code_around_them()
+    {
+        var text = "HF = \"hf_abcdefghijklmnopqrstuvwxyzABCDEFGH\"\nclient = OpenAI(api_key=\"sk-proj-0123456789abcdefghijklmn\")\npassword = 'correct-horse-battery'\nlr = 5e-5  # not a secret\n";
+        var redacted = Preflight.RedactSecrets(text);
+        Assert.Equal("HF = \"[secret]\"\nclient = OpenAI(api_key=\"[secret]\")\npassword = '[secret]'\nlr = 5e-5  # not a secret\n", redacted);
+        Assert.Equal("x = 1\n", Preflight.RedactSecrets("x = 1\n"));
+    }
+
+    [Fact]
     public void A_clean_folder_passes_and_the_hash_covers_every_byte()
     {
         UploadFile[] files = [File("README.md", ValidCard), File("config.json", "{\"id2label\": {\"0\": \"a\"}}"), new UploadFile("model.safetensors", 3, [0, 1, 0], Preflight.Sha256([0, 1, 0]))];

@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { artifactsDir, chromiumPath, codeServerBin, requireFile } from './harness/paths';
 import { chromiumArgs, runScenario, Scenario, ScenarioResult } from './harness/scenario';
 import { askForFix } from './scenarios/askForFix';
+import { assistant } from './scenarios/assistant';
 import { datasetView } from './scenarios/datasetView';
 import { evaluation } from './scenarios/evaluation';
 import { fixAll } from './scenarios/fixAll';
@@ -14,7 +15,7 @@ import { sidecarErrors } from './scenarios/sidecarErrors';
 import { training } from './scenarios/training';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, datasetView, training, evaluation];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, evaluation];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initializationOptions, needsRestart, parseLogLevel, readServerSettings } from '../../src/settings';
 
-const empty = { select: [], ignore: [], severity: {}, data: {}, compute: {} };
+const empty = { select: [], ignore: [], severity: {}, data: {}, compute: {}, assistant: {} };
 
 describe('parseLogLevel', () => {
   it('accepts the declared levels in any case', () => {
@@ -49,7 +49,14 @@ describe('the section the sidecar is told', () => {
       severity: { MLI501: 'warning', MLD005: 'info' },
       data: { labelColumn: 'intent', maxExamples: 3 },
       compute: {},
+      assistant: {},
     });
+  });
+
+  it('carries the assistant settings, cleaned: no empty endpoint, no variable name that is not one', () => {
+    const s = readServerSettings({ assistant: { endpoint: ' http://localhost:11434/v1 ', model: 'qwen2.5-coder', apiKeyVariable: 'MY KEY', timeoutSeconds: 0, contextLines: 40 } });
+    assert.deepEqual(s.sidecar.assistant, { endpoint: 'http://localhost:11434/v1', model: 'qwen2.5-coder', contextLines: 40 });
+    assert.deepEqual(readServerSettings({ assistant: { endpoint: '', model: ' ', apiKeyVariable: 'OPENAI_API_KEY', timeoutSeconds: 30 } }).sidecar.assistant, { apiKeyVariable: 'OPENAI_API_KEY', timeoutSeconds: 30 });
   });
 
   it('carries only the compute settings someone set, cleaned', () => {
@@ -60,7 +67,7 @@ describe('the section the sidecar is told', () => {
 
   it('is the initializationOptions, with the client version', () => {
     const s = readServerSettings({ logLevel: 'trace', select: ['ALL'] });
-    assert.deepEqual(initializationOptions(s, '0.1.0'), { logLevel: 'trace', select: ['ALL'], ignore: [], severity: {}, data: {}, compute: {}, clientVersion: '0.1.0' });
+    assert.deepEqual(initializationOptions(s, '0.1.0'), { logLevel: 'trace', select: ['ALL'], ignore: [], severity: {}, data: {}, compute: {}, assistant: {}, clientVersion: '0.1.0' });
   });
 });
 

@@ -59,7 +59,7 @@ internal sealed class LanguageServer : IClient
             new DidCloseHandler(diagnostics),
             new CodeActionHandler(_state, findings),
             new ExecuteCommandHandler(_state, findings, _logger),
-            new AskFixHandler(_state, findings, [new Assist.RuleFixProvider()]),
+            new AskFixHandler(_state, findings, [new Assist.RuleFixProvider(), new Assist.AssistantProvider(() => _state.Settings, loggers.CreateLogger("MLIntern.Assistant"))]),
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
             .. TrainingHandlers.Create(_state, Engine.FileChecks.Datasets, () => _state.Client, loggers.CreateLogger("MLIntern.Training")),
             .. EvaluationHandlers.Create(loggers.CreateLogger("MLIntern.Evaluation")),

@@ -164,6 +164,22 @@ public static partial class Preflight
         }
     }
 
+    /// <summary>
+    /// The text with every secret the preflight knows (tokens, keys, a private key's header, a quoted
+    /// password or key assigned to such a name) replaced by "[secret]": for text that leaves the machine.
+    /// </summary>
+    public static string RedactSecrets(string text)
+    {
+        foreach (var secret in Secrets)
+        {
+            text = secret.Pattern == Secrets[^1].Pattern
+                ? secret.Pattern.Replace(text, m => m.Value[..(m.Value.IndexOfAny(['"', '\'']) + 1)] + "[secret]" + m.Value[^1])
+                : secret.Pattern.Replace(text, "[secret]");
+        }
+
+        return text;
+    }
+
     /// <summary>The first four characters and the length; never the secret.</summary>
     public static string Mask(string secret) => secret.Length <= 4 ? "****" : $"{secret[..4]}… ({secret.Length} characters)";
 

@@ -155,8 +155,21 @@ internal sealed class WorkDoneProgress : IAsyncDisposable
     }
 
     /// <summary>Called from the profiling thread with bytes read so far and in all; sends a report when the whole percent changes.</summary>
+    /// <summary>
+    /// MLINTERN_TEST_HOLD_PROGRESS=1 (tests only): the first progress report of the process waits
+    /// until the user cancels (at most a minute), so a test can cancel work that is surely running.
+    /// </summary>
+    private static readonly bool HoldFirstReport = Environment.GetEnvironmentVariable("MLINTERN_TEST_HOLD_PROGRESS") == "1";
+
+    private static int _held;
+
     public void Report(long done, long total)
     {
+        if (HoldFirstReport && Interlocked.Exchange(ref _held, 1) == 0)
+        {
+            _cancel.Token.WaitHandle.WaitOne(TimeSpan.FromMinutes(1));
+        }
+
         var percent = total <= 0 ? 0 : (int)Math.Clamp(done * 100 / total, 0, 100);
         if (Interlocked.Exchange(ref _percent, percent) != percent)
         {
