@@ -57,6 +57,7 @@ export class TrainingLauncher implements api.Disposable {
 
   private async doLaunch(smoke: boolean, args: unknown[]): Promise<void> {
     const what = smoke ? 'Smoke Test' : 'Launch Training';
+    this.deps.log.info(`${what}: choosing what runs.`);
     if (!api.isWorkspaceTrusted()) {
       void api.showWarningMessage(`ML Intern: ${what} runs code from this workspace; trust the workspace first.`);
       throw new Stop();

@@ -47,13 +47,15 @@ export class Workbench {
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    const row = await waitFor(`the command "${title}" in the palette`, async () => {
-      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const { row, focused } = await waitFor(`the command "${title}" in the palette`, async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label') ?? '', focused: e.classList.contains('focused') })));
       // Rows are labelled "<title>, <keybinding or category>…"; match the title exactly.
-      const index = labels.findIndex((l) => l === title || l.startsWith(`${title},`));
-      return index >= 0 ? rows.nth(index) : notYet(labels);
+      const index = labels.findIndex((l) => l.label === title || l.label.startsWith(`${title},`));
+      return index >= 0 ? { row: rows.nth(index), focused: labels[index]!.focused } : notYet(labels.map((l) => l.label));
     }, { timeoutMs: 10_000 });
-    await row.click();
+    // Enter runs the focused row whatever the list does meanwhile; a click could land on a row that moved.
+    if (focused) await input.press('Enter');
+    else await row.click();
     // The palette closes, or the command opened a Quick Pick of its own in the same widget.
     await waitFor(`the palette to close after "${title}"`, async () => {
       if (!(await input.isVisible().catch(() => false))) return true;

@@ -204,6 +204,8 @@ export const training: Scenario = {
       }, { timeoutMs: 10_000 });
       const after = runFolders().filter((d) => !before.includes(d));
       if (after.length > 0) throw new Error(`declining created ${after.join(', ')}`);
+      // Leave the workbench as the next steps expect it: no extra editors.
+      await wb.runCommand('View: Close All Editors');
     });
 
     await ctx.step('Smoke Test → built-in baseline: approved, it runs as a smoke run', async () => {
