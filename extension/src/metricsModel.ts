@@ -262,21 +262,32 @@ export function metricsBodyHtml(state: MetricsState): string {
 }
 
 /** The whole page; later updates replace `#root`'s content with metricsBodyHtml() through a message. */
-export function renderMetricsHtml(state: MetricsState, options: PageOptions): string {
-  return webviewPage('Metrics', options, { css, body: `<div id="root">${metricsBodyHtml(state)}</div>`, script });
+/**
+ * The whole page; `seq` numbers it among the page and its updates. Setting a webview's html while an
+ * update message is on its way can deliver that older message to the new page, so the page applies
+ * an update only when its `seq` is higher than anything it has shown.
+ */
+export function renderMetricsHtml(state: MetricsState, options: PageOptions, seq = 0): string {
+  return webviewPage('Metrics', options, { css, body: `<div id="root" data-seq="${seq}">${metricsBodyHtml(state)}</div>`, script });
 }
 
 /** The only message the page accepts: new content for #root, and only from the extension. */
 export interface UpdateMessage {
   readonly type: 'update';
   readonly html: string;
+  /** Higher than the seq of the page and of every earlier update. */
+  readonly seq: number;
 }
 
 const script = `
 const root = document.getElementById('root');
+let seq = Number(root.dataset.seq) || 0;
 window.addEventListener('message', (event) => {
   const m = event.data;
-  if (m && m.type === 'update' && typeof m.html === 'string') root.innerHTML = m.html;
+  if (m && m.type === 'update' && typeof m.html === 'string' && typeof m.seq === 'number' && m.seq > seq) {
+    seq = m.seq;
+    root.innerHTML = m.html;
+  }
 });
 `;
 

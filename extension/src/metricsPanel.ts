@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, MetricsPanelType } from './constants';
-import { addPoints, MetricPoint, MetricsState, metricsBodyHtml, parseEval, parsePoints, renderMetricsHtml } from './metricsModel';
+import { addPoints, MetricPoint, MetricsState, metricsBodyHtml, parseEval, parsePoints, renderMetricsHtml, UpdateMessage } from './metricsModel';
 import { isFinalStatus, parseRunSummary, RunSummary } from './trainingModel';
 import * as api from './vscodeapi';
 
@@ -19,6 +19,8 @@ export class MetricsPanel implements api.Disposable {
   private state: MetricsState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  /** Numbers the page and its updates, so the page never shows an older one after a newer (renderMetricsHtml). */
+  private seq = 0;
 
   constructor(
     private readonly client: () => LanguageClient | undefined,
@@ -38,6 +40,7 @@ export class MetricsPanel implements api.Disposable {
 
   /** Opens (or reveals) the panel on a run and loads it. */
   async show(runId: string, run?: RunSummary): Promise<void> {
+    this.log.info(`Metrics: showing run ${runId}.`);
     this.state = { runId, run, points: [], loading: true };
     const title = `Metrics: ${run?.title ?? runId}`;
     if (!this.panel) {
@@ -72,7 +75,10 @@ export class MetricsPanel implements api.Disposable {
 
   /** A run's status changed (listRuns or runExited); a run that ended is loaded again for its evaluation. */
   onRunChanged(run: RunSummary): void {
-    if (!this.panel || this.state?.runId !== run.id) return;
+    if (!this.panel || this.state?.runId !== run.id) {
+      this.log.info(`Metrics: run ${run.id} is ${run.status}; the panel shows ${this.panel ? (this.state?.runId ?? 'nothing') : 'no panel'}.`);
+      return;
+    }
     const wasFinal = this.state.run ? isFinalStatus(this.state.run.status) : false;
     // A run that ended does not start again: a listRuns answered before the end is stale, and taking
     // its "running" would hide the evaluation already loaded, with nothing left to load it again.
@@ -96,6 +102,7 @@ export class MetricsPanel implements api.Disposable {
     try {
       const answer = (await client.sendRequest(Methods.getRun, { workspaceFolder, runId: state.runId })) as Record<string, unknown> | null;
       if (generation !== this.generation || this.state?.runId !== state.runId) return;
+      this.log.info(`Metrics: run ${state.runId} loaded (${parseRunSummary(answer?.run)?.status ?? 'no status'}, ${answer?.eval ? 'with' : 'no'} eval.json).`);
       const run = parseRunSummary(answer?.run);
       const points = parsePoints(answer?.metrics);
       const current = this.state;
@@ -121,7 +128,7 @@ export class MetricsPanel implements api.Disposable {
 
   private renderPage(): void {
     if (!this.panel || !this.state) return;
-    this.panel.webview.html = renderMetricsHtml(this.state, { cspSource: this.panel.webview.cspSource, nonce: randomBytes(16).toString('base64') });
+    this.panel.webview.html = renderMetricsHtml(this.state, { cspSource: this.panel.webview.cspSource, nonce: randomBytes(16).toString('base64') }, ++this.seq);
   }
 
   private scheduleUpdate(delay = UpdateDelayMs): void {
@@ -130,7 +137,8 @@ export class MetricsPanel implements api.Disposable {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (!this.panel || !this.state) return;
-      void this.panel.webview.postMessage({ type: 'update', html: metricsBodyHtml(this.state) });
+      const update: UpdateMessage = { type: 'update', html: metricsBodyHtml(this.state), seq: ++this.seq };
+      void this.panel.webview.postMessage(update);
     }, delay);
   }
 }

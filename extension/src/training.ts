@@ -157,7 +157,9 @@ export class TrainingLauncher implements api.Disposable {
     const client = this.deps.client();
     if (client) {
       try {
-        const summary = parseRunSummary(await client.sendRequest(Methods.runExited, { workspaceFolder, runId, ...(exitCode === undefined ? { cancelled: true } : { exitCode }) }));
+        const answer = await client.sendRequest(Methods.runExited, { workspaceFolder, runId, ...(exitCode === undefined ? { cancelled: true } : { exitCode }) });
+        const summary = parseRunSummary(answer);
+        this.deps.log.info(`Run ${runId}: ${summary ? `recorded as ${summary.status}` : `${Methods.runExited} answered something that is not a run`}.`);
         if (summary) this.deps.metrics.onRunChanged(summary);
       } catch (e) {
         this.deps.log.warn(`${Methods.runExited} ${runId}: ${e instanceof Error ? e.message : String(e)}`);

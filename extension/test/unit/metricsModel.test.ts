@@ -124,6 +124,24 @@ describe('the page', () => {
     assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded' }, points: [], eval: parseEval(evalJson) }), /data-state="eval"/);
   });
 
+  it('the page applies only updates newer than itself and than the last one it applied', () => {
+    const html = renderMetricsHtml({ runId: 'r', points: [], loading: true }, { cspSource: 'vscode-webview:', nonce: 'abc' }, 5);
+    const script = /<script nonce="abc">([\s\S]*?)<\/script>/.exec(html)?.[1];
+    assert.ok(script);
+    const root = { dataset: { seq: /data-seq="(\d+)"/.exec(html)?.[1] }, innerHTML: 'page' };
+    let onMessage: ((event: { data: unknown }) => void) | undefined;
+    const window = { addEventListener: (_: string, f: (event: { data: unknown }) => void) => (onMessage = f) };
+    new Function('document', 'window', script)({ getElementById: () => root }, window);
+    const deliver = (seq: number, body: string) => onMessage!({ data: { type: 'update', html: body, seq } });
+    deliver(4, 'older than the page');
+    assert.equal(root.innerHTML, 'page');
+    deliver(6, 'newer');
+    assert.equal(root.innerHTML, 'newer');
+    deliver(6, 'same again');
+    deliver(5, 'late');
+    assert.equal(root.innerHTML, 'newer');
+  });
+
   it('has a strict CSP: nothing but its nonce runs or styles', () => {
     const html = renderMetricsHtml({ runId: 'r<script>', points: [], loading: true }, { cspSource: 'vscode-webview:', nonce: 'abc' });
     assert.match(html, /default-src 'none'; img-src vscode-webview: data:; style-src 'nonce-abc'; script-src 'nonce-abc';/);

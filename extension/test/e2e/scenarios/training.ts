@@ -13,7 +13,7 @@ import { descendants } from '../harness/processes';
 import { Scenario, ScenarioContext } from '../harness/scenario';
 import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
 import { makeSampleWorkspace, sidecarJson } from '../harness/sidecar';
-import { notYet, waitFor } from '../harness/wait';
+import { notYet, waitFor, WaitTimeoutError } from '../harness/wait';
 
 let workspace = '';
 
@@ -57,8 +57,24 @@ async function chartPoints(frame: Frame, metric: string): Promise<number> {
   return frame.$$eval(`svg.metric-chart[data-metric="${metric}"] circle.pt`, (els) => els.length).catch(() => 0);
 }
 
-/** Launch Training… → pick what runs → the approval modal; returns the modal's text. */
+/**
+ * Launch Training… → pick what runs → the approval modal; returns the modal's text. A Quick Pick
+ * closes when something else takes the focus — here, a task from the step before that ends and
+ * updates its terminal just as the picker opens — and then nothing follows; so a launch that shows
+ * neither a picker nor a dialog is tried again, at most three times in all.
+ */
 async function launchUntilDialog(ctx: ScenarioContext, pick: RegExp, command = 'ML Intern: Launch Training…'): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(ctx, pick, command);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof WaitTimeoutError)) throw e;
+      ctx.note(`${command}: ${e.message}; trying again`);
+    }
+  }
+}
+
+async function launchOnce(ctx: ScenarioContext, pick: RegExp, command: string): Promise<string> {
   const wb = ctx.workbench;
   await wb.runCommand(command);
   await waitFor(`the "what should run" picker with ${pick}`, async () => ((await wb.pickIfOpen(pick, { timeoutMs: 5_000 })) ? true : notYet('no Quick Pick yet')), { timeoutMs: 20_000 });
@@ -66,7 +82,7 @@ async function launchUntilDialog(ctx: ScenarioContext, pick: RegExp, command = '
   return waitFor('the approval dialog', async () => {
     await wb.pickIfOpen(/tickets\.csv/).catch(() => false);
     return wb.waitForDialog(/./, { timeoutMs: 2_000 }).catch(() => notYet('no dialog yet'));
-  }, { timeoutMs: 60_000 });
+  }, { timeoutMs: 25_000 });
 }
 
 export const training: Scenario = {
