@@ -1,4 +1,5 @@
 using System.Text;
+using MLIntern.Training.Text;
 
 namespace MLIntern.Training.Release;
 
@@ -174,24 +175,6 @@ public static class GradioSpace
             """;
     }
 
-    /// <summary>A Python string literal (double-quoted, escaped; non-ASCII kept as is — Python 3 source is UTF-8).</summary>
-    public static string PythonString(string text)
-    {
-        var s = new StringBuilder("\"");
-        foreach (var c in text)
-        {
-            s.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
-                _ => c.ToString(),
-            });
-        }
-
-        return s.Append('"').ToString();
-    }
+    /// <summary>A Python string literal (<see cref="DoubleQuoted"/>; non-ASCII kept as is — Python 3 source is UTF-8).</summary>
+    public static string PythonString(string text) => DoubleQuoted.Of(text);
 }

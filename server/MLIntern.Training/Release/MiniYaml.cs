@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MLIntern.Training.Text;
 
 namespace MLIntern.Training.Release;
 
@@ -78,8 +79,8 @@ public static class MiniYaml
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         long l => l.ToString(CultureInfo.InvariantCulture),
-        string text => NeedsQuotes(text) ? Quote(text) : text,
-        _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+        string text => NeedsQuotes(text) ? DoubleQuoted.Of(text) : text,
+        _ => DoubleQuoted.Of(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
     };
 
     private static bool NeedsQuotes(string text) =>
@@ -89,26 +90,6 @@ public static class MiniYaml
         || text.Contains(": ", StringComparison.Ordinal) || text.Contains(" #", StringComparison.Ordinal) || text.EndsWith(':')
         || text.Any(c => char.IsControl(c))
         || ParsePlain(text) is not string;
-
-    private static string Quote(string text)
-    {
-        var s = new StringBuilder("\"");
-        foreach (var c in text)
-        {
-            s.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\t' => "\\t",
-                '\r' => "\\r",
-                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
-                _ => c.ToString(),
-            });
-        }
-
-        return s.Append('"').ToString();
-    }
 
     private sealed record Line(int Number, int Indent, string Text);
 
