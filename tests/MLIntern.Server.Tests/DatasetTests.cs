@@ -146,9 +146,9 @@ public sealed class DatasetTests : IDisposable
     public async Task ProfileDataset_progress_on_the_clients_token_can_be_cancelled_and_the_server_lives()
     {
         var big = BigCsv("big.csv");
-        // The profile waits at its first progress report until cancelled: however fast profiling
-        // gets, the cancel arrives while it runs.
-        await using var client = LspClient.Start(new Dictionary<string, string> { ["MLINTERN_TEST_HOLD_PROGRESS"] = "1" });
+        // With the test hooks, the profile waits at its first progress report until cancelled:
+        // however fast profiling gets, the cancel arrives while it runs.
+        await using var client = LspClient.Start(new Dictionary<string, string> { ["MLINTERN_TEST_HOOKS"] = "1" });
         await client.InitializeAsync();
         var (_, response) = client.Send("mlintern/profileDataset", new { path = big, workDoneToken = "t-42" });
         await client.WaitForNotificationAsync("$/progress", p => (string?)p["token"] == "t-42" && (string?)p["value"]!["kind"] == "begin");

@@ -38,7 +38,7 @@ internal sealed class LanguageServer : IClient
             .AddProvider(LogSinks.Stderr(logLevel))
             .AddProvider(LogSinks.Client(logLevel, SendLog)));
         _logger = loggers.CreateLogger("MLIntern.Server");
-        _state = new ServerState(logLevel, loggers) { Client = this };
+        _state = new ServerState(logLevel, loggers) { Client = this, TestHooks = testHooks };
 
         var store = new DocumentStore();
         _queue = new RequestQueue(store);

@@ -15,6 +15,12 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
 
     public volatile bool Initialized;
 
+    /// <summary>MLINTERN_TEST_HOOKS=1: the test-only method mlintern/_test/block, and the first progress report held until cancelled (WorkDoneProgress).</summary>
+    public bool TestHooks { get; init; }
+
+    /// <summary>1 once a progress report was held for the test hooks.</summary>
+    public int ProgressHeld;
+
     public volatile bool ShutdownRequested;
 
     /// <summary>True when the client takes versioned edits (documentChanges); VS Code does.</summary>

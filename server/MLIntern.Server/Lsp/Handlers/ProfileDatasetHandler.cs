@@ -154,18 +154,14 @@ internal sealed class WorkDoneProgress : IAsyncDisposable
         return progress;
     }
 
-    /// <summary>Called from the profiling thread with bytes read so far and in all; sends a report when the whole percent changes.</summary>
     /// <summary>
-    /// MLINTERN_TEST_HOLD_PROGRESS=1 (tests only): the first progress report of the process waits
+    /// Called from the profiling thread with bytes read so far and in all; sends a report when the whole
+    /// percent changes. With the test hooks on (MLINTERN_TEST_HOOKS=1), the server's first report waits
     /// until the user cancels (at most a minute), so a test can cancel work that is surely running.
     /// </summary>
-    private static readonly bool HoldFirstReport = Environment.GetEnvironmentVariable("MLINTERN_TEST_HOLD_PROGRESS") == "1";
-
-    private static int _held;
-
     public void Report(long done, long total)
     {
-        if (HoldFirstReport && Interlocked.Exchange(ref _held, 1) == 0)
+        if (_state.TestHooks && Interlocked.Exchange(ref _state.ProgressHeld, 1) == 0)
         {
             _cancel.Token.WaitHandle.WaitOne(TimeSpan.FromMinutes(1));
         }
