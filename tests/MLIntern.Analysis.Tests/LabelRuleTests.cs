@@ -51,15 +51,19 @@ public sealed class LabelRuleTests
     }
 
     [Fact]
-    public void MLI102_without_facts_compares_with_a_literal_label_list()
+    public void MLI102_without_facts_compares_with_the_label_set_the_script_uses()
     {
-        var finding = Assert.Single(Check("MLI102", Head + "labels = ['neg', 'pos', 'neutral']\nm = M.from_pretrained('x')\n"));
-        Assert.Equal("num_labels is missing, so the model gets 2 outputs, but `labels` lists 3 classes", finding.Message);
+        const string classes = "from datasets import ClassLabel\nlabels = ['neg', 'pos', 'neutral']\nfeature = ClassLabel(names=labels)\n";
+        var finding = Assert.Single(Check("MLI102", Head + classes + "m = M.from_pretrained('x')\n"));
+        Assert.Equal("num_labels is missing, so the model gets 2 outputs, but `labels` (line 3) lists 3 classes", finding.Message);
         Assert.Equal("Pass num_labels=len(labels)", finding.Fix!.Title);
-        Assert.Empty(Check("MLI102", Head + "labels = ['neg', 'pos', 'neutral']\nm = M.from_pretrained('x', num_labels=len(labels))\n"));
-        Assert.Empty(Check("MLI102", Head + "labels = ['neg', 'pos']\nm = M.from_pretrained('x')\n"));
-        Assert.Empty(Check("MLI102", Head + "m = M.from_pretrained('x')\n"));
-        Assert.Single(Check("MLI102", Head + "label2id = {'neg': 0, 'pos': 1, 'neutral': 2}\nm = M.from_pretrained('x', num_labels=2)\n"));
+        Assert.Empty(Check("MLI102", Head + classes + "m = M.from_pretrained('x', num_labels=len(labels))\n"));
+        Assert.Empty(Check("MLI102", Head + classes.Replace(", 'neutral'", "") + "m = M.from_pretrained('x')\n"));
+        // A list is evidence by what the script does with it, not by its name: one only printed says nothing.
+        Assert.Empty(Check("MLI102", Head + "labels = ['neg', 'pos', 'neutral']\nprint(labels)\nm = M.from_pretrained('x')\n"));
+        // Whatever its name, a list mapped onto the label column is the label set.
+        var topics = Assert.Single(Check("MLI102", Head + "TOPICS = ['a', 'b', 'c', 'd']\ndf['label'] = df['topic'].map({t: i for i, t in enumerate(TOPICS)})\nm = M.from_pretrained('x')\n"));
+        Assert.Contains("4 classes", topics.Message);
     }
 
     [Fact]
@@ -147,11 +151,11 @@ public sealed class LabelRuleTests
     [Fact]
     public void Added_keywords_follow_the_file_layout_and_line_endings()
     {
-        var source = Head.Replace("\n", "\r\n") + "labels = ['a', 'b', 'c']\r\nm = M.from_pretrained(\r\n\t'x',\r\n\tproblem_type='single_label_classification'\r\n)\r\n";
+        var source = Head.Replace("\n", "\r\n") + "from datasets import ClassLabel\r\nlabels = ['a', 'b', 'c']\r\nf = ClassLabel(names=labels)\r\nm = M.from_pretrained(\r\n\t'x',\r\n\tproblem_type='single_label_classification'\r\n)\r\n";
         var fix = Assert.Single(Check("MLI102", source)).Fix!;
         Assert.Equal(",\r\n\tnum_labels=len(labels)", Assert.Single(fix.Edits).NewText);
-        Assert.Null(Assert.Single(Check("MLI102", Head + "labels = ['a', 'b', 'c']\nm = M.from_pretrained('x'\n")).Fix);
-        var empty = Assert.Single(Check("MLI102", "import transformers\nlabels = ['a', 'b', 'c']\nm = transformers.BertForSequenceClassification.from_pretrained()\n")).Fix!;
+        Assert.Null(Assert.Single(Check("MLI102", Head + "from datasets import ClassLabel\nlabels = ['a', 'b', 'c']\nf = ClassLabel(names=labels)\nm = M.from_pretrained('x'\n")).Fix);
+        var empty = Assert.Single(Check("MLI102", "import transformers\nfrom datasets import ClassLabel\nlabels = ['a', 'b', 'c']\nf = ClassLabel(names=labels)\nm = transformers.BertForSequenceClassification.from_pretrained()\n")).Fix!;
         Assert.Equal("num_labels=len(labels)", Assert.Single(empty.Edits).NewText);
     }
 

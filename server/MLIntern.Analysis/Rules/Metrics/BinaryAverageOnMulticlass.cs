@@ -77,7 +77,7 @@ public sealed class BinaryAverageOnMulticlass : ScriptRule
             }
         }
 
-        if (calls is null || TaskFacts.ClassCount(context) is not { Count: > 2 } classes)
+        if (calls is null || Knowledge.TaskFacts.Of(context).MetricClasses(context) is not { Count: > 2 } classes)
         {
             return;
         }
@@ -97,7 +97,7 @@ public sealed class BinaryAverageOnMulticlass : ScriptRule
                 var quote = ScriptFacts.Quote(context);
                 context.Report(
                     this,
-                    $"`{metric.Name}` averages as `binary` by default, but the task has {classes.Count} classes ({classes.Source})",
+                    $"`{metric.Name}` averages as `binary` by default, but the task has {classes.Count} classes ({classes.Evidence})",
                     call.Func,
                     new Fix($"Add `{Average}={quote}macro{quote}` (unsafe: the reported number changes)", Applicability.Unsafe,
                         [ScriptFacts.AddKeyword(context, call, $"{Average}={quote}macro{quote}")]));
@@ -109,7 +109,7 @@ public sealed class BinaryAverageOnMulticlass : ScriptRule
                     ? new Fix($"Use `{Average}={quote}macro{quote}` (unsafe: the reported number changes)", Applicability.Unsafe,
                         [context.Replace(average.Range, $"{quote}macro{quote}")])
                     : null;
-                context.Report(this, $"`{metric.Name}` with `average=\"binary\"`, but the task has {classes.Count} classes ({classes.Source})", average, fix);
+                context.Report(this, $"`{metric.Name}` with `average=\"binary\"`, but the task has {classes.Count} classes ({classes.Evidence})", average, fix);
             }
         }
     }

@@ -73,11 +73,11 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
 
         // The data's (or label list's) count is preferred so the message does not change when num_labels is fixed (MLI102).
         string? source = null;
-        if (classifier.ClassCount(context) is { Classes: > 2 } count)
+        if (classifier.ClassCount(context) is { Count: > 2 } count)
         {
-            source = count.Source;
+            source = count.Evidence;
         }
-        else if (MlFile.Integer(model, classifier.NumLabels) is > 2 and var literal)
+        else if (classifier.NumLabels is not null && Knowledge.ValueFlow.Of(context).Integer(classifier.NumLabels) is > 2 and var literal)
         {
             source = $"num_labels={literal}";
         }

@@ -1,4 +1,4 @@
-using MLIntern.Analysis.Rules.Labels;
+using MLIntern.Analysis.Knowledge;
 using MLIntern.Python.Semantics;
 using MLIntern.Python.Syntax;
 
@@ -14,9 +14,6 @@ namespace MLIntern.Analysis.Rules.Models;
 /// </summary>
 public sealed record SequenceClassifier(Call Call, Call LabelCall, Expr? NumLabels, Expr? Id2Label, Expr? Label2Id, Expr? Config)
 {
-    /// <summary>Names a script gives its literal label list or mapping.</summary>
-    private static readonly string[] LabelListNames = ["label2id", "id2label", "labels", "label_list", "label_names", "class_names", "classes"];
-
     private const string Suffix = "ForSequenceClassification.from_pretrained";
 
     /// <summary>The model call described, or null when <paramref name="call"/> does not create a sequence classifier.</summary>
@@ -67,30 +64,6 @@ public sealed record SequenceClassifier(Call Call, Call LabelCall, Expr? NumLabe
         _ => false,
     };
 
-    /// <summary>
-    /// How many classes the model should have, where that came from (for the message), and an
-    /// expression that computes it in the script (null: write the number). The data facts first,
-    /// else a literal label list or mapping visible at the call (`labels = ["a", "b", "c"]`).
-    /// </summary>
-    public ClassCountFact? ClassCount(ScriptContext context)
-    {
-        if (DatasetLoads.Labels(context) is { Info.ClassCount: { } count } data && count >= 2)
-        {
-            return new ClassCountFact(count, data.ClassCountSource, null);
-        }
-
-        foreach (var name in LabelListNames)
-        {
-            if (context.Model.LookupAt(name, Call.Start) is { Value: { } value, Position: var at } && at <= Call.Start &&
-                MlFile.LiteralLength(context.Model, value) is { } length and >= 2)
-            {
-                return new ClassCountFact(length, $"`{name}` lists {length} classes", $"len({name})");
-            }
-        }
-
-        return null;
-    }
+    /// <summary>How many classes the model should have, and the evidence: the task's class count (<see cref="TaskFacts.TaskClasses"/>).</summary>
+    public ClassCount? ClassCount(ScriptContext context) => TaskFacts.Of(context).TaskClasses(context);
 }
-
-/// <summary>A class count, the sentence saying where it came from, and an expression for it in the script (or null).</summary>
-public sealed record ClassCountFact(long Classes, string Source, string? Expression);

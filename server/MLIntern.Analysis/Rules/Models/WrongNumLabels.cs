@@ -1,5 +1,5 @@
 using MLIntern.Analysis.Findings;
-using MLIntern.Analysis.Rules.Labels;
+using MLIntern.Analysis.Knowledge;
 using MLIntern.Python.Syntax;
 
 namespace MLIntern.Analysis.Rules.Models;
@@ -73,7 +73,7 @@ public sealed class WrongNumLabels : ScriptRule
         var mapping = classifier.Id2Label ?? classifier.Label2Id;
         if (mapping is not null)
         {
-            if (MlFile.LiteralLength(model, mapping) is not { } length)
+            if (ValueFlow.Of(context).Count(mapping) is not { } length)
             {
                 return;
             }
@@ -82,7 +82,7 @@ public sealed class WrongNumLabels : ScriptRule
         }
         else if (classifier.NumLabels is not null)
         {
-            if (MlFile.Integer(model, classifier.NumLabels) is not { } n)
+            if (ValueFlow.Of(context).Integer(classifier.NumLabels) is not { } n)
             {
                 return;
             }
@@ -94,15 +94,14 @@ public sealed class WrongNumLabels : ScriptRule
             outputs = 2;
         }
 
-        if (classifier.ClassCount(context) is not { } count || count.Classes == outputs)
+        if (classifier.ClassCount(context) is not { } count || count.Count == outputs)
         {
             return;
         }
 
-        var (classes, source, expression) = count;
-
+        var source = count.Evidence;
         var call = classifier.Call;
-        var value = expression ?? classes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var value = count.ExpressionAt(context, call.Start) ?? count.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (mapping is not null)
         {
             // The mapping passed and the data disagree: which one is right is for a human to say.

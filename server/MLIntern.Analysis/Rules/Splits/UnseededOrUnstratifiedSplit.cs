@@ -183,7 +183,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
     private static LabelFact? Label(Call call, ScriptContext context)
     {
         var model = context.Model;
-        var datasets = TaskFacts.Datasets(context);
+        var datasets = Labels.DatasetLoads.All(context);
         foreach (var argument in call.Args)
         {
             if (Column(ScriptFacts.Unalias(model, argument), context) is { } column)
