@@ -5,22 +5,13 @@ using MLIntern.Python.Syntax;
 namespace MLIntern.Analysis.Rules.Labels;
 
 /// <summary>
-/// A `transformers.Trainer(...)` call and the arguments label rules look at. Subclasses defined in
-/// the script are not matched: they may override `compute_loss`.
+/// A Trainer construction — transformers' or a library subclass (<see cref="Api"/>) — and the arguments
+/// label rules look at. Subclasses defined in the script are not matched: they may override `compute_loss`.
 /// </summary>
 public sealed record TrainerCall(Call Call, Expr? Model, Expr? TrainDataset, Expr? EvalDataset, Expr? DataCollator)
 {
-    private static readonly HashSet<string> Trainers = ["transformers.Trainer", "transformers.trainer.Trainer"];
-
-    /// <summary>Collators that pass a data set's label column through as it is (they only pad or stack).</summary>
-    private static readonly HashSet<string> PlainCollators =
-    [
-        "transformers.DataCollatorWithPadding", "transformers.default_data_collator", "transformers.DefaultDataCollator",
-        "transformers.data.data_collator.DataCollatorWithPadding", "transformers.data.data_collator.default_data_collator",
-    ];
-
     public static TrainerCall? From(SemanticModel model, Call call) =>
-        model.ResolveCallee(call) is { } callee && Trainers.Contains(callee)
+        Symbols.Of(model).Callee(call) is { } callee && Symbols.IsKnownSubclass(callee, Api.Trainer)
             ? new TrainerCall(
                 call,
                 model.GetArgument(call, "model", 0),
@@ -46,7 +37,7 @@ public sealed record TrainerCall(Call Call, Expr? Model, Expr? TrainDataset, Exp
             collator = made;
         }
 
-        return model.ResolveQualifiedName(collator is Call c ? c.Func : collator) is { } name && PlainCollators.Contains(name);
+        return Symbols.Of(model).Canonical(collator is Call c ? c.Func : collator) is { } name && Api.PlainCollators.Contains(name);
     }
 
     /// <summary>

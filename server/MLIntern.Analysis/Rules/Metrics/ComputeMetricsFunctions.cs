@@ -125,19 +125,19 @@ public static class ComputeMetricsFunctions
             return result;
         }
 
-        var trainers = TrainerCalls.Of(model);
+        var trainers = TrainerApi.Of(model);
         var passed = new Dictionary<FunctionDef, bool>();
         foreach (var trainer in trainers)
         {
-            if (TrainerCalls.Argument(model, trainer, "compute_metrics") is { } argument && FunctionOf(model, argument) is { } f)
+            if (TrainerApi.Argument(model, trainer, "compute_metrics") is { } argument && FunctionOf(model, argument) is { } f)
             {
-                var preprocessed = TrainerCalls.Argument(model, trainer, "preprocess_logits_for_metrics") is not null || HasUnknownKwargs(trainer);
+                var preprocessed = TrainerApi.Argument(model, trainer, "preprocess_logits_for_metrics") is not null || HasUnknownKwargs(trainer);
                 passed[f] = (passed.TryGetValue(f, out var before) && before) || preprocessed;
             }
         }
 
         // A function only named compute_metrics may go to any Trainer of the file.
-        var anyPreprocessed = trainers.Any(t => TrainerCalls.Argument(model, t, "preprocess_logits_for_metrics") is not null || HasUnknownKwargs(t));
+        var anyPreprocessed = trainers.Any(t => TrainerApi.Argument(model, t, "preprocess_logits_for_metrics") is not null || HasUnknownKwargs(t));
         foreach (var scope in model.Scopes)
         {
             if (scope is not { Kind: ScopeKind.Function, Node: FunctionDef function })

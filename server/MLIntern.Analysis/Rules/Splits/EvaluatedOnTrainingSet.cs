@@ -57,10 +57,10 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        foreach (var trainer in TrainerCalls.Of(model))
+        foreach (var trainer in TrainerApi.Of(model))
         {
-            if (TrainerCalls.Argument(model, trainer, "train_dataset") is { } train &&
-                TrainerCalls.Argument(model, trainer, "eval_dataset") is { } eval &&
+            if (TrainerApi.Argument(model, trainer, "train_dataset") is { } train &&
+                TrainerApi.Argument(model, trainer, "eval_dataset") is { } eval &&
                 SplitFacts.SameData(model, train, eval))
             {
                 context.Report(

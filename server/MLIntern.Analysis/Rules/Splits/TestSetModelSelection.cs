@@ -72,9 +72,9 @@ public sealed class TestSetModelSelection : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        foreach (var trainer in TrainerCalls.Of(model))
+        foreach (var trainer in TrainerApi.Of(model))
         {
-            if (TrainerCalls.Argument(model, trainer, "eval_dataset") is not { } eval ||
+            if (TrainerApi.Argument(model, trainer, "eval_dataset") is not { } eval ||
                 SplitFacts.TestSplitEvidence(model, eval) is not { } evidence ||
                 Selection(model, trainer) is not { } selection ||
                 FinalReport(model, trainer, eval) is not { } report)
@@ -93,13 +93,13 @@ public sealed class TestSetModelSelection : ScriptRule
     /// <summary>How the Trainer selects on its eval set: `load_best_model_at_end=True` or an early-stopping callback.</summary>
     private static string? Selection(SemanticModel model, Call trainer)
     {
-        if (TrainerCalls.TrainingArguments(model, trainer) is { } args &&
+        if (TrainerApi.TrainingArguments(model, trainer) is { } args &&
             model.GetArgument(args, "load_best_model_at_end") is { } best && model.TryEvaluate(best, out var value) && value is true)
         {
             return "`load_best_model_at_end=True`";
         }
 
-        if (TrainerCalls.Argument(model, trainer, "callbacks") is { } callbacks &&
+        if (TrainerApi.Argument(model, trainer, "callbacks") is { } callbacks &&
             ScriptFacts.Unalias(model, callbacks) is List or TupleExpr &&
             Elements(ScriptFacts.Unalias(model, callbacks)).Any(c => c is Call call && model.ResolveCallee(call) is "transformers.EarlyStoppingCallback" or "transformers.trainer_callback.EarlyStoppingCallback"))
         {
@@ -119,7 +119,7 @@ public sealed class TestSetModelSelection : ScriptRule
     /// <summary>`trainer.evaluate()` (on the eval set) or `trainer.evaluate(X)` / `trainer.predict(X)` on the same split, after construction.</summary>
     private static Call? FinalReport(SemanticModel model, Call trainer, Expr eval)
     {
-        if (TrainerCalls.BoundTo(model, trainer) is not { } binding)
+        if (TrainerApi.BoundTo(model, trainer) is not { } binding)
         {
             return null;
         }

@@ -44,14 +44,6 @@ public sealed class RenamedEvaluationStrategy : ScriptRule
     private const string OldName = "evaluation_strategy";
     private const string NewName = "eval_strategy";
 
-    private static readonly HashSet<string> Callees =
-    [
-        "transformers.TrainingArguments",
-        "transformers.Seq2SeqTrainingArguments",
-        "transformers.training_args.TrainingArguments",
-        "transformers.training_args_seq2seq.Seq2SeqTrainingArguments",
-    ];
-
     public override RuleInfo Info => Rule;
 
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
@@ -61,7 +53,7 @@ public sealed class RenamedEvaluationStrategy : ScriptRule
     public override void Visit(Node node, ScriptContext context)
     {
         var call = (Call)node;
-        if (context.Model.ResolveCallee(call) is not { } callee || !Callees.Contains(callee))
+        if (!TrainerApi.IsArgumentsCall(call, context.Model))
         {
             return;
         }

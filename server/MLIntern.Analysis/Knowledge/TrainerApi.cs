@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+using MLIntern.Python.Text;
+
+namespace MLIntern.Analysis.Knowledge;
+
+/// <summary>
+/// What the Hugging Face training API looks like to the rules: Trainer and TrainingArguments
+/// constructions (the classes and their subclasses come from <see cref="Api"/> through
+/// <see cref="Symbols"/>), a Trainer's arguments by keyword or position, how a Trainer call reaches
+/// its TrainingArguments and its compute_metrics function, and where a setting is written (a
+/// keyword or a `**` dict key).
+/// </summary>
+public static class TrainerApi
+{
+    /// <summary>Trainer parameters in the order `transformers.Trainer.__init__` takes them positionally.</summary>
+    private static readonly string[] Positional =
+    [
+        "model", "args", "data_collator", "train_dataset", "eval_dataset", "processing_class", "model_init", "compute_metrics",
+    ];
+
+    private static readonly ConditionalWeakTable<SemanticModel, List<Call>> Constructions = new();
+
+    /// <summary>True when the call constructs TrainingArguments or a subclass (trl's configs, sentence-transformers', the file's own).</summary>
+    public static bool IsArgumentsCall(Call call, SemanticModel model) => Symbols.Of(model).Constructs(call, Api.TrainingArguments);
+
+    /// <summary>True when the call constructs a transformers Trainer or a subclass (trl's, sentence-transformers', the file's own).</summary>
+    public static bool IsTrainerCall(Call call, SemanticModel model) => Symbols.Of(model).Constructs(call, Api.Trainer);
+
+    /// <summary>
+    /// True for a trainer class's qualified name, or the name of a class of this file derived from one
+    /// (`class WeightedTrainer(Trainer)` overriding compute_loss).
+    /// </summary>
+    public static bool IsTrainerClass(string qualifiedName, SemanticModel model)
+    {
+        if (Symbols.IsKnownSubclass(Symbols.Canonicalize(qualifiedName), Api.Trainer))
+        {
+            return true;
+        }
+
+        return !qualifiedName.Contains('.') &&
+               model.GlobalScope.GetBindings(qualifiedName) is [{ Kind: BindingKind.ClassDefinition, Node: ClassDef cls }] &&
+               cls.Bases.Any(b => Symbols.Of(model).IsSubclass(b, Api.Trainer));
+    }
+
+    /// <summary>Every Trainer construction of the file, in source order.</summary>
+    public static IReadOnlyList<Call> Of(SemanticModel model) => Constructions.GetValue(model, m =>
+        Symbols.Of(m).DoesMlWork ? [.. m.Calls.Where(c => IsTrainerCall(c, m))] : []);
+
+    /// <summary>A Trainer argument by keyword, by its `transformers.Trainer` position, or through a literal `**` dict.</summary>
+    public static Expr? Argument(SemanticModel model, Call trainer, string parameter) =>
+        model.GetArgument(trainer, parameter, Array.IndexOf(Positional, parameter));
+
+    /// <summary>The `TrainingArguments(...)` call a Trainer's `args=` is, directly or through a name, else null.</summary>
+    public static Call? TrainingArguments(SemanticModel model, Call trainer) => ArgumentsOf(trainer, model);
+
+    /// <summary>The name a Trainer construction is assigned to (`trainer = Trainer(...)`), else null.</summary>
+    public static Binding? BoundTo(SemanticModel model, Call trainer)
+    {
+        foreach (var scope in model.Scopes)
+        {
+            foreach (var bindings in scope.Bindings.Values)
+            {
+                foreach (var b in bindings)
+                {
+                    if (ReferenceEquals(b.Value, trainer) && b.Kind == BindingKind.Assignment)
+                    {
+                        return b;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The TrainingArguments call a Trainer call gets as `args=` (or second positional), inline or through a name.</summary>
+    public static Call? ArgumentsOf(Call trainer, SemanticModel model)
+    {
+        var args = model.GetArgument(trainer, "args", 1);
+        var call = args is null ? null : Unalias(model, args) as Call;
+        return call is not null && IsArgumentsCall(call, model) ? call : null;
+    }
+
+    private static Expr Unalias(SemanticModel model, Expr expr)
+    {
+        for (var depth = 0; depth < 16 && expr is Name n && model.ReachingValue(n) is { } value && !ReferenceEquals(value, n); depth++)
+        {
+            expr = value;
+        }
+
+        return expr;
+    }
+
+    /// <summary>The module- or function-level `def` passed as `compute_metrics=`, or null when it is a lambda, a factory call, or unknown.</summary>
+    public static FunctionDef? ComputeMetricsOf(Call trainer, SemanticModel model) =>
+        model.GetArgument(trainer, "compute_metrics") is Name name && model.ResolveName(name) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef def }
+            ? def
+            : null;
+
+    /// <summary>
+    /// Where a setting is written in a call: the keyword's name (`fp16=`) or the string key of a
+    /// literal dict unpacked with `**` (directly or through a name), with the value next to it.
+    /// Null when the call does not name it explicitly.
+    /// </summary>
+    public static Setting? FindSetting(Call call, string name, SemanticModel model)
+    {
+        foreach (var keyword in call.Keywords)
+        {
+            if (keyword.Arg == name)
+            {
+                return new Setting(new TextRange(keyword.Start, keyword.Start + name.Length), keyword.Value, null);
+            }
+        }
+
+        for (var i = call.Keywords.Count - 1; i >= 0; i--)
+        {
+            if (call.Keywords[i].Arg is null && FindInDict(call.Keywords[i].Value, name, model, 0) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static Setting? FindInDict(Expr mapping, string name, SemanticModel model, int depth)
+    {
+        if (depth > 8)
+        {
+            return null;
+        }
+
+        var dict = mapping switch
+        {
+            Dict d => d,
+            Name n => model.ReachingValue(n) as Dict,
+            _ => null,
+        };
+        if (dict is null)
+        {
+            return null;
+        }
+
+        for (var i = dict.Keys.Count - 1; i >= 0; i--)
+        {
+            if (dict.Keys[i] is Constant { Value: string s } key && s == name)
+            {
+                return new Setting(key.Range, dict.Values[i], key);
+            }
+
+            if (dict.Keys[i] is null && FindInDict(dict.Values[i], name, model, depth + 1) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A setting as written: the range of its name (keyword or dict key), its value, and the dict key node when it is one.</summary>
+public sealed record Setting(TextRange NameRange, Expr Value, Constant? DictKey);
