@@ -44,7 +44,12 @@ public readonly record struct SourceRange(int Line, int Column, int EndLine, int
 public sealed record TextEdit(SourceRange Range, string NewText);
 
 /// <summary>A proposed change that removes a finding.</summary>
-public sealed record Fix(string Title, Applicability Applicability, IReadOnlyList<TextEdit> Edits);
+public sealed record Fix(string Title, Applicability Applicability, IReadOnlyList<TextEdit> Edits)
+{
+    /// <summary>A fix of these edits, or null when one could not be written (a call still being typed).</summary>
+    public static Fix? Create(string title, Applicability applicability, params TextEdit?[] edits) =>
+        edits.Any(e => e is null) ? null : new Fix(title, applicability, [.. edits.OfType<TextEdit>()]);
+}
 
 /// <summary>One problem found in one file.</summary>
 /// <param name="Code">The rule code, e.g. <c>MLD012</c>; a contract with users (docs, suppressions, CI).</param>

@@ -105,7 +105,7 @@ public static class DatasetLoads
                 return parts.Any(p => p is null) ? null : string.Join("/", parts.Select((p, i) => i == 0 ? p!.TrimEnd('/') : p!.Trim('/')));
             }
 
-            case Call { Args.Count: 1, Keywords.Count: 0 } call when IsPathConstructor(model, call) || MlFile.IsBuiltinCall(model, call, "str"):
+            case Call { Args.Count: 1, Keywords.Count: 0 } call when IsPathConstructor(model, call) || Code.IsBuiltinCall(model, call, "str"):
                 return EvaluatePath(model, call.Args[0], depth + 1);
             default:
                 return null;

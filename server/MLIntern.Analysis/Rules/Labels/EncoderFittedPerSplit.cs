@@ -70,7 +70,7 @@ public sealed class EncoderFittedPerSplit : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        if (!MlFile.DoesMlWork(model))
+        if (!Symbols.Of(model).DoesMlWork)
         {
             return;
         }
@@ -118,8 +118,8 @@ public sealed class EncoderFittedPerSplit : ScriptRule
     private static Fit? Read(ScriptContext context, Call call)
     {
         var model = context.Model;
-        var method = MlFile.MethodName(call);
-        if (method is "fit" or "fit_transform" && call.Args.Count > 0 && MlFile.Receiver(call) is { } receiver)
+        var method = Code.MethodName(call);
+        if (method is "fit" or "fit_transform" && call.Args.Count > 0 && Code.Receiver(call) is { } receiver)
         {
             var (made, encoder) = receiver switch
             {
@@ -140,12 +140,12 @@ public sealed class EncoderFittedPerSplit : ScriptRule
             return new Fit("factorize", "the factorize encoding", call, values, null, null);
         }
 
-        if (method == "factorize" && call.Args.Count == 0 && MlFile.Receiver(call) is { } series && Split(model, series) is { } own)
+        if (method == "factorize" && call.Args.Count == 0 && Code.Receiver(call) is { } series && Split(model, series) is { } own)
         {
             return new Fit("factorize", "the factorize encoding", call, own, null, null);
         }
 
-        if (method == "class_encode_column" && call.Args.Count > 0 && MlFile.Receiver(call) is { } dataset &&
+        if (method == "class_encode_column" && call.Args.Count > 0 && Code.Receiver(call) is { } dataset &&
             model.EvaluateString(call.Args[0]) is { } column && Split(model, dataset) is { } ds)
         {
             return new Fit("class_encode_column", "the ClassLabel encoding", call, ds with { Column = column }, null, null);

@@ -95,7 +95,7 @@ public sealed class LabelColumnUse
 
         private void ReadCall(Call call)
         {
-            switch (MlFile.MethodName(call))
+            switch (Code.MethodName(call))
             {
                 case "rename_column" when call.Args.Count >= 2 && IsLabelName(call.Args[1]):
                     AddStrings(call.Args[0]);

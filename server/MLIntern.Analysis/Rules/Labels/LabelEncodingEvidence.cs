@@ -72,7 +72,7 @@ public static class LabelEncodingEvidence
                         return true;
                     }
 
-                    var method = MlFile.MethodName(call);
+                    var method = Code.MethodName(call);
                     if (method is not null && EncodingMethods.Contains(method))
                     {
                         return true;
@@ -85,7 +85,7 @@ public static class LabelEncodingEvidence
                     }
 
                     // `labels.index(x)`: a position in a label list is an id.
-                    return method == "index" && MlFile.Receiver(call) is Name receiver && SaysMapping(receiver.Id);
+                    return method == "index" && Code.Receiver(call) is Name receiver && SaysMapping(receiver.Id);
                 }
 
                 case AttributeExpr { Attr: "codes", Value: AttributeExpr { Attr: "cat" } }:
@@ -101,7 +101,7 @@ public static class LabelEncodingEvidence
         {
             Dict or DictComp => true,
             AttributeExpr { Attr: "get" or "__getitem__", Value: var inner } => IsMapping(inner),
-            Name n => SaysMapping(n.Id) || _model.ReachingValue(n) is Dict or DictComp || _model.ReachingValue(n) is { } v && MlFile.IsBuiltinCall(_model, v, "dict"),
+            Name n => SaysMapping(n.Id) || _model.ReachingValue(n) is Dict or DictComp || _model.ReachingValue(n) is { } v && Code.IsBuiltinCall(_model, v, "dict"),
             _ => false,
         };
 

@@ -73,7 +73,7 @@ public sealed class LabelMappingFromSet : ScriptRule
             _ => null,
         };
 
-        if (iterated is null || !MlFile.DoesMlWork(model) || !IsLabelMapping(context, node))
+        if (iterated is null || !Symbols.Of(model).DoesMlWork || !IsLabelMapping(context, node))
         {
             return;
         }
@@ -88,7 +88,7 @@ public sealed class LabelMappingFromSet : ScriptRule
     /// <summary>`dict(enumerate(S))`, `dict(zip(S, range(n)))`, `dict((x, i) for i, x in enumerate(S))`, `ClassLabel(names=S)`.</summary>
     private static Expr? FromCall(SemanticModel model, Call call)
     {
-        if (MlFile.IsBuiltinCall(model, call, "dict") && call.Args.Count == 1)
+        if (Code.IsBuiltinCall(model, call, "dict") && call.Args.Count == 1)
         {
             return call.Args[0] switch
             {
@@ -117,14 +117,14 @@ public sealed class LabelMappingFromSet : ScriptRule
             return null;
         }
 
-        if (MlFile.IsBuiltinCall(model, call, "enumerate") && call.Args.Count == 1)
+        if (Code.IsBuiltinCall(model, call, "enumerate") && call.Args.Count == 1)
         {
             return call.Args[0];
         }
 
-        if (MlFile.IsBuiltinCall(model, call, "zip") && call.Args.Count == 2)
+        if (Code.IsBuiltinCall(model, call, "zip") && call.Args.Count == 2)
         {
-            var isRange = call.Args.Select(a => MlFile.IsBuiltinCall(model, a, "range") || a is Call c && model.ResolveCallee(c) is "itertools.count").ToList();
+            var isRange = call.Args.Select(a => Code.IsBuiltinCall(model, a, "range") || a is Call c && model.ResolveCallee(c) is "itertools.count").ToList();
             return isRange[1] && !isRange[0] ? call.Args[0] : isRange[0] && !isRange[1] ? call.Args[1] : null;
         }
 
@@ -137,7 +137,7 @@ public sealed class LabelMappingFromSet : ScriptRule
     /// </summary>
     private static bool IsLabelMapping(ScriptContext context, Node node)
     {
-        if (node is Call call && !MlFile.IsBuiltinCall(context.Model, call, "dict"))
+        if (node is Call call && !Code.IsBuiltinCall(context.Model, call, "dict"))
         {
             return true;
         }
@@ -194,7 +194,7 @@ public sealed class LabelMappingFromSet : ScriptRule
         }
 
         if (collection is Call { Args.Count: 1, Keywords.Count: 0 } copy &&
-            (MlFile.IsBuiltinCall(model, copy, "list") || MlFile.IsBuiltinCall(model, copy, "tuple")) &&
+            (Code.IsBuiltinCall(model, copy, "list") || Code.IsBuiltinCall(model, copy, "tuple")) &&
             IsUnorderedSet(model, copy.Args[0]))
         {
             Report(context, collection, $"sorted({context.Text(copy.Args[0])})");
@@ -223,7 +223,7 @@ public sealed class LabelMappingFromSet : ScriptRule
 
     private static bool IsUnorderedSet(SemanticModel model, Expr expr) => expr switch
     {
-        Call c => (MlFile.IsBuiltinCall(model, c, "set") || MlFile.IsBuiltinCall(model, c, "frozenset")) && !AllIntegers(model, c.Args.FirstOrDefault()),
+        Call c => (Code.IsBuiltinCall(model, c, "set") || Code.IsBuiltinCall(model, c, "frozenset")) && !AllIntegers(model, c.Args.FirstOrDefault()),
         Set s => !AllIntegers(model, s),
         SetComp => true,
         _ => false,

@@ -109,7 +109,7 @@ public sealed class StringLabelsNotEncoded : ScriptRule
                 case Call { Func: AttributeExpr { Attr: "tolist" or "to_numpy" or "to_list" } f, Args.Count: 0 }:
                     expr = f.Value;
                     continue;
-                case Call { Args.Count: 1 } c when MlFile.IsBuiltinCall(context.Model, c, "list"):
+                case Call { Args.Count: 1 } c when Code.IsBuiltinCall(context.Model, c, "list"):
                     expr = c.Args[0];
                     continue;
                 case Subscript { Slice: var key, Value: var frame } when context.Model.EvaluateString(key) is { } column:

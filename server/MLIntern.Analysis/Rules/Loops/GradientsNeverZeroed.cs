@@ -68,7 +68,7 @@ public sealed class GradientsNeverZeroed : ScriptRule
     {
         var loop = (Stmt)node;
         var model = context.Model;
-        if (!TorchLoops.ImportsTorch(model))
+        if (!Symbols.Of(model).Imports("torch"))
         {
             return;
         }
@@ -127,7 +127,7 @@ public sealed class GradientsNeverZeroed : ScriptRule
         }
 
         var end = context.Source.GetLineEnd(line);
-        var insertion = $"{ImportEdits.Newline(context)}{indent}{context.Text(optimizer)}.zero_grad()";
+        var insertion = $"{CodeEdits.Newline(context)}{indent}{context.Text(optimizer)}.zero_grad()";
         return new Fix($"Add `{context.Text(optimizer)}.zero_grad()` after the step", Applicability.Unsafe, [context.Replace(new TextRange(end, end), insertion)]);
     }
 }

@@ -79,7 +79,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
     {
         var loop = (Stmt)node;
         var model = context.Model;
-        if (!TorchLoops.ImportsTorch(model))
+        if (!Symbols.Of(model).Imports("torch"))
         {
             return;
         }
@@ -244,7 +244,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         var source = context.Source;
         var firstLine = source.GetLineIndex(loop.Start);
         var lastLine = source.GetLineIndex(loop.End);
-        var newline = ImportEdits.Newline(context);
+        var newline = CodeEdits.Newline(context);
         var head = new System.Text.StringBuilder();
         var titles = new List<string>();
         var edits = new List<TextEdit>();
@@ -258,7 +258,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         {
             // Re-indenting would change the text of a string that spans lines.
             if (SyntaxPath.DescendantsOf(loop).OfType<Constant>().Any(c => source.GetLineIndex(c.Start) != source.GetLineIndex(c.End))
-                || ImportEdits.Module(context, "torch") is not var (torch, importEdit))
+                || CodeEdits.Import(context, "torch") is not var (torch, importEdit))
             {
                 return null;
             }

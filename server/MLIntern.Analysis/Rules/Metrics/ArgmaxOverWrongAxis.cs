@@ -59,7 +59,7 @@ public sealed class ArgmaxOverWrongAxis : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        if (!ScriptFacts.Imports(model, "numpy") && !ScriptFacts.Imports(model, "torch"))
+        if (!Symbols.Of(model).Imports("numpy") && !Symbols.Of(model).Imports("torch"))
         {
             return;
         }
@@ -94,8 +94,7 @@ public sealed class ArgmaxOverWrongAxis : ScriptRule
                     this,
                     $"`{context.Text(call.Func)}` without `{axisName}=` flattens the logits and returns one index into them, not a class per example",
                     call,
-                    new Fix($"Add `{axisName}=-1`, the class axis (unsafe: assumes classes are the last axis)", Applicability.Unsafe,
-                        [argmax.Axis is null ? ScriptFacts.AddKeyword(context, call, $"{axisName}=-1") : context.Replace(argmax.Axis.Range, "-1")]));
+                    Fix.Create($"Add `{axisName}=-1`, the class axis (unsafe: assumes classes are the last axis)", Applicability.Unsafe, argmax.Axis is null ? CodeEdits.AddKeyword(context, call, $"{axisName}=-1") : context.Replace(argmax.Axis.Range, "-1")));
             }
             else if (model.TryEvaluate(argmax.Axis, out var axis) && axis is long and 0)
             {
@@ -128,7 +127,7 @@ public sealed class ArgmaxOverWrongAxis : ScriptRule
 
     /// <summary>`outputs.logits` or `model(**batch).logits`, directly or through a name bound once.</summary>
     private static bool IsModelLogits(SemanticModel model, Expr expr) =>
-        ScriptFacts.Imports(model, "torch") && ScriptFacts.Unalias(model, expr) is AttributeExpr { Attr: "logits", Value: Name or Call };
+        Symbols.Of(model).Imports("torch") && Code.Unalias(model, expr) is AttributeExpr { Attr: "logits", Value: Name or Call };
 
     /// <summary>True when the argmax's result is turned into a Python number at once: `.item()` or `int(...)`.</summary>
     private static bool IsScalarized(SemanticModel model, Call argmax, Dictionary<Call, Node> parents) =>

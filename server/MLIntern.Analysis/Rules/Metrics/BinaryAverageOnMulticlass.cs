@@ -61,7 +61,7 @@ public sealed class BinaryAverageOnMulticlass : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        if (!ScriptFacts.Imports(model, "sklearn") && !ScriptFacts.Imports(model, "evaluate") && !ScriptFacts.Imports(model, "datasets"))
+        if (!Symbols.Of(model).Imports("sklearn") && !Symbols.Of(model).Imports("evaluate") && !Symbols.Of(model).Imports("datasets"))
         {
             return;
         }
@@ -94,17 +94,16 @@ public sealed class BinaryAverageOnMulticlass : ScriptRule
                     continue;
                 }
 
-                var quote = ScriptFacts.Quote(context);
+                var quote = CodeEdits.Quote(context);
                 context.Report(
                     this,
                     $"`{metric.Name}` averages as `binary` by default, but the task has {classes.Count} classes ({classes.Evidence})",
                     call.Func,
-                    new Fix($"Add `{Average}={quote}macro{quote}` (unsafe: the reported number changes)", Applicability.Unsafe,
-                        [ScriptFacts.AddKeyword(context, call, $"{Average}={quote}macro{quote}")]));
+                    Fix.Create($"Add `{Average}={quote}macro{quote}` (unsafe: the reported number changes)", Applicability.Unsafe, CodeEdits.AddKeyword(context, call, $"{Average}={quote}macro{quote}")));
             }
             else if (model.EvaluateString(average) == "binary")
             {
-                var quote = ScriptFacts.QuoteOf(context, average);
+                var quote = CodeEdits.QuoteOf(context, average);
                 var fix = average is Constant
                     ? new Fix($"Use `{Average}={quote}macro{quote}` (unsafe: the reported number changes)", Applicability.Unsafe,
                         [context.Replace(average.Range, $"{quote}macro{quote}")])

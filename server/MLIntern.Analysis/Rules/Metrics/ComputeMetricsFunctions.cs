@@ -120,7 +120,7 @@ public static class ComputeMetricsFunctions
     private static List<MetricsFunction> Find(SemanticModel model)
     {
         var result = new List<MetricsFunction>();
-        if (!ScriptFacts.DoesMlWork(model))
+        if (!Symbols.Of(model).DoesMlWork)
         {
             return result;
         }
@@ -184,10 +184,10 @@ public static class ComputeMetricsFunctions
 
     private static FunctionDef? FunctionOf(SemanticModel model, Expr argument)
     {
-        argument = ScriptFacts.Unalias(model, argument);
+        argument = Code.Unalias(model, argument);
         if (argument is Call partial && model.ResolveCallee(partial) == "functools.partial" && partial.Args.Count > 0)
         {
-            argument = ScriptFacts.Unalias(model, partial.Args[0]);
+            argument = Code.Unalias(model, partial.Args[0]);
         }
 
         return argument is Name n && model.ResolveName(n) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef f } ? f : null;

@@ -102,11 +102,11 @@ public sealed class LogitsAsPredictions : ScriptRule
     private static Fix? Fix(ScriptContext context, Expr argument)
     {
         var edits = new List<TextEdit>();
-        var argmax = ScriptFacts.NumpyArgmax(context.Model);
+        var argmax = Code.NumpyArgmax(context.Model);
         if (argmax is null)
         {
             // `np` must be free for the new import to mean numpy everywhere it is read.
-            if (context.Model.Scopes.Any(s => s.Bindings.ContainsKey("np")) || ScriptFacts.AddImport(context, "numpy", "np") is not { } import)
+            if (context.Model.Scopes.Any(s => s.Bindings.ContainsKey("np")) || CodeEdits.ImportAs(context, "numpy", "np") is not { } import)
             {
                 return null;
             }

@@ -75,7 +75,7 @@ public static class MetricCalls
     /// <summary>"f1" for `evaluate.load("f1")`, directly or through a name; null otherwise.</summary>
     private static string? EvaluateMetricName(SemanticModel model, Expr receiver)
     {
-        if (ScriptFacts.Unalias(model, receiver) is not Call load || model.ResolveCallee(load) is not { } loader || !MetricLoaders.Contains(loader))
+        if (Code.Unalias(model, receiver) is not Call load || model.ResolveCallee(load) is not { } loader || !MetricLoaders.Contains(loader))
         {
             return null;
         }

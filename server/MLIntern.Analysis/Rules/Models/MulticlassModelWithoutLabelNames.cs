@@ -90,7 +90,7 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
         var call = classifier.Call;
         Fix? fix = null;
         if (Visible(model, "id2label", classifier.LabelCall) && Visible(model, "label2id", classifier.LabelCall) &&
-            KeywordEdits.Add(context, classifier.LabelCall, "id2label=id2label", "label2id=label2id") is { } edit)
+            CodeEdits.AddKeyword(context, classifier.LabelCall, "id2label=id2label", "label2id=label2id") is { } edit)
         {
             fix = new Fix($"Pass id2label and label2id to the {(ReferenceEquals(classifier.LabelCall, call) ? "model" : "config")}", Applicability.Safe, [edit]);
         }
@@ -136,7 +136,7 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
                 return;
             }
 
-            if (node is Call call && !_inUpdate && (MlFile.MethodName(call) == "update" || MlFile.IsBuiltinCall(Model, call, "setattr")))
+            if (node is Call call && !_inUpdate && (Code.MethodName(call) == "update" || Code.IsBuiltinCall(Model, call, "setattr")))
             {
                 _inUpdate = true;
                 VisitChildren(node);

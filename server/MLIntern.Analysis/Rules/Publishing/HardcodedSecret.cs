@@ -160,7 +160,7 @@ public sealed partial class HardcodedSecret : ScriptRule
     private void Report(ScriptContext context, Constant literal, string secret, string variable, string label, bool withFix)
     {
         Fix? fix = null;
-        if (withFix && ImportEdits.Module(context, "os") is var (os, importEdit))
+        if (withFix && CodeEdits.Import(context, "os") is var (os, importEdit))
         {
             var source = context.Text(literal);
             var quote = source[source.IndexOfAny(['"', '\''])];

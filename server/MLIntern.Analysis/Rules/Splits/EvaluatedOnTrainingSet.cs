@@ -70,7 +70,7 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
             }
         }
 
-        if (ScriptFacts.Imports(model, "sklearn"))
+        if (Symbols.Of(model).Imports("sklearn"))
         {
             CheckEstimators(context);
         }
@@ -125,7 +125,7 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
     /// <summary>The binding of a name made by a scikit-learn estimator constructor (`clf = LogisticRegression()`), else null.</summary>
     private static Binding? Estimator(SemanticModel model, Name receiver)
     {
-        var binding = ScriptFacts.SingleAssignment(model, receiver);
+        var binding = Code.SingleAssignment(model, receiver);
         return binding?.Value is Call make && model.ResolveCallee(make) is { } callee && callee.StartsWith("sklearn.", StringComparison.Ordinal)
             ? binding
             : null;
@@ -137,7 +137,7 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
         foreach (var call in model.Calls)
         {
             if (model.ResolveCallee(call) is { } callee && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) &&
-                call.Args.Concat(call.Keywords.Select(k => k.Value)).Any(a => ReferenceEquals(ScriptFacts.Unalias(model, a), prediction)))
+                call.Args.Concat(call.Keywords.Select(k => k.Value)).Any(a => ReferenceEquals(Code.Unalias(model, a), prediction)))
             {
                 return true;
             }

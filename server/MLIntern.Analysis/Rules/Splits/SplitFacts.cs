@@ -39,8 +39,8 @@ public static class SplitFacts
 
     /// <summary>True when <paramref name="expr"/> was made by a `datasets` loader, through names, `[split]` and method calls.</summary>
     public static bool IsDataset(SemanticModel model, Expr expr) =>
-        ScriptFacts.Imports(model, "datasets") &&
-        ScriptFacts.Chain(model, expr).LastOrDefault() is Call root && model.ResolveCallee(root) is { } callee && DatasetMakers.Contains(callee);
+        Symbols.Of(model).Imports("datasets") &&
+        Code.Chain(model, expr).LastOrDefault() is Call root && model.ResolveCallee(root) is { } callee && DatasetMakers.Contains(callee);
 
     /// <summary>True when the file seeds numpy's global generator anywhere.</summary>
     public static bool SeedsNumpy(SemanticModel model) => CalleesOf(model).Overlaps(NumpySeeders);
@@ -62,8 +62,8 @@ public static class SplitFacts
             return false;
         }
 
-        a = ScriptFacts.Unalias(model, a);
-        b = ScriptFacts.Unalias(model, b);
+        a = Code.Unalias(model, a);
+        b = Code.Unalias(model, b);
         if (ReferenceEquals(a, b))
         {
             return true;
@@ -95,7 +95,7 @@ public static class SplitFacts
                         return $"`{n.Id}`";
                     }
 
-                    var next = ScriptFacts.Unalias(model, n);
+                    var next = Code.Unalias(model, n);
                     if (ReferenceEquals(next, n))
                     {
                         return null;

@@ -63,7 +63,7 @@ public sealed class TestSetModelSelection : ScriptRule
 
     public override void Visit(Node node, ScriptContext context)
     {
-        if (ScriptFacts.DoesMlWork(context.Model))
+        if (Symbols.Of(context.Model).DoesMlWork)
         {
             CheckLoop((Stmt)node, context);
         }
@@ -100,8 +100,8 @@ public sealed class TestSetModelSelection : ScriptRule
         }
 
         if (TrainerApi.Argument(model, trainer, "callbacks") is { } callbacks &&
-            ScriptFacts.Unalias(model, callbacks) is List or TupleExpr &&
-            Elements(ScriptFacts.Unalias(model, callbacks)).Any(c => c is Call call && model.ResolveCallee(call) is "transformers.EarlyStoppingCallback" or "transformers.trainer_callback.EarlyStoppingCallback"))
+            Code.Unalias(model, callbacks) is List or TupleExpr &&
+            Elements(Code.Unalias(model, callbacks)).Any(c => c is Call call && model.ResolveCallee(call) is "transformers.EarlyStoppingCallback" or "transformers.trainer_callback.EarlyStoppingCallback"))
         {
             return "`EarlyStoppingCallback`";
         }

@@ -74,7 +74,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
         var call = (Call)node;
         var model = context.Model;
         // An unknown `**kwargs` may carry the seed; a literal dict is read through.
-        if (call.Keywords.Any(k => k.Arg is null && ScriptFacts.Unalias(model, k.Value) is not (Dict or Call { Func: Name { Id: "dict" } })))
+        if (call.Keywords.Any(k => k.Arg is null && Code.Unalias(model, k.Value) is not (Dict or Call { Func: Name { Id: "dict" } })))
         {
             return;
         }
@@ -109,7 +109,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 this,
                 "`train_test_split` without `random_state=`: every run splits differently, so scores cannot be compared or reproduced",
                 call.Func,
-                new Fix("Add `random_state=42`", Applicability.Safe, [ScriptFacts.SetKeyword(context, call, "random_state", "42")]));
+                Fix.Create("Add `random_state=42`", Applicability.Safe, CodeEdits.SetKeyword(context, call, "random_state", "42")));
         }
 
         if (IsMissing(context, "stratify", call) && call.Args.Count > 0 && !call.Args.Any(a => a is Starred) && Label(call, context) is { } label)
@@ -118,8 +118,8 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 this,
                 $"`train_test_split` without `stratify=` on a classification label ({label.Source}): a random split can leave rare classes out of the test set",
                 label.At,
-                new Fix($"Add `stratify={label.Text}` (unsafe: the split changes; a class with one example makes it raise)", Applicability.Unsafe,
-                    [ScriptFacts.SetKeyword(context, call, "stratify", label.Text)]));
+                Fix.Create($"Add `stratify={label.Text}` (unsafe: the split changes; a class with one example makes it raise)", Applicability.Unsafe,
+                    CodeEdits.SetKeyword(context, call, "stratify", label.Text)));
         }
     }
 
@@ -137,19 +137,19 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 this,
                 "`train_test_split` without `seed=`: every run splits differently, so scores cannot be compared or reproduced",
                 call.Func,
-                new Fix("Add `seed=42`", Applicability.Safe, [ScriptFacts.SetKeyword(context, call, "seed", "42")]));
+                Fix.Create("Add `seed=42`", Applicability.Safe, CodeEdits.SetKeyword(context, call, "seed", "42")));
         }
 
         if (IsMissing(context, "stratify_by_column", call) && ClassLabelColumn(dataset, context) is { } column)
         {
-            var quote = ScriptFacts.QuoteOf(context, column.Literal);
+            var quote = CodeEdits.QuoteOf(context, column.Literal);
             var value = $"{quote}{column.Name}{quote}";
             var text = $"stratify_by_column={value}";
             context.Report(
                 this,
                 $"`train_test_split` without `stratify_by_column=`: `{column.Name}` is a ClassLabel column, and a random split can leave rare classes out of the test set",
                 call,
-                new Fix($"Add `{text}` (unsafe: the split changes)", Applicability.Unsafe, [ScriptFacts.SetKeyword(context, call, "stratify_by_column", value)]));
+                Fix.Create($"Add `{text}` (unsafe: the split changes)", Applicability.Unsafe, CodeEdits.SetKeyword(context, call, "stratify_by_column", value)));
         }
     }
 
@@ -167,8 +167,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
             .FirstOrDefault();
         var fix = torch is null
             ? null
-            : new Fix($"Add `generator={torch}.Generator().manual_seed(42)`", Applicability.Safe,
-                [ScriptFacts.AddKeyword(context, call, $"generator={torch}.Generator().manual_seed(42)")]);
+            : Fix.Create($"Add `generator={torch}.Generator().manual_seed(42)`", Applicability.Safe, CodeEdits.AddKeyword(context, call, $"generator={torch}.Generator().manual_seed(42)"));
         context.Report(this, "`random_split` without `generator=`: every run splits differently, so scores cannot be compared or reproduced", call.Func, fix);
     }
 
@@ -186,7 +185,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
         var datasets = Labels.DatasetLoads.All(context);
         foreach (var argument in call.Args)
         {
-            if (Column(ScriptFacts.Unalias(model, argument), context) is { } column)
+            if (Column(Code.Unalias(model, argument), context) is { } column)
             {
                 var fact = datasets.FirstOrDefault(d => d.Info.LabelColumn == column && d.Info.ClassCount > 1);
                 if (fact is not null)
@@ -202,10 +201,10 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
         }
 
         // A whole data frame loaded from a data set whose label column is known.
-        if (call.Args[0] is Name frame && ScriptFacts.Chain(model, frame).LastOrDefault() is Call root &&
+        if (call.Args[0] is Name frame && Code.Chain(model, frame).LastOrDefault() is Call root &&
             datasets.FirstOrDefault(d => ReferenceEquals(d.Load, root)) is { Info: { LabelColumn: { } label, ClassCount: > 1 } } loaded)
         {
-            var quote = ScriptFacts.Quote(context);
+            var quote = CodeEdits.Quote(context);
             return new LabelFact($"{frame.Id}[{quote}{label}{quote}]", $"{loaded.DisplayPath} has {loaded.Info.ClassCount} classes in column `{label}`", frame);
         }
 
@@ -222,7 +221,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
         var model = context.Model;
         for (var depth = 0; depth < 16; depth++)
         {
-            expr = ScriptFacts.Unalias(model, expr);
+            expr = Code.Unalias(model, expr);
             switch (expr)
             {
                 case Subscript { Slice: Constant { Value: string column } } s when IsFrame(s.Value, context):
@@ -234,7 +233,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                     expr = method.Value;
                     break;
                 case Call { Func: AttributeExpr { Attr: "fit_transform" } encoder } c when c.Args.Count == 1 &&
-                    ScriptFacts.Chain(model, encoder.Value).LastOrDefault() is Call make &&
+                    Code.Chain(model, encoder.Value).LastOrDefault() is Call make &&
                     model.ResolveCallee(make) is "sklearn.preprocessing.LabelEncoder":
                     expr = c.Args[0];
                     break;
@@ -252,7 +251,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
 
     /// <summary>A data frame from a pandas reader (through names, filters and method calls).</summary>
     private static bool IsFrame(Expr expr, ScriptContext context) =>
-        ScriptFacts.Chain(context.Model, expr).LastOrDefault() is Call root && context.Model.ResolveCallee(root) is { } callee &&
+        Code.Chain(context.Model, expr).LastOrDefault() is Call root && context.Model.ResolveCallee(root) is { } callee &&
         callee.StartsWith("pandas.", StringComparison.Ordinal);
 
     private sealed record ClassLabelColumnFact(string Name, Constant Literal);
@@ -261,7 +260,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
     private static ClassLabelColumnFact? ClassLabelColumn(Expr dataset, ScriptContext context)
     {
         var model = context.Model;
-        foreach (var step in ScriptFacts.Chain(model, dataset))
+        foreach (var step in Code.Chain(model, dataset))
         {
             if (step is not Call { Func: AttributeExpr method } call)
             {

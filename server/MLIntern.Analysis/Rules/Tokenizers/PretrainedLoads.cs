@@ -31,7 +31,7 @@ public static class PretrainedLoads
     public static IReadOnlyList<PretrainedLoad> Of(SemanticModel model)
     {
         var result = new List<PretrainedLoad>();
-        if (!ScriptFacts.Imports(model, "transformers"))
+        if (!Symbols.Of(model).Imports("transformers"))
         {
             return result;
         }
@@ -78,5 +78,5 @@ public static class PretrainedLoads
 
     /// <summary>The tokenizer load a name refers to (`tokenizer = AutoTokenizer.from_pretrained(...)`, read anywhere), else null.</summary>
     public static PretrainedLoad? TokenizerOf(SemanticModel model, Expr expr) =>
-        ScriptFacts.Unalias(model, expr) is Call call && Match(model, call) is { Kind: PretrainedKind.Tokenizer } load ? load : null;
+        Code.Unalias(model, expr) is Call call && Match(model, call) is { Kind: PretrainedKind.Tokenizer } load ? load : null;
 }

@@ -87,10 +87,9 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
             }
 
             var hasMaxLength = model.GetArgument(call, "max_length") is not null;
-            var fix = new Fix(
+            var fix = Fix.Create(
                 hasMaxLength ? "Add `truncation=True` (unsafe: texts longer than `max_length` lose their ends)" : "Add `truncation=True`",
-                hasMaxLength ? Applicability.Unsafe : Applicability.Safe,
-                [ScriptFacts.AddKeyword(context, call, "truncation=True")]);
+                hasMaxLength ? Applicability.Unsafe : Applicability.Safe, CodeEdits.AddKeyword(context, call, "truncation=True"));
             context.Report(
                 this,
                 $"`{context.Text(call.Func)}(...)` without `truncation=True`: a text longer than the model's maximum length crashes training",
@@ -114,7 +113,7 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
         }
 
         if (call.Args.Any(a => a is Starred) ||
-            call.Keywords.Any(k => k.Arg is null && ScriptFacts.Unalias(model, k.Value) is not (Dict or Call { Func: Name { Id: "dict" } })))
+            call.Keywords.Any(k => k.Arg is null && Code.Unalias(model, k.Value) is not (Dict or Call { Func: Name { Id: "dict" } })))
         {
             return false;
         }

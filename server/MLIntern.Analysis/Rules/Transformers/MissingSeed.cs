@@ -99,7 +99,7 @@ public sealed class MissingSeed : ScriptRule
     private static Training? FirstTraining(ScriptContext context)
     {
         var model = context.Model;
-        var torch = TorchLoops.ImportsTorch(model);
+        var torch = Symbols.Of(model).Imports("torch");
         foreach (var node in SyntaxPath.DescendantsOf(model.Tree))
         {
             switch (node)
@@ -187,14 +187,14 @@ public sealed class MissingSeed : ScriptRule
         };
         var body = context.Model.Tree.Body;
         var lastImport = body.TakeWhile(s => s is Import or ImportFrom || (ReferenceEquals(s, body[0]) && s is ExprStmt { Value: Constant { Value: string } })).LastOrDefault(s => s is Import or ImportFrom);
-        if (module is null || lastImport is null || ImportEdits.Module(context, module) is not var (name, importEdit))
+        if (module is null || lastImport is null || CodeEdits.Import(context, module) is not var (name, importEdit))
         {
             return null;
         }
 
         var line = context.Source.GetLineIndex(lastImport.End);
         var end = context.Source.GetLineEnd(line);
-        var newline = ImportEdits.Newline(context);
+        var newline = CodeEdits.Newline(context);
         var edits = new List<TextEdit> { context.Replace(new TextRange(end, end), $"{newline}{newline}{name}.{function}({SeedValue})") };
         if (importEdit is not null)
         {

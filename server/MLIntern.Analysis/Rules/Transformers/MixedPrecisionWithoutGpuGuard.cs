@@ -140,7 +140,7 @@ public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
 
     private static Fix? GuardFix(ScriptContext context, Setting setting, string precision)
     {
-        if (setting.Value is not Constant || ImportEdits.Module(context, "torch") is not var (torch, importEdit))
+        if (setting.Value is not Constant || CodeEdits.Import(context, "torch") is not var (torch, importEdit))
         {
             // A name bound to True elsewhere: the guard belongs where the name is set.
             return null;

@@ -1,0 +1,110 @@
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Knowledge;
+
+/// <summary>
+/// Small syntactic questions many rules ask: what a plain copy stands for, the method chain a value
+/// was made by, which builtin or method a call calls, how the file refers to `numpy.argmax`.
+/// Questions about values go to <see cref="ValueFlow"/>, about libraries to <see cref="Symbols"/>.
+/// </summary>
+public static class Code
+{
+    private const int MaxDepth = 16;
+
+    /// <summary>True if the call calls the builtin <paramref name="name"/> (not a local redefinition).</summary>
+    public static bool IsBuiltinCall(SemanticModel model, Expr expr, string name) =>
+        expr is Call { Func: Name n } && n.Id == name && model.ResolveName(n) is null;
+
+    /// <summary>The method name of `receiver.method(...)`, or null.</summary>
+    public static string? MethodName(Call call) => call.Func is AttributeExpr a ? a.Attr : null;
+
+    /// <summary>The receiver of `receiver.method(...)`, or null.</summary>
+    public static Expr? Receiver(Call call) => call.Func is AttributeExpr a ? a.Value : null;
+
+    /// <summary>
+    /// The expression a value stands for once plain copies are followed: a name whose only
+    /// binding in its scope is `name = value` becomes that value (repeatedly). A name bound more
+    /// than once, a parameter, or a loop target stays the name: its value is not one thing.
+    /// </summary>
+    public static Expr Unalias(SemanticModel model, Expr expr)
+    {
+        for (var depth = 0; depth < MaxDepth && expr is Name name; depth++)
+        {
+            if (SingleAssignment(model, name) is not { Value: { } value })
+            {
+                break;
+            }
+
+            expr = value;
+        }
+
+        return expr;
+    }
+
+    /// <summary>The binding a name load refers to when it is the only binding of that name in its scope, else null.</summary>
+    public static Binding? SingleAssignment(SemanticModel model, Name name)
+    {
+        var binding = model.ResolveName(name);
+        if (binding is null || binding.Kind is not (BindingKind.Assignment or BindingKind.AnnotatedAssignment))
+        {
+            return null;
+        }
+
+        return binding.Scope.GetBindings(binding.Name).Count(b => b.Kind != BindingKind.Declaration) == 1 ? binding : null;
+    }
+
+    /// <summary>
+    /// The receiver a value was made from, method call by method call: `ds = load_dataset(...)`,
+    /// then `ds["train"].map(f).train_test_split(...)` walks back through `.map(f)`, `["train"]`
+    /// and `ds` to the `load_dataset` call. Each step is yielded, outermost first.
+    /// </summary>
+    public static IEnumerable<Expr> Chain(SemanticModel model, Expr expr)
+    {
+        for (var depth = 0; depth < MaxDepth * 2; depth++)
+        {
+            expr = Unalias(model, expr);
+            yield return expr;
+            switch (expr)
+            {
+                case Call { Func: AttributeExpr method } call when model.ResolveCallee(call) is null:
+                    // A method of a value (`ds.map(f)`), not a function of a module (`pd.read_csv(...)`).
+                    expr = method.Value;
+                    break;
+                case Subscript s:
+                    expr = s.Value;
+                    break;
+                default:
+                    yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How the file refers to `numpy.argmax`, or null when numpy is not imported at module level
+    /// as a name that is free: "np.argmax" after `import numpy as np`, "argmax" after
+    /// `from numpy import argmax`.
+    /// </summary>
+    public static string? NumpyArgmax(SemanticModel model)
+    {
+        foreach (var (name, bindings) in model.GlobalScope.Bindings)
+        {
+            if (bindings.Count != 1 || !bindings[0].IsUnconditional)
+            {
+                continue;
+            }
+
+            switch (bindings[0])
+            {
+                case { Kind: BindingKind.Import, QualifiedName: "numpy" }:
+                    return name + ".argmax";
+                case { Kind: BindingKind.FromImport, QualifiedName: "numpy.argmax" }:
+                    return name;
+            }
+        }
+
+        return null;
+    }
+
+
+}
