@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using MLIntern.Analysis.Rules;
-using MLIntern.Analysis.Rules.Labels;
 using MLIntern.Python.Semantics;
 using MLIntern.Python.Syntax;
 

@@ -699,7 +699,7 @@ public sealed class ValueFlow
     /// <summary>A column of the data set <paramref name="data"/> holds, when the host knows the data set and it has the column.</summary>
     private ColumnValue? Column(Expr data, string column, Node origin)
     {
-        if (Rules.Labels.DatasetLoads.Origin(_context, data) is not { } loaded || !loaded.Info.Columns.Contains(column))
+        if (DatasetLoads.Origin(_context, data) is not { } loaded || !loaded.Info.Columns.Contains(column))
         {
             return null;
         }

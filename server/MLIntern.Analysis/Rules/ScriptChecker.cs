@@ -65,7 +65,7 @@ public static class ScriptChecker
     {
         var parse = Parser.Parse(text);
         var context = new ScriptContext(parse, SemanticModel.Build(parse), datasets, []);
-        return [.. Labels.DatasetLoads.All(context).Select(d => d.Info)];
+        return [.. DatasetLoads.All(context).Select(d => d.Info)];
     }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every rule type is constructed in the Rules table, so its parameterless constructor is kept.")]

@@ -182,7 +182,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
     private static LabelFact? Label(Call call, ScriptContext context)
     {
         var model = context.Model;
-        var datasets = Labels.DatasetLoads.All(context);
+        var datasets = DatasetLoads.All(context);
         foreach (var argument in call.Args)
         {
             if (Column(Code.Unalias(model, argument), context) is { } column)

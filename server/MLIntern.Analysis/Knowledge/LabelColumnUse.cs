@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
+using MLIntern.Analysis.Rules;
 using MLIntern.Python.Semantics;
 using MLIntern.Python.Syntax;
 
-namespace MLIntern.Analysis.Rules.Labels;
+namespace MLIntern.Analysis.Knowledge;
 
 /// <summary>
 /// What a script does with label columns, read once per file: whether it makes a `label`/`labels`

@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
 using MLIntern.Analysis.Facts;
+using MLIntern.Analysis.Rules;
 using MLIntern.Python.Semantics;
 using MLIntern.Python.Syntax;
 
-namespace MLIntern.Analysis.Rules.Labels;
+namespace MLIntern.Analysis.Knowledge;
 
 /// <summary>A data set the script loads, the path as the script writes it, and what the host knows about it.</summary>
 public sealed record LoadedDataset(Call Load, string Path, DatasetInfo Info)
@@ -27,25 +28,6 @@ public static class DatasetLoads
     private const int MaxDepth = 24;
 
     private static readonly ConditionalWeakTable<ScriptContext, IReadOnlyList<LoadedDataset>> Cache = new();
-
-    private static readonly HashSet<string> PandasReaders =
-    [
-        "pandas.read_csv", "pandas.read_table", "pandas.read_json", "pandas.read_parquet", "pandas.read_excel",
-    ];
-
-    private static readonly HashSet<string> DatasetFileReaders =
-    [
-        "datasets.Dataset.from_csv", "datasets.Dataset.from_json", "datasets.Dataset.from_parquet",
-    ];
-
-    private static readonly HashSet<string> LoadDataset = ["datasets.load_dataset", "datasets.load.load_dataset"];
-
-    /// <summary>Calls that return data made from their first argument.</summary>
-    private static readonly HashSet<string> Wrappers =
-    [
-        "sklearn.model_selection.train_test_split", "datasets.Dataset.from_pandas", "datasets.Dataset.from_dict",
-        "datasets.arrow_dataset.Dataset.from_pandas", "pandas.DataFrame", "datasets.DatasetDict",
-    ];
 
     /// <summary>Every load in the file whose data set the host knows, in source order.</summary>
     public static IReadOnlyList<LoadedDataset> All(ScriptContext context) => Cache.GetValue(context, Find);
@@ -144,25 +126,25 @@ public static class DatasetLoads
     /// <summary>The data file paths a load call names (a load of train and test files names both, train first).</summary>
     private static IEnumerable<string> PathsOf(SemanticModel model, Call call)
     {
-        var callee = model.ResolveCallee(call);
+        var callee = Symbols.Of(model).Callee(call);
         if (callee is null)
         {
             return [];
         }
 
-        if (PandasReaders.Contains(callee))
+        if (Api.PandasReaders.Contains(callee))
         {
             var arg = model.GetArgument(call, "filepath_or_buffer", 0) ?? model.GetArgument(call, "path") ?? model.GetArgument(call, "path_or_buf") ?? model.GetArgument(call, "io");
             return arg is not null && EvaluatePath(model, arg) is { } p ? [p] : [];
         }
 
-        if (DatasetFileReaders.Contains(callee))
+        if (Api.DatasetFileReaders.Contains(callee))
         {
             var arg = model.GetArgument(call, "path_or_paths", 0);
             return arg is null ? [] : Files(model, arg);
         }
 
-        if (LoadDataset.Contains(callee))
+        if (callee == "datasets.load_dataset")
         {
             var builder = model.GetArgument(call, "path", 0) is { } b ? EvaluatePath(model, b) : null;
             if (model.GetArgument(call, "data_files", 3) is { } files)
@@ -228,7 +210,7 @@ public static class DatasetLoads
                     return load;
                 }
 
-                if (model.ResolveCallee(call) is { } callee && Wrappers.Contains(callee))
+                if (Symbols.Of(model).Callee(call) is { } callee && Api.DataWrappers.Contains(callee))
                 {
                     return call.Args.Count > 0 ? Trace(context, loads, call.Args[0], depth + 1) : null;
                 }
