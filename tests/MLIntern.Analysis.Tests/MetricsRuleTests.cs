@@ -66,6 +66,17 @@ public sealed class MetricsRuleTests
     }
 
     [Fact]
+    public void A_compute_metrics_function_is_known_by_what_the_Trainer_gets_not_by_its_name()
+    {
+        const string head = "from sklearn.metrics import accuracy_score\nfrom transformers import Trainer\n";
+        // Passed to a Trainer under any name, or returned by a factory that is.
+        Assert.Single(Check("MLI201", head + "def scores(ep):\n    return {'acc': accuracy_score(ep.label_ids, ep.predictions)}\nt = Trainer(model=m, compute_metrics=scores)\n"));
+        Assert.Single(Check("MLI201", head + "def make(tok):\n    def inner(ep):\n        logits, labels = ep\n        return {'acc': accuracy_score(labels, logits)}\n    return inner\nt = Trainer(model=m, compute_metrics=make(tok))\n"));
+        // A scikit-learn style helper called compute_metrics gets class ids, not an EvalPrediction.
+        Assert.Empty(Check("MLI201", head + "def compute_metrics(y_true, y_pred):\n    return accuracy_score(y_true, y_pred)\n"));
+    }
+
+    [Fact]
     public void No_fix_when_np_means_something_else()
     {
         const string source = "from sklearn.metrics import accuracy_score\nnp = None\n\ndef compute_metrics(p):\n    return accuracy_score(p.label_ids, p.predictions)\n";

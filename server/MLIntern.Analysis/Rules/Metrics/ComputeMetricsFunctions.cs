@@ -106,13 +106,13 @@ public sealed class MetricsFunction(FunctionDef function, Scope scope, string pa
 
 /// <summary>
 /// Finds the file's `compute_metrics` functions: every function passed as `compute_metrics=` to a
-/// Trainer (directly or through `functools.partial`), and any function named `compute_metrics` in a
-/// file that does ML work.
+/// Trainer (directly, through `functools.partial`, or returned by a factory of the file), and — for a
+/// function the file defines but does not pass (a module other scripts import) — one whose first
+/// parameter is used as an `EvalPrediction` (`p.predictions`, `p.label_ids`, or unpacked into
+/// predictions and labels) and that returns a dict. What the function is called does not matter.
 /// </summary>
 public static class ComputeMetricsFunctions
 {
-    private const string ConventionalName = "compute_metrics";
-
     private static readonly ConditionalWeakTable<SemanticModel, List<MetricsFunction>> Cache = new();
 
     public static IReadOnlyList<MetricsFunction> Of(SemanticModel model) => Cache.GetValue(model, Find);
@@ -136,7 +136,7 @@ public static class ComputeMetricsFunctions
             }
         }
 
-        // A function only named compute_metrics may go to any Trainer of the file.
+        // A function shaped like a compute_metrics but not passed here may go to any Trainer of the file.
         var anyPreprocessed = trainers.Any(t => TrainerApi.Argument(model, t, "preprocess_logits_for_metrics") is not null || HasUnknownKwargs(t));
         foreach (var scope in model.Scopes)
         {
@@ -150,7 +150,7 @@ public static class ComputeMetricsFunctions
             {
                 preprocessed = p;
             }
-            else if (function.Name == ConventionalName)
+            else if (FirstParameter(function) is { } candidate && UsedAsEvalPrediction(model, scope, function, candidate))
             {
                 preprocessed = anyPreprocessed;
             }
@@ -167,6 +167,41 @@ public static class ComputeMetricsFunctions
 
         return result;
     }
+
+    /// <summary>
+    /// True when the parameter is read the way the Trainer's `EvalPrediction` is: `.predictions` /
+    /// `.label_ids`, or unpacked into two names in a function that computes a metric or returns a dict.
+    /// </summary>
+    private static bool UsedAsEvalPrediction(SemanticModel model, Scope scope, FunctionDef function, string parameter)
+    {
+        var attribute = false;
+        var unpacked = false;
+        var reports = false;
+        foreach (var node in Rules.Loops.SyntaxPath.DescendantsInScope(function))
+        {
+            switch (node)
+            {
+                case AttributeExpr { Attr: "predictions" or "label_ids", Value: Name n } when n.Id == parameter && IsParameterOf(model, scope, n):
+                    attribute = true;
+                    break;
+                case Assign { Targets: [TupleExpr { Elts.Count: 2 } or List { Elts.Count: 2 }], Value: Name n } when n.Id == parameter && IsParameterOf(model, scope, n):
+                    unpacked = true;
+                    break;
+                case Return { Value: Dict or DictComp }:
+                    reports = true;
+                    break;
+                case Call c when Code.IsBuiltinCall(model, c, "dict") || MetricCalls.Match(model, c) is not null:
+                    reports = true;
+                    break;
+            }
+        }
+
+        // `.predictions`/`.label_ids` are the EvalPrediction's own fields; a pair unpacked needs a metric or a dict to say so.
+        return attribute || (unpacked && reports);
+    }
+
+    private static bool IsParameterOf(SemanticModel model, Scope scope, Name name) =>
+        model.ResolveName(name) is { Kind: BindingKind.Parameter } b && ReferenceEquals(b.Scope, scope);
 
     private static bool HasUnknownKwargs(Call call) => call.Keywords.Any(k => k.Arg is null);
 
@@ -188,6 +223,18 @@ public static class ComputeMetricsFunctions
         if (argument is Call partial && model.ResolveCallee(partial) == "functools.partial" && partial.Args.Count > 0)
         {
             argument = Code.Unalias(model, partial.Args[0]);
+        }
+
+        // `compute_metrics=make_metrics(tokenizer)`: the function a factory of the file returns.
+        if (argument is Call { Func: Name factoryName } && model.ResolveName(factoryName) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef factory })
+        {
+            var returned = factory.Body.OfType<Return>().Select(r => r.Value).OfType<Name>().ToList();
+            if (returned is [var inner] && model.ResolveName(inner) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef nested })
+            {
+                return nested;
+            }
+
+            return null;
         }
 
         return argument is Name n && model.ResolveName(n) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef f } ? f : null;
