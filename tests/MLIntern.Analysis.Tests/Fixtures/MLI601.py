@@ -34,3 +34,8 @@ MyArguments(push_to_hub=True)
 # Not flagged: an explicit upload the person running the script opts into.
 if args.push_to_hub:
     trainer.push_to_hub()
+
+# Publishing as its own step after the model was evaluated: not flagged.
+metrics = trainer.evaluate()
+print(metrics)
+trainer.push_to_hub(commit_message="evaluated: see the metrics above")

@@ -20,7 +20,10 @@ public sealed class PushToHubWithoutReview : ScriptRule
         model, tokenizer, Trainer or data set from transformers, datasets, trl, peft or
         sentence-transformers, or `huggingface_hub.upload_folder(...)`/`upload_file(...)`. An explicit
         upload under an `if` (`if args.push_to_hub: trainer.push_to_hub()`) is left alone: someone
-        decides when running the script.
+        decides when running the script. So is an explicit upload that comes after the script
+        evaluated the model (`trainer.evaluate()`, `trainer.predict(...)`, a metric computed): that is
+        a publishing step of its own, after the results exist, not an upload of every checkpoint
+        while training.
 
         ## Why is this bad?
         With `push_to_hub=True` the Trainer uploads the model to the Hub every time it saves a
@@ -90,7 +93,7 @@ public sealed class PushToHubWithoutReview : ScriptRule
             : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi");
 
         // An explicit upload under an `if` (`if args.push_to_hub:`) is a decision someone made when running the script.
-        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp))
+        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp) || EvaluatedBefore(model, call))
         {
             return;
         }
@@ -106,4 +109,10 @@ public sealed class PushToHubWithoutReview : ScriptRule
             context.Report(this, "the training script uploads to the Hub itself, with no review of the results first; publish after review instead", call.Func);
         }
     }
+
+    /// <summary>True when the script evaluates a model before this call: `trainer.evaluate()`/`predict()` of a Trainer, or a metric.</summary>
+    private static bool EvaluatedBefore(Python.Semantics.SemanticModel model, Call upload) =>
+        model.Calls.Any(c => c.End <= upload.Start &&
+            (c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin && TrainerApi.IsTrainerClass(origin, model)
+             || Metrics.MetricCalls.Match(model, c) is not null));
 }
