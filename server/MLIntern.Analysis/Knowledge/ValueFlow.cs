@@ -396,7 +396,7 @@ public sealed class ValueFlow
             return argument is null ? Value.Unknown : Eval(argument, Env.Empty, depth + 1);
         }
 
-        if (sites.Count == 0 || sites.All(s => ArgumentFor(function, s, arg) is (null, true)))
+        if (sites.All(s => ArgumentFor(function, s, arg) is (_, false)))
         {
             return Default(function, arg) is { } d ? Eval(d, Env.Empty, depth + 1) : Value.Unknown;
         }
@@ -488,6 +488,11 @@ public sealed class ValueFlow
                 return InstanceAttribute(instance, attribute.Attr, attribute, env, depth);
             case CollectionValue { Kind: CollectionKind.Dict } dict when attribute.Attr is "keys" or "values":
                 return dict;
+            case ColumnValue { IsLabelColumn: true, Dataset.ClassCount: { } classes } feature when attribute.Attr is "names":
+                // `ds.features["label"].names`: the label column's ClassLabel names its classes.
+                return new CollectionValue(CollectionKind.List, null, classes, true, true, attribute, feature.ClassCountEvidence);
+            case ColumnValue { IsLabelColumn: true, Dataset.ClassCount: { } classes } when attribute.Attr is "num_classes":
+                return new ScalarValue((long)classes, attribute);
             case ColumnValue:
                 return Value.Unknown;
         }
@@ -580,7 +585,7 @@ public sealed class ValueFlow
                         return Value.Unknown;
                     }
 
-                    var methodEnv = method.Name == "__init__" && instance?.Construction is { } made ? Bind(method, made, Env.Empty) : Env.Empty;
+                    var methodEnv = method.Name == "__init__" && instance?.Construction is { } made ? Bind(method, made, Env.Empty, skipSelf: true) : Env.Empty;
                     found = Eval(assign.Value, methodEnv, depth + 1);
                 }
             }
@@ -873,6 +878,9 @@ public sealed class ValueFlow
         CollectionValue c => new CollectionValue(kind, c.Items is null ? null : DistinctItems(c.Items), c.DistinctCount, ordered && c.Ordered, true, origin, c.Evidence),
         ColumnValue { IsLabelColumn: true, Dataset.ClassCount: { } n } column => new CollectionValue(kind, null, n, ordered, true, origin, column.ClassCountEvidence),
         ColumnValue => new CollectionValue(kind, null, null, ordered, true, origin),
+
+        // Whatever went in, iterating a set gives an order that can change between runs.
+        _ when kind == CollectionKind.Set => new CollectionValue(kind, null, null, false, true, origin),
         _ => Value.Unknown,
     };
 
