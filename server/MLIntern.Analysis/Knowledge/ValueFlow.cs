@@ -824,6 +824,10 @@ public sealed class ValueFlow
                 return Distinct(receiver, CollectionKind.Array, true, call) is CollectionValue { Count: { } n } ? new ScalarValue(n, call) : Value.Unknown;
             case "unique" when receiver is ColumnValue:
                 return Distinct(receiver, CollectionKind.Array, ordered: true, call);
+            case "unique" when call.Args.Count == 1 && Eval(call.Args[0], env, depth + 1) is ScalarValue { Constant: string column } &&
+                                Column(method.Value, column, call) is { } datasetColumn:
+                // datasets' `ds.unique("label")`: the column's distinct values, in the order they occur.
+                return Distinct(datasetColumn, CollectionKind.List, ordered: true, call);
             case "parse_args" or "parse_known_args" when receiver is InstanceValue { Class: "argparse.ArgumentParser", Construction: { } parser }:
             {
                 var ns = new InstanceValue("argparse.Namespace", null, null, call) { Parser = parser };

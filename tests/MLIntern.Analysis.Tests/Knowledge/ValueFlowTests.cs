@@ -27,7 +27,7 @@ public sealed class ValueFlowTests
 
     private static long? Count(string source, DatasetInfo? data = null) => ValueFlow.CountOf(Probe(source, data));
 
-    private static object? Scalar(string source) => Probe(source) is ScalarValue s ? s.Constant : "unknown";
+    private static object? Scalar(string source, DatasetInfo? data = null) => Probe(source, data) is ScalarValue s ? s.Constant : "unknown";
 
     [Fact]
     public void A_label_set_made_from_a_data_set_column_has_the_data_set_class_count()
@@ -40,6 +40,7 @@ public sealed class ValueFlowTests
         Assert.Null(Count(head + "probe(df['text'].unique())\n", Tickets));
         const string hf = "from datasets import load_dataset\nds = load_dataset('csv', data_files='data/tickets.csv')\n";
         Assert.Equal(16, Count(hf + "probe(ds['train'].features['intent'].names)\n", Tickets));
+        Assert.Equal(16L, Scalar(hf + "label_list = ds['train'].unique('intent')\nlabel_list.sort()\nnum_labels = len(label_list)\nprobe(num_labels)\n", Tickets));
     }
 
     [Fact]
