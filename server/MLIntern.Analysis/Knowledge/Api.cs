@@ -166,6 +166,16 @@ public static class Api
         "f1", "precision", "recall",
     };
 
+    /// <summary>The keys of the dict an evaluate metric's `compute` returns (a Trainer reports them with `eval_`).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> EvaluateResultKeys = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["accuracy"] = ["accuracy"],
+        ["f1"] = ["f1"],
+        ["precision"] = ["precision"],
+        ["recall"] = ["recall"],
+        ["matthews_correlation"] = ["matthews_correlation"],
+    };
+
     /// <summary>What loads an evaluate metric by name.</summary>
     public static readonly IReadOnlySet<string> MetricLoaders = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -48,6 +48,8 @@ args2 = tf.TrainingArguments("out", metric_for_best_model='eval_recall_macro')
 t2 = tf.Trainer(model, args2, compute_metrics=two_metrics)
 t3 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=built_in_a_variable)
 t4 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="f1"), eval_dataset=val_ds)
+# Flagged: an evaluate metric's result has its own keys: `accuracy.compute(...)` reports only "accuracy".
+t5 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="f1"), compute_metrics=from_evaluate)
 
 # Not flagged: the key is returned (with or without "eval_"), or is the loss.
 ok1 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="eval_f1"), compute_metrics=compute_metrics)
@@ -55,7 +57,7 @@ ok2 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="
 ok3 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="loss"), compute_metrics=compute_metrics)
 ok4 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="eval_loss"))
 
-# Not flagged: what compute_metrics returns is not known (evaluate, a dict that grows, a lambda, **kwargs).
+# Not flagged: the evaluate metric's key; what compute_metrics returns is not known (a dict that grows, a lambda, **kwargs).
 u1 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=from_evaluate)
 u2 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=grows_its_dict)
 u3 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=lambda p: {"f1": 1.0})

@@ -19,8 +19,9 @@ public sealed class UnknownMetricForBestModel : ScriptRule
         function, and checks that `metric_for_best_model` is one of the keys the function returns.
         Keys are compared the way the Trainer compares them, with and without the `eval_` prefix;
         `loss` is always there. It only speaks when every `return` of `compute_metrics` is a literal
-        dict (or `dict(...)`), or when the Trainer gets no `compute_metrics` at all (then `loss` is
-        the only metric).
+        dict (or `dict(...)`, with `**` of known dicts), the result of an evaluate metric's
+        `compute(...)` (whose keys are the metric's: `accuracy` for `evaluate.load("accuracy")`), or
+        when the Trainer gets no `compute_metrics` at all (then `loss` is the only metric).
 
         ## Why is this bad?
         The Trainer looks the metric up after every evaluation to decide which checkpoint is best.
@@ -181,9 +182,15 @@ public sealed class UnknownMetricForBestModel : ScriptRule
         {
             case Dict dict:
                 var keys = new List<string>();
-                foreach (var key in dict.Keys)
+                for (var i = 0; i < dict.Keys.Count; i++)
                 {
-                    if (key is null || model.EvaluateString(key) is not { } text)
+                    if (dict.Keys[i] is null && LiteralKeys(dict.Values[i], model) is { } unpacked)
+                    {
+                        keys.AddRange(unpacked);
+                        continue;
+                    }
+
+                    if (dict.Keys[i] is not { } key || model.EvaluateString(key) is not { } text)
                     {
                         return null;
                     }
@@ -192,6 +199,10 @@ public sealed class UnknownMetricForBestModel : ScriptRule
                 }
 
                 return keys;
+            case Call compute when Metrics.MetricCalls.Match(model, compute) is { Source: Metrics.MetricSource.Evaluate, Call.Func: AttributeExpr { Attr: "compute" } } metric &&
+                                   Api.EvaluateResultKeys.TryGetValue(metric.Name, out var resultKeys):
+                // `return accuracy.compute(...)`: an evaluate metric's result dict has its documented keys.
+                return [.. resultKeys];
             case Call { Func: Name { Id: "dict" } } call when model.ResolveCallee(call) == "dict" && call.Args.Count == 0 && call.Keywords.All(k => k.Arg is not null):
                 return [.. call.Keywords.Select(k => k.Arg!)];
             default:
