@@ -125,34 +125,78 @@ public static class TrainerApi
         return null;
     }
 
+    /// <summary>Where a setting is written in a mapping unpacked with `**` (a dict literal, `dict(...)`, through names and constant keys), or null.</summary>
+    public static Setting? FindUnpacked(Expr mapping, string name, SemanticModel model) => FindInDict(mapping, name, model, 0);
+
     private static Setting? FindInDict(Expr mapping, string name, SemanticModel model, int depth)
     {
-        if (depth > 8)
+        if (depth > 8 || Mapping(mapping, model, depth) is not { } resolved)
         {
             return null;
         }
 
-        var dict = mapping switch
+        switch (resolved)
         {
-            Dict d => d,
-            Name n => model.ReachingValue(n) as Dict,
-            _ => null,
-        };
-        if (dict is null)
-        {
-            return null;
+            case Dict dict:
+                for (var i = dict.Keys.Count - 1; i >= 0; i--)
+                {
+                    if (dict.Keys[i] is Constant { Value: string s } key && s == name)
+                    {
+                        return new Setting(key.Range, dict.Values[i], key);
+                    }
+
+                    if (dict.Keys[i] is null && FindInDict(dict.Values[i], name, model, depth + 1) is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return null;
+            case Call call:
+                // `dict(output_dir="out", fp16=True)`, also `dict(base, fp16=True)`.
+                for (var i = call.Keywords.Count - 1; i >= 0; i--)
+                {
+                    var keyword = call.Keywords[i];
+                    if (keyword.Arg == name)
+                    {
+                        return new Setting(new TextRange(keyword.Start, keyword.Start + name.Length), keyword.Value, null);
+                    }
+
+                    if (keyword.Arg is null && FindInDict(keyword.Value, name, model, depth + 1) is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return call.Args is [var first] ? FindInDict(first, name, model, depth + 1) : null;
+            default:
+                return null;
         }
+    }
 
-        for (var i = dict.Keys.Count - 1; i >= 0; i--)
+    /// <summary>
+    /// The dict literal or `dict(...)` call an expression holds: directly, through a name's reaching
+    /// value, or as the value of a constant key of another mapping (`CONFIG["training"]`). Null otherwise.
+    /// </summary>
+    private static Expr? Mapping(Expr expr, SemanticModel model, int depth)
+    {
+        for (; depth <= 8; depth++)
         {
-            if (dict.Keys[i] is Constant { Value: string s } key && s == name)
+            switch (expr)
             {
-                return new Setting(key.Range, dict.Values[i], key);
-            }
-
-            if (dict.Keys[i] is null && FindInDict(dict.Values[i], name, model, depth + 1) is { } inner)
-            {
-                return inner;
+                case Dict:
+                    return expr;
+                case Call call when Code.IsBuiltinCall(model, call, "dict") && call.Args.Count <= 1:
+                    return call;
+                case Name n when model.ReachingValue(n) is { } value && !ReferenceEquals(value, n):
+                    expr = value;
+                    continue;
+                case Subscript { Value: var outer, Slice: var slice } when model.EvaluateString(slice) is { } key &&
+                                                                          FindInDict(outer, key, model, depth + 1) is { } entry:
+                    expr = entry.Value;
+                    continue;
+                default:
+                    return null;
             }
         }
 

@@ -415,17 +415,27 @@ public sealed class SemanticModel
 
                 return null;
             case Call c when c.Func is Name { Id: "dict" } fn && ResolveName(fn) is null:
-                foreach (var k in c.Keywords)
+                for (int i = c.Keywords.Count - 1; i >= 0; i--)
                 {
+                    var k = c.Keywords[i];
                     if (k.Arg == key)
                     {
                         return k.Value;
                     }
+
+                    if (k.Arg is null && FindInMapping(k.Value, key, depth + 1) is { } unpacked)
+                    {
+                        return unpacked;
+                    }
                 }
 
-                return null;
+                // `dict(base, lr=1e-5)` starts from a copy of `base`.
+                return c.Args.Count == 1 ? FindInMapping(c.Args[0], key, depth + 1) : null;
             case Name n when ReachingValue(n) is { } value:
                 return FindInMapping(value, key, depth + 1);
+            case Subscript s when EvaluateString(s.Slice) is { } outer && FindInMapping(s.Value, outer, depth + 1) is { } nested:
+                // `**CONFIG["training"]`: a mapping stored under a constant key of another one.
+                return FindInMapping(nested, key, depth + 1);
             default:
                 return null;
         }

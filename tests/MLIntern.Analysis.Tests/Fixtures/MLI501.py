@@ -12,6 +12,12 @@ c = tf.TrainingArguments(
 cfg = {"output_dir": "out", "evaluation_strategy": "epoch"}
 d = TrainingArguments(**cfg)
 
+# Flagged: a config nested in another dict, and a dict(...) call, unpacked into the arguments.
+CONFIG = {"model": "roberta-base", "training": {"output_dir": "out", "evaluation_strategy": "epoch"}}
+d2 = TrainingArguments(**CONFIG["training"])
+hparams = dict(output_dir="out", evaluation_strategy="steps")
+d3 = S2S(**hparams)
+
 # Flagged without a fix: the new name is there too.
 e = TrainingArguments("out", eval_strategy="epoch", evaluation_strategy="epoch")
 

@@ -13,8 +13,10 @@ public sealed class RenamedEvaluationStrategy : ScriptRule
         "`TrainingArguments(evaluation_strategy=…)`: the argument was renamed `eval_strategy`",
         """
         ## What it does
-        Finds `evaluation_strategy` passed to `transformers.TrainingArguments` (or
-        `Seq2SeqTrainingArguments`), as a keyword or as a key of a literal dict passed with `**`.
+        Finds `evaluation_strategy` passed to `transformers.TrainingArguments` or a class built on
+        it (`Seq2SeqTrainingArguments`, trl's configs, sentence-transformers' arguments, a subclass
+        in the script), as a keyword or as a key of a mapping unpacked with `**`: a dict literal, a
+        `dict(...)` call, through names, or nested in a config dict (`**CONFIG["training"]`).
 
         ## Why is this bad?
         transformers renamed the argument to `eval_strategy` (deprecated in 4.41, then removed).
@@ -66,11 +68,13 @@ public sealed class RenamedEvaluationStrategy : ScriptRule
                 var name = new Python.Text.TextRange(keyword.Start, keyword.Start + OldName.Length);
                 Report(context, name, hasNew ? null : NewName);
             }
-            else if (keyword.Arg is null && UnpackedKey(keyword.Value, context) is { } key)
+            else if (keyword.Arg is null && TrainerApi.FindUnpacked(keyword.Value, OldName, context.Model) is { } setting)
             {
-                // `**{"evaluation_strategy": ...}` or `**cfg` with a literal dict: fix the key's string, keeping its quotes.
-                var quote = context.Text(key)[0];
-                Report(context, key.Range, hasNew ? null : $"{quote}{NewName}{quote}");
+                // `**{"evaluation_strategy": ...}`, `**cfg`, `**CONFIG["training"]`: fix the key's string (keeping its quotes) or the `dict(...)` keyword.
+                var key = setting.DictKey;
+                var quote = key is null ? '\0' : context.Text(key)[0];
+                var replacement = key is null ? NewName : quote is '"' or '\'' ? $"{quote}{NewName}{quote}" : null;
+                Report(context, setting.NameRange, hasNew ? null : replacement);
             }
         }
     }
@@ -81,17 +85,5 @@ public sealed class RenamedEvaluationStrategy : ScriptRule
             ? null
             : new Fix($"Rename '{OldName}' to '{NewName}'", Applicability.Safe, [context.Replace(range, replacement)]);
         context.Report(this, $"`{OldName}` was renamed `{NewName}` in transformers; current versions reject it", range, fix);
-    }
-
-    /// <summary>The `"evaluation_strategy"` key of a dict literal unpacked into the call, directly or through a name.</summary>
-    private static Constant? UnpackedKey(Expr value, ScriptContext context)
-    {
-        var dict = value switch
-        {
-            Dict d => d,
-            Name n => context.Model.ReachingValue(n) as Dict,
-            _ => null,
-        };
-        return dict?.Keys.OfType<Constant>().FirstOrDefault(k => k.Value is string s && s == OldName && (context.Text(k).StartsWith('"') || context.Text(k).StartsWith('\'')));
     }
 }
