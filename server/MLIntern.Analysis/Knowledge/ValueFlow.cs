@@ -63,6 +63,33 @@ public sealed class ValueFlow
     /// <summary>The string an expression holds, else null.</summary>
     public string? String(Expr expr) => Evaluate(expr) is ScalarValue { Constant: string s } ? s : null;
 
+    /// <summary>
+    /// What the calls of this file pass for a function's parameter: one expression per call site, or
+    /// null when the function is not called here or a call passes it in a way not known (`*args`, `**kw`,
+    /// left to its default).
+    /// </summary>
+    public IReadOnlyList<Expr>? ArgumentsFor(Binding parameter)
+    {
+        if (parameter.Kind != BindingKind.Parameter || parameter.Scope.Node is not FunctionDef function || parameter.Node is not Arg arg)
+        {
+            return null;
+        }
+
+        var sites = CallSites(function);
+        var arguments = new List<Expr>();
+        foreach (var site in sites)
+        {
+            if (ArgumentFor(function, site, arg) is not ({ } argument, true))
+            {
+                return null;
+            }
+
+            arguments.Add(argument);
+        }
+
+        return arguments.Count > 0 ? arguments : null;
+    }
+
     public static long? CountOf(Value value) => value switch
     {
         CollectionValue c => c.Count,

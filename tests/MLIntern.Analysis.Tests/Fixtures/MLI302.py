@@ -48,6 +48,22 @@ def fit(model, train_loader, test_loader, evaluate, epochs=3):
     return best
 
 
+print("best test score:", fit(None, tokenized["train"], torch.utils.data.DataLoader(tokenized["test"]), None))
+
+
+# Not flagged: the same loop given a validation loader, whatever its parameter is called.
+def fit_on(model, test_loader, evaluate, epochs=3):
+    best = 0.0
+    for epoch in range(epochs):
+        score = evaluate(model, test_loader)
+        if best < score:
+            best = score
+    return best
+
+
+print("best validation score:", fit_on(None, torch.utils.data.DataLoader(tokenized["validation"]), None))
+
+
 # Not flagged: selection on a validation split, the test split evaluated once.
 val_trainer = tf.Trainer(model=None, args=args, train_dataset=tokenized["train"], eval_dataset=tokenized["validation"])
 val_trainer.train()
@@ -66,3 +82,10 @@ for c in [0.1, 1.0]:
     if val_acc > best_val:
         best_val = val_acc
 print(best_val)
+
+# Not flagged: a validation split carved from the training data, though its key is "test".
+carved = tokenized["train"].train_test_split(test_size=0.1, seed=0)
+carved_trainer = tf.Trainer(model=None, args=args, train_dataset=carved["train"], eval_dataset=carved["test"])
+carved_trainer.train()
+print(carved_trainer.evaluate())
+

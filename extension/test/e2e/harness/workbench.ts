@@ -411,21 +411,32 @@ export class Workbench {
     }, { timeoutMs: 10_000 });
   }
 
-  /** Clicks the button `label` of the notification whose text matches `pattern`. */
+  /**
+   * Clicks the button `label` of the notification whose text matches `pattern`. A toast can hide
+   * itself or move while it is looked at (another notification arrives), so the click is part of
+   * the probe: a click that misses is tried again on what is shown then. When no toast matches for
+   * a few seconds, the Notifications center is opened, where a hidden toast still is.
+   */
   async clickNotificationButton(pattern: RegExp, label: string, options?: WaitOptions): Promise<void> {
-    const button = await waitFor(`a notification matching ${pattern} with a "${label}" button`, async () => {
-      const items = this.page.locator('.notifications-toasts .notification-list-item');
+    const started = Date.now();
+    let centerOpened = false;
+    await waitFor(`a notification matching ${pattern} with a "${label}" button`, async () => {
+      const items = this.page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item');
       const count = await items.count();
       for (let i = 0; i < count; i++) {
         const item = items.nth(i);
         const text = (await item.innerText().catch(() => '')).replace(/\s+/g, ' ');
         if (!pattern.test(text)) continue;
         const b = item.locator('.monaco-button').filter({ hasText: label }).first();
-        if ((await b.count()) > 0) return b;
+        if ((await b.count()) === 0) continue;
+        if (await b.click({ timeout: 2_000 }).then(() => true, () => false)) return true;
+      }
+      if (!centerOpened && Date.now() - started > 3_000) {
+        centerOpened = true;
+        await this.runCommand('Notifications: Show Notifications').catch(() => undefined);
       }
       return notYet(await this.notifications());
     }, options);
-    await button.click();
   }
 
   async screenshot(file: string): Promise<void> {

@@ -79,56 +79,6 @@ public static class SplitFacts
         };
     }
 
-    /// <summary>
-    /// The evidence that an expression is a test split, or null: a `["test"]` split of a data set
-    /// or a name like `test_ds`, `X_test`, `tokenized_test` along the way it was made.
-    /// </summary>
-    public static string? TestSplitEvidence(SemanticModel model, Expr expr)
-    {
-        for (var depth = 0; depth < 32; depth++)
-        {
-            switch (expr)
-            {
-                case Name n:
-                    if (IsTestName(n.Id))
-                    {
-                        return $"`{n.Id}`";
-                    }
-
-                    var next = Code.Unalias(model, n);
-                    if (ReferenceEquals(next, n))
-                    {
-                        return null;
-                    }
-
-                    expr = next;
-                    break;
-                case Subscript { Slice: Constant { Value: string key } } s:
-                    if (IsTestName(key))
-                    {
-                        return $"`[\"{key}\"]`";
-                    }
-
-                    expr = s.Value;
-                    break;
-                case Subscript s:
-                    expr = s.Value;
-                    break;
-                case Call { Func: AttributeExpr method } call when model.ResolveCallee(call) is null:
-                    expr = method.Value;
-                    break;
-                default:
-                    return null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>"test", "test_ds", "X_test", "tokenized_test", "testset": a part of the name (split at '_') starts with "test".</summary>
-    public static bool IsTestName(string name) =>
-        name.Split('_').Any(part => part.StartsWith("test", StringComparison.OrdinalIgnoreCase) && !part.StartsWith("tested", StringComparison.OrdinalIgnoreCase));
-
     private static HashSet<string> CalleesOf(SemanticModel model) => Callees.GetValue(model, m =>
     {
         var set = new HashSet<string>(StringComparer.Ordinal);

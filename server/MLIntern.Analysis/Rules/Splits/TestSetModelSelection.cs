@@ -16,14 +16,17 @@ public sealed class TestSetModelSelection : ScriptRule
         """
         ## What it does
         Finds a test split that both chooses the model and is reported as its score:
-        - a `Trainer` whose `eval_dataset` is a test split (`ds["test"]`, `test_ds`, `X_test`…) with
-          `load_best_model_at_end=True` or an `EarlyStoppingCallback`, followed by `trainer.evaluate()`
-          (or `evaluate`/`predict` on that same split);
-        - a loop that keeps the best score measured on a test split (`if acc > best_acc: best_acc = acc`)
+        - a `Trainer` whose `eval_dataset` is the test split the data set itself holds out (the `test`
+          split of `load_dataset(...)` or of `data_files={"test": ...}`, `split="test"`, a `test.csv`
+          read directly) with `load_best_model_at_end=True` or an `EarlyStoppingCallback`, followed by
+          `trainer.evaluate()` (or `evaluate`/`predict` on that same split);
+        - a loop that keeps the best score measured on test data (`if acc > best_acc: best_acc = acc`)
+          — the data set's test split, or the part the script's only `train_test_split` holds out —
           and uses that best score after the loop.
 
-        A split is a test split when its `["test"]` key or a name on the way it was made says so
-        (`test`, `test_ds`, `X_test`, `tokenized_test`); a validation split is fine.
+        Which data is the test split is decided by where it came from, never by a name or a key: a
+        split carved from the training data is validation even when its key is `"test"`
+        (`ds["train"].train_test_split()["test"]`), and evaluating on validation is what it is for.
 
         ## Why is this bad?
         Picking the checkpoint, the epoch or the hyperparameters that score best on a set makes that
@@ -75,7 +78,7 @@ public sealed class TestSetModelSelection : ScriptRule
         foreach (var trainer in TrainerApi.Of(model))
         {
             if (TrainerApi.Argument(model, trainer, "eval_dataset") is not { } eval ||
-                SplitFacts.TestSplitEvidence(model, eval) is not { } evidence ||
+                DataRoles.Of(context).RoleOf(eval) is not { Role: SplitRole.Test, HeldOutAtSource: true, Evidence: var evidence } ||
                 Selection(model, trainer) is not { } selection ||
                 FinalReport(model, trainer, eval) is not { } report)
             {
@@ -167,7 +170,7 @@ public sealed class TestSetModelSelection : ScriptRule
                 if (!AssignsFrom(test.Body, best.Id, score.Id) ||
                     model.ResolveName(score) is not { Value: Call measured } scoreBinding || scoreBinding.Statement is null ||
                     scoreBinding.Statement.Start < loop.Start || scoreBinding.Statement.End > loop.End ||
-                    TestEvidence(model, measured, 0) is not { } evidence || !ReadAfter(model, best, loop))
+                    TestEvidence(context, measured, 0) is not { } evidence || !ReadAfter(model, best, loop))
                 {
                     continue;
                 }
@@ -223,7 +226,7 @@ public sealed class TestSetModelSelection : ScriptRule
     }));
 
     /// <summary>The test split a measurement reads (an argument of the call, or of a call inside it), else null.</summary>
-    private static string? TestEvidence(SemanticModel model, Call call, int depth)
+    private static string? TestEvidence(ScriptContext context, Call call, int depth)
     {
         if (depth > 4)
         {
@@ -232,12 +235,12 @@ public sealed class TestSetModelSelection : ScriptRule
 
         foreach (var argument in call.Args.Concat(call.Keywords.Select(k => k.Value)))
         {
-            if (argument is Call inner && TestEvidence(model, inner, depth + 1) is { } nested)
+            if (argument is Call inner && TestEvidence(context, inner, depth + 1) is { } nested)
             {
                 return nested;
             }
 
-            if (argument is not Call && SplitFacts.TestSplitEvidence(model, argument) is { } evidence)
+            if (argument is not Call && DataRoles.Of(context).RoleOf(argument) is { Role: SplitRole.Test, Evidence: var evidence })
             {
                 return evidence;
             }
