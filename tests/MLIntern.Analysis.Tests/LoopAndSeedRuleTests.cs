@@ -113,7 +113,8 @@ public sealed class LoopRuleTests
                     total += (model(x).argmax(-1) == y).sum().item()
                 return total
 
-            run_eval(net, val_loader)
+            clf = torch.nn.Sequential(torch.nn.Linear(4, 2))
+            run_eval(clf, val_loader)
 
             """;
         var finding = Assert.Single(Check(source, "MLI701"));

@@ -240,6 +240,54 @@ public static class Api
         "torch.nn.parallel.DistributedDataParallel",
     };
 
+    /// <summary>
+    /// A loss function's class: torch's losses all live in `torch.nn` and end in `Loss` (`CrossEntropyLoss`,
+    /// `BCEWithLogitsLoss`, the `_Loss` base); a module of these is called on a model's output, it is not a model.
+    /// </summary>
+    public static bool IsLossClass(string canonical) =>
+        canonical.StartsWith("torch.nn.", StringComparison.Ordinal) && canonical.EndsWith("Loss", StringComparison.Ordinal);
+
+    /// <summary>What turns text or images into model inputs, and configurations: `AutoTokenizer`, `BertTokenizerFast`, `AutoImageProcessor`, `BertConfig`.</summary>
+    public static bool IsPreprocessorClass(string className) =>
+        className.EndsWith("Tokenizer", StringComparison.Ordinal) || className.EndsWith("TokenizerFast", StringComparison.Ordinal) ||
+        className.EndsWith("Processor", StringComparison.Ordinal) || className.EndsWith("FeatureExtractor", StringComparison.Ordinal) ||
+        className.EndsWith("Config", StringComparison.Ordinal) || className.EndsWith("Collator", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A model class of a model library by the library's own naming: transformers' `AutoModel…`, `…Model`,
+    /// `…For…` heads; peft's and setfit's models; sentence-transformers' encoders.
+    /// </summary>
+    public static bool IsModelPackageClass(string canonical)
+    {
+        var dot = canonical.IndexOf('.');
+        if (dot < 0)
+        {
+            return false;
+        }
+
+        var (package, name) = (canonical[..dot], canonical[(canonical.LastIndexOf('.') + 1)..]);
+        return package switch
+        {
+            "transformers" => name.StartsWith("AutoModel", StringComparison.Ordinal) || name.Contains("For", StringComparison.Ordinal) ||
+                              name.EndsWith("Model", StringComparison.Ordinal) || name.EndsWith("LMHeadModel", StringComparison.Ordinal),
+            "peft" => name.EndsWith("Model", StringComparison.Ordinal) || name.StartsWith("PeftModel", StringComparison.Ordinal),
+            "setfit" => name is "SetFitModel",
+            "sentence_transformers" => name is "SentenceTransformer" or "CrossEncoder" or "SparseEncoder",
+            _ => false,
+        };
+    }
+
+    /// <summary>A layer or container of `torch.nn` (`nn.Linear`, `nn.Sequential`, `nn.LSTM`): a module that is not a loss.</summary>
+    public static bool IsTorchLayerClass(string canonical) =>
+        canonical.StartsWith("torch.nn.", StringComparison.Ordinal) && !IsLossClass(canonical) &&
+        canonical[(canonical.LastIndexOf('.') + 1)..] is [>= 'A' and <= 'Z', ..] and not ("Parameter" or "Buffer") &&
+        !canonical.StartsWith("torch.nn.utils.", StringComparison.Ordinal) && !canonical.StartsWith("torch.nn.init.", StringComparison.Ordinal);
+
+    /// <summary>Functions that build and return a model: torchvision's and timm's model constructors.</summary>
+    public static bool IsModelFactory(string canonical) =>
+        canonical.StartsWith("torchvision.models.", StringComparison.Ordinal) && !canonical.Contains("Weights", StringComparison.Ordinal) ||
+        canonical is "timm.create_model" or "torch.hub.load" or "transformers.AutoModel.from_config";
+
     /// <summary>transformers classes loaded with `from_pretrained` that are not models.</summary>
     public static readonly IReadOnlySet<string> NotModels = new HashSet<string>(StringComparer.Ordinal)
     {

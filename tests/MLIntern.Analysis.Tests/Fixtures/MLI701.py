@@ -108,3 +108,41 @@ for x, y in train_loader:
     optimizer.zero_grad()
 for x, y in val_loader:
     print((x == y).sum().item())
+
+
+# Flagged: the model is what the caller passes (a pretrained classifier), whatever the parameter is called.
+def score_split(m, batches):
+    hits = 0
+    for batch in batches:
+        hits += (m(**batch).logits.argmax(-1) == batch["labels"]).sum().item()
+    return hits
+
+
+clf = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=2)
+print(score_split(clf, val_loader))
+
+
+# Flagged on the model only: the loss functions are called on its output and have no mode to set.
+class SmoothedLoss(nn.Module):
+    def forward(self, logits, target):
+        return nn.functional.cross_entropy(logits, target, label_smoothing=0.1)
+
+
+smoothed = SmoothedLoss()
+criterion = nn.CrossEntropyLoss()
+encoder = Net()
+for x, y in val_loader:
+    out = encoder(x)
+    print(criterion(out, y).item(), smoothed(out, y).item(), nn.functional.nll_loss(out, y).item(), (out.argmax(-1) == y).sum().item())
+
+
+# Not flagged: a function called `model` that is not a network (an argmax over the rows).
+def offline_check(loader):
+    def model(rows):
+        return np.asarray(rows).argmax(-1)
+
+    for rows, y in loader:
+        print((model(rows) == y).sum().item())
+
+
+offline_check(val_loader)

@@ -96,3 +96,35 @@ for x, y in loader:
     scheduler.step()
 for env_step in range(10):
     env.step(action)
+
+
+# Flagged: the optimizer is what accelerate's prepare returns for it, whatever it is called.
+from accelerate import Accelerator
+
+accelerator = Accelerator()
+net2, o, dl = accelerator.prepare(Net(), AdamW(model.parameters(), lr=1e-4), loader)
+for x, y in dl:
+    accelerator.backward(F.cross_entropy(net2(x), y))
+    o.step()
+
+
+# Flagged: an optimizer given to a helper, stepped there without zeroing.
+def fit_epoch(net, upd, batches):
+    for x, y in batches:
+        F.cross_entropy(net(x), y).backward()
+        upd.step()
+
+
+fit_epoch(model, torch.optim.SGD(model.parameters(), lr=0.1), loader)
+
+
+# Not flagged: the stepped object is a learning-rate scheduler (the optimizer is zeroed and stepped by a closure).
+warmup = torch.optim.lr_scheduler.LinearLR(lbfgs)
+for x, y in loader:
+    def closure2():
+        lbfgs.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        return loss
+    lbfgs.step(closure2)
+    warmup.step()

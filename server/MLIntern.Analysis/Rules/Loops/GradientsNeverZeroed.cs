@@ -21,6 +21,11 @@ public sealed class GradientsNeverZeroed : ScriptRule
         `model.zero_grad()`, `zero_grad(set_to_none=True)`, `p.grad = None`, or helper of the file that
         does one of these. A `zero_grad()` in an outer loop (once per epoch) does not count.
 
+        The optimizer is found by what made it, never by its name: a `torch.optim` (or bitsandbytes,
+        transformers) optimizer, what `accelerator.prepare(...)` returns in its place, what this file's
+        calls pass for a function's parameter. A scheduler's `step()` is not an optimizer step; a
+        loop's only `X.step()` whose `X` is not known otherwise, beside a backward pass, is.
+
         ## Why is this bad?
         `backward()` adds to `.grad`; it does not overwrite it. Without zeroing, every step applies the
         sum of all gradients since the last zeroing, so the effective learning rate grows with the step
@@ -75,7 +80,7 @@ public sealed class GradientsNeverZeroed : ScriptRule
 
         var calls = SyntaxPath.DescendantsInScope(loop).OfType<Call>().ToList();
         var backward = calls.FirstOrDefault(TorchLoops.IsBackward);
-        var step = backward is null ? null : calls.FirstOrDefault(c => TorchLoops.SteppedOptimizer(c, model) is not null);
+        var step = backward is null ? null : TorchLoops.OptimizerSteps(calls, context).FirstOrDefault();
         if (backward is null || step is null)
         {
             return;
@@ -83,8 +88,8 @@ public sealed class GradientsNeverZeroed : ScriptRule
 
         // Only the innermost loop that does both: an inner loop holding both is checked on its own.
         var inner = SyntaxPath.DescendantsInScope(loop).OfType<Stmt>().Where(s => s is For or While && !ReferenceEquals(s, loop));
-        if (inner.Any(l => SyntaxPath.DescendantsInScope(l).OfType<Call>().Any(TorchLoops.IsBackward)
-                           && SyntaxPath.DescendantsInScope(l).OfType<Call>().Any(c => TorchLoops.SteppedOptimizer(c, model) is not null)))
+        if (inner.Any(l => SyntaxPath.DescendantsInScope(l).OfType<Call>().ToList() is var innerCalls &&
+                           innerCalls.Any(TorchLoops.IsBackward) && TorchLoops.OptimizerSteps(innerCalls, context).Count > 0))
         {
             return;
         }
@@ -94,7 +99,7 @@ public sealed class GradientsNeverZeroed : ScriptRule
             return;
         }
 
-        var optimizer = TorchLoops.SteppedOptimizer(step, model)!;
+        var optimizer = TorchLoops.Stepped(step, context);
         context.Report(
             this,
             $"this loop calls `{Describe(backward, context)}` and `{context.Text(step.Func)}({(step.Args.Count == 1 && ReferenceEquals(step.Args[0], optimizer) ? context.Text(optimizer) : "")})` but never zeroes the gradients: each step applies the sum of all gradients so far",

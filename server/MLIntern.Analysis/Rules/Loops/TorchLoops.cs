@@ -6,74 +6,52 @@ namespace MLIntern.Analysis.Rules.Loops;
 
 /// <summary>
 /// The shapes of a hand-written PyTorch loop: the backward pass, the optimizer step, zeroing
-/// gradients, calls to the model, and the no-grad contexts. Rules anchor on the file importing
-/// torch; names such as `optimizer` are only a fallback for values the model cannot follow
-/// (parameters, `accelerator.prepare(...)` results).
+/// gradients. Which object is the optimizer and which the model is <see cref="Roles"/>' answer.
 /// </summary>
 public static class TorchLoops
 {
-    /// <summary>Context managers and decorators that turn autograd off.</summary>
-    public static readonly IReadOnlySet<string> NoGradContexts = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "torch.no_grad",
-        "torch.inference_mode",
-        "torch.autograd.no_grad",
-        "torch.autograd.grad_mode.no_grad",
-        "torch.autograd.grad_mode.inference_mode",
-    };
-
-    private static readonly string[] GradScalers = ["torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.GradScaler", "torch.cpu.amp.GradScaler"];
-
-    private static readonly string[] ModelLibraries = ["torch.nn.", "transformers.", "torchvision.models.", "timm.", "peft.", "sentence_transformers."];
-
-    /// <summary>True when the file imports torch (any `import torch…` or `from torch… import …`).</summary>
-    public static bool ImportsTorch(SemanticModel model) =>
-        model.Scopes.Any(s => s.Bindings.Values.Any(list => list.Any(b =>
-            b.Kind is BindingKind.Import or BindingKind.FromImport && b.QualifiedName is { } q && (q == "torch" || q.StartsWith("torch.", StringComparison.Ordinal)))));
-
     /// <summary>`loss.backward()`, `scaler.scale(loss).backward()`, `accelerator.backward(loss)`.</summary>
     public static bool IsBackward(Call call) => call.Func is AttributeExpr { Attr: "backward" };
 
     /// <summary>
     /// The optimizer an `X.step()` call steps, as written (`optimizer`, or the argument of
-    /// `scaler.step(optimizer)`), or null when the call is not an optimizer step (a scheduler's, an env's).
+    /// `scaler.step(optimizer)`), or null when the call is not known to step an optimizer (a scheduler's, an env's).
     /// </summary>
-    public static Expr? SteppedOptimizer(Call call, SemanticModel model)
+    public static Expr? SteppedOptimizer(Call call, ScriptContext context)
     {
         if (call.Func is not AttributeExpr { Attr: "step" } step)
         {
             return null;
         }
 
-        var origin = ValueOrigin.Of(step.Value, model);
-        if (origin is not null && GradScalers.Contains(origin))
+        var roles = Roles.Of(context);
+        if (Symbols.Of(context.Model).Canonical(step.Value) is null && ValueOrigin.Of(step.Value, context.Model) is { } origin && Api.GradScalers.Contains(Symbols.Canonicalize(origin)))
         {
-            return call.Args.Count == 1 && IsOptimizer(call.Args[0], model) ? call.Args[0] : null;
+            return call.Args.Count == 1 && roles.IsOptimizer(call.Args[0]) != false ? call.Args[0] : null;
         }
 
-        return IsOptimizer(step.Value, model) ? step.Value : null;
+        return roles.IsOptimizer(step.Value) == true ? step.Value : null;
     }
 
-    private static bool IsOptimizer(Expr expr, SemanticModel model)
+    /// <summary>
+    /// The optimizer steps of a loop body that also runs the backward pass: the `X.step()` calls known to
+    /// step an optimizer, else its one `X.step()` whose receiver is not known to be anything else (with
+    /// a backward pass there, that step is what applies the gradients).
+    /// </summary>
+    public static List<Call> OptimizerSteps(IReadOnlyList<Call> calls, ScriptContext context)
     {
-        if (ValueOrigin.Of(expr, model) is { } origin)
+        var known = calls.Where(c => SteppedOptimizer(c, context) is not null).ToList();
+        if (known.Count > 0 || !calls.Any(IsBackward))
         {
-            if (origin.Contains("lr_scheduler", StringComparison.Ordinal) || origin.Contains("schedule", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            if (origin.StartsWith("torch.optim.", StringComparison.Ordinal) || origin.StartsWith("bitsandbytes.optim.", StringComparison.Ordinal)
-                || origin is "transformers.AdamW" or "transformers.Adafactor" or "transformers.optimization.AdamW" or "transformers.optimization.Adafactor")
-            {
-                return true;
-            }
+            return known;
         }
 
-        // A parameter or an unpacked `accelerator.prepare(...)` result: trust the name.
-        return SemanticModel.DottedName(expr) is { } name && name.Split('.')[^1] is var last
-            && (last.Contains("optim", StringComparison.OrdinalIgnoreCase) || last is "opt" or "optim");
+        var steps = calls.Where(c => c is { Func: AttributeExpr { Attr: "step" } s, Args.Count: 0 } && Roles.Of(context).IsOptimizer(s.Value) is null).ToList();
+        return steps.Count == 1 ? steps : [];
     }
+
+    /// <summary>The optimizer a step of <see cref="OptimizerSteps"/> steps, as written.</summary>
+    public static Expr Stepped(Call step, ScriptContext context) => SteppedOptimizer(step, context) ?? ((AttributeExpr)step.Func).Value;
 
     /// <summary>`X.zero_grad(...)` or `p.grad = None` anywhere under <paramref name="root"/>, nested functions included (an LBFGS closure).</summary>
     public static bool ZeroesGradients(Node root, SemanticModel model, int depth = 0)
@@ -94,24 +72,6 @@ public static class TorchLoops
         }
 
         return false;
-    }
-
-    /// <summary>True when <paramref name="expr"/> is a model: built by a model library or a local `nn.Module` subclass.</summary>
-    public static bool IsKnownModel(Expr expr, SemanticModel model)
-    {
-        if (ValueOrigin.Of(expr, model) is not { } origin)
-        {
-            return false;
-        }
-
-        if (ModelLibraries.Any(p => origin.StartsWith(p, StringComparison.Ordinal)))
-        {
-            return true;
-        }
-
-        // `model = Net()` with `class Net(nn.Module)` in this file.
-        return model.GlobalScope.GetBindings(origin) is [{ Kind: BindingKind.ClassDefinition, Node: ClassDef cls }]
-            && cls.Bases.Any(b => model.ResolveQualifiedName(b) is "torch.nn.Module" or "torch.nn.modules.module.Module" || (model.ResolveQualifiedName(b) is { } q && q.StartsWith("transformers.", StringComparison.Ordinal)));
     }
 
     /// <summary>The body statements of a loop (for/while).</summary>

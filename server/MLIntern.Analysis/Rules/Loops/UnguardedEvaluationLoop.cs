@@ -28,6 +28,13 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         When the model is a parameter of the evaluation function, the callers in the same file are
         checked too; a function no one in the file calls is left alone.
 
+        The model is found by data flow, never by its name: what a model class (`nn.Module`
+        subclass, `torch.nn` layer, transformers/peft/sentence-transformers model) or `from_pretrained`
+        made, what wraps it (`accelerator.prepare`, `torch.compile`, `DataParallel`, `.to(device)`),
+        what this file's calls pass for a parameter, or a parameter the function uses as a module
+        (`m.parameters()`, `m.eval()`). A loss function — a `torch.nn` loss, `F.cross_entropy`, a module
+        of the file called on the model's output — is never asked to `.eval()`.
+
         ## Why is this bad?
         Without `eval()`, dropout keeps dropping activations and batch norm keeps using (and
         updating!) batch statistics: the reported accuracy is noisy, lower than the model's real
@@ -85,14 +92,14 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         }
 
         var all = SyntaxPath.DescendantsInScope(loop).ToList();
-        if (all.OfType<Call>().Any(c => TorchLoops.IsBackward(c) || TorchLoops.SteppedOptimizer(c, model) is not null))
+        if (all.OfType<Call>().Any(c => TorchLoops.IsBackward(c) || TorchLoops.SteppedOptimizer(c, context) is not null))
         {
             return;
         }
 
         // The model call must be this loop's own, not an inner loop's (that loop is checked by itself).
         var inner = all.OfType<Stmt>().Where(s => s is For or While && !ReferenceEquals(s, loop)).ToList();
-        var modelCall = all.OfType<Call>().FirstOrDefault(c => !inner.Any(l => l.Start <= c.Start && c.End <= l.End) && IsModel(c.Func, model));
+        var modelCall = all.OfType<Call>().FirstOrDefault(c => !inner.Any(l => l.Start <= c.Start && c.End <= l.End) && Roles.Of(context).IsModel(c.Func) == true && c.Func is Name or AttributeExpr && SemanticModel.DottedName(c.Func) is not null);
         if (modelCall is null || !all.Any(n => IsEvaluationSign(n, model)))
         {
             return;
@@ -110,7 +117,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         {
             true => false,
             false => true,
-            null when isParameter => callers.Count > 0 && !callers.Any(c => ModeBefore(OwnScope(c, model), null, c.Start, model) == true),
+            null when isParameter => callers.Count > 0 && !callers.Any(c => ModeBefore(OwnScope(c, model), PassedName(function!, c, (Name)modelCall.Func), c.Start, model) == true),
             null => !callers.Any(c => ModeBefore(OwnScope(c, model), modelName, c.Start, model) == true),
         };
 
@@ -139,23 +146,6 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
             $"this evaluation loop calls `{modelName}` {string.Join(" and ", parts)}",
             header,
             missingEval && isParameter ? null : BuildFix(context, loop, modelName, missingEval, missingNoGrad));
-    }
-
-    private static bool IsModel(Expr func, SemanticModel model)
-    {
-        if (func is not (Name or AttributeExpr) || SemanticModel.DottedName(func) is null)
-        {
-            return false;
-        }
-
-        if (TorchLoops.IsKnownModel(func, model))
-        {
-            return true;
-        }
-
-        // A parameter of an evaluation function: the name is all there is to go on.
-        return func is Name name && model.ResolveName(name) is { Kind: BindingKind.Parameter }
-            && (name.Id.Contains("model", StringComparison.OrdinalIgnoreCase) || name.Id is "net" or "network");
     }
 
     private static bool IsEvaluationSign(Node node, SemanticModel model) => node switch
@@ -213,12 +203,21 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
     private static bool IsNoGradContext(Expr expr, SemanticModel model)
     {
         var target = expr is Call call ? call.Func : expr;
-        if (model.ResolveQualifiedName(target) is { } name && TorchLoops.NoGradContexts.Contains(name))
+        if (Symbols.Of(model).Canonical(target) is { } name && name != "torch.set_grad_enabled" && Api.NoGradContexts.Contains(name))
         {
             return true;
         }
 
         return expr is Call set && model.ResolveQualifiedName(set.Func) == "torch.set_grad_enabled" && set.Args.Count == 1 && model.TryEvaluate(set.Args[0], out var on) && on is false;
+    }
+
+    /// <summary>The dotted name a call passes for a parameter (`net`, `self.model`), or null (any receiver) when it passes something else.</summary>
+    private static string? PassedName(FunctionDef function, Call call, Name parameter)
+    {
+        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
+        var index = positional.FindIndex(a => a.Name == parameter.Id);
+        var passed = call.Keywords.FirstOrDefault(k => k.Arg == parameter.Id)?.Value ?? (index >= 0 && index < call.Args.Count && !call.Args.Take(index + 1).Any(a => a is Starred) ? call.Args[index] : null);
+        return passed is null ? null : SemanticModel.DottedName(passed);
     }
 
     /// <summary>The calls in this file to a function defined in it.</summary>

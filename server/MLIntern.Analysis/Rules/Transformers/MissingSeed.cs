@@ -139,7 +139,7 @@ public sealed class MissingSeed : ScriptRule
     private static bool IsTorchTrainingLoop(Stmt loop, ScriptContext context)
     {
         var calls = SyntaxPath.DescendantsInScope(loop).OfType<Call>().ToList();
-        return calls.Any(TorchLoops.IsBackward) && calls.Any(c => TorchLoops.SteppedOptimizer(c, context.Model) is not null);
+        return calls.Any(TorchLoops.IsBackward) && TorchLoops.OptimizerSteps(calls, context).Count > 0;
     }
 
     /// <summary>Any call to a function whose name says seed, any non-None `seed=`/`random_state=` argument.</summary>
