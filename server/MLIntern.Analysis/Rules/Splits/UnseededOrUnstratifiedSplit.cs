@@ -61,8 +61,6 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
     private const string SklearnSplit = "sklearn.model_selection.train_test_split";
     private const string TorchSplit = "torch.utils.data.random_split";
 
-    private static readonly HashSet<string> LabelNames = ["label", "labels"];
-
     public override RuleInfo Info => Rule;
 
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
@@ -193,7 +191,7 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                     return new LabelFact(context.Text(argument), $"{fact.DisplayPath} has {fact.Info.ClassCount} classes in column `{column}`", argument);
                 }
 
-                if (LabelNames.Contains(column))
+                if (column is not "label_ids" && LabelColumnUse.TrainerLabelNames.Contains(column))
                 {
                     return new LabelFact(context.Text(argument), $"column `{column}`", argument);
                 }
