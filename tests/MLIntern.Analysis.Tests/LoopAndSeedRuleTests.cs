@@ -84,6 +84,54 @@ public sealed class SeedRuleTests
 
 public sealed class LoopRuleTests
 {
+    [Fact]
+    public void A_training_loop_in_a_module_of_definitions_is_seeded_by_its_caller()
+    {
+        const string library = """
+            import torch
+
+            def train_epoch(net, opt, batches):
+                for x, y in batches:
+                    opt.zero_grad()
+                    torch.nn.functional.cross_entropy(net(x), y).backward()
+                    opt.step()
+
+            """;
+        Assert.Empty(Check(library, "MLI505"));
+
+        // The same function, run by the file's own entry point, is flagged.
+        var script = library + "if __name__ == \"__main__\":\n    net = torch.nn.Linear(4, 2)\n    train_epoch(net, torch.optim.SGD(net.parameters(), lr=0.1), [])\n";
+        var finding = Assert.Single(Check(script, "MLI505"));
+        Assert.Equal(4, finding.Range.Line);
+    }
+
+    [Fact]
+    public void Methods_of_a_class_the_script_constructs_run_with_it()
+    {
+        const string source = """
+            import torch
+
+            class Runner:
+                def fit(self, batches):
+                    for x, y in batches:
+                        self.opt.zero_grad()
+                        self.loss(x, y).backward()
+                        self.opt.step()
+
+            class Unused:
+                def go(self, batches, opt):
+                    for x, y in batches:
+                        opt.zero_grad()
+                        x.sum().backward()
+                        opt.step()
+
+            Runner().fit([])
+
+            """;
+        var finding = Assert.Single(Check(source, "MLI505"));
+        Assert.Equal(5, finding.Range.Line);
+    }
+
     private static IReadOnlyList<Finding> Check(string source, string code) => ScriptChecker.Check(source, enabled: new HashSet<string> { code });
 
     [Fact]

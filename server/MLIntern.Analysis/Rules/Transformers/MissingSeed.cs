@@ -25,6 +25,10 @@ public sealed class MissingSeed : ScriptRule
         says seed), no `seed=`/`random_state=` argument anywhere, and no Trainer `model_init=`. The
         finding sits on the first training call.
 
+        Only training the file runs when it is run counts: its module-level code and the `__main__`
+        block, the functions they call or hand on, the methods of classes they construct. A module of
+        definitions only (a library, a `train_utils.py`) is seeded by whoever calls it.
+
         ## Why is this bad?
         Weight initialisation, data shuffling, dropout and train/test splits all draw random numbers.
         Without a seed, two runs of the same script on the same data give different scores, so a
@@ -100,8 +104,15 @@ public sealed class MissingSeed : ScriptRule
     {
         var model = context.Model;
         var torch = Symbols.Of(model).Imports("torch");
+        var runs = RunPath.Of(model);
         foreach (var node in SyntaxPath.DescendantsOf(model.Tree))
         {
+            if (node is not (Call { Func: AttributeExpr { Attr: "train" or "fit" } } or For or While) || !runs.Runs(node))
+            {
+                // Only training the file runs when it is run: a library module's loop is seeded by its caller.
+                continue;
+            }
+
             switch (node)
             {
                 case Call { Func: AttributeExpr { Attr: "train" } train } call when ValueOrigin.Of(train.Value, model) is { } origin && TrainerApi.IsTrainerClass(origin, model):

@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using MLIntern.Analysis.Rules.Loops;
+using MLIntern.Python.Semantics;
+using MLIntern.Python.Syntax;
+
+namespace MLIntern.Analysis.Knowledge;
+
+/// <summary>
+/// The code that runs when the file is run as a script: its module-level statements (the
+/// `if __name__ == "__main__":` block included), and the functions and methods they reach — called by
+/// name, handed on as a value (a callback, `compute_metrics=fn`, `map(fn)`), or methods of a class the
+/// running code constructs (a framework calls them: `training_step`, `forward`). A file of definitions
+/// only (a library module, a utilities file) runs nothing; its training loops run when, and with the
+/// seeds, its caller decides.
+/// </summary>
+public sealed class RunPath
+{
+    private static readonly ConditionalWeakTable<SemanticModel, RunPath> Cache = new();
+
+    private readonly SemanticModel _model;
+    private readonly HashSet<Node> _reached = new(ReferenceEqualityComparer.Instance);
+
+    private RunPath(SemanticModel model)
+    {
+        _model = model;
+        var work = new Queue<Node>();
+        foreach (var statement in model.Tree.Body.Where(s => s is not (FunctionDef or ClassDef)))
+        {
+            work.Enqueue(statement);
+        }
+
+        // Decorators and default values run when the definition does.
+        HasModuleCode = work.Any(s => s is Stmt st && st is not (Import or ImportFrom or Pass) && !IsDocstringOrConstant(st));
+        while (work.Count > 0)
+        {
+            foreach (var node in SyntaxPath.DescendantsInScope(work.Dequeue()))
+            {
+                if (Definition(node) is { } definition && _reached.Add(definition))
+                {
+                    Enqueue(work, definition);
+                }
+            }
+        }
+    }
+
+    public static RunPath Of(SemanticModel model) => Cache.GetValue(model, m => new RunPath(m));
+
+    /// <summary>True when the file runs code of its own at module level (beyond imports, constants and definitions).</summary>
+    public bool HasModuleCode { get; }
+
+    /// <summary>True when <paramref name="node"/> runs when the file is run: module-level code, or inside functions and classes that code reaches.</summary>
+    public bool Runs(Node node)
+    {
+        foreach (var ancestor in _model.Ancestors(node).Prepend(node))
+        {
+            if (ancestor is FunctionDef or ClassDef && !_reached.Contains(ancestor))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Enqueue(Queue<Node> work, Node definition)
+    {
+        switch (definition)
+        {
+            case FunctionDef function:
+                foreach (var statement in function.Body)
+                {
+                    work.Enqueue(statement);
+                }
+
+                break;
+            case ClassDef cls:
+                // A constructed class: its methods run when called by the code or by the framework it is given to.
+                foreach (var member in cls.Body)
+                {
+                    if (member is FunctionDef or ClassDef)
+                    {
+                        if (_reached.Add(member))
+                        {
+                            Enqueue(work, member);
+                        }
+                    }
+                    else
+                    {
+                        work.Enqueue(member);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The function or class of this file a name refers to, when the node is such a reference.</summary>
+    private Node? Definition(Node node) => node switch
+    {
+        Name name when _model.ResolveName(name) is { Kind: BindingKind.FunctionDefinition or BindingKind.ClassDefinition, Node: var def } && def is FunctionDef or ClassDef => def,
+
+        // `self.helper()` / `obj.method`: a method of one of the file's classes by that name.
+        AttributeExpr { Attr: var attr } => _model.Tree.Body.OfType<ClassDef>().SelectMany(c => c.Body.OfType<FunctionDef>()).FirstOrDefault(f => f.Name == attr),
+        _ => null,
+    };
+
+    private static bool IsDocstringOrConstant(Stmt statement) =>
+        statement is ExprStmt { Value: Constant } ||
+        statement is Assign { Value: Constant or List or TupleExpr or Dict or Set } ||
+        statement is AnnAssign;
+}
