@@ -151,7 +151,7 @@ public static class Api
     /// <summary>scikit-learn metrics whose `average` defaults to "binary" (an error on more than two classes).</summary>
     public static readonly IReadOnlySet<string> SklearnBinaryAverageMetrics = new HashSet<string>(StringComparer.Ordinal)
     {
-        "f1_score", "fbeta_score", "precision_score", "recall_score", "jaccard_score", "precision_recall_fscore_support",
+        "f1_score", "fbeta_score", "precision_score", "recall_score", "jaccard_score",
     };
 
     /// <summary>evaluate / datasets metrics (by the name given to `evaluate.load`) that compare class ids.</summary>

@@ -47,11 +47,6 @@ public sealed class BinaryAverageOnMulticlass : ScriptRule
         ```
         """);
 
-    private static readonly HashSet<string> BinaryByDefault =
-    [
-        "f1_score", "precision_score", "recall_score", "fbeta_score", "jaccard_score", "f1", "precision", "recall",
-    ];
-
     private const string Average = "average";
 
     public override RuleInfo Info => Rule;
@@ -70,7 +65,7 @@ public sealed class BinaryAverageOnMulticlass : ScriptRule
         foreach (var call in model.Calls)
         {
             // evaluate takes `average=` in `compute`, not in `add_batch`.
-            if (MetricCalls.Match(model, call) is { } metric && BinaryByDefault.Contains(metric.Name) &&
+            if (MetricCalls.Match(model, call) is { } metric && (metric.Source == MetricSource.Sklearn ? Api.SklearnBinaryAverageMetrics : Api.EvaluateBinaryAverageMetrics).Contains(metric.Name) &&
                 (metric.Source == MetricSource.Sklearn || metric.Call.Func is AttributeExpr { Attr: "compute" }))
             {
                 (calls ??= []).Add(metric);

@@ -21,29 +21,13 @@ public sealed record MetricCall(Call Call, MetricSource Source, string Name, IRe
 
 public static class MetricCalls
 {
-    /// <summary>scikit-learn metrics that compare class ids (not scores: `roc_auc_score` and `log_loss` want scores).</summary>
-    private static readonly HashSet<string> SklearnLabelMetrics =
-    [
-        "accuracy_score", "balanced_accuracy_score", "f1_score", "fbeta_score", "precision_score", "recall_score",
-        "precision_recall_fscore_support", "classification_report", "confusion_matrix", "matthews_corrcoef",
-        "cohen_kappa_score", "jaccard_score", "hamming_loss", "zero_one_loss",
-    ];
-
-    /// <summary>evaluate metrics that compare class ids.</summary>
-    private static readonly HashSet<string> EvaluateLabelMetrics =
-    [
-        "accuracy", "f1", "precision", "recall", "matthews_correlation", "confusion_matrix",
-    ];
-
-    private static readonly HashSet<string> MetricLoaders = ["evaluate.load", "datasets.load_metric"];
-
     /// <summary>The classification metric a call computes, or null.</summary>
     public static MetricCall? Match(SemanticModel model, Call call)
     {
         if (model.ResolveCallee(call) is { } callee && callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal))
         {
             var name = callee[(callee.LastIndexOf('.') + 1)..];
-            if (!SklearnLabelMetrics.Contains(name))
+            if (!Api.SklearnLabelMetrics.Contains(name))
             {
                 return null;
             }
@@ -75,13 +59,13 @@ public static class MetricCalls
     /// <summary>"f1" for `evaluate.load("f1")`, directly or through a name; null otherwise.</summary>
     private static string? EvaluateMetricName(SemanticModel model, Expr receiver)
     {
-        if (Code.Unalias(model, receiver) is not Call load || model.ResolveCallee(load) is not { } loader || !MetricLoaders.Contains(loader))
+        if (Code.Unalias(model, receiver) is not Call load || model.ResolveCallee(load) is not { } loader || !Api.MetricLoaders.Contains(Symbols.Canonicalize(loader)))
         {
             return null;
         }
 
         var name = model.GetArgument(load, "path", 0) is { } path ? model.EvaluateString(path) : null;
-        return name is not null && EvaluateLabelMetrics.Contains(name) ? name : null;
+        return name is not null && Api.EvaluateLabelMetrics.Contains(name) ? name : null;
     }
 
     private static void AddIfPresent(List<Expr> list, Expr? expr)

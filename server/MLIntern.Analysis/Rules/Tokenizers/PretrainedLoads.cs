@@ -22,11 +22,6 @@ public static class PretrainedLoads
 {
     private const string FromPretrained = ".from_pretrained";
 
-    private static readonly HashSet<string> NotModels =
-    [
-        "AutoConfig", "AutoProcessor", "AutoFeatureExtractor", "AutoImageProcessor", "PretrainedConfig", "GenerationConfig",
-    ];
-
     /// <summary>Every tokenizer and model load of the file, in source order.</summary>
     public static IReadOnlyList<PretrainedLoad> Of(SemanticModel model)
     {
@@ -63,7 +58,7 @@ public static class PretrainedLoads
         {
             kind = PretrainedKind.Tokenizer;
         }
-        else if (!NotModels.Contains(name) && (name.Contains("Model", StringComparison.Ordinal) || name.Contains("For", StringComparison.Ordinal)))
+        else if (!Api.NotModels.Contains(name) && (name.Contains("Model", StringComparison.Ordinal) || name.Contains("For", StringComparison.Ordinal)))
         {
             kind = PretrainedKind.Model;
         }
