@@ -40,6 +40,18 @@ public sealed class SuppressionAndSelectionTests
     [InlineData("  # mlintern: ignore[MLI203, MLI501]", 0)]
     [InlineData("  # mlintern: ignore[MLI203]", 1)]
     [InlineData("  # noqa: MLI501", 0)]
+    [InlineData("  # noqa", 0)]
+    [InlineData("  # NOQA:MLI501", 0)]
+    [InlineData("  # noqa: MLI203, MLI501", 0)]
+    [InlineData("  # noqa: MLI203 MLI501", 0)]
+    [InlineData("  # noqa: MLI501 the old name is what this pinned version takes", 0)]
+    [InlineData("  # the old name on purpose # noqa: MLI501", 0)]
+    [InlineData("  # noqa: MLI203", 1)]
+    [InlineData("  # data from the Canoqa archive", 1)]
+    [InlineData("  # see noqa below", 1)]
+    [InlineData("  # noqa:", 1)]
+    [InlineData("  # noqa: please", 1)]
+    [InlineData("  # noqanot", 1)]
     [InlineData("  # some other comment", 1)]
     public void Line_suppressions(string comment, int expected) =>
         Assert.Equal(expected, ScriptChecker.Check(Head + Bad + comment + "\n").Count);

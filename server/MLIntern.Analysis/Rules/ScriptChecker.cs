@@ -191,15 +191,81 @@ internal sealed class Suppressions
                 continue;
             }
 
-            var noqa = comment.IndexOf("noqa", StringComparison.OrdinalIgnoreCase);
-            if (noqa >= 0)
+            if (Noqa(comment) is (true, var noqaCodes))
             {
-                var rest = comment[(noqa + 4)..].TrimStart();
-                result.Add(line, rest.StartsWith(":") ? Split(rest[1..]) : null);
+                result.Add(line, noqaCodes);
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Ruff's `# noqa` grammar: a `#`, optional spaces, `noqa` ending there or followed by a space or
+    /// `:` and codes (`MLI203`, letters then digits, separated by commas or spaces). It may follow other
+    /// text after a `#` of its own (`# why # noqa: MLI505`); `noqa` inside a word (`Canoqa`) or a
+    /// `# noqa:` without a code is not a directive. Codes null: the whole line.
+    /// </summary>
+    internal static (bool Found, HashSet<string>? Codes) Noqa(ReadOnlySpan<char> comment)
+    {
+        for (var hash = comment.IndexOf('#'); hash >= 0; hash = Next(comment, hash))
+        {
+            var rest = comment[(hash + 1)..].TrimStart();
+            if (!rest.StartsWith("noqa", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            rest = rest[4..];
+            if (rest.IsEmpty || char.IsWhiteSpace(rest[0]) && !rest.TrimStart().StartsWith(":"))
+            {
+                return (true, null);
+            }
+
+            rest = rest.TrimStart();
+            if (rest[0] != ':')
+            {
+                continue;
+            }
+
+            var codes = new HashSet<string>(StringComparer.Ordinal);
+            var i = 1;
+            while (true)
+            {
+                while (i < rest.Length && (rest[i] is ',' || char.IsWhiteSpace(rest[i])))
+                {
+                    i++;
+                }
+
+                var start = i;
+                while (i < rest.Length && char.IsAsciiLetter(rest[i]))
+                {
+                    i++;
+                }
+
+                var letters = i - start;
+                while (i < rest.Length && char.IsAsciiDigit(rest[i]))
+                {
+                    i++;
+                }
+
+                if (letters == 0 || i - start == letters || i < rest.Length && !(rest[i] is ',' || char.IsWhiteSpace(rest[i])))
+                {
+                    break;
+                }
+
+                codes.Add(rest[start..i].ToString().ToUpperInvariant());
+            }
+
+            if (codes.Count > 0)
+            {
+                return (true, codes);
+            }
+        }
+
+        return (false, null);
+
+        static int Next(ReadOnlySpan<char> text, int from) => text[(from + 1)..].IndexOf('#') is var k and >= 0 ? from + 1 + k : -1;
     }
 
     /// <summary>The codes in `[A, B]`, or null (meaning all) when no bracket follows.</summary>
