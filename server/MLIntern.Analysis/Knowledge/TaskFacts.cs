@@ -53,6 +53,7 @@ public sealed class TaskFacts
         var symbols = Symbols.Of(model);
         var sets = new List<ClassCount>();
         var configured = new List<ClassCount>();
+        var filters = new List<ClassCount>();
         foreach (var call in model.Calls)
         {
             var callee = symbols.Callee(call);
@@ -84,7 +85,12 @@ public sealed class TaskFacts
             if (call.Func is AttributeExpr { Attr: "map" or "isin" or "replace" } method && call.Args.Count >= 1 &&
                 IsLabelColumn(context, flow, method.Value))
             {
+                var before = sets.Count;
                 Add(sets, context, flow, call.Args[0], EvidenceKind.LabelSet);
+                if (method.Attr == "isin" && sets.Count > before)
+                {
+                    filters.Add(sets[^1]);
+                }
             }
         }
 
@@ -99,6 +105,7 @@ public sealed class TaskFacts
 
         LabelSets = sets;
         ModelConfigs = configured;
+        Filters = filters;
     }
 
     public static TaskFacts Of(ScriptContext context) => Cache.GetValue(context, c => new TaskFacts(c));
@@ -108,6 +115,9 @@ public sealed class TaskFacts
 
     /// <summary>The label sets the script uses, in source order.</summary>
     public IReadOnlyList<ClassCount> LabelSets { get; }
+
+    /// <summary>The label sets the script filters the label column with (`isin`), in source order.</summary>
+    public IReadOnlyList<ClassCount> Filters { get; }
 
     /// <summary>What the script configures its models with (`num_labels=`, `id2label=`), in source order.</summary>
     public IReadOnlyList<ClassCount> ModelConfigs { get; }
@@ -120,6 +130,12 @@ public sealed class TaskFacts
     {
         if (DatasetLoads.Labels(context) is { Info.ClassCount: { } count and >= 2 } data)
         {
+            // `df[df.intent.isin(KEEP)]`: the script keeps fewer classes than the file has.
+            if (Agreed(Filters) is { } kept && kept.Count < count)
+            {
+                return kept with { Evidence = $"{kept.Evidence}, the ones the script keeps of {data.ClassCountSource}" };
+            }
+
             return new ClassCount(count, EvidenceKind.Data, data.ClassCountSource, data.Load, null);
         }
 
