@@ -47,6 +47,9 @@ public sealed class DataRoles
     private readonly SemanticModel _model;
     private readonly Symbols _symbols;
 
+    /// <summary>Parameters bound to the arguments of the calls being traced into (`load_split("test")`).</summary>
+    private readonly Dictionary<Binding, Expr> _bound = new(ReferenceEqualityComparer.Instance);
+
     private DataRoles(ScriptContext context)
     {
         _context = context;
@@ -97,7 +100,12 @@ public sealed class DataRoles
             return Trace(value, depth + 1);
         }
 
-        // A parameter: what every call of the function in this file passes, when they agree.
+        // A parameter: the argument of the call being traced into, else what every call of the function in this file passes, when they agree.
+        if (binding.Kind == BindingKind.Parameter && _bound.TryGetValue(binding, out var argument))
+        {
+            return Trace(argument, depth + 1);
+        }
+
         if (binding.Kind == BindingKind.Parameter)
         {
             var roles = ValueFlow.Of(_context).ArgumentsFor(binding)?.Select(a => Trace(a, depth + 1)).ToList();
@@ -207,7 +215,7 @@ public sealed class DataRoles
     {
         var callee = _symbols.Callee(call);
         if (callee is "datasets.load_dataset" && _model.GetArgument(call, "split") is { } splitArg &&
-            ValueFlow.Of(_context).String(splitArg) is { } split && SourceRole(split.Split('[', '+')[0].Trim()) is { } role)
+            String(splitArg) is { } split && SourceRole(split.Split('[', '+')[0].Trim()) is { } role)
         {
             return new DataRole(role, role != SplitRole.Train, $"`split=\"{split}\"` on line {Line(call)}");
         }
@@ -228,8 +236,56 @@ public sealed class DataRoles
             return Trace(method.Value, depth + 1);
         }
 
+        // A function of this file: what it returns, its parameters bound to this call's arguments.
+        if (call.Func is Name fn && _model.ResolveName(fn) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef function })
+        {
+            return Returned(function, call, depth);
+        }
+
         return null;
     }
+
+    private DataRole? Returned(FunctionDef function, Call call, int depth)
+    {
+        var returns = Rules.Loops.SyntaxPath.DescendantsInScope(function).OfType<Return>().Where(r => r.Value is not null).ToList();
+        if (returns.Count == 0 || _model.Scopes.FirstOrDefault(s => ReferenceEquals(s.Node, function)) is not { } scope)
+        {
+            return null;
+        }
+
+        var added = new List<Binding>();
+        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
+        foreach (var parameter in positional.Concat(function.Args.KwOnlyArgs))
+        {
+            var index = positional.IndexOf(parameter);
+            var argument = call.Keywords.FirstOrDefault(k => k.Arg == parameter.Name)?.Value ??
+                           (index >= 0 && index < call.Args.Count && !call.Args.Take(index + 1).Any(a => a is Starred) ? call.Args[index] : null);
+            if (argument is not null && scope.GetBindings(parameter.Name).FirstOrDefault(b => b.Kind == BindingKind.Parameter) is { } binding &&
+                _bound.TryAdd(binding, argument))
+            {
+                added.Add(binding);
+            }
+        }
+
+        try
+        {
+            var roles = returns.Select(r => Trace(r.Value!, depth + 1)).ToList();
+            return roles.All(r => r is not null && r == roles[0]) ? roles[0] : null;
+        }
+        finally
+        {
+            foreach (var binding in added)
+            {
+                _bound.Remove(binding);
+            }
+        }
+    }
+
+    /// <summary>A string argument's value, through the parameters of the call being traced into.</summary>
+    private string? String(Expr expr) =>
+        expr is Name n && _model.ResolveName(n) is { Kind: BindingKind.Parameter } p && _bound.TryGetValue(p, out var argument)
+            ? String(argument)
+            : ValueFlow.Of(_context).String(expr);
 
     /// <summary>A data file read directly: its name says what the data set made it (`test.csv`, `valid.jsonl`).</summary>
     private DataRole? FileRole(Call call)

@@ -145,6 +145,12 @@ public sealed class Roles
 
     private bool? CallModel(Call call, int depth)
     {
+        // A function of this file: what it returns.
+        if (call.Func is Name fn && _model.ResolveName(fn) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef function })
+        {
+            return All(Rules.Loops.SyntaxPath.DescendantsInScope(function).OfType<Return>().Where(r => r.Value is not null).Select(r => Model(r.Value!, depth + 1)));
+        }
+
         var callee = _symbols.Callee(call);
         if (callee is null)
         {
