@@ -236,38 +236,9 @@ public sealed class DataParts
         }
     }
 
-    private FunctionDef? Function(Call call) =>
-        call.Func is Name n && _model.ResolveName(n) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef function } ? function : null;
+    private FunctionDef? Function(Call call) => Code.LocalFunction(_model, call);
 
-    /// <summary>The value of a function's only `return` (a function with several returns may return different data).</summary>
-    private static Expr? SingleReturn(FunctionDef function)
-    {
-        var returns = new ReturnFinder();
-        foreach (var statement in function.Body)
-        {
-            returns.Visit(statement);
-        }
-
-        return returns.Found is [{ Value: { } value }] ? value : null;
-    }
+    private static Expr? SingleReturn(FunctionDef function) => Code.SingleReturn(function);
 
     private int Line(Node node) => _context.Source.GetLineColumn(node.Start).Line;
-
-    private sealed class ReturnFinder : SyntaxWalker
-    {
-        public List<Return> Found { get; } = [];
-
-        public override void Visit(Node node)
-        {
-            if (node is Return ret)
-            {
-                Found.Add(ret);
-            }
-
-            if (node is not (FunctionDef or ClassDef or Lambda))
-            {
-                VisitChildren(node);
-            }
-        }
-    }
 }

@@ -20,9 +20,10 @@ public sealed class StringLabelsNotEncoded : ScriptRule
         `class_encode_column`, `cast_column(..., ClassLabel(...))`, `ClassLabel`, no mapping applied
         to the label column (`df["intent"].map(ids)`, `.replace({...})`), nor a lookup by its values
         (`ids[x]`, `names.index(x)` for `x` of the label column). What the code does with the label
-        column counts, not what its variables are called. The data set is the one the script loads (`pd.read_csv`, `load_dataset`),
-        traced through splits, `Dataset.from_pandas` and `.map(...)`. Silent for Trainers of a
-        model known not to be a sequence classifier, or fed by a collator of the script's own.
+        column counts, not what its variables are called. The data set is the one the script loads
+        (`pd.read_csv`, `load_dataset`), traced through splits, `Dataset.from_pandas`, `.map(...)`,
+        aliases and the file's own functions. Silent for Trainers of a model known not to be a
+        sequence classifier, or fed by a collator of the script's own.
 
         ## Why is this bad?
         Models compute their loss against integer class ids. Strings cannot become a tensor, so the
