@@ -39,6 +39,7 @@ public sealed class LabelValues
     private readonly SemanticModel _model;
     private readonly HashSet<string> _columns = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dataColumns = new(StringComparer.Ordinal);
+    private readonly Dictionary<Expr, bool> _known = new(ReferenceEqualityComparer.Instance);
     private Dictionary<Binding, List<Name>>? _uses;
 
     private LabelValues(ScriptContext context)
@@ -64,7 +65,15 @@ public sealed class LabelValues
     public IReadOnlySet<string> Columns => _columns;
 
     /// <summary>True when <paramref name="expr"/> holds labels: a label column, a collection of labels, or one label.</summary>
-    public bool IsLabelData(Expr expr) => Holds(expr, 0);
+    public bool IsLabelData(Expr expr)
+    {
+        if (!_known.TryGetValue(expr, out var holds))
+        {
+            _known[expr] = holds = Holds(expr, 0);
+        }
+
+        return holds;
+    }
 
     /// <summary>The loads of a name that read this binding.</summary>
     public IReadOnlyList<Name> UsesOf(Binding binding)

@@ -43,6 +43,16 @@ def numbering(values):
 
 numbers = numbering(df["category"])
 
+# Flagged: looked up with each example's label inside a function mapped over the data.
+names_from_file = open("labels.txt").read().split()
+order = {c: k for k, c in enumerate(set(names_from_file))}
+
+
+def encode(example):
+    example["target"] = order[example["intent"]]
+    return example
+
+
 # Flagged: passed straight to the model.
 model = AutoModelForSequenceClassification.from_pretrained(
     "bert-base-uncased",
