@@ -46,8 +46,18 @@ public sealed class LabelRuleTests
     [Fact]
     public void MLI103_stays_silent_outside_ML_files()
     {
-        Assert.Empty(Check("MLI103", "labels = {l: i for i, l in enumerate(set(rows))}\n"));
-        Assert.Single(Check("MLI103", "import torch\nlabels = {l: i for i, l in enumerate(set(rows))}\n"));
+        Assert.Empty(Check("MLI103", "ids = {l: i for i, l in enumerate(set(rows))}\nmodel.config.label2id = ids\n"));
+        Assert.Single(Check("MLI103", "import torch\nids = {l: i for i, l in enumerate(set(rows))}\nmodel.config.label2id = ids\n"));
+    }
+
+    [Fact]
+    public void MLI103_decides_by_use_not_by_name()
+    {
+        // Named after labels but never used as labels: not a label mapping.
+        Assert.Empty(Check("MLI103", "import torch\nlabel2id = {l: i for i, l in enumerate(set(rows))}\nprint(label2id)\n"));
+        // A neutral name, an alias and a helper's return, then the model's num_labels and a lookup by each label.
+        Assert.Single(Check("MLI103", "import torch\nm = dict(zip(set(rows), range(9)))\nk = m\nmodel = M.from_pretrained('x', num_labels=len(k))\n"));
+        Assert.Single(Check("MLI103", "import torch\ndef f(v):\n    return {x: i for i, x in enumerate(set(v))}\nq = f(rows)\nout = [q[r['label']] for r in records]\n"));
     }
 
     [Fact]
@@ -127,6 +137,23 @@ public sealed class LabelRuleTests
     }
 
     [Fact]
+    public void MLI101_a_mapping_named_after_labels_is_not_encoding()
+    {
+        var source = """
+            import pandas as pd
+            from datasets import Dataset
+            from transformers import AutoModelForSequenceClassification, Trainer
+            model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=16)
+            df = pd.read_csv("tickets.csv")
+
+            """;
+        const string train = "trainer = Trainer(model=model, train_dataset=Dataset.from_pandas(df))\n";
+        Assert.Single(Check("MLI101", source + "label2id = {'a': 0}\nprint(label2id['a'], label_names.index('a'))\n" + train, Only("tickets.csv", Tickets)));
+        Assert.Empty(Check("MLI101", source + "order = sorted(df['intent'].unique())\nk = {n: i for i, n in enumerate(order)}\ndf['intent'] = [k[v] for v in df['intent']]\n" + train, Only("tickets.csv", Tickets)));
+        Assert.Empty(Check("MLI101", source + "order = sorted(df['intent'].unique())\ndf['intent'] = df['intent'].apply(lambda v: order.index(v))\n" + train, Only("tickets.csv", Tickets)));
+    }
+
+    [Fact]
     public void MLI101_is_silent_when_the_script_labels_another_column()
     {
         var source = "import pandas as pd\nfrom datasets import Dataset\nfrom transformers import Trainer\n" +
@@ -144,6 +171,9 @@ public sealed class LabelRuleTests
         Assert.Empty(Check("MLI104", head + "a = train_df['y'].factorize()\nb = train_df['y'].factorize()\n"));
         // Unrelated frames that merely share a column name.
         Assert.Empty(Check("MLI104", "import pandas as pd\na = users['kind'].factorize()\nb = items['kind'].factorize()\n"));
+        // Names do not decide: parts called `a`/`b` are two splits; `train_df`/`test_df` holding one object are one.
+        Assert.Single(Check("MLI104", "import pandas as pd\nfrom sklearn.model_selection import train_test_split\na, b = train_test_split(df)\nx = a['y'].factorize()\ny = b['y'].factorize()\n"));
+        Assert.Empty(Check("MLI104", "import pandas as pd\ntrain_df = pd.read_csv('d.csv')\ntest_df = train_df\nx = train_df['y'].factorize()\ny = test_df['y'].factorize()\n"));
         // No ML import: not a training script.
         Assert.Empty(Check("MLI104", "train_df, test_df = split(df)\na = train_df['y'].factorize()\nb = test_df['y'].factorize()\n"));
     }

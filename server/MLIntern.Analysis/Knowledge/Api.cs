@@ -293,6 +293,53 @@ public static class Api
     {
         "AutoConfig", "AutoProcessor", "AutoFeatureExtractor", "AutoImageProcessor", "PretrainedConfig", "GenerationConfig",
     };
+
+    /// <summary>The column names the transformers Trainer (through its data collators) takes as labels.</summary>
+    public static readonly IReadOnlySet<string> TrainerLabelColumns = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "label", "labels", "label_ids",
+    };
+
+    /// <summary>Model configuration keywords that carry the label set (`from_pretrained(..., id2label=...)`, `config.label2id = ...`).</summary>
+    public static readonly IReadOnlySet<string> LabelConfigKeywords = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "id2label", "label2id", "num_labels",
+    };
+
+    /// <summary>scikit-learn encoders that learn a numbering of the values they are fitted on.</summary>
+    public static readonly IReadOnlySet<string> LabelEncoderClasses = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "sklearn.preprocessing.LabelEncoder", "sklearn.preprocessing.OrdinalEncoder", "sklearn.preprocessing.LabelBinarizer",
+        "sklearn.preprocessing.MultiLabelBinarizer", "sklearn.preprocessing.OneHotEncoder",
+    };
+
+    /// <summary>Calls other than the scikit-learn encoders that turn values into integer ids or indicator columns.</summary>
+    public static readonly IReadOnlySet<string> ValueEncoders = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "pandas.factorize", "pandas.get_dummies", "pandas.Categorical", ClassLabel, "keras.layers.StringLookup",
+        "tensorflow.keras.layers.StringLookup",
+    };
+
+    /// <summary>Methods of a frame, data set, feature or encoder that encode a column's values as ids.</summary>
+    public static readonly IReadOnlySet<string> EncodingMethods = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "factorize", "class_encode_column", "cast_column", "str2int", "align_labels_with_mapping", "get_dummies", "fit_transform",
+    };
+
+    /// <summary>Methods of a data set or frame that return data made from it: its rows (or fewer of them), changed in form.</summary>
+    public static readonly IReadOnlySet<string> DataKeepingMethods = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "map", "filter", "select", "shuffle", "with_format", "set_format", "remove_columns", "rename_column", "rename_columns",
+        "cast_column", "cast", "class_encode_column", "flatten", "sort", "with_transform", "select_columns", "dropna", "fillna",
+        "reset_index", "copy", "sample", "head", "drop", "drop_duplicates", "astype", "rename", "to_numpy", "tolist", "values",
+        "batch", "take", "skip", "to_pandas", "to_list", "assign",
+    };
+
+    /// <summary>Calls that make a tensor from their argument.</summary>
+    public static readonly IReadOnlySet<string> TensorMakers = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "torch.tensor", "torch.as_tensor", "torch.LongTensor", "torch.from_numpy", "tensorflow.convert_to_tensor", "tensorflow.constant",
+    };
 }
 
 /// <summary>How a split function takes its seed and its stratification.</summary>

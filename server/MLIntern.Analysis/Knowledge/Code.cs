@@ -106,5 +106,37 @@ public static class Code
         return null;
     }
 
+    /// <summary>The function of this file a call calls by name (`helper(...)`), or null.</summary>
+    public static FunctionDef? LocalFunction(SemanticModel model, Call call) =>
+        call.Func is Name n && model.ResolveName(n) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef function } ? function : null;
 
+    /// <summary>The value of a function's only `return` (not counting nested functions), or null: a function with several may return different things.</summary>
+    public static Expr? SingleReturn(FunctionDef function)
+    {
+        var returns = new ReturnFinder();
+        foreach (var statement in function.Body)
+        {
+            returns.Visit(statement);
+        }
+
+        return returns.Found is [{ Value: { } value }] ? value : null;
+    }
+
+    private sealed class ReturnFinder : SyntaxWalker
+    {
+        public List<Return> Found { get; } = [];
+
+        public override void Visit(Node node)
+        {
+            if (node is Return ret)
+            {
+                Found.Add(ret);
+            }
+
+            if (node is not (FunctionDef or ClassDef or Lambda))
+            {
+                VisitChildren(node);
+            }
+        }
+    }
 }

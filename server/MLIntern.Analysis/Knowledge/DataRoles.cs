@@ -35,13 +35,7 @@ public sealed class DataRoles
     private static readonly ConditionalWeakTable<ScriptContext, DataRoles> Cache = new();
 
     /// <summary>Methods of a data set or frame that return data made from it, keeping its role.</summary>
-    private static readonly HashSet<string> RoleKeeping =
-    [
-        "map", "filter", "select", "shuffle", "with_format", "set_format", "remove_columns", "rename_column", "rename_columns",
-        "cast_column", "cast", "class_encode_column", "flatten", "sort", "with_transform", "select_columns", "dropna", "fillna",
-        "reset_index", "copy", "sample", "head", "drop", "drop_duplicates", "astype", "rename", "to_numpy", "tolist", "values",
-        "batch", "take", "skip", "to_pandas", "to_list", "assign",
-    ];
+    private static readonly IReadOnlySet<string> RoleKeeping = Api.DataKeepingMethods;
 
     private readonly ScriptContext _context;
     private readonly SemanticModel _model;

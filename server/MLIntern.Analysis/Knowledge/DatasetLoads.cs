@@ -197,6 +197,13 @@ public static class DatasetLoads
                     return Trace(context, loads, value, depth + 1);
                 }
 
+                // A parameter: what every call of the function in this file passes, when it is the same load.
+                if (binding is { Kind: BindingKind.Parameter })
+                {
+                    var origins = ValueFlow.Of(context).ArgumentsFor(binding)?.Select(a => Trace(context, loads, a, depth + 1)).ToList();
+                    return origins is { Count: > 0 } && origins.All(o => o is not null && ReferenceEquals(o.Load, origins[0]!.Load)) ? origins[0] : null;
+                }
+
                 // `train_df, test_df = train_test_split(df)`: each part comes from the same data.
                 return binding?.Statement is Assign { Value: Call split } && binding.Kind == BindingKind.Assignment
                     ? Trace(context, loads, split, depth + 1)
@@ -208,6 +215,12 @@ public static class DatasetLoads
                 if (loads.FirstOrDefault(l => ReferenceEquals(l.Load, call)) is { } load)
                 {
                     return load;
+                }
+
+                // A function of this file that returns data: what its one `return` returns.
+                if (Code.LocalFunction(model, call) is { } function)
+                {
+                    return Code.SingleReturn(function) is { } returned ? Trace(context, loads, returned, depth + 1) : null;
                 }
 
                 if (Symbols.Of(model).Callee(call) is { } callee && Api.DataWrappers.Contains(callee))

@@ -14,8 +14,8 @@ namespace MLIntern.Analysis.Knowledge;
 /// </summary>
 public sealed class LabelColumnUse
 {
-    /// <summary>The column names the transformers Trainer (through its data collators) takes as labels.</summary>
-    public static readonly IReadOnlySet<string> TrainerLabelNames = new HashSet<string>(StringComparer.Ordinal) { "label", "labels", "label_ids" };
+    /// <summary>The column names the transformers Trainer (through its data collators) takes as labels (<see cref="Api.TrainerLabelColumns"/>).</summary>
+    public static IReadOnlySet<string> TrainerLabelNames => Api.TrainerLabelColumns;
 
     private static readonly ConditionalWeakTable<ScriptContext, LabelColumnUse> Cache = new();
 

@@ -25,6 +25,19 @@ trainer = Trainer(model=model, args=args, train_dataset=train_ds, processing_cla
 raw = load_dataset("csv", data_files="tickets.csv", split="train")
 trainer = Trainer(model=model, args=args, train_dataset=raw.map(tokenize, batched=True))
 
+# Flagged: data from a helper of the file, through an alias, with names that say nothing.
+def read_rows():
+    return pd.read_csv("tickets.csv")
+
+
+frame = read_rows()
+d = frame
+trainer = Trainer(model=model, args=args, train_dataset=Dataset.from_pandas(d).map(tokenize, batched=True))
+
+# Still flagged: a mapping named after labels that never meets the label column is no encoding.
+label2id = {"track_order": 0}
+print(label2id["track_order"], label2id.get("cancel_order"))
+
 # Flagged: the label column made into a tensor.
 y = torch.tensor(train_df["intent"].values)
 y_all = torch.tensor(df.intent.tolist())

@@ -3,39 +3,64 @@ import datasets
 from datasets import ClassLabel
 from transformers import AutoModelForSequenceClassification
 
-df = pd.read_csv("data/tickets.csv")
+df = pd.read_csv("tickets.csv")
 
-# Flagged: enumerate over set(...), and its inverse.
-label2id = {label: i for i, label in enumerate(set(df["intent"]))}
-id2label = {i: label for i, label in enumerate(set(df["intent"]))}
+# Flagged: built from the label column's values (tickets.csv labels its rows in `intent`), whatever the names.
+a = {v: i for i, v in enumerate(set(df["intent"]))}
+b = {i: v for i, v in enumerate(set(df["intent"]))}
 
-# Flagged: list(set(...)) used as the label list (fixed where it is defined, once).
-labels = list(set(df.intent.tolist()))
-label_to_id = {l: idx for idx, l in enumerate(labels)}
-id_to_label = dict(enumerate(labels))
+# Flagged: list(set(...)) of the labels (fixed where it is defined, once).
+items = list(set(df.intent.tolist()))
+m1 = {x: n for n, x in enumerate(items)}
+m2 = dict(enumerate(items))
 
-# Flagged: a name bound to a set, fixed where it is iterated (it stays a set for other uses).
-classes = set()
+# Flagged: a name bound to a set, fixed where it is iterated; its mapping is applied to the label column.
+seen = set()
 for row in df.itertuples():
-    classes.add(row.intent)
-class2idx = dict(zip(classes, range(len(classes))))
+    seen.add(row.intent)
+lookup = dict(zip(seen, range(len(seen))))
+df["target"] = df["intent"].map(lookup)
 
-# Flagged: a set comprehension, a set literal of strings, ClassLabel names, a loop filling a mapping.
-tag2id = {t: i for i, t in enumerate({x.lower() for x in df["category"]})}
-target_ids = {name: n for n, name in enumerate({"neg", "pos", "neutral"})}
-intents = ClassLabel(names=list(set(df["intent"])))
-intent_ids = {}
-for i, lab in enumerate(frozenset(df["intent"])):
-    intent_ids[lab] = i
-label_index = {}
-for i, lab in enumerate(set(df["category"])):
-    label_index[lab] = i
+# Flagged: a set of another column whose mapping becomes the model's id2label through an alias and an inverse.
+words = {t: i for i, t in enumerate({x.lower() for x in df["category"]})}
+alias = words
+inverse = {i: t for t, i in alias.items()}
+
+# Flagged: a set literal of strings, looked up with each row's label.
+codes = {name: n for n, name in enumerate({"neg", "pos", "neutral"})}
+ids = [codes[v] for v in df["intent"]]
+
+# Flagged: ClassLabel names; a loop filling a mapping set as the config's label2id; a helper's result passed as label2id.
+feature = ClassLabel(names=list(set(df["intent"])))
+table = {}
+for i, lab in enumerate(frozenset(df["category"])):
+    table[lab] = i
+
+
+def numbering(values):
+    return {v: i for i, v in enumerate(set(values))}
+
+
+numbers = numbering(df["category"])
+
+# Flagged: looked up with each example's label inside a function mapped over the data.
+names_from_file = open("labels.txt").read().split()
+order = {c: k for k, c in enumerate(set(names_from_file))}
+
+
+def encode(example):
+    example["target"] = order[example["intent"]]
+    return example
+
 
 # Flagged: passed straight to the model.
 model = AutoModelForSequenceClassification.from_pretrained(
     "bert-base-uncased",
-    id2label={i: l for i, l in enumerate(set(df["intent"]))},
+    id2label={i: l for i, l in enumerate(set(df["category"]))},
+    label2id=numbers,
 )
+model.config.id2label = inverse
+model.config.label2id = table
 
 # Not flagged: sorted sets, unique() (first-appearance order), np.unique, ordered dict keys.
 ok1 = {label: i for i, label in enumerate(sorted(set(df["intent"])))}
@@ -45,7 +70,10 @@ ok3 = dict(enumerate(ok_labels))
 ok_label_list = list(dict.fromkeys(df["intent"]))
 ok4 = {l: i for i, l in enumerate(ok_label_list)}
 
-# Not flagged: integer sets iterate in a fixed order; mappings that are not about labels.
+# Not flagged: integer sets iterate in a fixed order; mappings of other columns that never meet the labels, whatever their names.
 label_by_int = {i: v for i, v in enumerate({0, 1, 2})}
-word_counts = {w: i for i, w in enumerate(set(df["instruction"]))}
+label2id = {w: i for i, w in enumerate(set(df["instruction"]))}
+print(len(label2id))
+word_ids = [label2id[w] for w in df["instruction"]]
+class_index = dict(zip(set(df["category"]), range(10)))
 unique_words = set(df["instruction"])

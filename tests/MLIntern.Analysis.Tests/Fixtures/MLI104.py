@@ -38,6 +38,47 @@ raw = load_dataset("csv", data_files={"train": "tickets.csv", "test": "tickets.c
 train_split = raw["train"].class_encode_column("intent")
 test_split = raw["test"].class_encode_column("intent")
 
+# Flagged: names say nothing — two parts of one split called `first`/`second`, through an alias and a helper.
+def carve(frame):
+    return train_test_split(frame, test_size=0.25, random_state=5)
+
+
+first, second = carve(df)
+same_as_first = first
+p = LabelEncoder().fit_transform(same_as_first["category"])
+q = LabelEncoder().fit_transform(second["category"])
+
+# Flagged: the names say train and test the wrong way round; the data flow says two splits of a DatasetDict.
+parts = raw["train"].train_test_split(test_size=0.1, seed=0)
+test_named = parts["train"].class_encode_column("category")
+train_named = parts["test"].class_encode_column("category")
+
+# Flagged: two data sets in different roles, whatever they are called.
+x1 = load_dataset("csv", data_files="tickets.csv", split="train")
+x2 = load_dataset("csv", data_files="tickets.csv", split="test")
+u = pd.factorize(x1.to_pandas()["category"])
+v = pd.factorize(x2.to_pandas()["category"])
+
+# Flagged: two files the data set ships as its training and test data, whatever the variables are called.
+left = pd.read_csv("data/train.csv")
+right = pd.read_csv("data/test.csv")
+bin_left = pp.LabelBinarizer().fit_transform(left["category"])
+bin_right = pp.LabelBinarizer().fit_transform(right["category"])
+
+# Not flagged: names that say train and test, but the same data (an alias, two reads of the same file).
+train_frame = df
+test_frame = train_frame
+same1 = train_frame["category"].astype("category").cat.codes
+same2 = test_frame["category"].astype("category").cat.codes
+train_read = pd.read_csv("tickets.csv")
+test_read = pd.read_csv("tickets.csv")
+read1 = train_read["instruction"].factorize()
+read2 = test_read["instruction"].factorize()
+
+# Not flagged: data of unknown origin.
+unknown1 = LabelEncoder().fit_transform(frame_a["category"])
+unknown2 = LabelEncoder().fit_transform(frame_b["category"])
+
 # Not flagged: fit once and transform each split; two different columns; one encoder per column.
 good = LabelEncoder().fit(df["intent"])
 good_train = good.transform(train_df["intent"])

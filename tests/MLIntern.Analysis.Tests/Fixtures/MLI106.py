@@ -24,6 +24,19 @@ raw = load_dataset("csv", data_files={"train": "tickets.csv"})
 encoded = raw.map(tokenize, batched=True)
 trainer = tf.Trainer(model, args, None, encoded["train"])
 
+# Flagged: data from a helper of the file, through an alias and a parameter, with names that say nothing.
+def read_rows():
+    return pd.read_csv("tickets.csv")
+
+
+def prepare(frame):
+    return Dataset.from_pandas(frame).map(tokenize, batched=True)
+
+
+d = read_rows()
+e = d
+trainer = Trainer(model=model, args=args, train_dataset=prepare(e))
+
 # Not flagged: a data set whose label column is already `label`, a custom collator, a Trainer
 # subclass (it may compute its own loss), data whose columns are unknown, a causal LM whose
 # collator makes its own labels.

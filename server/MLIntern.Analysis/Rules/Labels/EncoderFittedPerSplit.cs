@@ -15,12 +15,15 @@ public sealed class EncoderFittedPerSplit : ScriptRule
         """
         ## What it does
         Finds a label encoding learned more than once, once per split of the same data:
-        `LabelEncoder().fit_transform(y_train)` and again `LabelEncoder().fit_transform(y_test)`,
-        one encoder `fit` on the training split and then again on the test split,
-        `pd.factorize` / `.factorize()` or `.astype("category").cat.codes` on each split, and
-        `class_encode_column` on each split of a data set. Splits are recognised as parts of one
-        `train_test_split`, `ds["train"]` / `ds["test"]`, or names such as `train_df` / `test_df`
-        reading the same column.
+        `LabelEncoder().fit_transform(...)` on the training part and again on the test part, one
+        encoder `fit` on one split and then on another, `pd.factorize` / `.factorize()` or
+        `.astype("category").cat.codes` on each split, and `class_encode_column` on each split of a
+        data set. Which data is a split is read from the code, never from a variable's name: the
+        same column of two parts of one `train_test_split` (through aliases and the file's own
+        functions), of a data set's named splits (`ds["train"]` / `ds["test"]`, a `DatasetDict`, datasets'
+        `train_test_split`), of `df.sample(...)` and the rows `df.drop(part.index)` leaves, or of two
+        data sets whose roles differ (`split="train"` and `split="test"`, `train.csv` and
+        `test.csv`). Two names for the same data are one split; data of unknown origin is not checked.
 
         ## Why is this bad?
         Each encoding numbers the classes it sees. When a split lacks a class, or has them in a
@@ -30,15 +33,16 @@ public sealed class EncoderFittedPerSplit : ScriptRule
 
         ## Example
         ```python
-        y_train = LabelEncoder().fit_transform(train_df["intent"])
-        y_test = LabelEncoder().fit_transform(test_df["intent"])
+        a, b = train_test_split(df, test_size=0.2)
+        y_a = LabelEncoder().fit_transform(a["intent"])
+        y_b = LabelEncoder().fit_transform(b["intent"])
         ```
 
         ## Use instead
         ```python
-        encoder = LabelEncoder().fit(train_df["intent"])
-        y_train = encoder.transform(train_df["intent"])
-        y_test = encoder.transform(test_df["intent"])
+        encoder = LabelEncoder().fit(df["intent"])
+        y_a = encoder.transform(a["intent"])
+        y_b = encoder.transform(b["intent"])
         ```
 
         ## Fix safety
@@ -53,16 +57,6 @@ public sealed class EncoderFittedPerSplit : ScriptRule
         the same classes the ids happen to agree, so the bug appears only with some splits.
         """);
 
-    private static readonly HashSet<string> EncoderClasses =
-    [
-        "sklearn.preprocessing.LabelEncoder", "sklearn.preprocessing.OrdinalEncoder", "sklearn.preprocessing.LabelBinarizer",
-        "sklearn.preprocessing.MultiLabelBinarizer", "sklearn.preprocessing.OneHotEncoder",
-    ];
-
-    private static readonly string[] SplitWords = ["train", "test", "eval", "valid", "val", "dev", "holdout"];
-
-    private static readonly HashSet<string> SplitKeys = ["train", "test", "validation", "valid", "eval", "dev"];
-
     public override RuleInfo Info => Rule;
 
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
@@ -75,27 +69,41 @@ public sealed class EncoderFittedPerSplit : ScriptRule
             return;
         }
 
+        var parts = DataParts.Of(context);
         var fits = new List<Fit>();
         foreach (var call in model.Calls)
         {
-            if (Read(context, call) is { } fit)
+            if (Read(context, parts, call) is { } fit)
             {
                 fits.Add(fit);
             }
         }
 
-        foreach (var node in new CategoryCodes(model).Found)
-        {
-            fits.Add(node);
-        }
-
+        fits.AddRange(new CategoryCodes(model, parts).Found);
         fits.Sort((a, b) => a.Node.Start.CompareTo(b.Node.Start));
+        var roles = DataRoles.Of(context);
         for (var i = 1; i < fits.Count; i++)
         {
             var second = fits[i];
-            // The encoding is defined by the first fit on this data; fitting again on the same split is not the bug.
-            var first = fits.Take(i).FirstOrDefault(f => f.Kind == second.Kind && (OtherSplit(model, f.Data, second.Data) || SameSplit(f.Data, second.Data)));
-            if (first is null || SameSplit(first.Data, second.Data))
+
+            // The encoding is defined by the first fit on this data; fitting again on the same data is not the bug.
+            Fit? first = null;
+            string? reason = null;
+            foreach (var earlier in fits.Take(i).Where(f => f.Kind == second.Kind))
+            {
+                if (earlier.Data.SameData(second.Data))
+                {
+                    break;
+                }
+
+                if ((reason = OtherSplit(roles, earlier, second)) is not null)
+                {
+                    first = earlier;
+                    break;
+                }
+            }
+
+            if (first is null || reason is null)
             {
                 continue;
             }
@@ -103,23 +111,49 @@ public sealed class EncoderFittedPerSplit : ScriptRule
             var line = context.Source.GetLineColumn(first.Node.Start).Line;
             context.Report(
                 this,
-                $"{second.Description} is learned again on `{context.Text(second.Data.Whole)}` after `{context.Text(first.Data.Whole)}` (line {line}): each split numbers the labels its own way",
+                $"{second.Description} is learned again on `{context.Text(second.Expression)}` after `{context.Text(first.Expression)}` (line {line}), {reason}: each split numbers the labels its own way",
                 second.Node,
                 FixFor(context, first, second));
         }
     }
 
     /// <summary>One place where an encoding is learned, what kind, and the data it learns from.</summary>
-    private sealed record Fit(string Kind, string Description, Node Node, SplitData Data, Binding? Encoder, Call? Call);
+    private sealed record Fit(string Kind, string Description, Node Node, Expr Expression, DataPiece Data, Binding? Encoder, Call? Call);
 
-    /// <summary>Data as split/column: `train_df["intent"]` is root `train_df`, column `intent`; `ds["test"]` is root `ds`, split `test`.</summary>
-    private sealed record SplitData(Expr Whole, Name Root, Binding? RootBinding, string? Split, string? Column);
+    /// <summary>
+    /// Why two fits are on different splits of the same data, or null: the same column of two parts
+    /// of one split, or of data whose roles (<see cref="DataRoles"/>) differ.
+    /// </summary>
+    private static string? OtherSplit(DataRoles roles, Fit a, Fit b)
+    {
+        if (a.Data.OtherPartOf(b.Data))
+        {
+            return $"two parts of {a.Data.Evidence}";
+        }
 
-    private static Fit? Read(ScriptContext context, Call call)
+        // Two data sets in different roles (`split="train"` and `split="test"`, train.csv and test.csv), the same column of
+        // each. Parts of the script's own splits are compared by the split they come from, above.
+        if (ReferenceEquals(a.Data.Source, b.Data.Source) || a.Data.Part is not null || b.Data.Part is not null ||
+            a.Data.Column is null || a.Data.Column != b.Data.Column)
+        {
+            return null;
+        }
+
+        return RoleOf(roles, a) is { } ra && RoleOf(roles, b) is { } rb && ra.Role != rb.Role
+            ? $"{ra.Evidence} and {rb.Evidence}"
+            : null;
+    }
+
+    /// <summary>The role of the data a fit reads, else of the data set it was read from.</summary>
+    private static DataRole? RoleOf(DataRoles roles, Fit fit) =>
+        roles.RoleOf(fit.Expression) ?? (fit.Data.Source is Expr source ? roles.RoleOf(source) : null);
+
+    private static Fit? Read(ScriptContext context, DataParts parts, Call call)
     {
         var model = context.Model;
+        var symbols = Symbols.Of(model);
         var method = Code.MethodName(call);
-        if (method is "fit" or "fit_transform" && call.Args.Count > 0 && Code.Receiver(call) is { } receiver)
+        if (method is "fit" or "fit_transform" && call.Args.Count > 0 && call.Args[0] is not Starred && Code.Receiver(call) is { } receiver)
         {
             var (made, encoder) = receiver switch
             {
@@ -127,114 +161,32 @@ public sealed class EncoderFittedPerSplit : ScriptRule
                 Name n when model.ResolveName(n) is { Value: Call c } b => (c, b),
                 _ => (null, null),
             };
-            if (made is not null && model.ResolveCallee(made) is { } cls && EncoderClasses.Contains(cls) && Split(model, call.Args[0]) is { } data)
+            if (made is not null && symbols.Callee(made) is { } cls && Api.LabelEncoderClasses.Contains(cls) && parts.PieceOf(call.Args[0]) is { } data)
             {
-                return new Fit(cls, $"the {cls[(cls.LastIndexOf('.') + 1)..]}", call, data, encoder, call);
+                return new Fit(cls, $"the {cls[(cls.LastIndexOf('.') + 1)..]}", call, call.Args[0], data, encoder, call);
             }
 
             return null;
         }
 
-        if (model.ResolveCallee(call) is "pandas.factorize" && call.Args.Count > 0 && Split(model, call.Args[0]) is { } values)
+        if (symbols.Callee(call) is "pandas.factorize" && call.Args.Count > 0 && call.Args[0] is not Starred && parts.PieceOf(call.Args[0]) is { } values)
         {
-            return new Fit("factorize", "the factorize encoding", call, values, null, null);
+            return new Fit("factorize", "the factorize encoding", call, call.Args[0], values, null, null);
         }
 
-        if (method == "factorize" && call.Args.Count == 0 && Code.Receiver(call) is { } series && Split(model, series) is { } own)
+        if (method == "factorize" && call.Args.Count == 0 && symbols.Callee(call) is null && Code.Receiver(call) is { } series && parts.PieceOf(series) is { } own)
         {
-            return new Fit("factorize", "the factorize encoding", call, own, null, null);
+            return new Fit("factorize", "the factorize encoding", call, series, own, null, null);
         }
 
         if (method == "class_encode_column" && call.Args.Count > 0 && Code.Receiver(call) is { } dataset &&
-            model.EvaluateString(call.Args[0]) is { } column && Split(model, dataset) is { } ds)
+            model.EvaluateString(call.Args[0]) is { } column && parts.PieceOf(dataset) is { HasSplits: false, Column: null } ds)
         {
-            return new Fit("class_encode_column", "the ClassLabel encoding", call, ds with { Column = column }, null, null);
+            return new Fit("class_encode_column", "the ClassLabel encoding", call, dataset, ds with { Column = column }, null, null);
         }
 
         return null;
     }
-
-    /// <summary>Reads an expression as a split's column, or null when it is not rooted in a name.</summary>
-    private static SplitData? Split(SemanticModel model, Expr whole)
-    {
-        string? column = null;
-        string? split = null;
-        var expr = whole;
-        for (var depth = 0; depth < 8; depth++)
-        {
-            switch (expr)
-            {
-                case AttributeExpr { Attr: "values" } v:
-                    expr = v.Value;
-                    continue;
-                case Call { Func: AttributeExpr { Attr: "tolist" or "to_numpy" or "to_list" or "astype" } f }:
-                    expr = f.Value;
-                    continue;
-                case Subscript { Slice: var key, Value: var inner } when model.EvaluateString(key) is { } name:
-                    if (SplitKeys.Contains(name) && split is null)
-                    {
-                        split = name;
-                    }
-                    else if (column is null && split is null)
-                    {
-                        column = name;
-                    }
-                    else
-                    {
-                        return null;
-                    }
-
-                    expr = inner;
-                    continue;
-                case AttributeExpr { Value: Name, Attr: var attr } a when column is null:
-                    column = attr;
-                    expr = a.Value;
-                    continue;
-                case Name root:
-                    return new SplitData(whole, root, model.ResolveName(root), split, column);
-                default:
-                    return null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>True when two pieces of data are the same column of two different splits of one data set.</summary>
-    private static bool OtherSplit(SemanticModel model, SplitData a, SplitData b)
-    {
-        if (a.Column != b.Column)
-        {
-            return false;
-        }
-
-        var sameRoot = a.RootBinding is not null && ReferenceEquals(a.RootBinding, b.RootBinding);
-        if (sameRoot)
-        {
-            // `ds["train"]` and `ds["test"]`.
-            return a.Split is not null && b.Split is not null && a.Split != b.Split;
-        }
-
-        if (a.RootBinding is null || b.RootBinding is null || a.Split != b.Split)
-        {
-            return false;
-        }
-
-        // `X_train, X_test, y_train, y_test = train_test_split(...)`: parts of one split.
-        if (a.RootBinding.Statement is Assign { Targets: [TupleExpr or List] } && ReferenceEquals(a.RootBinding.Statement, b.RootBinding.Statement))
-        {
-            return true;
-        }
-
-        // `train_df` and `test_df` reading the same column.
-        return SplitWord(a.Root.Id) is { } wa && SplitWord(b.Root.Id) is { } wb && wa != wb &&
-            a.Root.Id.Replace(wa, "", StringComparison.OrdinalIgnoreCase) == b.Root.Id.Replace(wb, "", StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static bool SameSplit(SplitData a, SplitData b) =>
-        a.Column == b.Column && a.Split == b.Split && a.RootBinding is not null && ReferenceEquals(a.RootBinding, b.RootBinding);
-
-    private static string? SplitWord(string name) => SplitWords.FirstOrDefault(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>`LabelEncoder().fit_transform(y_test)` or `le.fit_transform(y_test)` → `le.transform(y_test)` with the encoder fitted first.</summary>
     private static Fix? FixFor(ScriptContext context, Fit first, Fit second)
@@ -255,10 +207,12 @@ public sealed class EncoderFittedPerSplit : ScriptRule
     private sealed class CategoryCodes : SyntaxWalker
     {
         private readonly SemanticModel _model;
+        private readonly DataParts _parts;
 
-        public CategoryCodes(SemanticModel model)
+        public CategoryCodes(SemanticModel model, DataParts parts)
         {
             _model = model;
+            _parts = parts;
             Visit(model.Tree);
         }
 
@@ -270,14 +224,14 @@ public sealed class EncoderFittedPerSplit : ScriptRule
             {
                 var source = owner switch
                 {
-                    AttributeExpr { Attr: "cat", Value: Call { Func: AttributeExpr { Attr: "astype", Value: var data } } astype }
-                        when astype.Args.Count == 1 && _model.EvaluateString(astype.Args[0]) == "category" => data,
-                    Call { Args.Count: 1 } categorical when _model.ResolveCallee(categorical) is "pandas.Categorical" => categorical.Args[0],
+                    AttributeExpr { Attr: "cat", Value: Call { Func: AttributeExpr { Attr: "astype", Value: var encoded } } astype }
+                        when astype.Args.Count == 1 && _model.EvaluateString(astype.Args[0]) == "category" => encoded,
+                    Call { Args.Count: 1 } categorical when Symbols.Of(_model).Callee(categorical) is "pandas.Categorical" && categorical.Args[0] is not Starred => categorical.Args[0],
                     _ => null,
                 };
-                if (source is not null && Split(_model, source) is { } data2)
+                if (source is not null && _parts.PieceOf(source) is { } piece)
                 {
-                    Found.Add(new Fit("category", "the category encoding", node, data2, null, null));
+                    Found.Add(new Fit("category", "the category encoding", node, source, piece, null, null));
                 }
             }
 

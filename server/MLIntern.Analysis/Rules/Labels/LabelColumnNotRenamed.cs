@@ -15,8 +15,9 @@ public sealed class LabelColumnNotRenamed : ScriptRule
         """
         ## What it does
         Finds a `transformers.Trainer` whose `train_dataset` comes (through splits, `Dataset.from_pandas`,
-        `.map(...)` and the like) from a data file whose label column is not called `label` or
-        `labels` — e.g. `intent` — when nothing in the script makes a `label`/`labels` column:
+        `.map(...)`, aliases and the file's own functions) from a data file whose label column is not
+        called `label` or `labels` — the Trainer's own convention — e.g. `intent`, when nothing in the
+        script makes a `label`/`labels` column:
         no `rename_column(..., "label")`, `rename(columns={...: "labels"})`, `df["label"] = ...`,
         `.map` function returning `"labels"`, `add_column`, nor `TrainingArguments(label_names=...)`.
         Silent when the label column is unknown, when a collator other than a padding one builds

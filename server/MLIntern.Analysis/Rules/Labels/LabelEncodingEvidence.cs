@@ -5,41 +5,32 @@ using MLIntern.Python.Syntax;
 namespace MLIntern.Analysis.Rules.Labels;
 
 /// <summary>
-/// Whether a script turns labels into integer ids anywhere: sklearn encoders, `pd.factorize`,
-/// `.astype("category").cat.codes`, `datasets.ClassLabel` / `class_encode_column` / `cast_column`,
-/// `np.unique(..., return_inverse=True)`, `.map(label2id)` / `.replace({...})` with a mapping, a lookup
-/// in a label mapping (`label2id[x]`) or list (`labels.index(x)`). Any of these anywhere counts:
-/// rules that need "never encoded" stay silent on the slightest sign of encoding.
+/// Whether a script turns labels into integer ids anywhere, read from what the code does, never
+/// from what its variables are called: an encoder or encoding call of the libraries (<see
+/// cref="Api.LabelEncoderClasses"/>, <see cref="Api.ValueEncoders"/>, <see cref="Api.EncodingMethods"/>,
+/// `np.unique(..., return_inverse=True)`, `.astype("category").cat.codes`), a mapping applied to label
+/// data (`df["intent"].map(m)`, `.replace({...})`), or a lookup by a label (`m[label]`, `m.get(label)`,
+/// `names.index(label)`, where the label comes from the label column — <see cref="LabelValues"/>).
+/// Any of these anywhere counts: rules that need "never encoded" stay silent on the slightest sign of encoding.
 /// </summary>
 public static class LabelEncodingEvidence
 {
-    private static readonly ConditionalWeakTable<SemanticModel, StrongBox<bool>> Cache = new();
+    private static readonly ConditionalWeakTable<ScriptContext, StrongBox<bool>> Cache = new();
 
-    private static readonly HashSet<string> Encoders =
-    [
-        "sklearn.preprocessing.LabelEncoder", "sklearn.preprocessing.OrdinalEncoder", "sklearn.preprocessing.LabelBinarizer",
-        "sklearn.preprocessing.OneHotEncoder", "sklearn.preprocessing.MultiLabelBinarizer", "pandas.factorize", "pandas.get_dummies",
-        "pandas.Categorical", "datasets.ClassLabel", "datasets.features.ClassLabel", "keras.layers.StringLookup",
-        "tensorflow.keras.layers.StringLookup",
-    ];
-
-    private static readonly HashSet<string> EncodingMethods =
-    [
-        "factorize", "class_encode_column", "cast_column", "str2int", "align_labels_with_mapping", "get_dummies", "fit_transform",
-    ];
-
-    private static readonly string[] MappingWords = ["2id", "2idx", "label", "class", "_to_id", "_to_idx", "mapping", "map", "encod", "vocab"];
-
-    public static bool Any(SemanticModel model) => Cache.GetValue(model, m => new StrongBox<bool>(new Finder(m).Found)).Value;
+    public static bool Any(ScriptContext context) => Cache.GetValue(context, c => new StrongBox<bool>(new Finder(c).Found)).Value;
 
     private sealed class Finder : SyntaxWalker
     {
         private readonly SemanticModel _model;
+        private readonly Symbols _symbols;
+        private readonly LabelValues _labels;
 
-        public Finder(SemanticModel model)
+        public Finder(ScriptContext context)
         {
-            _model = model;
-            Visit(model.Tree);
+            _model = context.Model;
+            _symbols = Symbols.Of(context.Model);
+            _labels = LabelValues.Of(context);
+            Visit(_model.Tree);
         }
 
         public bool Found { get; private set; }
@@ -66,45 +57,52 @@ public static class LabelEncodingEvidence
             {
                 case Call call:
                 {
-                    if (_model.ResolveCallee(call) is { } callee &&
-                        (Encoders.Contains(callee) || callee == "numpy.unique" && call.Keywords.Any(k => k.Arg == "return_inverse")))
+                    if (_symbols.Callee(call) is { } callee &&
+                        (Api.LabelEncoderClasses.Contains(callee) || Api.ValueEncoders.Contains(callee) ||
+                         callee == "numpy.unique" && call.Keywords.Any(k => k.Arg == "return_inverse")))
                     {
                         return true;
                     }
 
                     var method = Code.MethodName(call);
-                    if (method is not null && EncodingMethods.Contains(method))
+                    if (method is null || _symbols.Callee(call) is not null)
+                    {
+                        return false;
+                    }
+
+                    if (Api.EncodingMethods.Contains(method))
                     {
                         return true;
                     }
 
-                    // `series.map(label2id)`, `series.replace({"a": 0})`, `series.apply(label2id.get)`.
-                    if (method is "map" or "replace" or "apply" && call.Args.Count > 0 && IsMapping(call.Args[0]))
+                    // `df["intent"].map(m)`, `.replace({"a": 0})`, `.apply(m.get)`: a lambda or a function of the file is read where its body looks labels up.
+                    if (method is "map" or "replace" or "apply" && call.Args.Count > 0 && Code.Receiver(call) is { } receiver &&
+                        _labels.IsLabelData(receiver) && IsMapping(call.Args[0]))
                     {
                         return true;
                     }
 
-                    // `labels.index(x)`: a position in a label list is an id.
-                    return method == "index" && Code.Receiver(call) is Name receiver && SaysMapping(receiver.Id);
+                    // `names.index(label)`, `m.get(label)`: a position in, or a value of, a collection looked up by a label is an id.
+                    return method is "index" or "get" && call.Args.Count > 0 && _labels.IsLabelData(call.Args[0]);
                 }
 
                 case AttributeExpr { Attr: "codes", Value: AttributeExpr { Attr: "cat" } }:
                     return true;
-                case Subscript { Ctx: ExprContext.Load, Value: Name mapping }:
-                    return IsMapping(mapping) && SaysMapping(mapping.Id) || _model.ReachingValue(mapping) is DictComp;
+                case Subscript { Ctx: ExprContext.Load, Slice: var key } lookup when key is not Constant:
+                    // `m[label]` with a label of the label column (not a column read `df["intent"]`).
+                    return _labels.IsLabelData(key) && !_labels.IsLabelData(lookup.Value);
                 default:
                     return false;
             }
         }
 
+        /// <summary>What `.map(...)` is given, when it may be a mapping: not a lambda, a function of the file, or a library function.</summary>
         private bool IsMapping(Expr expr) => expr switch
         {
-            Dict or DictComp => true,
-            AttributeExpr { Attr: "get" or "__getitem__", Value: var inner } => IsMapping(inner),
-            Name n => SaysMapping(n.Id) || _model.ReachingValue(n) is Dict or DictComp || _model.ReachingValue(n) is { } v && Code.IsBuiltinCall(_model, v, "dict"),
-            _ => false,
+            Lambda => false,
+            Name n when _model.ResolveName(n) is null or { Kind: BindingKind.FunctionDefinition or BindingKind.Import or BindingKind.FromImport } => false,
+            AttributeExpr when _symbols.Canonical(expr) is not null => false,
+            _ => true,
         };
-
-        private static bool SaysMapping(string name) => MappingWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -14,11 +14,14 @@ public sealed class LabelMappingFromSet : ScriptRule
         "label2id/id2label built by iterating an unordered `set()`: the mapping changes between runs",
         """
         ## What it does
-        Finds label-to-id mappings (`label2id`, `id2label`, `ClassLabel(names=…)`, any mapping
-        named after labels, classes, tags or targets, or passed as `id2label=`/`label2id=`) whose
-        ids come from the iteration order of a `set`: `enumerate(set(labels))`,
-        `dict(zip(set(labels), range(n)))`, `list(set(labels))` used as the label list, a set
-        literal or a name bound to `set(...)`. Only in files that import an ML library.
+        Finds label-to-id mappings whose ids come from the iteration order of a `set`:
+        `enumerate(set(labels))`, `dict(zip(set(labels), range(n)))`, `list(set(labels))` used as the
+        label list, a set literal or a name bound to `set(...)`, and `ClassLabel(names=…)` of one.
+        A mapping is a label mapping by what the code does with it, never by its name: it is built
+        from the label column's values (`set(df["intent"])`), or it (or a mapping made from it, an
+        alias, a function's return) becomes the model's `id2label` / `label2id` / `num_labels`, is
+        mapped onto the label column (`df["intent"].map(m)`), or is looked up with a label
+        (`[m[x] for x in df["intent"]]`). Only in files that import an ML library.
         `sorted(set(...))`, `df[col].unique()` and `np.unique(...)` have a fixed order and are fine.
 
         ## Why is this bad?
@@ -29,14 +32,16 @@ public sealed class LabelMappingFromSet : ScriptRule
 
         ## Example
         ```python
-        labels = list(set(df["intent"]))
-        label2id = {label: i for i, label in enumerate(labels)}
+        names = list(set(df["intent"]))
+        ids = {name: i for i, name in enumerate(names)}
+        df["label"] = df["intent"].map(ids)
         ```
 
         ## Use instead
         ```python
-        labels = sorted(set(df["intent"]))
-        label2id = {label: i for i, label in enumerate(labels)}
+        names = sorted(set(df["intent"]))
+        ids = {name: i for i, name in enumerate(names)}
+        df["label"] = df["intent"].map(ids)
         ```
 
         ## Fix safety
@@ -51,10 +56,6 @@ public sealed class LabelMappingFromSet : ScriptRule
         for the shuffled classes, e.g. `{'eval_accuracy': 0.06}` on 16 classes after a resume, while
         the training run reported 0.91.
         """);
-
-    private static readonly string[] LabelWords = ["label", "2id", "id2", "2idx", "idx2", "class", "tag", "target", "intent", "categor"];
-
-    private static readonly HashSet<string> MappingKeywords = ["id2label", "label2id", "names"];
 
     public override RuleInfo Info => Rule;
 
@@ -73,7 +74,7 @@ public sealed class LabelMappingFromSet : ScriptRule
             _ => null,
         };
 
-        if (iterated is null || !Symbols.Of(model).DoesMlWork || !IsLabelMapping(context, node))
+        if (iterated is null || !Symbols.Of(model).DoesMlWork || !IsLabelMapping(context, node, iterated))
         {
             return;
         }
@@ -132,49 +133,32 @@ public sealed class LabelMappingFromSet : ScriptRule
     }
 
     /// <summary>
-    /// Whether the mapping is about labels: assigned to a name that says so, passed as
-    /// `id2label=`/`label2id=`/`names=`, or the names of a ClassLabel.
+    /// Whether the mapping is a label mapping, by what the code does: the names of a ClassLabel, a
+    /// mapping built from the label column's values, or one whose values reach the model's label
+    /// configuration, the label column or a lookup by a label (<see cref="LabelValues.UsedAsLabels"/>).
     /// </summary>
-    private static bool IsLabelMapping(ScriptContext context, Node node)
+    private static bool IsLabelMapping(ScriptContext context, Node node, Expr iterated)
     {
         if (node is Call call && !Code.IsBuiltinCall(context.Model, call, "dict"))
         {
             return true;
         }
 
+        var labels = LabelValues.Of(context);
+        if (labels.IsLabelData(iterated))
+        {
+            return true;
+        }
+
         if (node is For loop)
         {
-            return loop.Body.OfType<Assign>().SelectMany(a => a.Targets).OfType<Subscript>().Any(s => SaysLabel(s.Value));
+            // `for i, x in enumerate(S): m[x] = i`: the mapping is `m`, used from its binding on.
+            return loop.Body.OfType<Assign>().SelectMany(a => a.Targets).OfType<Subscript>()
+                .Select(s => s.Value is Name n ? context.Model.ResolveName(n) : null)
+                .Any(b => b is not null && labels.UsesOf(b).Any(u => labels.UsedAsLabels(u)));
         }
 
-        foreach (var parent in Ancestors(context.Model.Tree, node))
-        {
-            switch (parent)
-            {
-                case Keyword { Arg: { } arg } when MappingKeywords.Contains(arg):
-                    return true;
-                case Assign a:
-                    return a.Targets.Any(t => SaysLabel(t));
-                case AnnAssign a:
-                    return SaysLabel(a.Target);
-                case Stmt:
-                    return false;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool SaysLabel(Expr target)
-    {
-        var name = target switch
-        {
-            Name n => n.Id,
-            AttributeExpr a => a.Attr,
-            Subscript { Slice: Constant { Value: string key } } => key,
-            _ => null,
-        };
-        return name is not null && LabelWords.Any(w => name.Contains(w, StringComparison.OrdinalIgnoreCase));
+        return node is Expr mapping && labels.UsedAsLabels(mapping);
     }
 
     /// <summary>Reports the set (or `list(set(...))`) that <paramref name="collection"/> is, directly or through a name.</summary>
@@ -238,40 +222,4 @@ public sealed class LabelMappingFromSet : ScriptRule
             LiteralSet s => s.Items.All(i => i is long),
             _ => false,
         };
-
-    /// <summary>The nodes enclosing <paramref name="node"/>, innermost first.</summary>
-    private static IEnumerable<Node> Ancestors(Module tree, Node node)
-    {
-        var finder = new PathFinder(node);
-        finder.Visit(tree);
-        for (var i = finder.Path.Count - 1; i >= 0; i--)
-        {
-            yield return finder.Path[i];
-        }
-    }
-
-    private sealed class PathFinder(Node target) : SyntaxWalker
-    {
-        private readonly List<Node> _stack = [];
-
-        public List<Node> Path { get; private set; } = [];
-
-        public override void Visit(Node node)
-        {
-            if (Path.Count > 0 || node.End < target.Start || node.Start > target.End)
-            {
-                return;
-            }
-
-            if (ReferenceEquals(node, target))
-            {
-                Path = [.. _stack];
-                return;
-            }
-
-            _stack.Add(node);
-            VisitChildren(node);
-            _stack.RemoveAt(_stack.Count - 1);
-        }
-    }
 }

@@ -16,11 +16,14 @@ public sealed class StringLabelsNotEncoded : ScriptRule
         Finds text labels on their way into a model: a `transformers.Trainer` whose `train_dataset`
         comes from a data file whose label column holds strings (`"track_order"`), or
         `torch.tensor(...)` of that column, in a script that never encodes labels — no
-        `LabelEncoder`, `pd.factorize`, `.astype("category").cat.codes`, `.map(label2id)`,
-        `class_encode_column`, `cast_column(..., ClassLabel(...))`, `ClassLabel`, nor a lookup in a
-        label mapping. The data set is the one the script loads (`pd.read_csv`, `load_dataset`),
-        traced through splits, `Dataset.from_pandas` and `.map(...)`. Silent for Trainers of a
-        model known not to be a sequence classifier, or fed by a collator of the script's own.
+        `LabelEncoder`, `pd.factorize`, `pd.get_dummies`, `.astype("category").cat.codes`,
+        `class_encode_column`, `cast_column(..., ClassLabel(...))`, `ClassLabel`, no mapping applied
+        to the label column (`df["intent"].map(ids)`, `.replace({...})`), nor a lookup by its values
+        (`ids[x]`, `names.index(x)` for `x` of the label column). What the code does with the label
+        column counts, not what its variables are called. The data set is the one the script loads
+        (`pd.read_csv`, `load_dataset`), traced through splits, `Dataset.from_pandas`, `.map(...)`,
+        aliases and the file's own functions. Silent for Trainers of a model known not to be a
+        sequence classifier, or fed by a collator of the script's own.
 
         ## Why is this bad?
         Models compute their loss against integer class ids. Strings cannot become a tensor, so the
@@ -55,11 +58,6 @@ public sealed class StringLabelsNotEncoded : ScriptRule
         ```
         """);
 
-    private static readonly HashSet<string> TensorMakers =
-    [
-        "torch.tensor", "torch.as_tensor", "torch.LongTensor", "torch.from_numpy", "tensorflow.convert_to_tensor", "tensorflow.constant",
-    ];
-
     public override RuleInfo Info => Rule;
 
     public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
@@ -78,7 +76,7 @@ public sealed class StringLabelsNotEncoded : ScriptRule
             return;
         }
 
-        if (call.Args.Count == 1 && model.ResolveCallee(call) is { } callee && TensorMakers.Contains(callee) &&
+        if (call.Args.Count == 1 && model.ResolveCallee(call) is { } callee && Api.TensorMakers.Contains(callee) &&
             LabelColumnRead(context, call.Args[0]) is { } read && StringLabels(context, read.Data) is { } labels)
         {
             context.Report(this, Message(labels), read.Column);
@@ -92,7 +90,7 @@ public sealed class StringLabelsNotEncoded : ScriptRule
     private static LoadedDataset? StringLabels(ScriptContext context, LoadedDataset? data) =>
         data is { Info: { LabelsAreStrings: true, LabelColumn: { } column } } &&
         LabelColumnUse.Of(context).Agrees(column) &&
-        !LabelEncodingEvidence.Any(context.Model)
+        !LabelEncodingEvidence.Any(context)
             ? data
             : null;
 
