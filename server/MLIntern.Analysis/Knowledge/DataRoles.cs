@@ -171,6 +171,9 @@ public sealed class DataRoles
                     "test" => HeldOutOf(method.Value, $"`train_test_split` on line {Line(split)}", depth),
                     _ => null,
                 };
+            case Call load when IsSource(load) && _model.GetArgument(load, "split") is not null:
+                // `load_dataset(..., split="train")["text"]`: a column of one split.
+                return Trace(subscript.Value, depth + 1);
             case Call load when IsSource(load) && key is not null && SourceRole(key) is { } role:
                 return new DataRole(role, role != SplitRole.Train, $"the `{key}` split of the data set loaded on line {Line(load)}");
             case Call load when IsSource(load):
