@@ -277,6 +277,12 @@ public static class Api
         };
     }
 
+    /// <summary>A checkpoint path rather than a Hub id: relative or absolute, a home or Windows path, a `checkpoint-N` folder, more than one `/`.</summary>
+    public static bool IsLocalCheckpoint(string checkpoint) =>
+        checkpoint.StartsWith('.') || checkpoint.StartsWith('/') || checkpoint.StartsWith('~') || checkpoint.Contains('\\') ||
+        checkpoint.Count(c => c == '/') > 1 || checkpoint.Contains("checkpoint", StringComparison.OrdinalIgnoreCase) ||
+        checkpoint.Contains(':');
+
     /// <summary>A layer or container of `torch.nn` (`nn.Linear`, `nn.Sequential`, `nn.LSTM`): a module that is not a loss.</summary>
     public static bool IsTorchLayerClass(string canonical) =>
         canonical.StartsWith("torch.nn.", StringComparison.Ordinal) && !IsLossClass(canonical) &&

@@ -47,6 +47,64 @@ public sealed class Roles
     /// <summary>True when the expression holds a model (a network whose forward pass gives predictions), false when it is known not to be, null when not known.</summary>
     public bool? IsModel(Expr expr) => Model(expr, 0);
 
+    /// <summary>
+    /// For the call that makes a model: true when the script only runs what it made — every use of the
+    /// name it is bound to is a forward call, `.eval()`, `.to(...)`, an attribute read — false when
+    /// something may train it (given to a Trainer, an optimizer, a function, `.train()`), null when
+    /// the model is not bound to a name of its own.
+    /// </summary>
+    public bool? OnlyRun(Call made)
+    {
+        // `teacher = AutoModel....from_pretrained(...).eval()` / `.to(device)`.
+        Node current = made;
+        while (_model.ParentOf(current) is AttributeExpr { Attr: var attr } a && SelfReturning.Contains(attr) && _model.ParentOf(a) is Call c && ReferenceEquals(c.Func, a))
+        {
+            if (attr == "train")
+            {
+                return false;
+            }
+
+            current = c;
+        }
+
+        if (_model.ParentOf(current) is not Assign { Targets: [Name target] } ||
+            _model.ScopeAt(target.Start).GetBindings(target.Id).FirstOrDefault(b => ReferenceEquals(b.Node, target)) is not { } binding)
+        {
+            return null;
+        }
+
+        var runs = 0;
+        foreach (var name in Rules.Loops.SyntaxPath.DescendantsOf(_model.Tree).OfType<Name>())
+        {
+            if (ReferenceEquals(name, target) || !ReferenceEquals(_model.ResolveName(name), binding))
+            {
+                continue;
+            }
+
+            switch (_model.ParentOf(name))
+            {
+                case Call call when ReferenceEquals(call.Func, name):
+                    runs++; // a forward pass
+                    continue;
+                case AttributeExpr { Attr: var attr } a when _model.ParentOf(a) is Call c && ReferenceEquals(c.Func, a):
+                    if (attr is "eval" or "to" or "cuda" or "cpu" or "half" or "float" or "bfloat16" or "generate" or "requires_grad_" && !(attr == "requires_grad_" && c.Args.FirstOrDefault() is not Constant { Value: false }))
+                    {
+                        runs += attr is "generate" ? 1 : 0;
+                        continue;
+                    }
+
+                    return false;
+                case AttributeExpr:
+                    continue; // `teacher.config.id2label`
+                default:
+                    return false;
+            }
+        }
+
+        // A model made and never run says nothing about its use.
+        return runs > 0 ? true : null;
+    }
+
     /// <summary>True when the expression holds an optimizer (torch.optim and the other libraries' optimizers), false when known not to be, null when not known.</summary>
     public bool? IsOptimizer(Expr expr) => Optimizer(expr, 0);
 

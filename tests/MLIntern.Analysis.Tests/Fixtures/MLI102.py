@@ -38,3 +38,15 @@ model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=co
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, config=load_config())
 encoder = AutoModel.from_pretrained(CHECKPOINT)
 model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT, **load_kwargs())
+
+# Not flagged: a model this project fine-tuned, loaded from its folder (the checkpoint's config has its head).
+tuned = AutoModelForSequenceClassification.from_pretrained("./outputs/checkpoint-500")
+
+# Not flagged: a teacher the script only runs (distillation): its head is the checkpoint's own.
+teacher = AutoModelForSequenceClassification.from_pretrained("acme/ticket-intents-large").eval()
+soft_targets = teacher(**train_ds[:8]).logits
+
+# Flagged: the same load, trained here (its parameters go to an optimizer).
+student = AutoModelForSequenceClassification.from_pretrained("acme/ticket-intents-large")
+student_logits = student(**train_ds[:8]).logits
+optimizer_of_student = transformers.AdamW(student.parameters())

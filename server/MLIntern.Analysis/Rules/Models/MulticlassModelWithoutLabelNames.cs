@@ -66,7 +66,7 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
         var model = context.Model;
         if (SequenceClassifier.From(model, (Call)node) is not { } classifier ||
             classifier.Id2Label is not null || classifier.Label2Id is not null || classifier.Config is not null ||
-            classifier.HasOpaqueKwargs(model) || SetsLabelNamesLater(model))
+            classifier.HasOpaqueKwargs(model) || SetsLabelNamesLater(model) || classifier.NumLabels is null && classifier.HeadFromCheckpoint(context))
         {
             return;
         }

@@ -64,6 +64,24 @@ public sealed record SequenceClassifier(Call Call, Call LabelCall, Expr? NumLabe
         _ => false,
     };
 
+    /// <summary>
+    /// True when the classification head is the checkpoint's own, not a new one: the checkpoint is a
+    /// local directory (a model this project fine-tuned, its config holding its labels), or the script
+    /// only runs the model (a distillation teacher, an evaluation) and never trains it. A label
+    /// argument left out then keeps what the checkpoint has.
+    /// </summary>
+    public bool HeadFromCheckpoint(ScriptContext context)
+    {
+        var model = context.Model;
+        if (model.GetArgument(Call, "pretrained_model_name_or_path", 0) is { } checkpoint &&
+            ValueFlow.Of(context).String(checkpoint) is { } path && Api.IsLocalCheckpoint(path))
+        {
+            return true;
+        }
+
+        return Roles.Of(context).OnlyRun(Call) == true;
+    }
+
     /// <summary>How many classes the model should have, and the evidence: the task's class count (<see cref="TaskFacts.TaskClasses"/>).</summary>
     public ClassCount? ClassCount(ScriptContext context) => TaskFacts.Of(context).TaskClasses(context);
 }

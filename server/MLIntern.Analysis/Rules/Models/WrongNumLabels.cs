@@ -109,6 +109,11 @@ public sealed class WrongNumLabels : ScriptRule
         }
         else if (classifier.NumLabels is null)
         {
+            if (classifier.HeadFromCheckpoint(context))
+            {
+                return;
+            }
+
             var edit = CodeEdits.AddKeyword(context, classifier.LabelCall, $"num_labels={value}");
             var fix = edit is null ? null : new Fix($"Pass num_labels={value}", Applicability.Unsafe, [edit]);
             context.Report(this, $"num_labels is missing, so the model gets 2 outputs, but {source}", call.Func, fix);

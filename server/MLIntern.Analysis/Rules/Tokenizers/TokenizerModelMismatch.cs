@@ -96,7 +96,7 @@ public sealed class TokenizerModelMismatch : ScriptRule
         var tokenizerCheckpoints = tokenizers.Select(t => t.CheckpointValue).Distinct().ToList();
         var modelCheckpoints = models.Select(m => m.CheckpointValue).Distinct().ToList();
         if (tokenizerCheckpoints is not [{ } tokenizerCheckpoint] || modelCheckpoints is not [{ } modelCheckpoint] ||
-            IsLocal(tokenizerCheckpoint) || IsLocal(modelCheckpoint) || SameModel(tokenizerCheckpoint, modelCheckpoint))
+            Api.IsLocalCheckpoint(tokenizerCheckpoint) || Api.IsLocalCheckpoint(modelCheckpoint) || SameModel(tokenizerCheckpoint, modelCheckpoint))
         {
             return;
         }
@@ -120,12 +120,6 @@ public sealed class TokenizerModelMismatch : ScriptRule
                 fix);
         }
     }
-
-    /// <summary>A path rather than a Hub id: relative or absolute, a Windows path, a checkpoint folder.</summary>
-    private static bool IsLocal(string checkpoint) =>
-        checkpoint.StartsWith('.') || checkpoint.StartsWith('/') || checkpoint.StartsWith('~') || checkpoint.Contains('\\') ||
-        checkpoint.Count(c => c == '/') > 1 || checkpoint.Contains("checkpoint", StringComparison.OrdinalIgnoreCase) ||
-        checkpoint.Contains(':');
 
     /// <summary>The same Hub model: equal ignoring case, an organisation prefix on one side only, and size words.</summary>
     private static bool SameModel(string a, string b)
