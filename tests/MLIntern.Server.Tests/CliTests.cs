@@ -121,6 +121,52 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_syntax_error_is_a_finding_in_every_format_and_exits_1()
+    {
+        // Neither the comment on the line nor the project's rule selection silences it.
+        File.WriteAllText(Path.Combine(_dir, "pyproject.toml"), "[tool.mlintern]\nselect = [\"MLD\"]\nignore = [\"MLI000\"]\n");
+        File.WriteAllText(Path.Combine(_dir, "broken.py"), "import torch\nif torch.cuda.is_available()  # noqa\n    print('gpu')\n");
+
+        var text = Run(_dir, "check", ".");
+        Assert.Equal(1, text.Code);
+        Assert.Contains("broken.py:2:29: MLI000 SyntaxError: expected ':'", text.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("All checks passed!", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Found 1 problem.", text.Stdout, StringComparison.Ordinal);
+
+        var json = Run(_dir, "check", "broken.py", "--format", "json");
+        Assert.Equal(1, json.Code);
+        var finding = (JObject)Assert.Single(JArray.Parse(json.Stdout));
+        Assert.Equal(("MLI000", "error", "broken.py", 2, 29), ((string?)finding["code"], (string?)finding["severity"], (string?)finding["path"], (int)finding["line"]!, (int)finding["column"]!));
+        Assert.EndsWith("docs/rules/MLI000.md", (string?)finding["url"]);
+        Assert.Equal(JTokenType.Null, finding["fix"]!.Type);
+
+        var sarif = Run(_dir, "check", ".", "--format", "sarif");
+        Assert.Equal(1, sarif.Code);
+        var run = JObject.Parse(sarif.Stdout).SelectToken("runs[0]")!;
+        Assert.Equal("invalid-syntax", (string?)run.SelectToken("tool.driver.rules[0].name"));
+        var result = Assert.Single((JArray)run["results"]!);
+        Assert.Equal(("MLI000", "error"), ((string?)result["ruleId"], (string?)result["level"]));
+        Assert.Equal(2, (int)result.SelectToken("locations[0].physicalLocation.region.startLine")!);
+        Assert.Equal(29, (int)result.SelectToken("locations[0].physicalLocation.region.startColumn")!);
+    }
+
+    [Fact]
+    public void Scripts_are_decoded_as_Python_decodes_them()
+    {
+        // A coding declaration and a BOM are honoured; undecodable UTF-8 is the syntax error Python reports.
+        var latin1 = System.Text.Encoding.ASCII.GetBytes("# -*- coding: latin-1 -*-\nname = 'caf").Concat(new byte[] { 0xE9 }).Concat(System.Text.Encoding.ASCII.GetBytes("'\n")).ToArray();
+        File.WriteAllBytes(Path.Combine(_dir, "latin1.py"), latin1);
+        File.WriteAllBytes(Path.Combine(_dir, "bom.py"), [0xEF, 0xBB, 0xBF, .. "print('hello')\n"u8.ToArray()]);
+        var clean = Run(_dir, "check", ".");
+        Assert.True(clean.Code == 0, clean.Stdout + clean.Stderr);
+
+        File.WriteAllBytes(Path.Combine(_dir, "latin1.py"), latin1[latin1.AsSpan().IndexOf((byte)'\n')..][1..]);
+        var broken = Run(_dir, "check", "latin1.py");
+        Assert.Equal(1, broken.Code);
+        Assert.Contains("latin1.py:1:1: MLI000 SyntaxError: (unicode error) 'utf-8' codec can't decode byte", broken.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sample_refuses_to_overwrite_a_folder_that_is_not_empty()
     {
         File.WriteAllText(Path.Combine(_dir, "mine.txt"), "keep me");

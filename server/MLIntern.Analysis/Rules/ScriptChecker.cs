@@ -5,6 +5,7 @@ using MLIntern.Analysis.Rules.Loops;
 using MLIntern.Analysis.Rules.Metrics;
 using MLIntern.Analysis.Rules.Models;
 using MLIntern.Analysis.Rules.Splits;
+using MLIntern.Analysis.Rules.Syntax;
 using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
@@ -25,6 +26,7 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new InvalidSyntax(),
         new StringLabelsNotEncoded(),
         new WrongNumLabels(),
         new LabelMappingFromSet(),
@@ -102,8 +104,9 @@ public static class ScriptChecker
         }
 
         // A rule that threw may have reported half of what it saw: none of its findings stand.
+        // A syntax error is never silenced: the file does not run, whatever a comment says.
         var suppressed = Suppressions.Read(parse);
-        findings.RemoveAll(f => failed.Contains(f.Code) || suppressed.Covers(f.Range.Line, f.Code));
+        findings.RemoveAll(f => failed.Contains(f.Code) || (f.Code != InvalidSyntax.Rule.Code && suppressed.Covers(f.Range.Line, f.Code)));
         // A rule may meet the same spot twice (one config dict passed to two calls): report it once.
         return [.. findings
             .DistinctBy(f => (f.Code, f.Range))
@@ -147,7 +150,7 @@ public static class ScriptChecker
 /// <summary>
 /// Suppression comments. On a line: `# mlintern: ignore` (everything) or `# mlintern: ignore[MLI203, MLI505]`
 /// (those codes), and Ruff's `# noqa` / `# noqa: MLI203` spelling. Anywhere in the file:
-/// `# mlintern: ignore-file` or `# mlintern: ignore-file[MLI505]`.
+/// `# mlintern: ignore-file` or `# mlintern: ignore-file[MLI505]`. None of them covers MLI000 (a syntax error).
 /// </summary>
 internal sealed class Suppressions
 {

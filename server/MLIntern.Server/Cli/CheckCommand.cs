@@ -125,13 +125,12 @@ internal static class CheckCommand
                 return new Outcome(findings, null, 0, null, problems);
             }
 
-            if (!System.Text.Unicode.Utf8.IsValid(File.ReadAllBytes(file)))
+            if (FileChecks.ReadUtf8Text(file) is not { } text)
             {
-                // Writing the decoded text back would replace the invalid bytes: refuse instead.
+                // Writing the decoded text back as UTF-8 would replace invalid bytes or change the encoding: refuse instead.
                 return new Outcome(findings, null, 0, $"error: {Display(file)}: not valid UTF-8; fixes were not applied", problems);
             }
 
-            var text = FileChecks.ReadText(file);
             var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
             if (mode == FixMode.Diff)
             {
