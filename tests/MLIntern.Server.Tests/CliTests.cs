@@ -167,6 +167,39 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_check_reads_only_the_json_files_its_scripts_load()
+    {
+        // A project's tooling and a checkpoint's config are JSON but not data sets.
+        Directory.CreateDirectory(Path.Combine(_dir, "web"));
+        Directory.CreateDirectory(Path.Combine(_dir, "ckpt"));
+        Directory.CreateDirectory(Path.Combine(_dir, "data"));
+        Directory.CreateDirectory(Path.Combine(_dir, "node_modules", "pkg"));
+        File.WriteAllText(Path.Combine(_dir, "web", "package.json"), "{\n  \"name\": \"web\",\n  \"scripts\": {\"build\": \"tsc\"},\n  \"devDependencies\": {\"typescript\": \"^5.0.0\"}\n}\n");
+        File.WriteAllText(Path.Combine(_dir, "web", "tsconfig.json"), "{\n  // comments are allowed here\n  \"compilerOptions\": {\"strict\": true,},\n}\n");
+        File.WriteAllText(Path.Combine(_dir, "ckpt", "config.json"), "{\n  \"architectures\": [\"BertForSequenceClassification\"],\n  \"id2label\": {\"0\": \"neg\", \"1\": \"pos\"}\n}\n");
+        File.WriteAllText(Path.Combine(_dir, "node_modules", "pkg", "broken.csv"), "a,b\n1,2,3\n");
+        // The loaded one has a broken record, which must still be found.
+        File.WriteAllText(Path.Combine(_dir, "data", "train.json"), "[{\"text\": \"good\", \"label\": \"pos\"},\n{\"text\": \"meh\" \"label\": \"neg\"}]\n");
+        File.WriteAllText(Path.Combine(_dir, "train.py"), "import pandas as pd\n\ndf = pd.read_json(\"data/train.json\")\nprint(df.head())\n");
+
+        var (code, stdout, stderr) = Run(_dir, "check", ".", "--format", "json");
+        Assert.True(code == 1, stdout + stderr);
+        var paths = JArray.Parse(stdout).Select(f => (string?)f["path"]).Distinct().ToList();
+        Assert.Equal(["data/train.json"], paths);
+        Assert.Contains(JArray.Parse(stdout), f => (string?)f["code"] == "MLD012" && (int)f["line"]! == 2);
+
+        // Named on the command line, a .json file is checked whatever loads it.
+        var named = Run(_dir, "check", "ckpt/config.json", "web", "--format", "json");
+        Assert.Equal(["ckpt/config.json"], JArray.Parse(named.Stdout).Select(f => (string?)f["path"]).Distinct());
+
+        // Without the script that loads it, the folder's .json is not checked.
+        File.Delete(Path.Combine(_dir, "train.py"));
+        var alone = Run(_dir, "check", ".");
+        Assert.Equal(0, alone.Code);
+        Assert.Contains("All checks passed!", alone.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sample_refuses_to_overwrite_a_folder_that_is_not_empty()
     {
         File.WriteAllText(Path.Combine(_dir, "mine.txt"), "keep me");

@@ -63,9 +63,11 @@ public static class ScriptChecker
         Check(parse, Rules, datasets, enabled, onFailure);
 
     /// <summary>The data sets a script loads that <paramref name="datasets"/> knows, in source order (train first within a load): what training it would read.</summary>
-    public static IReadOnlyList<DatasetInfo> LoadedDatasets(string text, DatasetLookup datasets)
+    public static IReadOnlyList<DatasetInfo> LoadedDatasets(string text, DatasetLookup datasets) => LoadedDatasets(Parser.Parse(text), datasets);
+
+    /// <summary>The data sets a parsed script loads that <paramref name="datasets"/> knows. A lookup that answers null still hears every path each load names.</summary>
+    public static IReadOnlyList<DatasetInfo> LoadedDatasets(ParseResult parse, DatasetLookup datasets)
     {
-        var parse = Parser.Parse(text);
         var context = new ScriptContext(parse, SemanticModel.Build(parse), datasets, []);
         return [.. DatasetLoads.All(context).Select(d => d.Info)];
     }
