@@ -55,10 +55,12 @@ test-extension: node_modules
 package: node_modules
 	npm run --silent package
 
-# Peers run in the same bench: pyright's language server (npm) for the LSP figures.
+# Peers run in the same bench: pyright's language server (npm) for the LSP figures, Ruff's
+# WebAssembly build (npm) beside `mlintern check` over the CPython stdlib (bench/check_corpus.sh).
 bench: build
 	@mkdir -p .bench && cd .bench && [ -f package.json ] || echo '{"private":true}' > package.json
 	@cd .bench && [ -d node_modules/pyright ] || npm install --no-package-lock --no-audit --no-fund pyright@1.1.414
+	@cd .bench && [ -d node_modules/@astral-sh/ruff-wasm-nodejs ] || npm install --no-package-lock --no-audit --no-fund @astral-sh/ruff-wasm-nodejs@0.17.3
 	@rm -rf .bench/sample && $(SIDECAR) sample .bench/sample >/dev/null
 	dotnet run -c Release --project bench/LspBench -- .bench/sample \
 	  "mlintern=$(CURDIR)/$(SIDECAR) serve --log-level warn" \

@@ -1,4 +1,6 @@
+using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules;
+using MLIntern.Analysis.Rules.Syntax;
 
 namespace MLIntern.Analysis.Tests;
 
@@ -8,9 +10,45 @@ public sealed class ScriptCheckerTests
     public void Half_typed_code_still_gets_the_findings_of_what_parsed()
     {
         const string source = "from transformers import TrainingArguments\nargs = TrainingArguments(evaluation_strategy='epoch')\nmodel = Foo(\n";
-        Assert.Equal(2, Assert.Single(ScriptChecker.Check(source)).Range.Line);
-        Assert.Empty(ScriptChecker.Check("from transformers import TrainingArguments\nTrainingArguments(\"unclosed"));
+        var findings = ScriptChecker.Check(source);
+        Assert.Equal(2, Assert.Single(findings, f => f.Code == "MLI501").Range.Line);
+        // The syntax error is reported too, once: the bracket never closed, not the parser's cascade at the end.
+        var syntax = Assert.Single(findings, f => f.Code == "MLI000");
+        Assert.Equal((3, 12), (syntax.Range.Line, syntax.Range.Column));
+        Assert.Equal("SyntaxError: '(' was never closed", syntax.Message);
+        Assert.All(ScriptChecker.Check("from transformers import TrainingArguments\nTrainingArguments(\"unclosed"), f => Assert.Equal("MLI000", f.Code));
         Assert.Empty(ScriptChecker.Check(""));
+    }
+
+    [Fact]
+    public void Syntax_errors_are_findings_with_line_and_column_and_no_comment_silences_them()
+    {
+        var findings = ScriptChecker.Check("import torch\nif x  # noqa\n    pass\ny = (1,  # mlintern: ignore\n# mlintern: ignore-file\n");
+        Assert.Equal(
+            ["2:5 SyntaxError: expected ':'", "4:5 SyntaxError: '(' was never closed"],
+            findings.Select(f => $"{f.Range.Line}:{f.Range.Column} {f.Message}"));
+        Assert.All(findings, f => Assert.Equal(("MLI000", Severity.Error), (f.Code, f.Severity)));
+        Assert.Equal(IndentationError(), Assert.Single(ScriptChecker.Check("def f():\nreturn 1\n")).Message);
+
+        static string IndentationError() => "IndentationError: expected an indented block after function definition on line 1";
+    }
+
+    [Fact]
+    public void Syntax_errors_are_capped_per_file()
+    {
+        var source = string.Concat(Enumerable.Repeat("x = = 1\n", InvalidSyntax.MaxPerFile + 50));
+        var findings = ScriptChecker.Check(source);
+        Assert.Equal(InvalidSyntax.MaxPerFile, findings.Count);
+        Assert.Equal(1, findings[0].Range.Line);
+    }
+
+    [Fact]
+    public void Only_the_caller_can_leave_out_invalid_syntax_a_selection_cannot()
+    {
+        var selection = new RuleSelection(["MLI5"], ["MLI000", "ALL"], new Dictionary<string, Severity>());
+        Assert.True(selection.IsEnabled("MLI000"));
+        Assert.False(selection.IsEnabled("MLI501"));
+        Assert.Empty(ScriptChecker.Check("x = (", enabled: new HashSet<string> { "MLI501" }));
     }
 
     [Fact]

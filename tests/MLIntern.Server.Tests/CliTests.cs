@@ -121,6 +121,85 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_syntax_error_is_a_finding_in_every_format_and_exits_1()
+    {
+        // Neither the comment on the line nor the project's rule selection silences it.
+        File.WriteAllText(Path.Combine(_dir, "pyproject.toml"), "[tool.mlintern]\nselect = [\"MLD\"]\nignore = [\"MLI000\"]\n");
+        File.WriteAllText(Path.Combine(_dir, "broken.py"), "import torch\nif torch.cuda.is_available()  # noqa\n    print('gpu')\n");
+
+        var text = Run(_dir, "check", ".");
+        Assert.Equal(1, text.Code);
+        Assert.Contains("broken.py:2:29: MLI000 SyntaxError: expected ':'", text.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("All checks passed!", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Found 1 problem.", text.Stdout, StringComparison.Ordinal);
+
+        var json = Run(_dir, "check", "broken.py", "--format", "json");
+        Assert.Equal(1, json.Code);
+        var finding = (JObject)Assert.Single(JArray.Parse(json.Stdout));
+        Assert.Equal(("MLI000", "error", "broken.py", 2, 29), ((string?)finding["code"], (string?)finding["severity"], (string?)finding["path"], (int)finding["line"]!, (int)finding["column"]!));
+        Assert.EndsWith("docs/rules/MLI000.md", (string?)finding["url"]);
+        Assert.Equal(JTokenType.Null, finding["fix"]!.Type);
+
+        var sarif = Run(_dir, "check", ".", "--format", "sarif");
+        Assert.Equal(1, sarif.Code);
+        var run = JObject.Parse(sarif.Stdout).SelectToken("runs[0]")!;
+        Assert.Equal("invalid-syntax", (string?)run.SelectToken("tool.driver.rules[0].name"));
+        var result = Assert.Single((JArray)run["results"]!);
+        Assert.Equal(("MLI000", "error"), ((string?)result["ruleId"], (string?)result["level"]));
+        Assert.Equal(2, (int)result.SelectToken("locations[0].physicalLocation.region.startLine")!);
+        Assert.Equal(29, (int)result.SelectToken("locations[0].physicalLocation.region.startColumn")!);
+    }
+
+    [Fact]
+    public void Scripts_are_decoded_as_Python_decodes_them()
+    {
+        // A coding declaration and a BOM are honoured; undecodable UTF-8 is the syntax error Python reports.
+        var latin1 = System.Text.Encoding.ASCII.GetBytes("# -*- coding: latin-1 -*-\nname = 'caf").Concat(new byte[] { 0xE9 }).Concat(System.Text.Encoding.ASCII.GetBytes("'\n")).ToArray();
+        File.WriteAllBytes(Path.Combine(_dir, "latin1.py"), latin1);
+        File.WriteAllBytes(Path.Combine(_dir, "bom.py"), [0xEF, 0xBB, 0xBF, .. "print('hello')\n"u8.ToArray()]);
+        var clean = Run(_dir, "check", ".");
+        Assert.True(clean.Code == 0, clean.Stdout + clean.Stderr);
+
+        File.WriteAllBytes(Path.Combine(_dir, "latin1.py"), latin1[latin1.AsSpan().IndexOf((byte)'\n')..][1..]);
+        var broken = Run(_dir, "check", "latin1.py");
+        Assert.Equal(1, broken.Code);
+        Assert.Contains("latin1.py:1:1: MLI000 SyntaxError: (unicode error) 'utf-8' codec can't decode byte", broken.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_check_reads_only_the_json_files_its_scripts_load()
+    {
+        // A project's tooling and a checkpoint's config are JSON but not data sets.
+        Directory.CreateDirectory(Path.Combine(_dir, "web"));
+        Directory.CreateDirectory(Path.Combine(_dir, "ckpt"));
+        Directory.CreateDirectory(Path.Combine(_dir, "data"));
+        Directory.CreateDirectory(Path.Combine(_dir, "node_modules", "pkg"));
+        File.WriteAllText(Path.Combine(_dir, "web", "package.json"), "{\n  \"name\": \"web\",\n  \"scripts\": {\"build\": \"tsc\"},\n  \"devDependencies\": {\"typescript\": \"^5.0.0\"}\n}\n");
+        File.WriteAllText(Path.Combine(_dir, "web", "tsconfig.json"), "{\n  // comments are allowed here\n  \"compilerOptions\": {\"strict\": true,},\n}\n");
+        File.WriteAllText(Path.Combine(_dir, "ckpt", "config.json"), "{\n  \"architectures\": [\"BertForSequenceClassification\"],\n  \"id2label\": {\"0\": \"neg\", \"1\": \"pos\"}\n}\n");
+        File.WriteAllText(Path.Combine(_dir, "node_modules", "pkg", "broken.csv"), "a,b\n1,2,3\n");
+        // The loaded one has a broken record, which must still be found.
+        File.WriteAllText(Path.Combine(_dir, "data", "train.json"), "[{\"text\": \"good\", \"label\": \"pos\"},\n{\"text\": \"meh\" \"label\": \"neg\"}]\n");
+        File.WriteAllText(Path.Combine(_dir, "train.py"), "import pandas as pd\n\ndf = pd.read_json(\"data/train.json\")\nprint(df.head())\n");
+
+        var (code, stdout, stderr) = Run(_dir, "check", ".", "--format", "json");
+        Assert.True(code == 1, stdout + stderr);
+        var paths = JArray.Parse(stdout).Select(f => (string?)f["path"]).Distinct().ToList();
+        Assert.Equal(["data/train.json"], paths);
+        Assert.Contains(JArray.Parse(stdout), f => (string?)f["code"] == "MLD012" && (int)f["line"]! == 2);
+
+        // Named on the command line, a .json file is checked whatever loads it.
+        var named = Run(_dir, "check", "ckpt/config.json", "web", "--format", "json");
+        Assert.Equal(["ckpt/config.json"], JArray.Parse(named.Stdout).Select(f => (string?)f["path"]).Distinct());
+
+        // Without the script that loads it, the folder's .json is not checked.
+        File.Delete(Path.Combine(_dir, "train.py"));
+        var alone = Run(_dir, "check", ".");
+        Assert.Equal(0, alone.Code);
+        Assert.Contains("All checks passed!", alone.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sample_refuses_to_overwrite_a_folder_that_is_not_empty()
     {
         File.WriteAllText(Path.Combine(_dir, "mine.txt"), "keep me");

@@ -140,6 +140,32 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public async Task A_syntax_error_is_a_diagnostic_that_a_noqa_does_not_silence_and_a_fix_clears()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        const string uri = "file:///nonexistent/project/broken.py";
+        await client.NotifyAsync("textDocument/didOpen", new
+        {
+            textDocument = new { uri, languageId = "python", version = 1, text = "import torch\nif torch.cuda.is_available()  # noqa\n    print('gpu')\n" },
+        });
+        var published = await client.WaitForDiagnosticsAsync(uri, 1);
+        var diagnostic = (JObject)Assert.Single((JArray)published["diagnostics"]!);
+        Assert.Equal("MLI000", (string?)diagnostic["code"]);
+        Assert.Equal("SyntaxError: expected ':'", (string?)diagnostic["message"]);
+        Assert.Equal(1, (int)diagnostic["severity"]!);
+        Assert.EndsWith("docs/rules/MLI000.md", (string?)diagnostic.SelectToken("codeDescription.href"));
+        Assert.Equal((1, 28), ((int)diagnostic.SelectToken("range.start.line")!, (int)diagnostic.SelectToken("range.start.character")!));
+
+        await client.NotifyAsync("textDocument/didChange", new
+        {
+            textDocument = new { uri, version = 2 },
+            contentChanges = new[] { new { range = new { start = new { line = 1, character = 28 }, end = new { line = 1, character = 28 } }, text = ":" } },
+        });
+        Assert.Empty((JArray)(await client.WaitForDiagnosticsAsync(uri, 2))["diagnostics"]!);
+    }
+
+    [Fact]
     public async Task Data_file_reports_MLD012_on_the_ragged_line()
     {
         await using var client = LspClient.Start();

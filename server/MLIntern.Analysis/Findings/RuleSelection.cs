@@ -3,14 +3,18 @@ namespace MLIntern.Analysis.Findings;
 /// <summary>
 /// Which rules run and how loudly, as a project or the editor configures it: `select` and `ignore`
 /// take codes or prefixes ("MLI2" covers MLI201–MLI203; "ALL" everything), `severity` overrides a
-/// code's default. Ignore wins over select; the longest matching severity key wins.
+/// code's default. Ignore wins over select; the longest matching severity key wins. MLI000 (a syntax
+/// error) is always enabled: a file Python refuses to run is never reported clean.
 /// </summary>
 public sealed record RuleSelection(IReadOnlyList<string> Select, IReadOnlyList<string> Ignore, IReadOnlyDictionary<string, Severity> Severities)
 {
     public static readonly RuleSelection Default = new(["ALL"], [], new Dictionary<string, Severity>());
 
+    /// <summary>The code no selection turns off: invalid syntax.</summary>
+    public const string AlwaysEnabled = "MLI000";
+
     public bool IsEnabled(string code) =>
-        Select.Any(p => Matches(p, code)) && !Ignore.Any(p => Matches(p, code));
+        code == AlwaysEnabled || (Select.Any(p => Matches(p, code)) && !Ignore.Any(p => Matches(p, code)));
 
     public Severity SeverityOf(string code, Severity fallback)
     {

@@ -5,6 +5,7 @@ using MLIntern.Analysis.Rules.Loops;
 using MLIntern.Analysis.Rules.Metrics;
 using MLIntern.Analysis.Rules.Models;
 using MLIntern.Analysis.Rules.Splits;
+using MLIntern.Analysis.Rules.Syntax;
 using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Analysis.Rules.Publishing;
 using MLIntern.Analysis.Rules.Transformers;
@@ -25,6 +26,7 @@ public static class ScriptChecker
     /// <summary>Every script rule, in code order: the one table of script rules.</summary>
     public static IReadOnlyList<ScriptRule> Rules { get; } =
     [
+        new InvalidSyntax(),
         new StringLabelsNotEncoded(),
         new WrongNumLabels(),
         new LabelMappingFromSet(),
@@ -61,9 +63,11 @@ public static class ScriptChecker
         Check(parse, Rules, datasets, enabled, onFailure);
 
     /// <summary>The data sets a script loads that <paramref name="datasets"/> knows, in source order (train first within a load): what training it would read.</summary>
-    public static IReadOnlyList<DatasetInfo> LoadedDatasets(string text, DatasetLookup datasets)
+    public static IReadOnlyList<DatasetInfo> LoadedDatasets(string text, DatasetLookup datasets) => LoadedDatasets(Parser.Parse(text), datasets);
+
+    /// <summary>The data sets a parsed script loads that <paramref name="datasets"/> knows. A lookup that answers null still hears every path each load names.</summary>
+    public static IReadOnlyList<DatasetInfo> LoadedDatasets(ParseResult parse, DatasetLookup datasets)
     {
-        var parse = Parser.Parse(text);
         var context = new ScriptContext(parse, SemanticModel.Build(parse), datasets, []);
         return [.. DatasetLoads.All(context).Select(d => d.Info)];
     }
@@ -102,8 +106,9 @@ public static class ScriptChecker
         }
 
         // A rule that threw may have reported half of what it saw: none of its findings stand.
+        // A syntax error is never silenced: the file does not run, whatever a comment says.
         var suppressed = Suppressions.Read(parse);
-        findings.RemoveAll(f => failed.Contains(f.Code) || suppressed.Covers(f.Range.Line, f.Code));
+        findings.RemoveAll(f => failed.Contains(f.Code) || (f.Code != InvalidSyntax.Rule.Code && suppressed.Covers(f.Range.Line, f.Code)));
         // A rule may meet the same spot twice (one config dict passed to two calls): report it once.
         return [.. findings
             .DistinctBy(f => (f.Code, f.Range))
@@ -147,7 +152,7 @@ public static class ScriptChecker
 /// <summary>
 /// Suppression comments. On a line: `# mlintern: ignore` (everything) or `# mlintern: ignore[MLI203, MLI505]`
 /// (those codes), and Ruff's `# noqa` / `# noqa: MLI203` spelling. Anywhere in the file:
-/// `# mlintern: ignore-file` or `# mlintern: ignore-file[MLI505]`.
+/// `# mlintern: ignore-file` or `# mlintern: ignore-file[MLI505]`. None of them covers MLI000 (a syntax error).
 /// </summary>
 internal sealed class Suppressions
 {

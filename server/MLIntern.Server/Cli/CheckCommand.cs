@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLIntern.Analysis.Findings;
+using MLIntern.Data.Reading;
 using MLIntern.Server.Engine;
 
 namespace MLIntern.Server.Cli;
@@ -9,11 +10,12 @@ internal sealed record FileFinding(string Path, Finding Finding);
 
 internal static class CheckCommand
 {
-    private static readonly string[] SkippedDirectories = [".git", "node_modules", ".venv", "venv", "__pycache__", "bin", "obj", ".mlintern", ".e2e"];
+    private static readonly string[] SkippedDirectories =
+        [".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", "bin", "obj", ".mlintern", ".e2e", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"];
 
     public static Command Create()
     {
-        var paths = new Argument<string[]>("PATH") { Description = "Files or folders to check (folders: every .py, .csv, .tsv and .jsonl file below)", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("PATH") { Description = "Files or folders to check (folders: every .py, .csv, .tsv, .jsonl and .parquet file below, and the .json files their scripts load)", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "Output format: text, json or sarif", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "sarif");
         var fix = new Option<bool>("--fix") { Description = "Apply safe fixes to the files, then report what is left" };
@@ -125,13 +127,12 @@ internal static class CheckCommand
                 return new Outcome(findings, null, 0, null, problems);
             }
 
-            if (!System.Text.Unicode.Utf8.IsValid(File.ReadAllBytes(file)))
+            if (FileChecks.ReadUtf8Text(file) is not { } text)
             {
-                // Writing the decoded text back would replace the invalid bytes: refuse instead.
+                // Writing the decoded text back as UTF-8 would replace invalid bytes or change the encoding: refuse instead.
                 return new Outcome(findings, null, 0, $"error: {Display(file)}: not valid UTF-8; fixes were not applied", problems);
             }
 
-            var text = FileChecks.ReadText(file);
             var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
             if (mode == FixMode.Diff)
             {
@@ -147,19 +148,25 @@ internal static class CheckCommand
         }
     }
 
-    /// <summary>The files to check, in a stable order. A path that does not exist is an error naming it.</summary>
+    /// <summary>
+    /// The files to check, in a stable order. A path that does not exist is an error naming it.
+    /// A folder gives its scripts and data files; a `.json` file below it only when a script
+    /// being checked loads it (package.json, tsconfig.json, a checkpoint's config.json are not
+    /// data sets). A file named on the command line is always checked.
+    /// </summary>
     private static List<string> Expand(IReadOnlyList<string> paths, TextWriter errors, ref bool failed)
     {
-        var files = new List<string>();
+        var groups = new List<(List<string> Files, List<string> Json)>();
         foreach (var path in paths)
         {
             if (File.Exists(path))
             {
-                files.Add(path);
+                groups.Add(([path], []));
             }
             else if (Directory.Exists(path))
             {
-                files.AddRange(Walk(path).Where(f => FileChecks.KindOf(f) != FileKind.None).Order(StringComparer.Ordinal));
+                var found = Walk(path).Where(f => FileChecks.KindOf(f) != FileKind.None).Order(StringComparer.Ordinal).ToList();
+                groups.Add((found.Where(f => !IsJson(f)).ToList(), found.Where(IsJson).ToList()));
             }
             else
             {
@@ -168,7 +175,67 @@ internal static class CheckCommand
             }
         }
 
+        var loaded = groups.Any(g => g.Json.Count > 0) ? LoadedByScripts(groups.SelectMany(g => g.Files)) : [];
+        var files = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (found, json) in groups)
+        {
+            var chosen = json.Where(j => IsLoaded(Path.GetFullPath(j), loaded));
+            files.AddRange(found.Concat(chosen).Order(StringComparer.Ordinal).Where(f => seen.Add(Path.GetFullPath(f))));
+        }
+
         return files;
+    }
+
+    private static bool IsJson(string path) => DataFormats.FromFileName(path) == DataFormat.Json;
+
+    /// <summary>A file a load names, or one inside a folder a load names.</summary>
+    private static bool IsLoaded(string fullPath, HashSet<string> loaded)
+    {
+        if (loaded.Contains(fullPath))
+        {
+            return true;
+        }
+
+        for (var folder = Path.GetDirectoryName(fullPath); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (loaded.Contains(folder))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every path the scripts' data set loads name. Only scripts that spell "json" somewhere are parsed for it.</summary>
+    private static HashSet<string> LoadedByScripts(IEnumerable<string> files)
+    {
+        var scripts = files.Where(f => FileChecks.KindOf(f) == FileKind.Script).ToList();
+        var loaded = new HashSet<string>(StringComparer.Ordinal);
+        var gate = new object();
+        Parallel.ForEach(scripts, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, script =>
+        {
+            try
+            {
+                var bytes = File.ReadAllBytes(script);
+                if (bytes.AsSpan().IndexOf("json"u8) < 0)
+                {
+                    return;
+                }
+
+                var paths = ScriptDatasets.LoadedPaths(script, MLIntern.Python.Text.SourceText.FromBytes(bytes));
+                lock (gate)
+                {
+                    loaded.UnionWith(paths.Select(p => p.TrimEnd(Path.DirectorySeparatorChar)));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The check of the script itself reports it.
+            }
+        });
+        return loaded;
     }
 
     private static IEnumerable<string> Walk(string directory)

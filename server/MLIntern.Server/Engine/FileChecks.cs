@@ -2,6 +2,8 @@ using System.Text;
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules;
 using MLIntern.Data.Reading;
+using MLIntern.Python.Parsing;
+using MLIntern.Python.Text;
 
 namespace MLIntern.Server.Engine;
 
@@ -29,11 +31,15 @@ internal static class FileChecks
 
     /// <summary>Checks a script; <paramref name="path"/> (when known) anchors the data set paths it names.</summary>
     public static IReadOnlyList<Finding> CheckScript(string text, string? path, RuleSelection? selection = null, ScriptChecker.RuleFailure? onFailure = null) =>
+        CheckScript(SourceText.From(text), path, selection, onFailure);
+
+    /// <summary>Checks a script already decoded (from the disk's bytes, as Python decodes them).</summary>
+    public static IReadOnlyList<Finding> CheckScript(SourceText source, string? path, RuleSelection? selection = null, ScriptChecker.RuleFailure? onFailure = null) =>
         [.. ScriptChecker.Check(
-            text,
+            Parser.Parse(source),
             ScriptDatasets.For(path, Datasets),
             selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet(),
-            onFailure), .. Runs.PlanFindings.ForScript(path, text, selection)];
+            onFailure), .. Runs.PlanFindings.ForScript(path, source.Text, selection)];
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
     public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)
@@ -52,7 +58,7 @@ internal static class FileChecks
         var selection = RuleSettings.For(path, null, problems);
         var findings = KindOf(path) switch
         {
-            FileKind.Script => CheckScript(ReadText(path), path, selection, (code, e) =>
+            FileKind.Script => CheckScript(ReadSource(path), path, selection, (code, e) =>
                 problems?.Add($"{path}: rule {code} failed ({e.GetType().Name}: {e.Message}); its findings were skipped — please report this")),
             FileKind.Data => CheckDataFile(path),
             _ => [],
@@ -83,8 +89,18 @@ internal static class FileChecks
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Reads a script as Python does: UTF-8, a BOM dropped. Invalid bytes become U+FFFD.</summary>
-    public static string ReadText(string path)
+    /// <summary>
+    /// Reads a script as Python does: a UTF-8 BOM dropped, else the PEP 263 coding declaration of
+    /// the first two lines, else UTF-8. Undecodable bytes become U+FFFD and the source's
+    /// <see cref="SourceText.DecodeError"/> says where (MLI000 reports it).
+    /// </summary>
+    public static SourceText ReadSource(string path) => SourceText.FromBytes(File.ReadAllBytes(path));
+
+    /// <summary>
+    /// The text of a script when writing fixed text back as UTF-8 (keeping a BOM) gives the same
+    /// bytes for the unchanged parts: the file is UTF-8 with no undecodable byte. Null otherwise.
+    /// </summary>
+    public static string? ReadUtf8Text(string path)
     {
         var bytes = File.ReadAllBytes(path);
         var span = bytes.AsSpan();
@@ -93,6 +109,13 @@ internal static class FileChecks
             span = span[3..];
         }
 
-        return Encoding.UTF8.GetString(span);
+        if (!System.Text.Unicode.Utf8.IsValid(span))
+        {
+            return null;
+        }
+
+        var source = SourceText.FromBytes(bytes);
+        var text = Encoding.UTF8.GetString(span);
+        return source.DecodeError is null && source.Text == text ? text : null;
     }
 }

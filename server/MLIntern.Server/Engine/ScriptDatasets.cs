@@ -36,6 +36,25 @@ internal static class ScriptDatasets
         }
     };
 
+    /// <summary>
+    /// The files and folders on disk (full paths) that the script's data set loads name, whether
+    /// or not they are readable data sets: which `.json` files a folder check reads.
+    /// </summary>
+    public static IReadOnlyList<string> LoadedPaths(string scriptPath, MLIntern.Python.Text.SourceText source)
+    {
+        var paths = new List<string>();
+        MLIntern.Analysis.Rules.ScriptChecker.LoadedDatasets(MLIntern.Python.Parsing.Parser.Parse(source), written =>
+        {
+            if (Resolve(scriptPath, written) is { } path)
+            {
+                paths.Add(Path.GetFullPath(path));
+            }
+
+            return null;
+        });
+        return paths;
+    }
+
     private static string? Resolve(string? scriptPath, string written)
     {
         if (string.IsNullOrWhiteSpace(written) || written.Contains("://", StringComparison.Ordinal))
