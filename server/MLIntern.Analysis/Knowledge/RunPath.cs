@@ -74,7 +74,16 @@ public sealed class RunPath
 
                 break;
             case ClassDef cls:
-                // A constructed class: its methods run when called by the code or by the framework it is given to.
+                // A constructed class: its methods run when called by the code or by the framework it is given to;
+                // so do its bases' (`super().forward(...)`).
+                foreach (var baseClass in cls.Bases)
+                {
+                    if (baseClass is Name n && _model.ResolveName(n) is { Kind: BindingKind.ClassDefinition, Node: ClassDef parent } && _reached.Add(parent))
+                    {
+                        Enqueue(work, parent);
+                    }
+                }
+
                 foreach (var member in cls.Body)
                 {
                     if (member is FunctionDef or ClassDef)
@@ -97,7 +106,10 @@ public sealed class RunPath
     /// <summary>The function or class of this file a name refers to, when the node is such a reference.</summary>
     private Node? Definition(Node node) => node switch
     {
-        Name name when _model.ResolveName(name) is { Kind: BindingKind.FunctionDefinition or BindingKind.ClassDefinition, Node: var def } && def is FunctionDef or ClassDef => def,
+        Name name when _model.ResolveName(name) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef def } => def,
+
+        // A class runs its methods when constructed or handed on (`LightningCLI(MyModule)`), not when an attribute is read (`Cls.method = ...`).
+        Name name when _model.ResolveName(name) is { Kind: BindingKind.ClassDefinition, Node: ClassDef cls } && _model.ParentOf(name) is not AttributeExpr => cls,
 
         // `self.helper()` / `obj.method`: a method of one of the file's classes by that name.
         AttributeExpr { Attr: var attr } => _model.Tree.Body.OfType<ClassDef>().SelectMany(c => c.Body.OfType<FunctionDef>()).FirstOrDefault(f => f.Name == attr),
