@@ -63,7 +63,12 @@ public static class Code
     {
         for (var depth = 0; depth < MaxDepth * 2; depth++)
         {
-            expr = Unalias(model, expr);
+            // What a name holds where it is read: its reaching assignment, so `ds = ds.train_test_split(...)` reads the `ds` made before.
+            while (expr is Name name && model.ResolveName(name) is { Kind: BindingKind.Assignment or BindingKind.AnnotatedAssignment, Value: { } value } && !ReferenceEquals(value, name) && depth++ < MaxDepth * 2)
+            {
+                expr = value;
+            }
+
             yield return expr;
             switch (expr)
             {

@@ -57,3 +57,8 @@ def split(frame, **kwargs):
 # Not flagged: a list that is not a data frame, a method of something that is not a data set.
 ok7 = tts([1, 2, 3, 4], random_state=1)
 ok8 = something.train_test_split(test_size=0.2)
+
+# Flagged: a data set rebound to its own split (the name read is the data set made the line before).
+rebound = load_dataset("csv", data_files="intents_small.csv")["train"]
+rebound = rebound.shuffle(seed=3)
+rebound = rebound.train_test_split(test_size=0.2)
