@@ -59,12 +59,14 @@ public sealed class ArgmaxOverWrongAxis : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        if (!Symbols.Of(model).Imports("numpy") && !Symbols.Of(model).Imports("torch"))
+
+        // A Trainer's compute_metrics gets numpy arrays whether or not the file imports numpy.
+        var functions = ComputeMetricsFunctions.Of(model);
+        if (functions.Count == 0 && !Symbols.Of(model).Imports("torch"))
         {
             return;
         }
 
-        var functions = ComputeMetricsFunctions.Of(model);
         var parents = (Dictionary<Call, Node>?)null;
         foreach (var call in model.Calls)
         {
