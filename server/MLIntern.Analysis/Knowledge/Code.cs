@@ -42,6 +42,46 @@ public static class Code
         return expr;
     }
 
+    /// <summary>
+    /// The default value of the parameter a name refers to when no call of the function in this file
+    /// passes it (`def main(cfg=CONFIG)` called as `main()`), else null.
+    /// </summary>
+    public static Expr? ParameterDefault(SemanticModel model, Name name)
+    {
+        if (model.ResolveName(name) is not { Kind: BindingKind.Parameter, Scope.Node: FunctionDef function, Node: Arg arg })
+        {
+            return null;
+        }
+
+        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
+        var index = positional.IndexOf(arg);
+        Expr? value = null;
+        if (index >= 0 && index >= positional.Count - function.Args.Defaults.Count)
+        {
+            value = function.Args.Defaults[index - (positional.Count - function.Args.Defaults.Count)];
+        }
+        else if (function.Args.KwOnlyArgs.IndexOf(arg) is var k and >= 0 && k < function.Args.KwDefaults.Count)
+        {
+            value = function.Args.KwDefaults[k];
+        }
+
+        if (value is null)
+        {
+            return null;
+        }
+
+        foreach (var call in model.Calls)
+        {
+            if (call.Func is Name f && model.ResolveName(f) is { Kind: BindingKind.FunctionDefinition, Node: var def } && ReferenceEquals(def, function) &&
+                (call.Args.Any(a => a is Starred) || call.Keywords.Any(kw => kw.Arg is null || kw.Arg == arg.Name) || index >= 0 && call.Args.Count > index))
+            {
+                return null;
+            }
+        }
+
+        return value;
+    }
+
     /// <summary>The binding a name load refers to when it is the only binding of that name in its scope, else null.</summary>
     public static Binding? SingleAssignment(SemanticModel model, Name name)
     {

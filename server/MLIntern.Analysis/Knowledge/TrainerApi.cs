@@ -191,6 +191,10 @@ public static class TrainerApi
                 case Name n when model.ReachingValue(n) is { } value && !ReferenceEquals(value, n):
                     expr = value;
                     continue;
+                case Name n when Code.ParameterDefault(model, n) is { } fallback:
+                    // `def main(cfg=CONFIG)` called as `main()`: the default is the mapping.
+                    expr = fallback;
+                    continue;
                 case Subscript { Value: var outer, Slice: var slice } when model.EvaluateString(slice) is { } key &&
                                                                           FindInDict(outer, key, model, depth + 1) is { } entry:
                     expr = entry.Value;

@@ -28,3 +28,14 @@ h = MyArguments(evaluation_strategy="epoch")
 s = "TrainingArguments(evaluation_strategy='epoch')"
 # TrainingArguments(evaluation_strategy='epoch')
 i = TrainingArguments("out", evaluation_strategy="epoch")  # noqa: MLI501
+
+
+# Flagged: the settings reach the call through a parameter whose default is the config (called as `launch()`).
+SWEEP = {"args": {"output_dir": "sweep", "evaluation_strategy": "epoch"}}
+
+
+def launch(settings=SWEEP):
+    return TrainingArguments(**settings["args"])
+
+
+launch()
