@@ -127,6 +127,12 @@ public sealed class DataRoles
             {
                 return Trace(values.Elts[index], depth + 1);
             }
+
+            // `texts, labels = read_rows("data/test.jsonl")`: every part is the data the call read.
+            if (assign.Value is Call reader && !IsSklearnSplit(reader))
+            {
+                return Trace(reader, depth + 1);
+            }
         }
 
         return null;
@@ -236,11 +242,22 @@ public sealed class DataRoles
         // A function of this file: what it returns, its parameters bound to this call's arguments.
         if (call.Func is Name fn && _model.ResolveName(fn) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef function })
         {
-            return Returned(function, call, depth);
+            // What it returns; else, a helper given a data file's path reads that file (`read_jsonl("data/test.jsonl")`).
+            return Returned(function, call, depth) ?? call.Args.Concat(call.Keywords.Select(k => k.Value))
+                .Select(a => String(a) is { } path && IsDataFile(path) ? PathRole(path, call) : null)
+                .FirstOrDefault(r => r is not null);
+        }
+
+        if (callee is "open" && call.Args.Count > 0 && String(call.Args[0]) is { } opened && IsDataFile(opened))
+        {
+            return PathRole(opened, call);
         }
 
         return null;
     }
+
+    private static bool IsDataFile(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".jsonl" or ".json" or ".parquet" or ".txt" or ".arrow";
 
     private DataRole? Returned(FunctionDef function, Call call, int depth)
     {
@@ -293,6 +310,12 @@ public sealed class DataRoles
             return null;
         }
 
+        return PathRole(path, call);
+    }
+
+    /// <summary>The role a data file's name gives it: `test.csv`, `valid.jsonl`, `train_part.parquet`.</summary>
+    private DataRole? PathRole(string path, Call call)
+    {
         var stem = Path.GetFileNameWithoutExtension(path.Replace('\\', '/').Split('/')[^1]).ToLowerInvariant();
         var role = stem.Split('_', '-', '.') switch
         {
