@@ -774,6 +774,9 @@ public sealed class ValueFlow
                 return AsKind(Arg(0), CollectionKind.List, call) is CollectionValue sorted ? sorted with { Ordered = true, Items = null } : Value.Unknown;
             case "set" or "frozenset" when call.Args.Count == 1:
                 return Distinct(Arg(0), CollectionKind.Set, ordered: false, call);
+            case "set" or "frozenset" when call.Args.Count == 0 && call.Keywords.Count == 0:
+                // An empty set, filled later (`seen.add(x)`): unordered whatever goes in.
+                return new CollectionValue(CollectionKind.Set, [], 0, false, true, call);
             case "numpy.unique":
                 return Distinct(Arg(0), CollectionKind.Array, ordered: true, call);
             case "range" when call.Args.Count is 1 or 2 && call.Keywords.Count == 0:

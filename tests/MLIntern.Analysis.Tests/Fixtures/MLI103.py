@@ -77,3 +77,9 @@ print(len(label2id))
 word_ids = [label2id[w] for w in df["instruction"]]
 class_index = dict(zip(set(df["category"]), range(10)))
 unique_words = set(df["instruction"])
+
+# Flagged: a copy of a set, made where the label names are given to a ClassLabel.
+distinct = set(df["intent"])
+feature = ClassLabel(names=list(distinct))
+# Not flagged: the ClassLabel's own names give the ids (the same order that encodes the column).
+from_feature = AutoModelForSequenceClassification.from_pretrained("bert-base-cased", id2label=dict(enumerate(feature.names)))

@@ -161,57 +161,57 @@ public sealed class LabelMappingFromSet : ScriptRule
         return node is Expr mapping && labels.UsedAsLabels(mapping);
     }
 
-    /// <summary>Reports the set (or `list(set(...))`) that <paramref name="collection"/> is, directly or through a name.</summary>
+    /// <summary>
+    /// Reports <paramref name="collection"/> when what it holds iterates in an order that can change between
+    /// runs (a set, `list(set(...))`, through names, copies and helpers; not once sorted, also in place).
+    /// </summary>
     private void Check(ScriptContext context, Expr collection, int depth)
     {
         var model = context.Model;
-        if (depth > 4)
+
+        // `feature.names`, `encoder.classes_`: an object's own list, one order for the encoding and the mapping
+        // alike (where it was made from a set is reported there).
+        if (collection is AttributeExpr)
         {
             return;
         }
 
-        if (IsUnorderedSet(model, collection))
+        if (ValueFlow.Of(context).Evaluate(collection) is not CollectionValue { Ordered: false } value ||
+            value.Items is { } items && items.All(i => i is ScalarValue { Constant: long }) && items.Count > 0 ||
+            IsSmallIntegerSet(model, collection))
         {
-            // Wrap where it is iterated: a name bound to a set stays a set for whatever else uses it.
-            Report(context, collection, $"sorted({context.Text(collection)})");
+            // Sets of small integers iterate in a fixed order; only text labels move between runs.
             return;
         }
 
-        if (collection is Call { Args.Count: 1, Keywords.Count: 0 } copy &&
-            (Code.IsBuiltinCall(model, copy, "list") || Code.IsBuiltinCall(model, copy, "tuple")) &&
-            IsUnorderedSet(model, copy.Args[0]))
+        // A name bound to a copy of a set (`items = list(set(...))`): the copy is where the order is lost; a name
+        // bound to a set itself is wrapped where it is iterated, since it stays a set for whatever else uses it.
+        if (depth < 4 && collection is Name name && model.ResolveName(name) is { Value: { } bound, Kind: BindingKind.Assignment or BindingKind.AnnotatedAssignment } &&
+            ValueFlow.Of(context).Evaluate(bound) is not CollectionValue { Kind: CollectionKind.Set })
         {
-            Report(context, collection, $"sorted({context.Text(copy.Args[0])})");
+            Check(context, bound, depth + 1);
             return;
         }
 
-        if (collection is Name name && model.ResolveName(name) is { Value: { } value } binding &&
-            binding.Kind is BindingKind.Assignment or BindingKind.AnnotatedAssignment)
-        {
-            if (IsUnorderedSet(model, value))
-            {
-                Report(context, collection, $"sorted({name.Id})");
-            }
-            else
-            {
-                Check(context, value, depth + 1);
-            }
-        }
+        var inner = collection is Call { Args.Count: 1, Keywords.Count: 0 } copy &&
+                    (Code.IsBuiltinCall(model, copy, "list") || Code.IsBuiltinCall(model, copy, "tuple"))
+            ? copy.Args[0]
+            : collection;
+
+        // Wrap where it is iterated: a name bound to a set stays a set for whatever else uses it.
+        Report(context, collection, $"sorted({context.Text(inner)})");
     }
+
+    private static bool IsSmallIntegerSet(SemanticModel model, Expr expr) =>
+        Code.Unalias(model, expr) is var e && (e is Call c && (Code.IsBuiltinCall(model, c, "set") || Code.IsBuiltinCall(model, c, "frozenset") ||
+                                                                 Code.IsBuiltinCall(model, c, "list")) && c.Args.Count == 1 && (AllIntegers(model, c.Args[0]) || IsSmallIntegerSet(model, c.Args[0])) ||
+                                               e is Set s && AllIntegers(model, s));
 
     private void Report(ScriptContext context, Expr collection, string replacement)
     {
         var fix = new Fix("Iterate the labels in sorted order", Applicability.Safe, [context.Replace(collection.Range, replacement)]);
         context.Report(this, "label ids come from the iteration order of a set, which changes between runs: sort the labels", collection, fix);
     }
-
-    private static bool IsUnorderedSet(SemanticModel model, Expr expr) => expr switch
-    {
-        Call c => (Code.IsBuiltinCall(model, c, "set") || Code.IsBuiltinCall(model, c, "frozenset")) && !AllIntegers(model, c.Args.FirstOrDefault()),
-        Set s => !AllIntegers(model, s),
-        SetComp => true,
-        _ => false,
-    };
 
     /// <summary>Sets of small integers iterate in a fixed order; only text labels move between runs.</summary>
     private static bool AllIntegers(SemanticModel model, Expr? items) =>
