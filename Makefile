@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make demo   builds everything, writes the sample project and runs ML Intern on it
-#   make test   runs every test: .NET (unit, protocol, CLI, parser differential + fuzz),
+#   make test   runs every test: .NET (unit, protocol, CLI, parser differential + fuzz), the corpus score,
 #               extension unit tests, and end-to-end in a real VS Code (code-server + Chromium)
 # `make package` builds the .vsix; `make bench` prints the benchmarks; `make bench-data` the data set profiler's against pandas;
 # `make bench-train` the built-in baseline trainer against scikit-learn.
@@ -10,7 +10,7 @@ SHELL := /bin/bash
 SIDECAR := dist/server/mlintern
 SAMPLE := sample
 
-.PHONY: demo build build-dotnet build-extension test test-dotnet test-extension package bench bench-data bench-train clean
+.PHONY: demo build build-dotnet build-extension test test-dotnet test-extension test-corpus package bench bench-data bench-train clean
 
 demo: build
 	@rm -rf $(SAMPLE)
@@ -41,7 +41,7 @@ node_modules: package.json package-lock.json
 build-extension: node_modules
 	npm run --silent build
 
-test: test-dotnet test-extension
+test: test-dotnet test-extension test-corpus
 
 test-dotnet:
 	scripts/test-deps.sh
@@ -51,6 +51,12 @@ test-extension: node_modules
 	npm run --silent typecheck
 	npm run --silent test:unit
 	npm run --silent test:e2e
+
+# The rules against the generalisation corpus (tests/corpus): recall and precision per rule, gated.
+test-corpus: node_modules
+	npm run --silent build:server -- --nologo -v q
+	python3 tools/score_corpus.py --self-test
+	python3 tools/score_corpus.py $(SIDECAR) --min-recall 0.95 --min-precision 0.98
 
 package: node_modules
 	npm run --silent package
