@@ -43,6 +43,45 @@ public static class Code
     }
 
     /// <summary>
+    /// What the calls of this file pass for the parameter a name refers to, one expression per call
+    /// (its default when a call leaves it out); null when the function is not called here or a call
+    /// passes it in a way not known (`*args`, `**kwargs`).
+    /// </summary>
+    public static IReadOnlyList<Expr>? ParameterArguments(SemanticModel model, Name name)
+    {
+        if (model.ResolveName(name) is not { Kind: BindingKind.Parameter, Scope.Node: FunctionDef function, Node: Arg arg })
+        {
+            return null;
+        }
+
+        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
+        var index = positional.IndexOf(arg);
+        var result = new List<Expr>();
+        foreach (var call in model.Calls)
+        {
+            if (call.Func is not Name f || model.ResolveName(f) is not { Kind: BindingKind.FunctionDefinition, Node: var def } || !ReferenceEquals(def, function))
+            {
+                continue;
+            }
+
+            if (call.Args.Any(a => a is Starred) || call.Keywords.Any(k => k.Arg is null))
+            {
+                return null;
+            }
+
+            var passed = call.Keywords.FirstOrDefault(k => k.Arg == arg.Name)?.Value ?? (index >= 0 && index < call.Args.Count ? call.Args[index] : ParameterDefault(model, name));
+            if (passed is null)
+            {
+                return null;
+            }
+
+            result.Add(passed);
+        }
+
+        return result.Count > 0 ? result : null;
+    }
+
+    /// <summary>
     /// The default value of the parameter a name refers to when no call of the function in this file
     /// passes it (`def main(cfg=CONFIG)` called as `main()`), else null.
     /// </summary>

@@ -79,6 +79,13 @@ public static class DatasetLoads
         {
             case Name n when model.ReachingValue(n) is { } value && !ReferenceEquals(value, n):
                 return EvaluatePath(model, value, depth + 1);
+            case Name n when Code.ParameterArguments(model, n) is { } passed:
+            {
+                // `def load(path)` called as `load("data/tickets.csv")`: the path every call passes.
+                var paths = passed.Select(a => EvaluatePath(model, a, depth + 1)).Distinct().ToList();
+                return paths is [{ } only] ? only : null;
+            }
+
             case BinOp { Op: Operator.Div } div when EvaluatePath(model, div.Left, depth + 1) is { } left && EvaluatePath(model, div.Right, depth + 1) is { } right:
                 return IsPath(model, div.Left, depth) ? left.TrimEnd('/') + "/" + right : null;
             case Call call when model.ResolveCallee(call) is "os.path.join" or "posixpath.join" && call.Keywords.Count == 0 && call.Args.Count > 0:

@@ -97,4 +97,16 @@ public sealed class ValueFlowTests
         var chain = string.Concat(Enumerable.Range(1, 400).Select(i => $"v{i} = v{i - 1}\n"));
         Assert.True(Probe("v0 = 1\n" + chain + "probe(v400)\n").IsUnknown);
     }
+
+    [Theory]
+    [InlineData("def load(path):\n    return path\nload('data/a.csv')\nload('data/a.csv')\n", "data/a.csv")]
+    [InlineData("def load(path):\n    return path\nload('data/a.csv')\nload('data/b.csv')\n", null)]
+    [InlineData("def load(path='data/c.csv'):\n    return path\nload()\n", "data/c.csv")]
+    [InlineData("def load(path):\n    return path\nload(*rest)\n", null)]
+    public void A_data_path_through_a_parameter_is_what_every_call_passes(string source, string? expected)
+    {
+        var model = SemanticModel.Build(Parser.Parse(source));
+        var returned = model.Tree.Body.OfType<FunctionDef>().Single().Body.OfType<Return>().Single().Value!;
+        Assert.Equal(expected, DatasetLoads.EvaluatePath(model, returned));
+    }
 }
