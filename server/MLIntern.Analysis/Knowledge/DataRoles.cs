@@ -43,6 +43,7 @@ public sealed class DataRoles
 
     /// <summary>Parameters bound to the arguments of the calls being traced into (`load_split("test")`).</summary>
     private readonly Dictionary<Binding, Expr> _bound = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<FunctionDef> _tracing = new(ReferenceEqualityComparer.Instance);
 
     private DataRoles(ScriptContext context)
     {
@@ -260,6 +261,24 @@ public sealed class DataRoles
         Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".jsonl" or ".json" or ".parquet" or ".txt" or ".arrow";
 
     private DataRole? Returned(FunctionDef function, Call call, int depth)
+    {
+        // A function already being traced into (recursion, or helpers calling each other) is not known.
+        if (!_tracing.Add(function))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ReturnedOnce(function, call, depth);
+        }
+        finally
+        {
+            _tracing.Remove(function);
+        }
+    }
+
+    private DataRole? ReturnedOnce(FunctionDef function, Call call, int depth)
     {
         var returns = Rules.Loops.SyntaxPath.DescendantsInScope(function).OfType<Return>().Where(r => r.Value is not null).ToList();
         if (returns.Count == 0 || _model.Scopes.FirstOrDefault(s => ReferenceEquals(s.Node, function)) is not { } scope)

@@ -34,6 +34,7 @@ public sealed class Roles
     private readonly Symbols _symbols;
     private readonly Dictionary<Binding, bool?> _parameterModels = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<ClassDef> _deciding = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<FunctionDef, bool?> _returnsModel = new(ReferenceEqualityComparer.Instance);
 
     private Roles(ScriptContext context)
     {
@@ -206,7 +207,15 @@ public sealed class Roles
         // A function of this file: what it returns.
         if (call.Func is Name fn && _model.ResolveName(fn) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef function })
         {
-            return All(Rules.Loops.SyntaxPath.DescendantsInScope(function).OfType<Return>().Where(r => r.Value is not null).Select(r => Model(r.Value!, depth + 1)));
+            if (_returnsModel.TryGetValue(function, out var known))
+            {
+                return known;
+            }
+
+            _returnsModel[function] = null; // recursion: not known
+            var answer = All(Rules.Loops.SyntaxPath.DescendantsInScope(function).OfType<Return>().Where(r => r.Value is not null).Select(r => Model(r.Value!, depth + 1)));
+            _returnsModel[function] = answer;
+            return answer;
         }
 
         var callee = _symbols.Callee(call);
