@@ -213,6 +213,19 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public async Task Params_null_is_no_params_so_shutdown_and_exit_still_end_with_code_0()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteRaw(BadHeader("length-abc"));
+        client.WriteFrame("""{"jsonrpc":"2.0","id":"sd","method":"shutdown","params":null}""");
+        var response = await WaitForResponseAsync(client, m => HasId(m, "sd"));
+        Assert.Equal(JTokenType.Null, response["result"]!.Type);
+        client.WriteFrame("""{"jsonrpc":"2.0","method":"exit","params":null}""");
+        Assert.Equal(0, await client.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Responses_to_requests_never_sent_are_ignored()
     {
         await using var client = LspClient.Start();

@@ -140,7 +140,13 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
 
             if (message.TryGetValue("params", out var parameters) && parameters.Type is not (JTokenType.Object or JTokenType.Array))
             {
-                return Verdict.Refuse($"params that are a {parameters.Type.ToString().ToLowerInvariant()}, not an object or array", ErrorCodes.InvalidRequest, id);
+                if (parameters.Type != JTokenType.Null)
+                {
+                    return Verdict.Refuse($"params that are a {parameters.Type.ToString().ToLowerInvariant()}, not an object or array", ErrorCodes.InvalidRequest, id);
+                }
+
+                // Some clients send "params": null for shutdown and exit; that is no params.
+                message.Remove("params");
             }
 
             return Deserialize(message, id);
