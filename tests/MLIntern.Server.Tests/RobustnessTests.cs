@@ -226,6 +226,19 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public async Task Two_requests_in_flight_with_the_same_id_do_not_end_the_connection()
+    {
+        await using var client = LspClient.Start(new Dictionary<string, string> { ["MLINTERN_TEST_HOOKS"] = "1" });
+        await client.InitializeAsync();
+        client.WriteFrame("""{"jsonrpc":"2.0","id":"dup","method":"mlintern/_test/block","params":{}}""");
+        client.WriteFrame("""{"jsonrpc":"2.0","id":"dup","method":"mlintern/_test/block","params":{}}""");
+        await AssertServingAsync(client);
+        client.WriteFrame("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"dup"}}""");
+        await WaitForResponseAsync(client, m => HasId(m, "dup"));
+        await AssertServingAsync(client);
+    }
+
+    [Fact]
     public async Task Responses_to_requests_never_sent_are_ignored()
     {
         await using var client = LspClient.Start();
