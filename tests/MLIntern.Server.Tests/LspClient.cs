@@ -29,6 +29,20 @@ public sealed class LspClient : IAsyncDisposable
 
     public string? StdoutError { get; private set; }
 
+    /// <summary>True: the server's own requests are recorded but never answered (a client that hangs).</summary>
+    public bool IgnoreServerRequests { get; set; }
+
+    /// <summary>False: notifications and unmatched responses are counted, not kept (the fuzz test sends a great many).</summary>
+    public bool KeepNotifications { get; set; } = true;
+
+    /// <summary>Every request the server sent, with its id, in arrival order.</summary>
+    public ConcurrentQueue<(string Method, JToken Id)> ServerRequests { get; } = new();
+
+    /// <summary>How many frames the server wrote to stdout so far.</summary>
+    public int FramesReceived => Volatile.Read(ref _framesReceived);
+
+    private int _framesReceived;
+
     private LspClient(Process process)
     {
         _process = process;
@@ -104,7 +118,7 @@ public sealed class LspClient : IAsyncDisposable
         _ = id;
         if (message["error"] is JObject error)
         {
-            throw new LspErrorException((int)error["code"]!, (string?)error["message"] ?? "");
+            throw new LspErrorException((int)error["code"]!, (string?)error["message"] ?? "", error["data"]);
         }
 
         return message["result"];
@@ -190,7 +204,7 @@ public sealed class LspClient : IAsyncDisposable
 
     private async Task ReadLoop()
     {
-        var stdout = _process.StandardOutput.BaseStream;
+        var stdout = new BufferedStream(_process.StandardOutput.BaseStream, 1 << 16);
         var header = new List<byte>();
         var one = new byte[1];
         try
@@ -219,6 +233,7 @@ public sealed class LspClient : IAsyncDisposable
                 var body = new byte[length];
                 await stdout.ReadExactlyAsync(body).ConfigureAwait(false);
                 var message = JObject.Parse(Encoding.UTF8.GetString(body));
+                Interlocked.Increment(ref _framesReceived);
                 Dispatch(message);
             }
         }
@@ -232,15 +247,23 @@ public sealed class LspClient : IAsyncDisposable
     {
         if (message["method"] is not null && message["id"] is { } requestId)
         {
-            // A request from the server: answer it.
-            var result = ServerRequestHandler?.Invoke((string)message["method"]!, message["params"]);
-            var reply = new JObject { ["jsonrpc"] = "2.0", ["id"] = requestId.DeepClone(), ["result"] = result ?? JValue.CreateNull() };
+            // A request from the server: answer it (unless told to hang).
+            ServerRequests.Enqueue(((string)message["method"]!, requestId.DeepClone()));
             lock (_gate)
             {
                 _notifications.Add(new JObject { ["method"] = "client/received:" + (string)message["method"]!, ["params"] = message["params"]?.DeepClone() ?? new JObject() });
             }
 
-            WriteFrame(reply.ToString(Formatting.None));
+            if (!IgnoreServerRequests)
+            {
+                var result = ServerRequestHandler?.Invoke((string)message["method"]!, message["params"]);
+                var reply = new JObject { ["jsonrpc"] = "2.0", ["id"] = requestId.DeepClone(), ["result"] = result ?? JValue.CreateNull() };
+                WriteFrame(reply.ToString(Formatting.None));
+            }
+        }
+        else if (!KeepNotifications && !(message["id"] is { Type: JTokenType.Integer } pendingId && _pending.ContainsKey((int)pendingId)))
+        {
+            // Counted in FramesReceived only.
         }
         else if (message["method"] is not null)
         {
@@ -282,7 +305,10 @@ public sealed class LspClient : IAsyncDisposable
     }
 }
 
-public sealed class LspErrorException(int code, string message) : Exception($"{code}: {message}")
+public sealed class LspErrorException(int code, string message, JToken? data = null) : Exception($"{code}: {message}")
 {
     public int Code { get; } = code;
+
+    /// <summary>The error's data member, if the server sent one.</summary>
+    public JToken? ErrorData { get; } = data;
 }

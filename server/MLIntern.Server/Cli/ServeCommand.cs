@@ -17,7 +17,10 @@ internal static class ServeCommand
             var stdout = Console.OpenStandardOutput();
             // Stdout carries the protocol only: anything that writes to Console.Out by mistake goes to stderr.
             Console.SetOut(Console.Error);
-            var server = new LanguageServer(Console.OpenStandardInput(), stdout, level, testHooks);
+            var clientTimeout = testHooks && int.TryParse(Environment.GetEnvironmentVariable("MLINTERN_TEST_CLIENT_TIMEOUT_MS"), out var ms) && ms > 0
+                ? TimeSpan.FromMilliseconds(ms)
+                : (TimeSpan?)null;
+            var server = new LanguageServer(Console.OpenStandardInput(), stdout, level, testHooks, clientTimeout);
             return server.RunAsync().GetAwaiter().GetResult();
         });
         return command;

@@ -23,7 +23,7 @@ internal sealed class LanguageServer : IClient
     private readonly ILogger _logger;
     private readonly JsonSerializer _serializer;
 
-    public LanguageServer(Stream input, Stream output, LogLevelSwitch logLevel, bool testHooks)
+    public LanguageServer(Stream input, Stream output, LogLevelSwitch logLevel, bool testHooks, TimeSpan? clientRequestTimeout = null)
     {
         var formatter = new JsonMessageFormatter();
         formatter.JsonSerializer.ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } };
@@ -38,7 +38,7 @@ internal sealed class LanguageServer : IClient
             .AddProvider(LogSinks.Stderr(logLevel))
             .AddProvider(LogSinks.Client(logLevel, SendLog)));
         _logger = loggers.CreateLogger("MLIntern.Server");
-        _state = new ServerState(logLevel, loggers) { Client = this, TestHooks = testHooks };
+        _state = new ServerState(logLevel, loggers) { Client = this, TestHooks = testHooks, ClientRequestTimeout = clientRequestTimeout ?? TimeSpan.FromSeconds(60) };
 
         var store = new DocumentStore();
         _queue = new RequestQueue(store);
@@ -93,8 +93,25 @@ internal sealed class LanguageServer : IClient
 
     Task IClient.NotifyAsync(string method, object parameters) => _rpc.NotifyWithParameterObjectAsync(method, parameters);
 
-    Task<T> IClient.RequestAsync<T>(string method, object parameters, CancellationToken cancellationToken) =>
-        _rpc.InvokeWithParameterObjectAsync<T>(method, parameters, cancellationToken);
+    /// <summary>
+    /// A request to the client. It ends when the answer comes, when <paramref name="cancellationToken"/>
+    /// is cancelled (the client's $/cancelRequest of the request that asked) or after
+    /// <see cref="ServerState.ClientRequestTimeout"/> with RequestFailed; a late answer is then ignored.
+    /// </summary>
+    async Task<T> IClient.RequestAsync<T>(string method, object parameters, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_state.ClientRequestTimeout);
+        try
+        {
+            return await _rpc.InvokeWithParameterObjectAsync<T>(method, parameters, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            _logger.LogWarning("the client did not answer {Method} within {Seconds} s", method, _state.ClientRequestTimeout.TotalSeconds);
+            throw new LocalRpcException($"the client did not answer {method} within {_state.ClientRequestTimeout.TotalSeconds:0.#} s") { ErrorCode = ErrorCodes.RequestFailed };
+        }
+    }
 
     private void SendLog(int type, string message)
     {
@@ -130,8 +147,9 @@ internal sealed class LanguageServer : IClient
                     ? Activator.CreateInstance(handler.ParamsType)
                     : parameters.ToObject(handler.ParamsType, server._serializer);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // JsonException, or an OverflowException for 2^64 in an int: either way the params do not bind.
                 server._logger.LogWarning("invalid params for {Method}: {Message}", handler.Method, e.Message);
                 throw new LocalRpcException($"invalid params for '{handler.Method}': {e.Message}") { ErrorCode = ErrorCodes.InvalidParams };
             }
@@ -152,7 +170,7 @@ internal sealed class LanguageServer : IClient
             catch (Exception e)
             {
                 server._logger.LogError(e, "{Method} failed", handler.Method);
-                throw new LocalRpcException($"'{handler.Method}' failed: {e.Message}") { ErrorCode = -32603 };
+                throw new LocalRpcException($"'{handler.Method}' failed: {e.Message}") { ErrorCode = ErrorCodes.InternalError };
             }
         }
     }

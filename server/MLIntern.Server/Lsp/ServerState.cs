@@ -18,6 +18,9 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
     /// <summary>MLINTERN_TEST_HOOKS=1: the test-only method mlintern/_test/block, and the first progress report held until cancelled (WorkDoneProgress).</summary>
     public bool TestHooks { get; init; }
 
+    /// <summary>How long a request of ours (workspace/applyEdit, window/workDoneProgress/create) waits for the client's answer: a minute, or MLINTERN_TEST_CLIENT_TIMEOUT_MS with the test hooks on.</summary>
+    public TimeSpan ClientRequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>1 once a progress report was held for the test hooks.</summary>
     public int ProgressHeld;
 

@@ -59,6 +59,10 @@ internal static class CodeActionKinds
 /// <summary>JSON-RPC and LSP error codes the server answers with.</summary>
 internal static class ErrorCodes
 {
+    public const int ParseError = -32700;
+    public const int InternalError = -32603;
+    /// <summary>LSP 3.17: the request was valid but failed (here: the client never answered our request).</summary>
+    public const int RequestFailed = -32803;
     public const int InvalidParams = -32602;
     public const int InvalidRequest = -32600;
     public const int ServerNotInitialized = -32002;
