@@ -117,7 +117,7 @@ public static class Api
     {
         "transformers", "torch", "sklearn", "datasets", "evaluate", "tensorflow", "keras", "jax", "flax", "lightning",
         "pytorch_lightning", "accelerate", "peft", "trl", "setfit", "sentence_transformers", "xgboost", "lightgbm", "catboost",
-        "torchmetrics", "timm",
+        "torchmetrics", "timm", "huggingface_hub", "torchvision", "torchaudio", "tokenizers", "bitsandbytes", "deepspeed",
     };
 
     /// <summary>Calls that seed numpy's global generator (and what seeds everything).</summary>

@@ -84,6 +84,11 @@ public static class ScriptChecker
         var findings = new List<Finding>();
         var model = SemanticModel.Build(parse);
         var context = new ScriptContext(parse, model, datasets, findings);
+        if (!Symbols.Of(model).DoesMlWork)
+        {
+            // A file that imports no ML library: only the rules about any Python file have something to say.
+            active.RemoveAll(r => !r.AnyFile);
+        }
 
         var dispatch = new Dictionary<Type, List<ScriptRule>>();
         foreach (var rule in active)

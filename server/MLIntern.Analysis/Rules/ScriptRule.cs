@@ -24,6 +24,12 @@ public abstract class ScriptRule
 
     public virtual FixAvailability FixAvailability => FixAvailability.None;
 
+    /// <summary>
+    /// True for a rule about any Python file (a syntax error, a secret); false, the default, for a rule
+    /// about ML code, which runs only on files that import an ML library (<see cref="Knowledge.Symbols.DoesMlWork"/>).
+    /// </summary>
+    public virtual bool AnyFile => false;
+
     /// <summary>The exact node types <see cref="Visit"/> receives; empty for rules that only look at the whole file.</summary>
     public virtual IReadOnlyList<Type> NodeTypes => [];
 

@@ -81,6 +81,8 @@ public sealed partial class HardcodedSecret : ScriptRule
 
     public override RuleInfo Info => Rule;
 
+    public override bool AnyFile => true;
+
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
 
     // Parents are dispatched before their children: an `os.environ[...] = "hf_…"` reported from its Assign

@@ -64,6 +64,8 @@ public sealed class InvalidSyntax : ScriptRule
 
     public override RuleInfo Info => Rule;
 
+    public override bool AnyFile => true;
+
     public override void Finish(ScriptContext context)
     {
         var source = context.Source;
