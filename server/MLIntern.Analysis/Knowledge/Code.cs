@@ -57,19 +57,25 @@ public static class Code
         var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
         var index = positional.IndexOf(arg);
         var result = new List<Expr>();
-        foreach (var call in model.Calls)
+        foreach (var site in model.Calls)
         {
-            if (call.Func is not Name f || model.ResolveName(f) is not { Kind: BindingKind.FunctionDefinition, Node: var def } || !ReferenceEquals(def, function))
+            // A call of the function, or `functools.partial(function, ...)` binding some of its parameters.
+            var partial = site.Args.Count > 0 && site.Args[0] is Name target && model.ResolveCallee(site) is "functools.partial" ? target : null;
+            var callee = partial ?? site.Func as Name;
+            if (callee is null || model.ResolveName(callee) is not { Kind: BindingKind.FunctionDefinition, Node: var def } || !ReferenceEquals(def, function))
             {
                 continue;
             }
 
+            var call = site;
+            var offset = partial is null ? 0 : 1;
             if (call.Args.Any(a => a is Starred) || call.Keywords.Any(k => k.Arg is null))
             {
                 return null;
             }
 
-            var passed = call.Keywords.FirstOrDefault(k => k.Arg == arg.Name)?.Value ?? (index >= 0 && index < call.Args.Count ? call.Args[index] : ParameterDefault(model, name));
+            var passed = call.Keywords.FirstOrDefault(k => k.Arg == arg.Name)?.Value ??
+                         (index >= 0 && index + offset < call.Args.Count ? call.Args[index + offset] : partial is null ? ParameterDefault(model, name) : null);
             if (passed is null)
             {
                 return null;

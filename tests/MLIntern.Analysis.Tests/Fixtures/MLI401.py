@@ -45,3 +45,14 @@ def tokenize_with(batch, **kwargs):
 
 ok5 = tokenizer(ds["train"]["text"], truncation=False)
 ok6 = tokenizer.decode([101, 102])
+
+
+# Flagged: the tokenizer reaches the mapped function as a parameter bound with functools.partial.
+import functools
+
+
+def encode_with(batch, tok, width):
+    return tok(batch["text"], padding="max_length", max_length=width)
+
+
+encoded = ds.map(functools.partial(encode_with, tok=tokenizer, width=128), batched=True)

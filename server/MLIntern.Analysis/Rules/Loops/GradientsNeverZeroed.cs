@@ -19,7 +19,8 @@ public sealed class GradientsNeverZeroed : ScriptRule
         `accelerator.backward(loss)`, `scaler.scale(loss).backward()`) and `optimizer.step()` (or
         `scaler.step(optimizer)`) — in which nothing zeroes the gradients: no `optimizer.zero_grad()`,
         `model.zero_grad()`, `zero_grad(set_to_none=True)`, `p.grad = None`, or helper of the file that
-        does one of these. A `zero_grad()` in an outer loop (once per epoch) does not count.
+        does one of these. A `zero_grad()` in an outer loop (once per epoch) does not count. The
+        finding sits on the optimizer step.
 
         The optimizer is found by what made it, never by its name: a `torch.optim` (or bitsandbytes,
         transformers) optimizer, what `accelerator.prepare(...)` returns in its place, what this file's

@@ -72,6 +72,23 @@ public static class PretrainedLoads
     }
 
     /// <summary>The tokenizer load a name refers to (`tokenizer = AutoTokenizer.from_pretrained(...)`, read anywhere), else null.</summary>
-    public static PretrainedLoad? TokenizerOf(SemanticModel model, Expr expr) =>
-        Code.Unalias(model, expr) is Call call && Match(model, call) is { Kind: PretrainedKind.Tokenizer } load ? load : null;
+    public static PretrainedLoad? TokenizerOf(SemanticModel model, Expr expr) => TokenizerOf(model, expr, 0);
+
+    private static PretrainedLoad? TokenizerOf(SemanticModel model, Expr expr, int depth)
+    {
+        var value = Code.Unalias(model, expr);
+        if (value is Call call && Match(model, call) is { Kind: PretrainedKind.Tokenizer } load)
+        {
+            return load;
+        }
+
+        // A parameter (`def encode(batch, tok)` used through `partial(encode, tok=tokenizer)`): what every call passes.
+        if (depth < 4 && value is Name name && Code.ParameterArguments(model, name) is { } passed)
+        {
+            var loads = passed.Select(a => TokenizerOf(model, a, depth + 1)).ToList();
+            return loads.All(l => l is not null) ? loads[0] : null;
+        }
+
+        return null;
+    }
 }

@@ -19,7 +19,8 @@ public sealed class MismatchedBestModelStrategies : ScriptRule
         (`eval_strategy`, or the old `evaluation_strategy`) and `save_strategy` differ, counting the
         defaults (`eval_strategy="no"`, `save_strategy="steps"`) and settings passed through a
         literal `**` dict. With both strategies `"steps"`, it also finds a `save_steps` that is not a
-        round multiple of `eval_steps` (which defaults to `logging_steps`, 500).
+        round multiple of `eval_steps` (which defaults to `logging_steps`, 500). The finding sits on
+        `load_best_model_at_end` where it is written (the keyword, or the key of the dict unpacked).
 
         ## Why is this bad?
         To load the best model at the end, the Trainer must have a checkpoint for every evaluation

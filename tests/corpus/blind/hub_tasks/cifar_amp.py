@@ -45,10 +45,10 @@ validate = make_validator(model, test_loader, device)
 for epoch in range(10):
     model.train()
     optimizer.zero_grad()
-    for images, targets in train_loader:  # expect: MLI702
+    for images, targets in train_loader:
         with torch.autocast(device_type=device, enabled=(device == "cuda")):
             loss = F.cross_entropy(model(images.to(device)), targets.to(device))
         scaler.scale(loss).backward()
-        scaler.step(optimizer)
+        scaler.step(optimizer)  # expect: MLI702
         scaler.update()
     print(f"epoch {epoch}: loss={loss.item():.3f} acc={validate():.3f}")

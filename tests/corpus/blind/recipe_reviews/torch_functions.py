@@ -45,11 +45,11 @@ def build(num_labels):
 def train_one_epoch(model, loader, optimizer, scheduler):
     model.train()
     running = 0.0
-    for batch in loader:  # expect: MLI702
+    for batch in loader:
         batch = {k: v.to(DEVICE) for k, v in batch.items()}
         loss = model(**batch).loss
         loss.backward()
-        optimizer.step()
+        optimizer.step()  # expect: MLI702
         scheduler.step()
         running += loss.item()
     return running / len(loader)

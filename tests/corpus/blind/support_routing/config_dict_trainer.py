@@ -18,7 +18,7 @@ CONFIG = {
         "evaluation_strategy": "steps",  # expect: MLI501
         "eval_steps": 20,
         "save_strategy": "epoch",
-        "load_best_model_at_end": True,
+        "load_best_model_at_end": True,  # expect: MLI504
         "report_to": [],
     },
 }
@@ -46,7 +46,7 @@ def run(cfg=CONFIG):
         id2label=dict(enumerate(vocab)),
         label2id={v: k for k, v in enumerate(vocab)},
     )
-    args = TrainingArguments(**cfg["training"])  # expect: MLI504
+    args = TrainingArguments(**cfg["training"])
     trainer_kwargs = {
         "model": model,
         "args": args,
