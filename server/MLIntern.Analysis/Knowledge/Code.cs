@@ -57,25 +57,16 @@ public static class Code
         var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
         var index = positional.IndexOf(arg);
         var result = new List<Expr>();
-        foreach (var site in model.Calls)
+        foreach (var (call, partial) in SitesOf(model, function))
         {
-            // A call of the function, or `functools.partial(function, ...)` binding some of its parameters.
-            var partial = site.Args.Count > 0 && site.Args[0] is Name target && model.ResolveCallee(site) is "functools.partial" ? target : null;
-            var callee = partial ?? site.Func as Name;
-            if (callee is null || model.ResolveName(callee) is not { Kind: BindingKind.FunctionDefinition, Node: var def } || !ReferenceEquals(def, function))
-            {
-                continue;
-            }
-
-            var call = site;
-            var offset = partial is null ? 0 : 1;
+            var offset = partial ? 1 : 0;
             if (call.Args.Any(a => a is Starred) || call.Keywords.Any(k => k.Arg is null))
             {
                 return null;
             }
 
             var passed = call.Keywords.FirstOrDefault(k => k.Arg == arg.Name)?.Value ??
-                         (index >= 0 && index + offset < call.Args.Count ? call.Args[index + offset] : partial is null ? ParameterDefault(model, name) : null);
+                         (index >= 0 && index + offset < call.Args.Count ? call.Args[index + offset] : !partial ? ParameterDefault(model, name) : null);
             if (passed is null)
             {
                 return null;
@@ -85,6 +76,32 @@ public static class Code
         }
 
         return result.Count > 0 ? result : null;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SemanticModel, Dictionary<FunctionDef, List<(Call, bool)>>> Sites = new();
+
+    /// <summary>
+    /// The calls of a function of this file: by its name, or `functools.partial(function, ...)` binding
+    /// some of its parameters (true). Indexed once per file.
+    /// </summary>
+    private static List<(Call Call, bool Partial)> SitesOf(SemanticModel model, FunctionDef function)
+    {
+        var index = Sites.GetValue(model, m =>
+        {
+            var sites = new Dictionary<FunctionDef, List<(Call, bool)>>(ReferenceEqualityComparer.Instance);
+            foreach (var site in m.Calls)
+            {
+                var partial = site.Args.Count > 0 && site.Args[0] is Name target && site.Func is Name or AttributeExpr &&
+                              m.ResolveCallee(site) is "functools.partial" ? target : null;
+                if ((partial ?? site.Func as Name) is { } callee && m.ResolveName(callee) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef def })
+                {
+                    (sites.TryGetValue(def, out var list) ? list : sites[def] = []).Add((site, partial is not null));
+                }
+            }
+
+            return sites;
+        });
+        return index.TryGetValue(function, out var found) ? found : [];
     }
 
     /// <summary>
@@ -115,10 +132,10 @@ public static class Code
             return null;
         }
 
-        foreach (var call in model.Calls)
+        foreach (var (call, partial) in SitesOf(model, function))
         {
-            if (call.Func is Name f && model.ResolveName(f) is { Kind: BindingKind.FunctionDefinition, Node: var def } && ReferenceEquals(def, function) &&
-                (call.Args.Any(a => a is Starred) || call.Keywords.Any(kw => kw.Arg is null || kw.Arg == arg.Name) || index >= 0 && call.Args.Count > index))
+            var offset = partial ? 1 : 0;
+            if (call.Args.Any(a => a is Starred) || call.Keywords.Any(kw => kw.Arg is null || kw.Arg == arg.Name) || index >= 0 && call.Args.Count > index + offset)
             {
                 return null;
             }
