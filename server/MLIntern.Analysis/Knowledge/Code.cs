@@ -47,35 +47,87 @@ public static class Code
     /// (its default when a call leaves it out); null when the function is not called here or a call
     /// passes it in a way not known (`*args`, `**kwargs`).
     /// </summary>
-    public static IReadOnlyList<Expr>? ParameterArguments(SemanticModel model, Name name)
+    public static IReadOnlyList<Expr>? ParameterArguments(SemanticModel model, Name name) =>
+        model.ResolveName(name) is { } binding ? ParameterArguments(model, binding) : null;
+
+    /// <inheritdoc cref="ParameterArguments(SemanticModel, Name)"/>
+    public static IReadOnlyList<Expr>? ParameterArguments(SemanticModel model, Binding parameter)
     {
-        if (model.ResolveName(name) is not { Kind: BindingKind.Parameter, Scope.Node: FunctionDef function, Node: Arg arg })
+        if (parameter is not { Kind: BindingKind.Parameter, Scope.Node: FunctionDef function, Node: Arg arg })
         {
             return null;
         }
 
-        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
-        var index = positional.IndexOf(arg);
         var result = new List<Expr>();
         foreach (var (call, partial) in SitesOf(model, function))
         {
-            var offset = partial ? 1 : 0;
-            if (call.Args.Any(a => a is Starred) || call.Keywords.Any(k => k.Arg is null))
+            var (passed, found) = ArgumentFor(function, call, arg, partial ? 1 : 0);
+            if (found ? passed is null : partial || (passed = Default(function, arg)) is null)
             {
                 return null;
             }
 
-            var passed = call.Keywords.FirstOrDefault(k => k.Arg == arg.Name)?.Value ??
-                         (index >= 0 && index + offset < call.Args.Count ? call.Args[index + offset] : !partial ? ParameterDefault(model, name) : null);
-            if (passed is null)
-            {
-                return null;
-            }
-
-            result.Add(passed);
+            result.Add(passed!);
         }
 
         return result.Count > 0 ? result : null;
+    }
+
+    /// <summary>
+    /// The argument a call passes for a parameter of the function it calls (found: the call passes
+    /// it; argument null: not known, e.g. through `*args` or `**kwargs`). <paramref name="skip"/> leading
+    /// positional arguments are not the function's (`partial(function, ...)`'s first).
+    /// </summary>
+    public static (Expr? Argument, bool Found) ArgumentFor(FunctionDef function, Call call, Arg parameter, int skip = 0)
+    {
+        foreach (var k in call.Keywords)
+        {
+            if (k.Arg == parameter.Name)
+            {
+                return (k.Value, true);
+            }
+
+            if (k.Arg is null)
+            {
+                return (null, true);
+            }
+        }
+
+        var index = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList().IndexOf(parameter);
+        if (index < 0)
+        {
+            return (null, false);
+        }
+
+        for (var i = skip; i < call.Args.Count; i++)
+        {
+            if (call.Args[i] is Starred)
+            {
+                return (null, true);
+            }
+
+            if (i - skip == index)
+            {
+                return (call.Args[i], true);
+            }
+        }
+
+        return (null, false);
+    }
+
+    /// <summary>A parameter's default value, or null.</summary>
+    public static Expr? Default(FunctionDef function, Arg parameter)
+    {
+        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
+        var index = positional.IndexOf(parameter);
+        var first = positional.Count - function.Args.Defaults.Count;
+        if (index >= 0)
+        {
+            return index >= first ? function.Args.Defaults[index - first] : null;
+        }
+
+        var k = function.Args.KwOnlyArgs.IndexOf(parameter);
+        return k >= 0 && k < function.Args.KwDefaults.Count ? function.Args.KwDefaults[k] : null;
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SemanticModel, Dictionary<FunctionDef, List<(Call, bool)>>> Sites = new();
@@ -84,7 +136,7 @@ public static class Code
     /// The calls of a function of this file: by its name, or `functools.partial(function, ...)` binding
     /// some of its parameters (true). Indexed once per file.
     /// </summary>
-    private static List<(Call Call, bool Partial)> SitesOf(SemanticModel model, FunctionDef function)
+    public static List<(Call Call, bool Partial)> SitesOf(SemanticModel model, FunctionDef function)
     {
         var index = Sites.GetValue(model, m =>
         {
@@ -110,38 +162,13 @@ public static class Code
     /// </summary>
     public static Expr? ParameterDefault(SemanticModel model, Name name)
     {
-        if (model.ResolveName(name) is not { Kind: BindingKind.Parameter, Scope.Node: FunctionDef function, Node: Arg arg })
+        if (model.ResolveName(name) is not { Kind: BindingKind.Parameter, Scope.Node: FunctionDef function, Node: Arg arg } ||
+            Default(function, arg) is not { } value)
         {
             return null;
         }
 
-        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
-        var index = positional.IndexOf(arg);
-        Expr? value = null;
-        if (index >= 0 && index >= positional.Count - function.Args.Defaults.Count)
-        {
-            value = function.Args.Defaults[index - (positional.Count - function.Args.Defaults.Count)];
-        }
-        else if (function.Args.KwOnlyArgs.IndexOf(arg) is var k and >= 0 && k < function.Args.KwDefaults.Count)
-        {
-            value = function.Args.KwDefaults[k];
-        }
-
-        if (value is null)
-        {
-            return null;
-        }
-
-        foreach (var (call, partial) in SitesOf(model, function))
-        {
-            var offset = partial ? 1 : 0;
-            if (call.Args.Any(a => a is Starred) || call.Keywords.Any(kw => kw.Arg is null || kw.Arg == arg.Name) || index >= 0 && call.Args.Count > index + offset)
-            {
-                return null;
-            }
-        }
-
-        return value;
+        return SitesOf(model, function).All(s => ArgumentFor(function, s.Call, arg, s.Partial ? 1 : 0) is (_, false)) ? value : null;
     }
 
     /// <summary>The binding a name load refers to when it is the only binding of that name in its scope, else null.</summary>

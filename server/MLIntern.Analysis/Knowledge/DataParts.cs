@@ -116,7 +116,7 @@ public sealed class DataParts
         if (binding.Kind == BindingKind.Parameter)
         {
             // What every call of the function in this file passes, when it is the same data.
-            var pieces = ValueFlow.Of(_context).ArgumentsFor(binding)?.Select(a => Trace(a, depth + 1)).ToList();
+            var pieces = Code.ParameterArguments(_context.Model, binding)?.Select(a => Trace(a, depth + 1)).ToList();
             return pieces is { Count: > 0 } && pieces.All(p => p is not null && p.SameData(pieces[0]!)) ? pieces[0] : null;
         }
 

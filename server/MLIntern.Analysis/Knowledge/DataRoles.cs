@@ -103,7 +103,7 @@ public sealed class DataRoles
 
         if (binding.Kind == BindingKind.Parameter)
         {
-            var roles = ValueFlow.Of(_context).ArgumentsFor(binding)?.Select(a => Trace(a, depth + 1)).ToList();
+            var roles = Code.ParameterArguments(_model, binding)?.Select(a => Trace(a, depth + 1)).ToList();
             return roles is { Count: > 0 } && roles.All(r => r is not null && r.Role == roles[0]!.Role && r.HeldOutAtSource == roles[0]!.HeldOutAtSource)
                 ? roles[0]
                 : null;
@@ -287,13 +287,9 @@ public sealed class DataRoles
         }
 
         var added = new List<Binding>();
-        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
-        foreach (var parameter in positional.Concat(function.Args.KwOnlyArgs))
+        foreach (var parameter in function.Args.PosOnlyArgs.Concat(function.Args.Args).Concat(function.Args.KwOnlyArgs))
         {
-            var index = positional.IndexOf(parameter);
-            var argument = call.Keywords.FirstOrDefault(k => k.Arg == parameter.Name)?.Value ??
-                           (index >= 0 && index < call.Args.Count && !call.Args.Take(index + 1).Any(a => a is Starred) ? call.Args[index] : null);
-            if (argument is not null && scope.GetBindings(parameter.Name).FirstOrDefault(b => b.Kind == BindingKind.Parameter) is { } binding &&
+            if (Code.ArgumentFor(function, call, parameter) is ({ } argument, true) && scope.GetBindings(parameter.Name).FirstOrDefault(b => b.Kind == BindingKind.Parameter) is { } binding &&
                 _bound.TryAdd(binding, argument))
             {
                 added.Add(binding);

@@ -207,7 +207,7 @@ public static class DatasetLoads
                 // A parameter: what every call of the function in this file passes, when it is the same load.
                 if (binding is { Kind: BindingKind.Parameter })
                 {
-                    var origins = ValueFlow.Of(context).ArgumentsFor(binding)?.Select(a => Trace(context, loads, a, depth + 1)).ToList();
+                    var origins = Code.ParameterArguments(context.Model, binding)?.Select(a => Trace(context, loads, a, depth + 1)).ToList();
                     return origins is { Count: > 0 } && origins.All(o => o is not null && ReferenceEquals(o.Load, origins[0]!.Load)) ? origins[0] : null;
                 }
 

@@ -333,7 +333,7 @@ public sealed class LabelValues
             }
         }
 
-        return ValueFlow.Of(_context).ArgumentsFor(binding) is { Count: > 0 } passedArgs && passedArgs.All(a => Holds(a, depth + 1));
+        return Code.ParameterArguments(_context.Model, binding) is { Count: > 0 } passedArgs && passedArgs.All(a => Holds(a, depth + 1));
     }
 
     private bool MapsOverLabels(Call call, Expr function, int depth) =>

@@ -88,7 +88,9 @@ public sealed class Roles
                     runs++; // a forward pass
                     continue;
                 case AttributeExpr { Attr: var attr } a when _model.ParentOf(a) is Call c && ReferenceEquals(c.Func, a):
-                    if (attr is "eval" or "to" or "cuda" or "cpu" or "half" or "float" or "bfloat16" or "generate" or "requires_grad_" && !(attr == "requires_grad_" && c.Args.FirstOrDefault() is not Constant { Value: false }))
+                    // Moving it, setting eval mode, freezing it (`requires_grad_(False)`) or generating is running it.
+                    if (attr is "generate" || SelfReturning.Contains(attr) && attr is not ("train" or "requires_grad_") ||
+                        attr is "requires_grad_" && c.Args.FirstOrDefault() is Constant { Value: false })
                     {
                         runs += attr is "generate" ? 1 : 0;
                         continue;
@@ -167,7 +169,7 @@ public sealed class Roles
 
         _parameterModels[parameter] = null; // a recursive function asks again: not known
         bool? result = null;
-        if (ValueFlow.Of(_context).ArgumentsFor(parameter) is { } arguments)
+        if (Code.ParameterArguments(_model, parameter) is { } arguments)
         {
             result = All(arguments.Select(a => Model(a, depth + 1)));
         }
@@ -372,7 +374,7 @@ public sealed class Roles
             case Name name when _model.ResolveName(name) is { } binding:
                 if (binding.Kind == BindingKind.Parameter)
                 {
-                    return ValueFlow.Of(_context).ArgumentsFor(binding) is { } arguments
+                    return Code.ParameterArguments(_model, binding) is { } arguments
                         ? All(arguments.Select(a => Optimizer(a, depth + 1)))
                         : UsedAsOptimizer(binding) ? true : null;
                 }

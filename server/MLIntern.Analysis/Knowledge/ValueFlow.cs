@@ -63,33 +63,6 @@ public sealed class ValueFlow
     /// <summary>The string an expression holds, else null.</summary>
     public string? String(Expr expr) => Evaluate(expr) is ScalarValue { Constant: string s } ? s : null;
 
-    /// <summary>
-    /// What the calls of this file pass for a function's parameter: one expression per call site, or
-    /// null when the function is not called here or a call passes it in a way not known (`*args`, `**kw`,
-    /// left to its default).
-    /// </summary>
-    public IReadOnlyList<Expr>? ArgumentsFor(Binding parameter)
-    {
-        if (parameter.Kind != BindingKind.Parameter || parameter.Scope.Node is not FunctionDef function || parameter.Node is not Arg arg)
-        {
-            return null;
-        }
-
-        var sites = CallSites(function);
-        var arguments = new List<Expr>();
-        foreach (var site in sites)
-        {
-            if (ArgumentFor(function, site, arg) is not ({ } argument, true))
-            {
-                return null;
-            }
-
-            arguments.Add(argument);
-        }
-
-        return arguments.Count > 0 ? arguments : null;
-    }
-
     public static long? CountOf(Value value) => value switch
     {
         CollectionValue c => c.Count,
@@ -418,14 +391,14 @@ public sealed class ValueFlow
 
         // A function of this file called once: its parameter holds that call's argument.
         var sites = CallSites(function);
-        if (sites.Count == 1 && ArgumentFor(function, sites[0], arg) is var (argument, found) && found)
+        if (sites.Count == 1 && Code.ArgumentFor(function, sites[0], arg) is var (argument, found) && found)
         {
             return argument is null ? Value.Unknown : Eval(argument, Env.Empty, depth + 1);
         }
 
-        if (sites.All(s => ArgumentFor(function, s, arg) is (_, false)))
+        if (sites.All(s => Code.ArgumentFor(function, s, arg) is (_, false)))
         {
-            return Default(function, arg) is { } d ? Eval(d, Env.Empty, depth + 1) : Value.Unknown;
+            return Code.Default(function, arg) is { } d ? Eval(d, Env.Empty, depth + 1) : Value.Unknown;
         }
 
         return Value.Unknown;
@@ -437,73 +410,8 @@ public sealed class ValueFlow
 
     private ClassDef? EnclosingClass(FunctionDef function) => _model.ParentOf(function) as ClassDef;
 
-    /// <summary>The calls of this file to a function defined at module level (or a method through `self.`).</summary>
-    private List<Call> CallSites(FunctionDef function)
-    {
-        var sites = new List<Call>();
-        foreach (var call in _model.Calls)
-        {
-            if (call.Func is Name n && n.Id == function.Name && _model.ResolveName(n) is { Node: var node } && ReferenceEquals(node, function))
-            {
-                sites.Add(call);
-            }
-        }
-
-        return sites;
-    }
-
-    /// <summary>The argument a call passes for a parameter (found: the call passes it; argument null: unknown, e.g. through `*args`).</summary>
-    private static (Expr? Argument, bool Found) ArgumentFor(FunctionDef function, Call call, Arg parameter)
-    {
-        foreach (var k in call.Keywords)
-        {
-            if (k.Arg == parameter.Name)
-            {
-                return (k.Value, true);
-            }
-
-            if (k.Arg is null)
-            {
-                return (null, true);
-            }
-        }
-
-        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
-        var index = positional.IndexOf(parameter);
-        if (index < 0)
-        {
-            return (null, false);
-        }
-
-        for (var i = 0; i < call.Args.Count; i++)
-        {
-            if (call.Args[i] is Starred)
-            {
-                return (null, true);
-            }
-
-            if (i == index)
-            {
-                return (call.Args[i], true);
-            }
-        }
-
-        return (null, false);
-    }
-
-    private static Expr? Default(FunctionDef function, Arg arg)
-    {
-        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
-        var index = positional.IndexOf(arg);
-        if (index >= 0)
-        {
-            var fromEnd = positional.Count - index;
-            return fromEnd <= function.Args.Defaults.Count ? function.Args.Defaults[^fromEnd] : null;
-        }
-
-        var kw = function.Args.KwOnlyArgs.IndexOf(arg);
-        return kw >= 0 && kw < function.Args.KwDefaults.Count ? function.Args.KwDefaults[kw] : null;
-    }
+    /// <summary>The calls of this file to a function of it, by its name.</summary>
+    private List<Call> CallSites(FunctionDef function) => [.. Code.SitesOf(_model, function).Where(s => !s.Partial).Select(s => s.Call)];
 
     private Value Attribute(AttributeExpr attribute, Env env, int depth)
     {
@@ -988,7 +896,7 @@ public sealed class ValueFlow
             }
             else if (call.Keywords.All(k => k.Arg is not null) && !call.Args.Any(a => a is Starred))
             {
-                parameters[binding] = (Default(function, arg), Env.Empty);
+                parameters[binding] = (Code.Default(function, arg), Env.Empty);
             }
             else
             {

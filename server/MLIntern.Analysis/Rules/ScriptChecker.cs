@@ -77,18 +77,16 @@ public static class ScriptChecker
     {
         // A fresh instance of each rule per file: a rule may keep per-file state between Visit and
         // Finish, and files are checked concurrently (the CLI's cores, the server's readers).
-        var active = rules
-            .Where(r => enabled is null || enabled.Contains(r.Info.Code))
-            .Select(r => (ScriptRule)Activator.CreateInstance(r.GetType())!)
-            .ToList();
         var findings = new List<Finding>();
         var model = SemanticModel.Build(parse);
         var context = new ScriptContext(parse, model, datasets, findings);
-        if (!Symbols.Of(model).DoesMlWork)
-        {
-            // A file that imports no ML library: only the rules about any Python file have something to say.
-            active.RemoveAll(r => !r.AnyFile);
-        }
+
+        // A file that imports no ML library: only the rules about any Python file have something to say.
+        var mlFile = Symbols.Of(model).DoesMlWork;
+        var active = rules
+            .Where(r => (enabled is null || enabled.Contains(r.Info.Code)) && (mlFile || r.AnyFile))
+            .Select(r => (ScriptRule)Activator.CreateInstance(r.GetType())!)
+            .ToList();
 
         var dispatch = new Dictionary<Type, List<ScriptRule>>();
         foreach (var rule in active)

@@ -212,17 +212,15 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
     }
 
     /// <summary>The dotted name a call passes for a parameter (`net`, `self.model`), or null (any receiver) when it passes something else.</summary>
-    private static string? PassedName(FunctionDef function, Call call, Name parameter)
-    {
-        var positional = function.Args.PosOnlyArgs.Concat(function.Args.Args).ToList();
-        var index = positional.FindIndex(a => a.Name == parameter.Id);
-        var passed = call.Keywords.FirstOrDefault(k => k.Arg == parameter.Id)?.Value ?? (index >= 0 && index < call.Args.Count && !call.Args.Take(index + 1).Any(a => a is Starred) ? call.Args[index] : null);
-        return passed is null ? null : SemanticModel.DottedName(passed);
-    }
+    private static string? PassedName(FunctionDef function, Call call, Name parameter) =>
+        function.Args.PosOnlyArgs.Concat(function.Args.Args).Concat(function.Args.KwOnlyArgs).FirstOrDefault(a => a.Name == parameter.Id) is { } arg &&
+        Code.ArgumentFor(function, call, arg) is ({ } passed, true)
+            ? SemanticModel.DottedName(passed)
+            : null;
 
     /// <summary>The calls in this file to a function defined in it.</summary>
     private static List<Call> CallSites(FunctionDef function, SemanticModel model) =>
-        [.. model.Calls.Where(c => c.Func is Name name && name.Id == function.Name && model.ResolveName(name) is { Kind: BindingKind.FunctionDefinition, Node: var def } && ReferenceEquals(def, function))];
+        [.. Code.SitesOf(model, function).Where(s => !s.Partial).Select(s => s.Call)];
 
     private static Node OwnScope(Call call, SemanticModel model) =>
         SyntaxPath.AncestorsOf(model, call).OfType<FunctionDef>().LastOrDefault() ?? (Node)model.Tree;
