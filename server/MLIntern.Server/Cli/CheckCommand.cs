@@ -5,8 +5,13 @@ using MLIntern.Server.Engine;
 
 namespace MLIntern.Server.Cli;
 
-/// <summary>A finding with the file it was found in, as the CLI reports it.</summary>
-internal sealed record FileFinding(string Path, Finding Finding);
+/// <summary>
+/// A finding with the file it was found in, as the CLI reports it. In a notebook, <see cref="Cell"/>
+/// is the 1-based cell, the finding's range and fix are in that cell's coordinates
+/// (<see cref="EditCells"/>[i] is the cell of the fix's i-th edit), and <see cref="InFile"/> is where
+/// in the .ipynb's JSON the finding's line is written (SARIF points there).
+/// </summary>
+internal sealed record FileFinding(string Path, Finding Finding, int? Cell = null, (int Line, int Column)? InFile = null, IReadOnlyList<int>? EditCells = null);
 
 internal static class CheckCommand
 {
@@ -15,7 +20,7 @@ internal static class CheckCommand
 
     public static Command Create()
     {
-        var paths = new Argument<string[]>("PATH") { Description = "Files or folders to check (folders: every .py, .csv, .tsv, .jsonl and .parquet file below, and the .json files their scripts load)", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("PATH") { Description = "Files or folders to check (folders: every .py, .ipynb, .csv, .tsv, .jsonl and .parquet file below, and the .json files their scripts load)", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "Output format: text, json or sarif", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "sarif");
         var fix = new Option<bool>("--fix") { Description = "Apply safe fixes to the files, then report what is left" };
@@ -42,7 +47,7 @@ internal static class CheckCommand
         Run(paths, format, FixMode.None, Applicability.Safe, output, errors);
 
     /// <summary>What checking (and maybe fixing) one file produced; merged in file order afterwards.</summary>
-    private sealed record Outcome(IReadOnlyList<Finding> Findings, string? Diff, int Fixed, string? Error, List<string> Problems);
+    private sealed record Outcome(IReadOnlyList<FileFinding> Findings, string? Diff, int Fixed, string? Error, List<string> Problems);
 
     internal static int Run(IReadOnlyList<string> paths, string format, FixMode mode, Applicability allowed, TextWriter output, TextWriter errors)
     {
@@ -74,7 +79,7 @@ internal static class CheckCommand
             fixedCount += outcome.Fixed;
             if (mode != FixMode.Diff)
             {
-                results.AddRange(outcome.Findings.Select(f => new FileFinding(Display(files[i]), f)));
+                results.AddRange(outcome.Findings);
             }
         }
 
@@ -115,37 +120,95 @@ internal static class CheckCommand
         var problems = new List<string>();
         try
         {
+            if (FileChecks.KindOf(file) == FileKind.Notebook)
+            {
+                return ProcessNotebook(file, mode, allowed, problems);
+            }
+
+            var display = Display(file);
             var findings = FileChecks.CheckFile(file, problems);
             if (mode == FixMode.None || FileChecks.KindOf(file) != FileKind.Script)
             {
-                return new Outcome(findings, null, 0, null, problems);
+                return new Outcome(InFile(display, findings), null, 0, null, problems);
             }
 
             var fixes = Edits.Select(findings, allowed);
             if (fixes.Count == 0)
             {
-                return new Outcome(findings, null, 0, null, problems);
+                return new Outcome(InFile(display, findings), null, 0, null, problems);
             }
 
             if (FileChecks.ReadUtf8Text(file) is not { } text)
             {
                 // Writing the decoded text back as UTF-8 would replace invalid bytes or change the encoding: refuse instead.
-                return new Outcome(findings, null, 0, $"error: {Display(file)}: not valid UTF-8; fixes were not applied", problems);
+                return new Outcome(InFile(display, findings), null, 0, $"error: {display}: not valid UTF-8; fixes were not applied", problems);
             }
 
             var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
             if (mode == FixMode.Diff)
             {
-                return new Outcome(findings, UnifiedDiff.Render(Display(file), text, after), 0, null, problems);
+                return new Outcome(InFile(display, findings), UnifiedDiff.Render(display, text, after), 0, null, problems);
             }
 
             FileChecks.WriteText(file, after);
-            return new Outcome(FileChecks.CheckFile(file, problems), null, fixes.Count, null, problems);
+            return new Outcome(InFile(display, FileChecks.CheckFile(file, problems)), null, fixes.Count, null, problems);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new Outcome([], null, 0, $"error: {Display(file)}: {e.Message}", problems);
         }
+    }
+
+    private static List<FileFinding> InFile(string display, IEnumerable<Finding> findings) => [.. findings.Select(f => new FileFinding(display, f))];
+
+    /// <summary>
+    /// A notebook: findings per cell; fixes rewrite only the `source` of the cells they change, and
+    /// every other byte of the .ipynb stays as it was. A diff is printed per changed cell.
+    /// </summary>
+    private static Outcome ProcessNotebook(string file, FixMode mode, Applicability allowed, List<string> problems)
+    {
+        var display = Display(file);
+        var check = FileChecks.CheckNotebookFile(file, problems);
+        if (mode == FixMode.None || check is not { File: { } notebook, Program: { } program })
+        {
+            return new Outcome(InCells(display, check), null, 0, null, problems);
+        }
+
+        // A fix that cannot be made inside cells (it would rewrite a magic, or span two cells) is left out.
+        var fixes = Edits.Select(check.Findings.Where(f => f.Fix is null || program.CellEdits(f.Fix.Edits) is not null), allowed);
+        if (fixes.Count == 0 || program.Apply(fixes.SelectMany(f => f.Edits)) is not { Count: > 0 } sources)
+        {
+            return new Outcome(InCells(display, check), null, 0, null, problems);
+        }
+
+        if (mode == FixMode.Diff)
+        {
+            var diff = string.Concat(sources.OrderBy(s => s.Key).Select(s =>
+                UnifiedDiff.Render($"{display}:cell {s.Key}", program.CellOf(s.Key)!.Source, s.Value)));
+            return new Outcome(InCells(display, check), diff.Length == 0 ? null : diff, 0, null, problems);
+        }
+
+        FileChecks.WriteBytes(file, notebook.WithSources(sources));
+        return new Outcome(InCells(display, FileChecks.CheckNotebookFile(file, problems)), null, fixes.Count, null, problems);
+    }
+
+    private static List<FileFinding> InCells(string display, Notebooks.NotebookCheck check)
+    {
+        var results = new List<FileFinding>();
+        foreach (var finding in check.Findings)
+        {
+            if (check.File is { } notebook && check.ToCell(finding) is { } cell)
+            {
+                results.Add(new FileFinding(display, cell.Finding, cell.Cell, notebook.PositionOf(cell.Cell, cell.Finding.Range.Line, cell.Finding.Range.Column), cell.EditCells));
+            }
+            else
+            {
+                // The notebook could not be read: the finding is at a line of the file itself.
+                results.Add(new FileFinding(display, finding));
+            }
+        }
+
+        return results;
     }
 
     /// <summary>
@@ -211,7 +274,7 @@ internal static class CheckCommand
     /// <summary>Every path the scripts' data set loads name. Only scripts that spell "json" somewhere are parsed for it.</summary>
     private static HashSet<string> LoadedByScripts(IEnumerable<string> files)
     {
-        var scripts = files.Where(f => FileChecks.KindOf(f) == FileKind.Script).ToList();
+        var scripts = files.Where(f => FileChecks.KindOf(f) is FileKind.Script or FileKind.Notebook).ToList();
         var loaded = new HashSet<string>(StringComparer.Ordinal);
         var gate = new object();
         Parallel.ForEach(scripts, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, script =>
@@ -224,7 +287,15 @@ internal static class CheckCommand
                     return;
                 }
 
-                var paths = ScriptDatasets.LoadedPaths(script, MLIntern.Python.Text.SourceText.FromBytes(bytes));
+                var source = FileChecks.KindOf(script) == FileKind.Notebook
+                    ? Notebooks.NotebookChecks.ProgramText(bytes) is { } program ? MLIntern.Python.Text.SourceText.From(program) : null
+                    : MLIntern.Python.Text.SourceText.FromBytes(bytes);
+                if (source is null)
+                {
+                    return;
+                }
+
+                var paths = ScriptDatasets.LoadedPaths(script, source);
                 lock (gate)
                 {
                     loaded.UnionWith(paths.Select(p => p.TrimEnd(Path.DirectorySeparatorChar)));

@@ -8,13 +8,15 @@ namespace MLIntern.Server.Cli;
 /// <summary>The CLI's three output formats for findings.</summary>
 internal static class FindingWriters
 {
-    /// <summary>Ruff-like lines: path:line:column: CODE message, with [*] where a safe fix exists.</summary>
+    /// <summary>Ruff-like lines: path:line:column: CODE message (path:cell N:line:column in a notebook), with [*] where a safe fix exists.</summary>
     public static void WriteText(TextWriter output, IReadOnlyList<FileFinding> results, bool failed)
     {
-        foreach (var (path, f) in results)
+        foreach (var result in results)
         {
+            var f = result.Finding;
             var marker = f.Fix?.Applicability == Applicability.Safe ? " [*]" : "";
-            output.WriteLine($"{path}:{f.Range.Line}:{f.Range.Column}: {f.Code}{marker} {f.Message}");
+            var cell = result.Cell is { } n ? $"cell {n}:" : "";
+            output.WriteLine($"{result.Path}:{cell}{f.Range.Line}:{f.Range.Column}: {f.Code}{marker} {f.Message}");
         }
 
         if (results.Count == 0)
@@ -31,12 +33,16 @@ internal static class FindingWriters
         output.WriteLine($"Found {results.Count} problem{(results.Count == 1 ? "" : "s")}{(safe > 0 ? $" ({safe} with a safe fix, marked [*])" : "")}.");
     }
 
-    /// <summary>A JSON array; each finding has code, severity, message, path, 1-based positions and fix (or null).</summary>
+    /// <summary>
+    /// A JSON array; each finding has code, severity, message, path, cell (1-based in a notebook,
+    /// else null), 1-based positions (in the cell, in a notebook) and fix (or null; in a notebook
+    /// each edit names its cell).
+    /// </summary>
     public static void WriteJson(TextWriter output, IReadOnlyList<FileFinding> results)
     {
         using var json = new JsonTextWriter(output) { Formatting = Formatting.Indented, CloseOutput = false };
         json.WriteStartArray();
-        foreach (var (path, f) in results)
+        foreach (var (path, f, cell, _, editCells) in results)
         {
             json.WriteStartObject();
             json.WritePropertyName("code");
@@ -47,6 +53,8 @@ internal static class FindingWriters
             json.WriteValue(f.Message);
             json.WritePropertyName("path");
             json.WriteValue(path);
+            json.WritePropertyName("cell");
+            json.WriteValue(cell);
             WriteRange(json, f.Range);
             json.WritePropertyName("url");
             json.WriteValue(RuleCatalog.Find(f.Code)?.HelpUri);
@@ -60,9 +68,16 @@ internal static class FindingWriters
                 json.WriteValue(ApplicabilityName(fix.Applicability));
                 json.WritePropertyName("edits");
                 json.WriteStartArray();
-                foreach (var edit in fix.Edits)
+                for (var e = 0; e < fix.Edits.Count; e++)
                 {
+                    var edit = fix.Edits[e];
                     json.WriteStartObject();
+                    if (editCells is not null && e < editCells.Count)
+                    {
+                        json.WritePropertyName("cell");
+                        json.WriteValue(editCells[e]);
+                    }
+
                     WriteRange(json, edit.Range);
                     json.WritePropertyName("content");
                     json.WriteValue(edit.NewText);
@@ -85,7 +100,11 @@ internal static class FindingWriters
         output.WriteLine();
     }
 
-    /// <summary>SARIF 2.1.0, as GitHub code scanning reads it: one run, the rules that fired, one result per finding.</summary>
+    /// <summary>
+    /// SARIF 2.1.0, as GitHub code scanning reads it: one run, the rules that fired, one result per
+    /// finding. A notebook finding's region is where its line is written in the .ipynb (a viewer
+    /// shows the file); its cell and cell-relative position are in the result's properties.
+    /// </summary>
     public static void WriteSarif(TextWriter output, IReadOnlyList<FileFinding> results)
     {
         var fired = results.Select(r => r.Finding.Code).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -142,7 +161,7 @@ internal static class FindingWriters
         json.WriteEndObject();
         json.WritePropertyName("results");
         json.WriteStartArray();
-        foreach (var (path, f) in results)
+        foreach (var (path, f, cell, inFile, _) in results)
         {
             json.WriteStartObject();
             json.WritePropertyName("ruleId");
@@ -168,18 +187,42 @@ internal static class FindingWriters
             json.WriteEndObject();
             json.WritePropertyName("region");
             json.WriteStartObject();
-            json.WritePropertyName("startLine");
-            json.WriteValue(f.Range.Line);
-            json.WritePropertyName("startColumn");
-            json.WriteValue(f.Range.Column);
-            json.WritePropertyName("endLine");
-            json.WriteValue(f.Range.EndLine);
-            json.WritePropertyName("endColumn");
-            json.WriteValue(f.Range.EndColumn);
+            if (inFile is { } at)
+            {
+                json.WritePropertyName("startLine");
+                json.WriteValue(at.Line);
+                json.WritePropertyName("startColumn");
+                json.WriteValue(at.Column);
+            }
+            else
+            {
+                json.WritePropertyName("startLine");
+                json.WriteValue(f.Range.Line);
+                json.WritePropertyName("startColumn");
+                json.WriteValue(f.Range.Column);
+                json.WritePropertyName("endLine");
+                json.WriteValue(f.Range.EndLine);
+                json.WritePropertyName("endColumn");
+                json.WriteValue(f.Range.EndColumn);
+            }
+
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndArray();
+            if (cell is { } n)
+            {
+                json.WritePropertyName("properties");
+                json.WriteStartObject();
+                json.WritePropertyName("cell");
+                json.WriteValue(n);
+                json.WritePropertyName("cellLine");
+                json.WriteValue(f.Range.Line);
+                json.WritePropertyName("cellColumn");
+                json.WriteValue(f.Range.Column);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 

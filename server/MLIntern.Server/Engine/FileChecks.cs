@@ -13,6 +13,9 @@ internal enum FileKind
     None,
     Script,
     Data,
+
+    /// <summary>A Jupyter notebook (.ipynb): its code cells checked as one script.</summary>
+    Notebook,
 }
 
 /// <summary>
@@ -23,6 +26,7 @@ internal static class FileChecks
 {
     public static FileKind KindOf(string path) =>
         Path.GetExtension(path).Equals(".py", StringComparison.OrdinalIgnoreCase) ? FileKind.Script
+        : Path.GetExtension(path).Equals(".ipynb", StringComparison.OrdinalIgnoreCase) ? FileKind.Notebook
         : DataFormats.FromFileName(path) is not null ? FileKind.Data
         : FileKind.None;
 
@@ -52,19 +56,27 @@ internal static class FileChecks
     /// <summary>
     /// Checks a file on disk with the rule selection of its project (pyproject.toml). IO errors
     /// propagate: the caller names the file. Settings problems are added to <paramref name="problems"/>.
+    /// A notebook's findings are in the coordinates of its code cells as one program: <see cref="CheckNotebookFile"/> maps them to cells.
     /// </summary>
     public static IReadOnlyList<Finding> CheckFile(string path, List<string>? problems = null)
     {
         var selection = RuleSettings.For(path, null, problems);
         var findings = KindOf(path) switch
         {
-            FileKind.Script => CheckScript(ReadSource(path), path, selection, (code, e) =>
-                problems?.Add($"{path}: rule {code} failed ({e.GetType().Name}: {e.Message}); its findings were skipped — please report this")),
+            FileKind.Script => CheckScript(ReadSource(path), path, selection, RuleFailed(path, problems)),
             FileKind.Data => CheckDataFile(path),
+            FileKind.Notebook => CheckNotebookFile(path, problems).Findings,
             _ => [],
         };
         return selection.Apply(findings);
     }
+
+    /// <summary>Checks a notebook on disk with its project's rule selection.</summary>
+    public static Notebooks.NotebookCheck CheckNotebookFile(string path, List<string>? problems = null) =>
+        Notebooks.NotebookChecks.Check(File.ReadAllBytes(path), path, RuleSettings.For(path, null, problems), RuleFailed(path, problems));
+
+    private static ScriptChecker.RuleFailure RuleFailed(string path, List<string>? problems) => (code, e) =>
+        problems?.Add($"{path}: rule {code} failed ({e.GetType().Name}: {e.Message}); its findings were skipped — please report this");
 
     private static IReadOnlyList<Finding> CheckDataFile(string path)
     {
@@ -84,9 +96,22 @@ internal static class FileChecks
             hadBom = existing.Read(head) == 3 && head.SequenceEqual("\uFEFF"u8);
         }
 
-        var temporary = path + ".mlintern-tmp";
-        File.WriteAllText(temporary, text, new UTF8Encoding(hadBom));
-        File.Move(temporary, path, overwrite: true);
+        WriteBytes(path, [.. (hadBom ? "\uFEFF"u8.ToArray() : []), .. new UTF8Encoding(false).GetBytes(text)]);
+    }
+
+    /// <summary>Replaces a file's bytes through a temporary file of its own beside it, so a failure never leaves half a file.</summary>
+    public static void WriteBytes(string path, byte[] bytes)
+    {
+        var temporary = $"{path}.{Guid.NewGuid():N}.mlintern-tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>
