@@ -182,26 +182,37 @@ public sealed class CellProgram
     }
 
     /// <summary>
-    /// The same change as one edit per changed cell, in the cell text's own coordinates (an editor
-    /// applies it to the cell document as it is): the span between what the old and the new source
-    /// share at their start and at their end. Null when an edit cannot be made in one cell.
+    /// The same change as edits of each changed cell, in the cell text's own coordinates (an editor
+    /// applies them to the cell document as it is): the rule's edits where they fall inside the
+    /// cell's text; where one reaches past the end of a cell without a final line break, one edit
+    /// of the span between what the old and the new source share at their start and at their end.
+    /// Null when an edit cannot be made in one cell.
     /// </summary>
-    public IReadOnlyDictionary<int, TextEdit>? CellEdits(IEnumerable<TextEdit> edits)
+    public IReadOnlyDictionary<int, IReadOnlyList<TextEdit>>? CellEdits(IEnumerable<TextEdit> edits)
     {
-        if (Apply(edits) is not { } sources)
+        var byCell = new Dictionary<int, List<TextEdit>>();
+        foreach (var edit in edits)
         {
-            return null;
+            if (ToCell(edit) is not { } mapped)
+            {
+                return null;
+            }
+
+            (byCell.TryGetValue(mapped.Cell.Index, out var list) ? list : byCell[mapped.Cell.Index] = []).Add(mapped.Edit);
         }
 
-        var result = new Dictionary<int, TextEdit>();
-        foreach (var (index, after) in sources)
+        var result = new Dictionary<int, IReadOnlyList<TextEdit>>();
+        foreach (var (index, list) in byCell)
         {
-            var before = CellOf(index)!.Source;
-            if (before == after)
+            var cell = CellOf(index)!;
+            if (cell.EndsWithNewline || list.All(e => e.Range.EndLine <= cell.LineCount))
             {
+                result[index] = list;
                 continue;
             }
 
+            var before = cell.Source;
+            var after = ApplyInCell(cell, list);
             var prefix = 0;
             while (prefix < before.Length && prefix < after.Length && before[prefix] == after[prefix])
             {
@@ -217,7 +228,7 @@ public sealed class CellProgram
             var lines = new LineMap(before);
             var (line, column) = lines.Position(prefix);
             var (endLine, endColumn) = lines.Position(before.Length - suffix);
-            result[index] = new TextEdit(new SourceRange(line, column, endLine, endColumn), after[prefix..^suffix]);
+            result[index] = [new TextEdit(new SourceRange(line, column, endLine, endColumn), after[prefix..^suffix])];
         }
 
         return result;

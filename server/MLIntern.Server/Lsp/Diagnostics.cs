@@ -17,9 +17,43 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
     private const long MaxDiskCompareBytes = 64L * 1024 * 1024;
 
     private readonly ConditionalWeakTable<Document, Lazy<IReadOnlyList<Finding>>> _cache = [];
+    private readonly ConditionalWeakTable<OpenNotebook, Lazy<NotebookFindings>> _notebooks = [];
 
     public IReadOnlyList<Finding> Get(Document document) =>
         _cache.GetValue(document, d => new Lazy<IReadOnlyList<Finding>>(() => Compute(d))).Value;
+
+    /// <summary>A notebook's findings, computed once per notebook version (any cell's change makes a new one).</summary>
+    public NotebookFindings Get(OpenNotebook notebook) =>
+        _notebooks.GetValue(notebook, n => new Lazy<NotebookFindings>(() => Compute(n))).Value;
+
+    /// <summary>
+    /// The findings of a document as a cell of <paramref name="notebook"/> shows them (cell
+    /// coordinates), or as a file when it is not one of its cells.
+    /// </summary>
+    public IReadOnlyList<Finding> Get(Document document, OpenNotebook? notebook) =>
+        notebook?.IndexOf(document.Uri) is > 0 and var index ? [.. Get(notebook).InCell(index).Select(f => f.InCell)] : Get(document);
+
+    private NotebookFindings Compute(OpenNotebook notebook)
+    {
+        try
+        {
+            var problems = new List<string>();
+            var selection = RuleSettings.For(notebook.FilePath, state.Settings, problems);
+            foreach (var problem in problems)
+            {
+                logger.LogWarning("{Uri}: settings: {Problem}", notebook.Uri, problem);
+            }
+
+            var (program, found) = Notebooks.NotebookChecks.Check(notebook.CodeCells, notebook.FilePath, selection, (code, e) =>
+                logger.LogError(e, "{Uri} v{Version}: rule {Code} failed; its findings were skipped", notebook.Uri, notebook.Version, code));
+            return new NotebookFindings(notebook, program, found);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "checking notebook {Uri} v{Version} failed", notebook.Uri, notebook.Version);
+            return new NotebookFindings(notebook, MLIntern.Analysis.Notebooks.CellProgram.Build([]), []);
+        }
+    }
 
     private IReadOnlyList<Finding> Compute(Document document)
     {
@@ -37,6 +71,7 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
                 FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection, (code, e) =>
                     logger.LogError(e, "{Uri} v{Version}: rule {Code} failed; its findings were skipped", document.Uri, document.Version, code)),
                 FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document), state.DataSettings),
+                FileKind.Notebook => NotebookAsText(document, selection),
                 _ => [],
             };
             return selection.Apply(findings);
@@ -47,6 +82,32 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
             logger.LogError(e, "checking {Uri} v{Version} failed", document.Uri, document.Version);
             return [];
         }
+    }
+
+    /// <summary>
+    /// A notebook opened as JSON text: its findings at the JSON lines where their cell lines are
+    /// written (no fixes: the text is JSON, not the cell). The notebook editor gets them per cell.
+    /// </summary>
+    private List<Finding> NotebookAsText(Document document, MLIntern.Analysis.Findings.RuleSelection selection)
+    {
+        var check = Notebooks.NotebookChecks.Check(Encoding.UTF8.GetBytes(document.Text), document.FilePath, selection, (code, e) =>
+            logger.LogError(e, "{Uri} v{Version}: rule {Code} failed; its findings were skipped", document.Uri, document.Version, code));
+        var shown = new List<Finding>();
+        foreach (var finding in check.Findings)
+        {
+            if (check.File is { } file && check.ToCell(finding) is { } cell)
+            {
+                var (line, column) = file.PositionOf(cell.Cell, cell.Finding.Range.Line, cell.Finding.Range.Column);
+                var width = cell.Finding.Range.EndLine == cell.Finding.Range.Line ? Math.Max(1, cell.Finding.Range.EndColumn - cell.Finding.Range.Column) : 1;
+                shown.Add(finding with { Message = $"cell {cell.Cell}, line {cell.Finding.Range.Line}: {finding.Message}", Range = new SourceRange(line, column, line, column + width), Fix = null });
+            }
+            else
+            {
+                shown.Add(finding with { Fix = null });
+            }
+        }
+
+        return shown;
     }
 
     /// <summary>
@@ -107,6 +168,95 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
         }
 
         _ = Task.Run(() => PublishAsync(document, cancel.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Publishes a notebook's diagnostics on each of its code cells (an empty list clears a cell).
+    /// The notebook's latest version wins, as for a document.
+    /// </summary>
+    public void Schedule(OpenNotebook notebook)
+    {
+        var key = NotebookKey(notebook.Uri);
+        CancellationTokenSource cancel;
+        lock (_gate)
+        {
+            if (_documents.TryGetValue(key, out var previous))
+            {
+                previous.Cancel.Cancel();
+            }
+
+            cancel = new CancellationTokenSource();
+            _documents[key] = (cancel, previous.Published);
+        }
+
+        _ = Task.Run(() => PublishAsync(notebook, cancel.Token), CancellationToken.None);
+    }
+
+    /// <summary>A notebook closed, or cells removed from it: their diagnostics go.</summary>
+    public void ClearNotebook(string notebookUri, IEnumerable<string> cellUris)
+    {
+        lock (_gate)
+        {
+            if (_documents.Remove(NotebookKey(notebookUri), out var previous))
+            {
+                previous.Cancel.Cancel();
+            }
+        }
+
+        foreach (var uri in cellUris)
+        {
+            _ = Send(new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] });
+        }
+    }
+
+    /// <summary>Cells removed from a notebook that stays open: their diagnostics go.</summary>
+    public void ClearNotebookCells(IEnumerable<string> cellUris)
+    {
+        foreach (var uri in cellUris)
+        {
+            _ = Send(new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] });
+        }
+    }
+
+    private static string NotebookKey(string uri) => "notebook " + uri;
+
+    private async Task PublishAsync(OpenNotebook notebook, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = findings.Get(notebook);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var key = NotebookKey(notebook.Uri);
+        lock (_gate)
+        {
+            // Only the notebook as the store holds it now: a newer change has its own publish coming.
+            if (!ReferenceEquals(store.Notebooks.GetValueOrDefault(notebook.Uri), notebook) || !_documents.TryGetValue(key, out var entry) || entry.Published > notebook.Version)
+            {
+                return;
+            }
+
+            _documents[key] = (entry.Cancel, notebook.Version);
+        }
+
+        var total = 0;
+        for (var i = 0; i < notebook.Cells.Length; i++)
+        {
+            var cell = notebook.Cells[i];
+            var diagnostics = cell.IsCode ? result.InCell(i + 1).Select(f => Convert.ToDiagnostic(f.InCell)).ToList() : [];
+            total += diagnostics.Count;
+            await Send(new PublishDiagnosticsParams { Uri = cell.Document.Uri, Version = cell.Document.Version, Diagnostics = diagnostics });
+        }
+
+        logger.LogDebug(
+            "{Uri} v{Version}: {Count} diagnostic(s) over {Cells} cell(s) in {Ms:F1} ms",
+            notebook.Uri,
+            notebook.Version,
+            total,
+            notebook.Cells.Length,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public void Clear(string uri)

@@ -45,14 +45,63 @@ internal sealed record Document(string Uri, string LanguageId, int Version, stri
 }
 
 /// <summary>
+/// An open notebook at one version: its cells in order, each with its text document as it stands.
+/// Immutable: a change to the notebook or to any of its cells makes a new one, so findings cached
+/// for one instance are the findings of exactly those cell texts.
+/// </summary>
+internal sealed record OpenNotebook(string Uri, string NotebookType, int Version, ImmutableArray<OpenCell> Cells)
+{
+    public string? FilePath => System.Uri.TryCreate(Uri, UriKind.Absolute, out var u) && u.IsFile ? u.LocalPath : null;
+
+    /// <summary>The code cells as the engine reads them; a cell's index is its 1-based position among the notebook's synced cells.</summary>
+    public IEnumerable<MLIntern.Analysis.Notebooks.CodeCell> CodeCells =>
+        Cells.Select((c, i) => (c, i)).Where(x => x.c.IsCode).Select(x => new MLIntern.Analysis.Notebooks.CodeCell(x.i + 1, x.c.Document.Text));
+
+    /// <summary>The 1-based index of a cell document, or 0.</summary>
+    public int IndexOf(string cellUri)
+    {
+        for (var i = 0; i < Cells.Length; i++)
+        {
+            if (Cells[i].Document.Uri == cellUri)
+            {
+                return i + 1;
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>A cell of an open notebook: its kind (LSP's NotebookCellKind) and its text document.</summary>
+internal sealed record OpenCell(int Kind, Document Document)
+{
+    public bool IsCode => Kind == NotebookCellKind.Code && Document.LanguageId == "python";
+}
+
+/// <summary>
 /// The open documents keyed by URI. Writers (the ordered mutation handlers) swap in a new immutable
 /// map; readers take <see cref="Current"/> once and work on that snapshot.
 /// </summary>
 internal sealed class DocumentStore
 {
     private ImmutableDictionary<string, Document> _documents = ImmutableDictionary<string, Document>.Empty;
+    private ImmutableDictionary<string, OpenNotebook> _notebooks = ImmutableDictionary<string, OpenNotebook>.Empty;
 
     public ImmutableDictionary<string, Document> Current => Volatile.Read(ref _documents);
+
+    /// <summary>The open notebooks keyed by notebook URI; their cells' documents are in <see cref="Current"/> too.</summary>
+    public ImmutableDictionary<string, OpenNotebook> Notebooks => Volatile.Read(ref _notebooks);
+
+    public void SetNotebook(OpenNotebook notebook)
+    {
+        _notebooks = _notebooks.SetItem(notebook.Uri, notebook);
+        foreach (var cell in notebook.Cells)
+        {
+            Set(cell.Document);
+        }
+    }
+
+    public void RemoveNotebook(string uri) => _notebooks = _notebooks.Remove(uri);
 
     public void Set(Document document) => _documents = _documents.SetItem(document.Uri, document);
 

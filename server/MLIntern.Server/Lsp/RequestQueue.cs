@@ -49,7 +49,7 @@ internal sealed class RequestQueue
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         Write(() =>
         {
-            var snapshot = new Snapshot(_store.Current);
+            var snapshot = new Snapshot(_store.Current, _store.Notebooks);
             _ = Task.Run(async () =>
             {
                 try
@@ -93,8 +93,14 @@ internal sealed class RequestQueue
     }
 }
 
-/// <summary>The open documents as one read request sees them.</summary>
-internal sealed record Snapshot(System.Collections.Immutable.ImmutableDictionary<string, Document> Documents)
+/// <summary>The open documents and notebooks as one read request sees them.</summary>
+internal sealed record Snapshot(
+    System.Collections.Immutable.ImmutableDictionary<string, Document> Documents,
+    System.Collections.Immutable.ImmutableDictionary<string, OpenNotebook>? Notebooks = null)
 {
     public Document? Get(string uri) => Documents.GetValueOrDefault(uri);
+
+    /// <summary>The open notebook a URI names: the notebook itself, or the notebook one of whose cells it is.</summary>
+    public OpenNotebook? NotebookOf(string uri) =>
+        Notebooks is null ? null : Notebooks.GetValueOrDefault(uri) ?? Notebooks.Values.FirstOrDefault(n => n.IndexOf(uri) > 0);
 }

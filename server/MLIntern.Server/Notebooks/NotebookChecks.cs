@@ -25,13 +25,14 @@ internal sealed record NotebookCheck(NotebookFile? File, CellProgram? Program, I
         }
 
         var edits = finding.Fix is { } fix ? Program.CellEdits(fix.Edits) : null;
-        var cellFix = finding.Fix is { } f && edits is { Count: > 0 }
-            ? new Fix(f.Title, f.Applicability, [.. edits.OrderBy(e => e.Key).Select(e => e.Value)])
+        var ordered = edits?.OrderBy(e => e.Key).SelectMany(e => e.Value.Select(edit => (Cell: e.Key, Edit: edit))).ToList();
+        var cellFix = finding.Fix is { } f && ordered is { Count: > 0 }
+            ? new Fix(f.Title, f.Applicability, [.. ordered.Select(e => e.Edit)])
             : null;
         return new CellFinding(
             mapped.Cell.Index,
             finding with { Range = mapped.Range, Fix = cellFix },
-            cellFix is null ? [] : [.. edits!.OrderBy(e => e.Key).Select(e => e.Key)]);
+            cellFix is null ? [] : [.. ordered!.Select(e => e.Cell)]);
     }
 }
 

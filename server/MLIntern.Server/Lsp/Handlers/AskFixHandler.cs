@@ -43,7 +43,9 @@ internal sealed class AskFixHandler(ServerState state, FindingsCache findings, I
             throw new LocalRpcException($"{Method}: '{parameters.TextDocument.Uri}' is not open") { ErrorCode = ErrorCodes.InvalidParams };
         }
 
-        var request = new FixRequest(document.Uri, document.FilePath, document.Version, document.Text, Convert.FromRange(parameters.Range), parameters.Question, findings.Get(document));
+        // In a notebook cell the findings are the cell's (cell coordinates; fixes that stay in the cell).
+        var notebook = snapshot.NotebookOf(document.Uri);
+        var request = new FixRequest(document.Uri, notebook?.FilePath ?? document.FilePath, document.Version, document.Text, Convert.FromRange(parameters.Range), parameters.Question, findings.Get(document, notebook));
         var result = new AskFixResult { Uri = document.Uri, Version = document.Version };
         foreach (var provider in providers)
         {

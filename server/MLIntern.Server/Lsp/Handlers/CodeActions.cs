@@ -23,6 +23,11 @@ internal sealed class CodeActionHandler(ServerState state, FindingsCache finding
             return Task.FromResult(actions);
         }
 
+        if (snapshot.NotebookOf(document.Uri) is { } notebook && notebook.IndexOf(document.Uri) is > 0 and var cell)
+        {
+            return Task.FromResult(CellActions(findings.Get(notebook), cell, parameters));
+        }
+
         var all = findings.Get(document);
         cancellationToken.ThrowIfCancellationRequested();
         var only = parameters.Context.Only;
@@ -62,6 +67,46 @@ internal sealed class CodeActionHandler(ServerState state, FindingsCache finding
         return Task.FromResult(actions);
     }
 
+    /// <summary>
+    /// A notebook cell's actions: its findings' quick fixes and a fix-all of its safe fixes, each
+    /// a versioned edit of the cells it changes (an added import goes to the first code cell).
+    /// </summary>
+    private List<CodeAction> CellActions(NotebookFindings notebook, int cell, CodeActionParams parameters)
+    {
+        var actions = new List<CodeAction>();
+        var only = parameters.Context.Only;
+        if (Wants(only, CodeActionKinds.QuickFix))
+        {
+            var range = Convert.FromRange(parameters.Range);
+            foreach (var (found, shown) in notebook.InCell(cell))
+            {
+                if (found.Fix is not { Applicability: not Applicability.DisplayOnly } fix || !shown.Range.Intersects(range) ||
+                    notebook.ToWorkspaceEdit(fix.Edits, state.ClientSupportsDocumentChanges) is not { } edit)
+                {
+                    continue;
+                }
+
+                var safe = fix.Applicability == Applicability.Safe;
+                actions.Add(new CodeAction
+                {
+                    Title = safe ? $"{fix.Title} ({found.Code})" : $"{fix.Title} ({found.Code}, unsafe: may change behaviour)",
+                    Kind = CodeActionKinds.QuickFix,
+                    Diagnostics = [Convert.ToDiagnostic(shown)],
+                    IsPreferred = safe ? true : null,
+                    Edit = edit,
+                });
+            }
+        }
+
+        if (Wants(only, CodeActionKinds.SourceFixAllMLIntern) && notebook.SafeEdits(cell) is { Count: > 0 } edits &&
+            notebook.ToWorkspaceEdit(edits, state.ClientSupportsDocumentChanges) is { } all)
+        {
+            actions.Add(new CodeAction { Title = FixAllTitle, Kind = CodeActionKinds.SourceFixAllMLIntern, Edit = all });
+        }
+
+        return actions;
+    }
+
     /// <summary>A kind is wanted when no filter is given or a filter entry is the kind or a parent of it ("source" covers "source.fixAll.mlintern").</summary>
     private static bool Wants(List<string>? only, string kind) =>
         only is null || only.Count == 0 || only.Any(o => kind == o || kind.StartsWith(o + ".", StringComparison.Ordinal));
@@ -85,21 +130,36 @@ internal sealed class ExecuteCommandHandler(ServerState state, FindingsCache fin
         {
             case ServerCommands.FixAll:
                 var uri = parameters.Arguments?.FirstOrDefault()?.ToString();
-                if (uri is null || snapshot.Get(uri) is not { } document)
+                WorkspaceEdit? edit;
+                int count;
+                if (uri is not null && snapshot.NotebookOf(uri) is { } notebook)
                 {
-                    throw new StreamJsonRpc.LocalRpcException($"{ServerCommands.FixAll} needs the URI of an open document; got '{uri}'") { ErrorCode = ErrorCodes.InvalidParams };
+                    // A cell: that cell's safe fixes; the notebook itself: every cell's.
+                    var result = findings.Get(notebook);
+                    var cellEdits = result.SafeEdits(notebook.IndexOf(uri));
+                    count = cellEdits.Count;
+                    edit = count == 0 ? null : result.ToWorkspaceEdit(cellEdits, state.ClientSupportsDocumentChanges);
+                }
+                else if (uri is not null && snapshot.Get(uri) is { } document)
+                {
+                    var edits = FixAll.SafeEdits(findings.Get(document));
+                    count = edits.Count;
+                    edit = count == 0 ? null : Convert.ToWorkspaceEdit(document, edits, state.ClientSupportsDocumentChanges);
+                }
+                else
+                {
+                    throw new StreamJsonRpc.LocalRpcException($"{ServerCommands.FixAll} needs the URI of an open document or notebook; got '{uri}'") { ErrorCode = ErrorCodes.InvalidParams };
                 }
 
-                var edits = FixAll.SafeEdits(findings.Get(document));
-                if (edits.Count == 0)
+                if (edit is null)
                 {
                     return new ApplyWorkspaceEditResult { Applied = false, FailureReason = "no safe fixes" };
                 }
 
-                logger.LogInformation("applying {Count} safe fix edit(s) to {Uri} v{Version}", edits.Count, uri, document.Version);
+                logger.LogInformation("applying {Count} safe fix edit(s) to {Uri}", count, uri);
                 return await state.Client.RequestAsync<ApplyWorkspaceEditResult>(
                     Methods.ApplyEdit,
-                    new ApplyWorkspaceEditParams { Label = CodeActionHandler.FixAllTitle, Edit = Convert.ToWorkspaceEdit(document, edits, state.ClientSupportsDocumentChanges) },
+                    new ApplyWorkspaceEditParams { Label = CodeActionHandler.FixAllTitle, Edit = edit },
                     cancellationToken);
             default:
                 throw new StreamJsonRpc.LocalRpcException($"unknown command '{parameters.Command}'; known: {string.Join(", ", ServerCommands.All)}") { ErrorCode = ErrorCodes.InvalidParams };

@@ -45,6 +45,13 @@ internal sealed class InitializeHandler(ServerState state, ILogger logger) : Cha
                     CodeActionKinds = [CodeActionKinds.QuickFix, CodeActionKinds.SourceFixAllMLIntern],
                 },
                 ExecuteCommandProvider = new ExecuteCommandOptions { Commands = ServerCommands.All },
+
+                // Jupyter notebooks' Python cells arrive as notebookDocument/*, checked as one program.
+                NotebookDocumentSync = new NotebookDocumentSyncOptions
+                {
+                    NotebookSelector = [new NotebookSelector { Notebook = new NotebookDocumentFilter { NotebookType = "jupyter-notebook" }, Cells = [new NotebookCellLanguage { Language = "python" }] }],
+                    Save = true,
+                },
             },
         });
     }

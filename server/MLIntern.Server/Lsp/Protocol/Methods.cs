@@ -12,6 +12,10 @@ internal static class Methods
     public const string DidChange = "textDocument/didChange";
     public const string DidSave = "textDocument/didSave";
     public const string DidClose = "textDocument/didClose";
+    public const string DidOpenNotebook = "notebookDocument/didOpen";
+    public const string DidChangeNotebook = "notebookDocument/didChange";
+    public const string DidSaveNotebook = "notebookDocument/didSave";
+    public const string DidCloseNotebook = "notebookDocument/didClose";
     public const string CodeAction = "textDocument/codeAction";
     public const string PublishDiagnostics = "textDocument/publishDiagnostics";
     public const string ExecuteCommand = "workspace/executeCommand";

@@ -96,6 +96,141 @@ internal sealed class ServerCapabilities
     public CodeActionOptions? CodeActionProvider { get; set; }
 
     public ExecuteCommandOptions? ExecuteCommandProvider { get; set; }
+
+    public NotebookDocumentSyncOptions? NotebookDocumentSync { get; set; }
+}
+
+/// <summary>Which notebooks' cells the client syncs as notebookDocument/* (LSP 3.17).</summary>
+internal sealed class NotebookDocumentSyncOptions
+{
+    public List<NotebookSelector> NotebookSelector { get; set; } = [];
+
+    public bool Save { get; set; }
+}
+
+internal sealed class NotebookSelector
+{
+    public NotebookDocumentFilter? Notebook { get; set; }
+
+    public List<NotebookCellLanguage>? Cells { get; set; }
+}
+
+internal sealed class NotebookDocumentFilter
+{
+    public string? NotebookType { get; set; }
+
+    public string? Scheme { get; set; }
+
+    public string? Pattern { get; set; }
+}
+
+internal sealed class NotebookCellLanguage
+{
+    public string Language { get; set; } = "";
+}
+
+internal sealed class NotebookDocument
+{
+    public string Uri { get; set; } = "";
+
+    public string NotebookType { get; set; } = "";
+
+    public int Version { get; set; }
+
+    public List<NotebookCell> Cells { get; set; } = [];
+}
+
+internal static class NotebookCellKind
+{
+    public const int Markup = 1;
+    public const int Code = 2;
+}
+
+internal sealed class NotebookCell
+{
+    /// <summary>1 markup, 2 code (<see cref="NotebookCellKind"/>).</summary>
+    public int Kind { get; set; }
+
+    /// <summary>The URI of the cell's text document.</summary>
+    public string Document { get; set; } = "";
+}
+
+internal sealed class NotebookDocumentIdentifier
+{
+    public string Uri { get; set; } = "";
+}
+
+internal sealed class VersionedNotebookDocumentIdentifier
+{
+    public string Uri { get; set; } = "";
+
+    public int Version { get; set; }
+}
+
+internal sealed class DidOpenNotebookDocumentParams
+{
+    public NotebookDocument NotebookDocument { get; set; } = new();
+
+    public List<TextDocumentItem> CellTextDocuments { get; set; } = [];
+}
+
+internal sealed class DidChangeNotebookDocumentParams
+{
+    public VersionedNotebookDocumentIdentifier NotebookDocument { get; set; } = new();
+
+    public NotebookDocumentChangeEvent Change { get; set; } = new();
+}
+
+internal sealed class NotebookDocumentChangeEvent
+{
+    public NotebookCellsChange? Cells { get; set; }
+}
+
+internal sealed class NotebookCellsChange
+{
+    public NotebookCellStructureChange? Structure { get; set; }
+
+    /// <summary>Cells whose kind or metadata changed.</summary>
+    public List<NotebookCell>? Data { get; set; }
+
+    public List<NotebookCellTextContentChange>? TextContent { get; set; }
+}
+
+internal sealed class NotebookCellStructureChange
+{
+    public NotebookCellArrayChange Array { get; set; } = new();
+
+    public List<TextDocumentItem>? DidOpen { get; set; }
+
+    public List<TextDocumentIdentifier>? DidClose { get; set; }
+}
+
+internal sealed class NotebookCellArrayChange
+{
+    public int Start { get; set; }
+
+    public int DeleteCount { get; set; }
+
+    public List<NotebookCell>? Cells { get; set; }
+}
+
+internal sealed class NotebookCellTextContentChange
+{
+    public VersionedTextDocumentIdentifier Document { get; set; } = new();
+
+    public List<TextDocumentContentChangeEvent> Changes { get; set; } = [];
+}
+
+internal sealed class DidSaveNotebookDocumentParams
+{
+    public NotebookDocumentIdentifier NotebookDocument { get; set; } = new();
+}
+
+internal sealed class DidCloseNotebookDocumentParams
+{
+    public NotebookDocumentIdentifier NotebookDocument { get; set; } = new();
+
+    public List<TextDocumentIdentifier> CellTextDocuments { get; set; } = [];
 }
 
 internal sealed class TextDocumentSyncOptions
