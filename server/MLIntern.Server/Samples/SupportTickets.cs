@@ -20,6 +20,9 @@ internal static class SupportTickets
     public const string TestPath = "data/test.csv";
     public const string ScriptPath = "train.py";
 
+    /// <summary>A Jupyter notebook exploring the same data, with one bug of its own (MLI103) and a saved output.</summary>
+    public const string NotebookPath = "explore.ipynb";
+
     /// <summary>The files of the project, by relative path, and where the planted CSV defect sits.</summary>
     public sealed record Project(IReadOnlyDictionary<string, string> Files, int RaggedLine, Planted Splits);
 
@@ -122,6 +125,7 @@ internal static class SupportTickets
         {
             [DataPath] = csv.ToString(),
             [ScriptPath] = TrainScript,
+            [NotebookPath] = ExploreNotebook,
             ["README.md"] = Readme,
         };
         var (train, test, planted) = GenerateSplits(new Random(seed + 1));
@@ -313,13 +317,100 @@ internal static class SupportTickets
 
         """;
 
+    /// <summary>nbformat 4 as Jupyter writes it (indent 1, sources as lists of lines), with an output kept from a run.</summary>
+    private const string ExploreNotebook = """
+        {
+         "cells": [
+          {
+           "cell_type": "markdown",
+           "metadata": {},
+           "source": [
+            "# Exploring the support tickets\n",
+            "\n",
+            "A quick look at `data/tickets.csv` and a TF-IDF baseline before fine-tuning."
+           ]
+          },
+          {
+           "cell_type": "code",
+           "execution_count": 1,
+           "metadata": {},
+           "outputs": [],
+           "source": [
+            "%pip install -q pandas scikit-learn"
+           ]
+          },
+          {
+           "cell_type": "code",
+           "execution_count": 2,
+           "metadata": {},
+           "outputs": [
+            {
+             "name": "stdout",
+             "output_type": "stream",
+             "text": [
+              "rows: 979, intents: 16\n"
+             ]
+            }
+           ],
+           "source": [
+            "import pandas as pd\n",
+            "\n",
+            "df = pd.read_csv(\"data/tickets.csv\", on_bad_lines=\"skip\")\n",
+            "print(f\"rows: {len(df)}, intents: {df['intent'].nunique()}\")"
+           ]
+          },
+          {
+           "cell_type": "code",
+           "execution_count": 3,
+           "metadata": {},
+           "outputs": [],
+           "source": [
+            "labels = list(set(df[\"intent\"]))\n",
+            "label2id = {name: i for i, name in enumerate(labels)}\n",
+            "df[\"label\"] = df[\"intent\"].map(label2id)"
+           ]
+          },
+          {
+           "cell_type": "code",
+           "execution_count": 4,
+           "metadata": {},
+           "outputs": [],
+           "source": [
+            "from sklearn.feature_extraction.text import TfidfVectorizer\n",
+            "from sklearn.linear_model import LogisticRegression\n",
+            "from sklearn.model_selection import train_test_split\n",
+            "\n",
+            "train, test = train_test_split(df, test_size=0.2, random_state=0, stratify=df[\"label\"])\n",
+            "vectorizer = TfidfVectorizer().fit(train[\"instruction\"])\n",
+            "model = LogisticRegression(max_iter=1000).fit(vectorizer.transform(train[\"instruction\"]), train[\"label\"])\n",
+            "print(model.score(vectorizer.transform(test[\"instruction\"]), test[\"label\"]))"
+           ]
+          }
+         ],
+         "metadata": {
+          "kernelspec": {
+           "display_name": "Python 3",
+           "language": "python",
+           "name": "python3"
+          },
+          "language_info": {
+           "name": "python"
+          }
+         },
+         "nbformat": 4,
+         "nbformat_minor": 5
+        }
+
+        """;
+
     private const string Readme = """
         # Support tickets: a sample project made by ML Intern
 
         `data/tickets.csv` is a generated, Bitext-like support-ticket data set (instruction,
         category, intent); `train.py` fine-tunes a text classifier on it with the Hugging Face
-        Trainer. Both carry the mistakes real projects carry. Open the folder in VS Code with the
-        ML Intern extension, or run `mlintern check .` here.
+        Trainer, and `explore.ipynb` takes a first look at it in a notebook. All carry the
+        mistakes real projects carry. Open the folder in VS Code with the ML Intern extension, or
+        run `mlintern check .` here.
 
         """;
 }
