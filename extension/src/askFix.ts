@@ -16,15 +16,16 @@ import {
   proposalItems,
   staleReason,
 } from './askFixModel';
-import { Commands, DiagnosticSource, ExtensionName, FixPreviewScheme, Methods } from './constants';
+import { Commands, DiagnosticSource, ExtensionName, FixPreviewScheme, JupyterNotebookType, Methods } from './constants';
 import * as api from './vscodeapi';
 
 export const AskForFixTitle = 'Ask ML Intern for a fix…';
 
-/** Where Ask for a Fix may run: Python files on disk or unsaved. */
+/** Where Ask for a Fix may run: Python files on disk or unsaved, and Python cells of Jupyter notebooks. */
 export const PythonDocuments: vscode.DocumentSelector = [
   { scheme: 'file', language: 'python' },
   { scheme: 'untitled', language: 'python' },
+  { notebookType: JupyterNotebookType, language: 'python' },
 ];
 
 interface Target {

@@ -102,6 +102,9 @@ export const DevServerPath = ['server', 'MLIntern.Server', 'bin', 'Debug', 'net1
 /** The data-file extensions the sidecar checks (MLD rules). */
 export const DataFileGlob = '**/*.{csv,tsv,jsonl}';
 
+/** The notebook type of `.ipynb` files in VS Code (its built-in ipynb serializer); their Python cells are checked. */
+export const JupyterNotebookType = 'jupyter-notebook';
+
 /** The files the Dataset view profiles (the sidecar's DataFormat by file name). */
 export const DatasetExtensions = ['.csv', '.tsv', '.jsonl', '.json', '.parquet'] as const;
 export const DatasetGlob = '**/*.{csv,tsv,jsonl,json,parquet}';

@@ -13,7 +13,7 @@ import {
   RevealOutputChannelOn,
   State,
 } from 'vscode-languageclient/node';
-import { ClientId, ConfigSection, DataFileGlob, ExtensionName, Settings } from './constants';
+import { ClientId, ConfigSection, DataFileGlob, ExtensionName, JupyterNotebookType, Settings } from './constants';
 import { preflight } from './preflight';
 import { RestartPolicy } from './restartPolicy';
 import { serverLaunch } from './serverLaunch';
@@ -161,6 +161,8 @@ export class LanguageServer implements api.Disposable {
         { scheme: 'file', language: 'python' },
         { scheme: 'untitled', language: 'python' },
         { scheme: 'file', pattern: DataFileGlob },
+        // Python cells of Jupyter notebooks: the client syncs them as notebookDocument/* because the server declares notebookDocumentSync.
+        { notebook: JupyterNotebookType, language: 'python' },
       ],
       outputChannel: this.host.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
