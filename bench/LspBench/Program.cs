@@ -22,6 +22,7 @@ Console.WriteLine();
 Console.WriteLine($"{"server",-12} {"cold start→initialize",22} {"didOpen→diags train.py",24} {"didOpen→diags csv",20} {"didChange→diags",18}");
 
 var long1000 = new List<(string Name, List<double> Times)>();
+var notebook40 = new List<(string Name, List<double>? Times)>();
 foreach (var spec in args.Skip(1))
 {
     var name = spec[..spec.IndexOf('=', StringComparison.Ordinal)];
@@ -48,6 +49,7 @@ foreach (var spec in args.Skip(1))
 
     Console.WriteLine($"{name,-12} {Stats(cold),22} {openScript,21:F1} ms {(double.IsNaN(openData) ? "n/a" : openData.ToString("F1", CultureInfo.InvariantCulture) + " ms"),20} {Stats(changes),18}");
     long1000.Add((name, await LongScript(session, sample)));
+    notebook40.Add((name, session.SyncsNotebooks ? await LongNotebook(session, sample) : null));
 }
 
 Console.WriteLine();
@@ -58,7 +60,43 @@ foreach (var (name, xs) in long1000)
     Console.WriteLine($"{name,-12} p50 {sorted[sorted.Count / 2]:F1} ms   p95 {sorted[(int)(sorted.Count * 0.95)]:F1} ms   max {sorted[^1]:F1} ms");
 }
 
+Console.WriteLine();
+Console.WriteLine("didChange of one cell → publishDiagnostics of that cell, a 40-cell notebook of the same 1,000 lines, 200 single-character edits in cell 20:");
+foreach (var (name, xs) in notebook40)
+{
+    if (xs is null)
+    {
+        Console.WriteLine($"{name,-12} n/a (declares no notebookDocumentSync)");
+        continue;
+    }
+
+    var sorted = xs.Order().ToList();
+    Console.WriteLine($"{name,-12} p50 {sorted[sorted.Count / 2]:F1} ms   p95 {sorted[(int)(sorted.Count * 0.95)]:F1} ms   max {sorted[^1]:F1} ms");
+}
+
 return 0;
+
+// The 1,000-line script as a notebook: cut into 40 code cells at top-level statements that follow
+// a blank line, as a notebook of the same code would be; synced with LSP 3.17 notebook sync.
+static async Task<List<double>> LongNotebook(Session session, string sample)
+{
+    var lines = File.ReadAllLines(Path.Combine(sample, "train_1000.py"));
+    var starts = Enumerable.Range(1, lines.Length - 1).Where(i => lines[i].Length > 0 && !char.IsWhiteSpace(lines[i][0]) && lines[i - 1].Length == 0).ToList();
+    var cuts = Enumerable.Range(1, 39).Select(k => starts[k * starts.Count / 40]).Distinct().Prepend(0).Append(lines.Length).ToList();
+    var cells = Enumerable.Range(0, cuts.Count - 1).Select(k => string.Join('\n', lines[cuts[k]..cuts[k + 1]]).TrimEnd('\n')).ToList();
+    var uri = new Uri(Path.Combine(sample, "notebook_40.ipynb")).AbsoluteUri;
+    await session.OpenNotebookAndWait(uri, cells);
+    var target = cells.Count / 2;
+    var cellLines = cells[target].Split('\n');
+    var line = Array.FindIndex(cellLines, l => l.Length > 0);
+    var times = new List<double>();
+    for (var v = 2; v < 202; v++)
+    {
+        times.Add(await session.CellInsertAndWait(uri, target, v, line, cellLines[line].Length + v - 2, "x"));
+    }
+
+    return times;
+}
 
 // A realistic 1,000-line script: the sample's Trainer script followed by data helpers and a torch
 // loop, repeated with fresh names until it is 1,000 lines long.
@@ -142,6 +180,51 @@ internal sealed class Session : IAsyncDisposable
         return new Session(process, root);
     }
 
+    /// <summary>Whether the server's initialize result declares LSP 3.17 notebook sync.</summary>
+    public bool SyncsNotebooks { get; private set; }
+
+    public static string CellUri(string notebookUri, int index) => $"vscode-notebook-cell:{new Uri(notebookUri).AbsolutePath}#cell{index}";
+
+    public async Task OpenNotebookAndWait(string notebookUri, List<string> cells)
+    {
+        Notify("notebookDocument/didOpen", new JObject
+        {
+            ["notebookDocument"] = new JObject
+            {
+                ["uri"] = notebookUri,
+                ["notebookType"] = "jupyter-notebook",
+                ["version"] = 1,
+                ["cells"] = new JArray(cells.Select((_, i) => new JObject { ["kind"] = 2, ["document"] = CellUri(notebookUri, i) })),
+            },
+            ["cellTextDocuments"] = new JArray(cells.Select((text, i) => new JObject { ["uri"] = CellUri(notebookUri, i), ["languageId"] = "python", ["version"] = 1, ["text"] = text })),
+        });
+        await WaitFor(m => IsDiagnostics(m, CellUri(notebookUri, cells.Count - 1), 1));
+    }
+
+    public async Task<double> CellInsertAndWait(string notebookUri, int cell, int version, int line, int character, string text)
+    {
+        var cellUri = CellUri(notebookUri, cell);
+        var position = new JObject { ["line"] = line, ["character"] = character };
+        var t = Stopwatch.StartNew();
+        Notify("notebookDocument/didChange", new JObject
+        {
+            ["notebookDocument"] = new JObject { ["uri"] = notebookUri, ["version"] = version },
+            ["change"] = new JObject
+            {
+                ["cells"] = new JObject
+                {
+                    ["textContent"] = new JArray(new JObject
+                    {
+                        ["document"] = new JObject { ["uri"] = cellUri, ["version"] = version },
+                        ["changes"] = new JArray(new JObject { ["range"] = new JObject { ["start"] = position, ["end"] = position.DeepClone() }, ["text"] = text }),
+                    }),
+                },
+            },
+        });
+        await WaitFor(m => IsDiagnostics(m, cellUri, version));
+        return t.Elapsed.TotalMilliseconds;
+    }
+
     public async Task Initialize()
     {
         var id = Send("initialize", new JObject
@@ -151,7 +234,8 @@ internal sealed class Session : IAsyncDisposable
             ["workspaceFolders"] = new JArray(new JObject { ["uri"] = new Uri(_root).AbsoluteUri, ["name"] = "sample" }),
             ["capabilities"] = new JObject { ["textDocument"] = new JObject { ["publishDiagnostics"] = new JObject { ["versionSupport"] = true } } },
         });
-        await WaitFor(m => (int?)m["id"] == id);
+        var result = await WaitFor(m => (int?)m["id"] == id);
+        SyncsNotebooks = result.SelectToken("result.capabilities.notebookDocumentSync") is JObject;
         Notify("initialized", new JObject());
     }
 
@@ -214,7 +298,7 @@ internal sealed class Session : IAsyncDisposable
         _in.Flush();
     }
 
-    private async Task WaitFor(Func<JObject, bool> match)
+    private async Task<JObject> WaitFor(Func<JObject, bool> match)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
@@ -229,7 +313,7 @@ internal sealed class Session : IAsyncDisposable
 
             if (match(message))
             {
-                return;
+                return message;
             }
         }
     }

@@ -151,6 +151,9 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
 internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore store, FindingsCache findings, ILogger logger)
 {
     private readonly Dictionary<string, (CancellationTokenSource Cancel, int Published)> _documents = [];
+
+    /// <summary>What each notebook cell was last sent (its version and diagnostics), so a change to one cell republishes only the cells whose diagnostics moved.</summary>
+    private readonly Dictionary<string, (int Version, string Diagnostics)> _cells = [];
     private readonly Lock _gate = new();
 
     public void Schedule(Document document)
@@ -203,10 +206,7 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
             }
         }
 
-        foreach (var uri in cellUris)
-        {
-            _ = Send(new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] });
-        }
+        ClearNotebookCells(cellUris);
     }
 
     /// <summary>Cells removed from a notebook that stays open: their diagnostics go.</summary>
@@ -214,6 +214,11 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
     {
         foreach (var uri in cellUris)
         {
+            lock (_gate)
+            {
+                _cells.Remove(uri);
+            }
+
             _ = Send(new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] });
         }
     }
@@ -242,20 +247,36 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
         }
 
         var total = 0;
+        var sent = 0;
         for (var i = 0; i < notebook.Cells.Length; i++)
         {
             var cell = notebook.Cells[i];
-            var diagnostics = cell.IsCode ? result.InCell(i + 1).Select(f => Convert.ToDiagnostic(f.InCell)).ToList() : [];
-            total += diagnostics.Count;
-            await Send(new PublishDiagnosticsParams { Uri = cell.Document.Uri, Version = cell.Document.Version, Diagnostics = diagnostics });
+            var found = cell.IsCode ? result.InCell(i + 1).Select(f => f.InCell).ToList() : [];
+            total += found.Count;
+
+            // A cell at the version it was last published with and the same findings: the editor shows them already.
+            var shown = string.Join('\n', found.Select(f => $"{f.Code} {f.Severity} {f.Range} {f.Message}"));
+            lock (_gate)
+            {
+                if (_cells.TryGetValue(cell.Document.Uri, out var last) && last == (cell.Document.Version, shown))
+                {
+                    continue;
+                }
+
+                _cells[cell.Document.Uri] = (cell.Document.Version, shown);
+            }
+
+            sent++;
+            await Send(new PublishDiagnosticsParams { Uri = cell.Document.Uri, Version = cell.Document.Version, Diagnostics = [.. found.Select(Convert.ToDiagnostic)] });
         }
 
         logger.LogDebug(
-            "{Uri} v{Version}: {Count} diagnostic(s) over {Cells} cell(s) in {Ms:F1} ms",
+            "{Uri} v{Version}: {Count} diagnostic(s) over {Cells} cell(s), {Sent} cell(s) republished, in {Ms:F1} ms",
             notebook.Uri,
             notebook.Version,
             total,
             notebook.Cells.Length,
+            sent,
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
