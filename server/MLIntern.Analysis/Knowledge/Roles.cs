@@ -33,8 +33,8 @@ public sealed class Roles
     private readonly SemanticModel _model;
     private readonly Symbols _symbols;
     private readonly Dictionary<Binding, bool?> _parameterModels = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<ClassDef> _deciding = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<FunctionDef, bool?> _returnsModel = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<ClassDef> _deciding = new();
+    private readonly Dictionary<FunctionDef, bool?> _returnsModel = new();
 
     private Roles(ScriptContext context)
     {
