@@ -77,7 +77,8 @@ public sealed class Roles
         var runs = 0;
         foreach (var name in Rules.Loops.SyntaxPath.DescendantsOf(_model.Tree).OfType<Name>())
         {
-            if (ReferenceEquals(name, target) || !ReferenceEquals(_model.ResolveName(name), binding))
+            // A name resolves to the binding only if it spells it: the cheap test first.
+            if (name.Id != target.Id || ReferenceEquals(name, target) || !ReferenceEquals(_model.ResolveName(name), binding))
             {
                 continue;
             }
