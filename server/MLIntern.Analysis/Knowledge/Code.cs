@@ -140,7 +140,7 @@ public static class Code
     {
         var index = Sites.GetValue(model, m =>
         {
-            var sites = new Dictionary<FunctionDef, List<(Call, bool)>>(ReferenceEqualityComparer.Instance);
+            var sites = new Dictionary<FunctionDef, List<(Call, bool)>>();
             foreach (var site in m.Calls)
             {
                 var partial = site.Args.Count > 0 && site.Args[0] is Name target && site.Func is Name or AttributeExpr &&

@@ -43,7 +43,7 @@ public sealed class DataRoles
 
     /// <summary>Parameters bound to the arguments of the calls being traced into (`load_split("test")`).</summary>
     private readonly Dictionary<Binding, Expr> _bound = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<FunctionDef> _tracing = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<FunctionDef> _tracing = new();
 
     private DataRoles(ScriptContext context)
     {

@@ -27,7 +27,19 @@ public static class DatasetLoads
 {
     private const int MaxDepth = 24;
 
+    private const string LoadDataset = "datasets.load_dataset";
+
     private static readonly ConditionalWeakTable<ScriptContext, IReadOnlyList<LoadedDataset>> Cache = new();
+
+    /// <summary>The packages whose functions are the loads <see cref="All"/> knows (pandas, datasets).</summary>
+    private static readonly string[] LoaderPackages =
+        [.. Api.PandasReaders.Concat(Api.DatasetFileReaders).Append(LoadDataset).Select(n => n[..n.IndexOf('.')]).Distinct()];
+
+    /// <summary>
+    /// False when a script's text never spells a package whose functions load data sets: every load
+    /// resolves through an import of one, so such a script loads none (and need not be parsed to say so).
+    /// </summary>
+    public static bool MayLoad(string text) => LoaderPackages.Any(p => text.Contains(p, StringComparison.Ordinal));
 
     /// <summary>Every load in the file whose data set the host knows, in source order.</summary>
     public static IReadOnlyList<LoadedDataset> All(ScriptContext context) => Cache.GetValue(context, Find);
@@ -151,7 +163,7 @@ public static class DatasetLoads
             return arg is null ? [] : Files(model, arg);
         }
 
-        if (callee == "datasets.load_dataset")
+        if (callee == LoadDataset)
         {
             var builder = model.GetArgument(call, "path", 0) is { } b ? EvaluatePath(model, b) : null;
             if (model.GetArgument(call, "data_files", 3) is { } files)

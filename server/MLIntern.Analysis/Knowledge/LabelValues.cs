@@ -39,7 +39,7 @@ public sealed class LabelValues
     private readonly SemanticModel _model;
     private readonly HashSet<string> _columns = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dataColumns = new(StringComparer.Ordinal);
-    private readonly Dictionary<Expr, bool> _known = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Expr, bool> _known = new();
     private Dictionary<Binding, List<Name>>? _uses;
 
     private LabelValues(ScriptContext context)
@@ -93,7 +93,7 @@ public sealed class LabelValues
     /// `label2id=` / `num_labels=` or a ClassLabel's `names=`, set on a model's config, mapped onto
     /// label data (`df["intent"].map(m)`), or looked up by a label (`m[label]`, `m.get(label)`).
     /// </summary>
-    public bool UsedAsLabels(Expr expr) => Reaches(expr, 0, new HashSet<Node>(ReferenceEqualityComparer.Instance));
+    public bool UsedAsLabels(Expr expr) => Reaches(expr, 0, new HashSet<Node>());
 
     private bool Reaches(Expr expr, int hops, HashSet<Node> seen)
     {

@@ -33,8 +33,8 @@ public sealed class Roles
     private readonly SemanticModel _model;
     private readonly Symbols _symbols;
     private readonly Dictionary<Binding, bool?> _parameterModels = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<ClassDef> _deciding = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<FunctionDef, bool?> _returnsModel = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<ClassDef> _deciding = new();
+    private readonly Dictionary<FunctionDef, bool?> _returnsModel = new();
 
     private Roles(ScriptContext context)
     {
@@ -77,7 +77,8 @@ public sealed class Roles
         var runs = 0;
         foreach (var name in Rules.Loops.SyntaxPath.DescendantsOf(_model.Tree).OfType<Name>())
         {
-            if (ReferenceEquals(name, target) || !ReferenceEquals(_model.ResolveName(name), binding))
+            // A name resolves to the binding only if it spells it: the cheap test first.
+            if (name.Id != target.Id || ReferenceEquals(name, target) || !ReferenceEquals(_model.ResolveName(name), binding))
             {
                 continue;
             }

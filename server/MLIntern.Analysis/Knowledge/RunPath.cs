@@ -18,7 +18,7 @@ public sealed class RunPath
     private static readonly ConditionalWeakTable<SemanticModel, RunPath> Cache = new();
 
     private readonly SemanticModel _model;
-    private readonly HashSet<Node> _reached = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<Node> _reached = new();
 
     private RunPath(SemanticModel model)
     {

@@ -16,7 +16,7 @@ public sealed class Symbols
 
     private static readonly ConditionalWeakTable<SemanticModel, Symbols> Cache = new();
 
-    private readonly Dictionary<Expr, string?> _canonical = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Expr, string?> _canonical = new();
     private readonly HashSet<string> _importedRoots = new(StringComparer.Ordinal);
 
     private Symbols(SemanticModel model)

@@ -27,7 +27,7 @@ public sealed class ValueFlow
     private readonly ScriptContext _context;
     private readonly SemanticModel _model;
     private readonly Symbols _symbols;
-    private readonly Dictionary<Expr, Value> _memo = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Expr, Value> _memo = new();
     private int _steps;
 
     private ValueFlow(ScriptContext context)

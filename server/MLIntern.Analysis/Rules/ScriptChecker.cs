@@ -140,9 +140,20 @@ public static class ScriptChecker
             {
                 foreach (var rule in rules)
                 {
-                    if (!failed.Contains(rule.Info.Code))
+                    if (failed.Count > 0 && failed.Contains(rule.Info.Code))
                     {
-                        Guard(rule, failed, onFailure, () => rule.Visit(node, context));
+                        continue;
+                    }
+
+                    // What Guard does, written out: a lambda here would allocate a closure for every node of the tree.
+                    try
+                    {
+                        rule.Visit(node, context);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        failed.Add(rule.Info.Code);
+                        onFailure?.Invoke(rule.Info.Code, e);
                     }
                 }
             }

@@ -84,7 +84,16 @@ public sealed partial class Parser
         _source = source;
         _text = source.Text;
         var all = lex.Tokens;
-        var sig = new Token[all.Length];
+        int significant = 0;
+        foreach (var t in all)
+        {
+            if (t.Kind != TokenKind.Comment && t.Kind != TokenKind.NonLogicalNewline)
+            {
+                significant++;
+            }
+        }
+
+        var sig = new Token[significant];
         int n = 0;
         foreach (var t in all)
         {

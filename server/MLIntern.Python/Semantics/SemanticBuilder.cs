@@ -10,7 +10,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
 {
     private readonly Module _tree;
     private readonly List<Scope> _scopes = new();
-    private readonly Dictionary<Name, SemanticModel.Use> _uses = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Name, SemanticModel.Use> _uses = new();
     private readonly List<Call> _calls = new();
     private readonly Scope _global;
     private Scope _scope;

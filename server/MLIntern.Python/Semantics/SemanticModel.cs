@@ -226,7 +226,7 @@ public sealed class SemanticModel
         return resolved;
     }
 
-    private readonly Dictionary<Expr, string?> _qualifiedNames = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Expr, string?> _qualifiedNames = new();
 
     private string? ResolveQualifiedName(Expr expr, int depth)
     {
@@ -364,7 +364,7 @@ public sealed class SemanticModel
     /// <summary>Built on first use: rules that never ask for parents do not pay for them.</summary>
     private sealed class ParentCollector : SyntaxWalker
     {
-        private readonly Dictionary<Node, Node> _map = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Node, Node> _map = new();
         private readonly Stack<Node> _stack = new();
 
         public static Dictionary<Node, Node> Collect(Module tree)

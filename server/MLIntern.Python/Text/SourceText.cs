@@ -159,15 +159,18 @@ public sealed class SourceText
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
     {
+        // Skip each run of ASCII at once, then decode the one non-ASCII sequence after it: linear in
+        // the length (testing the whole remainder for ASCII at every non-ASCII character was quadratic).
         int i = 0;
         while (i < bytes.Length)
         {
-            int ascii = System.Text.Ascii.IsValid(bytes.Slice(i)) ? bytes.Length - i : 0;
-            if (ascii > 0)
+            int run = bytes.Slice(i).IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            if (run < 0)
             {
                 return -1;
             }
 
+            i += run;
             var r = System.Text.Rune.DecodeFromUtf8(bytes.Slice(i), out _, out int consumed);
             if (r != System.Buffers.OperationStatus.Done)
             {

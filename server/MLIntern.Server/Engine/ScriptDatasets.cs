@@ -1,4 +1,5 @@
 using MLIntern.Analysis.Facts;
+using MLIntern.Analysis.Knowledge;
 
 namespace MLIntern.Server.Engine;
 
@@ -43,6 +44,11 @@ internal static class ScriptDatasets
     public static IReadOnlyList<string> LoadedPaths(string scriptPath, MLIntern.Python.Text.SourceText source)
     {
         var paths = new List<string>();
+        if (!DatasetLoads.MayLoad(source.Text))
+        {
+            return paths;
+        }
+
         MLIntern.Analysis.Rules.ScriptChecker.LoadedDatasets(MLIntern.Python.Parsing.Parser.Parse(source), written =>
         {
             if (Resolve(scriptPath, written) is { } path)

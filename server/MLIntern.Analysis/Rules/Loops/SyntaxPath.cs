@@ -13,22 +13,24 @@ public static class SyntaxPath
     public static IReadOnlyList<Node> AncestorsOf(SemanticModel model, Node target) => [.. model.Ancestors(target).Reverse()];
 
     /// <summary>Every node of the subtree under <paramref name="root"/> (the root included), in walk order.</summary>
-    public static IEnumerable<Node> DescendantsOf(Node root)
-    {
-        var collector = new Collector(null);
-        collector.Visit(root);
-        return collector.Nodes;
-    }
+    public static IEnumerable<Node> DescendantsOf(Node root) => All.GetValue(root, r => Collect(r, null));
 
     /// <summary>
     /// The nodes under <paramref name="root"/>, not descending into nested function, lambda and class
     /// bodies (code that does not run where it is written).
     /// </summary>
-    public static IEnumerable<Node> DescendantsInScope(Node root)
+    public static IEnumerable<Node> DescendantsInScope(Node root) => InScope.GetValue(root, r => Collect(r, r));
+
+    // Several rules ask for the same subtrees (the whole module, each loop and function) in one check:
+    // each is walked once per tree. The trees never change, and the lists die with them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Node, Node[]> All = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Node, Node[]> InScope = new();
+
+    private static Node[] Collect(Node root, Node? scopeRoot)
     {
-        var collector = new Collector(root);
+        var collector = new Collector(scopeRoot);
         collector.Visit(root);
-        return collector.Nodes;
+        return [.. collector.Nodes];
     }
 
     /// <summary>The calls under <paramref name="root"/> (same scope) whose callee resolves to one of <paramref name="names"/>.</summary>
