@@ -198,4 +198,13 @@ public sealed class CellProgramTests
         Assert.Null(program.ToCell(new TextEdit(new SourceRange(2, 1, 2, 1), "import os\n")));
         Assert.Equal((2, new SourceRange(1, 1, 1, 6)), program.ToCell(new SourceRange(3, 1, 3, 6)) is { } r ? (r.Cell.Index, r.Range) : default);
     }
+
+    [Fact]
+    public void Lines_a_message_names_are_named_in_cell_terms()
+    {
+        var program = CellProgram.Build(Cells);
+        Assert.Equal("`f` (line 1 of cell 6) returns only `x`; see line 2 of cell 3 and line 1 of cell 7", program.InCells("`f` (line 6) returns only `x`; see line 4 and line 8"));
+        Assert.Equal("outline 3, line 99, lines 4", program.InCells("outline 3, line 99, lines 4"));
+        Assert.Equal("after 'if' statement on line 13", CellProgram.ShiftLines("after 'if' statement on line 1", 12));
+    }
 }
