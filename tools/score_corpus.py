@@ -11,9 +11,17 @@ A finding of a script matches a marker of the same code when the marker's line l
 finding's line range, or is the first line of the innermost statement that encloses the finding.
 Each marker takes one finding; a data marker takes every finding of its code in its file.
 
+The corpus is scored twice: as the scripts it holds, and as notebooks. For the second, a copy of
+the corpus is made in a temporary folder (data, settings and the scripts themselves stay, so
+imports and data paths resolve as before) with an .ipynb beside every script: `# %%` cells
+become cells (`# %% [markdown]` ones markdown, Jupytext's commented magics `# !pip` / `# %time`
+magics again), any other script is split at the blank lines between its top-level statements.
+`check --format json` runs on the copy; each notebook finding (cell, line in the cell) is mapped
+back to its script line and scored against the same markers. The thresholds gate both figures.
+
 Usage:
   python3 tools/score_corpus.py [SIDECAR] [--corpus DIR] [--json] [--findings FILE]
-                                [--min-recall X] [--min-precision Y] [--self-test]
+                                [--min-recall X] [--min-precision Y] [--no-notebooks] [--self-test]
 """
 
 import argparse
@@ -22,6 +30,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +173,157 @@ def run_sidecar(sidecar, corpus):
     return json.loads(proc.stdout or "[]")
 
 
+PERCENT = re.compile(r"^# %%(.*)$")
+COMMENTED_MAGIC = re.compile(r"^# ?([!%][A-Za-z].*)$")
+
+
+class NotebookCell:
+    def __init__(self, kind, lines, first):
+        self.kind = kind    # "code" or "markdown"
+        self.lines = lines  # the cell's lines, without line breaks
+        self.first = first  # the script line of lines[0] (1-based); None when the cell has no lines
+
+
+def _trim(lines, first):
+    """Leading and trailing blank lines dropped, as Jupytext writes a cell; first moves with them."""
+    while lines and not lines[0].strip():
+        lines, first = lines[1:], first + 1
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines, first
+
+
+def percent_cells(lines):
+    """The cells of a `# %%` script: each marker starts one; a markdown cell's `# ` comments are its text."""
+    cells, kind, start = [], "code", 1
+    body = []
+
+    def close():
+        cell_lines, first = _trim(body, start)
+        if not cell_lines:
+            return
+        if kind == "markdown":
+            cell_lines = [re.sub(r"^# ?", "", l) for l in cell_lines]
+        else:
+            # Jupytext comments out magics in a script; in the notebook they are magics again.
+            cell_lines = [COMMENTED_MAGIC.sub(r"\1", l) for l in cell_lines]
+        cells.append(NotebookCell(kind, cell_lines, first))
+
+    for number, line in enumerate(lines, 1):
+        m = PERCENT.match(line)
+        if m:
+            close()
+            kind = "markdown" if "[markdown]" in m.group(1) else "code"
+            body, start = [], number + 1
+        else:
+            body.append(line)
+    close()
+    return cells
+
+
+def statement_cells(source, lines):
+    """Code cells at the blank lines between top-level statements (a markdown cell before each); one cell when it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [NotebookCell("code", lines, 1)]
+    covered = set()
+    for node in tree.body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        covered.update(range(first, (node.end_lineno or node.lineno) + 1))
+    cells, chunk, start = [], [], None
+    for number, line in enumerate(lines + [""], 1):
+        if number > len(lines) or (not line.strip() and number not in covered):
+            if chunk:
+                cells.append(NotebookCell("markdown", [f"Part {len(cells) // 2 + 1}"], None))
+                cells.append(NotebookCell("code", chunk, start))
+            chunk, start = [], None
+        else:
+            if start is None:
+                start = number
+            chunk.append(line)
+    return cells
+
+
+def notebook_cells(source):
+    lines = source.splitlines()
+    if any(PERCENT.match(l) for l in lines):
+        return percent_cells(lines)
+    return statement_cells(source, lines)
+
+
+def notebook_json(cells):
+    """nbformat 4 as Jupyter writes it: sources as lists of lines, each with its "\\n" but the last."""
+    out = []
+    for n, cell in enumerate(cells, 1):
+        source = [l + "\n" for l in cell.lines]
+        if source:
+            source[-1] = source[-1][:-1]
+        entry = {"cell_type": cell.kind, "id": f"c{n}", "metadata": {}, "source": source}
+        if cell.kind == "code":
+            entry.update({"execution_count": None, "outputs": []})
+        out.append(entry)
+    notebook = {
+        "cells": out,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                     "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def cell_line_map(cells):
+    """{1-based cell index: script line of the cell's first line} for the code cells."""
+    return {n: c.first for n, c in enumerate(cells, 1) if c.kind == "code" and c.first is not None}
+
+
+def map_notebook_finding(f, starts):
+    """A notebook finding at (cell, line in cell) as a finding of the script, at the script's line."""
+    cell = f.get("cell")
+    if cell is None or cell not in starts:
+        return dict(f)
+    shift = starts[cell] - 1
+    mapped = dict(f)
+    mapped["line"] = f["line"] + shift
+    mapped["end_line"] = (f.get("end_line") or f["line"]) + shift
+    mapped.pop("cell", None)
+    return mapped
+
+
+def run_notebooks(sidecar, corpus, sources):
+    """Findings of the corpus checked as notebooks, mapped back to the scripts' paths and lines."""
+    corpus = os.path.abspath(corpus)
+    with tempfile.TemporaryDirectory(prefix="mlintern-nb-corpus-") as tmp:
+        copy = os.path.join(tmp, "corpus")
+        shutil.copytree(corpus, copy)
+        notebooks = {}  # notebook path in the copy -> (script path in the corpus, cell starts)
+        for path in sorted(sources):
+            relative = os.path.relpath(path, norm(corpus))
+            target = os.path.splitext(os.path.join(copy, relative))[0] + ".ipynb"
+            cells = notebook_cells(sources[path])
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(notebook_json(cells))
+            notebooks[norm(target)] = (path, cell_line_map(cells))
+        proc = subprocess.run([os.path.abspath(sidecar), "check", "corpus", "--format", "json"], capture_output=True, text=True, cwd=tmp)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{sidecar} exited with {proc.returncode} on the notebooks:\n{proc.stderr}")
+        findings = []
+        for f in json.loads(proc.stdout or "[]"):
+            path = norm(os.path.join(tmp, f["path"]))
+            if path.endswith(".py"):
+                continue  # the script itself, kept for imports: scored in the script figures
+            if path in notebooks:
+                script, starts = notebooks[path]
+                mapped = map_notebook_finding(f, starts)
+                mapped["path"] = script
+            else:
+                mapped = dict(f)
+                mapped["path"] = os.path.join(corpus, os.path.relpath(path, norm(copy)))
+            findings.append(mapped)
+        return findings, len(notebooks)
+
+
 def score(findings, markers, sources):
     cache = {}
 
@@ -264,7 +424,60 @@ def self_test():
         assert r["MLD005"]["fp"] == 1
         assert r["MLI303"]["fn"] == 1
         assert enclosing_statement_line(statement_spans("def f():\n    x = g(\n        1)\n"), 3) == 2
+    notebook_self_test()
     print("self-test passed")
+
+
+def notebook_self_test():
+    """The scripts' cells and the map from a notebook finding (cell, line) back to the script's line."""
+    percent = (
+        "# %% [markdown]\n"     # 1
+        "# Title\n"             # 2
+        "# %%\n"                # 3
+        "# !pip install x\n"    # 4  a commented magic: a magic again
+        "import os\n"           # 5
+        "\n"                    # 6
+        "# %%\n"                # 7
+        "\n"                    # 8  leading blank dropped
+        "x = os.sep  # expect: MLI999\n"  # 9
+        "\n"                    # 10 trailing blank dropped
+    )
+    cells = notebook_cells(percent)
+    got = [(c.kind, c.lines, c.first) for c in cells]
+    assert got == [("markdown", ["Title"], 2), ("code", ["!pip install x", "import os"], 4), ("code", ["x = os.sep  # expect: MLI999"], 9)], got
+    starts = cell_line_map(cells)
+    assert starts == {2: 4, 3: 9}, starts
+    f = map_notebook_finding({"code": "MLI999", "path": "n.ipynb", "cell": 3, "line": 1, "end_line": 1}, starts)
+    assert (f["line"], f["end_line"], "cell" in f) == (9, 9, False), f
+    f = map_notebook_finding({"code": "MLI999", "path": "n.ipynb", "cell": 2, "line": 2, "end_line": 3}, starts)
+    assert (f["line"], f["end_line"]) == (5, 6), f
+    unreadable = map_notebook_finding({"code": "MLI000", "path": "n.ipynb", "cell": None, "line": 7}, starts)
+    assert unreadable["line"] == 7
+
+    plain = (
+        "import os\n"            # 1
+        "\n"                     # 2  boundary
+        "\n"                     # 3  boundary
+        "@dec\n"                 # 4
+        "def f():\n"             # 5
+        "    x = 1\n"            # 6
+        "\n"                     # 7  inside f: no boundary
+        "    return '''a\n"      # 8
+        "\n"                     # 9  inside a string
+        "b'''\n"                 # 10
+        "\n"                     # 11 boundary
+        "y = f()\n"              # 12
+    )
+    cells = notebook_cells(plain)
+    got = [(c.kind, c.first, len(c.lines)) for c in cells]
+    assert got == [("markdown", None, 1), ("code", 1, 1), ("markdown", None, 1), ("code", 4, 7), ("markdown", None, 1), ("code", 12, 1)], got
+    assert cell_line_map(cells) == {2: 1, 4: 4, 6: 12}
+    nb = json.loads(notebook_json(cells))
+    assert nb["nbformat"] == 4 and nb["cells"][3]["source"][0] == "@dec\n" and nb["cells"][3]["source"][-1] == "b'''"
+    assert "".join(nb["cells"][3]["source"]) == "".join(plain.splitlines(True)[3:10])[:-1]
+    broken = notebook_cells("x = (\n\ny = 2\n")
+    assert [(c.kind, c.first, c.lines) for c in broken] == [("code", 1, ["x = (", "", "y = 2"])]
+
 
 
 def main():
@@ -276,7 +489,8 @@ def main():
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--min-recall", type=float)
     parser.add_argument("--min-precision", type=float)
-    parser.add_argument("--self-test", action="store_true", help="test the marker matcher and exit")
+    parser.add_argument("--no-notebooks", action="store_true", help="score the scripts only, not the corpus as notebooks")
+    parser.add_argument("--self-test", action="store_true", help="test the marker matcher and the notebook mapping, and exit")
     args = parser.parse_args()
     if args.self_test:
         self_test()
@@ -289,19 +503,39 @@ def main():
     else:
         findings = run_sidecar(args.sidecar, args.corpus)
     result = score(findings, markers, sources)
+    figures = [("scripts", result)]
+    if args.findings or args.no_notebooks:
+        if not args.json:
+            print("(notebooks not scored: they need the sidecar run on the generated .ipynb files)" if args.findings else "(notebooks not scored)")
+    else:
+        notebook_findings, count = run_notebooks(args.sidecar, args.corpus, sources)
+        for m in markers:
+            m.matched = False
+        figures.append((f"notebooks ({count} generated)", score(notebook_findings, markers, sources)))
     if args.json:
-        json.dump(result, sys.stdout, indent=2)
+        out = dict(result)
+        if len(figures) > 1:
+            out["notebooks"] = figures[1][1]
+        json.dump(out, sys.stdout, indent=2)
         print()
     else:
-        print_report(result)
-    t = result["total"]
+        for i, (name, r) in enumerate(figures):
+            print(f"{'' if i == 0 else chr(10)}== {name} ==")
+            print_report(r)
+        if len(figures) > 1:
+            print(f"\n{'':24} {'TP':>4} {'FP':>4} {'FN':>4} {'recall':>7} {'precision':>9}")
+            for name, r in figures:
+                t = r["total"]
+                print(f"{name:24} {t['tp']:>4} {t['fp']:>4} {t['fn']:>4} {fmt(t['recall']):>7} {fmt(t['precision']):>9}")
     failed = False
-    if args.min_recall is not None and (t["recall"] or 0.0) < args.min_recall:
-        print(f"recall {fmt(t['recall'])} is under {args.min_recall}", file=sys.stderr)
-        failed = True
-    if args.min_precision is not None and (t["precision"] or 0.0) < args.min_precision:
-        print(f"precision {fmt(t['precision'])} is under {args.min_precision}", file=sys.stderr)
-        failed = True
+    for name, r in figures:
+        t = r["total"]
+        if args.min_recall is not None and (t["recall"] or 0.0) < args.min_recall:
+            print(f"{name}: recall {fmt(t['recall'])} is under {args.min_recall}", file=sys.stderr)
+            failed = True
+        if args.min_precision is not None and (t["precision"] or 0.0) < args.min_precision:
+            print(f"{name}: precision {fmt(t['precision'])} is under {args.min_precision}", file=sys.stderr)
+            failed = True
     return 1 if failed else 0
 
 

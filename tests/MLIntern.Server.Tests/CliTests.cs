@@ -12,7 +12,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Stdout, string Stderr) Run(string workingDirectory, params string[] args)
+    internal static (int Code, string Stdout, string Stderr) Run(string workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlintern.dll"));

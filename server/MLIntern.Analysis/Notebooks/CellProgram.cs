@@ -85,6 +85,23 @@ public sealed class CellProgram
 
     public Cell? CellOf(int notebookIndex) => Cells.FirstOrDefault(c => c.Index == notebookIndex);
 
+    private static readonly System.Text.RegularExpressions.Regex LineReference = new(@"\bline (\d+)\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// A message in cell terms: the rules name other lines of the program ("`train_test_split` on
+    /// line 12"), which in a notebook are lines of no cell the user sees; each becomes "line 3 of cell 5".
+    /// </summary>
+    public string InCells(string message) => LineReference.Replace(message, m =>
+        int.TryParse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var line) && CellAt(line) is { } cell
+            ? $"line {line - cell.StartLine + 1} of cell {cell.Index}"
+            : m.Value);
+
+    /// <summary>A message about a cell checked alone, its line references moved by <paramref name="shift"/> lines into the program's.</summary>
+    public static string ShiftLines(string message, int shift) => LineReference.Replace(message, m =>
+        int.TryParse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var line)
+            ? $"line {line + shift}"
+            : m.Value);
+
     /// <summary>
     /// A program range in its cell's coordinates. A range that ends just past its cell's last line
     /// (a whole-line range of the last line) ends at the end of that line; one that runs on into the

@@ -37,7 +37,7 @@ internal sealed class NotebookFindings(OpenNotebook notebook, CellProgram progra
                 fix = f with { Edits = edits[index] };
             }
 
-            yield return (finding, finding with { Range = mapped.Range, Fix = fix });
+            yield return (finding, finding with { Range = mapped.Range, Message = Program.InCells(finding.Message), Fix = fix });
         }
     }
 

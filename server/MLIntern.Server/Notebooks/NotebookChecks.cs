@@ -16,7 +16,7 @@ namespace MLIntern.Server.Notebooks;
 /// </summary>
 internal sealed record NotebookCheck(NotebookFile? File, CellProgram? Program, IReadOnlyList<Finding> Findings)
 {
-    /// <summary>A finding in the coordinates of its cell, and its fix as one edit per cell it changes (null when it cannot be made in cells).</summary>
+    /// <summary>A finding in the coordinates of its cell (the lines its message names too), and its fix as one edit per cell it changes (null when it cannot be made in cells).</summary>
     public CellFinding? ToCell(Finding finding)
     {
         if (Program?.ToCell(finding.Range) is not { } mapped)
@@ -31,7 +31,7 @@ internal sealed record NotebookCheck(NotebookFile? File, CellProgram? Program, I
             : null;
         return new CellFinding(
             mapped.Cell.Index,
-            finding with { Range = mapped.Range, Fix = cellFix },
+            finding with { Range = mapped.Range, Message = Program.InCells(finding.Message), Fix = cellFix },
             cellFix is null ? [] : [.. ordered!.Select(e => e.Cell)]);
     }
 }
@@ -100,7 +100,13 @@ internal static class NotebookChecks
                 {
                     setAside.Add(cell.Index);
                     var shift = cell.StartLine - 1;
-                    syntax.AddRange(alone.Select(f => f with { Range = new SourceRange(f.Range.Line + shift, f.Range.Column, f.Range.EndLine + shift, f.Range.EndColumn) }));
+                    syntax.AddRange(alone.Select(f => f with
+                    {
+                        Range = new SourceRange(f.Range.Line + shift, f.Range.Column, f.Range.EndLine + shift, f.Range.EndColumn),
+
+                        // "expected an indented block after 'if' statement on line 1" names the cell's line: the program's, like every other finding.
+                        Message = CellProgram.ShiftLines(f.Message, shift),
+                    }));
                 }
             }
 

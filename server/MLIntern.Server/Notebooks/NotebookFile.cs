@@ -62,7 +62,14 @@ internal sealed class NotebookFile
         }
         catch (InvalidOperationException e)
         {
-            // A string with bytes that are not UTF-8.
+            // A string with bytes that are not UTF-8: named at the first such byte.
+            var chars = new char[bytes.Length];
+            if (System.Text.Unicode.Utf8.ToUtf16(bytes, chars, out var valid, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.InvalidData)
+            {
+                var (line, column) = new NotebookFile(bytes, [], null).PositionOf(valid);
+                throw new NotebookFormatException($"not valid UTF-8: byte 0x{bytes[valid]:X2}", line, column);
+            }
+
             throw new NotebookFormatException($"not valid JSON: {Sentence(e.Message)}", 1, 1);
         }
         catch (JsonException e)
@@ -245,7 +252,7 @@ internal sealed class NotebookFile
                 case '\b': text.Append("\\b"); break;
                 case '\f': text.Append("\\f"); break;
                 default:
-                    if (c < 0x20 || (asciiOnly && c > 0x7f))
+                    if (c < 0x20 || (asciiOnly && c >= 0x7f))
                     {
                         text.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
                     }
@@ -297,6 +304,7 @@ internal sealed class NotebookFile
         private string? _language;
         private bool _sawCells;
         private int? _format;
+        private long _formatAt;
 
         public NotebookFile ReadNotebook(ref Utf8JsonReader reader)
         {
@@ -317,6 +325,7 @@ internal sealed class NotebookFile
                         break;
                     case "nbformat":
                         _format = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) ? n : throw Problem("\"nbformat\" is not a number", at);
+                        _formatAt = at;
                         break;
                     case "metadata":
                         ReadMetadata(ref reader);
@@ -334,7 +343,8 @@ internal sealed class NotebookFile
 
             if (_format != 4)
             {
-                throw Problem(_format is null ? "not a Jupyter notebook: no \"nbformat\"" : $"nbformat {_format} notebooks are not read; only nbformat 4 (save it again with Jupyter 4 or later)", 0);
+                // An old format is named where the file says it; a missing one at the start of the file.
+                throw Problem(_format is null ? "not a Jupyter notebook: no \"nbformat\"" : $"nbformat {_format} notebooks are not read; only nbformat 4 (save it again with Jupyter 4 or later)", _formatAt);
             }
 
             if (!_sawCells)
