@@ -1,8 +1,9 @@
-// The end-to-end harness's own pure parts: reading Problems-panel rows and CSV rows.
+// The end-to-end harness's own pure parts: reading Problems-panel rows, CSV rows and notebooks.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { firstRaggedLine } from '../e2e/harness/csv';
 import { matches, parseFileRow, parseProblemRow } from '../e2e/harness/problems';
+import { cellSource, diffNotebooks, parseActiveCell, parseNotebook, sameJson } from '../e2e/harness/notebookJson';
 
 describe('parseProblemRow', () => {
   it('reads a problem row as VS Code 1.139 renders it', () => {
@@ -46,5 +47,41 @@ describe('firstRaggedLine', () => {
   it('counts quoted commas as text', () => {
     assert.equal(firstRaggedLine('a,b\n"x, y",1\n'), undefined);
     assert.equal(firstRaggedLine('a,b\r\n"x, y",1\r\nz\r\n'), 3);
+  });
+});
+
+describe('diffNotebooks', () => {
+  const nb = (cells: object[], extra: object = {}) => parseNotebook(JSON.stringify({ cells, metadata: { kernelspec: { name: 'python3' } }, nbformat: 4, nbformat_minor: 5, ...extra }));
+  const code = (source: string | string[], outputs: unknown[] = [], id = 'a') => ({ cell_type: 'code', id, metadata: {}, source, outputs, execution_count: null });
+
+  it('joins a source split into lines, so a different split is no change', () => {
+    const before = nb([code(['x = 1\n', 'y = 2'])]);
+    const after = nb([code('x = 1\ny = 2')]);
+    assert.equal(cellSource(after.cells[0]!), 'x = 1\ny = 2');
+    assert.deepEqual(diffNotebooks(before, after), { sourceChanged: [], outputsChanged: [], other: [] });
+  });
+
+  it('names the cells whose source or outputs changed, and every other field by path', () => {
+    const out = [{ output_type: 'stream', name: 'stdout', text: ['rows: 3\n'] }];
+    const before = nb([code('a = 1\n', out, 'c1'), code('b = 2\n', [], 'c2')]);
+    const after = nb([code('a = 1\n', [], 'c1'), code('b = 3\n', [], 'x2')], { metadata: { kernelspec: { name: 'other' } } });
+    const d = diffNotebooks(before, after);
+    assert.deepEqual(d.sourceChanged, [2]);
+    assert.deepEqual(d.outputsChanged, [1]);
+    assert.deepEqual(d.other, ['cells[1].id', 'metadata.kernelspec.name']);
+  });
+
+  it('reports a different cell count, compares JSON regardless of key order, and refuses a file with no cells', () => {
+    assert.deepEqual(diffNotebooks(nb([code('a\n')]), nb([code('a\n'), code('b\n')])).other, ['cells.length']);
+    assert.ok(sameJson({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }));
+    assert.ok(!sameJson({ a: 1 }, { a: 1, b: undefined }));
+    assert.ok(!sameJson([1, 2], [2, 1]));
+    assert.throws(() => parseNotebook('{"metadata": {}}'), /no "cells" array/);
+  });
+
+  it('reads the notebook status bar item', () => {
+    assert.deepEqual(parseActiveCell('Cell 4 of 5'), { index: 4, count: 5 });
+    assert.equal(parseActiveCell('Ln 4, Col 5'), undefined);
+    assert.equal(parseActiveCell(null), undefined);
   });
 });

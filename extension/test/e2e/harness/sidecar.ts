@@ -46,9 +46,13 @@ export function killProcess(pid: number): void {
 /** A finding as `mlintern check --format json` prints it (the fields the scenarios read). */
 export interface CliFinding {
   readonly code: string;
+  readonly severity?: string;
   readonly path: string;
+  /** In a notebook: the 1-based index of the cell (every cell counts), and `line`/`column` are in that cell. */
+  readonly cell?: number | null;
   readonly line: number;
-  readonly fix?: { readonly applicability: string } | null;
+  readonly column?: number;
+  readonly fix?: { readonly applicability: string; readonly title?: string } | null;
 }
 
 /** Runs the sidecar's CLI in `cwd` and parses its JSON output (exit 1 means "found something"). */

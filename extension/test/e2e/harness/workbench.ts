@@ -1,7 +1,8 @@
 // Steps a person takes in the VS Code workbench, driven through the page with
 // playwright-core. Each step waits for the condition that shows it worked.
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { parseActiveCell } from './notebookJson';
 import { matches, parseFileRow, parseProblemRow, Problem, ProblemQuery } from './problems';
 import { notYet, waitFor, WaitOptions } from './wait';
 
@@ -21,6 +22,17 @@ export class Workbench {
 
   /** Opens a workspace file by its path relative to the folder, through Quick Open. */
   async openFile(relativePath: string): Promise<void> {
+    await this.quickOpen(relativePath);
+    await this.waitForActiveEditor(path.posix.basename(relativePath));
+  }
+
+  /** Opens a notebook (.ipynb) in the notebook editor through Quick Open; waits for its cells. */
+  async openNotebook(relativePath: string): Promise<void> {
+    await this.quickOpen(relativePath);
+    await this.waitForNotebookEditor(path.posix.basename(relativePath));
+  }
+
+  private async quickOpen(relativePath: string): Promise<void> {
     const base = path.posix.basename(relativePath);
     await this.page.keyboard.press(`${modifier}+P`);
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
@@ -29,7 +41,6 @@ export class Workbench {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: base }).first();
     await row.waitFor({ state: 'visible', timeout: 20_000 });
     await row.click();
-    await this.waitForActiveEditor(base);
   }
 
   async waitForActiveEditor(fileName: string, options?: WaitOptions): Promise<void> {
@@ -38,6 +49,93 @@ export class Workbench {
       return active?.includes(fileName) ? true : notYet(active);
     }, options);
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+  }
+
+  /**
+   * Waits until the active tab is `fileName` shown in the notebook editor: its cells are drawn
+   * in an overlay outside the editor group (not as the JSON text of the file).
+   */
+  async waitForNotebookEditor(fileName: string, options?: WaitOptions): Promise<void> {
+    await waitFor(`the notebook editor "${fileName}" to be active with its cells`, async () => {
+      const active = await this.page.locator('.tabs-container .tab.active').first().getAttribute('aria-label').catch(() => null);
+      if (!active?.includes(fileName)) return notYet(`active tab: ${active}`);
+      const cells = await this.notebookCellRows().count();
+      return cells > 0 ? true : notYet(`active tab ${active}, no notebook cells drawn`);
+    }, { timeoutMs: 30_000, ...options });
+  }
+
+  /** The drawn cell rows of the visible notebook editor (a virtual list: rows out of view are absent). */
+  private notebookCellRows() {
+    return this.page.locator('.notebookOverlay:visible .cell-list-container .monaco-list-row');
+  }
+
+  /** The visible notebook's cell `index` (1-based, counting every cell as nbformat and `mlintern check` do), when drawn. */
+  notebookCell(index: number) {
+    return this.page.locator(`.notebookOverlay:visible .cell-list-container .monaco-list-row[data-index="${index - 1}"]`);
+  }
+
+  /** The notebook's active cell and cell count, from its status bar item ("Cell 4 of 5"). */
+  async activeNotebookCell(): Promise<{ index: number; count: number } | undefined> {
+    const label = await labelNow(this.page.locator('.part.statusbar .statusbar-item[id="notebook.activeCellStatus"]'));
+    return parseActiveCell(label);
+  }
+
+  /** Whether keyboard focus is in the editor of cell `index` (1-based) of the visible notebook. */
+  async isFocusInNotebookCellEditor(index: number): Promise<boolean> {
+    return this.page.evaluate((dataIndex) => {
+      const a = document.activeElement;
+      const row = a?.closest('.notebookOverlay .cell-list-container .monaco-list-row');
+      return !!row && row.getAttribute('data-index') === String(dataIndex) && !!a?.closest('.cell-editor-container');
+    }, index - 1);
+  }
+
+  /**
+   * Puts the keyboard focus in the editor of cell `index` (1-based) of the visible notebook, as a
+   * person does with the keyboard: a click in a drawn code cell, Escape to command mode, Up/Down
+   * until the status bar says "Cell <index> of N" (the list scrolls the cell into view), Enter.
+   */
+  async focusNotebookCell(index: number): Promise<void> {
+    const inNotebook = () => this.page.evaluate(() => !!document.activeElement?.closest('.notebookOverlay'));
+    if (!(await inNotebook())) {
+      await this.notebookCellRows().filter({ has: this.page.locator('.cell-editor-container .view-lines') }).first()
+        .locator('.cell-editor-container .view-lines').first().click();
+      await waitFor('the keyboard focus in the notebook', inNotebook);
+    }
+    await waitFor(`the keyboard focus in the editor of notebook cell ${index}`, async () => {
+      const active = await this.activeNotebookCell();
+      if (!active) return notYet('no "Cell N of M" in the status bar');
+      if (index > active.count) throw new Error(`the notebook has ${active.count} cells, not ${index}`);
+      if (active.index === index && (await this.isFocusInNotebookCellEditor(index))) return true;
+      // From a cell's editor, Escape leaves edit mode; in command mode the arrows move between cells.
+      const editing = await this.page.evaluate(() => !!document.activeElement?.closest('.notebookOverlay .cell-editor-container'));
+      if (editing) await this.page.keyboard.press('Escape');
+      else if (active.index < index) await this.page.keyboard.press('ArrowDown');
+      else if (active.index > index) await this.page.keyboard.press('ArrowUp');
+      else await this.page.keyboard.press('Enter');
+      return notYet(`${active.index} of ${active.count}${editing ? ', editing' : ''}`);
+    }, { timeoutMs: 15_000, intervalMs: 250 });
+  }
+
+  /** The text of cell `index` (1-based) of the visible notebook as its editor draws it, spaces normalised; undefined when not drawn. */
+  async notebookCellText(index: number): Promise<string | undefined> {
+    const cell = this.notebookCell(index);
+    if ((await cell.count()) === 0) return undefined;
+    const lines = await cell.locator('.cell-editor-container .view-lines .view-line').evaluateAll((els) =>
+      els
+        .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), text: (e as HTMLElement).innerText }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text),
+    );
+    return lines.join('\n').replace(/\u00a0/g, ' ');
+  }
+
+  /** The severities of the squiggles drawn in the editor of cell `index` (1-based): "warning", "error", "info", "hint". */
+  async notebookCellSquiggles(index: number): Promise<string[]> {
+    const cell = this.notebookCell(index);
+    if ((await cell.count()) === 0) return [];
+    return cell.locator('.cell-editor-container [class*="squiggly-"]').evaluateAll((els) =>
+      els.map((e) => /squiggly-(\w+)/.exec(e.className)?.[1] ?? ''),
+    );
   }
 
   /** Runs a command from the palette by its title as shown there ("ML Intern: Restart Server"). */
@@ -139,8 +237,23 @@ export class Workbench {
    */
   async applyQuickFix(query: ProblemQuery, title: string): Promise<void> {
     const problem = await this.revealProblem(query);
+    await this.quickFixAtCursor(title, `${problem.file}:${problem.line}`);
+  }
+
+  /**
+   * Applies the Quick Fix titled `title` in notebook cell `cell` (1-based) at `line`:`column`
+   * of that cell: focuses the cell's editor, moves its cursor there, Ctrl+. as in a text editor.
+   */
+  async applyQuickFixInCell(cell: number, line: number, column: number, title: string): Promise<void> {
+    await this.focusNotebookCell(cell);
+    await this.goToLine(line, column);
+    await this.quickFixAtCursor(title, `cell ${cell}, ${line}:${column}`);
+  }
+
+  /** Opens the Quick Fix menu (Ctrl+.) at the active editor's cursor and chooses the action titled `title`. */
+  async quickFixAtCursor(title: string, where: string): Promise<void> {
     const rows = this.page.locator('.action-widget .monaco-list-row');
-    const item = await waitFor(`the Quick Fix "${title}" for ${problem.file}:${problem.line}`, async () => {
+    const item = await waitFor(`the Quick Fix "${title}" at ${where}`, async () => {
       if (!(await this.page.locator('.action-widget').isVisible().catch(() => false))) {
         await this.page.keyboard.press(`${modifier}+Period`);
       }
@@ -161,6 +274,21 @@ export class Workbench {
     }, { timeoutMs: 20_000, intervalMs: 500 });
     await item.click();
     await this.page.locator('.action-widget').first().waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Double-clicks the problem's row in the Problems panel, which opens its document (a text
+   * file, or the notebook cell it is on) with the keyboard focus there and the cursor at the
+   * problem (a single click opens it but keeps the focus in the panel); returns the problem.
+   */
+  async openProblem(query: ProblemQuery): Promise<Problem> {
+    const problem = await this.waitForProblem(query);
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const index = labels.indexOf(problem.label);
+    if (index < 0) throw new Error(`the problem row "${problem.label}" went away before it could be clicked; rows: ${JSON.stringify(labels)}`);
+    await rows.nth(index).dblclick();
+    return problem;
   }
 
   /** Opens the problem's file and puts the cursor at the problem's start (Go to Line). */
@@ -243,9 +371,11 @@ export class Workbench {
 
   /** The cursor position of the active editor, from the status bar ("Ln 5, Col 3"). */
   async cursor(): Promise<{ line: number; column: number } | undefined> {
-    const label = await this.page.locator('.part.statusbar .statusbar-item[id="status.editor.selection"]').getAttribute('aria-label').catch(() => null);
+    const label = await labelNow(this.page.locator('.part.statusbar .statusbar-item[id="status.editor.selection"]'));
     const m = /^Ln (\d+), Col (\d+)/.exec(label ?? '');
-    return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
+    if (m) return { line: Number(m[1]), column: Number(m[2]) };
+    // A notebook shows no "Ln, Col" item: read the focused cell editor's drawn cursor instead.
+    return this.page.evaluate(drawnCursor);
   }
 
   /** Moves the cursor to `line`:`column` of the active editor and types `text` there. */
@@ -445,7 +575,58 @@ export class Workbench {
 }
 
 
+/** The aria-label of the element if it is there now (a status bar item comes and goes with the editor kind): no waiting for it to appear. */
+async function labelNow(locator: Locator): Promise<string | null> {
+  if ((await locator.count()) === 0) return null;
+  return locator.first().getAttribute('aria-label', { timeout: 1_000 }).catch(() => null);
+}
+
 function cssEscape(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
+
+/**
+ * Runs in the page: the line and column of the cursor drawn in the focused editor (a notebook
+ * cell's editor has no status bar item), found by geometry: the drawn line the cursor sits on,
+ * then the character offset in that line whose left edge is where the cursor is. Assumes the
+ * editor is not scrolled (cell editors grow with their text) and no line is wrapped.
+ */
+function drawnCursor(): { line: number; column: number } | undefined {
+  const editor = document.activeElement?.closest('.monaco-editor');
+  const cursor = editor?.querySelector('.cursors-layer .cursor');
+  if (!editor || !cursor) return undefined;
+  const c = cursor.getBoundingClientRect();
+  const lines = Array.from(editor.querySelectorAll('.view-lines .view-line'))
+    .map((e) => ({ e, r: e.getBoundingClientRect() }))
+    .sort((a, b) => a.r.top - b.r.top);
+  const middle = c.top + c.height / 2;
+  const index = lines.findIndex((l) => middle >= l.r.top && middle < l.r.bottom);
+  if (index < 0) return undefined;
+  const lineElement = lines[index]!.e;
+  const texts: Text[] = [];
+  const walker = document.createTreeWalker(lineElement, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n as Text);
+  // Candidate caret positions: before each character, and after the last one.
+  const edges: number[] = [];
+  const range = document.createRange();
+  for (const t of texts) {
+    for (let i = 0; i < t.length; i++) {
+      range.setStart(t, i);
+      range.setEnd(t, i + 1);
+      edges.push(range.getBoundingClientRect().left);
+    }
+  }
+  const last = texts.at(-1);
+  if (last && last.length > 0) {
+    range.setStart(last, last.length - 1);
+    range.setEnd(last, last.length);
+    edges.push(range.getBoundingClientRect().right);
+  } else {
+    edges.push(lineElement.getBoundingClientRect().left);
+  }
+  let best = 0;
+  for (let i = 1; i < edges.length; i++) if (Math.abs(edges[i]! - c.left) < Math.abs(edges[best]! - c.left)) best = i;
+  if (Math.abs(edges[best]! - c.left) > 3) return undefined;
+  return { line: index + 1, column: best + 1 };
+}

@@ -26,6 +26,12 @@ public sealed class InvalidSyntax : ScriptRule
         The other rules still check what parsed, but a file with a syntax error is never
         reported as clean.
 
+        In a Jupyter notebook each code cell is compiled on its own when it runs, so the error
+        is reported in its cell, and a cell that does not parse is left out of the notebook's
+        other checks while the rest are checked as one program. IPython's own syntax — `%magic`
+        and `%%cell` magics, `!shell` lines — is not an error there. A notebook file that is
+        not valid JSON or nbformat is one finding at the line of the file where reading stopped.
+
         ## Why is this bad?
         Python compiles the whole file before running any of it: one syntax error anywhere and
         the script does nothing at all — not even the imports at the top. In a training job the
