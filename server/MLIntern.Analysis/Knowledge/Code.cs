@@ -16,6 +16,54 @@ public static class Code
     public static bool IsBuiltinCall(SemanticModel model, Expr expr, string name) =>
         expr is Call { Func: Name n } && n.Id == name && model.ResolveName(n) is null;
 
+    /// <summary>Builtins (and IPython's `display`) that show or measure a value without passing it on.</summary>
+    private static readonly HashSet<string> ShowFunctions = ["print", "display", "len", "repr", "type"];
+
+    /// <summary>
+    /// True when the value of <paramref name="expr"/> is only looked at: a bare expression
+    /// statement (a notebook cell's displayed value, or a script's discarded one), an argument of
+    /// `print` / `display` / `len` / `pprint`, and the same for a part of it (`enc["input_ids"]`,
+    /// `enc.tokens()`) or for every use of the one name it is assigned to. A value passed anywhere
+    /// else (a model, a data set, a function of the file) is not only looked at.
+    /// </summary>
+    public static bool OnlyShown(SemanticModel model, Expr expr, Func<Name, IReadOnlyList<Name>> usesOf) => OnlyShown(model, expr, usesOf, 0);
+
+    private static bool OnlyShown(SemanticModel model, Expr expr, Func<Name, IReadOnlyList<Name>> usesOf, int depth)
+    {
+        var current = expr;
+        for (var steps = 0; steps < MaxDepth; steps++)
+        {
+            switch (model.ParentOf(current))
+            {
+                case ExprStmt:
+                    return true;
+                case Subscript s when ReferenceEquals(s.Value, current):
+                    current = s;
+                    continue;
+                case AttributeExpr a when ReferenceEquals(a.Value, current):
+                    current = a;
+                    continue;
+                case Call c when ReferenceEquals(c.Func, current):
+                    current = c;
+                    continue;
+                case Call c when c.Args.Contains(current):
+                    return c.Func switch
+                    {
+                        Name f => ShowFunctions.Contains(f.Id) && model.ResolveName(f) is null || f.Id == "pprint",
+                        AttributeExpr { Value: Name { Id: "pprint" }, Attr: "pprint" } => true,
+                        _ => false,
+                    };
+                case Assign { Targets: [Name target] } assign when ReferenceEquals(assign.Value, current) && depth == 0:
+                    var uses = usesOf(target);
+                    return uses.Count > 0 && uses.All(u => OnlyShown(model, u, usesOf, depth + 1));
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The method name of `receiver.method(...)`, or null.</summary>
     public static string? MethodName(Call call) => call.Func is AttributeExpr a ? a.Attr : null;
 

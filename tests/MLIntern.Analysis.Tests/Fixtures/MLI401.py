@@ -56,3 +56,16 @@ def encode_with(batch, tok, width):
 
 
 encoded = ds.map(functools.partial(encode_with, tok=tokenizer, width=128), batched=True)
+
+
+# Not flagged: the encoding is only looked at — printed, shown as a notebook cell's value, or
+# assigned to a name that is only printed.
+print(tokenizer(ds["train"][0]["text"]))
+tokenizer(ds["train"]["text"][:3])
+peek = tokenizer(ds["train"][1]["text"])
+print(peek["input_ids"], len(peek.tokens()))
+
+# Flagged: printed, and also passed to the model.
+shown = tokenizer(ds["train"]["text"][:8], padding=True, return_tensors="pt")
+print(shown)
+outputs = model(**shown)

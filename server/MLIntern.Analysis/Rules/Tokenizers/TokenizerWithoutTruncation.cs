@@ -21,7 +21,8 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
 
         A call with `max_length=` and no padding is not flagged: the tokenizer then truncates by
         itself. A call on a string literal, with `truncation=False` written out, or with an unknown
-        `**kwargs` is not flagged either. Language-model scripts, which tokenize whole documents and
+        `**kwargs` is not flagged either, nor is one whose encoding is only looked at (printed,
+        or shown as a notebook cell's value). Language-model scripts, which tokenize whole documents and
         cut them into blocks afterwards, are not checked.
 
         ## Why is this bad?
@@ -73,6 +74,7 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
             return;
         }
 
+        var labels = LabelValues.Of(context);
         foreach (var call in model.Calls)
         {
             var tokenizer = call.Func switch
@@ -81,7 +83,8 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
                 AttributeExpr { Value: Name n, Attr: var method } when EncodeMethods.Contains(method) => n,
                 _ => null,
             };
-            if (tokenizer is null || PretrainedLoads.TokenizerOf(model, tokenizer) is null || !Untruncated(context, call))
+            if (tokenizer is null || PretrainedLoads.TokenizerOf(model, tokenizer) is null || !Untruncated(context, call) ||
+                Code.OnlyShown(model, call, target => labels.BindingOf(target) is { } binding ? labels.UsesOf(binding) : []))
             {
                 continue;
             }
