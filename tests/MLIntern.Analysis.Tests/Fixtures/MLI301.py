@@ -39,3 +39,10 @@ print(clusters.score(X_train))
 other = LogisticRegression()
 other.fit(X_train, y_train)
 labels_for_review = other.predict(X_train)
+
+# A name bound twice stands for the value that reaches each use: flagged where it holds the
+# training split, not once it is rebound to the test split (a later notebook cell does this).
+held = ds["train"]
+t7 = tf.Trainer(model=None, train_dataset=ds["train"], eval_dataset=held)
+held = ds["test"]
+t8 = tf.Trainer(model=None, train_dataset=ds["train"], eval_dataset=held)

@@ -69,6 +69,23 @@ public static class SplitFacts
             return true;
         }
 
+        if (a is Name x0 && b is Name y0 && x0.Id == y0.Id && model.ResolveName(x0) is { } same && ReferenceEquals(same, model.ResolveName(y0)))
+        {
+            return true;
+        }
+
+        // A name bound more than once stands for the value that reaches its use (a later cell or
+        // line may rebind it).
+        if (a is Name an && model.ReachingValue(an) is { } av)
+        {
+            return SameData(model, av, b, depth + 1);
+        }
+
+        if (b is Name bn && model.ReachingValue(bn) is { } bv)
+        {
+            return SameData(model, a, bv, depth + 1);
+        }
+
         return (a, b) switch
         {
             (Name x, Name y) => x.Id == y.Id && model.ResolveName(x) is { } bx && ReferenceEquals(bx, model.ResolveName(y)),
