@@ -183,4 +183,24 @@ public sealed class LoopRuleTests
         var finding = Assert.Single(Check(source, "MLI701"));
         Assert.Null(finding.Fix);
     }
+
+    [Fact]
+    public void A_model_fresh_from_from_pretrained_in_a_file_that_trains_nothing_is_already_in_eval_mode()
+    {
+        const string inference = """
+            import torch
+            from transformers import AutoModelForSequenceClassification
+            clf = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased").to("cpu")
+            hits = 0
+            with torch.no_grad():
+                for batch, labels in loader:
+                    hits += (clf(**batch).logits.argmax(-1) == labels).sum().item()
+
+            """;
+        Assert.Empty(Check(inference, "MLI701"));
+
+        // The same loop in a file that also trains the model: its mode is no longer known.
+        var trained = inference.Replace("hits = 0", "opt = torch.optim.AdamW(clf.parameters())\nfor batch, labels in loader:\n    clf(**batch).loss.backward()\n    opt.step()\nhits = 0");
+        Assert.Contains("without `clf.eval()`", Assert.Single(Check(trained, "MLI701")).Message, StringComparison.Ordinal);
+    }
 }

@@ -66,8 +66,21 @@ public sealed class NotebookJudgementTests
     {
         Assert.Empty(Check(Setup, Tokenize, Train, "metrics = trainer.evaluate()\nmetrics", "trainer.push_to_hub()"));
 
-        var early = Check(Setup, Tokenize, Train, "trainer.push_to_hub()", "trainer.evaluate()");
-        Assert.Equal([(4, "MLI601", 1)], early);
+        // A Trainer that does not evaluate while training: the upload before the evaluation cell is not reviewed.
+        var blind = Train.Replace("eval_strategy=\"epoch\", ", "");
+        var early = Check(Setup, Tokenize, blind, "trainer.push_to_hub()", "trainer.evaluate()");
+        Assert.Equal([(4, "MLI601", 1)], early.Where(f => f.Code == "MLI601"));
+
+        // The cell that trained a Trainer evaluating every epoch showed the figures: the upload after it is reviewed.
+        Assert.Empty(Check(Setup, Tokenize, Train, "trainer.push_to_hub()"));
+
+        // In the same cell as the training, or after a Trainer that never evaluates, it is not.
+        Assert.Equal([(3, "MLI601", 5)], Check(Setup, Tokenize, Train + "\ntrainer.push_to_hub()\n"));
+        Assert.Equal([(4, "MLI601", 1)], Check(Setup, Tokenize, blind, "trainer.push_to_hub()").Where(f => f.Code == "MLI601"));
+
+        // The same code as a script runs unattended: the upload follows the training with no one looking.
+        var script = string.Join("\n", Setup, Tokenize, Train, "trainer.push_to_hub()\n");
+        Assert.Contains(MLIntern.Analysis.Rules.ScriptChecker.Check(script), f => f.Code == "MLI601");
     }
 
     [Fact]

@@ -20,42 +20,55 @@ public static class Code
     private static readonly HashSet<string> ShowFunctions = ["print", "display", "len", "repr", "type"];
 
     /// <summary>
-    /// True when the value of <paramref name="expr"/> is only looked at: a bare expression
-    /// statement (a notebook cell's displayed value, or a script's discarded one), an argument of
-    /// `print` / `display` / `len` / `pprint`, and the same for a part of it (`enc["input_ids"]`,
-    /// `enc.tokens()`) or for every use of the one name it is assigned to. A value passed anywhere
-    /// else (a model, a data set, a function of the file) is not only looked at.
+    /// True when the value of <paramref name="expr"/> is only looked at: it ends in a bare
+    /// expression statement (a notebook cell's displayed value, or a script's discarded one) or
+    /// in `print` / `display` / `len` / `pprint`, itself or what is computed from it — a part
+    /// (`enc["input_ids"]`, `enc.word_ids()`), a container or comprehension over it, the answer of
+    /// <paramref name="reads"/> (e.g. a tokenizer decoding it), and every use of a name it is
+    /// assigned to (up to a few assignments deep). A value returned, yielded, unpacked, or passed
+    /// to anything else (a model, a data set, a function of the file) is not only looked at; nor
+    /// is the value assigned to a name that is never read.
     /// </summary>
-    public static bool OnlyShown(SemanticModel model, Expr expr, Func<Name, IReadOnlyList<Name>> usesOf) => OnlyShown(model, expr, usesOf, 0);
+    public static bool OnlyShown(SemanticModel model, Expr expr, Func<Name, IReadOnlyList<Name>> usesOf, Func<Call, bool>? reads = null) =>
+        OnlyShown(model, expr, usesOf, reads, 0);
 
-    private static bool OnlyShown(SemanticModel model, Expr expr, Func<Name, IReadOnlyList<Name>> usesOf, int depth)
+    private static bool OnlyShown(SemanticModel model, Expr expr, Func<Name, IReadOnlyList<Name>> usesOf, Func<Call, bool>? reads, int depth)
     {
-        var current = expr;
-        for (var steps = 0; steps < MaxDepth; steps++)
+        Node current = expr;
+        for (var steps = 0; steps < 4 * MaxDepth; steps++)
         {
-            switch (model.ParentOf(current))
+            var parent = model.ParentOf(current);
+            switch (parent)
             {
                 case ExprStmt:
                     return true;
                 case Subscript s when ReferenceEquals(s.Value, current):
-                    current = s;
-                    continue;
                 case AttributeExpr a when ReferenceEquals(a.Value, current):
-                    current = a;
-                    continue;
                 case Call c when ReferenceEquals(c.Func, current):
-                    current = c;
+                case TupleExpr or List or Set or BinOp or UnaryOp or Compare or BoolOp or FormattedValue or JoinedStr or Comprehension:
+                case ListComp or SetComp or GeneratorExp or DictComp or Dict or IfExp:
+                    current = parent;
                     continue;
                 case Call c when c.Args.Contains(current):
-                    return c.Func switch
+                    if (c.Func is Name f && (ShowFunctions.Contains(f.Id) && model.ResolveName(f) is null || f.Id == "pprint") ||
+                        c.Func is AttributeExpr { Value: Name { Id: "pprint" }, Attr: "pprint" })
                     {
-                        Name f => ShowFunctions.Contains(f.Id) && model.ResolveName(f) is null || f.Id == "pprint",
-                        AttributeExpr { Value: Name { Id: "pprint" }, Attr: "pprint" } => true,
-                        _ => false,
-                    };
-                case Assign { Targets: [Name target] } assign when ReferenceEquals(assign.Value, current) && depth == 0:
+                        return true;
+                    }
+
+                    if (reads?.Invoke(c) == true)
+                    {
+                        current = c;
+                        continue;
+                    }
+
+                    return false;
+                case Assign { Targets: [Name target] } assign when ReferenceEquals(assign.Value, current) && depth < 3:
                     var uses = usesOf(target);
-                    return uses.Count > 0 && uses.All(u => OnlyShown(model, u, usesOf, depth + 1));
+                    return (uses.Count > 0 || depth > 0) && uses.All(u => OnlyShown(model, u, usesOf, reads, depth + 1));
+                case For loop when ReferenceEquals(loop.Iter, current) && loop.Target is Name item && depth < 3:
+                    var itemUses = usesOf(item);
+                    return itemUses.All(u => OnlyShown(model, u, usesOf, reads, depth + 1));
                 default:
                     return false;
             }

@@ -59,8 +59,9 @@ public static class ScriptChecker
     public static IReadOnlyList<Finding> Check(string text, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null, RuleFailure? onFailure = null) =>
         Check(Parser.Parse(text), datasets, enabled, onFailure);
 
-    public static IReadOnlyList<Finding> Check(ParseResult parse, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null, RuleFailure? onFailure = null) =>
-        Check(parse, Rules, datasets, enabled, onFailure);
+    /// <param name="steps">The first line of each part a person runs on its own (a notebook's code cells), ascending; null for a script, which runs as one.</param>
+    public static IReadOnlyList<Finding> Check(ParseResult parse, DatasetLookup? datasets = null, IReadOnlySet<string>? enabled = null, RuleFailure? onFailure = null, IReadOnlyList<int>? steps = null) =>
+        Check(parse, Rules, datasets, enabled, onFailure, steps);
 
     /// <summary>The data sets a script loads that <paramref name="datasets"/> knows, in source order (train first within a load): what training it would read.</summary>
     public static IReadOnlyList<DatasetInfo> LoadedDatasets(string text, DatasetLookup datasets) => LoadedDatasets(Parser.Parse(text), datasets);
@@ -73,13 +74,13 @@ public static class ScriptChecker
     }
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every rule type is constructed in the Rules table, so its parameterless constructor is kept.")]
-    internal static IReadOnlyList<Finding> Check(ParseResult parse, IReadOnlyList<ScriptRule> rules, DatasetLookup? datasets, IReadOnlySet<string>? enabled, RuleFailure? onFailure)
+    internal static IReadOnlyList<Finding> Check(ParseResult parse, IReadOnlyList<ScriptRule> rules, DatasetLookup? datasets, IReadOnlySet<string>? enabled, RuleFailure? onFailure, IReadOnlyList<int>? steps = null)
     {
         // A fresh instance of each rule per file: a rule may keep per-file state between Visit and
         // Finish, and files are checked concurrently (the CLI's cores, the server's readers).
         var findings = new List<Finding>();
         var model = SemanticModel.Build(parse);
-        var context = new ScriptContext(parse, model, datasets, findings);
+        var context = new ScriptContext(parse, model, datasets, findings, steps);
 
         // A file that imports no ML library: only the rules about any Python file have something to say.
         var mlFile = Symbols.Of(model).DoesMlWork;

@@ -13,12 +13,39 @@ public sealed class ScriptContext
     private readonly List<Finding> _findings;
     private readonly DatasetLookup? _datasets;
 
-    internal ScriptContext(ParseResult parse, SemanticModel model, DatasetLookup? datasets, List<Finding> findings)
+    internal ScriptContext(ParseResult parse, SemanticModel model, DatasetLookup? datasets, List<Finding> findings, IReadOnlyList<int>? steps = null)
     {
         Parse = parse;
         Model = model;
         _datasets = datasets;
         _findings = findings;
+        _steps = steps ?? [];
+    }
+
+    private readonly IReadOnlyList<int> _steps;
+
+    /// <summary>True when the file runs in steps a person starts one by one (a notebook's cells), not as one script.</summary>
+    public bool RunsInSteps => _steps.Count > 0;
+
+    /// <summary>
+    /// Which step a node is in: 0 for a script (one step), else the 1-based index of the notebook
+    /// cell it is in. A later step is run by hand after the earlier ones finished and showed their output.
+    /// </summary>
+    public int StepOf(Node node)
+    {
+        if (_steps.Count == 0)
+        {
+            return 0;
+        }
+
+        var line = Source.GetLineIndex(node.Start) + 1;
+        var step = 0;
+        while (step < _steps.Count && _steps[step] <= line)
+        {
+            step++;
+        }
+
+        return step;
     }
 
     public ParseResult Parse { get; }

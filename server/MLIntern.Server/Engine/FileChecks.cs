@@ -38,12 +38,13 @@ internal static class FileChecks
         CheckScript(SourceText.From(text), path, selection, onFailure);
 
     /// <summary>Checks a script already decoded (from the disk's bytes, as Python decodes them).</summary>
-    public static IReadOnlyList<Finding> CheckScript(SourceText source, string? path, RuleSelection? selection = null, ScriptChecker.RuleFailure? onFailure = null) =>
+    public static IReadOnlyList<Finding> CheckScript(SourceText source, string? path, RuleSelection? selection = null, ScriptChecker.RuleFailure? onFailure = null, IReadOnlyList<int>? steps = null) =>
         [.. ScriptChecker.Check(
             Parser.Parse(source),
             ScriptDatasets.For(path, Datasets),
             selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet(),
-            onFailure), .. Runs.PlanFindings.ForScript(path, source.Text, selection)];
+            onFailure,
+            steps), .. Runs.PlanFindings.ForScript(path, source.Text, selection)];
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
     public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)

@@ -116,7 +116,7 @@ internal static class NotebookChecks
             }
         }
 
-        var findings = FileChecks.CheckScript(SourceText.From(program.Text), path, selection, onFailure);
+        var findings = FileChecks.CheckScript(SourceText.From(program.Text), path, selection, onFailure, [.. program.Cells.Select(c => c.StartLine)]);
         IReadOnlyList<Finding> all = syntax.Count == 0 ? findings : [.. syntax.Concat(findings).DistinctBy(f => (f.Code, f.Range)).OrderBy(f => f.Range.Line).ThenBy(f => f.Range.Column)];
         return (program, selection is null ? all : selection.Apply(all));
     }

@@ -69,3 +69,12 @@ print(peek["input_ids"], len(peek.tokens()))
 shown = tokenizer(ds["train"]["text"][:8], padding=True, return_tensors="pt")
 print(shown)
 outputs = model(**shown)
+
+# Not flagged: looked at through what is computed from it — its tokens decoded, its word ids
+# in a comprehension, lengths printed.
+look = tokenizer(ds["train"][2]["text"])
+pieces = tokenizer.convert_ids_to_tokens(look["input_ids"])
+pieces
+ids = look.word_ids()
+starts = [i is None for i in ids]
+print(len(starts), len(look["input_ids"]))

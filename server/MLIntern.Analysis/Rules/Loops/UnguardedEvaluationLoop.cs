@@ -1,5 +1,6 @@
 using MLIntern.Analysis.Findings;
 using MLIntern.Analysis.Rules.Publishing;
+using MLIntern.Analysis.Rules.Tokenizers;
 using MLIntern.Python.Semantics;
 using MLIntern.Python.Syntax;
 using MLIntern.Python.Text;
@@ -24,6 +25,10 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
           `model.train()` in between; or
         - outside `with torch.no_grad():` / `torch.inference_mode()`, in a function not decorated with
           either, after no `torch.set_grad_enabled(False)`.
+
+        A model that transformers' `from_pretrained` returned is already in evaluation mode: in a
+        file that trains nothing (no Trainer, `backward()`, optimizer step, `.train()` or `.fit()`)
+        its loops are not asked for `model.eval()`.
 
         When the model is a parameter of the evaluation function, the callers in the same file are
         checked too; a function no one in the file calls is left alone.
@@ -118,7 +123,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
             true => false,
             false => true,
             null when isParameter => callers.Count > 0 && !callers.Any(c => ModeBefore(OwnScope(c, model), PassedName(function!, c, (Name)modelCall.Func), c.Start, model) == true),
-            null => !callers.Any(c => ModeBefore(OwnScope(c, model), modelName, c.Start, model) == true),
+            null => !callers.Any(c => ModeBefore(OwnScope(c, model), modelName, c.Start, model) == true) && !UntrainedFromPretrained(context, modelCall),
         };
 
         var noGrad = IsNoGrad(ancestors, scopeRoot, modelCall.Start, model);
@@ -146,6 +151,36 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
             $"this evaluation loop calls `{modelName}` {string.Join(" and ", parts)}",
             header,
             missingEval && isParameter ? null : BuildFix(context, loop, modelName, missingEval, missingNoGrad));
+    }
+
+    /// <summary>
+    /// True when the model is what a transformers `from_pretrained` returned (perhaps moved with
+    /// `.to(device)`) in a file that never trains anything — no Trainer, no `backward()`, no
+    /// optimizer step: `from_pretrained` returns the model in evaluation mode, and nothing changes it.
+    /// </summary>
+    private static bool UntrainedFromPretrained(ScriptContext context, Call modelCall)
+    {
+        var model = context.Model;
+        Expr? value = modelCall.Func;
+        for (var i = 0; i < 8; i++)
+        {
+            if (value is Name name)
+            {
+                value = model.ReachingValue(name);
+            }
+            else if (value is Call { Func: AttributeExpr { Attr: "to" or "cuda" or "cpu" or "half" or "float" or "bfloat16" } moved })
+            {
+                value = moved.Value;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return value is Call load && PretrainedLoads.Match(model, load) is { Kind: PretrainedKind.Model } &&
+            TrainerApi.Of(model).Count == 0 &&
+            !model.Calls.Any(c => TorchLoops.IsBackward(c) || TorchLoops.SteppedOptimizer(c, context) is not null || c.Func is AttributeExpr { Attr: "train" or "fit" });
     }
 
     private static bool IsEvaluationSign(Node node, SemanticModel model) => node switch

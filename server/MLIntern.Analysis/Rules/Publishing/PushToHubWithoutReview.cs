@@ -23,7 +23,9 @@ public sealed class PushToHubWithoutReview : ScriptRule
         decides when running the script. So is an explicit upload that comes after the script
         evaluated the model (`trainer.evaluate()`, `trainer.predict(...)`, a metric computed): that is
         a publishing step of its own, after the results exist, not an upload of every checkpoint
-        while training.
+        while training. In a notebook, where each cell is run by hand, an explicit upload in a
+        cell after one that evaluated — or that trained a Trainer evaluating as it trains
+        (`eval_dataset` and an `eval_strategy`), whose output shows the figures — is such a step too.
 
         ## Why is this bad?
         With `push_to_hub=True` the Trainer uploads the model to the Hub every time it saves a
@@ -93,7 +95,8 @@ public sealed class PushToHubWithoutReview : ScriptRule
             : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi");
 
         // An explicit upload under an `if` (`if args.push_to_hub:`) is a decision someone made when running the script.
-        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp) || EvaluatedBefore(model, call))
+        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp) || EvaluatedBefore(model, call) ||
+            ReviewedInEarlierStep(context, call))
         {
             return;
         }
@@ -110,9 +113,52 @@ public sealed class PushToHubWithoutReview : ScriptRule
         }
     }
 
+    /// <summary>
+    /// In a notebook: an upload in a cell after one that evaluated — `evaluate()`/`predict()`, a
+    /// metric, or a Trainer with an `eval_dataset` trained there (its output shows the evaluation) —
+    /// is run by hand by someone who saw the results.
+    /// </summary>
+    private static bool ReviewedInEarlierStep(ScriptContext context, Call upload)
+    {
+        if (!context.RunsInSteps)
+        {
+            return false;
+        }
+
+        var model = context.Model;
+        var step = context.StepOf(upload);
+        return model.Calls.Any(c => context.StepOf(c) < step && (Evaluates(model, c) || TrainsWithEvaluation(model, c)));
+    }
+
+    /// <summary>`trainer.train()` of a Trainer given an `eval_dataset` whose arguments evaluate during training (`eval_strategy` other than "no").</summary>
+    private static bool TrainsWithEvaluation(Python.Semantics.SemanticModel model, Call call)
+    {
+        if (call.Func is not AttributeExpr { Attr: "train" } train)
+        {
+            return false;
+        }
+
+        var receiver = Code.Unalias(model, train.Value);
+        if (receiver is Name name && model.ReachingValue(name) is { } reaching)
+        {
+            receiver = Code.Unalias(model, reaching);
+        }
+
+        if (receiver is not Call trainer || !TrainerApi.IsTrainerCall(trainer, model) || TrainerApi.Argument(model, trainer, "eval_dataset") is null ||
+            TrainerApi.TrainingArguments(model, trainer) is not { } arguments)
+        {
+            return false;
+        }
+
+        var strategy = TrainerApi.FindSetting(arguments, "eval_strategy", model) ?? TrainerApi.FindSetting(arguments, "evaluation_strategy", model);
+        return strategy is not null && model.TryEvaluate(strategy.Value, out var value) && value is string s && s != "no";
+    }
+
+    private static bool Evaluates(Python.Semantics.SemanticModel model, Call c) =>
+        c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin && TrainerApi.IsTrainerClass(origin, model)
+        || Metrics.MetricCalls.Match(model, c) is not null;
+
     /// <summary>True when the script evaluates a model before this call: `trainer.evaluate()`/`predict()` of a Trainer, or a metric.</summary>
     private static bool EvaluatedBefore(Python.Semantics.SemanticModel model, Call upload) =>
-        model.Calls.Any(c => c.End <= upload.Start &&
-            (c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin && TrainerApi.IsTrainerClass(origin, model)
-             || Metrics.MetricCalls.Match(model, c) is not null));
+        model.Calls.Any(c => c.End <= upload.Start && Evaluates(model, c));
 }

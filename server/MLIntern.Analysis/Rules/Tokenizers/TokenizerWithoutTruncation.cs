@@ -59,6 +59,9 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
 
     private static readonly HashSet<string> EncodeMethods = ["encode", "encode_plus", "batch_encode_plus", "__call__"];
 
+    /// <summary>A tokenizer's methods that turn an encoding back into text or tokens to look at.</summary>
+    private static readonly HashSet<string> DecodeMethods = ["decode", "batch_decode", "convert_ids_to_tokens"];
+
     private static readonly string[] FineTunedHeads = ["ForSequenceClassification", "ForTokenClassification", "ForMultipleChoice"];
 
     public override RuleInfo Info => Rule;
@@ -84,7 +87,11 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
                 _ => null,
             };
             if (tokenizer is null || PretrainedLoads.TokenizerOf(model, tokenizer) is null || !Untruncated(context, call) ||
-                Code.OnlyShown(model, call, target => labels.BindingOf(target) is { } binding ? labels.UsesOf(binding) : []))
+                Code.OnlyShown(
+                    model,
+                    call,
+                    target => labels.BindingOf(target) is { } binding ? labels.UsesOf(binding) : [],
+                    reads: c => c.Func is AttributeExpr { Attr: var m, Value: Name t } && DecodeMethods.Contains(m) && PretrainedLoads.TokenizerOf(model, t) is not null))
             {
                 continue;
             }
