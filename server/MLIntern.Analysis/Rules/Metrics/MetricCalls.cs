@@ -51,6 +51,27 @@ public static class MetricCalls
         return null;
     }
 
+    /// <summary>
+    /// True when a call computes any evaluation metric — a `sklearn.metrics` function, `compute()`
+    /// of an `evaluate.load(...)` metric of any name (`"glue"`, `"rouge"`), a torchmetrics metric —
+    /// not only the classification metrics <see cref="Match"/> knows the arguments of.
+    /// </summary>
+    public static bool ComputesAMetric(SemanticModel model, Call call)
+    {
+        if (Match(model, call) is not null)
+        {
+            return true;
+        }
+
+        if (model.ResolveCallee(call) is { } callee && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("torchmetrics.", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        return call.Func is AttributeExpr { Attr: "compute" } method && Code.Unalias(model, method.Value) is Call load &&
+            model.ResolveCallee(load) is { } loader && Api.MetricLoaders.Contains(Symbols.Canonicalize(loader));
+    }
+
     /// <summary>The predicted-labels argument of a metric call, or null when absent or unknown.</summary>
     public static Expr? Predictions(SemanticModel model, MetricCall metric) => metric.Source == MetricSource.Sklearn
         ? model.GetArgument(metric.Call, "y_pred", 1)

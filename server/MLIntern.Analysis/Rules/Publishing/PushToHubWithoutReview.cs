@@ -155,8 +155,9 @@ public sealed class PushToHubWithoutReview : ScriptRule
     }
 
     private static bool Evaluates(Python.Semantics.SemanticModel model, Call c) =>
-        c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin && TrainerApi.IsTrainerClass(origin, model)
-        || Metrics.MetricCalls.Match(model, c) is not null;
+        c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin &&
+        (TrainerApi.IsTrainerClass(origin, model) || Symbols.IsKnownSubclass(Symbols.Canonicalize(origin), Api.SetFitTrainer))
+        || Metrics.MetricCalls.ComputesAMetric(model, c);
 
     /// <summary>True when the script evaluates a model before this call: `trainer.evaluate()`/`predict()` of a Trainer, or a metric.</summary>
     private static bool EvaluatedBefore(Python.Semantics.SemanticModel model, Call upload) =>
