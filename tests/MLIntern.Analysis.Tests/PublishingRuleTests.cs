@@ -11,6 +11,11 @@ public sealed class PublishingRuleTests
         from transformers import AutoModelForSequenceClassification
         metric = evaluate.load({0})
         model = AutoModelForSequenceClassification.from_pretrained("roberta-base")
+        opt = torch.optim.AdamW(model.parameters())
+        for batch in train_loader:
+            model(**batch).loss.backward()
+            opt.step()
+            opt.zero_grad()
         for batch in loader:
             with torch.no_grad():
                 out = model(**batch)
@@ -57,5 +62,19 @@ public sealed class PublishingRuleTests
             """;
         Assert.Empty(ScriptChecker.Check(source.Replace("{0}", "print(trainer.evaluate())"), enabled: new HashSet<string> { "MLI601" }));
         Assert.Single(ScriptChecker.Check(source.Replace("{0}", "pass"), enabled: new HashSet<string> { "MLI601" }));
+    }
+
+    [Fact]
+    public void An_upload_in_a_file_that_trains_nothing_publishes_no_run_and_is_left_alone()
+    {
+        const string source = """
+            from peft import get_peft_model
+            adapter = get_peft_model(unet, config)
+            adapter.load_state_dict(weights)
+            adapter.push_to_hub("me/adapter")
+
+            """;
+        Assert.Empty(ScriptChecker.Check(source, enabled: new HashSet<string> { "MLI601" }));
+        Assert.Single(ScriptChecker.Check(source.Replace("adapter.load_state_dict(weights)", "trainer.fit(adapter)"), enabled: new HashSet<string> { "MLI601" }));
     }
 }

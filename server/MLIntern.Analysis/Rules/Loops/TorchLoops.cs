@@ -14,6 +14,20 @@ public static class TorchLoops
     public static bool IsBackward(Call call) => call.Func is AttributeExpr { Attr: "backward" };
 
     /// <summary>
+    /// True when the file trains something anywhere: a backward pass or an optimizer step, a
+    /// `.fit(...)` (scikit-learn, Keras, Lightning), or `train()` of a Trainer (transformers and
+    /// its relatives, SetFit).
+    /// </summary>
+    public static bool TrainsAnything(ScriptContext context)
+    {
+        var model = context.Model;
+        return model.Calls.Any(c => IsBackward(c) || SteppedOptimizer(c, context) is not null ||
+            c.Func is AttributeExpr { Attr: "fit" } ||
+            c.Func is AttributeExpr { Attr: "train" } train && ValueOrigin.Of(train.Value, model) is { } origin &&
+            (TrainerApi.IsTrainerClass(origin, model) || Symbols.IsKnownSubclass(Symbols.Canonicalize(origin), Api.SetFitTrainer)));
+    }
+
+    /// <summary>
     /// The optimizer an `X.step()` call steps, as written (`optimizer`, or the argument of
     /// `scaler.step(optimizer)`), or null when the call is not known to step an optimizer (a scheduler's, an env's).
     /// </summary>

@@ -179,8 +179,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         }
 
         return value is Call load && PretrainedLoads.Match(model, load) is { Kind: PretrainedKind.Model } &&
-            TrainerApi.Of(model).Count == 0 &&
-            !model.Calls.Any(c => TorchLoops.IsBackward(c) || TorchLoops.SteppedOptimizer(c, context) is not null || c.Func is AttributeExpr { Attr: "train" or "fit" });
+            TrainerApi.Of(model).Count == 0 && !TorchLoops.TrainsAnything(context) && !model.Calls.Any(c => c.Func is AttributeExpr { Attr: "train" });
     }
 
     private static bool IsEvaluationSign(Node node, SemanticModel model) => node switch

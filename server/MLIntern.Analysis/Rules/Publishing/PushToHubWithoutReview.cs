@@ -23,7 +23,8 @@ public sealed class PushToHubWithoutReview : ScriptRule
         decides when running the script. So is an explicit upload that comes after the script
         evaluated the model (`trainer.evaluate()`, `trainer.predict(...)`, a metric computed): that is
         a publishing step of its own, after the results exist, not an upload of every checkpoint
-        while training. In a notebook, where each cell is run by hand, an explicit upload in a
+        while training. An explicit upload in a file that trains nothing (no Trainer `train()`,
+        `fit()`, backward pass or optimizer step) is not checked: it publishes no run's results. In a notebook, where each cell is run by hand, an explicit upload in a
         cell after one that evaluated — or that trained a Trainer evaluating as it trains
         (`eval_dataset` and an `eval_strategy`), whose output shows the figures — is such a step too.
 
@@ -95,7 +96,8 @@ public sealed class PushToHubWithoutReview : ScriptRule
             : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi");
 
         // An explicit upload under an `if` (`if args.push_to_hub:`) is a decision someone made when running the script.
-        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp) || EvaluatedBefore(model, call) ||
+        // An explicit upload in a file that trains nothing publishes what someone made by hand, not a run's results.
+        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp) || EvaluatedBefore(model, call) || !TorchLoops.TrainsAnything(context) ||
             ReviewedInEarlierStep(context, call))
         {
             return;
