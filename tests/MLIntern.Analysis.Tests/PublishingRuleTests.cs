@@ -77,4 +77,32 @@ public sealed class PublishingRuleTests
         Assert.Empty(ScriptChecker.Check(source, enabled: new HashSet<string> { "MLI601" }));
         Assert.Single(ScriptChecker.Check(source.Replace("adapter.load_state_dict(weights)", "trainer.fit(adapter)"), enabled: new HashSet<string> { "MLI601" }));
     }
+
+    [Fact]
+    public void An_upload_before_anything_trains_publishes_no_run_but_one_after_training_does()
+    {
+        const string source = """
+            from transformers import AutoTokenizer, Trainer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+            tokenizer.push_to_hub("me/tokenizer")
+            trainer = Trainer(model=model, args=args, train_dataset=train)
+            trainer.train()
+            trainer.push_to_hub("me/model")
+
+            """;
+        var finding = Assert.Single(ScriptChecker.Check(source, enabled: new HashSet<string> { "MLI601" }));
+        Assert.Equal(6, finding.Range.Line);
+
+        // Training in another function: its order against the upload is not known, so the upload counts as after it.
+        const string split = """
+            from transformers import AutoTokenizer
+            tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")
+            def publish():
+                tokenizer.push_to_hub("me/tokenizer")
+            def step(loss):
+                loss.backward()
+
+            """;
+        Assert.Single(ScriptChecker.Check(split, enabled: new HashSet<string> { "MLI601" }));
+    }
 }

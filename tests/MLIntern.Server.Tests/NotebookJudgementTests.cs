@@ -78,6 +78,11 @@ public sealed class NotebookJudgementTests
         Assert.Equal([(3, "MLI601", 5)], Check(Setup, Tokenize, Train + "\ntrainer.push_to_hub()\n"));
         Assert.Equal([(4, "MLI601", 1)], Check(Setup, Tokenize, blind, "trainer.push_to_hub()").Where(f => f.Code == "MLI601"));
 
+        // Keras: a fit with validation data prints the validation figures of every epoch.
+        const string keras = "from transformers import TFAutoModelForSequenceClassification\nmodel = TFAutoModelForSequenceClassification.from_pretrained(\"bert-base-uncased\", num_labels=2)\nmodel.compile(optimizer=\"adam\")";
+        Assert.DoesNotContain(Check(keras, "model.fit(train_set, validation_data=val_set, epochs=3)", "model.push_to_hub(\"me/model\")"), f => f.Code == "MLI601");
+        Assert.Equal([(3, "MLI601", 1)], Check(keras, "model.fit(train_set, epochs=3)", "model.push_to_hub(\"me/model\")").Where(f => f.Code == "MLI601"));
+
         // The same code as a script runs unattended: the upload follows the training with no one looking.
         var script = string.Join("\n", Setup, Tokenize, Train, "trainer.push_to_hub()\n");
         Assert.Contains(MLIntern.Analysis.Rules.ScriptChecker.Check(script), f => f.Code == "MLI601");

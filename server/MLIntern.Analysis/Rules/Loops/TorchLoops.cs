@@ -18,10 +18,13 @@ public static class TorchLoops
     /// `.fit(...)` (scikit-learn, Keras, Lightning), or `train()` of a Trainer (transformers and
     /// its relatives, SetFit).
     /// </summary>
-    public static bool TrainsAnything(ScriptContext context)
+    public static bool TrainsAnything(ScriptContext context) => TrainingCalls(context).Any();
+
+    /// <summary>The calls that train, in source order: what <see cref="TrainsAnything"/> looks for.</summary>
+    public static IEnumerable<Call> TrainingCalls(ScriptContext context)
     {
         var model = context.Model;
-        return model.Calls.Any(c => IsBackward(c) || SteppedOptimizer(c, context) is not null ||
+        return model.Calls.Where(c => IsBackward(c) || SteppedOptimizer(c, context) is not null ||
             c.Func is AttributeExpr { Attr: "fit" } ||
             c.Func is AttributeExpr { Attr: "train" } train && ValueOrigin.Of(train.Value, model) is { } origin &&
             (TrainerApi.IsTrainerClass(origin, model) || Symbols.IsKnownSubclass(Symbols.Canonicalize(origin), Api.SetFitTrainer)));

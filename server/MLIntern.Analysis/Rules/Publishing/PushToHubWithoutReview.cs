@@ -23,10 +23,12 @@ public sealed class PushToHubWithoutReview : ScriptRule
         decides when running the script. So is an explicit upload that comes after the script
         evaluated the model (`trainer.evaluate()`, `trainer.predict(...)`, a metric computed): that is
         a publishing step of its own, after the results exist, not an upload of every checkpoint
-        while training. An explicit upload in a file that trains nothing (no Trainer `train()`,
-        `fit()`, backward pass or optimizer step) is not checked: it publishes no run's results. In a notebook, where each cell is run by hand, an explicit upload in a
+        while training. An explicit upload before anything trains — or in a file that trains
+        nothing (no Trainer `train()`, `fit()`, backward pass or optimizer step) — is not checked
+        either: it publishes no run's results (a tokenizer built from a vocabulary, a hand-made adapter). In a notebook, where each cell is run by hand, an explicit upload in a
         cell after one that evaluated — or that trained a Trainer evaluating as it trains
-        (`eval_dataset` and an `eval_strategy`), whose output shows the figures — is such a step too.
+        (`eval_dataset` and an `eval_strategy`, or Keras' `fit` with `validation_data`), whose
+        output shows the figures — is such a step too.
 
         ## Why is this bad?
         With `push_to_hub=True` the Trainer uploads the model to the Hub every time it saves a
@@ -96,8 +98,8 @@ public sealed class PushToHubWithoutReview : ScriptRule
             : call.Func is AttributeExpr { Attr: "upload_folder" or "upload_file" } upload && ValueOrigin.Of(upload.Value, model) == "huggingface_hub.HfApi");
 
         // An explicit upload under an `if` (`if args.push_to_hub:`) is a decision someone made when running the script.
-        // An explicit upload in a file that trains nothing publishes what someone made by hand, not a run's results.
-        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp) || EvaluatedBefore(model, call) || !TorchLoops.TrainsAnything(context) ||
+        // An explicit upload before anything trains (or in a file that trains nothing) publishes what someone made by hand, not a run's results.
+        if (!(isPush || isUpload) || SyntaxPath.AncestorsOf(model, call).Any(a => a is If or IfExp) || EvaluatedBefore(model, call) || !TrainedBefore(context, call) ||
             ReviewedInEarlierStep(context, call))
         {
             return;
@@ -113,6 +115,18 @@ public sealed class PushToHubWithoutReview : ScriptRule
         {
             context.Report(this, "the training script uploads to the Hub itself, with no review of the results first; publish after review instead", call.Func);
         }
+    }
+
+    /// <summary>
+    /// True when something trains before the upload: earlier in the same function (or at module
+    /// level), or anywhere in another function, whose order against the upload is not known.
+    /// </summary>
+    private static bool TrainedBefore(ScriptContext context, Call upload)
+    {
+        var model = context.Model;
+        var function = SyntaxPath.AncestorsOf(model, upload).OfType<FunctionDef>().LastOrDefault();
+        return TorchLoops.TrainingCalls(context).Any(t =>
+            t.Start < upload.Start || !ReferenceEquals(SyntaxPath.AncestorsOf(model, t).OfType<FunctionDef>().LastOrDefault(), function));
     }
 
     /// <summary>
@@ -132,9 +146,15 @@ public sealed class PushToHubWithoutReview : ScriptRule
         return model.Calls.Any(c => context.StepOf(c) < step && (Evaluates(model, c) || TrainsWithEvaluation(model, c)));
     }
 
-    /// <summary>`trainer.train()` of a Trainer given an `eval_dataset` whose arguments evaluate during training (`eval_strategy` other than "no").</summary>
+    /// <summary>`trainer.train()` of a Trainer given an `eval_dataset` whose arguments evaluate during training (`eval_strategy` other than "no"), or a Keras `fit` with validation data.</summary>
     private static bool TrainsWithEvaluation(Python.Semantics.SemanticModel model, Call call)
     {
+        // Keras: `model.fit(..., validation_data=...)` prints the validation figures of every epoch.
+        if (call.Func is AttributeExpr { Attr: "fit" } && (model.HasArgument(call, "validation_data") || model.HasArgument(call, "validation_split")))
+        {
+            return true;
+        }
+
         if (call.Func is not AttributeExpr { Attr: "train" } train)
         {
             return false;
