@@ -49,6 +49,33 @@ public sealed class Roles
     public bool? IsModel(Expr expr) => Model(expr, 0);
 
     /// <summary>
+    /// The call that made the object an expression holds: through names' reaching values and the
+    /// methods that return their receiver (`.to(device)`, `.eval()`); null when it is not a call's result.
+    /// </summary>
+    public Call? MadeBy(Expr expr)
+    {
+        Expr? value = expr;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            switch (value)
+            {
+                case Name name:
+                    value = _model.ReachingValue(name);
+                    continue;
+                case Call { Func: AttributeExpr { Attr: var attr } method } when SelfReturning.Contains(attr):
+                    value = method.Value;
+                    continue;
+                case Call call:
+                    return call;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// For the call that makes a model: true when the script only runs what it made — every use of the
     /// name it is bound to is a forward call, `.eval()`, `.to(...)`, an attribute read — false when
     /// something may train it (given to a Trainer, an optimizer, a function, `.train()`), null when

@@ -44,6 +44,18 @@ public static class TrainerApi
                cls.Bases.Any(b => Symbols.Of(model).IsSubclass(b, Api.Trainer));
     }
 
+    /// <summary>A Trainer of transformers (or a relative, <see cref="IsTrainerClass"/>) or of SetFit: `train()` trains, `evaluate()` evaluates.</summary>
+    public static bool IsAnyTrainerClass(string qualifiedName, SemanticModel model) =>
+        IsTrainerClass(qualifiedName, model) || Symbols.IsKnownSubclass(Symbols.Canonicalize(qualifiedName), Api.SetFitTrainer);
+
+    /// <summary>The call that made the object a method is called on (`Trainer(...).train()`, or a name's reaching value), or null.</summary>
+    public static Call? MadeBy(SemanticModel model, Expr receiver) => receiver switch
+    {
+        Call call => call,
+        Name name => model.ReachingValue(name) as Call,
+        _ => null,
+    };
+
     /// <summary>Every Trainer construction of the file, in source order.</summary>
     public static IReadOnlyList<Call> Of(SemanticModel model) => Constructions.GetValue(model, m =>
         Symbols.Of(m).DoesMlWork ? [.. m.Calls.Where(c => IsTrainerCall(c, m))] : []);

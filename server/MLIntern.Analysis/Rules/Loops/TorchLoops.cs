@@ -27,7 +27,7 @@ public static class TorchLoops
         return model.Calls.Where(c => IsBackward(c) || SteppedOptimizer(c, context) is not null ||
             c.Func is AttributeExpr { Attr: "fit" } ||
             c.Func is AttributeExpr { Attr: "train" } train && ValueOrigin.Of(train.Value, model) is { } origin &&
-            (TrainerApi.IsTrainerClass(origin, model) || Symbols.IsKnownSubclass(Symbols.Canonicalize(origin), Api.SetFitTrainer)));
+            TrainerApi.IsAnyTrainerClass(origin, model));
     }
 
     /// <summary>

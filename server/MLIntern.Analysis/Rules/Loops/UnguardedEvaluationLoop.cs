@@ -161,24 +161,8 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
     private static bool UntrainedFromPretrained(ScriptContext context, Call modelCall)
     {
         var model = context.Model;
-        Expr? value = modelCall.Func;
-        for (var i = 0; i < 8; i++)
-        {
-            if (value is Name name)
-            {
-                value = model.ReachingValue(name);
-            }
-            else if (value is Call { Func: AttributeExpr { Attr: "to" or "cuda" or "cpu" or "half" or "float" or "bfloat16" } moved })
-            {
-                value = moved.Value;
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        return value is Call load && PretrainedLoads.Match(model, load) is { Kind: PretrainedKind.Model } &&
+        var value = Roles.Of(context).MadeBy(modelCall.Func);
+        return value is { } load && PretrainedLoads.Match(model, load) is { Kind: PretrainedKind.Model } &&
             TrainerApi.Of(model).Count == 0 && !TorchLoops.TrainsAnything(context) && !model.Calls.Any(c => c.Func is AttributeExpr { Attr: "train" });
     }
 

@@ -160,13 +160,7 @@ public sealed class PushToHubWithoutReview : ScriptRule
             return false;
         }
 
-        var receiver = Code.Unalias(model, train.Value);
-        if (receiver is Name name && model.ReachingValue(name) is { } reaching)
-        {
-            receiver = Code.Unalias(model, reaching);
-        }
-
-        if (receiver is not Call trainer || !TrainerApi.IsTrainerCall(trainer, model) || TrainerApi.Argument(model, trainer, "eval_dataset") is null ||
+        if (TrainerApi.MadeBy(model, Code.Unalias(model, train.Value)) is not { } trainer || !TrainerApi.IsTrainerCall(trainer, model) || TrainerApi.Argument(model, trainer, "eval_dataset") is null ||
             TrainerApi.TrainingArguments(model, trainer) is not { } arguments)
         {
             return false;
@@ -177,8 +171,7 @@ public sealed class PushToHubWithoutReview : ScriptRule
     }
 
     private static bool Evaluates(Python.Semantics.SemanticModel model, Call c) =>
-        c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin &&
-        (TrainerApi.IsTrainerClass(origin, model) || Symbols.IsKnownSubclass(Symbols.Canonicalize(origin), Api.SetFitTrainer))
+        c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin && TrainerApi.IsAnyTrainerClass(origin, model)
         || Metrics.MetricCalls.ComputesAMetric(model, c);
 
     /// <summary>True when the script evaluates a model before this call: `trainer.evaluate()`/`predict()` of a Trainer, or a metric.</summary>

@@ -116,7 +116,7 @@ public sealed class MissingSeed : ScriptRule
             switch (node)
             {
                 case Call { Func: AttributeExpr { Attr: "train" } train } call when ValueOrigin.Of(train.Value, model) is { } origin && TrainerApi.IsTrainerClass(origin, model):
-                    if (TrainerOf(train.Value, context) is { } trainer && model.HasArgument(trainer, "model_init"))
+                    if (TrainerApi.MadeBy(model, train.Value) is { } trainer && model.HasArgument(trainer, "model_init"))
                     {
                         // The Trainer seeds before it calls model_init: the model is reproducible.
                         continue;
@@ -133,13 +133,6 @@ public sealed class MissingSeed : ScriptRule
 
         return null;
     }
-
-    private static Call? TrainerOf(Expr receiver, ScriptContext context) => receiver switch
-    {
-        Call call => call,
-        Name name => context.Model.ReachingValue(name) as Call,
-        _ => null,
-    };
 
     private static bool IsRandomizedFit(string origin) =>
         (origin.StartsWith("sklearn.", StringComparison.Ordinal) && RandomizedEstimators.Contains(origin[(origin.LastIndexOf('.') + 1)..]))
