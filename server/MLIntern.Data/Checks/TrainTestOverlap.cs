@@ -1,4 +1,4 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
 
 namespace MLIntern.Data.Checks;
 

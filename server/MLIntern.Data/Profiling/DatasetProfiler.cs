@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
 using MLIntern.Data.Checks;
 using MLIntern.Data.Reading;
 
@@ -464,7 +464,7 @@ public sealed partial class DatasetProfiler
         return results;
     }
 
-    private static CheckResult From(MLIntern.Analysis.Findings.RuleInfo rule, Tally tally, string message) =>
+    private static CheckResult From(MLIntern.Findings.RuleInfo rule, Tally tally, string message) =>
         new(rule.Code, rule.Name, rule.DefaultSeverity, tally.Count, tally.Estimated, message, tally.FirstPath, tally.Examples);
 
     private CheckResult ClassImbalanceResult(string? home)
