@@ -85,7 +85,10 @@ public sealed class SuppressionAndSelectionTests
     [InlineData("  # noqa: MLI501 the old name is what this pinned version takes", 0)]
     [InlineData("  # the old name on purpose # noqa: MLI501", 0)]
     [InlineData("  # noqa: MLI203", 1)]
+    [InlineData("  #noqa:MLI501", 0)]
+    [InlineData("  #NoQA", 0)]
     [InlineData("  # data from the Canoqa archive", 1)]
+    [InlineData("  # data from the Canoqa archive: MLI501", 1)]
     [InlineData("  # see noqa below", 1)]
     [InlineData("  # noqa:", 1)]
     [InlineData("  # noqa: please", 1)]
@@ -107,14 +110,14 @@ public sealed class SuppressionAndSelectionTests
         var selection = new MLIntern.Analysis.Findings.RuleSelection(
             ["MLI5", "MLD"],
             ["MLI502"],
-            new Dictionary<string, MLIntern.Analysis.Findings.Severity> { ["MLI"] = MLIntern.Analysis.Findings.Severity.Hint, ["MLI501"] = MLIntern.Analysis.Findings.Severity.Warning });
+            new Dictionary<string, MLIntern.Findings.Severity> { ["MLI"] = MLIntern.Findings.Severity.Hint, ["MLI501"] = MLIntern.Findings.Severity.Warning });
         Assert.True(selection.IsEnabled("MLI501"));
         Assert.False(selection.IsEnabled("MLI502"));
         Assert.False(selection.IsEnabled("MLI101"));
         Assert.True(selection.IsEnabled("MLD012"));
-        Assert.Equal(MLIntern.Analysis.Findings.Severity.Warning, selection.SeverityOf("MLI501", MLIntern.Analysis.Findings.Severity.Error));
-        Assert.Equal(MLIntern.Analysis.Findings.Severity.Hint, selection.SeverityOf("MLI503", MLIntern.Analysis.Findings.Severity.Error));
-        Assert.Equal(MLIntern.Analysis.Findings.Severity.Error, selection.SeverityOf("MLD012", MLIntern.Analysis.Findings.Severity.Error));
+        Assert.Equal(MLIntern.Findings.Severity.Warning, selection.SeverityOf("MLI501", MLIntern.Findings.Severity.Error));
+        Assert.Equal(MLIntern.Findings.Severity.Hint, selection.SeverityOf("MLI503", MLIntern.Findings.Severity.Error));
+        Assert.Equal(MLIntern.Findings.Severity.Error, selection.SeverityOf("MLD012", MLIntern.Findings.Severity.Error));
     }
 }
 
@@ -125,7 +128,7 @@ public sealed class RuleFailureTests
     {
         private int _calls;
 
-        public override MLIntern.Analysis.Findings.RuleInfo Info { get; } = new("MLI999", "throws", MLIntern.Analysis.Findings.Severity.Error, "test rule", "");
+        public override MLIntern.Findings.RuleInfo Info { get; } = new("MLI999", "throws", MLIntern.Findings.Severity.Error, "test rule", "");
 
         public override IReadOnlyList<Type> NodeTypes => [typeof(MLIntern.Python.Syntax.Call)];
 

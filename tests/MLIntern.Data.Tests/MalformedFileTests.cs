@@ -1,5 +1,5 @@
 using System.Text;
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
 using MLIntern.Data.Checks;
 using MLIntern.Data.Reading;
 

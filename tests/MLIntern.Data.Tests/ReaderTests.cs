@@ -111,7 +111,7 @@ public sealed class ReaderTests
         Assert.Equal([2, 4, 6, 8], lines);
     }
 
-    private static IReadOnlyList<MLIntern.Analysis.Findings.Finding> Malformed(string path, byte[] bytes) =>
+    private static IReadOnlyList<MLIntern.Findings.Finding> Malformed(string path, byte[] bytes) =>
         MalformedFile.Check(new MemoryStream(bytes), DataFormats.FromFileName(path)!.Value);
 
     [Fact]

@@ -250,7 +250,7 @@ public sealed class CliFixTests : IDisposable
         File.WriteAllText(path, Script);
         var output = new StringWriter();
         var errors = new StringWriter();
-        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Diff, MLIntern.Analysis.Findings.Applicability.Safe, output, errors);
+        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Diff, MLIntern.Findings.Applicability.Safe, output, errors);
         Assert.Equal(1, code);
         Assert.Contains("-    evaluation_strategy='epoch',\n+    eval_strategy='epoch',\n", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("@@ -1,5 +1,5 @@", output.ToString(), StringComparison.Ordinal);
@@ -264,7 +264,7 @@ public sealed class CliFixTests : IDisposable
         File.WriteAllText(path, Script);
         var output = new StringWriter();
         var errors = new StringWriter();
-        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Write, MLIntern.Analysis.Findings.Applicability.Safe, output, errors);
+        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Write, MLIntern.Findings.Applicability.Safe, output, errors);
         Assert.Equal(0, code);
         Assert.Equal(Script.Replace("evaluation_strategy", "eval_strategy", StringComparison.Ordinal), File.ReadAllText(path));
         Assert.Contains("Fixed 1 problem", errors.ToString(), StringComparison.Ordinal);
@@ -278,7 +278,7 @@ public sealed class CliFixTests : IDisposable
         var bytes = System.Text.Encoding.UTF8.GetBytes("# caf").Concat(new byte[] { 0xE9, (byte)'\n' }).Concat(System.Text.Encoding.UTF8.GetBytes(Script)).ToArray();
         File.WriteAllBytes(path, bytes);
         var errors = new StringWriter();
-        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Write, MLIntern.Analysis.Findings.Applicability.Safe, new StringWriter(), errors);
+        var code = CheckCommand.Run([path], "text", CheckCommand.FixMode.Write, MLIntern.Findings.Applicability.Safe, new StringWriter(), errors);
         Assert.Equal(2, code);
         Assert.Contains("not valid UTF-8", errors.ToString(), StringComparison.Ordinal);
         Assert.Equal(bytes, File.ReadAllBytes(path));

@@ -96,11 +96,11 @@ public sealed class NotebookCliTests : IDisposable
 
         // The edit is the cell's smallest change (it keeps the shared "eval" and "_strategy"): applied to the cell it renames the argument.
         var edit = (JObject)first.SelectToken("fix.edits[0]")!;
-        var range = new MLIntern.Analysis.Findings.SourceRange((int)edit["line"]!, (int)edit["column"]!, (int)edit["end_line"]!, (int)edit["end_column"]!);
+        var range = new MLIntern.Findings.SourceRange((int)edit["line"]!, (int)edit["column"]!, (int)edit["end_line"]!, (int)edit["end_column"]!);
         var cell3 = MLIntern.Server.Notebooks.NotebookFile.Parse(Encoding.UTF8.GetBytes(Notebook)).Cells[2].Source;
         Assert.Equal(
             cell3.Replace("evaluation_strategy=\"epoch\"", "eval_strategy=\"epoch\"", StringComparison.Ordinal),
-            MLIntern.Analysis.Findings.Edits.Apply(cell3, [new MLIntern.Analysis.Findings.TextEdit(range, (string)edit["content"]!)]));
+            MLIntern.Analysis.Findings.Edits.Apply(cell3, [new MLIntern.Findings.TextEdit(range, (string)edit["content"]!)]));
 
         // SARIF: the region is where the line is written in the .ipynb; the cell position is in the properties.
         var sarif = JObject.Parse(CliTests.Run(_dir, "check", "nb.ipynb", "--format", "sarif").Stdout);

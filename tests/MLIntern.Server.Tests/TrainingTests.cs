@@ -165,7 +165,7 @@ public sealed class TrainingTests : IDisposable
         var trainLine = Array.FindIndex(text.Split('\n'), l => l.Contains(".train(", StringComparison.Ordinal)) + 1;
         Assert.Equal(trainLine, finding.Range.Line);
         Assert.Contains("over budget", finding.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Engine.FileChecks.CheckScript(text, script, new MLIntern.Analysis.Findings.RuleSelection(["ALL"], ["MLI602"], new Dictionary<string, MLIntern.Analysis.Findings.Severity>())), f => f.Code == "MLI602");
+        Assert.DoesNotContain(Engine.FileChecks.CheckScript(text, script, new MLIntern.Analysis.Findings.RuleSelection(["ALL"], ["MLI602"], new Dictionary<string, MLIntern.Findings.Severity>())), f => f.Code == "MLI602");
 
         // Raising the budget and planning again clears it: the newest plan for the script decides.
         Thread.Sleep(20);

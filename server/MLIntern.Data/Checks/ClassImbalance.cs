@@ -1,8 +1,9 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
+using MLIntern.Data.Profiling;
 
 namespace MLIntern.Data.Checks;
 
-/// <summary>MLD005: Class imbalance (largest/smallest class at or above 10). The profiler gathers the rows in its single pass; this file owns the rule's text.</summary>
+/// <summary>MLD005: Class imbalance (largest/smallest class at or above 10). This file holds the rule's page and its check.</summary>
 public static class ClassImbalance
 {
     public static readonly RuleInfo Rule = new(
@@ -34,4 +35,27 @@ public static class ClassImbalance
         ## Error without the fix
         Nothing fails: the confusion matrix shows an empty column for the small class.
         """);
+
+    /// <summary>Compares the largest and the smallest class in the label table once the pass is over.</summary>
+    internal sealed class Checker(DataPass pass) : IDataCheck
+    {
+        public CheckResult Finish()
+        {
+            var labels = pass.Labels;
+            var totals = labels.Names.Select((name, id) => (Name: name, Count: labels.Total(id))).Where(c => c.Count > 0).OrderByDescending(c => c.Count).ToList();
+            if (totals.Count < 2)
+            {
+                return new CheckResult(Rule.Code, Rule.Name, Rule.DefaultSeverity, 0, false, "fewer than two classes", pass.Home, []);
+            }
+
+            var largest = totals[0];
+            var smallest = totals[^1];
+            var ratio = (double)largest.Count / smallest.Count;
+            var limit = pass.Options.ImbalanceRatio;
+            var found = ratio >= limit;
+            return new CheckResult(Rule.Code, Rule.Name, Rule.DefaultSeverity, found ? 1 : 0, false,
+                $"the largest class '{largest.Name}' has {largest.Count:N0} rows and the smallest '{smallest.Name}' {smallest.Count:N0}: ratio {ratio:0.#}{(found ? $" (≥ {limit:0.#})" : "")}",
+                pass.Home, []);
+        }
+    }
 }

@@ -1,8 +1,9 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
+using MLIntern.Data.Profiling;
 
 namespace MLIntern.Data.Checks;
 
-/// <summary>MLD002: Exact duplicate texts. The profiler gathers the rows in its single pass; this file owns the rule's text.</summary>
+/// <summary>MLD002: Exact duplicate texts. This file holds the rule's page and its check.</summary>
 public static class ExactDuplicates
 {
     public static readonly RuleInfo Rule = new(
@@ -41,4 +42,27 @@ public static class ExactDuplicates
         ## Error without the fix
         Nothing fails: the model trains, and its test score is inflated by rows it has already seen.
         """);
+
+    /// <summary>Counts the repeats the exact-text index finds within a split; the example names the first copy.</summary>
+    internal sealed class Checker(DataPass pass) : IRowCheck
+    {
+        private readonly Tally _tally = new(pass.Options.MaxExamples);
+
+        public void Row(in RowFacts row)
+        {
+            if (row.Exact != ExactTextIndex.Outcome.Repeat || !row.RepeatsInItsSplit)
+            {
+                return;
+            }
+
+            _tally.Add(row.Weight);
+            if (_tally.WantsExample && row.Seen.FirstSplit == row.File.Split)
+            {
+                _tally.Example(row.Example($"same text as line {row.Seen.Line}", row.Seen.Line));
+            }
+        }
+
+        public CheckResult Finish() =>
+            _tally.Result(Rule, $"{_tally.About}{_tally.Count:N0} row(s) repeat the '{pass.TextName}' of an earlier row");
+    }
 }

@@ -1,4 +1,5 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
+using MLIntern.Data.Profiling;
 using MLIntern.Data.Reading;
 
 namespace MLIntern.Data.Checks;
@@ -69,5 +70,17 @@ public static class MalformedFile
         }
 
         return sink.Finish();
+    }
+
+    /// <summary>Reports the malformed records the readers found during the pass, each at its line.</summary>
+    internal sealed class Checker(DataPass pass) : IDataCheck
+    {
+        public CheckResult Finish()
+        {
+            var malformed = pass.Malformed;
+            return new CheckResult(Rule.Code, Rule.Name, Rule.DefaultSeverity, malformed.Count, false,
+                $"{malformed.Count:N0} malformed record(s) were left out", malformed.Count > 0 ? malformed[0].Path : null, [])
+            { FileFindings = malformed };
+        }
     }
 }

@@ -1,8 +1,9 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
+using MLIntern.Data.Profiling;
 
 namespace MLIntern.Data.Checks;
 
-/// <summary>MLD001: Missing or empty text or label values. The profiler gathers the rows in its single pass; this file owns the rule's text.</summary>
+/// <summary>MLD001: Missing or empty text or label values. This file holds the rule's page and its check.</summary>
 public static class MissingValues
 {
     public static readonly RuleInfo Rule = new(
@@ -42,4 +43,28 @@ public static class MissingValues
         ValueError: text input must be of type `str` (single example), `List[str]` (batch or single pretokenized example) or `List[List[str]]` (batch of pretokenized examples).
         ```
         """);
+
+    /// <summary>Counts the rows with no text or no label.</summary>
+    internal sealed class Checker(DataPass pass) : IRowCheck
+    {
+        private readonly Tally _tally = new(pass.Options.MaxExamples);
+
+        public void Row(in RowFacts row)
+        {
+            if (!row.TextMissing && !row.LabelMissing)
+            {
+                return;
+            }
+
+            _tally.Add();
+            if (_tally.WantsExample)
+            {
+                var what = row.TextMissing && row.LabelMissing ? "no text and no label" : row.TextMissing ? "no text" : "no label";
+                _tally.Example(row.Example($"this row has {what}"));
+            }
+        }
+
+        public CheckResult Finish() =>
+            _tally.Result(Rule, $"{_tally.About}{_tally.Count:N0} row(s) have no '{pass.TextName}' or no '{pass.LabelName}'");
+    }
 }

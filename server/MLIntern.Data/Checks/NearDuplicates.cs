@@ -1,8 +1,9 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
+using MLIntern.Data.Profiling;
 
 namespace MLIntern.Data.Checks;
 
-/// <summary>MLD004: Near-duplicate (templated) texts. The profiler gathers the rows in its single pass; this file owns the rule's text.</summary>
+/// <summary>MLD004: Near-duplicate (templated) texts. This file holds the rule's page and its check.</summary>
 public static class NearDuplicates
 {
     public static readonly RuleInfo Rule = new(
@@ -42,4 +43,27 @@ public static class NearDuplicates
         ## Error without the fix
         Nothing fails: validation accuracy is high and real users get worse results.
         """);
+
+    /// <summary>Counts the new texts the near-duplicate index matches with an earlier text of their split.</summary>
+    internal sealed class Checker(DataPass pass) : IRowCheck
+    {
+        private readonly Tally _tally = new(pass.Options.MaxExamples);
+
+        public void Row(in RowFacts row)
+        {
+            if (row.NearInSplit is not { } match)
+            {
+                return;
+            }
+
+            _tally.Add(row.Weight);
+            if (_tally.WantsExample)
+            {
+                _tally.Example(row.Example($"near-duplicate of line {match.Line} (estimated similarity {match.Similarity:0.00})", match.Line));
+            }
+        }
+
+        public CheckResult Finish() =>
+            _tally.Result(Rule, $"{_tally.About}{_tally.Count:N0} row(s) are near-duplicates of an earlier row (estimated similarity ≥ {pass.Options.NearDuplicateThreshold:0.##})");
+    }
 }

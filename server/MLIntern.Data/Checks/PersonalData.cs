@@ -1,4 +1,5 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
+using MLIntern.Data.Profiling;
 
 namespace MLIntern.Data.Checks;
 
@@ -344,5 +345,39 @@ public static class PersonalData
         }
 
         return sum % 10 == 0;
+    }
+
+    /// <summary>Counts the rows with personal data in any text-like column (once per row), with the first column it is in.</summary>
+    internal sealed class Checker(DataPass pass) : IRowCheck
+    {
+        private readonly Tally _tally = new(pass.Options.MaxExamples);
+
+        public void Row(in RowFacts row)
+        {
+            var file = row.File;
+            for (var c = 0; c < file.TextLike.Length && c < row.Record.Count; c++)
+            {
+                if (!file.TextLike[c])
+                {
+                    continue;
+                }
+
+                var value = row.Record[c];
+                if (!value.IsEmpty && Find(value) is var kinds and not Kinds.None)
+                {
+                    _tally.Add();
+                    if (_tally.WantsExample)
+                    {
+                        var preview = RowFacts.Preview(value);
+                        _tally.Example(new Example(file.SplitName, file.Path, row.Line, preview, $"'{file.Names[c]}' holds {Describe(kinds)}: {preview}"));
+                    }
+
+                    return;
+                }
+            }
+        }
+
+        public CheckResult Finish() =>
+            _tally.Result(Rule, $"{_tally.Count:N0} row(s) hold personal data (e-mail addresses, phone or card numbers)");
     }
 }

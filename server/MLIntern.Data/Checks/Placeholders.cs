@@ -1,8 +1,9 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
+using MLIntern.Data.Profiling;
 
 namespace MLIntern.Data.Checks;
 
-/// <summary>MLD009: Unfilled template placeholders such as {{Order Number}}. The profiler gathers the rows in its single pass; this file owns the rule's text.</summary>
+/// <summary>MLD009: Unfilled template placeholders such as {{Order Number}}. This file holds the rule's page and its check.</summary>
 public static class Placeholders
 {
     public static readonly RuleInfo Rule = new(
@@ -38,6 +39,40 @@ public static class Placeholders
         ## Error without the fix
         Nothing fails: the model is worse on real inputs than the validation score says.
         """);
+
+    /// <summary>Counts the rows with an unfilled placeholder in any text-like column (once per row), naming the first slot.</summary>
+    internal sealed class Checker(DataPass pass) : IRowCheck
+    {
+        private readonly Tally _tally = new(pass.Options.MaxExamples);
+
+        public void Row(in RowFacts row)
+        {
+            var file = row.File;
+            for (var c = 0; c < file.TextLike.Length && c < row.Record.Count; c++)
+            {
+                if (!file.TextLike[c])
+                {
+                    continue;
+                }
+
+                var value = row.Record[c];
+                if (!value.IsEmpty && PlaceholderScanner.TryFind(value, out var slotStart, out var slotLength))
+                {
+                    _tally.Add();
+                    if (_tally.WantsExample)
+                    {
+                        var slot = System.Text.Encoding.UTF8.GetString(value.Slice(slotStart, slotLength)).Trim();
+                        _tally.Example(new Example(file.SplitName, file.Path, row.Line, RowFacts.Preview(value), $"unfilled placeholder {{{{{slot}}}}} in '{file.Names[c]}'"));
+                    }
+
+                    return;
+                }
+            }
+        }
+
+        public CheckResult Finish() =>
+            _tally.Result(Rule, $"{_tally.Count:N0} row(s) hold unfilled template placeholders such as {{{{Order Number}}}}");
+    }
 }
 
 public static class PlaceholderScanner

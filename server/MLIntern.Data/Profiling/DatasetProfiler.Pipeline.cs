@@ -6,8 +6,8 @@ namespace MLIntern.Data.Profiling;
 
 /// <summary>
 /// The pass over one file on two threads: the calling thread reads records and keeps the column
-/// statistics; a checking thread runs the label, missing-value, personal-data, placeholder and
-/// duplicate checks. Records travel in batches through a bounded queue and come back through a pool,
+/// statistics; a checking thread looks each row up in the shared indexes and runs the rules' row
+/// checks. Records travel in batches through a bounded queue and come back through a pool,
 /// so memory stays bounded and nothing is allocated per row. Each thread sees the records in file
 /// order, so the results are those of a single-threaded pass.
 /// </summary>

@@ -1,14 +1,15 @@
 using System.Diagnostics;
-using MLIntern.Analysis.Findings;
 using MLIntern.Data.Checks;
 using MLIntern.Data.Reading;
 
 namespace MLIntern.Data.Profiling;
 
 /// <summary>
-/// Profiles a data set and runs the MLD checks in one streaming pass over its files, train split
-/// first (so overlap with it can be found in the others). Memory is bounded: per column a few
-/// fixed-size sketches; the exact-text and near-duplicate indexes have fixed capacities.
+/// Profiles a data set and runs the data rules in one streaming pass over its files, train split
+/// first (so overlap with it can be found in the others). Each row is looked up once in the shared
+/// indexes (<see cref="DataPass"/>) and then shown to every rule's check (<see cref="DataRules"/>).
+/// Memory is bounded: per column a few fixed-size sketches; the exact-text and near-duplicate
+/// indexes have fixed capacities.
 /// </summary>
 public sealed partial class DatasetProfiler
 {
@@ -20,41 +21,18 @@ public sealed partial class DatasetProfiler
     private readonly DataCheckOptions _options;
     private readonly IReadOnlyList<DataSplit> _splits;
     private readonly List<string> _problems = [];
-    private readonly ExactTextIndex _exact = new();
-    private readonly NearDuplicateIndex? _near;
+    private readonly DataPass _pass;
     private readonly uint[] _signature = new uint[NearDuplicateIndex.K];
-    private readonly LabelTable _labels;
-
-    private readonly Tally _missing;
-    private readonly Tally _duplicates;
-    private readonly Tally _conflicts;
-    private readonly Tally _nearDuplicates;
-    private readonly Tally _overlapExact;
-    private readonly Tally _overlapNear;
-    private readonly Tally _personal;
-    private readonly Tally _placeholders;
-    private readonly Tally _length;
-    private readonly List<(string Path, Finding Finding)> _malformed = [];
-
-    private ColumnGuess.Result? _roles;
-    private ColumnProfiler? _labelColumn;
+    private readonly IDataCheck[] _checks;
+    private readonly IRowCheck[] _rowChecks;
 
     public DatasetProfiler(IReadOnlyList<DataSplit> splits, DataCheckOptions options)
     {
         _options = options;
         _splits = [.. splits.OrderBy(s => SplitOrder(s.Name))];
-        _labels = new LabelTable(_splits.Count);
-        _near = options.NearDuplicates ? new NearDuplicateIndex() : null;
-        var n = options.MaxExamples;
-        _missing = new(n);
-        _duplicates = new(n);
-        _conflicts = new(n);
-        _nearDuplicates = new(n);
-        _overlapExact = new(n);
-        _overlapNear = new(n);
-        _personal = new(n);
-        _placeholders = new(n);
-        _length = new(n);
+        _pass = new DataPass(_splits, options);
+        _checks = DataRules.CreateChecks(_pass);
+        _rowChecks = [.. _checks.OfType<IRowCheck>()];
     }
 
     /// <summary>Settings that named a missing column and the like: shown to the user, never thrown.</summary>
@@ -83,11 +61,11 @@ public sealed partial class DatasetProfiler
             splitProfiles.Add(ProfileSplit(s, cancellationToken));
         }
 
-        var checks = BuildChecks(splitProfiles);
+        var checks = _checks.Select(c => c.Finish()).ToList();
         return new DatasetProfile(
             splitProfiles,
-            _roles?.Text ?? new ColumnRole(null, "none"),
-            _roles?.Label ?? new ColumnRole(null, "none"),
+            _pass.Roles?.Text ?? new ColumnRole(null, "none"),
+            _pass.Roles?.Label ?? new ColumnRole(null, "none"),
             LabelSummary(),
             checks,
             Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 3));
@@ -116,12 +94,13 @@ public sealed partial class DatasetProfiler
                 reader?.Dispose();
             }
 
-            _malformed.AddRange(sink.Finish().Select(f => (file.Path, f)));
+            _pass.Malformed.AddRange(sink.Finish().Select(f => (file.Path, f)));
             files.Add(new FileProfile(file.Path, file.Format.ToString().ToLowerInvariant(), fileRows, reader?.Skipped ?? 0, file.Format != DataFormat.Parquet));
             rows += fileRows;
         }
 
-        var classes = _labels.Names.Select((name, id) => new ClassCount(name, _labels.Counts[id][split])).Where(c => c.Count > 0).OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
+        var labels = _pass.Labels;
+        var classes = labels.Names.Select((name, id) => new ClassCount(name, labels.Counts[id][split])).Where(c => c.Count > 0).OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
         return new SplitProfile(definition.Name, files, rows, [.. columns.Select(c => c.ToProfile())], classes);
     }
 
@@ -129,7 +108,7 @@ public sealed partial class DatasetProfiler
     private List<Record> Peek(IRecordReader reader)
     {
         var pending = new List<Record>();
-        if (_roles is not null)
+        if (_pass.Roles is not null)
         {
             return pending;
         }
@@ -142,7 +121,7 @@ public sealed partial class DatasetProfiler
             bytes += record.Size;
         }
 
-        _roles = ColumnGuess.Guess(reader.Columns, pending, _options, _problems);
+        _pass.Roles = ColumnGuess.Guess(reader.Columns, pending, _options, _problems);
         return pending;
     }
 
@@ -151,7 +130,7 @@ public sealed partial class DatasetProfiler
     /// once made: the reading thread makes a new one when the columns change, while the checking
     /// thread may still hold the old one for earlier records.
     /// </summary>
-    private sealed class FileState(string path, int split, string splitName)
+    internal sealed class FileState(string path, int split, string splitName)
     {
         public readonly string Path = path;
         public readonly int Split = split;
@@ -190,192 +169,74 @@ public sealed partial class DatasetProfiler
         var hash = Hash64.Of(trimmed);
         if (prefetch)
         {
-            _exact.Prefetch(hash);
+            _pass.Exact.Prefetch(hash);
         }
 
         return hash;
     }
 
-    /// <summary>The checking thread's share of a row: labels, missing values, and the text checks (<paramref name="textHash"/> from <see cref="TextHash"/>).</summary>
+    /// <summary>
+    /// The checking thread's share of a row: its label and text looked up once in the shared indexes
+    /// (<paramref name="textHash"/> from <see cref="TextHash"/>), then every row check in code order.
+    /// </summary>
     private void Check(Record record, FileState state, ulong textHash)
     {
-        var line = record.Line;
-        var text = state.Text >= 0 ? record[state.Text] : default;
-        var textMissing = state.Text >= 0 && (record.Kind(state.Text) == ValueKind.Missing || text.IsEmpty || ColumnProfiler.IsNaToken(text));
-        var label = -1;
-        var labelMissing = false;
+        var row = new RowFacts { File = state, Record = record, Line = record.Line, Label = -1 };
+        if (state.Text >= 0)
+        {
+            row.Text = record[state.Text];
+            row.TextMissing = record.Kind(state.Text) == ValueKind.Missing || row.Text.IsEmpty || ColumnProfiler.IsNaToken(row.Text);
+        }
+
         if (state.Label >= 0)
         {
             var value = record[state.Label];
-            labelMissing = record.Kind(state.Label) == ValueKind.Missing || value.IsEmpty || ColumnProfiler.IsNaToken(value);
-            if (!labelMissing)
+            row.LabelMissing = record.Kind(state.Label) == ValueKind.Missing || value.IsEmpty || ColumnProfiler.IsNaToken(value);
+            if (!row.LabelMissing)
             {
-                label = _labels.Id(value, state.Split, state.Path, line);
+                row.Label = _pass.Labels.Id(value, state.Split, state.Path, row.Line);
             }
         }
 
-        if (textMissing || labelMissing)
+        if (row.HasText)
         {
-            _missing.Add();
-            if (_missing.WantsExample)
+            row.Trimmed = row.Text.Trim(" \t\r\n"u8);
+            if (!row.Trimmed.IsEmpty)
             {
-                var what = textMissing && labelMissing ? "no text and no label" : textMissing ? "no text" : "no label";
-                _missing.Example(Make(state, line, record, $"this row has {what}"));
+                LookUp(ref row, textHash);
             }
         }
 
-        for (var c = 0; c < state.TextLike.Length && c < record.Count; c++)
+        foreach (var check in _rowChecks)
         {
-            if (state.TextLike[c])
-            {
-                ScanText(record, c, state, line, state.Names[c]);
-            }
-        }
-
-        if (state.Text >= 0 && !textMissing)
-        {
-            TextChecks(record, text, textHash, label, state, line);
+            check.Row(in row);
         }
     }
 
-    private bool _personalCounted;
-    private bool _placeholderCounted;
-
-    private void ScanText(Record record, int column, FileState state, int line, string name)
+    /// <summary>
+    /// Looks a text up in the exact-text index and, when it is new there, in the near-duplicate
+    /// index (which then remembers it, if the exact index sampled it or is sampling at all).
+    /// </summary>
+    private void LookUp(ref RowFacts row, ulong textHash)
     {
-        var value = record[column];
-        if (value.IsEmpty)
+        var exact = _pass.Exact;
+        var split = row.File.Split;
+        row.Hash = textHash != 0 ? textHash : Hash64.Of(row.Trimmed);
+        var outcome = exact.Add(row.Hash, split, row.Line, row.Label, out row.Seen);
+        row.Exact = outcome;
+        row.Weight = exact.Weight;
+        var near = _pass.Near;
+        if (outcome == ExactTextIndex.Outcome.Repeat || near is null || !near.Sign(row.Trimmed, _signature))
         {
             return;
         }
 
-        // One count per row per check, whatever the number of columns it is found in.
-        if (column == state.FirstTextLike)
+        near.Find(_signature, _options.NearDuplicateThreshold, split, out row.NearInSplit, out row.NearInTrain);
+        if (outcome != ExactTextIndex.Outcome.Unsampled || exact.SampleLevel > 0)
         {
-            _personalCounted = false;
-            _placeholderCounted = false;
-        }
-
-        if (!_personalCounted && PersonalData.Find(value) is var kinds and not PersonalData.Kinds.None)
-        {
-            _personalCounted = true;
-            _personal.Add();
-            if (_personal.WantsExample)
-            {
-                _personal.Example(new Example(state.SplitName, state.Path, line, Preview(value), $"'{name}' holds {PersonalData.Describe(kinds)}: {Preview(value)}"));
-            }
-        }
-
-        if (!_placeholderCounted && PlaceholderScanner.TryFind(value, out var slotStart, out var slotLength))
-        {
-            _placeholderCounted = true;
-            _placeholders.Add();
-            if (_placeholders.WantsExample)
-            {
-                var slot = System.Text.Encoding.UTF8.GetString(value.Slice(slotStart, slotLength)).Trim();
-                _placeholders.Example(new Example(state.SplitName, state.Path, line, Preview(value), $"unfilled placeholder {{{{{slot}}}}} in '{name}'"));
-            }
+            near.Add(_signature, row.Line, split);
         }
     }
-
-    private void TextChecks(Record record, ReadOnlySpan<byte> text, ulong textHash, int label, FileState state, int line)
-    {
-        var trimmed = text.Trim(" \t\r\n"u8);
-        if (trimmed.IsEmpty)
-        {
-            _length.Add();
-            if (_length.WantsExample)
-            {
-                _length.Example(Make(state, line, record, "the text is only whitespace"));
-            }
-
-            return;
-        }
-
-        var chars = trimmed.Length > _options.MaxTextChars ? Utf8Text.Utf16Length(trimmed) : trimmed.Length;
-        if (chars > _options.MaxTextChars)
-        {
-            _length.Add();
-            if (_length.WantsExample)
-            {
-                _length.Example(Make(state, line, record, $"the text is {chars:N0} characters long (more than {_options.MaxTextChars:N0}); tokenizers cut it"));
-            }
-        }
-
-        var hash = textHash != 0 ? textHash : Hash64.Of(trimmed);
-        var outcome = _exact.Add(hash, state.Split, line, label, out var seen);
-        var weight = _exact.Weight;
-        if (outcome == ExactTextIndex.Outcome.Repeat)
-        {
-            var inThisSplit = (seen.Splits & (1 << Math.Min(state.Split, 7))) != 0;
-            if (inThisSplit)
-            {
-                _duplicates.Add(weight);
-                if (_duplicates.WantsExample && seen.FirstSplit == state.Split)
-                {
-                    _duplicates.Example(Make(state, line, record, $"same text as line {seen.Line}", seen.Line));
-                }
-            }
-            else if (IsEvaluationSplit(state.SplitName) && seen.FirstSplit == 0 && SplitOrder(_splits[0].Name) == 0)
-            {
-                _overlapExact.Add(weight);
-                if (_overlapExact.WantsExample)
-                {
-                    _overlapExact.Example(Make(state, line, record, $"this {state.SplitName} text is also in {_splits[0].Name} ({FirstPathOf(0)} line {seen.Line})", seen.Line, FirstPathOf(0)));
-                }
-            }
-
-            if (label >= 0 && seen.Label >= 0 && label != seen.Label && !seen.ConflictReported)
-            {
-                _exact.MarkConflict(hash);
-                _conflicts.Add(weight);
-                if (_conflicts.WantsExample)
-                {
-                    var where = seen.FirstSplit == state.Split ? $"line {seen.Line}" : $"{_splits[seen.FirstSplit].Name} line {seen.Line}";
-                    _conflicts.Example(Make(state, line, record, $"labelled '{_labels.Name(label)}' here and '{_labels.Name(seen.Label)}' on {where}", seen.Line, seen.FirstSplit == state.Split ? null : FirstPathOf(seen.FirstSplit)));
-                }
-            }
-
-            return;
-        }
-
-        if (_near is null || !_near.Sign(trimmed, _signature))
-        {
-            return;
-        }
-
-        // A text seen for the first time: near-duplicate of an earlier one in its split, or of a train text.
-        _near.Find(_signature, _options.NearDuplicateThreshold, state.Split, out var match, out var train);
-        if (match is { } m)
-        {
-            _nearDuplicates.Add(weight);
-            if (_nearDuplicates.WantsExample)
-            {
-                _nearDuplicates.Example(Make(state, line, record, $"near-duplicate of line {m.Line} (estimated similarity {m.Similarity:0.00})", m.Line));
-            }
-        }
-        else if (state.Split > 0 && IsEvaluationSplit(state.SplitName) && SplitOrder(_splits[0].Name) == 0 && train is { } t)
-        {
-            _overlapNear.Add(weight);
-            if (_overlapNear.WantsExample)
-            {
-                _overlapNear.Example(Make(state, line, record, $"this {state.SplitName} text is a near-duplicate of {_splits[0].Name} ({FirstPathOf(0)} line {t.Line}, estimated similarity {t.Similarity:0.00})", t.Line, FirstPathOf(0)));
-            }
-        }
-
-        if (outcome != ExactTextIndex.Outcome.Unsampled || _exact.SampleLevel > 0)
-        {
-            _near.Add(_signature, line, state.Split);
-        }
-    }
-
-    private string FirstPathOf(int split) => _splits[split].Files.Count > 0 ? _splits[split].Files[0].Path : _splits[split].Name;
-
-    private Example Make(FileState state, int line, Record record, string detail, int? otherLine = null, string? otherPath = null) =>
-        new(state.SplitName, state.Path, line, state.Text >= 0 ? Preview(record[state.Text]) : "", detail, otherPath ?? (otherLine is null ? null : state.Path), otherLine);
-
-    /// <summary>A short preview of a value, with personal data masked: nothing in full reaches a message or a log.</summary>
-    private static string Preview(ReadOnlySpan<byte> value) => PersonalData.Mask(Utf8Text.Preview(value, 100));
 
     /// <summary>The roles in a file's current columns, as a new state; adds profilers for new columns.</summary>
     private FileState Map(IReadOnlyList<string> names, List<ColumnProfiler> columns, FileState previous)
@@ -388,14 +249,14 @@ public sealed partial class DatasetProfiler
         var state = new FileState(previous.Path, previous.Split, previous.SplitName)
         {
             Names = [.. names],
-            Text = _roles?.Text.Column is { } t ? IndexOf(names, t) : -1,
-            Label = _roles?.Label.Column is { } l ? IndexOf(names, l) : -1,
-            TextLike = [.. names.Select(n => _roles?.TextLike.Contains(n) == true)],
+            Text = _pass.Roles?.Text.Column is { } t ? IndexOf(names, t) : -1,
+            Label = _pass.Roles?.Label.Column is { } l ? IndexOf(names, l) : -1,
+            TextLike = [.. names.Select(n => _pass.Roles?.TextLike.Contains(n) == true)],
         };
         state.FirstTextLike = Array.IndexOf(state.TextLike, true);
         if (state.Label >= 0 && state.Split == 0)
         {
-            _labelColumn = columns[state.Label];
+            _pass.LabelColumn = columns[state.Label];
         }
 
         return state;
@@ -416,112 +277,15 @@ public sealed partial class DatasetProfiler
 
     private LabelSummary? LabelSummary()
     {
-        if (_roles?.Label.Column is not { } column)
+        if (_pass.Roles?.Label.Column is not { } column)
         {
             return null;
         }
 
-        var type = _labelColumn is null ? "string" : _labelColumn.IsBoolean ? "bool" : _labelColumn.IsInteger ? "int" : _labelColumn.IsNumeric ? "float" : "string";
-        var counts = _labels.Names.Select((name, id) => new ClassCount(name, _labels.Total(id))).OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
-        return new LabelSummary(column, type, _labels.Names.Count, _labels.Complete, counts);
-    }
-
-    private List<CheckResult> BuildChecks(List<SplitProfile> splits)
-    {
-        var results = new List<CheckResult>();
-        var home = _splits.Count > 0 && _splits[0].Files.Count > 0 ? _splits[0].Files[0].Path : null;
-        var textName = _roles?.Text.Column ?? "text";
-        var labelName = _roles?.Label.Column ?? "label";
-        string Est(Tally t) => t.Estimated ? "about " : "";
-
-        results.Add(From(MissingValues.Rule, _missing, $"{Est(_missing)}{_missing.Count:N0} row(s) have no '{textName}' or no '{labelName}'"));
-        results.Add(From(ExactDuplicates.Rule, _duplicates, $"{Est(_duplicates)}{_duplicates.Count:N0} row(s) repeat the '{textName}' of an earlier row"));
-        results.Add(From(ConflictingLabels.Rule, _conflicts, $"{Est(_conflicts)}{_conflicts.Count:N0} text(s) appear with different '{labelName}' values"));
-        results.Add(From(NearDuplicates.Rule, _nearDuplicates, $"{Est(_nearDuplicates)}{_nearDuplicates.Count:N0} row(s) are near-duplicates of an earlier row (estimated similarity ≥ {_options.NearDuplicateThreshold:0.##})"));
-
-        var imbalance = ClassImbalanceResult(home);
-        results.Add(imbalance);
-        results.Add(RareClassesResult(home));
-
-        var overlap = new Tally(_options.MaxExamples) { Count = _overlapExact.Count + _overlapNear.Count, Estimated = _overlapExact.Estimated || _overlapNear.Estimated };
-        foreach (var e in _overlapExact.Examples.Concat(_overlapNear.Examples).Take(_options.MaxExamples))
-        {
-            overlap.Example(e);
-        }
-
-        results.Add(From(TrainTestOverlap.Rule, overlap, $"{Est(overlap)}{overlap.Count:N0} evaluation row(s) overlap the train split: {_overlapExact.Count:N0} exact, {_overlapNear.Count:N0} near-duplicate") with
-        {
-            Path = overlap.FirstPath,
-            Parts = new Dictionary<string, long> { ["exact"] = _overlapExact.Count, ["near"] = _overlapNear.Count },
-        });
-        results.Add(From(PersonalData.Rule, _personal, $"{_personal.Count:N0} row(s) hold personal data (e-mail addresses, phone or card numbers)"));
-        results.Add(From(Placeholders.Rule, _placeholders, $"{_placeholders.Count:N0} row(s) hold unfilled template placeholders such as {{{{Order Number}}}}"));
-        results.Add(From(TextLength.Rule, _length, $"{_length.Count:N0} text(s) are empty or longer than {_options.MaxTextChars:N0} characters"));
-        results.Add(LabelLooksLikeTextResult(home, splits));
-        results.Add(new CheckResult(MalformedFile.Rule.Code, MalformedFile.Rule.Name, MalformedFile.Rule.DefaultSeverity, _malformed.Count, false,
-            $"{_malformed.Count:N0} malformed record(s) were left out", _malformed.Count > 0 ? _malformed[0].Path : null, [])
-        { FileFindings = _malformed });
-        return results;
-    }
-
-    private static CheckResult From(MLIntern.Analysis.Findings.RuleInfo rule, Tally tally, string message) =>
-        new(rule.Code, rule.Name, rule.DefaultSeverity, tally.Count, tally.Estimated, message, tally.FirstPath, tally.Examples);
-
-    private CheckResult ClassImbalanceResult(string? home)
-    {
-        var rule = ClassImbalance.Rule;
-        var totals = _labels.Names.Select((name, id) => (Name: name, Id: id, Count: _labels.Total(id))).Where(c => c.Count > 0).OrderByDescending(c => c.Count).ToList();
-        if (totals.Count < 2)
-        {
-            return new CheckResult(rule.Code, rule.Name, rule.DefaultSeverity, 0, false, "fewer than two classes", home, []);
-        }
-
-        var largest = totals[0];
-        var smallest = totals[^1];
-        var ratio = (double)largest.Count / smallest.Count;
-        var found = ratio >= _options.ImbalanceRatio;
-        return new CheckResult(rule.Code, rule.Name, rule.DefaultSeverity, found ? 1 : 0, false,
-            $"the largest class '{largest.Name}' has {largest.Count:N0} rows and the smallest '{smallest.Name}' {smallest.Count:N0}: ratio {ratio:0.#}{(found ? $" (≥ {_options.ImbalanceRatio:0.#})" : "")}",
-            home, []);
-    }
-
-    private CheckResult RareClassesResult(string? home)
-    {
-        var rule = RareClasses.Rule;
-        var rare = _labels.Names.Select((name, id) => (Name: name, Id: id, Count: _labels.Total(id))).Where(c => c.Count < _options.MinClassExamples).OrderBy(c => c.Count).ToList();
-        var examples = rare.Take(_options.MaxExamples).Select(c => new Example("", _labels.First[c.Id].Path, _labels.First[c.Id].Line, "", $"class '{c.Name}' has only {c.Count} example(s) (fewer than {_options.MinClassExamples})")).ToList();
-        var message = rare.Count == 0 ? $"every class has at least {_options.MinClassExamples} examples"
-            : $"{rare.Count} class(es) have fewer than {_options.MinClassExamples} examples: {string.Join(", ", rare.Take(5).Select(c => $"'{c.Name}' ({c.Count})"))}";
-        return new CheckResult(rule.Code, rule.Name, rule.DefaultSeverity, _labels.Complete && _labels.Names.Count <= _options.MaxLabelClasses ? rare.Count : 0, false, message, home, examples);
-    }
-
-    private CheckResult LabelLooksLikeTextResult(string? home, List<SplitProfile> splits)
-    {
-        var rule = LabelLooksLikeText.Rule;
-        if (_roles?.Label.Column is not { } column || _labelColumn is null)
-        {
-            return new CheckResult(rule.Code, rule.Name, rule.DefaultSeverity, 0, false, "no label column", home, []);
-        }
-
-        var present = _labelColumn.Present;
-        var classes = _labelColumn.DistinctCount;
-        var type = _labelColumn.Type;
-        string? reason = null;
-        if (classes > _options.MaxLabelClasses)
-        {
-            reason = $"{classes:N0} distinct values (more than {_options.MaxLabelClasses:N0})";
-        }
-        else if (present >= 50 && classes > present / 2)
-        {
-            reason = $"{classes:N0} distinct values in {present:N0} rows";
-        }
-        else if (type is "text" or "id" && present >= 20)
-        {
-            reason = $"its values read as {(type == "id" ? "IDs" : "free text")}";
-        }
-
-        return new CheckResult(rule.Code, rule.Name, rule.DefaultSeverity, reason is null ? 0 : 1, false,
-            reason is null ? $"'{column}' has {classes:N0} classes" : $"the label column '{column}' ({_roles.Label.Source switch { "setting" => "set in settings", "name" => "chosen by its name", _ => "guessed from its values" }}) does not look like classes: {reason}",
-            home, []);
+        var labelColumn = _pass.LabelColumn;
+        var labels = _pass.Labels;
+        var type = labelColumn is null ? "string" : labelColumn.IsBoolean ? "bool" : labelColumn.IsInteger ? "int" : labelColumn.IsNumeric ? "float" : "string";
+        var counts = labels.Names.Select((name, id) => new ClassCount(name, labels.Total(id))).OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
+        return new LabelSummary(column, type, labels.Names.Count, labels.Complete, counts);
     }
 }

@@ -131,7 +131,7 @@ public sealed class CsvRecordReader : IRecordReader
                 var where = startLine == endLine ? $"line {startLine}" : $"the record on lines {startLine}-{endLine}";
                 _sink.Report(
                     $"{where} has {_fieldCount} field{(_fieldCount == 1 ? "" : "s")}, the header has {_columns.Length}; quote fields that contain '{Printable((char)_delimiter)}'",
-                    new MLIntern.Analysis.Findings.SourceRange(startLine, 1, endLine, LastLineLength(span) + 1));
+                    new MLIntern.Findings.SourceRange(startLine, 1, endLine, LastLineLength(span) + 1));
                 Skipped++;
                 continue;
             }
@@ -158,7 +158,7 @@ public sealed class CsvRecordReader : IRecordReader
         }
         else if (head.Length >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
         {
-            _sink.Report($"the file is UTF-16 (byte order mark {head[0]:X2} {head[1]:X2}), not UTF-8; save it as UTF-8", new MLIntern.Analysis.Findings.SourceRange(1, 1, 1, 2));
+            _sink.Report($"the file is UTF-16 (byte order mark {head[0]:X2} {head[1]:X2}), not UTF-8; save it as UTF-8", new MLIntern.Findings.SourceRange(1, 1, 1, 2));
             return false;
         }
 
@@ -420,7 +420,7 @@ public sealed class CsvRecordReader : IRecordReader
                 var (line, column, _) = Locate(span, nul, startLine);
                 _sink.Report(
                     "NUL byte in the data: the file may be binary or UTF-16; save it as UTF-8 text",
-                    new MLIntern.Analysis.Findings.SourceRange(line, column, line, column + 1));
+                    new MLIntern.Findings.SourceRange(line, column, line, column + 1));
             }
 
             return;
@@ -432,7 +432,7 @@ public sealed class CsvRecordReader : IRecordReader
             var (line, column, byteInLine) = Locate(span, bad, startLine);
             _sink.Report(
                 $"invalid UTF-8: byte 0x{span[bad]:X2} at byte {byteInLine} of the line; save the file as UTF-8",
-                new MLIntern.Analysis.Findings.SourceRange(line, column, line, column + 1));
+                new MLIntern.Findings.SourceRange(line, column, line, column + 1));
         }
     }
 
@@ -461,7 +461,7 @@ public sealed class CsvRecordReader : IRecordReader
         var (line, column, _) = Locate(span, quoteAt - recordStart, startLine);
         _sink.Report(
             $"the quoted field opened on line {line} is never closed; everything after it was read as one field",
-            new MLIntern.Analysis.Findings.SourceRange(line, column, line, column + 1));
+            new MLIntern.Findings.SourceRange(line, column, line, column + 1));
         Skipped++;
     }
 

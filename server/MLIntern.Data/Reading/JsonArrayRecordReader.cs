@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
 
 namespace MLIntern.Data.Reading;
 

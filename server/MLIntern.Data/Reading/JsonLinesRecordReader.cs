@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
 
 namespace MLIntern.Data.Reading;
 

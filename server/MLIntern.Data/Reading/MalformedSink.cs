@@ -1,4 +1,4 @@
-using MLIntern.Analysis.Findings;
+using MLIntern.Findings;
 using MLIntern.Data.Checks;
 
 namespace MLIntern.Data.Reading;

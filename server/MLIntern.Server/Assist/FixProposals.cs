@@ -14,7 +14,7 @@ internal sealed record FixProposal(
     string? Code,
     Applicability Applicability,
     string Explanation,
-    IReadOnlyList<MLIntern.Analysis.Findings.TextEdit> Edits);
+    IReadOnlyList<MLIntern.Findings.TextEdit> Edits);
 
 /// <summary>
 /// A source of proposals. The rule engine is one (offline, always there); an LLM assistant plugs in

@@ -33,7 +33,7 @@ internal static class DebugCommand
 /// <summary>A rule's user page, generated from its documentation; docs/rules is never edited by hand.</summary>
 internal static class RulePages
 {
-    public static string Render(MLIntern.Analysis.Findings.RuleInfo rule) =>
+    public static string Render(MLIntern.Findings.RuleInfo rule) =>
         $"""
         # {rule.Code}: {rule.Name}
 

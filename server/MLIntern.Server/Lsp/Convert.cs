@@ -35,7 +35,7 @@ internal static class Convert
         Message = finding.Message,
     };
 
-    public static WorkspaceEdit ToWorkspaceEdit(Document document, IEnumerable<MLIntern.Analysis.Findings.TextEdit> edits, bool versioned)
+    public static WorkspaceEdit ToWorkspaceEdit(Document document, IEnumerable<MLIntern.Findings.TextEdit> edits, bool versioned)
     {
         var lspEdits = edits.Select(e => new Protocol.TextEdit { Range = ToRange(e.Range), NewText = e.NewText }).ToList();
         return versioned

@@ -42,7 +42,7 @@ internal sealed class NotebookFindings(OpenNotebook notebook, CellProgram progra
     }
 
     /// <summary>Program edits as a workspace edit of the cells they change, each naming its cell's version; null when they cannot be made in cells.</summary>
-    public WorkspaceEdit? ToWorkspaceEdit(IEnumerable<MLIntern.Analysis.Findings.TextEdit> edits, bool versioned)
+    public WorkspaceEdit? ToWorkspaceEdit(IEnumerable<MLIntern.Findings.TextEdit> edits, bool versioned)
     {
         if (Program.CellEdits(edits) is not { Count: > 0 } byCell)
         {
@@ -65,7 +65,7 @@ internal sealed class NotebookFindings(OpenNotebook notebook, CellProgram progra
     }
 
     /// <summary>The safe fixes of the findings on one cell (all cells when <paramref name="index"/> is 0) that can be applied together, as program edits.</summary>
-    public List<MLIntern.Analysis.Findings.TextEdit> SafeEdits(int index)
+    public List<MLIntern.Findings.TextEdit> SafeEdits(int index)
     {
         var candidates = Findings.Where(f =>
             f.Fix is { } fix && Program.CellEdits(fix.Edits) is not null &&

@@ -115,7 +115,7 @@ internal sealed class CodeActionHandler(ServerState state, FindingsCache finding
 internal static class FixAll
 {
     /// <summary>The edits of every safe fix that can be applied together.</summary>
-    public static List<MLIntern.Analysis.Findings.TextEdit> SafeEdits(IEnumerable<Finding> findings) =>
+    public static List<MLIntern.Findings.TextEdit> SafeEdits(IEnumerable<Finding> findings) =>
         [.. Edits.Select(findings, Applicability.Safe).SelectMany(f => f.Edits)];
 }
 

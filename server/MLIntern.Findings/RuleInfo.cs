@@ -1,4 +1,4 @@
-namespace MLIntern.Analysis.Findings;
+namespace MLIntern.Findings;
 
 /// <summary>
 /// What a rule is, independent of any file: its code, its name (the bad pattern, Ruff style),

@@ -1,4 +1,4 @@
-namespace MLIntern.Analysis.Findings;
+namespace MLIntern.Findings;
 
 /// <summary>How loudly a finding is reported. Maps one to one onto LSP and SARIF levels.</summary>
 public enum Severity
