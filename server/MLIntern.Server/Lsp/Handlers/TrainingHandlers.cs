@@ -154,7 +154,7 @@ internal static class TrainingRequests
 /// mlintern/planTraining: builds the plan (script or built-in baseline), writes it to
 /// .mlintern/plans/&lt;id&gt;.md and .json, and returns it with the figures an approval must repeat.
 /// </summary>
-internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService datasets, ILogger logger) : ReadHandler<PlanTrainingParams, JObject>
+internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService datasets, ILogger logger) : WriteHandler<PlanTrainingParams, JObject>
 {
     public override string Method => Methods.PlanTraining;
 
@@ -249,7 +249,7 @@ internal sealed class ApproveRunHandler(ApprovalBook book, ILogger logger) : Rea
 /// returns the task the extension runs: `mlintern train --run ID --workspace W`, which executes the
 /// run's recorded command after checking its approval once more. The sidecar spawns nothing here.
 /// </summary>
-internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher, ILogger logger) : ReadHandler<StartRunParams, JObject>
+internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher, ILogger logger) : WriteHandler<StartRunParams, JObject>
 {
     public override string Method => Methods.StartRun;
 
@@ -318,7 +318,7 @@ internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher,
 /// end: exit code 0 succeeded; stopped by the user (cancelled: true, no exit code, or 130 = SIGINT)
 /// cancelled; anything else failed.
 /// </summary>
-internal sealed class RunExitedHandler(MetricsWatcher watcher) : ReadHandler<RunParams, JObject>
+internal sealed class RunExitedHandler(MetricsWatcher watcher) : WriteHandler<RunParams, JObject>
 {
     public override string Method => Methods.RunExited;
 
@@ -363,9 +363,16 @@ internal sealed class GenerateScriptHandler : ReadHandler<GenerateScriptParams, 
         var workspace = TrainingRequests.Workspace(parameters, data);
         data = Path.GetFullPath(data, workspace);
         var output = TrainingRequests.Local(parameters.Output) is { } o ? Path.GetFullPath(o, workspace) : FreeScriptPath(workspace, data);
-        var errors = new StringWriter();
-        var text = Cli.GenerateCommand.TryRender(data, Path.GetDirectoryName(output)!, parameters.Model ?? "distilbert-base-uncased", parameters.TextColumn, parameters.LabelColumn, parameters.Epochs ?? 3, errors)
-            ?? throw TrainingRequests.Invalid(errors.ToString().Trim().Replace("error: ", "", StringComparison.Ordinal));
+        string text;
+        try
+        {
+            text = TrainScripts.Render(data, Path.GetDirectoryName(output)!, parameters.Model ?? "distilbert-base-uncased", parameters.TextColumn, parameters.LabelColumn, parameters.Epochs ?? 3);
+        }
+        catch (DatasetUnusableException e)
+        {
+            throw TrainingRequests.Invalid(e.Message);
+        }
+
         return Task.FromResult(new JObject { ["path"] = output, ["text"] = text, ["exists"] = File.Exists(output) });
     }
 
