@@ -400,7 +400,7 @@ public sealed class TrainingTests : IDisposable
 
         var missing = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/generateScript", new { workspaceFolder = _dir, data = Path.Combine(_dir, "nope.csv") }));
         Assert.Equal(-32602, missing.Code);
-        Assert.Contains("nope.csv", missing.Message, StringComparison.Ordinal);
+        Assert.Equal($"-32602: {Path.Combine(_dir, "nope.csv")}: no such file or directory", missing.Message);
         Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/generateScript", new { workspaceFolder = _dir }))).Code);
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using MLIntern.Server.Engine;
-using MLIntern.Training.Scripts;
+using MLIntern.Server.Runs;
 
 namespace MLIntern.Server.Cli;
 
@@ -29,50 +28,19 @@ internal static class GenerateCommand
             return Commands.Failure;
         }
 
-        var text = TryRender(dataPath, Path.GetDirectoryName(Path.GetFullPath(outputPath))!, model, textColumn, labelColumn, epochs, errors);
-        if (text is null)
+        string text;
+        try
         {
+            text = TrainScripts.Render(dataPath, Path.GetDirectoryName(Path.GetFullPath(outputPath))!, model, textColumn, labelColumn, epochs);
+        }
+        catch (DatasetUnusableException e)
+        {
+            errors.WriteLine($"error: {e.Message}");
             return Commands.Failure;
         }
 
         File.WriteAllText(outputPath, text);
         output.WriteLine($"Wrote {outputPath}");
         return Commands.Clean;
-    }
-
-    /// <summary>The script text for a data set, with data paths relative to <paramref name="scriptFolder"/>; null (and a message) when the data set cannot be used.</summary>
-    public static string? TryRender(string dataPath, string scriptFolder, string model, string? textColumn, string? labelColumn, int epochs, TextWriter errors)
-    {
-        if (!File.Exists(dataPath) && !Directory.Exists(dataPath))
-        {
-            errors.WriteLine($"error: {dataPath}: no such file or directory");
-            return null;
-        }
-
-        var facts = FileChecks.Datasets.GetFacts(dataPath);
-        if (facts is null)
-        {
-            errors.WriteLine($"error: {dataPath}: not a data set");
-            return null;
-        }
-
-        var text = textColumn ?? facts.TextColumn;
-        var label = labelColumn ?? facts.LabelColumn;
-        if (text is null || label is null)
-        {
-            errors.WriteLine($"error: {dataPath}: cannot tell the text and label columns apart; pass --text and --label");
-            return null;
-        }
-
-        var splits = DataSets.Discover(dataPath);
-        var files = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var split in splits)
-        {
-            var name = split.Name switch { "all" => "train", "valid" or "val" or "dev" => "validation", _ => split.Name };
-            files[name] = [.. split.Files.Select(f => Path.GetRelativePath(scriptFolder, f.Path).Replace('\\', '/'))];
-        }
-
-        var (loader, delimiter) = TrainScript.LoaderFor(splits[0].Files[0].Format);
-        return TrainScript.Generate(new TrainScriptOptions(files, loader, text, label, model, epochs, Delimiter: delimiter));
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MLIntern.Server.Engine;
 using MLIntern.Server.Runs;
+using MLIntern.Server.State;
 using MLIntern.Training.Plans;
 using Newtonsoft.Json;
 
@@ -87,7 +88,7 @@ internal static class PlanCommand
         var (store, plan) = result;
         if (format == "json")
         {
-            output.WriteLine(JsonConvert.SerializeObject(plan, TrainingStore.Json));
+            output.WriteLine(JsonConvert.SerializeObject(plan, WorkspaceStore.Json));
         }
         else
         {
@@ -106,11 +107,11 @@ internal static class PlanCommand
     }
 
     /// <summary>Plans and saves, or prints why it cannot.</summary>
-    internal static (TrainingStore Store, TrainingPlan Plan)? TryPlan(string workspace, PlanOptions options, TextWriter errors)
+    internal static (WorkspaceStore Store, TrainingPlan Plan)? TryPlan(string workspace, PlanOptions options, TextWriter errors)
     {
         try
         {
-            var store = new TrainingStore(workspace);
+            var store = new WorkspaceStore(workspace);
             var plan = Planner.Plan(workspace, options, null, FileChecks.Datasets);
             store.SavePlan(plan);
             return (store, plan);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MLIntern.Server.Evaluate;
 using MLIntern.Server.Release;
 using MLIntern.Server.Runs;
+using MLIntern.Server.State;
 using MLIntern.Training.Release;
 using Newtonsoft.Json;
 
@@ -137,7 +138,7 @@ internal static class PublishCommand
         }
 
         var json = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(path));
-        var approval = (json["approval"] ?? json).ToObject<PublishApproval>(JsonSerializer.Create(TrainingStore.Json));
+        var approval = (json["approval"] ?? json).ToObject<PublishApproval>(JsonSerializer.Create(WorkspaceStore.Json));
         return approval is { Id.Length: > 0 } ? approval : throw new PublishRefusedException($"{path}: not an approval record");
     }
 

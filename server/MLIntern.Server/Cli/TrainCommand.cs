@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MLIntern.Server.Runs;
+using MLIntern.Server.State;
 using MLIntern.Training.Plans;
 using MLIntern.Training.Runs;
 
@@ -99,7 +100,7 @@ internal static class TrainCommand
 
     public static int ExecuteApproved(string workspace, string runId, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
-        var store = new TrainingStore(workspace);
+        var store = new WorkspaceStore(workspace);
         if (!RunIds.IsValid(runId))
         {
             errors.WriteLine($"error: '{runId}' is not a run id");

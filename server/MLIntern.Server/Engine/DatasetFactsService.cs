@@ -6,31 +6,31 @@ namespace MLIntern.Server.Engine;
 
 /// <summary>
 /// Data set facts and profiles by path, cached and versioned: the version is every file's size and
-/// write time, so a change to any split invalidates the entry on the next ask. Thread-safe; one
-/// computation per path at a time.
+/// write time, so a change to any split invalidates the entry on the next ask. Each ask passes the
+/// editor's "mlintern.data" settings it is made under (null: pyproject.toml's only); an entry is kept
+/// per path and settings, so asks under different settings neither see nor evict each other's.
+/// Thread-safe; nothing in it is set from outside.
 /// </summary>
 internal sealed class DatasetFactsService
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Path, string Settings), Entry> _entries = new();
 
     private sealed record Entry(string Version, Lazy<DatasetProfile> Profile, DatasetFacts Facts);
 
-    public JObject? EditorSettings { get; set; }
-
     /// <summary>The facts of the data set a path belongs to, or null when it is not a data set.</summary>
-    public DatasetFacts? GetFacts(string path, CancellationToken cancellationToken = default) =>
-        Get(path, cancellationToken, null)?.Facts;
+    public DatasetFacts? GetFacts(string path, JObject? dataSettings, CancellationToken cancellationToken = default) =>
+        Get(path, dataSettings, cancellationToken, null)?.Facts;
 
     /// <summary>The profile; <paramref name="progress"/> (bytes read, bytes in all) is called from the profiling thread when it has to be computed.</summary>
-    public DatasetProfile? GetProfile(string path, CancellationToken cancellationToken = default, Action<long, long>? progress = null) =>
-        Get(path, cancellationToken, progress)?.Profile.Value;
+    public DatasetProfile? GetProfile(string path, JObject? dataSettings, CancellationToken cancellationToken = default, Action<long, long>? progress = null) =>
+        Get(path, dataSettings, cancellationToken, progress)?.Profile.Value;
 
     /// <summary>Bytes a profile of the path would read now: 0 when it is cached and current, or not a data set.</summary>
-    public long PendingBytes(string path)
+    public long PendingBytes(string path, JObject? dataSettings)
     {
         var full = Path.GetFullPath(path);
         var splits = DataSets.Discover(full);
-        if (splits.Count == 0 || (_entries.TryGetValue(full, out var cached) && cached.Version == Version(splits, EditorSettings)))
+        if (splits.Count == 0 || (_entries.TryGetValue((full, Key(dataSettings)), out var cached) && cached.Version == Version(splits, dataSettings)))
         {
             return 0;
         }
@@ -38,7 +38,7 @@ internal sealed class DatasetFactsService
         return splits.SelectMany(s => s.Files).Sum(f => new FileInfo(f.Path) is { Exists: true } info ? info.Length : 0);
     }
 
-    private Entry? Get(string path, CancellationToken cancellationToken, Action<long, long>? progress)
+    private Entry? Get(string path, JObject? dataSettings, CancellationToken cancellationToken, Action<long, long>? progress)
     {
         var full = Path.GetFullPath(path);
         var splits = DataSets.Discover(full);
@@ -47,13 +47,14 @@ internal sealed class DatasetFactsService
             return null;
         }
 
-        var version = Version(splits, EditorSettings);
-        if (_entries.TryGetValue(full, out var cached) && cached.Version == version)
+        var key = (full, Key(dataSettings));
+        var version = Version(splits, dataSettings);
+        if (_entries.TryGetValue(key, out var cached) && cached.Version == version)
         {
             return cached;
         }
 
-        var options = DataSets.Options(full, EditorSettings?["data"] as JObject ?? EditorSettings, []);
+        var options = DataSets.Options(full, dataSettings, []);
         DatasetProfiler profiler;
         if (progress is null)
         {
@@ -67,11 +68,20 @@ internal sealed class DatasetFactsService
 
         var profile = profiler.Run(cancellationToken);
         var entry = new Entry(version, new Lazy<DatasetProfile>(profile), DatasetFacts.From(full, version, profile));
-        _entries[full] = entry;
+        _entries[key] = entry;
         return entry;
     }
 
-    public void Invalidate(string path) => _entries.TryRemove(Path.GetFullPath(path), out _);
+    public void Invalidate(string path)
+    {
+        var full = Path.GetFullPath(path);
+        foreach (var key in _entries.Keys.Where(k => k.Path == full))
+        {
+            _entries.TryRemove(key, out _);
+        }
+    }
+
+    private static string Key(JObject? settings) => settings?.ToString(Newtonsoft.Json.Formatting.None) ?? "";
 
     /// <summary>The data set's splits with files opened so that <paramref name="report"/> gets the bytes read; <paramref name="position"/> reports them (called on the reading thread).</summary>
     private static IReadOnlyList<DataSplit> Counted(string full, Action<long, long> report, out Action position)
@@ -95,7 +105,7 @@ internal sealed class DatasetFactsService
     /// <summary>The version of a data set: its files' sizes and write times, and the settings it is profiled with.</summary>
     private static string Version(IReadOnlyList<DataSplit> splits, JObject? settings)
     {
-        var parts = new List<string> { settings?.ToString(Newtonsoft.Json.Formatting.None) ?? "" };
+        var parts = new List<string> { Key(settings) };
         foreach (var file in splits.SelectMany(s => s.Files))
         {
             var info = new FileInfo(file.Path);

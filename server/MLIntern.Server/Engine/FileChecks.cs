@@ -101,19 +101,7 @@ internal static class FileChecks
     }
 
     /// <summary>Replaces a file's bytes through a temporary file of its own beside it, so a failure never leaves half a file.</summary>
-    public static void WriteBytes(string path, byte[] bytes)
-    {
-        var temporary = $"{path}.{Guid.NewGuid():N}.mlintern-tmp";
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    public static void WriteBytes(string path, byte[] bytes) => State.AtomicFile.WriteAllBytes(path, bytes);
 
     /// <summary>
     /// Reads a script as Python does: a UTF-8 BOM dropped, else the PEP 263 coding declaration of

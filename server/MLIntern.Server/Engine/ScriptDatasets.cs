@@ -12,7 +12,8 @@ internal static class ScriptDatasets
 {
     private const int MaxLevelsUp = 4;
 
-    public static DatasetLookup For(string? scriptPath, DatasetFactsService service) => written =>
+    /// <param name="dataSettings">The editor's "mlintern.data" settings to profile with; null for pyproject.toml's alone (the CLI, and the script rules in the editor, so both find the same).</param>
+    public static DatasetLookup For(string? scriptPath, DatasetFactsService service, Newtonsoft.Json.Linq.JObject? dataSettings = null) => written =>
     {
         if (Resolve(scriptPath, written) is not { } path)
         {
@@ -21,8 +22,8 @@ internal static class ScriptDatasets
 
         try
         {
-            var profile = service.GetProfile(path);
-            var facts = service.GetFacts(path);
+            var profile = service.GetProfile(path, dataSettings);
+            var facts = service.GetFacts(path, dataSettings);
             if (profile is null || facts is null)
             {
                 return null;

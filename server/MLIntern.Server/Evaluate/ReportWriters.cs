@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using MLIntern.Server.Runs;
+using MLIntern.Server.State;
 using MLIntern.Training.Evaluation;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -11,7 +12,7 @@ namespace MLIntern.Server.Evaluate;
 /// <summary>The evaluation report as JSON (what `--format json` prints and mlintern/evaluateRun returns), text and HTML.</summary>
 internal static class ReportWriters
 {
-    private static readonly JsonSerializer Serializer = JsonSerializer.Create(TrainingStore.Json);
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(WorkspaceStore.Json);
 
     public static JObject Json(EvaluationReport report) => JObject.FromObject(report, Serializer);
 

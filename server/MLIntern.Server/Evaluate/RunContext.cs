@@ -1,7 +1,6 @@
-using MLIntern.Server.Runs;
+using MLIntern.Server.State;
 using MLIntern.Training.Plans;
 using MLIntern.Training.Runs;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace MLIntern.Server.Evaluate;
@@ -14,8 +13,8 @@ namespace MLIntern.Server.Evaluate;
 internal sealed record RunContext(string Folder, string? Id, string? Workspace, RunRecord? Record, TrainingPlan? Plan, JObject? Eval)
 {
     public const string PredictionsFile = "predictions.jsonl";
-    public const string EvalFile = "eval.json";
-    public const string RunFile = "run.json";
+    public const string EvalFile = WorkspaceStore.EvalFile;
+    public const string RunFile = WorkspaceStore.RunFile;
 
     public string PredictionsPath => Path.Combine(Folder, PredictionsFile);
 
@@ -56,43 +55,16 @@ internal sealed record RunContext(string Folder, string? Id, string? Workspace, 
         TrainingPlan? plan = null;
         if (root is not null && RunIds.IsValid(id))
         {
-            var store = new TrainingStore(root);
+            var store = new WorkspaceStore(root);
             record = store.LoadRun(id);
             plan = record is null ? null : store.LoadPlan(record.Plan.Id);
         }
-        else if (File.Exists(Path.Combine(folder, RunFile)))
+        else
         {
-            record = TryRead<RunRecord>(Path.Combine(folder, RunFile));
+            record = WorkspaceStore.ReadRun(folder);
         }
 
-        JObject? eval = null;
-        var evalPath = Path.Combine(folder, EvalFile);
-        if (File.Exists(evalPath))
-        {
-            try
-            {
-                eval = JObject.Parse(File.ReadAllText(evalPath));
-            }
-            catch (JsonException)
-            {
-                eval = null;
-            }
-        }
-
-        return new RunContext(folder, RunIds.IsValid(id) ? id : null, root, record, plan, eval);
-    }
-
-    private static T? TryRead<T>(string path)
-        where T : class
-    {
-        try
-        {
-            return JsonConvert.DeserializeObject<T>(File.ReadAllText(path), TrainingStore.Json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return new RunContext(folder, RunIds.IsValid(id) ? id : null, root, record, plan, WorkspaceStore.ReadEval(folder));
     }
 }
 

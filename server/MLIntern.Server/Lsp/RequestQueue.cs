@@ -6,7 +6,9 @@ namespace MLIntern.Server.Lsp;
 /// The order in which requests see the server's state. Items run in arrival order through one
 /// pump: a state change runs alone and finishes before anything after it starts; a read captures
 /// the documents as they stand at its turn and then runs concurrently with later reads. So a read
-/// sees every change sent before it and none sent after, however long it takes.
+/// sees every change sent before it and none sent after, however long it takes. A write (a request
+/// that writes files: plans, run.json, a card) runs alone like a change, on the documents as they
+/// stand at its turn, so two writes never interleave and a later request sees what it wrote.
 /// </summary>
 internal sealed class RequestQueue
 {
@@ -42,6 +44,10 @@ internal sealed class RequestQueue
         });
         return done.Task;
     }
+
+    /// <summary>Runs <paramref name="write"/> alone, after everything queued before it, on the documents as they are then.</summary>
+    public Task<T> EnqueueWrite<T>(Func<Snapshot, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        EnqueueChange((store, ct) => write(new Snapshot(store.Current, store.Notebooks), ct), cancellationToken);
 
     /// <summary>Runs <paramref name="read"/> on the documents as they are after everything queued before it.</summary>
     public Task<T> EnqueueRead<T>(Func<Snapshot, CancellationToken, Task<T>> read, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MLIntern.Server.Evaluate;
-using MLIntern.Server.Runs;
+using MLIntern.Server.State;
+using MLIntern.Training.Runs;
 using MLIntern.Training.Release;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -113,64 +114,60 @@ internal static class Publisher
             throw new PublishRefusedException("the files changed after the approval; approve again");
         }
 
+        // Checked again under the lock: two uploads racing for one approval get one use.
         var used = recorded with { UsedAt = DateTimeOffset.UtcNow };
-        Record(target.Run, used);
+        Record(target.Run, used, now =>
+            now is null ? $"approval {recorded.Id} is not recorded in {target.Run.RunJsonPath}"
+            : now.UsedAt is { } at ? $"approval {recorded.Id} was already used at {at:u}; approve again"
+            : null);
         return used;
     }
 
-    public static void RecordExit(RunContext run, PublishApproval approval, int exitCode) => Record(run, approval with { ExitCode = exitCode });
+    /// <summary>Records an upload's exit code on the approval it used; once, and only on a used approval.</summary>
+    public static void RecordExit(RunContext run, PublishApproval approval, int exitCode) => Record(run, approval with { ExitCode = exitCode }, now =>
+        now?.UsedAt is null ? $"run {run.Id ?? run.Folder} has no started upload with approval {approval.Id}"
+        : now.ExitCode is { } code ? $"the upload of approval {approval.Id} already ended (exit code {code})"
+        : null);
 
-    public static IReadOnlyList<PublishApproval> Recorded(RunContext run)
+    /// <summary>The approvals recorded in the run's run.json, as it is on disk now.</summary>
+    public static IReadOnlyList<PublishApproval> Recorded(RunContext run) => WorkspaceStore.ReadRun(run.Folder)?.Publications ?? [];
+
+    /// <summary>
+    /// Adds or replaces (by id) an approval in run.json's publications, as an update of the record the
+    /// store holds, so other writers' changes survive. <paramref name="refuse"/> sees the entry as it is
+    /// under the lock and may refuse the change with a reason.
+    /// </summary>
+    private static void Record(RunContext run, PublishApproval approval, Func<PublishApproval?, string?>? refuse = null)
     {
-        if (!File.Exists(run.RunJsonPath))
-        {
-            return [];
-        }
-
+        RunRecord? recorded;
         try
         {
-            var json = JObject.Parse(File.ReadAllText(run.RunJsonPath));
-            return json["publications"] is JArray list ? [.. list.Select(a => a.ToObject<PublishApproval>(JsonSerializer.Create(TrainingStore.Json))!)] : [];
+            recorded = WorkspaceStore.UpdateRun(run.Folder, record =>
+            {
+                var list = record.Publications ?? [];
+                if (refuse?.Invoke(list.FirstOrDefault(a => a.Id == approval.Id)) is { } reason)
+                {
+                    throw new PublishRefusedException(reason);
+                }
+
+                return record with
+                {
+                    Publications = list.Any(a => a.Id == approval.Id) ? [.. list.Select(a => a.Id == approval.Id ? approval : a)] : [.. list, approval],
+                };
+            });
         }
-        catch (JsonException)
+        catch (RunFileException e)
         {
-            return [];
+            throw new PublishRefusedException($"{e.Message}; the approval cannot be recorded");
+        }
+
+        if (recorded is null)
+        {
+            throw new PublishRefusedException($"{run.RunJsonPath} is missing: an approval must be recorded in the run's run.json");
         }
     }
 
-    /// <summary>Adds or replaces (by id) an approval in run.json's "publications", keeping every other field as it is; atomic.</summary>
-    private static void Record(RunContext run, PublishApproval approval)
-    {
-        JObject json;
-        try
-        {
-            json = JObject.Parse(File.ReadAllText(run.RunJsonPath));
-        }
-        catch (JsonException e)
-        {
-            throw new PublishRefusedException($"{run.RunJsonPath} is not valid JSON ({e.Message}); the approval cannot be recorded");
-        }
+    public static JObject ReportJson(PreflightReport report) => JObject.FromObject(report, JsonSerializer.Create(WorkspaceStore.Json));
 
-        var list = json["publications"] as JArray ?? [];
-        var serializer = JsonSerializer.Create(TrainingStore.Json);
-        var entry = JObject.FromObject(approval, serializer);
-        var index = list.Select((a, i) => (a, i)).FirstOrDefault(x => (string?)x.a["id"] == approval.Id).i;
-        if (list.Any(a => (string?)a["id"] == approval.Id))
-        {
-            list[index] = entry;
-        }
-        else
-        {
-            list.Add(entry);
-        }
-
-        json["publications"] = list;
-        var temporary = run.RunJsonPath + ".tmp";
-        File.WriteAllText(temporary, json.ToString(Formatting.Indented) + "\n");
-        File.Move(temporary, run.RunJsonPath, overwrite: true);
-    }
-
-    public static JObject ReportJson(PreflightReport report) => JObject.FromObject(report, JsonSerializer.Create(TrainingStore.Json));
-
-    public static JObject ApprovalJson(PublishApproval approval) => JObject.FromObject(approval, JsonSerializer.Create(TrainingStore.Json));
+    public static JObject ApprovalJson(PublishApproval approval) => JObject.FromObject(approval, JsonSerializer.Create(WorkspaceStore.Json));
 }

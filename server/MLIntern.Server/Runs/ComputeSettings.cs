@@ -97,7 +97,7 @@ internal sealed record ComputeSettings(Budget Budget, IReadOnlyDictionary<string
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, new JObject { ["cores"] = cores, ["probe"] = CpuProbe.Version, ["flops"] = measured, ["measuredAt"] = DateTimeOffset.UtcNow.ToString("O") }.ToString());
+            State.AtomicFile.WriteAllText(path, new JObject { ["cores"] = cores, ["probe"] = CpuProbe.Version, ["flops"] = measured, ["measuredAt"] = DateTimeOffset.UtcNow.ToString("O") }.ToString());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

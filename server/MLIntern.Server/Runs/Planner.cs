@@ -70,6 +70,7 @@ internal static class Planner
     public static TrainingPlan Plan(string workspace, PlanOptions options, JObject? editorSettings, DatasetFactsService datasets, CancellationToken cancellationToken = default)
     {
         var settings = ComputeSettings.Read(workspace, editorSettings);
+        var dataSettings = editorSettings?["data"] as JObject;
         string? scriptText = null;
         string? script = null;
         if (options.Script is not null)
@@ -80,7 +81,7 @@ internal static class Planner
 
         var facts = scriptText is null ? null : ScriptScan.Scan(scriptText);
         var dataPath = options.Data is not null ? Path.GetFullPath(options.Data, workspace)
-            : script is not null ? ScriptChecker.LoadedDatasets(scriptText!, ScriptDatasets.For(script, datasets)).FirstOrDefault()?.Path
+            : script is not null ? ScriptChecker.LoadedDatasets(scriptText!, ScriptDatasets.For(script, datasets, dataSettings)).FirstOrDefault()?.Path
             : null;
         if (dataPath is null)
         {
@@ -92,8 +93,7 @@ internal static class Planner
             throw new FileNotFoundException($"{options.Data}: no such file or directory");
         }
 
-        datasets.EditorSettings = editorSettings?["data"] as JObject;
-        var profile = datasets.GetProfile(dataPath, cancellationToken) ?? throw new ArgumentException($"{options.Data}: not a data set (a .csv, .tsv, .jsonl, .json or .parquet file, or a folder with train/test files)");
+        var profile = datasets.GetProfile(dataPath, dataSettings, cancellationToken) ?? throw new ArgumentException($"{options.Data}: not a data set (a .csv, .tsv, .jsonl, .json or .parquet file, or a folder with train/test files)");
         var summary = DataSummary.From(profile);
         var text = options.TextColumn ?? profile.Text.Column;
         var label = options.LabelColumn ?? profile.Label.Column;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MLIntern.Server.Engine;
+using MLIntern.Server.State;
 using MLIntern.Training.Baseline;
 using MLIntern.Training.Plans;
 using MLIntern.Training.Runs;
@@ -20,50 +21,68 @@ internal static class RunExecutor
     /// <summary>The smoke test's step cap for the baseline: two epochs.</summary>
     public const int SmokeEpochs = 2;
 
-    public static int Execute(TrainingStore store, string runId, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    public static int Execute(WorkspaceStore store, string runId, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
-        var record = store.LoadRun(runId);
-        if (record is null)
+        var found = store.LoadRun(runId);
+        if (found is null)
         {
             errors.WriteLine($"error: no run '{runId}' in {store.RunsFolder}");
             return Cli.Commands.Failure;
         }
 
-        var plan = store.LoadPlan(record.Plan.Id);
-        var decision = plan is null ? GateDecision.Refuse($"the plan {record.Plan.Id} is missing") : ApprovalGate.Check(plan, record.Approval);
-        if (decision.Allowed && plan!.Hash != record.Plan.Hash)
+        // The gate and the "executes once" check look at run.json as it is under the run's lock, and
+        // the start is recorded in the same step: two `train --run` of one run cannot both start it.
+        var plan = store.LoadPlan(found.Plan.Id);
+        string? refused = null;
+        string? notApproved = null;
+        var record = store.UpdateRun(runId, current =>
         {
-            decision = GateDecision.Refuse("run.json names another plan hash than the plan file's");
-        }
+            var decision = plan is null ? GateDecision.Refuse($"the plan {found.Plan.Id} is missing") : ApprovalGate.Check(plan, current.Approval);
+            if (decision.Allowed && plan!.Hash != current.Plan.Hash)
+            {
+                decision = GateDecision.Refuse("run.json names another plan hash than the plan file's");
+            }
 
-        if (!decision.Allowed)
+            if (!decision.Allowed)
+            {
+                refused = decision.Reason;
+                return current with { Status = RunStatus.Failed, Error = "launch refused: " + decision.Reason, EndedAt = DateTimeOffset.UtcNow };
+            }
+
+            if (current.Status != RunStatus.Approved)
+            {
+                notApproved = current.Status;
+                return null;
+            }
+
+            return current with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow };
+        })!;
+
+        if (refused is not null)
         {
-            errors.WriteLine($"error: launch refused: {decision.Reason}");
-            store.SaveRun(record with { Status = RunStatus.Failed, Error = "launch refused: " + decision.Reason, EndedAt = DateTimeOffset.UtcNow });
+            errors.WriteLine($"error: launch refused: {refused}");
             return Cli.Commands.Failure;
         }
 
-        if (record.Status != RunStatus.Approved)
+        if (notApproved is not null)
         {
-            errors.WriteLine($"error: run {runId} is {record.Status}; a run executes once — plan and approve a new one");
+            errors.WriteLine($"error: run {runId} is {notApproved}; a run executes once — plan and approve a new one");
             return Cli.Commands.Failure;
         }
 
         var folder = store.RunFolder(runId);
-        record = record with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow };
-        store.SaveRun(record);
         output.WriteLine($"run {runId}: {record.Approval.Statement} for plan {plan!.Id} ({(plan.Estimate.Hours is { } h ? PlanBuilder.Format(h) + " h" : "unknown estimate")})");
         int exitCode;
         string? error = null;
         try
         {
             exitCode = record.Kind == "baseline"
-                ? RunBaseline(plan, folder, record.Smoke, output, cancellationToken)
+                ? RunBaseline(store, runId, plan, record.Smoke, output, cancellationToken)
                 : RunScript(record, folder, output, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            store.SaveRun(record with { Status = RunStatus.Cancelled, EndedAt = DateTimeOffset.UtcNow, ExitCode = 130 });
+            store.UpdateRun(runId, current => current with { Status = RunStatus.Cancelled, EndedAt = DateTimeOffset.UtcNow, ExitCode = 130 });
             return 130;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
@@ -73,7 +92,7 @@ internal static class RunExecutor
             exitCode = Cli.Commands.Failure;
         }
 
-        store.SaveRun(record with
+        store.UpdateRun(runId, current => current with
         {
             Status = exitCode == 0 ? RunStatus.Succeeded : RunStatus.Failed,
             EndedAt = DateTimeOffset.UtcNow,
@@ -83,8 +102,26 @@ internal static class RunExecutor
         return exitCode;
     }
 
-    private static int RunBaseline(TrainingPlan plan, string folder, bool smoke, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// The editor's task for a run ended (mlintern/runExited). Records how, unless the run already
+    /// recorded its own end: exit code 0 succeeded; stopped by the user (<paramref name="cancelled"/>,
+    /// no exit code, or 130 = SIGINT) cancelled; anything else failed. Null when there is no such run.
+    /// </summary>
+    public static RunRecord? RecordTaskExit(WorkspaceStore store, string runId, int? exitCode, bool cancelled) =>
+        store.UpdateRun(runId, run =>
+        {
+            if (RunStatus.IsFinal(run.Status))
+            {
+                return null;
+            }
+
+            var status = exitCode == 0 ? RunStatus.Succeeded : cancelled || exitCode is null or 130 ? RunStatus.Cancelled : RunStatus.Failed;
+            return run with { Status = status, ExitCode = exitCode, EndedAt = DateTimeOffset.UtcNow };
+        });
+
+    private static int RunBaseline(WorkspaceStore store, string runId, TrainingPlan plan, bool smoke, TextWriter output, CancellationToken cancellationToken)
     {
+        var folder = store.RunFolder(runId);
         var splits = DataSets.Discover(plan.DataPath);
         if (plan.TextColumn is null || plan.LabelColumn is null)
         {
@@ -115,7 +152,7 @@ internal static class RunExecutor
 
         var last = result.Epochs.Count;
         metrics.WriteLine(Line(new JObject { ["step"] = last, ["epoch"] = last, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
-        File.WriteAllText(Path.Combine(folder, "eval.json"), EvalJson(result).ToString(Formatting.Indented) + "\n");
+        store.WriteRunFile(runId, WorkspaceStore.EvalFile, EvalJson(result).ToString(Formatting.Indented) + "\n");
         using (var predictions = new StreamWriter(Path.Combine(folder, "predictions.jsonl")))
         {
             foreach (var p in result.Predictions)

@@ -87,7 +87,7 @@ internal sealed class CreateCardParams : RunRefParams
 }
 
 /// <summary>mlintern/createCard: writes README.md into the run's model folder; returns its path, the unfilled fields and the validator's problems.</summary>
-internal sealed class CreateCardHandler(ILogger logger) : ReadHandler<CreateCardParams, JObject>
+internal sealed class CreateCardHandler(ILogger logger) : WriteHandler<CreateCardParams, JObject>
 {
     public override string Method => Methods.CreateCard;
 
@@ -129,7 +129,7 @@ internal sealed class CreateDemoParams : RunRefParams
 /// mlintern/createDemo: writes the Gradio Space into the run's space/ folder; returns the folder, files,
 /// unfilled fields, and — for a built-in baseline run — the command that serves it locally (for a task).
 /// </summary>
-internal sealed class CreateDemoHandler : ReadHandler<CreateDemoParams, JObject>
+internal sealed class CreateDemoHandler : WriteHandler<CreateDemoParams, JObject>
 {
     public override string Method => Methods.CreateDemo;
 
@@ -233,7 +233,7 @@ internal sealed class PreflightPublishHandler : ReadHandler<PublishParams, JObje
 /// (-32010) when it fails or its fileListHash is not the one shown; records the approval in run.json;
 /// returns a single-use approvalToken for startPublish.
 /// </summary>
-internal sealed class ApprovePublishHandler(PublishApprovalBook book, ILogger logger) : ReadHandler<PublishParams, JObject>
+internal sealed class ApprovePublishHandler(PublishApprovalBook book, ILogger logger) : WriteHandler<PublishParams, JObject>
 {
     public override string Method => Methods.ApprovePublish;
 
@@ -264,7 +264,7 @@ internal sealed class ApprovePublishHandler(PublishApprovalBook book, ILogger lo
 /// mlintern/startPublish: exchanges an approval token (single use) for the upload command, after
 /// checking the files still match the approval. The extension runs {command, args, cwd} as a task.
 /// </summary>
-internal sealed class StartPublishHandler(PublishApprovalBook book, ILogger logger) : ReadHandler<StartPublishParams, JObject>
+internal sealed class StartPublishHandler(PublishApprovalBook book, ILogger logger) : WriteHandler<StartPublishParams, JObject>
 {
     public override string Method => Methods.StartPublish;
 
@@ -309,7 +309,7 @@ internal sealed class PublishExitedParams : RunRefParams
 /// mlintern/publishExited: the upload task ended; records its exit code on the approval it used in
 /// run.json. Only an approval that was used (startPublish) can get an exit code, once.
 /// </summary>
-internal sealed class PublishExitedHandler(ILogger logger) : ReadHandler<PublishExitedParams, JObject>
+internal sealed class PublishExitedHandler(ILogger logger) : WriteHandler<PublishExitedParams, JObject>
 {
     public override string Method => Methods.PublishExited;
 

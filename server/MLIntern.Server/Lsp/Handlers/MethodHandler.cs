@@ -28,6 +28,20 @@ internal abstract class ChangeHandler<TParams, TResult> : MethodHandler
         await queue.EnqueueChange((store, ct) => HandleAsync((TParams)parameters!, store, ct), cancellationToken).ConfigureAwait(false);
 }
 
+/// <summary>
+/// A method that writes files (plans, run.json, a run's card or Space) but not the server's documents:
+/// it runs alone and in order like a change, on the snapshot its turn in the queue gives it.
+/// </summary>
+internal abstract class WriteHandler<TParams, TResult> : MethodHandler
+{
+    public override Type ParamsType => typeof(TParams);
+
+    protected abstract Task<TResult> HandleAsync(TParams parameters, Snapshot snapshot, CancellationToken cancellationToken);
+
+    internal override async Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken) =>
+        await queue.EnqueueWrite((snapshot, ct) => HandleAsync((TParams)parameters!, snapshot, ct), cancellationToken).ConfigureAwait(false);
+}
+
 /// <summary>A method that only reads: it runs on the snapshot its turn in the queue gives it.</summary>
 internal abstract class ReadHandler<TParams, TResult> : MethodHandler
 {

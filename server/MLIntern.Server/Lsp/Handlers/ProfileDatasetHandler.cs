@@ -47,15 +47,15 @@ internal sealed class ProfileDatasetHandler(ServerState state, DatasetFactsServi
             throw new LocalRpcException($"{Method} needs the uri or path of an existing data file or folder; got '{parameters.Uri ?? parameters.Path}'") { ErrorCode = ErrorCodes.InvalidParams };
         }
 
-        facts.EditorSettings = state.DataSettings;
+        var settings = state.DataSettings;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var work = facts.PendingBytes(path);
+        var work = facts.PendingBytes(path, settings);
         await using var progress = work >= ProgressMinBytes ? await WorkDoneProgress.StartAsync(state, parameters.WorkDoneToken, $"Profiling {System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path))}", logger, cancellationToken) : null;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, progress?.Cancelled ?? CancellationToken.None);
         MLIntern.Data.Profiling.DatasetProfile? profile;
         try
         {
-            profile = facts.GetProfile(path, cancel.Token, progress is null ? null : progress.Report);
+            profile = facts.GetProfile(path, settings, cancel.Token, progress is null ? null : progress.Report);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -70,7 +70,7 @@ internal sealed class ProfileDatasetHandler(ServerState state, DatasetFactsServi
         progress?.Finish($"{profile.Rows:N0} rows");
         var result = JObject.FromObject(profile, JsonSerializer.Create(InspectCommand.JsonSettings));
         result["path"] = System.IO.Path.GetFullPath(path);
-        result["version"] = facts.GetFacts(path, cancellationToken)?.Version;
+        result["version"] = facts.GetFacts(path, settings, cancellationToken)?.Version;
         logger.LogInformation("profiled {Path}: {Rows} rows in {Ms:F0} ms", path, profile.Rows, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }

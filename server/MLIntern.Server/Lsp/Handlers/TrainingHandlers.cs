@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MLIntern.Server.Engine;
 using MLIntern.Server.Lsp.Protocol;
 using MLIntern.Server.Runs;
+using MLIntern.Server.State;
 using MLIntern.Training.Plans;
 using MLIntern.Training.Runs;
 using Newtonsoft.Json;
@@ -108,7 +109,7 @@ internal sealed class ApprovalBook
 /// <summary>Shared by the training handlers: the workspace a request is about, and the JSON shape of results.</summary>
 internal static class TrainingRequests
 {
-    public static readonly JsonSerializer Serializer = JsonSerializer.Create(TrainingStore.Json);
+    public static readonly JsonSerializer Serializer = JsonSerializer.Create(WorkspaceStore.Json);
 
     public static string Workspace(WorkspaceParams parameters, string? fallbackFile = null)
     {
@@ -130,10 +131,10 @@ internal static class TrainingRequests
 
     public static JObject Figures(TrainingPlan plan) => new() { ["planHash"] = plan.Hash, ["hours"] = plan.Estimate.Hours, ["costUsd"] = plan.Estimate.CostUsd };
 
-    public static TrainingPlan LoadPlan(TrainingStore store, string? planId) =>
+    public static TrainingPlan LoadPlan(WorkspaceStore store, string? planId) =>
         (planId is null ? null : store.LoadPlan(planId)) ?? throw Invalid($"no plan '{planId}' in {store.PlansFolder}; plan first (mlintern/planTraining)");
 
-    public static JObject Summary(RunRecord run, TrainingStore store) => new()
+    public static JObject Summary(RunRecord run, WorkspaceStore store) => new()
     {
         ["id"] = run.Id,
         ["title"] = run.Title,
@@ -153,7 +154,7 @@ internal static class TrainingRequests
 /// mlintern/planTraining: builds the plan (script or built-in baseline), writes it to
 /// .mlintern/plans/&lt;id&gt;.md and .json, and returns it with the figures an approval must repeat.
 /// </summary>
-internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService datasets, ILogger logger) : ReadHandler<PlanTrainingParams, JObject>
+internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService datasets, ILogger logger) : WriteHandler<PlanTrainingParams, JObject>
 {
     public override string Method => Methods.PlanTraining;
 
@@ -161,7 +162,7 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
     {
         var script = TrainingRequests.Local(parameters.Script);
         var workspace = TrainingRequests.Workspace(parameters, script ?? TrainingRequests.Local(parameters.Data));
-        var store = new TrainingStore(workspace);
+        var store = new WorkspaceStore(workspace);
         TrainingPlan plan;
         try
         {
@@ -224,7 +225,7 @@ internal sealed class ApproveRunHandler(ApprovalBook book, ILogger logger) : Rea
     protected override Task<JObject> HandleAsync(ApproveRunParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
     {
         var workspace = TrainingRequests.Workspace(parameters);
-        var plan = TrainingRequests.LoadPlan(new TrainingStore(workspace), parameters.PlanId);
+        var plan = TrainingRequests.LoadPlan(new WorkspaceStore(workspace), parameters.PlanId);
         var figures = parameters.Figures ?? throw TrainingRequests.Invalid("figures {planHash, hours, costUsd} are required: the figures the user approved");
         var approval = new Approval(Environment.UserName, plan.Id, figures.PlanHash ?? "", figures.Hours, figures.CostUsd, DateTimeOffset.UtcNow, "editor dialog", parameters.AcceptOverBudget, parameters.AcceptUnknownEstimate);
         var decision = ApprovalGate.Check(plan, approval);
@@ -248,14 +249,14 @@ internal sealed class ApproveRunHandler(ApprovalBook book, ILogger logger) : Rea
 /// returns the task the extension runs: `mlintern train --run ID --workspace W`, which executes the
 /// run's recorded command after checking its approval once more. The sidecar spawns nothing here.
 /// </summary>
-internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher, ILogger logger) : ReadHandler<StartRunParams, JObject>
+internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher, ILogger logger) : WriteHandler<StartRunParams, JObject>
 {
     public override string Method => Methods.StartRun;
 
     protected override Task<JObject> HandleAsync(StartRunParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
     {
         var workspace = TrainingRequests.Workspace(parameters);
-        var store = new TrainingStore(workspace);
+        var store = new WorkspaceStore(workspace);
         var plan = TrainingRequests.LoadPlan(store, parameters.PlanId);
         if (parameters.ApprovalToken is null || book.Take(parameters.ApprovalToken) is not { } entry)
         {
@@ -317,21 +318,14 @@ internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher,
 /// end: exit code 0 succeeded; stopped by the user (cancelled: true, no exit code, or 130 = SIGINT)
 /// cancelled; anything else failed.
 /// </summary>
-internal sealed class RunExitedHandler(MetricsWatcher watcher) : ReadHandler<RunParams, JObject>
+internal sealed class RunExitedHandler(MetricsWatcher watcher) : WriteHandler<RunParams, JObject>
 {
     public override string Method => Methods.RunExited;
 
     protected override Task<JObject> HandleAsync(RunParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var store = new TrainingStore(TrainingRequests.Workspace(parameters));
-        var run = (parameters.RunId is null ? null : store.LoadRun(parameters.RunId)) ?? throw TrainingRequests.Invalid($"no run '{parameters.RunId}'");
-        if (!RunStatus.IsFinal(run.Status))
-        {
-            var code = parameters.ExitCode;
-            var status = code == 0 ? RunStatus.Succeeded : parameters.Cancelled == true || code is null or 130 ? RunStatus.Cancelled : RunStatus.Failed;
-            run = run with { Status = status, ExitCode = code, EndedAt = DateTimeOffset.UtcNow, StartedAt = run.StartedAt };
-            store.SaveRun(run);
-        }
+        var store = new WorkspaceStore(TrainingRequests.Workspace(parameters));
+        var run = (parameters.RunId is null ? null : RunExecutor.RecordTaskExit(store, parameters.RunId, parameters.ExitCode, parameters.Cancelled == true)) ?? throw TrainingRequests.Invalid($"no run '{parameters.RunId}'");
 
         watcher.Finish(run.Id);
         return Task.FromResult(TrainingRequests.Summary(run, store));
@@ -369,9 +363,16 @@ internal sealed class GenerateScriptHandler : ReadHandler<GenerateScriptParams, 
         var workspace = TrainingRequests.Workspace(parameters, data);
         data = Path.GetFullPath(data, workspace);
         var output = TrainingRequests.Local(parameters.Output) is { } o ? Path.GetFullPath(o, workspace) : FreeScriptPath(workspace, data);
-        var errors = new StringWriter();
-        var text = Cli.GenerateCommand.TryRender(data, Path.GetDirectoryName(output)!, parameters.Model ?? "distilbert-base-uncased", parameters.TextColumn, parameters.LabelColumn, parameters.Epochs ?? 3, errors)
-            ?? throw TrainingRequests.Invalid(errors.ToString().Trim().Replace("error: ", "", StringComparison.Ordinal));
+        string text;
+        try
+        {
+            text = TrainScripts.Render(data, Path.GetDirectoryName(output)!, parameters.Model ?? "distilbert-base-uncased", parameters.TextColumn, parameters.LabelColumn, parameters.Epochs ?? 3);
+        }
+        catch (DatasetUnusableException e)
+        {
+            throw TrainingRequests.Invalid(e.Message);
+        }
+
         return Task.FromResult(new JObject { ["path"] = output, ["text"] = text, ["exists"] = File.Exists(output) });
     }
 
@@ -397,7 +398,7 @@ internal sealed class ListRunsHandler : ReadHandler<WorkspaceParams, JObject>
 
     protected override Task<JObject> HandleAsync(WorkspaceParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var store = new TrainingStore(TrainingRequests.Workspace(parameters));
+        var store = new WorkspaceStore(TrainingRequests.Workspace(parameters));
         return Task.FromResult(new JObject { ["runs"] = new JArray(store.ListRuns().Select(r => TrainingRequests.Summary(r, store))) });
     }
 }
@@ -409,7 +410,7 @@ internal sealed class GetRunHandler(MetricsWatcher watcher) : ReadHandler<RunPar
 
     protected override Task<JObject> HandleAsync(RunParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var store = new TrainingStore(TrainingRequests.Workspace(parameters));
+        var store = new WorkspaceStore(TrainingRequests.Workspace(parameters));
         var run = (parameters.RunId is null ? null : store.LoadRun(parameters.RunId)) ?? throw TrainingRequests.Invalid($"no run '{parameters.RunId}'");
         var folder = store.RunFolder(run.Id);
         var points = new RunMetricsTailer(folder).Poll();
@@ -419,16 +420,9 @@ internal sealed class GetRunHandler(MetricsWatcher watcher) : ReadHandler<RunPar
             ["runDir"] = folder,
             ["metrics"] = JArray.FromObject(points, TrainingRequests.Serializer),
         };
-        var eval = Path.Combine(folder, "eval.json");
-        if (File.Exists(eval))
+        if (WorkspaceStore.ReadEval(folder) is { } eval)
         {
-            try
-            {
-                result["eval"] = JObject.Parse(File.ReadAllText(eval));
-            }
-            catch (JsonException)
-            {
-            }
+            result["eval"] = eval;
         }
 
         var predictions = Path.Combine(folder, "predictions.jsonl");

@@ -1,0 +1,245 @@
+using MLIntern.Training.Plans;
+using MLIntern.Training.Runs;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+using Newtonsoft.Json.Linq;
+using Newtonsoft.Json.Serialization;
+
+namespace MLIntern.Server.State;
+
+/// <summary>
+/// The `.mlintern/` folder of a workspace, and the one reader and writer of what is in it: plans
+/// (`plans/&lt;id&gt;.md` + `.json`) and runs (`runs/&lt;id&gt;/run.json` with the run's publish
+/// approvals, metrics.jsonl, stdout.log, eval.json, predictions.jsonl, model.bin). Every file is
+/// replaced whole through a temporary file of its own (<see cref="AtomicFile"/>); run.json changes
+/// only as a function of its current content under the run's lock (<see cref="RunLock"/>), which the
+/// `train --run` child takes too, so concurrent updates of different fields all survive.
+/// Creating a run folder goes through the approval gate: <see cref="CreateRun"/> is the only way a
+/// run.json comes into being.
+/// </summary>
+internal sealed class WorkspaceStore(string workspace)
+{
+    public const string RunFile = "run.json";
+    public const string EvalFile = "eval.json";
+
+    /// <summary>The one serializer setting for the files on disk (camel-case names, enums as strings, nulls left out).</summary>
+    public static readonly JsonSerializerSettings Json = new()
+    {
+        ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } },
+        Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()) },
+        Formatting = Formatting.Indented,
+        NullValueHandling = NullValueHandling.Ignore,
+        DateParseHandling = DateParseHandling.DateTimeOffset,
+    };
+
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(Json);
+
+    /// <summary>run.json's field names as <see cref="RunRecord"/> knows them; any other field in a file is kept as it is.</summary>
+    private static readonly HashSet<string> RunFields = [.. ((JsonObjectContract)Serializer.ContractResolver.ResolveContract(typeof(RunRecord))).Properties.Select(p => p.PropertyName!)];
+
+    public string Workspace { get; } = Path.GetFullPath(workspace);
+
+    public string PlansFolder => Path.Combine(Workspace, ".mlintern", "plans");
+
+    public string RunsFolder => Path.Combine(Workspace, ".mlintern", "runs");
+
+    public string PlanJsonPath(string planId) => Path.Combine(PlansFolder, planId + ".json");
+
+    public string PlanMarkdownPath(string planId) => Path.Combine(PlansFolder, planId + ".md");
+
+    public string RunFolder(string runId) => RunIds.IsValid(runId) ? Path.Combine(RunsFolder, runId) : throw new ArgumentException($"'{runId}' is not a run id");
+
+    public void SavePlan(TrainingPlan plan)
+    {
+        Directory.CreateDirectory(PlansFolder);
+        AtomicFile.WriteAllText(PlanJsonPath(plan.Id), JsonConvert.SerializeObject(plan, Json) + "\n");
+        AtomicFile.WriteAllText(PlanMarkdownPath(plan.Id), PlanMarkdown.Render(plan));
+    }
+
+    /// <summary>The plan saved under an id, or null. A plan whose content no longer matches its hash still loads; the gate refuses it.</summary>
+    public TrainingPlan? LoadPlan(string planId)
+    {
+        if (!RunIds.IsValid(planId) || !File.Exists(PlanJsonPath(planId)))
+        {
+            return null;
+        }
+
+        return JsonConvert.DeserializeObject<TrainingPlan>(File.ReadAllText(PlanJsonPath(planId)), Json);
+    }
+
+    /// <summary>
+    /// Creates the run folder with run.json for an approved plan. Asks the gate first and throws
+    /// <see cref="ApprovalRefusedException"/> when it refuses: no folder, no run.
+    /// </summary>
+    public RunRecord CreateRun(TrainingPlan plan, Approval? approval, Func<string, MLIntern.Training.Launch.LaunchCommand> command, bool smoke)
+    {
+        var decision = ApprovalGate.Check(plan, approval);
+        if (!decision.Allowed)
+        {
+            throw new ApprovalRefusedException(decision.Reason);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        Directory.CreateDirectory(RunsFolder);
+        string id;
+        string folder;
+        do
+        {
+            id = RunIds.New(now);
+            folder = RunFolder(id);
+        }
+        while (!TryCreateFolder(folder));
+
+        var launch = command(folder);
+        var record = new RunRecord(
+            id,
+            plan.Kind == PlanKind.Baseline ? "baseline" : "script",
+            (smoke && !plan.Smoke ? "Smoke test: " : "") + plan.Title,
+            launch,
+            launch.ToString(),
+            new PlanReference(plan.Id, plan.Hash, PlanJsonPath(plan.Id), plan.Estimate.Flops, plan.Estimate.Hours, plan.Estimate.CostUsd, plan.OverBudget, plan.Estimate.Known),
+            approval!,
+            RunStatus.Approved,
+            now,
+            Smoke: smoke || plan.Smoke);
+        using (RunLock.Take(folder))
+        {
+            AtomicFile.WriteAllText(Path.Combine(folder, RunFile), Serialize(record, null));
+        }
+
+        return record;
+    }
+
+    public RunRecord? LoadRun(string runId) => RunIds.IsValid(runId) ? ReadRun(RunFolder(runId)) : null;
+
+    /// <summary>Changes a run's run.json (see <see cref="UpdateRun(string, Func{RunRecord, RunRecord?}, TimeSpan?)"/>); null when there is no such run.</summary>
+    public RunRecord? UpdateRun(string runId, Func<RunRecord, RunRecord?> update) =>
+        RunIds.IsValid(runId) ? UpdateRun(RunFolder(runId), update, null) : null;
+
+    /// <summary>Every run with a readable run.json, newest first (at most 500).</summary>
+    public IReadOnlyList<RunRecord> ListRuns()
+    {
+        if (!Directory.Exists(RunsFolder))
+        {
+            return [];
+        }
+
+        return [.. Directory.EnumerateDirectories(RunsFolder)
+            .Select(Path.GetFileName)
+            .OrderDescending(StringComparer.Ordinal)
+            .Take(500)
+            .Select(id => LoadRun(id!))
+            .OfType<RunRecord>()];
+    }
+
+    /// <summary>A run folder's run.json (in .mlintern/runs/ or any folder a run was copied to), or null when it is missing or not a run record.</summary>
+    public static RunRecord? ReadRun(string runFolder)
+    {
+        var path = Path.Combine(runFolder, RunFile);
+        try
+        {
+            return File.Exists(path) ? JsonConvert.DeserializeObject<RunRecord>(File.ReadAllText(path), Json) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The one way run.json changes after it is created: under the run's lock, <paramref name="update"/>
+    /// gets the record as it is on disk now and returns the new record (or null to leave it as it is);
+    /// the file is replaced atomically, keeping fields this version does not know. Returns the record
+    /// as it stands afterwards, or null when the folder has no run.json. Throws
+    /// <see cref="RunFileException"/> when run.json is not a readable record or the lock stays taken.
+    /// </summary>
+    public static RunRecord? UpdateRun(string runFolder, Func<RunRecord, RunRecord?> update, TimeSpan? lockTimeout = null)
+    {
+        var path = Path.Combine(runFolder, RunFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var held = RunLock.Take(runFolder, lockTimeout);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        JObject raw;
+        RunRecord current;
+        try
+        {
+            var text = File.ReadAllText(path);
+            using (var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None })
+            {
+                raw = JObject.Load(reader);
+            }
+
+            current = JsonConvert.DeserializeObject<RunRecord>(text, Json) ?? throw new JsonSerializationException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new RunFileException($"{path} is not valid JSON ({e.Message}); it was not changed");
+        }
+
+        var next = update(current);
+        if (next is null || ReferenceEquals(next, current))
+        {
+            return current;
+        }
+
+        AtomicFile.WriteAllText(path, Serialize(next, raw));
+        return next;
+    }
+
+    /// <summary>run.json's text: the record, plus the fields of <paramref name="original"/> that the record does not know.</summary>
+    private static string Serialize(RunRecord record, JObject? original)
+    {
+        var unknown = original?.Properties().Where(p => !RunFields.Contains(p.Name)).ToList() ?? [];
+        if (unknown.Count == 0)
+        {
+            return JsonConvert.SerializeObject(record, Json) + "\n";
+        }
+
+        var json = JObject.FromObject(record, Serializer);
+        foreach (var property in unknown)
+        {
+            json[property.Name] = property.Value.DeepClone();
+        }
+
+        return json.ToString(Formatting.Indented) + "\n";
+    }
+
+    /// <summary>A run folder's eval.json as written, or null when missing or not JSON.</summary>
+    public static JObject? ReadEval(string runFolder)
+    {
+        var path = Path.Combine(runFolder, EvalFile);
+        try
+        {
+            return File.Exists(path) ? JObject.Parse(File.ReadAllText(path)) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes a whole file of a run's outputs (eval.json, …) atomically.</summary>
+    public void WriteRunFile(string runId, string name, string text) => AtomicFile.WriteAllText(Path.Combine(RunFolder(runId), name), text);
+
+    private static bool TryCreateFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(folder);
+        return true;
+    }
+}
+
+/// <summary>The approval gate said no; the message says why.</summary>
+internal sealed class ApprovalRefusedException(string reason) : Exception($"launch refused: {reason}");
