@@ -11,6 +11,9 @@ internal abstract class MethodHandler
 
     public abstract Type ParamsType { get; }
 
+    /// <summary>The type the handler answers with (what the contract in Protocol/Contract.cs must say).</summary>
+    public abstract Type ResultType { get; }
+
     /// <summary>Lifecycle methods the server must answer before initialize and after shutdown.</summary>
     public virtual bool IsLifecycle => false;
 
@@ -21,6 +24,8 @@ internal abstract class MethodHandler
 internal abstract class ChangeHandler<TParams, TResult> : MethodHandler
 {
     public override Type ParamsType => typeof(TParams);
+
+    public override Type ResultType => typeof(TResult);
 
     protected abstract Task<TResult> HandleAsync(TParams parameters, DocumentStore documents, CancellationToken cancellationToken);
 
@@ -36,6 +41,8 @@ internal abstract class WriteHandler<TParams, TResult> : MethodHandler
 {
     public override Type ParamsType => typeof(TParams);
 
+    public override Type ResultType => typeof(TResult);
+
     protected abstract Task<TResult> HandleAsync(TParams parameters, Snapshot snapshot, CancellationToken cancellationToken);
 
     internal override async Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken) =>
@@ -46,6 +53,8 @@ internal abstract class WriteHandler<TParams, TResult> : MethodHandler
 internal abstract class ReadHandler<TParams, TResult> : MethodHandler
 {
     public override Type ParamsType => typeof(TParams);
+
+    public override Type ResultType => typeof(TResult);
 
     protected abstract Task<TResult> HandleAsync(TParams parameters, Snapshot snapshot, CancellationToken cancellationToken);
 
