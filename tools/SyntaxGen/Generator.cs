@@ -148,8 +148,16 @@ public static class Generator
 
             w.Line($"case {n.Name} n:");
             w.Indent++;
+            bool afterBlock = false;
             foreach (var f in children)
             {
+                if (afterBlock)
+                {
+                    // A blank line after a block, as in the hand-written code.
+                    w.Line();
+                }
+
+                afterBlock = f.IsOptional;
                 if (f.IsList)
                 {
                     w.Line($"VisitList(n.{f.Property});");

@@ -33,6 +33,7 @@ public abstract class SyntaxWalker
                 {
                     Visit(n.Returns);
                 }
+
                 VisitList(n.TypeParams);
                 break;
             case ClassDef n:
@@ -101,6 +102,7 @@ public abstract class SyntaxWalker
                 {
                     Visit(n.Exc);
                 }
+
                 if (n.Cause is not null)
                 {
                     Visit(n.Cause);
@@ -230,10 +232,12 @@ public abstract class SyntaxWalker
                 {
                     Visit(n.Lower);
                 }
+
                 if (n.Upper is not null)
                 {
                     Visit(n.Upper);
                 }
+
                 if (n.Step is not null)
                 {
                     Visit(n.Step);
@@ -252,6 +256,7 @@ public abstract class SyntaxWalker
                 {
                     Visit(n.Type);
                 }
+
                 VisitList(n.Body);
                 break;
             case Arguments n:
@@ -261,12 +266,14 @@ public abstract class SyntaxWalker
                 {
                     Visit(n.VarArg);
                 }
+
                 VisitList(n.KwOnlyArgs);
                 VisitList(n.KwDefaults);
                 if (n.KwArg is not null)
                 {
                     Visit(n.KwArg);
                 }
+
                 VisitList(n.Defaults);
                 break;
             case Arg n:
@@ -291,6 +298,7 @@ public abstract class SyntaxWalker
                 {
                     Visit(n.Guard);
                 }
+
                 VisitList(n.Body);
                 break;
             case MatchValue n:
@@ -322,6 +330,7 @@ public abstract class SyntaxWalker
                 {
                     Visit(n.Bound);
                 }
+
                 if (n.DefaultValue is not null)
                 {
                     Visit(n.DefaultValue);
