@@ -102,6 +102,19 @@ public sealed class NodeSchemaTests
         Assert.Equal(["int", "tuple", "int", "str"], walker.Ids);
     }
 
+    [Theory]
+    [InlineData("node A : Node\n  X Nope x\n", "A.X: unknown type Nope")]
+    [InlineData("node A : Node\n\nnode A : Node\n", "line 3: A is declared twice")]
+    [InlineData("node A : Missing\n", "A: base Missing")]
+    [InlineData("node A : Node\n  X inherited x\n", "A.X is marked inherited")]
+    [InlineData("node A : Node = B | C when D\n  D int -\n", "`when D` names no bool field")]
+    [InlineData("  X int x\n", "line 1: a field outside a node")]
+    public void A_mistake_in_the_schema_is_named(string schema, string message)
+    {
+        var e = Assert.Throws<FormatException>(() => Schema.Parse(schema));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
     private static Type ClassOf(string name) => Python.GetType("MLIntern.Python.Syntax." + name, throwOnError: true)!;
 
     /// <summary>A fresh node of the first concrete class (in schema order) that fits a field of this type.</summary>
