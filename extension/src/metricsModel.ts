@@ -1,20 +1,12 @@
 // The Metrics panel's content as plain data and HTML: metric points (from mlintern/getRun and
-// the mlintern/metrics notifications), the run's eval.json, line charts per metric drawn as
+// the mlintern/metrics notifications, merged), the run's eval.json (free-form: a script writes it), line charts per metric drawn as
 // hand-made SVG, the per-class table and the confusion matrix, under a strict CSP. The page
 // only swaps in the HTML the extension sends, so every byte of it is built (and tested) here.
 // Pure; metricsPanel.ts does the VS Code side.
 import { escapeHtml } from './datasetModel';
-import { isFinalStatus, RunSummary } from './trainingModel';
 import { isObject } from './json';
+import type { MetricPoint, RunSummary } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
-
-/** One logged step: the shape of a metrics.jsonl line and of a notification's points (MetricPoint.cs). */
-export interface MetricPoint {
-  readonly step?: number;
-  readonly epoch?: number;
-  readonly split: string;
-  readonly values: Readonly<Record<string, number>>;
-}
 
 export interface ClassScores {
   readonly precision: number;
@@ -33,40 +25,18 @@ export interface EvalReport {
   readonly testRows?: number;
 }
 
+export type { MetricPoint } from './protocol';
+
+/** What the panel's header shows of a run: a summary (listRuns, runExited) or getRun's run.json with its folder. */
+export type RunHeader = Pick<RunSummary, 'id' | 'title' | 'status' | 'final'> & { readonly exitCode?: number; readonly runDir?: string };
+
 export interface MetricsState {
   readonly runId: string;
-  readonly run?: RunSummary;
+  readonly run?: RunHeader;
   readonly points: readonly MetricPoint[];
   readonly eval?: EvalReport;
   readonly error?: string;
   readonly loading?: boolean;
-}
-
-const metaKeys = new Set(['step', 'epoch', 'split', 'values', 'global_step']);
-
-/** A point in either shape — `{step, epoch, split, values: {…}}` or a flat metrics.jsonl line; undefined when it has no numbers. */
-export function parsePoint(value: unknown): MetricPoint | undefined {
-  if (!isObject(value)) return undefined;
-  const values: Record<string, number> = {};
-  const source = isObject(value.values) ? value.values : value;
-  for (const [key, v] of Object.entries(source)) {
-    if (source === value && metaKeys.has(key)) continue;
-    if (typeof v === 'number' && Number.isFinite(v)) values[key] = v;
-  }
-  if (Object.keys(values).length === 0) return undefined;
-  const step = finite(value.step) ?? finite(value.global_step);
-  const epoch = finite(value.epoch);
-  return { ...(step !== undefined ? { step } : {}), ...(epoch !== undefined ? { epoch } : {}), split: typeof value.split === 'string' && value.split !== '' ? value.split : 'train', values };
-}
-
-export function parsePoints(value: unknown): MetricPoint[] {
-  return Array.isArray(value) ? value.map(parsePoint).filter((p): p is MetricPoint => p !== undefined) : [];
-}
-
-/** A notification `{runId, points}`; undefined when it is not one. */
-export function parseMetricsNotification(value: unknown): { runId: string; points: MetricPoint[] } | undefined {
-  if (!isObject(value) || typeof value.runId !== 'string') return undefined;
-  return { runId: value.runId, points: parsePoints(value.points) };
 }
 
 export function parseEval(value: unknown): EvalReport | undefined {
@@ -245,7 +215,7 @@ export function metricsBodyHtml(state: MetricsState): string {
   const charts = Charts.map((c) => ({ c, series: seriesFor(state.points, c.keys) })).filter((x) => x.series.length > 0);
   if (charts.length === 0) {
     parts.push(
-      `<p class="hint" data-state="waiting">${state.loading ? 'Loading…' : run && isFinalStatus(run.status) ? 'This run logged no metrics.' : 'Waiting for the first metrics… (metrics.jsonl, the Trainer’s log lines, or trainer_state.json)'}</p>`,
+      `<p class="hint" data-state="waiting">${state.loading ? 'Loading…' : run?.final ? 'This run logged no metrics.' : 'Waiting for the first metrics… (metrics.jsonl, the Trainer’s log lines, or trainer_state.json)'}</p>`,
     );
   } else {
     parts.push(`<div class="charts">${charts.map((x) => lineChartSvg(x.c.id, x.c.title, x.series)).join('')}</div>`);
@@ -257,7 +227,7 @@ export function metricsBodyHtml(state: MetricsState): string {
     );
   }
   if (state.eval) parts.push(`<section class="eval" data-state="eval">${evalHtml(state.eval)}</section>`);
-  else if (run && isFinalStatus(run.status)) parts.push(`<p class="muted" data-state="no-eval">No eval.json in the run folder: this run wrote no final evaluation.</p>`);
+  else if (run?.final) parts.push(`<p class="muted" data-state="no-eval">No eval.json in the run folder: this run wrote no final evaluation.</p>`);
   return parts.join('\n');
 }
 

@@ -6,13 +6,14 @@ import {
   evalHtml,
   lineChartSvg,
   MaxMarkers,
+  MetricPoint,
   metricsBodyHtml,
   parseEval,
-  parseMetricsNotification,
-  parsePoint,
   renderMetricsHtml,
   seriesFor,
 } from '../../src/metricsModel';
+import { Methods, Notifications } from '../../src/protocol';
+import { sample, sampleNotification } from './samples';
 
 // eval.json as the built-in baseline writes it (RunExecutor.EvalJson).
 const evalJson = {
@@ -32,32 +33,27 @@ const evalJson = {
 const dicts = (n: number, split = 'train') => Array.from({ length: n }, (_, i) => ({ step: i + 1, epoch: (i + 1) / 10, split, values: { loss: 1 / (i + 1), learning_rate: 5e-5 } }));
 
 describe('metric points', () => {
-  it('reads the notification shape and flat metrics.jsonl lines', () => {
-    assert.deepEqual(parsePoint({ step: 3, epoch: 0.5, split: 'eval', values: { loss: 0.4, accuracy: 0.8 } }), { step: 3, epoch: 0.5, split: 'eval', values: { loss: 0.4, accuracy: 0.8 } });
-    assert.deepEqual(parsePoint({ step: 1, epoch: 1, split: 'train', loss: 0.53, learning_rate: 5e-5 }), { step: 1, epoch: 1, split: 'train', values: { loss: 0.53, learning_rate: 5e-5 } });
-    assert.deepEqual(parsePoint({ loss: 1 }), { split: 'train', values: { loss: 1 } });
-    assert.equal(parsePoint({ step: 1, split: 'train', values: { note: 'x' } }), undefined);
-    assert.equal(parsePoint('loss'), undefined);
-  });
-
-  it('a notification names its run', () => {
-    const n = parseMetricsNotification({ runId: 'r1', points: [...dicts(2), 'junk'] })!;
-    assert.equal(n.runId, 'r1');
-    assert.equal(n.points.length, 2);
-    assert.equal(parseMetricsNotification({ points: [] }), undefined);
+  it('draws the real run: its points, its final status and its evaluation', () => {
+    const answer = sample(Methods.getRun);
+    const live = sampleNotification(Notifications.metrics);
+    assert.equal(live.runId, answer.run.id);
+    const body = metricsBodyHtml({ runId: answer.run.id, run: { ...answer.run, runDir: answer.runDir }, points: addPoints(answer.metrics, live.points), eval: parseEval(answer.eval) });
+    assert.match(body, /data-status="succeeded"/);
+    assert.match(body, /data-state="eval"/);
+    assert.match(body, /<svg class="chart metric-chart"/);
   });
 
   it('a repeated (split, step) merges instead of drawing twice', () => {
-    const a = addPoints(dicts(2).map((p) => parsePoint(p)!), [parsePoint({ step: 2, split: 'train', values: { accuracy: 0.5 } })!, parsePoint({ step: 2, split: 'eval', values: { loss: 0.3 } })!]);
+    const a = addPoints(dicts(2), [{ step: 2, split: 'train', values: { accuracy: 0.5 } }, { step: 2, split: 'eval', values: { loss: 0.3 } }]);
     assert.equal(a.length, 3);
     assert.deepEqual(a[1]!.values, { loss: 0.5, learning_rate: 5e-5, accuracy: 0.5 });
   });
 
   it('series per split, sorted by step, with metric aliases', () => {
-    const points = [
-      parsePoint({ step: 2, split: 'test', values: { f1: 0.7 } })!,
-      parsePoint({ step: 2, split: 'train', values: { loss: 0.2 } })!,
-      parsePoint({ step: 1, split: 'train', values: { loss: 0.9 } })!,
+    const points: MetricPoint[] = [
+      { step: 2, split: 'test', values: { f1: 0.7 } },
+      { step: 2, split: 'train', values: { loss: 0.2 } },
+      { step: 1, split: 'train', values: { loss: 0.9 } },
     ];
     assert.deepEqual(seriesFor(points, ['loss']), [{ split: 'train', points: [{ x: 1, y: 0.9 }, { x: 2, y: 0.2 }] }]);
     assert.deepEqual(seriesFor(points, ['macro_f1', 'f1']).map((s) => s.split), ['test']);
@@ -66,7 +62,7 @@ describe('metric points', () => {
 
 describe('charts', () => {
   it('one polyline per split, a marker per point and the count of points plotted', () => {
-    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(5).map((p) => parsePoint(p)!), ['loss']));
+    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(5), ['loss']));
     assert.match(svg, /data-points="5"/);
     assert.equal((svg.match(/<polyline/g) ?? []).length, 1);
     assert.equal((svg.match(/<circle/g) ?? []).length, 5);
@@ -82,7 +78,7 @@ describe('charts', () => {
   });
 
   it('long runs keep the line but drop the markers', () => {
-    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(MaxMarkers + 1).map((p) => parsePoint(p)!), ['loss']));
+    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(MaxMarkers + 1), ['loss']));
     assert.match(svg, new RegExp(`data-points="${MaxMarkers + 1}"`));
     assert.doesNotMatch(svg, /<circle/);
   });
@@ -112,16 +108,16 @@ describe('the evaluation', () => {
 
 describe('the page', () => {
   it('waits for metrics, then draws the charts the run logged', () => {
-    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running' }, points: [] }), /data-state="waiting"/);
-    const body = metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running' }, points: dicts(3).map((p) => parsePoint(p)!) });
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running', final: false }, points: [] }), /data-state="waiting"/);
+    const body = metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running', final: false }, points: dicts(3) });
     assert.match(body, /data-metric="loss" data-points="3"/);
     assert.match(body, /data-metric="learning_rate"/);
     assert.doesNotMatch(body, /data-metric="accuracy"/);
   });
 
   it('a finished run without eval.json says so; with it, shows the table', () => {
-    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded' }, points: [] }), /data-state="no-eval"/);
-    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded' }, points: [], eval: parseEval(evalJson) }), /data-state="eval"/);
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded', final: true }, points: [] }), /data-state="no-eval"/);
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded', final: true }, points: [], eval: parseEval(evalJson) }), /data-state="eval"/);
   });
 
   it('the page applies only updates newer than itself and than the last one it applied', () => {
