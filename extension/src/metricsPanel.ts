@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { MetricsPanelType } from './constants';
-import { addPoints, MetricPoint, MetricsState, metricsBodyHtml, parseEval, renderMetricsHtml, RunHeader, UpdateMessage } from './metricsModel';
+import { addPoints, MetricPoint, MetricsState, metricsBodyHtml, renderMetricsHtml, RunHeader, UpdateMessage } from './metricsModel';
 import { Methods, RunSummary } from './protocol';
 import { request } from './sidecar';
 import * as api from './vscodeapi';
@@ -110,7 +110,7 @@ export class MetricsPanel implements api.Disposable {
         run: { ...answer.run, runDir: answer.runDir },
         // Points that arrived by notification while this request ran are kept.
         points: addPoints(answer.metrics, current.points),
-        eval: parseEval(answer.eval),
+        eval: answer.evaluation,
       };
     } catch (e) {
       if (generation !== this.generation) return;

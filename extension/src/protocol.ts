@@ -138,6 +138,15 @@ export interface ClassCount {
   count: number;
 }
 
+export interface ClassScores {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+  weak: boolean;
+}
+
 export interface ColumnProfile {
   name: string;
   type: string;
@@ -166,6 +175,11 @@ export interface ComputeEstimate {
   hours?: number;
   pricePerHour: number;
   costUsd?: number;
+}
+
+export interface ConfusionMatrix {
+  labels: string[];
+  matrix: number[][];
 }
 
 export interface DatasetProfile {
@@ -238,6 +252,7 @@ export interface GetRunResult {
   runDir: string;
   metrics: MetricPoint[];
   eval?: unknown;
+  evaluation?: RunEvaluation;
   predictionsPath?: string;
 }
 
@@ -367,6 +382,15 @@ export type PromptKind = 'info' | 'warning';
 export interface Range {
   start: Position;
   end: Position;
+}
+
+export interface RunEvaluation {
+  accuracy?: number;
+  macroF1?: number;
+  perClass: ClassScores[];
+  confusion?: ConfusionMatrix;
+  split?: string;
+  testRows?: number;
 }
 
 export interface RunParams {

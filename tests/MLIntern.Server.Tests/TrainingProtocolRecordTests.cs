@@ -257,6 +257,26 @@ public sealed class TrainingProtocolRecordTests
         Assert.StartsWith("Estimate unknown: a figure it needs is missing.", prompt.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Eval_json_is_read_for_the_panel_with_weak_classes_marked()
+    {
+        var eval = JObject.Parse("""
+            {"accuracy": 0.9, "macro_f1": 0.8833, "split": "stratified 20% split, seed 42", "test_rows": 10,
+             "per_class": {"billing": {"precision": 1, "recall": 0.8, "f1": 0.888889, "support": 5}, "<b>x</b>": {"precision": 0, "recall": 0, "f1": 0, "support": 0}},
+             "confusion_matrix": {"labels": ["billing", "<b>x</b>"], "matrix": [[4, 1], [0, 0]]}}
+            """);
+        var read = Wire.RunEvaluation.From(eval)!;
+        Assert.Equal((0.9, 0.8833, "stratified 20% split, seed 42", 10.0), (read.Accuracy, read.MacroF1, read.Split, read.TestRows));
+        Assert.Equal([new Wire.ClassScores("billing", 1, 0.8, 0.888889, 5, false), new Wire.ClassScores("<b>x</b>", 0, 0, 0, 0, true)], read.PerClass);
+        Assert.Equal(["billing", "<b>x</b>"], read.Confusion!.Labels);
+        Assert.Equal([4.0, 1.0], read.Confusion.Matrix[0]);
+
+        // A script's eval.json without any of those figures is not an evaluation; a ragged matrix is left out.
+        Assert.Null(Wire.RunEvaluation.From(JObject.Parse("""{"hello": 1}""")));
+        Assert.Null(Wire.RunEvaluation.From(JObject.Parse("""{"accuracy": 1, "confusion_matrix": {"labels": ["a", "b"], "matrix": [[1]]}}"""))!.Confusion);
+        Assert.Null(Wire.RunEvaluation.From(null));
+    }
+
     [Theory]
     [InlineData(0.001, "3.6 s")]
     [InlineData(0.00001, "0.1 s")]

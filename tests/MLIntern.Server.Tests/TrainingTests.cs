@@ -394,6 +394,8 @@ public sealed class TrainingTests : IDisposable
         var noRun = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/getRun", new { workspaceFolder = workspace, runId = "20000101-000000-0000" }));
         Assert.Equal(("notFound", -32602), ((string?)noRun.ErrorData?["reason"], noRun.Code));
         Assert.NotNull(run["eval"]!["macro_f1"]);
+        Assert.Equal((double)run["eval"]!["macro_f1"]!, (double)run["evaluation"]!["macroF1"]!);
+        Assert.Equal(((JObject)run["eval"]!["per_class"]!).Count, ((JArray)run["evaluation"]!["perClass"]!).Count);
         Assert.NotEmpty((JArray)run["metrics"]!);
         Assert.Equal(planId, (string?)run["run"]!["plan"]!["id"]);
 

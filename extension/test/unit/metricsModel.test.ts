@@ -8,26 +8,24 @@ import {
   MaxMarkers,
   MetricPoint,
   metricsBodyHtml,
-  parseEval,
   renderMetricsHtml,
   seriesFor,
 } from '../../src/metricsModel';
-import { Methods, Notifications } from '../../src/protocol';
+import { Methods, Notifications, RunEvaluation } from '../../src/protocol';
 import { sample, sampleNotification } from './samples';
 
-// eval.json as the built-in baseline writes it (RunExecutor.EvalJson).
-const evalJson = {
+// An evaluation as the sidecar reads eval.json: a weak class whose name needs escaping, and a confusion matrix.
+const evaluation: RunEvaluation = {
   accuracy: 0.9,
-  macro_f1: 0.8833,
-  per_class: {
-    billing: { precision: 1, recall: 0.8, f1: 0.888889, support: 5 },
-    refund: { precision: 0.8333, recall: 1, f1: 0.909091, support: 5 },
-    '<b>x</b>': { precision: 0, recall: 0, f1: 0, support: 0 },
-  },
-  confusion_matrix: { labels: ['billing', 'refund', '<b>x</b>'], matrix: [[4, 1, 0], [0, 5, 0], [0, 0, 0]] },
+  macroF1: 0.8833,
+  perClass: [
+    { label: 'billing', precision: 1, recall: 0.8, f1: 0.888889, support: 5, weak: false },
+    { label: 'refund', precision: 0.8333, recall: 1, f1: 0.909091, support: 5, weak: false },
+    { label: '<b>x</b>', precision: 0, recall: 0, f1: 0, support: 0, weak: true },
+  ],
+  confusion: { labels: ['billing', 'refund', '<b>x</b>'], matrix: [[4, 1, 0], [0, 5, 0], [0, 0, 0]] },
   split: 'stratified 20% split, seed 42',
-  train_rows: 40,
-  test_rows: 10,
+  testRows: 10,
 };
 
 const dicts = (n: number, split = 'train') => Array.from({ length: n }, (_, i) => ({ step: i + 1, epoch: (i + 1) / 10, split, values: { loss: 1 / (i + 1), learning_rate: 5e-5 } }));
@@ -37,7 +35,7 @@ describe('metric points', () => {
     const answer = sample(Methods.getRun);
     const live = sampleNotification(Notifications.metrics);
     assert.equal(live.runId, answer.run.id);
-    const body = metricsBodyHtml({ runId: answer.run.id, run: { ...answer.run, runDir: answer.runDir }, points: addPoints(answer.metrics, live.points), eval: parseEval(answer.eval) });
+    const body = metricsBodyHtml({ runId: answer.run.id, run: { ...answer.run, runDir: answer.runDir }, points: addPoints(answer.metrics, live.points), eval: answer.evaluation });
     assert.match(body, /data-status="succeeded"/);
     assert.match(body, /data-state="eval"/);
     assert.match(body, /<svg class="chart metric-chart"/);
@@ -85,22 +83,20 @@ describe('charts', () => {
 });
 
 describe('the evaluation', () => {
-  it('reads eval.json and rejects what is not one', () => {
-    const e = parseEval(evalJson)!;
-    assert.equal(e.perClass.length, 3);
-    assert.deepEqual(e.confusion!.labels, ['billing', 'refund', '<b>x</b>']);
-    assert.equal(parseEval({ hello: 1 }), undefined);
-    assert.equal(parseEval({ accuracy: 1, confusion_matrix: { labels: ['a', 'b'], matrix: [[1]] } })!.confusion, undefined, 'a ragged matrix is dropped');
+  it('marks the classes the sidecar calls weak', () => {
+    const html = evalHtml(evaluation);
+    assert.equal((html.match(/class="class-row weak"/g) ?? []).length, 1);
+    assert.match(html, /class="class-row weak" data-class="&lt;b&gt;x&lt;\/b&gt;"/);
   });
 
   it('a row per class, escaped, and the confusion matrix', () => {
-    const html = evalHtml(parseEval(evalJson)!);
+    const html = evalHtml(evaluation);
     assert.match(html, /data-classes="3"/);
     assert.equal((html.match(/class="class-row/g) ?? []).length, 3);
     assert.match(html, /accuracy <b>90\.0%<\/b>/);
     assert.doesNotMatch(html, /<b>x<\/b>/);
     assert.match(html, /&lt;b&gt;x&lt;\/b&gt;/);
-    const cm = confusionHtml(parseEval(evalJson)!.confusion!);
+    const cm = confusionHtml(evaluation.confusion!);
     assert.match(cm, /data-labels="3"/);
     assert.match(cm, /billing → refund: 1/);
   });
@@ -117,7 +113,7 @@ describe('the page', () => {
 
   it('a finished run without eval.json says so; with it, shows the table', () => {
     assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded', final: true }, points: [] }), /data-state="no-eval"/);
-    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded', final: true }, points: [], eval: parseEval(evalJson) }), /data-state="eval"/);
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded', final: true }, points: [], eval: evaluation }), /data-state="eval"/);
   });
 
   it('the page applies only updates newer than itself and than the last one it applied', () => {

@@ -348,11 +348,74 @@ internal sealed record ListRunsResult(IReadOnlyList<RunSummary> Runs);
 
 /// <summary>mlintern/getRun's answer: run.json, every metric point so far, eval.json and predictions when written.</summary>
 /// <param name="Eval">
-/// eval.json as the run wrote it. Free-form on purpose: a training script writes its own eval.json
-/// (the baseline's keys are accuracy, macro_f1, per_class, confusion_matrix), and the editor shows
-/// whatever of those it finds.
+/// eval.json as the run wrote it. Free-form on purpose: a training script writes its own eval.json,
+/// with keys of its choosing; <paramref name="Evaluation"/> is what the sidecar could read of it.
 /// </param>
-internal sealed record GetRunResult(RunRecord Run, string RunDir, IReadOnlyList<MetricPoint> Metrics, object? Eval, string? PredictionsPath);
+/// <param name="Evaluation">The figures of eval.json the editor shows (absent when it has none of them).</param>
+internal sealed record GetRunResult(RunRecord Run, string RunDir, IReadOnlyList<MetricPoint> Metrics, object? Eval, RunEvaluation? Evaluation, string? PredictionsPath);
+
+/// <summary>
+/// A run's evaluation as the Metrics panel shows it, read from eval.json (the baseline's keys, which
+/// the generated Trainer scripts write too: accuracy, macro_f1, per_class, confusion_matrix, split, test_rows).
+/// </summary>
+internal sealed record RunEvaluation(double? Accuracy, double? MacroF1, IReadOnlyList<ClassScores> PerClass, ConfusionMatrix? Confusion, string? Split, double? TestRows)
+{
+    /// <summary>A class whose F1 is below this is weak: the panel marks its row.</summary>
+    public const double WeakF1 = 0.5;
+
+    /// <summary>What eval.json says that the panel can show; null when it says none of it (no accuracy, macro-F1 or per-class scores).</summary>
+    public static RunEvaluation? From(Newtonsoft.Json.Linq.JObject? eval)
+    {
+        if (eval is null)
+        {
+            return null;
+        }
+
+        List<ClassScores> perClass = [];
+        if (eval["per_class"] is Newtonsoft.Json.Linq.JObject classes)
+        {
+            foreach (var (label, value) in classes)
+            {
+                if (value is Newtonsoft.Json.Linq.JObject s)
+                {
+                    var f1 = Number(s["f1"]) ?? 0;
+                    perClass.Add(new ClassScores(label, Number(s["precision"]) ?? 0, Number(s["recall"]) ?? 0, f1, Number(s["support"]) ?? 0, f1 < WeakF1));
+                }
+            }
+        }
+
+        var accuracy = Number(eval["accuracy"]);
+        var macroF1 = Number(eval["macro_f1"]);
+        if (accuracy is null && macroF1 is null && perClass.Count == 0)
+        {
+            return null;
+        }
+
+        var split = eval["split"] is Newtonsoft.Json.Linq.JValue { Type: Newtonsoft.Json.Linq.JTokenType.String } text ? (string?)text : null;
+        return new RunEvaluation(accuracy, macroF1, perClass, ReadConfusion(eval["confusion_matrix"]), split, Number(eval["test_rows"]));
+    }
+
+    /// <summary>The matrix when it is square over its labels (rows: true label); a ragged one is left out.</summary>
+    private static ConfusionMatrix? ReadConfusion(Newtonsoft.Json.Linq.JToken? token)
+    {
+        if (token is not Newtonsoft.Json.Linq.JObject { } cm || cm["labels"] is not Newtonsoft.Json.Linq.JArray labels || cm["matrix"] is not Newtonsoft.Json.Linq.JArray matrix)
+        {
+            return null;
+        }
+
+        List<IReadOnlyList<double>> rows = [.. matrix.OfType<Newtonsoft.Json.Linq.JArray>().Select(row => row.Select(n => Number(n) ?? 0).ToList())];
+        return rows.Count == labels.Count && rows.All(r => r.Count == labels.Count) ? new ConfusionMatrix([.. labels.Select(l => l.ToString())], rows) : null;
+    }
+
+    private static double? Number(Newtonsoft.Json.Linq.JToken? token) =>
+        token is Newtonsoft.Json.Linq.JValue { Type: Newtonsoft.Json.Linq.JTokenType.Float or Newtonsoft.Json.Linq.JTokenType.Integer } value && double.IsFinite((double)value) ? (double)value : null;
+}
+
+/// <summary>One class's scores; <see cref="Weak"/> when its F1 is below <see cref="RunEvaluation.WeakF1"/>.</summary>
+internal sealed record ClassScores(string Label, double Precision, double Recall, double F1, double Support, bool Weak);
+
+/// <summary>Counts by true label (rows) and predicted label (columns), over <see cref="Labels"/>.</summary>
+internal sealed record ConfusionMatrix(IReadOnlyList<string> Labels, IReadOnlyList<IReadOnlyList<double>> Matrix);
 
 /// <summary>One logged step: step and epoch when known, the split, and the metric values by name.</summary>
 internal sealed record MetricPoint(long? Step, double? Epoch, string Split, IReadOnlyDictionary<string, double> Values)

@@ -23,6 +23,7 @@ internal sealed class GetRunHandler(MetricsWatcher watcher) : ReadHandler<Wire.R
             watcher.Watch(run.Id, folder, skip: points.Count);
         }
 
-        return Task.FromResult(new Wire.GetRunResult(Wire.RunRecord.From(run), folder, Wire.MetricPoint.From(points), WorkspaceStore.ReadEval(folder), File.Exists(predictions) ? predictions : null));
+        var eval = WorkspaceStore.ReadEval(folder);
+        return Task.FromResult(new Wire.GetRunResult(Wire.RunRecord.From(run), folder, Wire.MetricPoint.From(points), eval, Wire.RunEvaluation.From(eval), File.Exists(predictions) ? predictions : null));
     }
 }
