@@ -325,6 +325,10 @@ public sealed class RobustnessTests
             await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("initialize", new { processId = "not a number" })),
         };
         Assert.All(errors, e => Assert.True(e.ErrorData is null or { Type: JTokenType.Null }, e.Message + " data: " + e.ErrorData));
+
+        // An mlintern/* error's data is its reason code and nothing else.
+        var reasoned = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/getRun", new { workspaceFolder = "/no/such/folder", runId = "x" }));
+        Assert.Equal("""{"reason":"invalidParams"}""", reasoned.ErrorData?.ToString(Newtonsoft.Json.Formatting.None));
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using MLIntern.Server.Lsp.Handlers;
 using MLIntern.Server.Lsp.Protocol;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using Newtonsoft.Json.Serialization;
 using StreamJsonRpc;
 
 namespace MLIntern.Server.Lsp;
@@ -26,8 +25,7 @@ internal sealed class LanguageServer : IClient
     public LanguageServer(Stream input, Stream output, LogLevelSwitch logLevel, bool testHooks, TimeSpan? clientRequestTimeout = null)
     {
         var formatter = new JsonMessageFormatter();
-        formatter.JsonSerializer.ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } };
-        formatter.JsonSerializer.NullValueHandling = NullValueHandling.Ignore;
+        MLIntern.Server.Protocol.ProtocolJson.Configure(formatter.JsonSerializer);
         _serializer = formatter.JsonSerializer;
 
         _rpc = new JsonRpc(new TolerantMessageHandler(output, input, formatter, () => _logger));

@@ -15,8 +15,9 @@ namespace MLIntern.Server.Lsp;
 /// not a JSON-RPC 2.0 message is answered the way the spec says — -32700 for a body that is not JSON,
 /// -32600 for one that is not a request (a scalar, a batch, a bad id, method or params), id null unless
 /// the request's own id could be read — or, for a response that cannot be matched, dropped. Only
-/// well-formed messages reach StreamJsonRpc. Every outgoing error loses its <c>data</c>, so no
-/// exception type, stack trace or source path ever leaves the process. Problems are logged, at most
+/// well-formed messages reach StreamJsonRpc. Every outgoing error loses its <c>data</c> unless it is the
+/// protocol's own <see cref="MLIntern.Server.Protocol.ErrorInfo"/> (a reason code), so no exception
+/// type, stack trace or source path ever leaves the process. Problems are logged, at most
 /// ten a minute.
 /// </summary>
 internal sealed class TolerantMessageHandler : MessageHandlerBase
@@ -278,8 +279,8 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
     {
         if (content is JsonRpcError { Error: { } detail })
         {
-            // StreamJsonRpc would put the exception's type and stack trace here.
-            detail.Data = null;
+            // StreamJsonRpc would put the exception's type and stack trace here; only a reason code may stay.
+            detail.Data = detail.Data as MLIntern.Server.Protocol.ErrorInfo;
         }
 
         if (content is JsonRpcRequest { IsResponseExpected: true } request)
