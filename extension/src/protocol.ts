@@ -367,8 +367,8 @@ export interface PlanTrainingResult {
 }
 
 export interface Position {
-  line?: number;
-  character?: number;
+  line: number;
+  character: number;
 }
 
 export interface ProfileDatasetParams {
