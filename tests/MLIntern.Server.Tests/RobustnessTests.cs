@@ -54,14 +54,18 @@ public sealed class RobustnessTests
     private static bool HasId(JObject message, string? id) =>
         id is null ? message["id"] is { Type: JTokenType.Null } : (string?)message["id"] == id;
 
-    private static void AssertNoInternals(JObject response)
+    private static void AssertNoInternals(JObject response) => AssertErrorHasNoInternals((JObject)response["error"]!);
+
+    /// <summary>error.data is absent or the contract's <c>{ reason }</c>; the message names no .NET type, stack frame or source path.</summary>
+    private static void AssertErrorHasNoInternals(JObject error)
     {
-        var error = (JObject)response["error"]!;
-        Assert.True(error["data"] is null or { Type: JTokenType.Null }, "error.data must not carry internals: " + error);
+        Assert.True(error["data"] is null or { Type: JTokenType.Null } || IsReason(error["data"]!), "error.data must not carry internals: " + error);
         var message = (string?)error["message"] ?? "";
-        // No stack frame ("   at Type.Method(") and no source path.
-        Assert.DoesNotMatch(@"\bat [\w.`]+\.\w+\(|\.cs:line|MLIntern\.Server\.|/work/", message);
+        Assert.DoesNotMatch(@"\bat [\w.`]+\.\w+\(|\.cs:line|MLIntern\.|System\.|Newtonsoft|/work/", message);
     }
+
+    private static bool IsReason(JToken data) =>
+        data is JObject o && o.Count == 1 && o["reason"] is JValue { Type: JTokenType.String } reason && MLIntern.Server.Protocol.ErrorReasons.All.Contains((string)reason!);
 
     public static TheoryData<string> BadHeaders => new()
     {
@@ -116,6 +120,93 @@ public sealed class RobustnessTests
         var first = stderr.IndexOf("64 MiB", StringComparison.Ordinal);
         Assert.True(first >= 0, stderr);
         Assert.Equal(-1, stderr.IndexOf("64 MiB", first + 1, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(50_000_000)]
+    public async Task A_length_that_lies_past_a_whole_message_does_not_swallow_the_messages_after_it(int declared)
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteRaw(Ascii($"Content-Length: {declared}\r\n\r\n" + CodeActionRequest("liar")));
+        await AssertServingAsync(client);
+        Assert.Contains("more than the message it frames", client.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_frame_over_the_cap_is_answered_with_one_error_logged_once_and_consumed_whole()
+    {
+        // An honest body over the cap whose string holds what looks like frames: read as frames, they
+        // would be answered and logged one by one.
+        var body = new MemoryStream();
+        body.Write(Utf8("""{"jsonrpc":"2.0","id":"huge","method":"textDocument/codeAction","params":{"text":" """));
+        for (var i = 0; i < 50; i++)
+        {
+            body.Write(Ascii("Content-Length: 2\r\n\r\n{}Content-Length: abc\r\n\r\n"));
+        }
+
+        body.Write(Enumerable.Repeat((byte)'a', 64 * 1024 * 1024).ToArray());
+        body.Write(Ascii("\"}}"));
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteRaw([.. Ascii($"Content-Length: {body.Length}\r\n\r\n"), .. body.ToArray()]);
+        await AssertServingAsync(client);
+
+        var errors = client.Notifications("client/unmatched").Where(m => m["error"] is not null).ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal(-32600, (int)error.SelectToken("error.code")!);
+        Assert.Contains("64 MiB", (string?)error.SelectToken("error.message"), StringComparison.Ordinal);
+        AssertNoInternals(error);
+        Assert.Equal(1, Occurrences(client.Stderr, "ignored a malformed message"));
+    }
+
+    [Fact]
+    public async Task A_flood_of_charsets_it_cannot_decode_is_answered_per_frame_but_logged_a_few_times()
+    {
+        const int Frames = 2_000;
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteRaw([.. Enumerable.Range(0, Frames).SelectMany(i => Frame(CodeActionRequest("cp" + i), "Content-Type: application/vscode-jsonrpc; charset=windows-1252\r\n"))]);
+        await WaitForResponseAsync(client, m => HasId(m, "cp" + (Frames - 1)));
+        await AssertServingAsync(client);
+        Assert.InRange(Occurrences(client.Stderr, "ignored a malformed message"), 1, 11);
+        Assert.InRange(client.Notifications("window/logMessage").Count(m => ((string?)m["message"])!.Contains("malformed", StringComparison.Ordinal)), 1, 12);
+    }
+
+    [Fact]
+    public async Task Params_that_do_not_bind_are_invalid_params_named_by_their_path_not_by_a_dotnet_type()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        var cases = new (string Method, object Params, string Path)[]
+        {
+            ("textDocument/codeAction", new { textDocument = 42, range = "nope" }, "textDocument"),
+            ("textDocument/codeAction", new { textDocument = new { uri = "file:///x.py" }, range = new { start = new { line = "one", character = 0 }, end = new { line = 0, character = 0 } } }, "range.start.line"),
+            ("workspace/executeCommand", new { command = new[] { 1 } }, "command"),
+            ("initialize", new { processId = "not a number" }, "processId"),
+        };
+        foreach (var (method, parameters, path) in cases)
+        {
+            var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync(method, parameters));
+            Assert.Equal(-32602, error.Code);
+            Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+            Assert.Equal("invalidParams", (string?)error.ErrorData?["reason"]);
+            AssertErrorHasNoInternals(new JObject { ["code"] = error.Code, ["message"] = error.Message, ["data"] = error.ErrorData });
+        }
+
+        await AssertServingAsync(client);
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     public static TheoryData<string> FramesThatStillArrive => new() { "lf-only", "bytes-before-header", "line-before-header", "lowercase-name", "extra-header" };
@@ -324,7 +415,7 @@ public sealed class RobustnessTests
             await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("workspace/executeCommand", new { command = "mlintern.server.fixAll", arguments = new[] { "file:///not/open.py" } })),
             await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("initialize", new { processId = "not a number" })),
         };
-        Assert.All(errors, e => Assert.True(e.ErrorData is null or { Type: JTokenType.Null }, e.Message + " data: " + e.ErrorData));
+        Assert.All(errors, e => Assert.True(e.ErrorData is null or { Type: JTokenType.Null } || IsReason(e.ErrorData), e.Message + " data: " + e.ErrorData));
     }
 
     [Fact]

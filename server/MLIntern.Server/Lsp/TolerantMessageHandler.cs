@@ -65,6 +65,12 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
             if (frame.Problem is { } problem)
             {
                 Report(problem);
+                if (frame.TooLarge)
+                {
+                    // A whole message the client sent and we will not read: it must hear why (its id is in the unread body).
+                    await WriteErrorAsync(null, ErrorCodes.InvalidRequest, problem, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -276,9 +282,9 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
 
     protected override ValueTask WriteCoreAsync(JsonRpcMessage content, CancellationToken cancellationToken)
     {
-        if (content is JsonRpcError { Error: { } detail })
+        if (content is JsonRpcError { Error: { } detail } && detail.Data is not MLIntern.Server.Protocol.ErrorInfo)
         {
-            // StreamJsonRpc would put the exception's type and stack trace here.
+            // StreamJsonRpc would put the exception's type and stack trace here; only the contract's { reason } may stay.
             detail.Data = null;
         }
 
