@@ -198,6 +198,38 @@ public sealed class RobustnessTests
         await AssertServingAsync(client);
     }
 
+    [Fact]
+    public async Task Params_nested_to_the_cap_are_read_and_one_level_more_is_an_invalid_request()
+    {
+        // The message is depth 1, params 2, "extra" (a member codeAction does not have) 3 and up.
+        static string Nested(string id, int depth) =>
+            $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"textDocument/codeAction","params":{"textDocument":{"uri":"file:///not/open.py"},"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"context":{"diagnostics":[]},"extra":{{{new string('[', depth - 2)}}}{{{new string(']', depth - 2)}}}}}""";
+
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteFrame(Nested("at", MLIntern.Server.Lsp.TolerantMessageHandler.MaxDepth));
+        var read = await WaitForResponseAsync(client, m => HasId(m, "at"));
+        Assert.True(read["result"] is JArray { Count: 0 }, read.ToString());
+
+        client.WriteFrame(Nested("over", MLIntern.Server.Lsp.TolerantMessageHandler.MaxDepth + 1));
+        var refused = await WaitForResponseAsync(client, m => m["error"] is not null);
+        Assert.Equal(-32600, (int)refused.SelectToken("error.code")!);
+        Assert.Contains($"deeper than {MLIntern.Server.Lsp.TolerantMessageHandler.MaxDepth}", (string?)refused.SelectToken("error.message"), StringComparison.Ordinal);
+        AssertNoInternals(refused);
+        await AssertServingAsync(client);
+    }
+
+    [Fact]
+    public async Task An_unknown_method_is_named_in_its_error_without_StreamJsonRpc_internals()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/noSuchMethod", new { a = 1 }));
+        Assert.Equal(-32601, error.Code);
+        Assert.Equal("-32601: unknown method 'mlintern/noSuchMethod'", error.Message);
+        await AssertServingAsync(client);
+    }
+
     private static int Occurrences(string text, string part)
     {
         var count = 0;

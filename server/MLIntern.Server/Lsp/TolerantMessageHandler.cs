@@ -21,8 +21,11 @@ namespace MLIntern.Server.Lsp;
 /// </summary>
 internal sealed class TolerantMessageHandler : MessageHandlerBase
 {
-    /// <summary>How deep a message may nest objects and arrays (the message itself is depth 1).</summary>
-    public const int MaxDepth = 128;
+    /// <summary>
+    /// How deep a message may nest objects and arrays (the message itself is depth 1): Newtonsoft's default,
+    /// which StreamJsonRpc's serializer keeps, so a message passed on never fails there instead.
+    /// </summary>
+    public const int MaxDepth = 64;
     private const int LogsPerMinute = 10;
 
     private static readonly JsonLoadSettings LoadSettings = new() { CommentHandling = CommentHandling.Ignore, LineInfoHandling = LineInfoHandling.Ignore };
@@ -35,6 +38,14 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
     private readonly Func<ILogger?> _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RequestId, byte> _awaitingAnswer = new();
+
+    /// <summary>The method of each request the client sent that is not answered yet, so an error can name it.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RequestId, string> _answering = new();
+
+    /// <summary>What only the inside of the process knows: a stack frame, a source line, a .NET type or StreamJsonRpc's binding text.</summary>
+    private static readonly System.Text.RegularExpressions.Regex Internals = new(
+        @"\bat [\w.`]+\.\w+\(|\.cs:line \d|\b(?:System|Microsoft|Newtonsoft|StreamJsonRpc|MLIntern)\.[A-Z]|\{no object\}|Unable to find method",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private long _logWindowStart = Environment.TickCount64;
     private int _loggedInWindow;
 
@@ -155,7 +166,13 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
                 message.Remove("params");
             }
 
-            return Deserialize(message, id);
+            var request = Deserialize(message, id);
+            if (request.Message is JsonRpcRequest { IsResponseExpected: true } incoming)
+            {
+                _answering[incoming.RequestId] = incoming.Method!;
+            }
+
+            return request;
         }
 
         var hasResult = message.ContainsKey("result");
@@ -282,10 +299,28 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
 
     protected override ValueTask WriteCoreAsync(JsonRpcMessage content, CancellationToken cancellationToken)
     {
-        if (content is JsonRpcError { Error: { } detail } && detail.Data is not MLIntern.Server.Protocol.ErrorInfo)
+        if (content is JsonRpcError { Error: { } detail } error)
         {
-            // StreamJsonRpc would put the exception's type and stack trace here; only the contract's { reason } may stay.
-            detail.Data = null;
+            var method = _answering.TryRemove(error.RequestId, out var name) ? name : "the request";
+            if (detail.Data is not MLIntern.Server.Protocol.ErrorInfo)
+            {
+                // StreamJsonRpc would put the exception's type and stack trace here; only the contract's { reason } may stay.
+                detail.Data = null;
+            }
+
+            if (detail.Code == JsonRpcErrorCode.MethodNotFound)
+            {
+                // StreamJsonRpc's text names the arity and its target object ("'x/1' on {no object}").
+                detail.Message = $"unknown method '{method}'";
+            }
+            else if (Internals.IsMatch(detail.Message ?? ""))
+            {
+                detail.Message = detail.Code == JsonRpcErrorCode.InvalidParams ? $"invalid params for '{method}'" : $"'{method}' failed";
+            }
+        }
+        else if (content is JsonRpcResult result)
+        {
+            _answering.TryRemove(result.RequestId, out _);
         }
 
         if (content is JsonRpcRequest { IsResponseExpected: true } request)
