@@ -216,7 +216,8 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Verdict.Refuse("a message StreamJsonRpc cannot read: " + e.GetType().Name, id is null ? 0 : ErrorCodes.InvalidRequest, id);
+            // The exception's type is ours to know, not the client's: the answer says what JSON-RPC calls it.
+            return Verdict.Refuse("a message that is not a JSON-RPC 2.0 request or response", id is null ? 0 : ErrorCodes.InvalidRequest, id);
         }
     }
 
