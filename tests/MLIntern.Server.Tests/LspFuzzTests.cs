@@ -79,8 +79,16 @@ public sealed class LspFuzzTests(ITestOutputHelper output)
         client.KeepNotifications = false;
         var diagnostics = new System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource>();
         string? leak = null;
+        var codes = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var samples = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
         client.Observer = message =>
         {
+            if (message.SelectToken("error.code") is JValue { Type: JTokenType.Integer } code)
+            {
+                codes.AddOrUpdate((int)code, 1, (_, n) => n + 1);
+                samples.TryAdd((int)code, message.ToString(Formatting.None));
+            }
+
             if ((string?)message["method"] == "textDocument/publishDiagnostics" && message.SelectToken("params.uri") is JValue { Value: string uri } && diagnostics.TryGetValue(uri, out var published))
             {
                 published.TrySetResult();
@@ -129,6 +137,10 @@ public sealed class LspFuzzTests(ITestOutputHelper output)
         output.WriteLine($"LSP fuzz: {frames:N0} frames ({bytes / (1024.0 * 1024):0.0} MiB) in {Batches} batches of {FramesPerBatch:N0}, seed {Seed}, {seconds:0.0} s; " +
             $"after every batch the server opened a document, published its diagnostics and answered codeAction; alive at the end: {!client.Process.HasExited}; {client.FramesReceived:N0} frames back, no error with internals");
         output.WriteLine("by kind: " + string.Join(", ", tally.Select((n, k) => $"{KindNames[k]} {n:N0}")));
+        output.WriteLine("errors answered, by code: " + string.Join(", ", codes.OrderBy(c => c.Key).Select(c => $"{c.Key} × {c.Value:N0}")));
+        output.WriteLine("one error of each code:\n  " + string.Join("\n  ", samples.OrderBy(c => c.Key).Select(c => c.Value)));
+        // -32603: a handler threw on some input; -32000: StreamJsonRpc itself did (e.g. over two requests in flight with one id).
+        Assert.False(codes.ContainsKey(-32603) || codes.ContainsKey(-32000), "a handler or StreamJsonRpc failed on some input; stderr:\n" + client.Stderr[^Math.Min(client.Stderr.Length, 4000)..]);
         Assert.True(frames >= 100_000);
         Assert.All(tally, n => Assert.True(n > 1_000, "every kind of mutation is sent: " + string.Join(", ", tally)));
     }

@@ -230,6 +230,37 @@ public sealed class RobustnessTests
         await AssertServingAsync(client);
     }
 
+    [Fact]
+    public async Task Requests_with_id_null_are_invalid_requests_however_many_are_in_flight()
+    {
+        await using var client = LspClient.Start(new Dictionary<string, string> { ["MLINTERN_TEST_HOOKS"] = "1" });
+        await client.InitializeAsync();
+        client.WriteFrame("""{"jsonrpc":"2.0","id":null,"method":"mlintern/_test/block","params":{}}""");
+        client.WriteFrame("""{"jsonrpc":"2.0","id":null,"method":"mlintern/_test/block","params":{}}""");
+        for (var i = 0; i < 2; i++)
+        {
+            var refused = await WaitForResponseAsync(client, m => HasId(m, null) && m["error"] is not null);
+            Assert.Equal(-32600, (int)refused.SelectToken("error.code")!);
+            Assert.Contains("id is null", (string?)refused.SelectToken("error.message"), StringComparison.Ordinal);
+        }
+
+        await AssertServingAsync(client);
+    }
+
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("\"mlintern\"")]
+    [InlineData("{\"mlintern\": [true]}")]
+    public async Task Settings_of_a_shape_it_does_not_know_change_nothing_and_fail_nothing(string settings)
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteFrame($$$"""{"jsonrpc":"2.0","id":"cfg","method":"workspace/didChangeConfiguration","params":{"settings":{{{settings}}}}}""");
+        var answer = await WaitForResponseAsync(client, m => HasId(m, "cfg"));
+        Assert.True(answer["error"] is null, answer.ToString());
+        await AssertServingAsync(client);
+    }
+
     private static int Occurrences(string text, string part)
     {
         var count = 0;
@@ -357,8 +388,12 @@ public sealed class RobustnessTests
         client.WriteFrame("""{"jsonrpc":"2.0","id":"dup","method":"mlintern/_test/block","params":{}}""");
         await AssertServingAsync(client);
         client.WriteFrame("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"dup"}}""");
-        await WaitForResponseAsync(client, m => HasId(m, "dup"));
+        var answer = await WaitForResponseAsync(client, m => HasId(m, "dup"));
+        Assert.Equal(-32800, (int)answer.SelectToken("error.code")!);
         await AssertServingAsync(client);
+
+        // One request, one answer: the second with the same id got none (any would pass for the first one's).
+        Assert.DoesNotContain(client.Notifications("client/unmatched"), m => HasId(m, "dup"));
     }
 
     [Fact]

@@ -155,6 +155,12 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
                 return Verdict.Refuse("a method that is not a string", ErrorCodes.InvalidRequest, id);
             }
 
+            if (id is { Type: JTokenType.Null })
+            {
+                // JSON-RPC discourages it and LSP does not allow it; StreamJsonRpc cannot hold two such requests at once.
+                return Verdict.Refuse("a request whose id is null (LSP ids are integers or strings)", ErrorCodes.InvalidRequest);
+            }
+
             if (message.TryGetValue("params", out var parameters) && parameters.Type is not (JTokenType.Object or JTokenType.Array))
             {
                 if (parameters.Type != JTokenType.Null)
@@ -167,9 +173,10 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
             }
 
             var request = Deserialize(message, id);
-            if (request.Message is JsonRpcRequest { IsResponseExpected: true } incoming)
+            if (request.Message is JsonRpcRequest { IsResponseExpected: true } incoming && !_answering.TryAdd(incoming.RequestId, incoming.Method!))
             {
-                _answering[incoming.RequestId] = incoming.Method!;
+                // Any answer with this id would be taken for the answer to the first request with it: the first one keeps it.
+                return Verdict.Refuse($"a request whose id {Shorten(id!.ToString(Formatting.None))} is already in flight", 0);
             }
 
             return request;
@@ -313,6 +320,11 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
             {
                 // StreamJsonRpc's text names the arity and its target object ("'x/1' on {no object}").
                 detail.Message = $"unknown method '{method}'";
+            }
+            else if (detail.Code == JsonRpcErrorCode.InvocationError)
+            {
+                // Our handlers always choose a code; -32000 is StreamJsonRpc passing on an exception's own text.
+                detail.Message = $"'{method}' failed";
             }
             else if (Internals.IsMatch(detail.Message ?? ""))
             {
