@@ -15,9 +15,11 @@ namespace MLIntern.Server.Lsp;
 /// not a JSON-RPC 2.0 message is answered the way the spec says — -32700 for a body that is not JSON,
 /// -32600 for one that is not a request (a scalar, a batch, a bad id, method or params), id null unless
 /// the request's own id could be read — or, for a response that cannot be matched, dropped. Only
-/// well-formed messages reach StreamJsonRpc. Every outgoing error loses its <c>data</c>, so no
-/// exception type, stack trace or source path ever leaves the process. Problems are logged, at most
-/// ten a minute.
+/// well-formed messages reach StreamJsonRpc, and of requests sharing an id in flight only the first.
+/// Every outgoing error loses its <c>data</c> unless it is the contract's <c>{ reason }</c>, and a
+/// message naming a stack frame, a .NET type or StreamJsonRpc's own text is replaced by one naming the
+/// method, so no exception type, stack trace or source path ever leaves the process. Problems are
+/// logged, at most ten a minute.
 /// </summary>
 internal sealed class TolerantMessageHandler : MessageHandlerBase
 {
