@@ -57,6 +57,33 @@ public sealed class IPythonSyntaxTests
     }
 
     [Theory]
+    [InlineData("pip install -q transformers datasets\n")]
+    [InlineData("cd data")]
+    [InlineData("ls -la data/\n")]
+    [InlineData("matplotlib inline")]
+    public void A_one_line_cell_may_call_a_line_magic_without_its_percent(string cell)
+    {
+        var (text, masked) = MaskKeepingLines(cell);
+        Assert.Equal("pass" + (cell.EndsWith('\n') ? "\n" : ""), text);
+        Assert.Equal(new HashSet<int> { 1 }, masked);
+    }
+
+    [Theory]
+    [InlineData("pip = 3\n")]
+    [InlineData("time - start\n")]
+    [InlineData("history = trainer.train()\n")]
+    [InlineData("run, other = 1, 2\n")]
+    [InlineData("import torch\npip install torch\n")]
+    [InlineData("pipeline install x\n")]
+    [InlineData("cd /content/data\n")]
+    public void Automagic_is_one_line_cells_only_and_never_valid_Python(string cell)
+    {
+        var (text, masked) = MaskKeepingLines(cell);
+        Assert.Equal(cell, text);
+        Assert.Empty(masked);
+    }
+
+    [Theory]
     [InlineData("x = 10 % 3")]
     [InlineData("print('%d' % 3)")]
     [InlineData("if a != b:\n    pass")]

@@ -16,6 +16,23 @@ public static class IPythonSyntax
     };
 
     /// <summary>
+    /// IPython's built-in line magics (what `%lsmagic` lists). A cell of one line may call one without
+    /// its `%` — automagic: `pip install torch`, `cd data`, `ls -la` — unless the name is a Python
+    /// variable; IPython applies it to one-line cells only.
+    /// </summary>
+    private static readonly HashSet<string> LineMagics = new(StringComparer.Ordinal)
+    {
+        "alias", "alias_magic", "autoawait", "autocall", "automagic", "autosave", "bookmark", "cat", "cd", "clear", "colors",
+        "conda", "config", "cp", "debug", "dhist", "dirs", "doctest_mode", "ed", "edit", "env", "gui", "hist", "history",
+        "killbgscripts", "ldir", "less", "lf", "lk", "ll", "load", "load_ext", "loadpy", "logoff", "logon", "logstart",
+        "logstate", "logstop", "ls", "lsmagic", "lx", "macro", "magic", "mamba", "man", "matplotlib", "micromamba", "mkdir",
+        "more", "mv", "notebook", "page", "pastebin", "pdb", "pdef", "pdoc", "pfile", "pinfo", "pinfo2", "pip", "popd",
+        "pprint", "precision", "prun", "psearch", "psource", "pushd", "pwd", "pycat", "pylab", "quickref", "recall",
+        "rehashx", "reload_ext", "rep", "rerun", "reset", "reset_selective", "rm", "rmdir", "run", "save", "sc", "set_env",
+        "store", "sx", "system", "tb", "time", "timeit", "unalias", "unload_ext", "uv", "who", "who_ls", "whos", "xdel", "xmode",
+    };
+
+    /// <summary>
     /// The cell's text with IPython syntax masked, and the 1-based lines that were masked (an edit
     /// there would rewrite what the user wrote as a magic, so fixes do not touch them).
     /// </summary>
@@ -26,6 +43,14 @@ public static class IPythonSyntax
         if (lines.Count == 0)
         {
             return (source, masked);
+        }
+
+        if (lines.Count == 1 && IsAutomagic(lines[0].Body))
+        {
+            var body = lines[0].Body;
+            lines[0] = lines[0] with { Body = body[..(body.Length - body.TrimStart().Length)] + "pass" };
+            masked.Add(1);
+            return (Join(lines), masked);
         }
 
         var first = lines[0].Body.TrimStart();
@@ -102,6 +127,24 @@ public static class IPythonSyntax
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A line magic called without `%`: its name, blanks, then arguments that are not an assignment
+    /// (`pip = 3`, `ls, x = …` are Python, as IPython decides) — and the line is not Python, so a magic's
+    /// name used as a variable (`time - start`) stays Python.
+    /// </summary>
+    private static bool IsAutomagic(string line)
+    {
+        var text = line.TrimStart();
+        var name = MagicName(text);
+        if (name.Length == 0 || !LineMagics.Contains(name) || text.Length == name.Length || text[name.Length] is not (' ' or '\t'))
+        {
+            return false;
+        }
+
+        var rest = text.AsSpan(name.Length).TrimStart();
+        return !rest.IsEmpty && rest[0] is not ('=' or ',' or '#') && MLIntern.Python.Parsing.Parser.Parse(line).Errors.Count > 0;
     }
 
     /// <summary>`name`, `obj.attr`, `np.*load*`: what IPython's `?` shows help for.</summary>

@@ -5,6 +5,7 @@ namespace MLIntern.Python.Syntax;
 /// <summary>
 /// A node of the syntax tree. The node types and their fields mirror CPython's <c>ast</c>
 /// module (so a tree can be compared with CPython's), and every node has an exact range.
+/// The node classes are generated from Nodes.schema (Nodes.g.cs); this base is written by hand.
 /// </summary>
 public abstract class Node
 {
@@ -30,86 +31,14 @@ public abstract class Node
     public TextRange Range => new(Start, End);
 }
 
-public abstract class Expr : Node
+/// <summary>The value of the literal <c>...</c>.</summary>
+public sealed class EllipsisValue
 {
-    /// <summary>The expression was written inside its own parentheses (which its range excludes, except for tuples).</summary>
-    public bool IsParenthesized { get; set; }
-}
+    public static readonly EllipsisValue Instance = new();
 
-public abstract class Stmt : Node
-{
-}
+    private EllipsisValue()
+    {
+    }
 
-public abstract class Pattern : Node
-{
-}
-
-public abstract class TypeParam : Node
-{
-    public string Name { get; set; } = "";
-
-    public Expr? DefaultValue { get; set; }
-}
-
-public enum ExprContext : byte
-{
-    Load,
-    Store,
-    Del,
-}
-
-public enum BoolOperator : byte
-{
-    And,
-    Or,
-}
-
-public enum Operator : byte
-{
-    Add,
-    Sub,
-    Mult,
-    MatMult,
-    Div,
-    Mod,
-    Pow,
-    LShift,
-    RShift,
-    BitOr,
-    BitXor,
-    BitAnd,
-    FloorDiv,
-}
-
-public enum UnaryOperator : byte
-{
-    Invert,
-    Not,
-    UAdd,
-    USub,
-}
-
-public enum CmpOperator : byte
-{
-    Eq,
-    NotEq,
-    Lt,
-    LtE,
-    Gt,
-    GtE,
-    Is,
-    IsNot,
-    In,
-    NotIn,
-}
-
-/// <summary>The category of an <see cref="ErrorExpr"/> or <see cref="ErrorStmt"/>: what went wrong where it stands.</summary>
-public enum ErrorCategory : byte
-{
-    ExpectedExpression,
-    UnexpectedToken,
-    MissingCloseParen,
-    InvalidTarget,
-    TooDeeplyNested,
-    InvalidStatement,
+    public override string ToString() => "Ellipsis";
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MLIntern.Server.Debug;
+using MLIntern.Python.Syntax;
 
 namespace MLIntern.Server.Cli;
 

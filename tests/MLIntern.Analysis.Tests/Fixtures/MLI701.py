@@ -146,3 +146,43 @@ def offline_check(loader):
 
 
 offline_check(val_loader)
+
+
+# Flagged: a validator factory returns a closure over the model it is given; the closure runs during
+# training (after `.train()`), and nothing ever puts that model in evaluation mode.
+def make_validator(network, loader):
+    def run_loop():
+        hits = 0
+        with torch.no_grad():
+            for x, y in loader:
+                hits += (network(x).argmax(1) == y).sum().item()
+        return hits
+
+    return run_loop
+
+
+trained = Net()
+validate = make_validator(trained, val_loader)
+for epoch in range(2):
+    trained.train()
+    print(validate())
+
+
+# Not flagged: the same factory, but its caller switches the model it passes to evaluation mode before validating.
+def make_checker(network, loader):
+    def run_loop():
+        hits = 0
+        with torch.no_grad():
+            for x, y in loader:
+                hits += (network(x).argmax(1) == y).sum().item()
+        return hits
+
+    return run_loop
+
+
+watched = Net()
+check = make_checker(watched, val_loader)
+for epoch in range(2):
+    watched.train()
+    watched.eval()
+    print(check())

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using MLIntern.Server.Debug;
+using MLIntern.Python.Syntax;
 using Xunit.Abstractions;
 
 namespace MLIntern.Python.Tests.Differential;

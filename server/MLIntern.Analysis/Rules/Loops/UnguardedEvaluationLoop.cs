@@ -31,7 +31,10 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         its loops are not asked for `model.eval()`.
 
         When the model is a parameter of the evaluation function, the callers in the same file are
-        checked too; a function no one in the file calls is left alone.
+        checked too; a function no one in the file calls is left alone. When the loop is in a closure
+        over a parameter of an enclosing function (a factory that returns a validator), the closure may
+        run at any time, so the factory's callers decide: it is flagged only when the file calls the
+        factory and neither the factory nor any caller's scope ever calls `.eval()` on the model passed.
 
         The model is found by data flow, never by its name: what a model class (`nn.Module`
         subclass, `torch.nn` layer, transformers/peft/sentence-transformers model) or `from_pretrained`
@@ -118,10 +121,12 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
 
         var callers = function is null ? [] : CallSites(function, model);
         var evalMode = ModeBefore(scopeRoot, modelName, modelCall.Start, model);
+        var factory = isParameter ? EnclosingOwner(ancestors, function!, ((Name)modelCall.Func).Id) : null;
         var missingEval = evalMode switch
         {
             true => false,
             false => true,
+            null when factory is not null => FactoryCallersNeverEval(factory, ((Name)modelCall.Func).Id, model),
             null when isParameter => callers.Count > 0 && !callers.Any(c => ModeBefore(OwnScope(c, model), PassedName(function!, c, (Name)modelCall.Func), c.Start, model) == true),
             null => !callers.Any(c => ModeBefore(OwnScope(c, model), modelName, c.Start, model) == true) && !UntrainedFromPretrained(context, modelCall),
         };
@@ -227,6 +232,43 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         }
 
         return expr is Call set && model.ResolveQualifiedName(set.Func) == "torch.set_grad_enabled" && set.Args.Count == 1 && model.TryEvaluate(set.Args[0], out var on) && on is false;
+    }
+
+    /// <summary>
+    /// The enclosing function whose parameter <paramref name="parameter"/> is, when the loop's own function is a
+    /// closure using it as a free variable (a validator factory returning `run`); null when the loop's function owns it.
+    /// </summary>
+    private static FunctionDef? EnclosingOwner(IReadOnlyList<Node> ancestors, FunctionDef function, string parameter)
+    {
+        if (HasParameter(function, parameter))
+        {
+            return null;
+        }
+
+        return ancestors.OfType<FunctionDef>().TakeWhile(f => !ReferenceEquals(f, function)).LastOrDefault(f => HasParameter(f, parameter));
+    }
+
+    private static bool HasParameter(FunctionDef function, string name) =>
+        function.Args.PosOnlyArgs.Concat(function.Args.Args).Concat(function.Args.KwOnlyArgs).Any(a => a.Name == name);
+
+    /// <summary>
+    /// A closure escapes its factory, so when it runs is unknown: the model it evaluates is in training mode
+    /// unless the caller of the factory ever puts what it passed into evaluation mode. True when the file calls
+    /// the factory and no call site's scope ever calls `.eval()` (or `.train(False)`) on the model it passes.
+    /// </summary>
+    private static bool FactoryCallersNeverEval(FunctionDef factory, string parameter, SemanticModel model)
+    {
+        var sites = CallSites(factory, model);
+        var arg = factory.Args.PosOnlyArgs.Concat(factory.Args.Args).Concat(factory.Args.KwOnlyArgs).First(a => a.Name == parameter);
+        if (SyntaxPath.DescendantsInScope(factory).OfType<Call>().Any(c => c.Func is AttributeExpr { Attr: "eval" } e && SemanticModel.DottedName(e.Value) == parameter))
+        {
+            return false;
+        }
+
+        return sites.Count > 0 && sites.All(site =>
+            Code.ArgumentFor(factory, site, arg) is ({ } passed, true) && SemanticModel.DottedName(passed) is { } name &&
+            ModeBefore(OwnScope(site, model), name, int.MaxValue, model) is not true &&
+            !SyntaxPath.DescendantsInScope(OwnScope(site, model)).OfType<Call>().Any(c => c.Func is AttributeExpr { Attr: "eval" } e && SemanticModel.DottedName(e.Value) == name));
     }
 
     /// <summary>The dotted name a call passes for a parameter (`net`, `self.model`), or null (any receiver) when it passes something else.</summary>

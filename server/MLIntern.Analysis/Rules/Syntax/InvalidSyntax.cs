@@ -29,7 +29,8 @@ public sealed class InvalidSyntax : ScriptRule
         In a Jupyter notebook each code cell is compiled on its own when it runs, so the error
         is reported in its cell, and a cell that does not parse is left out of the notebook's
         other checks while the rest are checked as one program. IPython's own syntax — `%magic`
-        and `%%cell` magics, `!shell` lines — is not an error there. A notebook file that is
+        and `%%cell` magics, `!shell` lines, `name?` help, and a one-line cell that calls a line magic
+        without its `%` (`pip install torch`: IPython's automagic) — is not an error there. A notebook file that is
         not valid JSON or nbformat is one finding at the line of the file where reading stopped.
 
         ## Why is this bad?
