@@ -276,9 +276,10 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
 
     protected override ValueTask WriteCoreAsync(JsonRpcMessage content, CancellationToken cancellationToken)
     {
-        if (content is JsonRpcError { Error: { } detail })
+        if (content is JsonRpcError { Error: { } detail } && detail.Data is not MLIntern.Server.Protocol.ErrorInfo)
         {
-            // StreamJsonRpc would put the exception's type and stack trace here.
+            // StreamJsonRpc would put the exception's type and stack trace here; only the protocol's
+            // own error data (a machine-readable reason, see ErrorReasons) goes to the client.
             detail.Data = null;
         }
 
