@@ -26,6 +26,24 @@ internal static class DebugCommand
         });
         command.Add(ruleDocs);
         command.Add(DebugAstCommand.Create());
+
+        var root = new Option<string>("--root") { Description = "The repository to write into (default: the current folder)", DefaultValueFactory = _ => "." };
+        var protocol = new Command("protocol", $"Write the files generated from the protocol's records: {Protocol.ProtocolFiles.TypeScriptPath}, {Protocol.ProtocolFiles.SchemaPath} and the generated part of {Protocol.ProtocolFiles.DocPath}.") { root };
+        protocol.SetAction(parse =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(root)!);
+            var doc = Path.Combine(dir, Protocol.ProtocolFiles.DocPath);
+            foreach (var (path, text) in Protocol.ProtocolFiles.Render(File.Exists(doc) ? File.ReadAllText(doc) : null))
+            {
+                var full = Path.Combine(dir, path);
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                File.WriteAllText(full, text);
+                Console.WriteLine($"wrote {path}");
+            }
+
+            return Commands.Clean;
+        });
+        command.Add(protocol);
         return command;
     }
 }

@@ -74,6 +74,7 @@ internal sealed class LanguageServer : IClient
             handlers.Add(new TestBlockHandler());
         }
 
+        Handlers = handlers;
         var invoke = typeof(Endpoint).GetMethod(nameof(Endpoint.InvokeAsync))!;
         foreach (var handler in handlers)
         {
@@ -82,6 +83,9 @@ internal sealed class LanguageServer : IClient
 
         _rpc.Disconnected += (_, e) => _logger.LogInformation("connection closed: {Reason} {Description}", e.Reason, e.Description);
     }
+
+    /// <summary>Every method this server answers (what the contract tests compare with Protocol/Contract.cs).</summary>
+    internal IReadOnlyList<MethodHandler> Handlers { get; }
 
     /// <summary>Serves until exit or until the client closes the stream. Returns the process exit code.</summary>
     public async Task<int> RunAsync()
