@@ -189,19 +189,4 @@ public sealed class ReleaseProtocolRecordTests(SampleRunFixture sample) : IClass
             Assert.False(string.IsNullOrWhiteSpace(check.Problem), bad);
         }
     }
-
-    [Fact]
-    public void The_release_rows_of_the_contract_match_the_handlers()
-    {
-        var handlers = Lsp.Handlers.EvaluationHandlers.Create(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).ToDictionary(h => h.Method);
-        var rows = Contract.Requests.Where(r => handlers.ContainsKey(r.Method)).ToList();
-        Assert.Equal(handlers.Keys.Order(StringComparer.Ordinal), rows.Select(r => r.Method).Order(StringComparer.Ordinal));
-        foreach (var row in rows)
-        {
-            var handler = handlers[row.Method];
-            Assert.Equal((row.Params, row.Result), (handler.ParamsType, handler.ResultType));
-            var writes = handler.GetType().BaseType!.GetGenericTypeDefinition() == typeof(Lsp.Handlers.WriteHandler<,>);
-            Assert.Equal(row.Effect == Effect.Writes, writes);
-        }
-    }
 }
