@@ -21,7 +21,7 @@ export const Commands = {
   publish: 'mlintern.publish',
 } as const;
 
-/** The sidecar's own requests (server/MLIntern.Server/Lsp/Protocol/Methods.cs). */
+/** The sidecar's own requests not yet in the generated protocol.ts (whose Methods the release family uses). */
 export const Methods = {
   askFix: 'mlintern/askFix',
   profileDataset: 'mlintern/profileDataset',
@@ -32,13 +32,6 @@ export const Methods = {
   generateScript: 'mlintern/generateScript',
   listRuns: 'mlintern/listRuns',
   getRun: 'mlintern/getRun',
-  evaluateRun: 'mlintern/evaluateRun',
-  createCard: 'mlintern/createCard',
-  createDemo: 'mlintern/createDemo',
-  preflightPublish: 'mlintern/preflightPublish',
-  approvePublish: 'mlintern/approvePublish',
-  startPublish: 'mlintern/startPublish',
-  publishExited: 'mlintern/publishExited',
 } as const;
 
 /** The sidecar's own notifications. */
