@@ -80,6 +80,7 @@ export interface CardProblem {
   severity: CardSeverity;
   field: string;
   message: string;
+  unfilled: boolean;
 }
 
 export interface CardResult {

@@ -71,8 +71,8 @@ export const FillInAction = 'Fill In…';
 
 /** What the user is told after a card was written: nothing left, or the unfilled fields and problems. */
 export function cardMessage(result: CardResult): { readonly kind: 'info' | 'warning'; readonly message: string; readonly actions: readonly string[] } {
-  // "unfilled: license" problems repeat the unfilled list; they are not shown twice.
-  const problems = result.problems.filter((p) => !(p.message.startsWith('unfilled:') && result.unfilled.includes(p.field)));
+  // A problem that only says a field is unfilled repeats the unfilled list; it is not shown twice.
+  const problems = result.problems.filter((p) => !p.unfilled);
   if (result.ready && problems.length === 0) return { kind: 'info', message: 'ML Intern: model card written; its metadata passes the Hub checks.', actions: [] };
   const parts: string[] = [];
   if (result.unfilled.length > 0) parts.push(`unfilled: ${result.unfilled.join(', ')}`);

@@ -153,9 +153,9 @@ public sealed class ReleaseProtocolRecordTests(SampleRunFixture sample) : IClass
     }
 
     [Fact]
-    public void The_card_record_writes_the_old_literal_plus_ready()
+    public void The_card_record_writes_the_old_literal_plus_ready_and_which_problems_are_unfilled_fields()
     {
-        var problems = new[] { new MLIntern.Training.Release.CardProblem("warning", "datasets", "no dataset"), new MLIntern.Training.Release.CardProblem("error", "license", "unfilled: license") };
+        var problems = new[] { new MLIntern.Training.Release.CardProblem("warning", "datasets", "no dataset"), new MLIntern.Training.Release.CardProblem("error", "license", "unfilled: license", Unfilled: true) };
         foreach (var (core, ready) in new[]
         {
             (new MLIntern.Server.Release.CardResult("/r/model/README.md", "/r/model", ["license"], problems), false),
@@ -172,6 +172,12 @@ public sealed class ReleaseProtocolRecordTests(SampleRunFixture sample) : IClass
                 ["valid"] = core.Problems.All(p => p.Severity != MLIntern.Training.Release.CardProblem.Error),
             };
             var json = NewWay(Wire.CardResult.From(core));
+            Assert.Equal(core.Problems.Select(p => p.Unfilled), json["problems"]!.Select(p => (bool)p["unfilled"]!));
+            foreach (var problem in json["problems"]!.Cast<JObject>())
+            {
+                problem.Remove("unfilled");
+            }
+
             AssertSameJson(old, Without(json, "ready"));
             Assert.Equal(ready, (bool)json["ready"]!);
         }

@@ -140,6 +140,12 @@ public sealed class ReleaseTests
     {
         var unfilled = ModelCard.Generate(new CardInputs { ModelName = "m", RunId = "r", Kind = "baseline", DatasetName = "d", Accuracy = 1, MacroF1 = 1 }).Readme;
         Assert.Contains(Preflight.Check("acme/x", Preflight.ModelType, false, "/m", [File("README.md", unfilled)]).Problems, p => p.Kind == "card" && p.Message.Contains("unfilled: license", StringComparison.Ordinal));
+
+        // The validator marks the problems that only say a field is unfilled, and no other.
+        var problems = CardValidator.ValidateReadme(unfilled);
+        var license = Assert.Single(problems, p => p.Unfilled && p.Field == "license");
+        Assert.Equal(CardProblem.Error, license.Severity);
+        Assert.All(problems.Where(p => !p.Message.StartsWith("unfilled:", StringComparison.Ordinal)), p => Assert.False(p.Unfilled, p.Message));
         Assert.Contains(Preflight.Check("acme/x", Preflight.ModelType, false, "/m", [File("model.bin", "x")]).Problems, p => p.Kind == "card");
         Assert.Contains(Preflight.Check("acme/x", "dataset", false, "/m", [File("README.md", ValidCard)]).Problems, p => p.Kind == "repo-type");
     }

@@ -77,10 +77,10 @@ describe('the model card result', () => {
     ...complete(),
     unfilled: ['license', 'language', 'datasets'],
     problems: [
-      { severity: 'error', field: 'license', message: 'license is missing' },
-      { severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates" },
-      { severity: 'error', field: 'license', message: 'unfilled: license' },
-      { severity: 'error', field: 'language', message: 'unfilled: language' },
+      { severity: 'error', field: 'license', message: 'license is missing', unfilled: false },
+      { severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates", unfilled: false },
+      { severity: 'error', field: 'license', message: 'unfilled: license', unfilled: true },
+      { severity: 'error', field: 'language', message: 'unfilled: language', unfilled: true },
     ],
     valid: false,
     ready: false,
@@ -102,7 +102,7 @@ describe('the model card result', () => {
     const m = cardMessage({ ...complete(), problems: [] });
     assert.equal(m.kind, 'info');
     assert.deepEqual(m.actions, []);
-    const warned = cardMessage({ ...complete(), problems: [{ severity: 'warning', field: 'library_name', message: 'w' }] });
+    const warned = cardMessage({ ...complete(), problems: [{ severity: 'warning', field: 'library_name', message: 'w', unfilled: false }] });
     assert.equal(warned.kind, 'warning');
     assert.doesNotMatch(warned.message, /not ready/);
     assert.deepEqual(warned.actions, []);
@@ -140,7 +140,7 @@ const passedPreflight: PreflightReport = {
     { path: 'model.bin', size: 186094 },
   ],
   totalBytes: 191732,
-  cardWarnings: [{ severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates" }],
+  cardWarnings: [{ severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates", unfilled: false }],
   fileListHash: '9d439db435c2aa',
 };
 

@@ -88,10 +88,10 @@ internal enum CardSeverity
     Warning,
 }
 
-/// <summary>A problem in a card's or Space README's metadata, by field.</summary>
-internal sealed record CardProblem(CardSeverity Severity, string Field, string Message)
+/// <summary>A problem in a card's or Space README's metadata, by field; <see cref="Unfilled"/> when it only says the field is unfilled (the unfilled list names it too).</summary>
+internal sealed record CardProblem(CardSeverity Severity, string Field, string Message, bool Unfilled)
 {
-    public static CardProblem From(Core.CardProblem c) => new(c.Severity == Core.CardProblem.Error ? CardSeverity.Error : CardSeverity.Warning, c.Field, c.Message);
+    public static CardProblem From(Core.CardProblem c) => new(c.Severity == Core.CardProblem.Error ? CardSeverity.Error : CardSeverity.Warning, c.Field, c.Message, c.Unfilled);
 }
 
 /// <summary>
