@@ -21,17 +21,6 @@ export const Commands = {
   publish: 'mlintern.publish',
 } as const;
 
-/** The sidecar's release requests not yet in the generated protocol.ts (whose Methods has the rest). */
-export const Methods = {
-  evaluateRun: 'mlintern/evaluateRun',
-  createCard: 'mlintern/createCard',
-  createDemo: 'mlintern/createDemo',
-  preflightPublish: 'mlintern/preflightPublish',
-  approvePublish: 'mlintern/approvePublish',
-  startPublish: 'mlintern/startPublish',
-  publishExited: 'mlintern/publishExited',
-} as const;
-
 /** The task type of training runs, demos and uploads (package.json "taskDefinitions"; `action` tells them apart). */
 export const TaskType = 'mlintern';
 

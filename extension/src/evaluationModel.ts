@@ -1,265 +1,21 @@
-// The Evaluation panel's content as plain data and HTML: the report mlintern/evaluateRun returns
-// (the JSON of `mlintern evaluate RUN --format json`), the panel's states, and the page — the
-// leakage audit first (its alarm, overlap counts, the group-split drop, its findings), then the
-// headline metrics, suggestions, per-class scores, the confusion matrix (counts or row-normalised),
+// The Evaluation panel's content as HTML from the report mlintern/evaluateRun returns (its type is
+// the generated protocol.ts; the sidecar ranks the mistakes and marks the weak slices), the panel's
+// states, and the page — the leakage audit first (its alarm, overlap counts, the group-split drop,
+// its findings), then the headline metrics, suggestions, per-class scores, the confusion matrix (counts or row-normalised),
 // confused pairs, misclassified examples, calibration and slices. Charts are hand-made SVG drawn
 // in theme colours; the page runs only its nonce'd script, which toggles the matrix and posts
 // "audit" / "refresh". Pure, unit-tested; evaluationPanel.ts does the VS Code side.
 import { escapeHtml as esc } from './datasetModel';
-import { isObject, num, objects, str, strings } from './json';
+import { isObject } from './json';
+import type { CalibrationBin, ClassMetrics, ConfusedPair, EvaluationReport, FailureSlice, Misclassified, TemplateFigures } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
-
-export interface Averages {
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-}
-
-export interface ClassMetrics extends Averages {
-  readonly label: string;
-  readonly support: number;
-  readonly predicted: number;
-}
-
-export interface ReliabilityBin {
-  readonly low: number;
-  readonly high: number;
-  readonly count: number;
-  readonly confidence: number;
-  readonly accuracy: number;
-}
-
-export interface ConfusedPair {
-  readonly label: string;
-  readonly predicted: string;
-  readonly count: number;
-  readonly shareOfLabel: number;
-  readonly examples: readonly string[];
-}
-
-export interface Misclassified {
-  readonly text: string;
-  readonly label: string;
-  readonly predicted: string;
-  readonly confidence?: number;
-}
-
-export interface Slice {
-  readonly kind: string;
-  readonly name: string;
-  readonly count: number;
-  readonly errors: number;
-  readonly accuracy: number;
-  readonly macroF1: number;
-  readonly accuracyGap: number;
-}
-
-export interface TemplateAudit {
-  readonly families?: number;
-  readonly sharedFamilies?: number;
-  readonly testRowsInSharedFamilies?: number;
-  readonly sharedShare?: number;
-  readonly baselineMacroF1?: number;
-  readonly groupSplitMacroF1?: number;
-  readonly groupSplitAccuracy?: number;
-  readonly drop?: number;
-  readonly groupTrainRows?: number;
-  readonly groupTestRows?: number;
-  readonly seed?: number;
-  readonly classesNotHeldOut: readonly string[];
-  readonly examples: readonly { readonly signature: string; readonly label?: string; readonly trainRows?: number; readonly testRows?: number; readonly texts: readonly string[] }[];
-}
-
-export interface Audit {
-  readonly reason?: string;
-  readonly macroF1?: number;
-  readonly alarm: boolean;
-  readonly findings: readonly string[];
-  readonly overlap?: {
-    readonly testRows?: number;
-    readonly exact?: number;
-    readonly normalized?: number;
-    readonly nearDuplicate?: number;
-    readonly share?: number;
-    readonly examples: readonly { readonly text: string; readonly label?: string; readonly match?: string; readonly similarity?: number }[];
-  };
-  readonly conflicts?: { readonly texts?: number; readonly rows?: number; readonly examples: readonly { readonly text: string; readonly labels: readonly string[] }[] };
-  readonly shortcuts?: {
-    readonly count?: number;
-    readonly testRowsCovered?: number;
-    readonly coverage?: number;
-    readonly ruleAccuracy?: number;
-    readonly tokens: readonly { readonly token: string; readonly label: string; readonly trainRows?: number; readonly purity?: number }[];
-  };
-  readonly templates?: TemplateAudit;
-  readonly suggestions: readonly string[];
-}
-
-export interface EvaluationReport {
-  readonly source: {
-    readonly runId?: string;
-    readonly runFolder?: string;
-    readonly dataPath?: string;
-    readonly textColumn?: string;
-    readonly labelColumn?: string;
-    readonly categoryColumn?: string;
-    readonly rows?: number;
-    readonly skippedLines?: number;
-  };
-  readonly metrics: {
-    readonly count: number;
-    readonly accuracy: number;
-    readonly macro: Averages;
-    readonly micro: Averages;
-    readonly weighted: Averages;
-    readonly perClass: readonly ClassMetrics[];
-    readonly labels: readonly string[];
-    readonly confusion: readonly (readonly number[])[];
-    readonly confusionNormalized: readonly (readonly number[])[];
-  };
-  readonly calibration?: { readonly ece: number; readonly bins: number; readonly source?: string; readonly reliability: readonly ReliabilityBin[] };
-  readonly confusedPairs: readonly ConfusedPair[];
-  readonly misclassified: readonly Misclassified[];
-  readonly slices: readonly Slice[];
-  readonly audit?: Audit;
-  readonly suggestions: readonly string[];
-  readonly notes: readonly string[];
-}
-
-// Reading the answer. Fails closed on the figures everything else hangs on (metrics); tolerant
-// of missing optional parts, which are then not drawn.
-
-export function parseEvaluationReport(value: unknown): EvaluationReport | undefined {
-  if (!isObject(value) || !isObject(value.metrics)) return undefined;
-  const m = value.metrics;
-  const count = num(m.count);
-  const accuracy = num(m.accuracy);
-  const macro = averages(m.macro);
-  if (count === undefined || accuracy === undefined || !macro) return undefined;
-  const labels = strings(m.labels);
-  const matrix = (v: unknown) => {
-    const rows = Array.isArray(v) ? v.map((r) => (Array.isArray(r) ? r.map((n) => num(n) ?? 0) : [])) : [];
-    return rows.length === labels.length && rows.every((r) => r.length === labels.length) ? rows : [];
-  };
-  const confusion = matrix(m.confusion);
-  let confusionNormalized = matrix(m.confusionNormalized);
-  if (confusionNormalized.length === 0 && confusion.length > 0) confusionNormalized = normalizeRows(confusion);
-  const source = isObject(value.source) ? value.source : {};
-  return {
-    source: {
-      runId: str(source.runId),
-      runFolder: str(source.runFolder),
-      dataPath: str(source.dataPath),
-      textColumn: str(source.textColumn),
-      labelColumn: str(source.labelColumn),
-      categoryColumn: str(source.categoryColumn),
-      rows: num(source.rows),
-      skippedLines: num(source.skippedLines),
-    },
-    metrics: {
-      count,
-      accuracy,
-      macro,
-      micro: averages(m.micro) ?? { precision: accuracy, recall: accuracy, f1: accuracy },
-      weighted: averages(m.weighted) ?? { precision: 0, recall: 0, f1: 0 },
-      perClass: objects(m.perClass)
-        .filter((c) => typeof c.label === 'string')
-        .map((c) => ({ label: c.label as string, precision: num(c.precision) ?? 0, recall: num(c.recall) ?? 0, f1: num(c.f1) ?? 0, support: num(c.support) ?? 0, predicted: num(c.predicted) ?? 0 })),
-      labels,
-      confusion,
-      confusionNormalized,
-    },
-    calibration: parseCalibration(value.calibration),
-    confusedPairs: objects(value.confusedPairs)
-      .filter((p) => typeof p.label === 'string' && typeof p.predicted === 'string')
-      .map((p) => ({ label: p.label as string, predicted: p.predicted as string, count: num(p.count) ?? 0, shareOfLabel: num(p.shareOfLabel) ?? 0, examples: strings(p.examples) })),
-    misclassified: objects(value.misclassified)
-      .filter((x) => typeof x.text === 'string')
-      .map((x) => ({ text: x.text as string, label: str(x.label) ?? '', predicted: str(x.predicted) ?? '', confidence: num(x.confidence) })),
-    slices: objects(value.slices)
-      .filter((s) => typeof s.name === 'string')
-      .map((s) => ({ kind: str(s.kind) ?? '', name: s.name as string, count: num(s.count) ?? 0, errors: num(s.errors) ?? 0, accuracy: num(s.accuracy) ?? 0, macroF1: num(s.macroF1) ?? 0, accuracyGap: num(s.accuracyGap) ?? 0 })),
-    audit: parseAudit(value.audit),
-    suggestions: strings(value.suggestions),
-    notes: strings(value.notes),
-  };
-}
-
-function parseCalibration(value: unknown): EvaluationReport['calibration'] {
-  if (!isObject(value)) return undefined;
-  const ece = num(value.ece);
-  if (ece === undefined) return undefined;
-  const reliability = objects(value.reliability).map((b) => ({ low: num(b.low) ?? 0, high: num(b.high) ?? 0, count: num(b.count) ?? 0, confidence: num(b.confidence) ?? 0, accuracy: num(b.accuracy) ?? 0 }));
-  return { ece, bins: num(value.bins) ?? reliability.length, source: str(value.source), reliability };
-}
-
-function parseAudit(value: unknown): Audit | undefined {
-  if (!isObject(value)) return undefined;
-  const o = isObject(value.overlap) ? value.overlap : undefined;
-  const c = isObject(value.conflicts) ? value.conflicts : undefined;
-  const s = isObject(value.shortcuts) ? value.shortcuts : undefined;
-  const t = isObject(value.templates) ? value.templates : undefined;
-  return {
-    reason: str(value.reason),
-    macroF1: num(value.macroF1),
-    // Fails closed: only an explicit false is "no alarm".
-    alarm: value.alarm !== false,
-    findings: strings(value.findings),
-    overlap: o && {
-      testRows: num(o.testRows),
-      exact: num(o.exact),
-      normalized: num(o.normalized),
-      nearDuplicate: num(o.nearDuplicate),
-      share: num(o.share),
-      examples: objects(o.examples)
-        .filter((e) => typeof e.text === 'string')
-        .map((e) => ({ text: e.text as string, label: str(e.label), match: str(e.match), similarity: num(e.similarity) })),
-    },
-    conflicts: c && { texts: num(c.texts), rows: num(c.rows), examples: objects(c.examples).filter((e) => typeof e.text === 'string').map((e) => ({ text: e.text as string, labels: strings(e.labels) })) },
-    shortcuts: s && {
-      count: num(s.count),
-      testRowsCovered: num(s.testRowsCovered),
-      coverage: num(s.coverage),
-      ruleAccuracy: num(s.ruleAccuracy),
-      tokens: objects(s.tokens)
-        .filter((k) => typeof k.token === 'string')
-        .map((k) => ({ token: k.token as string, label: str(k.label) ?? '', trainRows: num(k.trainRows), purity: num(k.purity) })),
-    },
-    templates: t && {
-      families: num(t.families),
-      sharedFamilies: num(t.sharedFamilies),
-      testRowsInSharedFamilies: num(t.testRowsInSharedFamilies),
-      sharedShare: num(t.sharedShare),
-      baselineMacroF1: num(t.baselineMacroF1),
-      groupSplitMacroF1: num(t.groupSplitMacroF1),
-      groupSplitAccuracy: num(t.groupSplitAccuracy),
-      drop: num(t.drop),
-      groupTrainRows: num(t.groupTrainRows),
-      groupTestRows: num(t.groupTestRows),
-      seed: num(t.seed),
-      classesNotHeldOut: strings(t.classesNotHeldOut),
-      examples: objects(t.examples)
-        .filter((e) => typeof e.signature === 'string')
-        .map((e) => ({ signature: e.signature as string, label: str(e.label), trainRows: num(e.trainRows), testRows: num(e.testRows), texts: strings(e.texts) })),
-    },
-    suggestions: strings(value.suggestions),
-  };
-}
-
-/** Each row divided by its sum (an empty row stays 0), as scikit-learn's normalize="true". */
-export function normalizeRows(matrix: readonly (readonly number[])[]): number[][] {
-  return matrix.map((row) => {
-    const total = row.reduce((a, b) => a + b, 0);
-    return row.map((n) => (total === 0 ? 0 : n / total));
-  });
-}
 
 /**
  * The audit's one-line verdict on templates: "macro-F1 1.000 → 0.278 when no template is shared
  * between train and test"; undefined when the group split was not scored.
  */
-export function templateDropText(templates: TemplateAudit | undefined): string | undefined {
-  if (templates?.baselineMacroF1 === undefined || templates.groupSplitMacroF1 === undefined) return undefined;
+export function templateDropText(templates: TemplateFigures | undefined): string | undefined {
+  if (!templates) return undefined;
   return `macro-F1 ${f3(templates.baselineMacroF1)} → ${f3(templates.groupSplitMacroF1)} when no template is shared between train and test`;
 }
 
@@ -343,46 +99,44 @@ export function auditHtml(report: EvaluationReport): string {
   if (drop) {
     const t = audit.templates!;
     parts.push(
-      `<p class="drop" data-drop="${t.drop ?? ''}">${esc(drop)}${t.drop !== undefined ? ` <span class="muted">(drop ${f3(t.drop)}${t.groupTrainRows !== undefined ? `; group split${t.seed !== undefined ? `, seed ${t.seed}` : ''}, ${t.groupTrainRows} train / ${t.groupTestRows ?? '?'} test rows` : ''})</span>` : ''}</p>`,
-      dropChartSvg(t.baselineMacroF1!, t.groupSplitMacroF1!),
+      `<p class="drop" data-drop="${t.drop}">${esc(drop)} <span class="muted">(drop ${f3(t.drop)}; group split, seed ${t.seed}, ${t.groupTrainRows} train / ${t.groupTestRows} test rows)</span></p>`,
+      dropChartSvg(t.baselineMacroF1, t.groupSplitMacroF1),
     );
   }
   const figures: [string, string][] = [];
   const o = audit.overlap;
-  if (o) {
-    figures.push(['test rows also in train', `${n(o.exact) + n(o.normalized) + n(o.nearDuplicate)} of ${n(o.testRows)}${o.share !== undefined ? ` (${pct(o.share)})` : ''}`]);
-    figures.push(['verbatim', String(n(o.exact))], ['after case and punctuation', String(n(o.normalized))], ['near-duplicates', String(n(o.nearDuplicate))]);
-  }
-  if (audit.conflicts) figures.push(['texts with conflicting labels', `${n(audit.conflicts.texts)} (${n(audit.conflicts.rows)} rows)`]);
-  if (audit.shortcuts) figures.push(['shortcut words', `${n(audit.shortcuts.count)}${audit.shortcuts.coverage !== undefined ? `, covering ${pct(audit.shortcuts.coverage)} of test rows at ${pct(audit.shortcuts.ruleAccuracy ?? 0)} accuracy` : ''}`]);
+  figures.push(['test rows also in train', `${o.exact + o.normalized + o.nearDuplicate} of ${o.testRows} (${pct(o.share)})`]);
+  figures.push(['verbatim', String(o.exact)], ['after case and punctuation', String(o.normalized)], ['near-duplicates', String(o.nearDuplicate)]);
+  figures.push(['texts with conflicting labels', `${audit.conflicts.texts} (${audit.conflicts.rows} rows)`]);
+  figures.push(['shortcut words', `${audit.shortcuts.count}, covering ${pct(audit.shortcuts.coverage)} of test rows at ${pct(audit.shortcuts.ruleAccuracy)} accuracy`]);
   const t = audit.templates;
-  if (t?.families !== undefined) figures.push(['template families', `${t.families}; ${n(t.sharedFamilies)} on both sides, holding ${n(t.testRowsInSharedFamilies)} test rows${t.sharedShare !== undefined ? ` (${pct(t.sharedShare)})` : ''}`]);
-  if (figures.length > 0) parts.push(`<table class="audit-figures">${figures.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`);
+  if (t) figures.push(['template families', `${t.families}; ${t.sharedFamilies} on both sides, holding ${t.testRowsInSharedFamilies} test rows (${pct(t.sharedShare)})`]);
+  parts.push(`<table class="audit-figures">${figures.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`);
   if (audit.findings.length > 0) parts.push(`<ul class="findings">${audit.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`);
   if (audit.suggestions.length > 0) parts.push(`<h3>What to do</h3><ul class="audit-suggestions">${audit.suggestions.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
   const examples: string[] = [];
-  if (o && o.examples.length > 0) {
+  if (o.examples.length > 0) {
     examples.push(
       `<h3>Test rows found in train</h3><table class="examples"><tr><th>test text</th><th>train text</th><th>label</th><th class="num">similarity</th></tr>${o.examples
-        .map((e) => `<tr><td>${esc(e.text)}</td><td>${esc(e.match ?? '')}</td><td>${esc(e.label ?? '')}</td><td class="num">${e.similarity !== undefined ? f3(e.similarity) : ''}</td></tr>`)
+        .map((e) => `<tr><td>${esc(e.text)}</td><td>${esc(e.match ?? '')}</td><td>${esc(e.label)}</td><td class="num">${e.similarity !== undefined ? f3(e.similarity) : ''}</td></tr>`)
         .join('')}</table>`,
     );
   }
   if (t && t.examples.length > 0) {
     examples.push(
       `<h3>Templates on both sides of the split</h3><table class="examples"><tr><th>template</th><th>label</th><th class="num">train</th><th class="num">test</th><th>texts</th></tr>${t.examples
-        .map((e) => `<tr><td><code>${esc(e.signature)}</code></td><td>${esc(e.label ?? '')}</td><td class="num">${e.trainRows ?? ''}</td><td class="num">${e.testRows ?? ''}</td><td>${e.texts.map(esc).join('<br>')}</td></tr>`)
+        .map((e) => `<tr><td><code>${esc(e.signature)}</code></td><td>${esc(e.label)}</td><td class="num">${e.trainRows}</td><td class="num">${e.testRows}</td><td>${e.texts.map(esc).join('<br>')}</td></tr>`)
         .join('')}</table>`,
     );
   }
-  if (audit.shortcuts && audit.shortcuts.tokens.length > 0) {
+  if (audit.shortcuts.tokens.length > 0) {
     examples.push(
       `<h3>Words that decide the label alone</h3><table class="examples"><tr><th>word</th><th>label</th><th class="num">train rows</th><th class="num">purity</th></tr>${audit.shortcuts.tokens
-        .map((k) => `<tr><td><code>${esc(k.token)}</code></td><td>${esc(k.label)}</td><td class="num">${k.trainRows ?? ''}</td><td class="num">${k.purity !== undefined ? pct(k.purity) : ''}</td></tr>`)
+        .map((k) => `<tr><td><code>${esc(k.token)}</code></td><td>${esc(k.label)}</td><td class="num">${k.trainRows}</td><td class="num">${pct(k.purity)}</td></tr>`)
         .join('')}</table>`,
     );
   }
-  if (audit.conflicts && audit.conflicts.examples.length > 0) {
+  if (audit.conflicts.examples.length > 0) {
     examples.push(`<h3>Texts with more than one label</h3><ul>${audit.conflicts.examples.map((e) => `<li>“${esc(e.text)}”: ${e.labels.map(esc).join(', ')}</li>`).join('')}</ul>`);
   }
   if (examples.length > 0) parts.push(`<details class="audit-examples"><summary>Examples</summary>${examples.join('')}</details>`);
@@ -460,7 +214,7 @@ export function heatLevel(share: number): number {
 /** The confusion matrix as two heat-map tables (counts, row-normalised); the page's toggle shows one. */
 export function confusionMatrixHtml(labels: readonly string[], counts: readonly (readonly number[])[], normalized: readonly (readonly number[])[]): string {
   const k = Math.min(labels.length, MaxMatrixLabels);
-  const shares = normalized.length === counts.length ? normalized : normalizeRows(counts);
+  const shares = normalized;
   const table = (mode: 'counts' | 'normalized') => {
     const head = `<tr><th class="corner">true ↓ predicted →</th>${labels
       .slice(0, k)
@@ -502,16 +256,11 @@ function confusedPairsHtml(pairs: readonly ConfusedPair[]): string {
   );
 }
 
-/** Misclassified rows, the most confident first (the sidecar sends them so; sorted again here). */
-export function rankMisclassified(rows: readonly Misclassified[]): Misclassified[] {
-  return [...rows].sort((a, b) => (b.confidence ?? -Infinity) - (a.confidence ?? -Infinity));
-}
-
 function misclassifiedHtml(rows: readonly Misclassified[]): string {
   if (rows.length === 0) return `<section data-section="misclassified"><h2>Misclassified examples</h2><p class="muted">None: every test row was predicted correctly.</p></section>`;
   return (
     `<section data-section="misclassified"><h2>Misclassified examples, most confident first</h2><p class="muted">Confident mistakes are often label errors or shortcuts.</p><table class="misclassified"><tr><th>text</th><th>true</th><th>predicted</th><th class="num">confidence</th></tr>` +
-    rankMisclassified(rows)
+    rows
       .map((x) => `<tr class="mistake"><td>${esc(x.text)}</td><td>${esc(x.label)}</td><td>${esc(x.predicted)}</td><td class="num">${x.confidence !== undefined ? f3(x.confidence) : ''}</td></tr>`)
       .join('') +
     `</table></section>`
@@ -519,7 +268,7 @@ function misclassifiedHtml(rows: readonly Misclassified[]): string {
 }
 
 /** The reliability diagram: per bin, accuracy (bar) against the diagonal of perfect calibration. */
-export function reliabilitySvg(bins: readonly ReliabilityBin[]): string {
+export function reliabilitySvg(bins: readonly CalibrationBin[]): string {
   const size = 220;
   const pad = 28;
   const top = 16;
@@ -542,23 +291,20 @@ export function reliabilitySvg(bins: readonly ReliabilityBin[]): string {
 
 function calibrationHtml(c: NonNullable<EvaluationReport['calibration']>): string {
   return (
-    `<section data-section="calibration"><h2>Calibration</h2><p data-ece="${c.ece}">Expected calibration error <b>${f3(c.ece)}</b> over ${c.bins} equal-width bins${c.source ? ` <span class="muted">(${esc(c.source)})</span>` : ''}.</p>` +
+    `<section data-section="calibration"><h2>Calibration</h2><p data-ece="${c.ece}">Expected calibration error <b>${f3(c.ece)}</b> over ${c.bins} equal-width bins <span class="muted">(${esc(c.source)})</span>.</p>` +
     (c.reliability.length > 0 ? `${reliabilitySvg(c.reliability)}<p class="muted">Bars: accuracy per confidence bin; dashed: perfect calibration.</p>` : '') +
     `</section>`
   );
 }
 
-/** A slice this far or more below overall accuracy is flagged. */
-export const WeakSliceGap = -0.05;
-
-function slicesHtml(slices: readonly Slice[], overall: number): string {
+function slicesHtml(slices: readonly FailureSlice[], overall: number): string {
   const barW = 120;
   return (
-    `<section data-section="slices"><h2>Failure slices</h2><p class="muted">Overall accuracy ${f3(overall)}; slices ${Math.abs(WeakSliceGap).toFixed(2)} or more below it are marked.</p>` +
+    `<section data-section="slices"><h2>Failure slices</h2><p class="muted">Overall accuracy ${f3(overall)}; weak slices (well below it, on enough rows) are marked.</p>` +
     `<table class="slices"><tr><th>kind</th><th>slice</th><th class="num">rows</th><th class="num">errors</th><th class="num">accuracy</th><th></th><th class="num">macro-F1</th><th class="num">gap</th></tr>` +
     slices
       .map((s) => {
-        const weak = s.accuracyGap <= WeakSliceGap && s.count > 0;
+        const weak = s.weak;
         const bar = `<svg class="mini" viewBox="0 0 ${barW} 10" width="${barW}" height="10"><rect class="bar${weak ? ' weak' : ''}" x="0" y="1" width="${r1(clamp01(s.accuracy) * barW)}" height="8"></rect></svg>`;
         return `<tr class="slice${weak ? ' weak' : ''}" data-slice="${esc(s.kind)}:${esc(s.name)}"><td>${esc(s.kind)}</td><td>${esc(s.name)}</td><td class="num">${s.count}</td><td class="num">${s.errors}</td><td class="num">${f3(s.accuracy)}</td><td>${bar}</td><td class="num">${f3(s.macroF1)}</td><td class="num">${signed(s.accuracyGap)}</td></tr>`;
       })
@@ -656,10 +402,6 @@ function signed(v: number): string {
   return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
 }
 
-function n(v: number | undefined): number {
-  return v ?? 0;
-}
-
 function r1(v: number): number {
   return Math.round(v * 10) / 10;
 }
@@ -671,11 +413,3 @@ function clamp01(v: number): number {
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
-
-function averages(value: unknown): Averages | undefined {
-  if (!isObject(value)) return undefined;
-  const f1 = num(value.f1);
-  if (f1 === undefined) return undefined;
-  return { precision: num(value.precision) ?? 0, recall: num(value.recall) ?? 0, f1 };
-}
-

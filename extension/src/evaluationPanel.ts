@@ -4,8 +4,10 @@
 // The page may ask for the audit (when it did not run by itself) or a fresh evaluation; nothing else.
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { EvaluationPanelType, Methods } from './constants';
-import { EvaluationReport, EvaluationState, parseEvaluationMessage, parseEvaluationReport, renderEvaluationHtml } from './evaluationModel';
+import { EvaluationPanelType } from './constants';
+import { EvaluationState, parseEvaluationMessage, renderEvaluationHtml } from './evaluationModel';
+import { EvaluationReport, Methods } from './protocol';
+import { request } from './sidecar';
 import * as api from './vscodeapi';
 
 export class EvaluationPanel implements api.Disposable {
@@ -76,10 +78,8 @@ export class EvaluationPanel implements api.Disposable {
     const started = Date.now();
     try {
       const params = { workspaceFolder, runId: state.runId, ...(this.audit !== undefined ? { audit: this.audit } : {}) };
-      const answer = await api.withProgress(`ML Intern: evaluating run ${state.runId}…`, (token) => client.sendRequest(Methods.evaluateRun, params, token));
+      const report = await api.withProgress(`ML Intern: evaluating run ${state.runId}…`, (token) => request(client, Methods.evaluateRun, params, token));
       if (generation !== this.generation) return undefined;
-      const report = parseEvaluationReport(answer);
-      if (!report) throw new Error('the sidecar answered something that is not an evaluation report.');
       const audit = report.audit ? (report.audit.alarm ? 'alarm' : 'clean') : 'not run';
       this.log.info(`Evaluated run ${state.runId} in ${Date.now() - started} ms: accuracy ${report.metrics.accuracy.toFixed(4)}, macro-F1 ${report.metrics.macro.f1.toFixed(4)}, audit ${audit}.`);
       this.state = { kind: 'report', runId: state.runId, title: state.title, report };

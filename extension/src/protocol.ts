@@ -12,6 +12,14 @@ export const Methods = {
   getRun: 'mlintern/getRun',
   profileDataset: 'mlintern/profileDataset',
   askFix: 'mlintern/askFix',
+  evaluateRun: 'mlintern/evaluateRun',
+  createCard: 'mlintern/createCard',
+  createDemo: 'mlintern/createDemo',
+  checkRepoId: 'mlintern/checkRepoId',
+  preflightPublish: 'mlintern/preflightPublish',
+  approvePublish: 'mlintern/approvePublish',
+  startPublish: 'mlintern/startPublish',
+  publishExited: 'mlintern/publishExited',
 } as const;
 
 /** The `mlintern/*` notifications, by short name. */
@@ -49,6 +57,22 @@ export interface Requests {
   'mlintern/profileDataset': { params: ProfileDatasetParams; result: DatasetProfile };
   /** Answers fix proposals for a cursor or selection, each with a versioned edit the editor previews before applying. */
   'mlintern/askFix': { params: AskFixParams; result: AskFixResult };
+  /** The evaluation report of a run: metrics, failure analysis (weak slices marked), and the leakage audit when the score is suspiciously high or asked for. */
+  'mlintern/evaluateRun': { params: EvaluateRunParams; result: EvaluationReport };
+  /** Writes the run's model card (model/README.md); answers the unfilled fields, the Hub validator's problems, and whether the card is valid and ready to publish. */
+  'mlintern/createCard': { params: CreateCardParams; result: CardResult };
+  /** Writes the run's Gradio Space (space/); answers its files, unfilled fields and, for a built-in baseline, the command that serves it locally. */
+  'mlintern/createDemo': { params: CreateDemoParams; result: DemoResult };
+  /** Whether a repo id is a Hub owner/name the sidecar publishes to, and if not why: the preflight's one rule, for an input box. */
+  'mlintern/checkRepoId': { params: CheckRepoIdParams; result: RepoIdCheck };
+  /** What publishing would upload where, what blocks it (secrets, personal data, card, repo id), whether it passed, and the fileListHash an approval must repeat. */
+  'mlintern/preflightPublish': { params: PublishParams; result: PreflightReport };
+  /** The user approved the preflight they saw (its fileListHash): re-checks, records the approval in run.json, answers a single-use approval token. Refused when anything differs. */
+  'mlintern/approvePublish': { params: PublishParams; result: PublishApproved };
+  /** Exchanges an approval token (once) for the upload command (hf upload …) after checking the files still match; marks the approval used. */
+  'mlintern/startPublish': { params: StartPublishParams; result: PublishStarted };
+  /** The upload task ended: records its exit code on the approval it used, once; answers the approval with its final status. */
+  'mlintern/publishExited': { params: PublishExitedParams; result: PublishExitRecorded };
 }
 
 /** Each notification's params. */
@@ -115,9 +139,52 @@ export interface AskFixResult {
   proposals: FixProposal[];
 }
 
+export interface AveragedScores {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
 export interface Budget {
   maxHours?: number;
   maxCostUsd?: number;
+}
+
+export interface Calibration {
+  ece: number;
+  bins: number;
+  source: string;
+  reliability: CalibrationBin[];
+}
+
+export interface CalibrationBin {
+  low: number;
+  high: number;
+  count: number;
+  confidence: number;
+  accuracy: number;
+}
+
+export interface CardProblem {
+  severity: CardSeverity;
+  field: string;
+  message: string;
+  unfilled: boolean;
+}
+
+export interface CardResult {
+  path: string;
+  modelFolder: string;
+  unfilled: string[];
+  problems: CardProblem[];
+  valid: boolean;
+  ready: boolean;
+}
+
+export type CardSeverity = 'error' | 'warning';
+
+export interface CheckRepoIdParams {
+  repoId?: string;
 }
 
 export interface CheckResult {
@@ -138,6 +205,15 @@ export interface ClassCount {
   count: number;
 }
 
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+  predicted: number;
+}
+
 export interface ClassScores {
   label: string;
   precision: number;
@@ -145,6 +221,18 @@ export interface ClassScores {
   f1: number;
   support: number;
   weak: boolean;
+}
+
+export interface ClassificationMetrics {
+  count: number;
+  accuracy: number;
+  macro: AveragedScores;
+  micro: AveragedScores;
+  weighted: AveragedScores;
+  perClass: ClassMetrics[];
+  labels: string[];
+  confusion: number[][];
+  confusionNormalized: number[][];
 }
 
 export interface ColumnProfile {
@@ -177,9 +265,48 @@ export interface ComputeEstimate {
   costUsd?: number;
 }
 
+export interface ConflictExample {
+  text: string;
+  labels: string[];
+}
+
+export interface ConflictFigures {
+  texts: number;
+  rows: number;
+  examples: ConflictExample[];
+}
+
+export interface ConfusedPair {
+  label: string;
+  predicted: string;
+  count: number;
+  shareOfLabel: number;
+  examples: string[];
+}
+
 export interface ConfusionMatrix {
   labels: string[];
   matrix: number[][];
+}
+
+export interface CreateCardParams {
+  license?: string;
+  languages?: string[];
+  datasetId?: string;
+  author?: string;
+  modelName?: string;
+  workspaceFolder?: string;
+  runId?: string;
+  path?: string;
+}
+
+export interface CreateDemoParams {
+  modelId?: string;
+  license?: string;
+  sdkVersion?: string;
+  workspaceFolder?: string;
+  runId?: string;
+  path?: string;
 }
 
 export interface DatasetProfile {
@@ -194,6 +321,46 @@ export interface DatasetProfile {
   version?: string;
 }
 
+export interface DemoResult {
+  folder: string;
+  files: string[];
+  unfilled: string[];
+  serve?: ServeCommand;
+}
+
+export interface EvaluateRunParams {
+  audit?: boolean;
+  auditThreshold?: number;
+  categoryColumn?: string;
+  workspaceFolder?: string;
+  runId?: string;
+  path?: string;
+}
+
+export interface EvaluationReport {
+  source: EvaluationSource;
+  metrics: ClassificationMetrics;
+  calibration?: Calibration;
+  confusedPairs: ConfusedPair[];
+  misclassified: Misclassified[];
+  slices: FailureSlice[];
+  audit?: LeakageAudit;
+  suggestions: string[];
+  notes: string[];
+  version: number;
+}
+
+export interface EvaluationSource {
+  runId?: string;
+  runFolder: string;
+  dataPath?: string;
+  textColumn?: string;
+  labelColumn?: string;
+  categoryColumn?: string;
+  rows: number;
+  skippedLines: number;
+}
+
 export interface Example {
   split: string;
   path: string;
@@ -202,6 +369,17 @@ export interface Example {
   detail: string;
   otherPath?: string;
   otherLine?: number;
+}
+
+export interface FailureSlice {
+  kind: string;
+  name: string;
+  count: number;
+  errors: number;
+  accuracy: number;
+  macroF1: number;
+  accuracyGap: number;
+  weak: boolean;
 }
 
 export interface FileFinding {
@@ -278,6 +456,18 @@ export interface LaunchCommand {
   commandLine: string;
 }
 
+export interface LeakageAudit {
+  reason: string;
+  macroF1: number;
+  alarm: boolean;
+  findings: string[];
+  overlap: OverlapFigures;
+  conflicts: ConflictFigures;
+  shortcuts: TokenShortcuts;
+  templates?: TemplateFigures;
+  suggestions: string[];
+}
+
 export interface LengthStats {
   min: number;
   max: number;
@@ -303,9 +493,25 @@ export interface MetricsNotification {
   points: MetricPoint[];
 }
 
+export interface Misclassified {
+  text: string;
+  label: string;
+  predicted: string;
+  confidence?: number;
+}
+
 export interface OptionalVersionedTextDocumentIdentifier {
   uri: string;
   version: number | null;
+}
+
+export interface OverlapFigures {
+  testRows: number;
+  exact: number;
+  normalized: number;
+  nearDuplicate: number;
+  share: number;
+  examples: TextExample[];
 }
 
 export interface PlanFigures {
@@ -371,6 +577,35 @@ export interface Position {
   character: number;
 }
 
+export interface PredictiveToken {
+  token: string;
+  label: string;
+  trainRows: number;
+  purity: number;
+  labelCoverage: number;
+}
+
+export interface PreflightProblem {
+  kind: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export interface PreflightReport {
+  repoId: string;
+  repoType: string;
+  private: boolean;
+  folder: string;
+  files: UploadFileInfo[];
+  totalBytes: number;
+  problems: PreflightProblem[];
+  cardWarnings: CardProblem[];
+  fileListHash: string;
+  passed: boolean;
+  repoIdValid: boolean;
+}
+
 export interface ProfileDatasetParams {
   uri?: string;
   path?: string;
@@ -379,9 +614,71 @@ export interface ProfileDatasetParams {
 
 export type PromptKind = 'info' | 'warning';
 
+export interface PublishApproval {
+  id: string;
+  approvedBy: string;
+  via: string;
+  approvedAt: string;
+  repoId: string;
+  repoType: string;
+  private: boolean;
+  folder: string;
+  fileListHash: string;
+  files: number;
+  totalBytes: number;
+  commitMessage: string;
+  usedAt?: string;
+  exitCode?: number;
+  status: PublishStatus;
+}
+
+export interface PublishApproved {
+  approvalToken: string;
+  approval: PublishApproval;
+}
+
+export interface PublishExitRecorded {
+  recorded: boolean;
+  approval: PublishApproval;
+}
+
+export interface PublishExitedParams {
+  approvalId?: string;
+  exitCode?: number;
+  workspaceFolder?: string;
+  runId?: string;
+  path?: string;
+}
+
+export interface PublishParams {
+  repoId?: string;
+  repoType?: string;
+  private?: boolean;
+  commitMessage?: string;
+  fileListHash?: string;
+  workspaceFolder?: string;
+  runId?: string;
+  path?: string;
+}
+
+export interface PublishStarted {
+  command: string;
+  args: string[];
+  cwd: string;
+  commandLine: string;
+  approval: PublishApproval;
+}
+
+export type PublishStatus = 'approved' | 'uploading' | 'published' | 'failed';
+
 export interface Range {
   start: Position;
   end: Position;
+}
+
+export interface RepoIdCheck {
+  valid: boolean;
+  problem?: string;
 }
 
 export interface RunEvaluation {
@@ -458,6 +755,12 @@ export interface RunTask {
   env: Record<string, string>;
 }
 
+export interface ServeCommand {
+  command: string;
+  args: string[];
+  url: string;
+}
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 export interface SplitProfile {
@@ -466,6 +769,10 @@ export interface SplitProfile {
   rows: number;
   columns: ColumnProfile[];
   classes: ClassCount[];
+}
+
+export interface StartPublishParams {
+  approvalToken?: string;
 }
 
 export interface StartRunParams {
@@ -488,6 +795,30 @@ export interface StepCount {
   description: string;
 }
 
+export interface TemplateExample {
+  signature: string;
+  label: string;
+  trainRows: number;
+  testRows: number;
+  texts: string[];
+}
+
+export interface TemplateFigures {
+  families: number;
+  sharedFamilies: number;
+  testRowsInSharedFamilies: number;
+  sharedShare: number;
+  baselineMacroF1: number;
+  groupSplitMacroF1: number;
+  groupSplitAccuracy: number;
+  drop: number;
+  groupTrainRows: number;
+  groupTestRows: number;
+  seed: number;
+  classesNotHeldOut: string[];
+  examples: TemplateExample[];
+}
+
 export interface TextDocumentEdit {
   textDocument: OptionalVersionedTextDocumentIdentifier;
   edits: TextEdit[];
@@ -502,6 +833,13 @@ export interface TextEdit {
   newText: string;
 }
 
+export interface TextExample {
+  text: string;
+  label: string;
+  match?: string;
+  similarity?: number;
+}
+
 export interface TokenEstimate {
   trainRows: number;
   evalRows: number;
@@ -511,6 +849,14 @@ export interface TokenEstimate {
   trainTokens: number;
   evalTokens: number;
   basis: string;
+}
+
+export interface TokenShortcuts {
+  tokens: PredictiveToken[];
+  count: number;
+  testRowsCovered: number;
+  coverage: number;
+  ruleAccuracy: number;
 }
 
 export interface TrainingPlan {
@@ -534,6 +880,11 @@ export interface TrainingPlan {
   overBudget: boolean;
   hash: string;
   id: string;
+}
+
+export interface UploadFileInfo {
+  path: string;
+  size: number;
 }
 
 export interface ValueCount {

@@ -11,7 +11,7 @@
 //   fileListHash shown) → mlintern/startPublish (single-use token) → `hf upload …` as a task in the
 //   terminal. Every cancel before that uploads nothing. Tokens are never logged.
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Commands, ExtensionName, Methods, PreflightScheme, TaskType } from './constants';
+import { Commands, ExtensionName, PreflightScheme, TaskType } from './constants';
 import { EvaluationPanel } from './evaluationPanel';
 import {
   approvePublishParams,
@@ -19,25 +19,18 @@ import {
   blockedDialog,
   CardField,
   cardMessage,
-  CardResult,
   CommonLicenses,
   demoMessage,
-  DemoResult,
   demoTaskName,
   FillInAction,
   isLocalUrl,
   languagesProblem,
   OpenInBrowserAction,
-  parseCardResult,
-  parseDemoResult,
   parseLanguages,
-  parsePreflight,
-  parseStartPublish,
   preflightMarkdown,
   publishDialog,
   publishTaskName,
   PublishRequest,
-  repoIdProblem,
   RepoType,
   runFromArgument,
   runPickItems,
@@ -45,8 +38,8 @@ import {
   serveTask,
   visibility,
 } from './releaseModel';
+import { CardResult, Methods, RunSummary, ServeCommand } from './protocol';
 import { RunsView } from './runsView';
-import { Methods as ProtocolMethods, RunSummary } from './protocol';
 import { request } from './sidecar';
 import * as api from './vscodeapi';
 
@@ -107,11 +100,9 @@ export class ReleaseCommands implements api.Disposable {
       const picked = await this.pickRun('Create Demo', args[0]);
       let fields: Record<string, unknown> = {};
       for (;;) {
-        const answer = await api.withProgress('ML Intern: writing the demo…', (token) =>
-          picked.client.sendRequest(Methods.createDemo, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, ...fields }, token),
+        const demo = await api.withProgress('ML Intern: writing the demo…', (token) =>
+          request(picked.client, Methods.createDemo, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, ...fields }, token),
         );
-        const demo = parseDemoResult(answer);
-        if (!demo) throw new Error(`${Methods.createDemo} answered something that is not a demo.`);
         this.deps.log.info(`Demo of run ${picked.run.id}: ${demo.files.join(', ')}${demo.unfilled.length > 0 ? `; unfilled ${demo.unfilled.join(', ')}` : ''}`);
         const app = demo.files.find((f) => f.endsWith('app.py')) ?? demo.files[0];
         if (app) await api.showTextFile(app).catch((e: unknown) => this.deps.log.warn(`Could not open ${app}: ${String(e)}`));
@@ -139,7 +130,7 @@ export class ReleaseCommands implements api.Disposable {
       }
       const picked = await this.pickRun('Publish', args[0]);
       const title = `ML Intern: Publish ${picked.run.title}`;
-      const repoId = await api.showInputBox(title, 'The Hugging Face repository to upload to (owner/name).', 'owner/name', { validate: repoIdProblem });
+      const repoId = await api.showInputBox(title, 'The Hugging Face repository to upload to (owner/name).', 'owner/name', { validate: (v) => this.repoIdProblem(v) });
       if (repoId === undefined) return this.cancelled('no repository chosen');
       const type = await api.showQuickPick<{ label: string; description: string; type: RepoType }>(
         [
@@ -159,10 +150,9 @@ export class ReleaseCommands implements api.Disposable {
         'Visibility of the repository (if it is created by this upload)',
       );
       if (!vis) return this.cancelled('no visibility chosen');
-      const request: PublishRequest = { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, repoId: repoId.trim(), repoType: type.type, private: vis.private };
+      const publishRequest: PublishRequest = { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, repoId: repoId.trim(), repoType: type.type, private: vis.private };
 
-      const preflight = parsePreflight(await api.withProgress('ML Intern: publish preflight…', (token) => picked.client.sendRequest(Methods.preflightPublish, request, token)));
-      if (!preflight) throw new Error(`${Methods.preflightPublish} answered something that is not a preflight.`);
+      const preflight = await api.withProgress('ML Intern: publish preflight…', (token) => request(picked.client, Methods.preflightPublish, publishRequest, token));
       this.deps.log.info(
         `Publish preflight for ${preflight.repoType} ${preflight.repoId} (${visibility(preflight.private)}) from run ${picked.run.id}: ${preflight.files.length} files, ${preflight.totalBytes} bytes, ${preflight.problems.length} problem(s), ${preflight.passed ? 'passed' : 'blocked'}.`,
       );
@@ -181,14 +171,12 @@ export class ReleaseCommands implements api.Disposable {
 
       const dialog = publishDialog(preflight);
       const chosen = dialog ? await api.showModal('warning', dialog.message, dialog.detail, dialog.action) : undefined;
-      const approval = approvePublishParams(request, preflight, dialog, chosen);
+      const approval = approvePublishParams(publishRequest, preflight, dialog, chosen);
       if (!approval) return this.cancelled(`the upload to ${preflight.repoId} was not approved`);
 
-      const approved = (await picked.client.sendRequest(Methods.approvePublish, approval)) as { approvalToken?: unknown } | null;
-      if (typeof approved?.approvalToken !== 'string') throw new Error(`${Methods.approvePublish} gave no approval token.`);
+      const approved = await request(picked.client, Methods.approvePublish, approval);
       this.deps.log.info(`Publish approved in the editor: ${preflight.repoType} ${preflight.repoId}, file list ${preflight.fileListHash.slice(0, 12)}.`);
-      const started = parseStartPublish(await picked.client.sendRequest(Methods.startPublish, { approvalToken: approved.approvalToken }));
-      if (!started) throw new Error(`${Methods.startPublish} answered something that is not a command.`);
+      const started = await request(picked.client, Methods.startPublish, { approvalToken: approved.approvalToken });
       this.deps.log.info(`Publishing: ${started.commandLine}`);
       const execution = await api.executeShellTask({
         type: TaskType,
@@ -202,10 +190,9 @@ export class ReleaseCommands implements api.Disposable {
       });
       this.track(execution, (code) => {
         this.deps.log.info(`Publish ${preflight.repoId} ended${code === undefined ? ' (stopped)' : ` with exit code ${code}`}.`);
-        if (code !== undefined && started.approvalId) {
+        if (code !== undefined) {
           // Recorded in run.json beside the approval; a failure to record is logged, never shown as the upload's result.
-          picked.client
-            .sendRequest(Methods.publishExited, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, approvalId: started.approvalId, exitCode: code })
+          request(picked.client, Methods.publishExited, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, approvalId: started.approval.id, exitCode: code })
             .then(undefined, (e: unknown) => this.deps.log.warn(`Could not record the end of the upload to ${preflight.repoId}: ${e instanceof Error ? e.message : String(e)}`));
         }
         if (code !== undefined && code !== 0) {
@@ -215,7 +202,7 @@ export class ReleaseCommands implements api.Disposable {
     });
   }
 
-  private async serve(picked: Picked, serve: NonNullable<DemoResult['serve']>): Promise<void> {
+  private async serve(picked: Picked, serve: ServeCommand): Promise<void> {
     if (!api.isWorkspaceTrusted()) {
       void api.showWarningMessage('ML Intern: serving the demo runs a program; trust the workspace first.');
       return;
@@ -248,11 +235,9 @@ export class ReleaseCommands implements api.Disposable {
   }
 
   private async writeCard(picked: Picked, fields: Record<string, unknown>): Promise<CardResult> {
-    const answer = await api.withProgress('ML Intern: writing the model card…', (token) =>
-      picked.client.sendRequest(Methods.createCard, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, ...fields }, token),
+    const result = await api.withProgress('ML Intern: writing the model card…', (token) =>
+      request(picked.client, Methods.createCard, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, ...fields }, token),
     );
-    const result = parseCardResult(answer);
-    if (!result) throw new Error(`${Methods.createCard} answered something that is not a card.`);
     this.deps.log.info(`Model card of run ${picked.run.id}: ${result.path}; unfilled: ${result.unfilled.join(', ') || 'none'}; ${result.problems.length} problem(s).`);
     await api.showTextFile(result.path);
     return result;
@@ -281,13 +266,13 @@ export class ReleaseCommands implements api.Disposable {
           break;
         }
         case 'datasets': {
-          const value = await api.showInputBox(title, 'The data set on the Hub (owner/name) the model was trained on.', 'owner/dataset', { validate: repoIdProblem });
+          const value = await api.showInputBox(title, 'The data set on the Hub (owner/name) the model was trained on.', 'owner/dataset', { validate: (v) => this.repoIdProblem(v) });
           if (value === undefined) return undefined;
           answers.datasetId = value.trim();
           break;
         }
         case 'models': {
-          const value = await api.showInputBox(title, 'The model repository (owner/name) the Space loads.', 'owner/model', { validate: repoIdProblem });
+          const value = await api.showInputBox(title, 'The model repository (owner/name) the Space loads.', 'owner/model', { validate: (v) => this.repoIdProblem(v) });
           if (value === undefined) return undefined;
           answers.modelId = value.trim();
           break;
@@ -303,6 +288,22 @@ export class ReleaseCommands implements api.Disposable {
     return answers;
   }
 
+  /**
+   * For an input box: why `value` is not a repo id, asked of the sidecar (mlintern/checkRepoId, the
+   * preflight's own rule); undefined when it is one, or when the sidecar cannot say (the preflight
+   * still checks it).
+   */
+  private async repoIdProblem(value: string): Promise<string | undefined> {
+    const client = this.deps.client();
+    if (!client) return undefined;
+    try {
+      return (await request(client, Methods.checkRepoId, { repoId: value.trim() })).problem;
+    } catch (e) {
+      this.deps.log.warn(`${Methods.checkRepoId}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
   /** The run named by the invocation, or one the user picks among the finished runs. */
   private async pickRun(what: string, arg: unknown): Promise<Picked> {
     const workspaceFolder = api.firstWorkspaceFolderPath();
@@ -312,7 +313,7 @@ export class ReleaseCommands implements api.Disposable {
     // A Runs view row carries its run; an id (from another command) is looked up for its title.
     const named = runFromArgument(arg, []);
     if (typeof named === 'object') return { workspaceFolder, client, run: { id: named.id, title: named.title } };
-    const runs: RunSummary[] = (await request(client, ProtocolMethods.listRuns, { workspaceFolder })).runs;
+    const runs: RunSummary[] = (await request(client, Methods.listRuns, { workspaceFolder })).runs;
     if (typeof named === 'string') {
       const run = runs.find((r) => r.id === named);
       return { workspaceFolder, client, run: { id: named, title: run?.title ?? named } };

@@ -1,10 +1,11 @@
-// Evaluate, card, demo and publish in plain data: which runs can be picked, what mlintern/createCard,
-// createDemo, preflightPublish and startPublish answer, the messages built from them, the repo id
-// check, the preflight report shown to the user, and the publish approval dialog (repo id,
-// visibility, every file and the total size) with what its one approving button tells
-// mlintern/approvePublish. Pure, unit-tested; release.ts does the VS Code side.
+// Evaluate, card, demo and publish in plain data: which runs can be picked, the messages built from
+// the sidecar's answers (their types are the generated protocol.ts; the sidecar decides validity,
+// readiness, repo ids and whether a preflight passed), the preflight report shown to the user, and
+// the publish approval dialog (repo id, visibility, every file and the total size) with what its one
+// approving button tells mlintern/approvePublish. Pure, unit-tested; release.ts does the VS Code side.
+import type { CardResult, DemoResult, PreflightProblem, PreflightReport, PublishParams, ServeCommand } from './protocol';
 import type { RunSummary } from './trainingModel';
-import { isObject, num, objects, str, strings } from './json';
+import { isObject } from './json';
 
 // Picking a run.
 
@@ -36,24 +37,7 @@ export function runFromArgument(arg: unknown, known: readonly RunSummary[]): Run
   return undefined;
 }
 
-// Repo ids and card fields.
-
-const repoIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$/;
-
-/** The Hub's owner/name rule as the sidecar's preflight applies it (Preflight.IsRepoId). */
-export function isRepoId(value: string): boolean {
-  return repoIdPattern.test(value) && !value.includes('--') && !value.includes('..') && !/[.-]$/.test(value);
-}
-
-/** For an input box: why `value` is not a repo id, or undefined when it is one. */
-export function repoIdProblem(value: string): string | undefined {
-  const v = value.trim();
-  if (v === '') return 'Type the repository as owner/name, e.g. acme/ticket-intent.';
-  if (!v.includes('/')) return 'A repository id is owner/name (your user or organisation, a slash, the repository name).';
-  if (v.split('/').length > 2) return 'Only one slash: owner/name.';
-  if (!isRepoId(v)) return 'Use letters, digits, "-", "_" and "." (not at the start or end, no "--" or ".."), at most 96 characters on each side of the slash.';
-  return undefined;
-}
+// Card fields.
 
 const languagePattern = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
@@ -75,31 +59,6 @@ export const CommonLicenses = ['apache-2.0', 'mit', 'cc-by-4.0', 'cc-by-sa-4.0',
 
 // Model card.
 
-export interface CardProblem {
-  readonly severity: string;
-  readonly field: string;
-  readonly message: string;
-}
-
-export interface CardResult {
-  readonly path: string;
-  readonly modelFolder?: string;
-  readonly unfilled: readonly string[];
-  readonly problems: readonly CardProblem[];
-  readonly valid: boolean;
-}
-
-export function parseCardResult(value: unknown): CardResult | undefined {
-  if (!isObject(value) || typeof value.path !== 'string') return undefined;
-  return {
-    path: value.path,
-    modelFolder: str(value.modelFolder),
-    unfilled: strings(value.unfilled),
-    problems: objects(value.problems).map((p) => ({ severity: str(p.severity) ?? 'error', field: str(p.field) ?? '', message: str(p.message) ?? '' })),
-    valid: value.valid === true,
-  };
-}
-
 /** The card fields ML Intern can ask for, by the name the sidecar lists them under. */
 export type CardField = 'license' | 'language' | 'datasets' | 'author' | 'models';
 
@@ -112,37 +71,20 @@ export const FillInAction = 'Fill In…';
 
 /** What the user is told after a card was written: nothing left, or the unfilled fields and problems. */
 export function cardMessage(result: CardResult): { readonly kind: 'info' | 'warning'; readonly message: string; readonly actions: readonly string[] } {
-  // "unfilled: license" problems repeat the unfilled list; they are not shown twice.
-  const problems = result.problems.filter((p) => !(p.message.startsWith('unfilled:') && result.unfilled.includes(p.field)));
-  if (result.unfilled.length === 0 && problems.length === 0) return { kind: 'info', message: 'ML Intern: model card written; its metadata passes the Hub checks.', actions: [] };
+  // A problem that only says a field is unfilled repeats the unfilled list; it is not shown twice.
+  const problems = result.problems.filter((p) => !p.unfilled);
+  if (result.ready && problems.length === 0) return { kind: 'info', message: 'ML Intern: model card written; its metadata passes the Hub checks.', actions: [] };
   const parts: string[] = [];
   if (result.unfilled.length > 0) parts.push(`unfilled: ${result.unfilled.join(', ')}`);
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity !== 'error');
   if (errors.length > 0) parts.push(`${errors.length} problem(s): ${errors.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
   if (warnings.length > 0) parts.push(`warning: ${warnings.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
-  const blocking = result.unfilled.length > 0 || errors.length > 0;
-  const message = `ML Intern: model card written${blocking ? ', not ready to publish' : ''} — ${parts.join(' · ')}`;
+  const message = `ML Intern: model card written${result.ready ? '' : ', not ready to publish'} — ${parts.join(' · ')}`;
   return { kind: 'warning', message, actions: askableFields(result.unfilled).length > 0 ? [FillInAction] : [] };
 }
 
 // Demo.
-
-export interface DemoResult {
-  readonly folder: string;
-  readonly files: readonly string[];
-  readonly unfilled: readonly string[];
-  readonly serve?: { readonly command: string; readonly args: readonly string[]; readonly url: string };
-}
-
-export function parseDemoResult(value: unknown): DemoResult | undefined {
-  if (!isObject(value) || typeof value.folder !== 'string') return undefined;
-  let serve: DemoResult['serve'];
-  if (isObject(value.serve) && typeof value.serve.command === 'string' && Array.isArray(value.serve.args) && value.serve.args.every((a) => typeof a === 'string') && typeof value.serve.url === 'string') {
-    serve = { command: value.serve.command, args: value.serve.args as string[], url: value.serve.url };
-  }
-  return { folder: value.folder, files: strings(value.files), unfilled: strings(value.unfilled), serve };
-}
 
 export const ServeAction = 'Serve Locally';
 export const OpenInBrowserAction = 'Open in Browser';
@@ -151,7 +93,7 @@ export const OpenInBrowserAction = 'Open in Browser';
  * The serve task's command: the sidecar names itself `mlintern`; the task runs the sidecar the
  * extension resolved (an absolute path), with the sidecar's own arguments.
  */
-export function serveTask(serve: NonNullable<DemoResult['serve']>, executable: string): { command: string; args: readonly string[] } {
+export function serveTask(serve: ServeCommand, executable: string): { command: string; args: readonly string[] } {
   return { command: serve.command === 'mlintern' ? executable : serve.command, args: serve.args };
 }
 
@@ -171,54 +113,8 @@ export function demoMessage(result: DemoResult): string {
 
 export type RepoType = 'model' | 'space';
 
-export interface PublishRequest {
-  readonly workspaceFolder: string;
-  readonly runId: string;
-  readonly repoId: string;
-  readonly repoType: RepoType;
-  readonly private: boolean;
-}
-
-export interface PreflightProblem {
-  readonly kind: string;
-  readonly message: string;
-  readonly file?: string;
-  readonly line?: number;
-}
-
-export interface Preflight {
-  readonly repoId: string;
-  readonly repoType: string;
-  readonly private: boolean;
-  readonly folder: string;
-  readonly files: readonly { readonly path: string; readonly size: number }[];
-  readonly totalBytes: number;
-  readonly problems: readonly PreflightProblem[];
-  readonly cardWarnings: readonly CardProblem[];
-  readonly fileListHash: string;
-  readonly passed: boolean;
-}
-
-export function parsePreflight(value: unknown): Preflight | undefined {
-  if (!isObject(value) || typeof value.repoId !== 'string' || typeof value.folder !== 'string' || typeof value.fileListHash !== 'string' || !Array.isArray(value.files)) return undefined;
-  const files = objects(value.files)
-    .filter((f) => typeof f.path === 'string')
-    .map((f) => ({ path: f.path as string, size: num(f.size) ?? 0 }));
-  const problems = objects(value.problems).map((p) => ({ kind: str(p.kind) ?? 'problem', message: str(p.message) ?? '', file: str(p.file), line: num(p.line) }));
-  return {
-    repoId: value.repoId,
-    repoType: str(value.repoType) ?? 'model',
-    private: value.private === true,
-    folder: value.folder,
-    files,
-    totalBytes: num(value.totalBytes) ?? files.reduce((a, f) => a + f.size, 0),
-    problems,
-    cardWarnings: objects(value.cardWarnings).map((p) => ({ severity: str(p.severity) ?? 'warning', field: str(p.field) ?? '', message: str(p.message) ?? '' })),
-    fileListHash: value.fileListHash,
-    // Fails closed: passed only when the sidecar says so and lists no problem.
-    passed: value.passed === true && problems.length === 0,
-  };
-}
+/** What the publish command sends mlintern/preflightPublish and (with the hash shown) approvePublish. */
+export type PublishRequest = PublishParams & { readonly workspaceFolder: string; readonly runId: string; readonly repoId: string; readonly repoType: RepoType };
 
 export function visibility(isPrivate: boolean): string {
   return isPrivate ? 'private' : 'public';
@@ -237,7 +133,7 @@ export function formatBytes(bytes: number): string {
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
 }
 
-function fileLines(p: Preflight): string[] {
+function fileLines(p: PreflightReport): string[] {
   return p.files.map((f) => `${f.path} — ${formatBytes(f.size)}`);
 }
 
@@ -247,7 +143,7 @@ function problemLine(x: PreflightProblem): string {
 }
 
 /** The preflight as a Markdown document, opened beside the editor: everything the dialogs summarise. */
-export function preflightMarkdown(p: Preflight): string {
+export function preflightMarkdown(p: PreflightReport): string {
   const lines = [
     `# Publish preflight: ${p.repoType} ${p.repoId} (${visibility(p.private)})`,
     '',
@@ -269,7 +165,7 @@ export function preflightMarkdown(p: Preflight): string {
 }
 
 /** The modal shown when the preflight failed: why, and that nothing was uploaded. */
-export function blockedDialog(p: Preflight): { readonly message: string; readonly detail: string } {
+export function blockedDialog(p: PreflightReport): { readonly message: string; readonly detail: string } {
   return {
     message: `Publish blocked: ${p.problems.length} problem(s) in the ${p.repoType} preflight for ${p.repoId}. Nothing was uploaded.`,
     detail: [...p.problems.map((x) => `• ${problemLine(x)}`), '', `Files checked (${p.files.length}, ${formatBytes(p.totalBytes)}):`, ...fileLines(p)].join('\n'),
@@ -285,7 +181,7 @@ export interface PublishDialog {
 }
 
 /** The approval modal: repo id, type, visibility, every file with its size and the total. Undefined when the preflight did not pass. */
-export function publishDialog(p: Preflight): PublishDialog | undefined {
+export function publishDialog(p: PreflightReport): PublishDialog | undefined {
   if (!p.passed) return undefined;
   const detail = [
     `Repository: ${p.repoId} (${p.repoType})`,
@@ -302,25 +198,9 @@ export function publishDialog(p: Preflight): PublishDialog | undefined {
 }
 
 /** What mlintern/approvePublish is told when the user chose the dialog's action; undefined otherwise (nothing is approved). */
-export function approvePublishParams(request: PublishRequest, p: Preflight, dialog: PublishDialog | undefined, chosen: string | undefined): (PublishRequest & { readonly fileListHash: string }) | undefined {
+export function approvePublishParams(request: PublishRequest, p: PreflightReport, dialog: PublishDialog | undefined, chosen: string | undefined): (PublishRequest & { readonly fileListHash: string }) | undefined {
   if (!dialog || !p.passed || chosen !== dialog.action) return undefined;
   return { ...request, fileListHash: p.fileListHash };
-}
-
-export interface StartedPublish {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly cwd: string;
-  readonly commandLine: string;
-  /** The id of the approval this upload used: the sidecar records the task's exit code on it (mlintern/publishExited). */
-  readonly approvalId?: string;
-}
-
-export function parseStartPublish(value: unknown): StartedPublish | undefined {
-  if (!isObject(value) || typeof value.command !== 'string' || !Array.isArray(value.args) || !value.args.every((a) => typeof a === 'string') || typeof value.cwd !== 'string') return undefined;
-  const args = value.args as string[];
-  const approvalId = isObject(value.approval) && typeof value.approval.id === 'string' ? value.approval.id : undefined;
-  return { command: value.command, args, cwd: value.cwd, commandLine: typeof value.commandLine === 'string' ? value.commandLine : [value.command, ...args].join(' '), approvalId };
 }
 
 /** Task names, shown on the terminal tab. */

@@ -146,7 +146,7 @@ export async function showQuickPick<T extends vscode.QuickPickItem>(items: T[], 
   return vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
 }
 
-export async function showInputBox(title: string, prompt: string, placeHolder: string, options?: { value?: string; validate?: (value: string) => string | undefined }): Promise<string | undefined> {
+export async function showInputBox(title: string, prompt: string, placeHolder: string, options?: { value?: string; validate?: (value: string) => string | undefined | Promise<string | undefined> }): Promise<string | undefined> {
   return vscode.window.showInputBox({ title, prompt, placeHolder, ignoreFocusOut: true, value: options?.value, validateInput: options?.validate });
 }
 

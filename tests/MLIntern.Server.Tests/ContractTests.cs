@@ -62,11 +62,11 @@ public sealed class ContractTests
     }
 
     [Fact]
-    public void EveryTypedHandlerIsInTheContract()
+    public void EveryMlinternHandlerIsInTheContract()
     {
         var contract = Contract.Requests.Select(r => r.Method).ToHashSet();
         var missing = Handlers()
-            .Where(h => h.Method.StartsWith("mlintern/", StringComparison.Ordinal) && h.ResultType.Namespace == "MLIntern.Server.Protocol")
+            .Where(h => h.Method.StartsWith("mlintern/", StringComparison.Ordinal))
             .Where(h => !contract.Contains(h.Method))
             .Select(h => h.Method)
             .ToList();

@@ -179,7 +179,7 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
 
         // A forged approval file (not in run.json) is refused.
         var forged = Path.Combine(sample.Workspace, "forged.json");
-        File.WriteAllText(forged, Publisher.ApprovalJson(new PublishApproval("feedbeef", "mallory", "forged", DateTimeOffset.UtcNow, "acme/tickets-clf", "model", false, Path.Combine(sample.RunFolder, "model"), "0", 2, 1, "x")).ToString());
+        File.WriteAllText(forged, Protocol.ProtocolJson.Write(Protocol.PublishApproval.From(new PublishApproval("feedbeef", "mallory", "forged", DateTimeOffset.UtcNow, "acme/tickets-clf", "model", false, Path.Combine(sample.RunFolder, "model"), "0", 2, 1, "x"))));
         var (code, _, errors) = Publish(options with { ApproveFile = forged }, null, uploads);
         Assert.Equal(2, code);
         Assert.Contains("not recorded", errors, StringComparison.Ordinal);
@@ -198,7 +198,7 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
 
         // Reusing that approval is refused.
         var reuse = Path.Combine(sample.Workspace, "reuse.json");
-        File.WriteAllText(reuse, Publisher.ApprovalJson(recorded).ToString());
+        File.WriteAllText(reuse, Protocol.ProtocolJson.Write(Protocol.PublishApproval.From(recorded)));
         Assert.Equal(2, Publish(options with { ApproveFile = reuse }, null, uploads).Code);
         Assert.Single(uploads);
     }
@@ -239,21 +239,44 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
         var runId = sample.RunId;
 
         var report = (JObject)(await client.RequestAsync("mlintern/evaluateRun", new { workspaceFolder = workspace, runId }))!;
+        ProtocolSamples.Write("evaluateRun", report);
         Assert.True((bool)report["audit"]!["alarm"]!);
+        Assert.All(report["slices"]!, s => Assert.Equal((int)s["count"]! >= 5 && (double)s["accuracyGap"]! <= -0.05, (bool)s["weak"]!));
         var missing = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/evaluateRun", new { workspaceFolder = workspace, runId = "20990101-000000-dead" }));
-        Assert.Equal(-32602, missing.Code);
+        Assert.Equal((-32602, "notFound"), (missing.Code, (string?)missing.ErrorData?["reason"]));
+        var noRun = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/evaluateRun", new { workspaceFolder = workspace }));
+        Assert.Equal((-32602, "invalidParams"), (noRun.Code, (string?)noRun.ErrorData?["reason"]));
+
+        var validId = (JObject)(await client.RequestAsync("mlintern/checkRepoId", new { repoId = "acme/tickets-clf" }))!;
+        ProtocolSamples.Write("checkRepoId", validId);
+        Assert.Equal("{\"valid\":true}", validId.ToString(Newtonsoft.Json.Formatting.None));
+        var invalidId = (JObject)(await client.RequestAsync("mlintern/checkRepoId", new { repoId = "acme/tickets--clf" }))!;
+        ProtocolSamples.Write("checkRepoId-invalid", invalidId);
+        Assert.False((bool)invalidId["valid"]!);
+        Assert.Contains("--", (string?)invalidId["problem"], StringComparison.Ordinal);
+        Assert.False((bool)(await client.RequestAsync("mlintern/checkRepoId", new { repoId = new string('a', 5000) }))!["valid"]!);
+        Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/checkRepoId", new { }))).Code);
 
         var card = (JObject)(await client.RequestAsync("mlintern/createCard", new { workspaceFolder = workspace, runId, license = "apache-2.0", languages = new[] { "en" }, datasetId = "acme/support-tickets", author = "Jane" }))!;
+        ProtocolSamples.Write("createCard", card);
         Assert.True((bool)card["valid"]!, card.ToString());
+        Assert.True((bool)card["ready"]!, card.ToString());
         Assert.Empty((JArray)card["unfilled"]!);
 
         var demo = (JObject)(await client.RequestAsync("mlintern/createDemo", new { workspaceFolder = workspace, runId, modelId = "acme/tickets-clf", license = "apache-2.0" }))!;
+        ProtocolSamples.Write("createDemo", demo);
         Assert.Contains(demo["files"]!, f => ((string)f!).EndsWith("app.py", StringComparison.Ordinal));
         Assert.Equal("--serve", (string?)demo["serve"]!["args"]![2]);
 
         var target = new { workspaceFolder = workspace, runId, repoId = "acme/tickets-space", repoType = "space", @private = true };
         var preflight = (JObject)(await client.RequestAsync("mlintern/preflightPublish", target))!;
+        ProtocolSamples.Write("preflightPublish", preflight);
         Assert.True((bool)preflight["passed"]!, preflight.ToString());
+        Assert.True((bool)preflight["repoIdValid"]!);
+        var blocked = (JObject)(await client.RequestAsync("mlintern/preflightPublish", target with { repoId = "acme/tickets-space.git" }))!;
+        ProtocolSamples.Write("preflightPublish-blocked", blocked);
+        Assert.Equal((false, false), ((bool)blocked["passed"]!, (bool)blocked["repoIdValid"]!));
+        Assert.Contains(blocked["problems"]!, p => (string?)p["kind"] == "repo-id");
         Assert.Equal(["README.md", "app.py", "requirements.txt"], preflight["files"]!.Select(f => (string)f["path"]!));
         var hash = (string)preflight["fileListHash"]!;
 
@@ -264,7 +287,11 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
 
         var approved = (JObject)(await client.RequestAsync("mlintern/approvePublish", new { target.workspaceFolder, target.runId, target.repoId, target.repoType, target.@private, fileListHash = hash }))!;
         var token = (string)approved["approvalToken"]!;
+        ProtocolSamples.Write("approvePublish", approved);
         Assert.Equal("editor dialog", (string?)approved["approval"]!["via"]);
+        Assert.Equal("approved", (string?)approved["approval"]!["status"]);
+        var stale = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/approvePublish", new { target.workspaceFolder, target.runId, target.repoId, target.repoType, target.@private, fileListHash = "stale" }));
+        Assert.Equal("refused", (string?)stale.ErrorData?["reason"]);
 
         // Files changed after approval: the start is refused and the token is spent.
         var extra = Path.Combine(sample.RunFolder, "space", "extra.txt");
@@ -275,7 +302,9 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
         approved = (JObject)(await client.RequestAsync("mlintern/approvePublish", new { target.workspaceFolder, target.runId, target.repoId, target.repoType, target.@private, fileListHash = hash }))!;
         token = (string)approved["approvalToken"]!;
         var started = (JObject)(await client.RequestAsync("mlintern/startPublish", new { approvalToken = token }))!;
+        ProtocolSamples.Write("startPublish", started);
         Assert.Equal("hf", (string?)started["command"]);
+        Assert.Equal("uploading", (string?)started["approval"]!["status"]);
         Assert.Equal(["upload", "acme/tickets-space", Path.Combine(sample.RunFolder, "space"), "--repo-type", "space", "--commit-message", $"Upload Space from ML Intern run {runId}", "--private"], started["args"]!.Select(a => (string)a!));
         Assert.Equal(-32010, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/startPublish", new { approvalToken = token }))).Code);
         var publications = (JArray)JObject.Parse(File.ReadAllText(Path.Combine(sample.RunFolder, "run.json")))["publications"]!;
@@ -285,7 +314,9 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
         var approvalId = (string)started["approval"]!["id"]!;
         Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId = "nope", exitCode = 0 }))).Code);
         Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId }))).Code);
-        await client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId, exitCode = 3 });
+        var exited = (JObject)(await client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId, exitCode = 3 }))!;
+        ProtocolSamples.Write("publishExited", exited);
+        Assert.Equal((true, "failed", 3), ((bool)exited["recorded"]!, (string?)exited["approval"]!["status"], (int?)exited["approval"]!["exitCode"]));
         publications = (JArray)JObject.Parse(File.ReadAllText(Path.Combine(sample.RunFolder, "run.json")))["publications"]!;
         Assert.Equal(3, (int?)publications.Single(p => (string?)p["id"] == approvalId)["exitCode"]);
         Assert.Equal(-32602, (await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/publishExited", new { workspaceFolder = workspace, runId, approvalId, exitCode = 0 }))).Code);

@@ -110,13 +110,42 @@ public sealed class ReleaseTests
     [InlineData("acme/tick ets", false)]
     [InlineData("acme/a--b", false)]
     [InlineData("-acme/x", false)]
+    [InlineData("Acme_AI/bert-base.v2", true)]
+    [InlineData("_acme/x_", true)]
+    [InlineData("acme/x.", false)]
+    [InlineData("acme/x-", false)]
+    [InlineData("acme/.x", false)]
+    [InlineData("acme/model.git", false)]
+    [InlineData("acme/model.GIT", false)]
+    [InlineData("acme/a..b", false)]
+    [InlineData("acme/x/y", false)]
+    [InlineData("acme/", false)]
+    [InlineData("/x", false)]
+    [InlineData("", false)]
+    [InlineData("acme/modèle", false)]
+    [InlineData("acme/x\0", false)]
+    [InlineData("acme/x\n", false)]
     public void Repo_ids_are_checked(string repoId, bool valid) => Assert.Equal(valid, Preflight.IsRepoId(repoId));
+
+    [Fact]
+    public void Repo_id_sides_take_at_most_96_characters()
+    {
+        Assert.True(Preflight.IsRepoId(new string('a', 96) + "/" + new string('b', 96)));
+        Assert.Contains("97 characters", Preflight.RepoIdProblem("acme/" + new string('b', 97)), StringComparison.Ordinal);
+        Assert.Contains("owner", Preflight.RepoIdProblem(new string('a', 97) + "/x"), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void A_card_with_unfilled_fields_or_no_card_blocks_the_preflight()
     {
         var unfilled = ModelCard.Generate(new CardInputs { ModelName = "m", RunId = "r", Kind = "baseline", DatasetName = "d", Accuracy = 1, MacroF1 = 1 }).Readme;
         Assert.Contains(Preflight.Check("acme/x", Preflight.ModelType, false, "/m", [File("README.md", unfilled)]).Problems, p => p.Kind == "card" && p.Message.Contains("unfilled: license", StringComparison.Ordinal));
+
+        // The validator marks the problems that only say a field is unfilled, and no other.
+        var problems = CardValidator.ValidateReadme(unfilled);
+        var license = Assert.Single(problems, p => p.Unfilled && p.Field == "license");
+        Assert.Equal(CardProblem.Error, license.Severity);
+        Assert.All(problems.Where(p => !p.Message.StartsWith("unfilled:", StringComparison.Ordinal)), p => Assert.False(p.Unfilled, p.Message));
         Assert.Contains(Preflight.Check("acme/x", Preflight.ModelType, false, "/m", [File("model.bin", "x")]).Problems, p => p.Kind == "card");
         Assert.Contains(Preflight.Check("acme/x", "dataset", false, "/m", [File("README.md", ValidCard)]).Problems, p => p.Kind == "repo-type");
     }

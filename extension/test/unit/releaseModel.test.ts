@@ -9,22 +9,18 @@ import {
   FillInAction,
   formatBytes,
   isLocalUrl,
-  isRepoId,
-  parseCardResult,
-  parseDemoResult,
   parseLanguages,
-  parsePreflight,
-  parseStartPublish,
   preflightMarkdown,
   publishDialog,
   publishTaskName,
   PublishRequest,
-  repoIdProblem,
   runFromArgument,
   runPickItems,
   serveTask,
 } from '../../src/releaseModel';
+import { Methods, type CardResult, type PreflightReport } from '../../src/protocol';
 import type { RunSummary } from '../../src/trainingModel';
+import { sample } from './sidecarSamples';
 
 const runs = [
   { id: '20261128-040000-aaaa', title: 'Built-in baseline on tickets.csv', status: 'running', runDir: '/w/.mlintern/runs/20261128-040000-aaaa' },
@@ -52,18 +48,11 @@ describe('picking a run', () => {
 });
 
 describe('repo ids and card fields', () => {
-  it('accepts owner/name as the Hub does', () => {
-    for (const ok of ['acme/ticket-intent', 'a/b', 'Org_1/model.v2', 'user/x-y_z.1']) assert.equal(isRepoId(ok), true, ok);
-    for (const bad of ['', 'acme', 'acme/', '/name', 'a/b/c', '-a/b', 'a/b-', 'a/b.', 'a/b--c', 'a/b..c', 'a b/c', 'a/' + 'x'.repeat(97), 'acme/ticket intent']) assert.equal(isRepoId(bad), false, bad);
-  });
-
-  it('says why a repo id is refused', () => {
-    assert.equal(repoIdProblem('acme/model'), undefined);
-    assert.equal(repoIdProblem(' acme/model '), undefined);
-    assert.match(repoIdProblem('')!, /owner\/name/);
-    assert.match(repoIdProblem('acme')!, /owner\/name/);
-    assert.match(repoIdProblem('a/b/c')!, /one slash/);
-    assert.match(repoIdProblem('a/b--c')!, /no "--"/);
+  it('takes the sidecar\'s word on repo ids (mlintern/checkRepoId; the rule is Preflight.RepoIdProblem)', () => {
+    assert.deepEqual(sample(Methods.checkRepoId), { valid: true });
+    const invalid = sample(Methods.checkRepoId, '-invalid');
+    assert.equal(invalid.valid, false);
+    assert.match(invalid.problem ?? '', /--/);
   });
 
   it('reads language codes', () => {
@@ -82,23 +71,23 @@ describe('repo ids and card fields', () => {
 });
 
 describe('the model card result', () => {
-  const answer = {
-    path: '/w/.mlintern/runs/r/model/README.md',
-    modelFolder: '/w/.mlintern/runs/r/model',
+  // The sidecar's answer for a complete card, and the same card with fields left unfilled.
+  const complete = (): CardResult => sample(Methods.createCard);
+  const unfilled = (): CardResult => ({
+    ...complete(),
     unfilled: ['license', 'language', 'datasets'],
     problems: [
-      { severity: 'error', field: 'license', message: 'license is missing' },
-      { severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates" },
-      { severity: 'error', field: 'license', message: 'unfilled: license' },
-      { severity: 'error', field: 'language', message: 'unfilled: language' },
+      { severity: 'error', field: 'license', message: 'license is missing', unfilled: false },
+      { severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates", unfilled: false },
+      { severity: 'error', field: 'license', message: 'unfilled: license', unfilled: true },
+      { severity: 'error', field: 'language', message: 'unfilled: language', unfilled: true },
     ],
     valid: false,
-  };
+    ready: false,
+  });
 
   it('lists the unfilled fields and the problems once, and offers to fill them in', () => {
-    const card = parseCardResult(answer);
-    assert.ok(card);
-    const m = cardMessage(card);
+    const m = cardMessage(unfilled());
     assert.equal(m.kind, 'warning');
     assert.match(m.message, /not ready to publish/);
     assert.match(m.message, /unfilled: license, language, datasets/);
@@ -108,33 +97,25 @@ describe('the model card result', () => {
     assert.deepEqual(m.actions, [FillInAction]);
   });
 
-  it('says a complete card passes', () => {
-    const m = cardMessage(parseCardResult({ path: '/x/README.md', unfilled: [], problems: [], valid: true })!);
+  it('says a complete card passes, and a warning alone does not make it unready', () => {
+    assert.equal(complete().ready, true);
+    const m = cardMessage({ ...complete(), problems: [] });
     assert.equal(m.kind, 'info');
     assert.deepEqual(m.actions, []);
-    const warned = cardMessage(parseCardResult({ path: '/x/README.md', unfilled: [], problems: [{ severity: 'warning', field: 'library_name', message: 'w' }], valid: true })!);
+    const warned = cardMessage({ ...complete(), problems: [{ severity: 'warning', field: 'library_name', message: 'w', unfilled: false }] });
     assert.equal(warned.kind, 'warning');
     assert.doesNotMatch(warned.message, /not ready/);
     assert.deepEqual(warned.actions, []);
   });
-
-  it('refuses an answer without a path', () => {
-    assert.equal(parseCardResult({ unfilled: [] }), undefined);
-  });
 });
 
 describe('the demo', () => {
-  it('reads the serve command and runs the resolved sidecar in place of "mlintern"', () => {
-    const demo = parseDemoResult({
-      folder: '/w/.mlintern/runs/r/space',
-      files: ['/w/.mlintern/runs/r/space/app.py', '/w/.mlintern/runs/r/space/requirements.txt', '/w/.mlintern/runs/r/space/README.md'],
-      unfilled: ['models', 'license'],
-      serve: { command: 'mlintern', args: ['demo', '/w/.mlintern/runs/r', '--serve', '--port', '7860'], url: 'http://127.0.0.1:7860/' },
-    });
-    assert.ok(demo?.serve);
-    assert.deepEqual(serveTask(demo.serve, '/ext/dist/server/mlintern'), { command: '/ext/dist/server/mlintern', args: ['demo', '/w/.mlintern/runs/r', '--serve', '--port', '7860'] });
-    assert.equal(parseDemoResult({ folder: '/f', files: [], unfilled: [], serve: null })?.serve, undefined);
-    assert.equal(parseDemoResult({ folder: '/f', serve: { command: 'x', args: [1], url: 'u' } })?.serve, undefined);
+  it('runs the resolved sidecar in place of "mlintern" to serve a baseline\'s demo', () => {
+    const demo = sample(Methods.createDemo);
+    assert.ok(demo.serve);
+    assert.equal(demo.serve.command, 'mlintern');
+    assert.deepEqual(serveTask(demo.serve, '/ext/dist/server/mlintern'), { command: '/ext/dist/server/mlintern', args: demo.serve.args });
+    assert.equal(isLocalUrl(demo.serve.url), true);
   });
 
   it('opens only a local URL', () => {
@@ -146,7 +127,10 @@ describe('the demo', () => {
   });
 });
 
-const passedPreflight = {
+// The sidecar's answer for the sample run's Space (passed), and one with a model card's files.
+const spacePreflight = (): PreflightReport => sample(Methods.preflightPublish);
+const passedPreflight: PreflightReport = {
+  ...spacePreflight(),
   repoId: 'acme/ticket-intent',
   repoType: 'model',
   private: true,
@@ -156,27 +140,26 @@ const passedPreflight = {
     { path: 'model.bin', size: 186094 },
   ],
   totalBytes: 191732,
-  problems: [],
-  cardWarnings: [{ severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates" }],
+  cardWarnings: [{ severity: 'warning', field: 'library_name', message: "'mlintern' is not a library the Hub integrates", unfilled: false }],
   fileListHash: '9d439db435c2aa',
-  passed: true,
 };
 
 const request: PublishRequest = { workspaceFolder: '/w', runId: 'r', repoId: 'acme/ticket-intent', repoType: 'model', private: true };
 
 describe('the publish preflight and approval', () => {
-  it('reads the preflight and fails closed', () => {
-    const p = parsePreflight(passedPreflight);
-    assert.ok(p);
+  it('shows what the sidecar decided: a passed preflight, and one blocked by the repo id', () => {
+    const p = spacePreflight();
     assert.equal(p.passed, true);
-    assert.equal(p.files.length, 2);
-    assert.equal(parsePreflight({ ...passedPreflight, passed: undefined })?.passed, false);
-    assert.equal(parsePreflight({ ...passedPreflight, problems: [{ kind: 'secret', message: 'x' }] })?.passed, false);
-    assert.equal(parsePreflight({ ...passedPreflight, fileListHash: undefined }), undefined);
+    assert.equal(p.repoIdValid, true);
+    assert.ok(publishDialog(p)?.detail.includes(`Files to upload (${p.files.length}, `));
+    const blocked = sample(Methods.preflightPublish, '-blocked');
+    assert.deepEqual([blocked.passed, blocked.repoIdValid], [false, false]);
+    assert.equal(publishDialog(blocked), undefined);
+    assert.match(blockedDialog(blocked).detail, /repo-id: /);
   });
 
   it('the approval modal names the repo, its visibility, every file with its size and the total', () => {
-    const p = parsePreflight(passedPreflight)!;
+    const p = passedPreflight;
     const d = publishDialog(p);
     assert.ok(d);
     assert.equal(d.action, ApprovePublishAction);
@@ -187,12 +170,12 @@ describe('the publish preflight and approval', () => {
     assert.match(d.detail, /model\.bin — 182 KB/);
     assert.match(d.detail, /Files to upload \(2, 187 KB in total\)/);
     assert.match(d.detail, /library_name/);
-    const pub = publishDialog(parsePreflight({ ...passedPreflight, private: false })!);
+    const pub = publishDialog({ ...passedPreflight, private: false });
     assert.match(pub!.detail, /Visibility: public — anyone/);
   });
 
   it('approves only with the dialog\'s own button, and sends the hash that was shown', () => {
-    const p = parsePreflight(passedPreflight)!;
+    const p = passedPreflight;
     const d = publishDialog(p);
     assert.deepEqual(approvePublishParams(request, p, d, ApprovePublishAction), { ...request, fileListHash: '9d439db435c2aa' });
     assert.equal(approvePublishParams(request, p, d, undefined), undefined);
@@ -201,14 +184,14 @@ describe('the publish preflight and approval', () => {
   });
 
   it('a failed preflight has no approval dialog; its blocked dialog says why and that nothing was uploaded', () => {
-    const p = parsePreflight({
+    const p: PreflightReport = {
       ...passedPreflight,
       passed: false,
       problems: [
         { kind: 'card', message: 'unfilled: license', file: '/w/.mlintern/runs/r/model/README.md' },
         { kind: 'secret', message: 'Hugging Face token hf_Ab…(masked)', file: '/w/.mlintern/runs/r/model/notes.txt', line: 3 },
       ],
-    })!;
+    };
     assert.equal(publishDialog(p), undefined);
     assert.equal(approvePublishParams(request, p, { message: '', detail: '', action: ApprovePublishAction }, ApprovePublishAction), undefined);
     const b = blockedDialog(p);
@@ -219,25 +202,23 @@ describe('the publish preflight and approval', () => {
   });
 
   it('writes the preflight report as Markdown', () => {
-    const md = preflightMarkdown(parsePreflight(passedPreflight)!);
+    const md = preflightMarkdown(passedPreflight);
     assert.match(md, /^# Publish preflight: model acme\/ticket-intent \(private\)/);
     assert.match(md, /\*\*Passed\.\*\*/);
     assert.match(md, /\| `README\.md` \| 5\.5 KB \(5,638 bytes\) \|/);
     assert.match(md, /\| `model\.bin` \| 182 KB \(186,094 bytes\) \|/);
     assert.match(md, /File list hash: `9d439db435c2aa`/);
-    const blocked = preflightMarkdown(parsePreflight({ ...passedPreflight, passed: false, problems: [{ kind: 'personal-data', message: 'an e-mail address' }] })!);
+    const blocked = preflightMarkdown({ ...passedPreflight, passed: false, problems: [{ kind: 'personal-data', message: 'an e-mail address' }] });
     assert.match(blocked, /\*\*Blocked: 1 problem\(s\)\.\*\* Nothing was uploaded\./);
     assert.match(blocked, /## Problems/);
   });
 
-  it('reads the upload command', () => {
-    const s = parseStartPublish({ command: 'hf', args: ['upload', 'acme/ticket-intent', '/w/m', '--repo-type', 'model', '--private'], cwd: '/w/r', commandLine: 'hf upload acme/ticket-intent /w/m --repo-type model --private' });
-    assert.equal(s?.command, 'hf');
-    assert.equal(s?.args.length, 6);
-    assert.equal(parseStartPublish({ command: 'hf', args: 'upload', cwd: '/' }), undefined);
-    assert.equal(parseStartPublish({ command: 'hf', args: [], cwd: '/', approval: { id: 'pub-1' } })?.approvalId, 'pub-1');
-    assert.equal(parseStartPublish({ command: 'hf', args: [], cwd: '/', approval: { id: 7 } })?.approvalId, undefined);
-    assert.equal(publishTaskName({ repoType: 'model', repoId: 'acme/x' }), 'Publish model acme/x');
+  it('names the upload task after the repo the sidecar\'s start answer uploads to', () => {
+    const started = sample(Methods.startPublish);
+    assert.equal(started.command, 'hf');
+    assert.equal(started.approval.status, 'uploading');
+    assert.equal(publishTaskName(started.approval), `Publish ${started.approval.repoType} ${started.approval.repoId}`);
+    assert.equal(sample(Methods.publishExited).approval.status, 'failed');
   });
 
   it('formats sizes', () => {

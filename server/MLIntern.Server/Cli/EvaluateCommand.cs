@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MLIntern.Server.Evaluate;
 using MLIntern.Training.Evaluation;
-using Newtonsoft.Json;
+using Wire = MLIntern.Server.Protocol;
 
 namespace MLIntern.Server.Cli;
 
@@ -52,7 +52,7 @@ internal static class EvaluateCommand
             errors.WriteLine($"wrote {Path.GetFullPath(html)}");
         }
 
-        output.Write(format == "json" ? ReportWriters.Json(report).ToString(Formatting.Indented) + "\n" : ReportWriters.Text(report));
+        output.Write(format == "json" ? Wire.ProtocolJson.Write(Wire.EvaluationReport.From(report), indented: true) + "\n" : ReportWriters.Text(report));
         return report.Audit?.Alarm == true ? Commands.Findings : Commands.Clean;
     }
 }

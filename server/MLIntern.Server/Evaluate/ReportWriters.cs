@@ -4,18 +4,12 @@ using System.Text;
 using MLIntern.Server.Runs;
 using MLIntern.Server.State;
 using MLIntern.Training.Evaluation;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace MLIntern.Server.Evaluate;
 
-/// <summary>The evaluation report as JSON (what `--format json` prints and mlintern/evaluateRun returns), text and HTML.</summary>
+/// <summary>The evaluation report as text and HTML (as JSON it is the protocol's record, Protocol.EvaluationReport).</summary>
 internal static class ReportWriters
 {
-    private static readonly JsonSerializer Serializer = JsonSerializer.Create(WorkspaceStore.Json);
-
-    public static JObject Json(EvaluationReport report) => JObject.FromObject(report, Serializer);
-
     public static string Text(EvaluationReport report)
     {
         var f = CultureInfo.InvariantCulture;
@@ -45,7 +39,7 @@ internal static class ReportWriters
             }
         }
 
-        var weak = report.Slices.Where(x => x.AccuracyGap < 0 && x.Count >= 5).OrderBy(x => x.AccuracyGap).Take(5).ToArray();
+        var weak = report.Slices.Where(x => x.Weak).OrderBy(x => x.AccuracyGap).Take(5).ToArray();
         if (weak.Length > 0)
         {
             s.AppendLine().AppendLine("Weakest slices:");

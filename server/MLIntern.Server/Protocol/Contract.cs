@@ -38,6 +38,15 @@ internal static partial class Contract
         new(M.GetRun, typeof(RunParams), typeof(GetRunResult), Effect.Reads, "Answers one run: run.json, every metric point so far, eval.json; a live run's new points follow as mlintern/metrics."),
         new(M.ProfileDataset, typeof(ProfileDatasetParams), typeof(DatasetProfile), Effect.Reads, "Answers the profile of the data set a file belongs to: splits, columns, text and label columns, data checks."),
         new(M.AskFix, typeof(AskFixParams), typeof(AskFixResult), Effect.Reads, "Answers fix proposals for a cursor or selection, each with a versioned edit the editor previews before applying."),
+        // release family
+        new(Lsp.Protocol.Methods.EvaluateRun, typeof(EvaluateRunParams), typeof(EvaluationReport), Effect.Reads, "The evaluation report of a run: metrics, failure analysis (weak slices marked), and the leakage audit when the score is suspiciously high or asked for."),
+        new(Lsp.Protocol.Methods.CreateCard, typeof(CreateCardParams), typeof(CardResult), Effect.Writes, "Writes the run's model card (model/README.md); answers the unfilled fields, the Hub validator's problems, and whether the card is valid and ready to publish."),
+        new(Lsp.Protocol.Methods.CreateDemo, typeof(CreateDemoParams), typeof(DemoResult), Effect.Writes, "Writes the run's Gradio Space (space/); answers its files, unfilled fields and, for a built-in baseline, the command that serves it locally."),
+        new(Lsp.Protocol.Methods.CheckRepoId, typeof(CheckRepoIdParams), typeof(RepoIdCheck), Effect.Reads, "Whether a repo id is a Hub owner/name the sidecar publishes to, and if not why: the preflight's one rule, for an input box."),
+        new(Lsp.Protocol.Methods.PreflightPublish, typeof(PublishParams), typeof(PreflightReport), Effect.Reads, "What publishing would upload where, what blocks it (secrets, personal data, card, repo id), whether it passed, and the fileListHash an approval must repeat."),
+        new(Lsp.Protocol.Methods.ApprovePublish, typeof(PublishParams), typeof(PublishApproved), Effect.Writes, "The user approved the preflight they saw (its fileListHash): re-checks, records the approval in run.json, answers a single-use approval token. Refused when anything differs."),
+        new(Lsp.Protocol.Methods.StartPublish, typeof(StartPublishParams), typeof(PublishStarted), Effect.Writes, "Exchanges an approval token (once) for the upload command (hf upload …) after checking the files still match; marks the approval used."),
+        new(Lsp.Protocol.Methods.PublishExited, typeof(PublishExitedParams), typeof(PublishExitRecorded), Effect.Writes, "The upload task ended: records its exit code on the approval it used, once; answers the approval with its final status."),
     ];
 
     public static IReadOnlyList<NotificationContract> Notifications { get; } =

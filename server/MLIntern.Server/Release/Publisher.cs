@@ -3,8 +3,6 @@ using MLIntern.Server.Evaluate;
 using MLIntern.Server.State;
 using MLIntern.Training.Runs;
 using MLIntern.Training.Release;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace MLIntern.Server.Release;
 
@@ -166,8 +164,4 @@ internal static class Publisher
             throw new PublishRefusedException($"{run.RunJsonPath} is missing: an approval must be recorded in the run's run.json");
         }
     }
-
-    public static JObject ReportJson(PreflightReport report) => JObject.FromObject(report, JsonSerializer.Create(WorkspaceStore.Json));
-
-    public static JObject ApprovalJson(PublishApproval approval) => JObject.FromObject(approval, JsonSerializer.Create(WorkspaceStore.Json));
 }

@@ -74,7 +74,7 @@ public sealed record EvaluationReport(
             }
         }
 
-        foreach (var s in slices.Where(s => s.Count >= 5 && s.AccuracyGap <= -0.1).OrderBy(s => s.AccuracyGap).Take(3))
+        foreach (var s in slices.Where(s => s.Weak && s.AccuracyGap <= -0.1).OrderBy(s => s.AccuracyGap).Take(3))
         {
             list.Add($"Texts with {s.Name} ({s.Kind}) are {-s.AccuracyGap:P0} less accurate ({s.Accuracy:0.000} on {s.Count} rows); add such examples to training or normalise them.");
         }

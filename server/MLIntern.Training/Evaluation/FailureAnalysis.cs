@@ -15,7 +15,20 @@ public sealed record ConfusedPair(string Label, string Predicted, int Count, dou
 public sealed record Misclassified(string Text, string Label, string Predicted, double? Confidence);
 
 /// <summary>A slice of the test rows: how many, how many wrong, its accuracy and macro-F1, and the gap to the overall accuracy.</summary>
-public sealed record FailureSlice(string Kind, string Name, int Count, int Errors, double Accuracy, double MacroF1, double AccuracyGap);
+public sealed record FailureSlice(string Kind, string Name, int Count, int Errors, double Accuracy, double MacroF1, double AccuracyGap)
+{
+    /// <summary>A weak slice has at least this many rows: on fewer, one or two mistakes make any gap.</summary>
+    public const int WeakMinRows = 5;
+
+    /// <summary>…and an accuracy at least this far below the overall accuracy.</summary>
+    public const double WeakGap = -0.05;
+
+    /// <summary>
+    /// The one definition of a weak slice: what the text report lists, the editor marks and the
+    /// suggestions draw on (a suggestion asks for a larger gap still).
+    /// </summary>
+    public bool Weak => Count >= WeakMinRows && AccuracyGap <= WeakGap;
+}
 
 /// <summary>
 /// Where the model fails: confused pairs, confident mistakes, and slices of the test rows —

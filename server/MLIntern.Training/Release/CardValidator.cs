@@ -2,8 +2,12 @@ using System.Text.RegularExpressions;
 
 namespace MLIntern.Training.Release;
 
-/// <summary>A problem in a card's metadata: an error blocks publishing, a warning does not.</summary>
-public sealed record CardProblem(string Severity, string Field, string Message)
+/// <summary>
+/// A problem in a card's metadata: an error blocks publishing, a warning does not.
+/// <paramref name="Unfilled"/>: the problem is only that <paramref name="Field"/> is still unfilled
+/// (the card's unfilled list names it too), so a reader can show that list once.
+/// </summary>
+public sealed record CardProblem(string Severity, string Field, string Message, bool Unfilled = false)
 {
     public const string Error = "error";
     public const string Warning = "warning";
@@ -67,7 +71,7 @@ public static partial class CardValidator
         var (metadata, errors) = MiniYaml.Read(front);
         var problems = errors.Select(e => new CardProblem(CardProblem.Error, "metadata", $"YAML line {e.Line + 1}: {e.Message}")).ToList();
         problems.AddRange(Validate(metadata));
-        problems.AddRange(UnfilledFields(readme).Select(f => new CardProblem(CardProblem.Error, f, $"unfilled: {f}")));
+        problems.AddRange(UnfilledFields(readme).Select(f => new CardProblem(CardProblem.Error, f, $"unfilled: {f}", Unfilled: true)));
         if (body.Contains(Unfilled, StringComparison.Ordinal))
         {
             problems.Add(new CardProblem(CardProblem.Error, "body", $"the card still says \"{Unfilled}\""));

@@ -122,7 +122,7 @@ public static class GradioSpace
             problems.Add(new CardProblem(CardProblem.Error, "license", $"'{license}' is not a Hub license identifier"));
         }
 
-        problems.AddRange(CardValidator.UnfilledFields(readme).Select(f => new CardProblem(CardProblem.Error, f, $"unfilled: {f}")));
+        problems.AddRange(CardValidator.UnfilledFields(readme).Select(f => new CardProblem(CardProblem.Error, f, $"unfilled: {f}", Unfilled: true)));
         return problems;
     }
 

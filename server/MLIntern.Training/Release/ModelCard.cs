@@ -273,7 +273,7 @@ public static class ModelCard
             yield return string.Format(f, "`{0}` is predicted as `{1}` in {2} of its test rows ({3:P0}), e.g. \"{4}\".", p.Label, p.Predicted, p.Count, p.ShareOfLabel, p.Examples.FirstOrDefault());
         }
 
-        foreach (var slice in report.Slices.Where(x => x.Count >= 5 && x.AccuracyGap <= -0.05).OrderBy(x => x.AccuracyGap).Take(3))
+        foreach (var slice in report.Slices.Where(x => x.Weak).OrderBy(x => x.AccuracyGap).Take(3))
         {
             yield return string.Format(f, "Texts with {0} ({1}): accuracy {2:0.000} on {3} rows, {4:0.000} below the overall.", slice.Name, slice.Kind, slice.Accuracy, slice.Count, -slice.AccuracyGap);
         }

@@ -19,7 +19,30 @@ public sealed record PublishApproval(
     long TotalBytes,
     string CommitMessage,
     DateTimeOffset? UsedAt = null,
-    int? ExitCode = null);
+    int? ExitCode = null)
+{
+    /// <summary>
+    /// Where the publication stands, from the facts recorded: an exit code ends it (0 published, any
+    /// other failed), a use without one is an upload under way, else it is only approved. A method, not
+    /// a property, so run.json keeps the facts and never a status that could disagree with them.
+    /// </summary>
+    public PublicationStatus Status() => ExitCode switch
+    {
+        0 => PublicationStatus.Published,
+        not null => PublicationStatus.Failed,
+        null when UsedAt is not null => PublicationStatus.Uploading,
+        _ => PublicationStatus.Approved,
+    };
+}
+
+/// <summary>See <see cref="PublishApproval.Status"/>.</summary>
+public enum PublicationStatus
+{
+    Approved,
+    Uploading,
+    Published,
+    Failed,
+}
 
 /// <summary>The upload command: `hf upload REPO_ID FOLDER --repo-type TYPE --commit-message MSG [--private]` (never huggingface-cli).</summary>
 public static class UploadCommand

@@ -36,8 +36,8 @@ internal static class Methods
     /// <summary>Training: plan, approve, start, exit, list, get (see TrainingHandlers) and the metrics notification (see MetricsWatcher).</summary>
     public const string GenerateScript = "mlintern/generateScript", PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
 
-    /// <summary>Evaluation, model card, demo and publishing (see EvaluationHandlers).</summary>
-    public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish", PublishExited = "mlintern/publishExited";
+    /// <summary>Evaluation, model card, demo, repo-id check and publishing (one handler each: EvaluateRunHandler, …; see EvaluationHandlers).</summary>
+    public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", CheckRepoId = "mlintern/checkRepoId", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish", PublishExited = "mlintern/publishExited";
 
     /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
     public const string TestBlock = "mlintern/_test/block";
