@@ -215,7 +215,7 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
             File.WriteAllText(planted, "HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyzABCDEFGH\n");
             var (code, _, errors) = Publish(options, _ => "acme/tickets-clf", uploads);
             Assert.Equal(1, code);
-            Assert.Contains("notes.txt:1: secret: Hugging Face token: hf_a…", errors, StringComparison.Ordinal);
+            Assert.Contains("notes.txt:1: secret: Hugging Face token: hf_…EFGH", errors, StringComparison.Ordinal);
             Assert.DoesNotContain("hf_abcdefghijklmnop", errors, StringComparison.Ordinal);
 
             File.WriteAllText(planted, "sample: please mail jane.doe@example.com\n");

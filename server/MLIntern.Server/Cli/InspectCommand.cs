@@ -97,7 +97,7 @@ internal static class InspectCommand
 
     public static void WriteJson(TextWriter output, DatasetProfile profile)
     {
-        output.WriteLine(JsonConvert.SerializeObject(profile, JsonSettings));
+        output.WriteLine(Secrets.Redact(JsonConvert.SerializeObject(profile, JsonSettings)));
     }
 
     /// <summary>Paths under the working directory print relative to it.</summary>

@@ -14,9 +14,21 @@ internal static class ReportWriters
 {
     private static readonly JsonSerializer Serializer = JsonSerializer.Create(WorkspaceStore.Json);
 
-    public static JObject Json(EvaluationReport report) => JObject.FromObject(report, Serializer);
+    /// <summary>The report as JSON, every string redacted (<see cref="Secrets"/>): the report's own records redact their texts, this covers the rest.</summary>
+    public static JObject Json(EvaluationReport report)
+    {
+        var json = JObject.FromObject(report, Serializer);
+        foreach (var value in json.Descendants().OfType<JValue>().Where(v => v.Type == JTokenType.String))
+        {
+            value.Value = Secrets.Redact((string)value.Value!);
+        }
 
-    public static string Text(EvaluationReport report)
+        return json;
+    }
+
+    public static string Text(EvaluationReport report) => Secrets.Redact(RawText(report));
+
+    private static string RawText(EvaluationReport report)
     {
         var f = CultureInfo.InvariantCulture;
         var m = report.Metrics;
@@ -82,7 +94,9 @@ internal static class ReportWriters
     }
 
     /// <summary>A self-contained page (no script, no external resource): tables and inline SVG charts.</summary>
-    public static string Html(EvaluationReport report)
+    public static string Html(EvaluationReport report) => Secrets.Redact(RawHtml(report));
+
+    private static string RawHtml(EvaluationReport report)
     {
         var f = CultureInfo.InvariantCulture;
         var m = report.Metrics;
