@@ -26,7 +26,8 @@ public sealed record DatasetProfile(
         var findings = new List<Finding>();
         foreach (var check in Checks)
         {
-            if (check.Code == MLIntern.Data.Checks.MalformedFile.Rule.Code)
+            // Checks about files (MLD012, MLD013) give their findings per file, not one summary.
+            if (check.FileFindings.Count > 0 || check.Code == MLIntern.Data.Checks.MalformedFile.Rule.Code)
             {
                 findings.AddRange(check.FileFindings.Where(f => f.Path == path).Select(f => f.Finding));
                 continue;
@@ -102,7 +103,7 @@ public sealed record CheckResult(
     /// <summary>The count by kind where a check has kinds (MLD007: "exact" and "near"); null otherwise.</summary>
     public IReadOnlyDictionary<string, long>? Parts { get; init; }
 
-    /// <summary>MLD012 only: the readers' findings with their files.</summary>
+    /// <summary>Checks about whole files (MLD012: the readers' findings, MLD013: empty files): the findings with their files.</summary>
     public IReadOnlyList<(string Path, Finding Finding)> FileFindings { get; init; } = [];
 }
 
