@@ -6,7 +6,11 @@ using MLIntern.Data.Checks;
 namespace MLIntern.Training.Release;
 
 /// <summary>A file to upload: its path relative to the folder, size, and its bytes (null when too large to scan).</summary>
-public sealed record UploadFile(string Path, long Size, byte[]? Content, string Sha256);
+public sealed record UploadFile(string Path, long Size, byte[]? Content, string Sha256)
+{
+    /// <summary>The size of a path that is not a regular file (a FIFO, a device, a socket): never read, always refused.</summary>
+    public const long NotRegular = -1;
+}
 
 /// <summary>One preflight problem; every one blocks the upload. Secrets are shown masked, personal data by kind only.</summary>
 public sealed record PreflightProblem(string Kind, string Message, string? File = null, int? Line = null);
@@ -90,6 +94,12 @@ public static partial class Preflight
 
         foreach (var file in files)
         {
+            if (file.Size == UploadFile.NotRegular)
+            {
+                problems.Add(new PreflightProblem("file", "not a regular file (a FIFO, a device or a socket): it cannot be checked or uploaded", file.Path));
+                continue;
+            }
+
             if (file.Content is null)
             {
                 problems.Add(new PreflightProblem("file", $"larger than {MaxScanBytes >> 20} MB and not binary: cannot be checked for secrets", file.Path));
@@ -111,7 +121,7 @@ public static partial class Preflight
         }
 
         var hash = FileListHash(files);
-        return new PreflightReport(repoId, repoType, isPrivate, folder, [.. files.Select(f => new UploadFileInfo(f.Path, f.Size))], files.Sum(f => f.Size), problems, warnings, hash);
+        return new PreflightReport(repoId, repoType, isPrivate, folder, [.. files.Select(f => new UploadFileInfo(f.Path, f.Size))], files.Sum(f => Math.Max(0, f.Size)), problems, warnings, hash);
     }
 
     /// <summary>SHA-256 over the sorted lines "path\tsize\tsha256": an approval is for exactly these bytes.</summary>
