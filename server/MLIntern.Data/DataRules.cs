@@ -24,6 +24,7 @@ public static class DataRules
         (TextLength.Rule, pass => new TextLength.Checker(pass)),
         (LabelLooksLikeText.Rule, pass => new LabelLooksLikeText.Checker(pass)),
         (MalformedFile.Rule, pass => new MalformedFile.Checker(pass)),
+        (EmptyDataFile.Rule, pass => new EmptyDataFile.Checker(pass)),
     ];
 
     public static IReadOnlyList<RuleInfo> All { get; } = [.. Table.Select(r => r.Rule)];

@@ -54,4 +54,8 @@ public sealed record Fix(string Title, Applicability Applicability, IReadOnlyLis
 /// <summary>One problem found in one file.</summary>
 /// <param name="Code">The rule code, e.g. <c>MLD012</c>; a contract with users (docs, suppressions, CI).</param>
 /// <param name="Range">Where the problem is; data-set-level findings sit on line 1.</param>
-public sealed record Finding(string Code, Severity Severity, string Message, SourceRange Range, Fix? Fix = null);
+/// <param name="Message">What is wrong; any secret it would quote is redacted (<see cref="Secrets"/>): findings are printed, logged and uploaded as SARIF.</param>
+public sealed record Finding(string Code, Severity Severity, string Message, SourceRange Range, Fix? Fix = null)
+{
+    public string Message { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Message);
+}

@@ -86,7 +86,7 @@ public sealed partial class AssistantTests
         Assert.Contains(">    9 |     return {\"f1\": f1_score(labels, logits, average=\"macro\")}", user, StringComparison.Ordinal);
         Assert.Contains("Request: score the predicted classes, not the logits", user, StringComparison.Ordinal);
         Assert.Matches(@"- line \d+: MLI\d{3} ", user);
-        Assert.Contains("[secret]", user, StringComparison.Ordinal);
+        Assert.Contains("[Hugging Face token: hf_****]", user, StringComparison.Ordinal);
         Assert.DoesNotContain("hf_abcdefghij", body.ToString(), StringComparison.Ordinal);
 
         // The sidecar's log names the model and the lines, never the key or the code.

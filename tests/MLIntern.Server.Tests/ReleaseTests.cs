@@ -204,6 +204,38 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
     }
 
     [Fact]
+    public async Task A_fifo_in_the_folder_to_publish_is_refused_without_being_opened()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        WriteCompleteCard();
+        var uploads = new List<PublishApproval>();
+        var options = new PublishCommand.Options("acme/tickets-clf", "model", true, true, null, null, false);
+        var fifo = Path.Combine(sample.RunFolder, "model", "stream.txt");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        try
+        {
+            var run = Task.Run(() => Publish(options, _ => "acme/tickets-clf", uploads));
+            Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) == run, "the preflight opened the FIFO and waited for a writer");
+            var (code, _, errors) = await run;
+            Assert.Equal(1, code);
+            Assert.Contains("stream.txt: file: not a regular file", errors, StringComparison.Ordinal);
+            Assert.Empty(uploads);
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
+
+    [Fact]
     public void A_planted_token_or_email_blocks_publishing_even_when_approved()
     {
         WriteCompleteCard();
@@ -215,7 +247,7 @@ public sealed class ReleaseTests(SampleRunFixture sample) : IClassFixture<Sample
             File.WriteAllText(planted, "HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyzABCDEFGH\n");
             var (code, _, errors) = Publish(options, _ => "acme/tickets-clf", uploads);
             Assert.Equal(1, code);
-            Assert.Contains("notes.txt:1: secret: Hugging Face token: hf_a…", errors, StringComparison.Ordinal);
+            Assert.Contains("notes.txt:1: secret: Hugging Face token: hf_…EFGH", errors, StringComparison.Ordinal);
             Assert.DoesNotContain("hf_abcdefghijklmnop", errors, StringComparison.Ordinal);
 
             File.WriteAllText(planted, "sample: please mail jane.doe@example.com\n");

@@ -71,7 +71,7 @@ public sealed class ReleaseTests
     {
         var text = "HF = \"hf_abcdefghijklmnopqrstuvwxyzABCDEFGH\"\nclient = OpenAI(api_key=\"sk-proj-0123456789abcdefghijklmn\")\npassword = 'correct-horse-battery'\nlr = 5e-5  # not a secret\n";
         var redacted = Preflight.RedactSecrets(text);
-        Assert.Equal("HF = \"[secret]\"\nclient = OpenAI(api_key=\"[secret]\")\npassword = '[secret]'\nlr = 5e-5  # not a secret\n", redacted);
+        Assert.Equal("HF = \"[Hugging Face token: hf_****]\"\nclient = OpenAI(api_key=\"[OpenAI API key: sk-****]\")\npassword = '[hard-coded key, token or password: ****]'\nlr = 5e-5  # not a secret\n", redacted);
         Assert.Equal("x = 1\n", Preflight.RedactSecrets("x = 1\n"));
     }
 

@@ -39,6 +39,9 @@ internal sealed class DataPass
     /// <summary>The readers' MLD012 findings, with their files, in reading order.</summary>
     public List<(string Path, Finding Finding)> Malformed { get; } = [];
 
+    /// <summary>Files read to the end without a record or a malformed one (MLD013), with how many columns a header named.</summary>
+    public List<(string Path, Reading.DataFormat Format, int Columns)> Empty { get; } = [];
+
     /// <summary>Whether the first split is a train split, the side evaluation splits must not overlap.</summary>
     public bool FirstIsTrain => Splits.Count > 0 && DatasetProfiler.SplitOrder(Splits[0].Name) == 0;
 

@@ -26,7 +26,8 @@ public sealed record DatasetProfile(
         var findings = new List<Finding>();
         foreach (var check in Checks)
         {
-            if (check.Code == MLIntern.Data.Checks.MalformedFile.Rule.Code)
+            // Checks about files (MLD012, MLD013) give their findings per file, not one summary.
+            if (check.FileFindings.Count > 0 || check.Code == MLIntern.Data.Checks.MalformedFile.Rule.Code)
             {
                 findings.AddRange(check.FileFindings.Where(f => f.Path == path).Select(f => f.Finding));
                 continue;
@@ -66,7 +67,11 @@ public sealed record ColumnProfile(
     IReadOnlyList<ValueCount> TopValues,
     LengthStats? Lengths);
 
-public sealed record ValueCount(string Value, long Count);
+/// <summary>A column value and how often it occurs; the value with any secret redacted (<see cref="Secrets"/>), as every text a profile carries.</summary>
+public sealed record ValueCount(string Value, long Count)
+{
+    public string Value { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Value);
+}
 
 /// <summary>Lengths in characters (UTF-16 code units); percentiles are exact up to 4,096 characters.</summary>
 public sealed record LengthStats(long Min, long Max, double Mean, long P50, long P95, IReadOnlyList<HistogramBin> Histogram);
@@ -74,7 +79,10 @@ public sealed record LengthStats(long Min, long Max, double Mean, long P50, long
 /// <summary>Values with From ≤ length &lt; To; To is null for the last, open bin.</summary>
 public sealed record HistogramBin(long From, long? To, long Count);
 
-public sealed record ClassCount(string Label, long Count);
+public sealed record ClassCount(string Label, long Count)
+{
+    public string Label { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Label);
+}
 
 /// <summary>The label column over all splits: its classes, how they are written, and whether it is really a label.</summary>
 public sealed record LabelSummary(string Column, string ValueType, long Classes, bool ClassesComplete, IReadOnlyList<ClassCount> Counts);
@@ -90,12 +98,23 @@ public sealed record CheckResult(
     string? Path,
     IReadOnlyList<Example> Examples)
 {
+    public string Message { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Message);
+
     /// <summary>The count by kind where a check has kinds (MLD007: "exact" and "near"); null otherwise.</summary>
     public IReadOnlyDictionary<string, long>? Parts { get; init; }
 
-    /// <summary>MLD012 only: the readers' findings with their files.</summary>
+    /// <summary>Checks about whole files (MLD012: the readers' findings, MLD013: empty files): the findings with their files.</summary>
     public IReadOnlyList<(string Path, Finding Finding)> FileFindings { get; init; } = [];
 }
 
-/// <summary>A row that shows a finding. Text is a short preview with personal data masked.</summary>
-public sealed record Example(string Split, string Path, int Line, string Text, string Detail, string? OtherPath = null, int? OtherLine = null);
+/// <summary>
+/// A row that shows a finding. Text is a short preview with personal data masked; it and Detail (which
+/// quotes the row) have every secret redacted here, where examples are made, so no writer or answer
+/// that carries a profile can repeat one.
+/// </summary>
+public sealed record Example(string Split, string Path, int Line, string Text, string Detail, string? OtherPath = null, int? OtherLine = null)
+{
+    public string Text { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Text);
+
+    public string Detail { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Detail);
+}

@@ -82,12 +82,24 @@ public sealed partial class DatasetProfiler
             var sink = new MalformedSink();
             long fileRows = 0;
             IRecordReader? reader = null;
+            var failed = false;
+            var named = 0;
             try
             {
-                using var stream = file.Open();
+                // Every read checks the token, so a loop that skips malformed records (which returns no
+                // record to the loops here) still stops when the caller cancels.
+                using var stream = new CancellableStream(file.Open(), cancellationToken);
                 reader = RecordReaders.Open(file.Format, stream, sink);
                 var pending = Peek(reader);
                 fileRows = ReadFile(reader, pending, columns, new FileState(file.Path, split, definition.Name), stream.CanSeek ? stream.Length : -1, cancellationToken);
+                named = reader.Columns.Count;
+            }
+            catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // Whatever a reader throws (a device refused by the host, a damaged file's allocation that
+                // cannot be made, a bug) is this file's MLD012; the other files are still read.
+                failed = true;
+                sink.Report(ReadFailure(file.Path, e), 1);
             }
             finally
             {
@@ -95,6 +107,10 @@ public sealed partial class DatasetProfiler
             }
 
             _pass.Malformed.AddRange(sink.Finish().Select(f => (file.Path, f)));
+            if (!failed && fileRows == 0 && sink.Total == 0)
+            {
+                _pass.Empty.Add((file.Path, file.Format, named));
+            }
             files.Add(new FileProfile(file.Path, file.Format.ToString().ToLowerInvariant(), fileRows, reader?.Skipped ?? 0, file.Format != DataFormat.Parquet));
             rows += fileRows;
         }
@@ -102,6 +118,18 @@ public sealed partial class DatasetProfiler
         var labels = _pass.Labels;
         var classes = labels.Names.Select((name, id) => new ClassCount(name, labels.Counts[id][split])).Where(c => c.Count > 0).OrderByDescending(c => c.Count).ThenBy(c => c.Label, StringComparer.Ordinal).ToList();
         return new SplitProfile(definition.Name, files, rows, [.. columns.Select(c => c.ToProfile())], classes);
+    }
+
+    /// <summary>The MLD012 message for a file no reader could finish: the file and the reason, never a stack trace.</summary>
+    private static string ReadFailure(string path, Exception e)
+    {
+        var reason = e switch
+        {
+            IOException or UnauthorizedAccessException => e.Message,
+            OutOfMemoryException => "it asks for more memory than can be given (a damaged length in the file?)",
+            _ => $"{e.GetType().Name}: {e.Message.Split('\n')[0]}",
+        };
+        return $"{System.IO.Path.GetFileName(path)} could not be read: {reason}";
     }
 
     /// <summary>Reads the first records and, the first time, chooses the columns' roles from them.</summary>

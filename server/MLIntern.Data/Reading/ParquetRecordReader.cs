@@ -92,6 +92,13 @@ public sealed class ParquetRecordReader : IRecordReader
         try
         {
             var source = _stream.CanSeek ? _stream : Buffered(_stream);
+            if (FooterProblem(source) is { } problem)
+            {
+                _stopped = true;
+                _sink.Report($"not a readable Parquet file: {problem}", 1);
+                return false;
+            }
+
             _reader = ParquetReader.CreateAsync(source, null, true).GetAwaiter().GetResult();
             _fields = _reader.Schema.Fields.OfType<DataField>().ToArray();
             _columns = [.. _fields.Select(f => f.Name)];
@@ -102,6 +109,34 @@ public sealed class ParquetRecordReader : IRecordReader
             Fail(e);
             return false;
         }
+    }
+
+    /// <summary>
+    /// The footer's length (the 4 bytes before the closing "PAR1") checked against the file before
+    /// Parquet.Net allocates a buffer of that size: a damaged or hostile length such as 0x7FFFFFFF
+    /// would otherwise end the process with OutOfMemoryException.
+    /// </summary>
+    private static string? FooterProblem(Stream source)
+    {
+        var length = source.Length;
+        if (length < 12)
+        {
+            return $"{length} bytes is too short for a Parquet file (\"PAR1\", a footer, its length, \"PAR1\")";
+        }
+
+        Span<byte> tail = stackalloc byte[8];
+        source.Seek(-8, SeekOrigin.End);
+        source.ReadExactly(tail);
+        source.Seek(0, SeekOrigin.Begin);
+        if (!tail[4..].SequenceEqual("PAR1"u8))
+        {
+            return "the file does not end with \"PAR1\" (truncated, or not Parquet)";
+        }
+
+        var footer = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(tail);
+        return footer <= 0 || footer > length - 12
+            ? $"the footer length {footer:N0} does not fit in the file's {length:N0} bytes"
+            : null;
     }
 
     /// <summary>Parquet needs to seek (its footer is at the end); a stream that cannot is copied to memory first.</summary>

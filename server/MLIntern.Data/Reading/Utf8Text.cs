@@ -1,3 +1,4 @@
+using MLIntern.Findings;
 using System.Buffers;
 using System.Text;
 
@@ -35,12 +36,15 @@ public static class Utf8Text
     /// <summary>Decodes leniently (invalid bytes become U+FFFD), cut to <paramref name="maxChars"/> with an ellipsis.</summary>
     public static string Preview(ReadOnlySpan<byte> bytes, int maxChars = 120)
     {
-        if (bytes.Length > maxChars * 4)
+        // Secrets are redacted before the text is cut, so a token that straddles the cut is still whole
+        // when the detector sees it (the slack covers the longest format) and no part of it is shown.
+        var window = maxChars * 4 + 512;
+        if (bytes.Length > window)
         {
-            bytes = bytes[..(maxChars * 4)];
+            bytes = bytes[..window];
         }
 
-        var text = Encoding.UTF8.GetString(bytes);
+        var text = Secrets.Redact(Encoding.UTF8.GetString(bytes));
         text = text.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
         return text.Length > maxChars ? string.Concat(text.AsSpan(0, maxChars - 1), "…") : text;
     }

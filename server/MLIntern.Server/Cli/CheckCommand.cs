@@ -281,7 +281,7 @@ internal static class CheckCommand
         {
             try
             {
-                var bytes = File.ReadAllBytes(script);
+                var bytes = RegularFiles.ReadAllBytes(script);
                 if (bytes.AsSpan().IndexOf("json"u8) < 0)
                 {
                     return;

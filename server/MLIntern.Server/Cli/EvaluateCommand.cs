@@ -52,7 +52,7 @@ internal static class EvaluateCommand
             errors.WriteLine($"wrote {Path.GetFullPath(html)}");
         }
 
-        output.Write(format == "json" ? Wire.ProtocolJson.Write(Wire.EvaluationReport.From(report), indented: true) + "\n" : ReportWriters.Text(report));
+        output.Write(format == "json" ? MLIntern.Findings.Secrets.Redact(Wire.ProtocolJson.Write(Wire.EvaluationReport.From(report), indented: true)) + "\n" : ReportWriters.Text(report));
         return report.Audit?.Alarm == true ? Commands.Findings : Commands.Clean;
     }
 }

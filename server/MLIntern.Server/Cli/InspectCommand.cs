@@ -18,7 +18,7 @@ internal static class InspectCommand
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report to this file" };
         var label = new Option<string?>("--label-column") { Description = "The label column (default: guessed from names and values)" };
         var text = new Option<string?>("--text-column") { Description = "The text column (default: guessed from names and values)" };
-        var command = new Command("inspect", "Profile a data set and check it (MLD001-MLD012).") { path, format, html, label, text };
+        var command = new Command("inspect", "Profile a data set and check it (MLD001-MLD013).") { path, format, html, label, text };
         command.SetAction(parse => Run(parse.GetValue(path)!, parse.GetValue(format) ?? "text", parse.GetValue(html), parse.GetValue(label), parse.GetValue(text), Console.Out, Console.Error));
         return command;
     }
@@ -97,7 +97,7 @@ internal static class InspectCommand
 
     public static void WriteJson(TextWriter output, DatasetProfile profile)
     {
-        output.WriteLine(JsonConvert.SerializeObject(profile, JsonSettings));
+        output.WriteLine(Secrets.Redact(JsonConvert.SerializeObject(profile, JsonSettings)));
     }
 
     /// <summary>Paths under the working directory print relative to it.</summary>

@@ -73,7 +73,8 @@ internal static class ProfileHtml
         }
 
         h.Append("</body></html>");
-        return h.ToString();
+        // The profile redacts what it captures; the page is redacted again as written, so no path or name can carry a secret either.
+        return Secrets.Redact(h.ToString());
     }
 
     private static string Bars(IReadOnlyList<(string Label, long Count)> bars)

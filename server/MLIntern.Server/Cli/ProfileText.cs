@@ -6,7 +6,15 @@ namespace MLIntern.Server.Cli;
 /// <summary>The terminal rendering of a profile.</summary>
 internal static class ProfileText
 {
-    public static void Write(TextWriter o, DatasetProfile p, Func<string, string> display)
+    /// <summary>Writes the profile with every secret redacted (the profile redacts what it captures; names and paths are redacted here).</summary>
+    public static void Write(TextWriter output, DatasetProfile p, Func<string, string> display)
+    {
+        using var o = new StringWriter(CultureInfo.InvariantCulture);
+        WriteRaw(o, p, display);
+        output.Write(Secrets.Redact(o.ToString()));
+    }
+
+    private static void WriteRaw(TextWriter o, DatasetProfile p, Func<string, string> display)
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(inv, $"Data set: {p.Rows:N0} rows in {p.Splits.Count} split(s), profiled in {p.Seconds:0.###} s"));

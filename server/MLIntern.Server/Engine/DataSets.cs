@@ -84,8 +84,12 @@ internal static class DataSets
             .OrderBy(s => DatasetProfiler.SplitOrder(s.Name))];
     }
 
-    public static Stream OpenFile(string path) =>
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+    /// <summary>Opens a data file for reading; a FIFO, a device or a link to one is refused (<see cref="RegularFiles"/>), never opened.</summary>
+    public static Stream OpenFile(string path)
+    {
+        RegularFiles.Ensure(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+    }
 
     /// <summary>The options for a data file: defaults, then pyproject.toml above it, then editor settings, then explicit overrides.</summary>
     public static DataCheckOptions Options(string path, JObject? editorSettings, List<string> problems, DataCheckOptions? start = null)

@@ -74,7 +74,7 @@ internal static class FileChecks
 
     /// <summary>Checks a notebook on disk with its project's rule selection.</summary>
     public static Notebooks.NotebookCheck CheckNotebookFile(string path, List<string>? problems = null) =>
-        Notebooks.NotebookChecks.Check(File.ReadAllBytes(path), path, RuleSettings.For(path, null, problems), RuleFailed(path, problems));
+        Notebooks.NotebookChecks.Check(RegularFiles.ReadAllBytes(path), path, RuleSettings.For(path, null, problems), RuleFailed(path, problems));
 
     private static ScriptChecker.RuleFailure RuleFailed(string path, List<string>? problems) => (code, e) =>
         problems?.Add($"{path}: rule {code} failed ({e.GetType().Name}: {e.Message}); its findings were skipped — please report this");
@@ -108,7 +108,7 @@ internal static class FileChecks
     /// the first two lines, else UTF-8. Undecodable bytes become U+FFFD and the source's
     /// <see cref="SourceText.DecodeError"/> says where (MLI000 reports it).
     /// </summary>
-    public static SourceText ReadSource(string path) => SourceText.FromBytes(File.ReadAllBytes(path));
+    public static SourceText ReadSource(string path) => SourceText.FromBytes(RegularFiles.ReadAllBytes(path));
 
     /// <summary>
     /// The text of a script when writing fixed text back as UTF-8 (keeping a BOM) gives the same
@@ -116,7 +116,7 @@ internal static class FileChecks
     /// </summary>
     public static string? ReadUtf8Text(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = RegularFiles.ReadAllBytes(path);
         var span = bytes.AsSpan();
         if (span.StartsWith("\uFEFF"u8))
         {

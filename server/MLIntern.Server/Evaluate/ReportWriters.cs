@@ -10,7 +10,9 @@ namespace MLIntern.Server.Evaluate;
 /// <summary>The evaluation report as text and HTML (as JSON it is the protocol's record, Protocol.EvaluationReport).</summary>
 internal static class ReportWriters
 {
-    public static string Text(EvaluationReport report)
+    public static string Text(EvaluationReport report) => Secrets.Redact(RawText(report));
+
+    private static string RawText(EvaluationReport report)
     {
         var f = CultureInfo.InvariantCulture;
         var m = report.Metrics;
@@ -76,7 +78,9 @@ internal static class ReportWriters
     }
 
     /// <summary>A self-contained page (no script, no external resource): tables and inline SVG charts.</summary>
-    public static string Html(EvaluationReport report)
+    public static string Html(EvaluationReport report) => Secrets.Redact(RawHtml(report));
+
+    private static string RawHtml(EvaluationReport report)
     {
         var f = CultureInfo.InvariantCulture;
         var m = report.Metrics;

@@ -120,7 +120,7 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
         var path = document.FilePath;
         try
         {
-            if (path is not null && File.Exists(path) && new FileInfo(path).Length <= MaxDiskCompareBytes)
+            if (path is not null && File.Exists(path) && RegularFiles.WhyNot(path) is null && new FileInfo(path).Length <= MaxDiskCompareBytes)
             {
                 var bytes = File.ReadAllBytes(path);
                 var body = bytes.AsSpan();

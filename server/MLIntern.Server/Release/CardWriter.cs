@@ -68,8 +68,8 @@ internal static class CardWriter
         }
 
         var path = Path.Combine(folder, "README.md");
-        File.WriteAllText(path, card.Readme);
-        return new CardResult(path, folder, card.Unfilled, CardValidator.ValidateReadme(card.Readme));
+        File.WriteAllText(path, Secrets.Redact(card.Readme));
+        return new CardResult(path, folder, card.Unfilled, CardValidator.ValidateReadme(Secrets.Redact(card.Readme)));
     }
 
     /// <summary>The data set checks that found something, as "MLDxxx: message (count)".</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MLIntern.Server.Engine;
 using MLIntern.Server.Evaluate;
 using MLIntern.Server.State;
 using MLIntern.Training.Runs;
@@ -33,8 +34,15 @@ internal static class Publisher
         {
             foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(MaxFiles))
             {
-                var size = new FileInfo(path).Length;
                 var relative = Path.GetRelativePath(folder, path).Replace('\\', '/');
+                if (RegularFiles.WhyNot(path) is not null)
+                {
+                    // A FIFO would block the read (and the upload); a device never ends. Listed, never opened: the preflight refuses it.
+                    files.Add(new UploadFile(relative, UploadFile.NotRegular, null, ""));
+                    continue;
+                }
+
+                var size = new FileInfo(path).Length;
                 var content = File.ReadAllBytes(path);
                 var scanned = size <= Preflight.MaxScanBytes || Preflight.IsBinary(content) ? content : null;
                 files.Add(new UploadFile(relative, size, scanned, Preflight.Sha256(content)));

@@ -22,7 +22,7 @@ internal static class SpaceWriter
         var examples = rows
             .Where(r => r.Correct && r.Text.Length <= 200 && !FailureAnalysis.HasPlaceholder(r.Text) && PersonalData.Find(System.Text.Encoding.UTF8.GetBytes(r.Text)) == PersonalData.Kinds.None)
             .GroupBy(r => r.Label, StringComparer.Ordinal)
-            .Select(g => g.First().Text)
+            .Select(g => Secrets.Redact(g.First().Text))
             .Take(5)
             .ToArray();
         var labels = rows.Select(r => r.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -40,7 +40,7 @@ internal static class SpaceWriter
         Directory.CreateDirectory(folder);
         foreach (var (name, content) in space.Files)
         {
-            File.WriteAllText(Path.Combine(folder, name), content);
+            File.WriteAllText(Path.Combine(folder, name), Secrets.Redact(content));
         }
 
         return new SpaceResult(folder, [.. space.Files.Keys.Select(k => Path.Combine(folder, k))], space.Unfilled);

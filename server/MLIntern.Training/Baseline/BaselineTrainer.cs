@@ -8,7 +8,11 @@ namespace MLIntern.Training.Baseline;
 public sealed record BaselineOptions(int Seed = 42, double TestFraction = 0.2, int HashBits = 20, double C = 0.5, int MaxEpochs = 30, double Tolerance = 0.1, int? MaxTrainRows = null, int MaxThreads = 0);
 
 /// <summary>One row of predictions.jsonl: the text, its label, the prediction and the decision value of every class.</summary>
-public sealed record Prediction(string Text, string Label, string Predicted, IReadOnlyDictionary<string, double> Scores);
+/// <summary>A test row's prediction; its text, written to predictions.jsonl and shown in reports and Spaces, has every secret redacted.</summary>
+public sealed record Prediction(string Text, string Label, string Predicted, IReadOnlyDictionary<string, double> Scores)
+{
+    public string Text { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Text);
+}
 
 /// <summary>Everything a baseline training produced; the host writes it into the run folder.</summary>
 public sealed record BaselineResult(

@@ -9,10 +9,16 @@ public sealed record EvaluatedRow(string Text, string Label, string Predicted, I
 }
 
 /// <summary>A pair of classes the model mixes up: how often the true label was predicted as the other, with example texts.</summary>
-public sealed record ConfusedPair(string Label, string Predicted, int Count, double ShareOfLabel, IReadOnlyList<string> Examples);
+public sealed record ConfusedPair(string Label, string Predicted, int Count, double ShareOfLabel, IReadOnlyList<string> Examples)
+{
+    public IReadOnlyList<string> Examples { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Examples);
+}
 
 /// <summary>A wrong prediction with the confidence it was made with (null without scores).</summary>
-public sealed record Misclassified(string Text, string Label, string Predicted, double? Confidence);
+public sealed record Misclassified(string Text, string Label, string Predicted, double? Confidence)
+{
+    public string Text { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Text);
+}
 
 /// <summary>A slice of the test rows: how many, how many wrong, its accuracy and macro-F1, and the gap to the overall accuracy.</summary>
 public sealed record FailureSlice(string Kind, string Name, int Count, int Errors, double Accuracy, double MacroF1, double AccuracyGap)

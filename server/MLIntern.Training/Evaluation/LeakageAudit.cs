@@ -24,7 +24,12 @@ public sealed record AuditOptions(
     int Seed = 42,
     double TestFraction = 0.2);
 
-public sealed record TextExample(string Text, string Label, string? Match = null, double? Similarity = null);
+public sealed record TextExample(string Text, string Label, string? Match = null, double? Similarity = null)
+{
+    public string Text { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Text);
+
+    public string? Match { get; init => field = value is null ? null : Secrets.Redact(value); } = Match is null ? null : Secrets.Redact(Match);
+}
 
 /// <summary>Test rows found in train: verbatim, after case/punctuation normalisation, or as near-duplicates.</summary>
 public sealed record OverlapFigures(int TestRows, int Exact, int Normalized, int NearDuplicate, double Share, IReadOnlyList<TextExample> Examples);
@@ -32,16 +37,27 @@ public sealed record OverlapFigures(int TestRows, int Exact, int Normalized, int
 /// <summary>Texts (normalised) that carry more than one label across train and test.</summary>
 public sealed record ConflictFigures(int Texts, int Rows, IReadOnlyList<ConflictExample> Examples);
 
-public sealed record ConflictExample(string Text, IReadOnlyList<string> Labels);
+public sealed record ConflictExample(string Text, IReadOnlyList<string> Labels)
+{
+    public string Text { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Text);
+}
 
 /// <summary>A word that alone predicts a label in train.</summary>
-public sealed record PredictiveToken(string Token, string Label, int TrainRows, double Purity, double LabelCoverage);
+public sealed record PredictiveToken(string Token, string Label, int TrainRows, double Purity, double LabelCoverage)
+{
+    public string Token { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Token);
+}
 
 /// <summary>The shortcut words and what a rule "word → its label" does on the test rows.</summary>
 public sealed record TokenShortcuts(IReadOnlyList<PredictiveToken> Tokens, int Count, int TestRowsCovered, double Coverage, double RuleAccuracy);
 
 /// <summary>A template family: its signature, rows on each side.</summary>
-public sealed record TemplateExample(string Signature, string Label, int TrainRows, int TestRows, IReadOnlyList<string> Texts);
+public sealed record TemplateExample(string Signature, string Label, int TrainRows, int TestRows, IReadOnlyList<string> Texts)
+{
+    public string Signature { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Signature);
+
+    public IReadOnlyList<string> Texts { get; init => field = Secrets.Redact(value); } = Secrets.Redact(Texts);
+}
 
 /// <summary>
 /// Template leakage: families of texts of one label that differ only in filled-in values; how many

@@ -6,7 +6,11 @@ using MLIntern.Data.Checks;
 namespace MLIntern.Training.Release;
 
 /// <summary>A file to upload: its path relative to the folder, size, and its bytes (null when too large to scan).</summary>
-public sealed record UploadFile(string Path, long Size, byte[]? Content, string Sha256);
+public sealed record UploadFile(string Path, long Size, byte[]? Content, string Sha256)
+{
+    /// <summary>The size of a path that is not a regular file (a FIFO, a device, a socket): never read, always refused.</summary>
+    public const long NotRegular = -1;
+}
 
 /// <summary>One preflight problem; every one blocks the upload. Secrets are shown masked, personal data by kind only.</summary>
 public sealed record PreflightProblem(string Kind, string Message, string? File = null, int? Line = null);
@@ -159,6 +163,12 @@ public static partial class Preflight
 
         foreach (var file in files)
         {
+            if (file.Size == UploadFile.NotRegular)
+            {
+                problems.Add(new PreflightProblem("file", "not a regular file (a FIFO, a device or a socket): it cannot be checked or uploaded", file.Path));
+                continue;
+            }
+
             if (file.Content is null)
             {
                 problems.Add(new PreflightProblem("file", $"larger than {MaxScanBytes >> 20} MB and not binary: cannot be checked for secrets", file.Path));
@@ -180,7 +190,7 @@ public static partial class Preflight
         }
 
         var hash = FileListHash(files);
-        return new PreflightReport(repoId, repoType, isPrivate, folder, [.. files.Select(f => new UploadFileInfo(f.Path, f.Size))], files.Sum(f => f.Size), problems, warnings, hash);
+        return new PreflightReport(repoId, repoType, isPrivate, folder, [.. files.Select(f => new UploadFileInfo(f.Path, f.Size))], files.Sum(f => Math.Max(0, f.Size)), problems, warnings, hash);
     }
 
     /// <summary>SHA-256 over the sorted lines "path\tsize\tsha256": an approval is for exactly these bytes.</summary>
@@ -195,84 +205,39 @@ public static partial class Preflight
     /// <summary>A NUL byte in the first 8 KB marks a binary file (git's rule).</summary>
     public static bool IsBinary(byte[] content) => content.AsSpan(0, Math.Min(content.Length, 8192)).IndexOf((byte)0) >= 0;
 
-    private sealed record SecretPattern(string Name, Regex Pattern);
-
-    private static readonly SecretPattern[] Secrets =
-    [
-        new("Hugging Face token", HuggingFaceToken()),
-        new("OpenAI-style API key (sk-…)", OpenAiKey()),
-        new("AWS access key id", AwsKey()),
-        new("GitHub token", GitHubToken()),
-        new("Slack token", SlackToken()),
-        new("Google API key", GoogleKey()),
-        new("private key", PrivateKey()),
-        new("hard-coded key, token or password", Assignment()),
-    ];
-
     private static void ScanText(string path, string text, List<PreflightProblem> problems)
     {
-        var lineNumber = 0;
+        // The secrets are found in the whole text (a private key spans lines), one problem per line.
+        var lineStarts = new List<int> { 0 };
+        for (var i = text.IndexOf('\n'); i >= 0; i = text.IndexOf('\n', i + 1))
+        {
+            lineStarts.Add(i + 1);
+        }
+
+        var reported = new HashSet<int>();
+        foreach (var secret in Secrets.Find(text))
+        {
+            var index = lineStarts.BinarySearch(secret.Start);
+            var lineNumber = index >= 0 ? index + 1 : ~index;
+            if (reported.Add(lineNumber))
+            {
+                problems.Add(new PreflightProblem("secret", $"{secret.Kind.Name}: {Secrets.Mask(secret.Kind, secret.Value(text))}", path, lineNumber));
+            }
+        }
+
+        var lineNumber2 = 0;
         foreach (var line in text.Split('\n'))
         {
-            lineNumber++;
-            foreach (var secret in Secrets)
-            {
-                var match = secret.Pattern.Match(line);
-                if (match.Success)
-                {
-                    problems.Add(new PreflightProblem("secret", $"{secret.Name}: {Mask(match.Value)}", path, lineNumber));
-                    break;
-                }
-            }
-
+            lineNumber2++;
             var kinds = PersonalData.Find(Encoding.UTF8.GetBytes(line));
             if (kinds != PersonalData.Kinds.None)
             {
-                problems.Add(new PreflightProblem("personal-data", $"personal data ({kinds.ToString().ToLowerInvariant()}) in the text", path, lineNumber));
+                problems.Add(new PreflightProblem("personal-data", $"personal data ({kinds.ToString().ToLowerInvariant()}) in the text", path, lineNumber2));
             }
         }
     }
 
-    /// <summary>
-    /// The text with every secret the preflight knows (tokens, keys, a private key's header, a quoted
-    /// password or key assigned to such a name) replaced by "[secret]": for text that leaves the machine.
-    /// </summary>
-    public static string RedactSecrets(string text)
-    {
-        foreach (var secret in Secrets)
-        {
-            text = secret.Pattern == Secrets[^1].Pattern
-                ? secret.Pattern.Replace(text, m => m.Value[..(m.Value.IndexOfAny(['"', '\'']) + 1)] + "[secret]" + m.Value[^1])
-                : secret.Pattern.Replace(text, "[secret]");
-        }
+    /// <summary>The text with every secret the one detector knows replaced by its kind and prefix: for text that leaves the machine.</summary>
+    public static string RedactSecrets(string text) => Secrets.Redact(text);
 
-        return text;
-    }
-
-    /// <summary>The first four characters and the length; never the secret.</summary>
-    public static string Mask(string secret) => secret.Length <= 4 ? "****" : $"{secret[..4]}… ({secret.Length} characters)";
-
-    [GeneratedRegex(@"\bhf_[A-Za-z0-9]{30,}")]
-    private static partial Regex HuggingFaceToken();
-
-    [GeneratedRegex(@"\bsk-(proj-|ant-)?[A-Za-z0-9_-]{20,}")]
-    private static partial Regex OpenAiKey();
-
-    [GeneratedRegex(@"\b(AKIA|ASIA)[0-9A-Z]{16}\b")]
-    private static partial Regex AwsKey();
-
-    [GeneratedRegex(@"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")]
-    private static partial Regex GitHubToken();
-
-    [GeneratedRegex(@"\bxox[abprs]-[A-Za-z0-9-]{10,}")]
-    private static partial Regex SlackToken();
-
-    [GeneratedRegex(@"\bAIza[0-9A-Za-z_-]{35}")]
-    private static partial Regex GoogleKey();
-
-    [GeneratedRegex(@"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")]
-    private static partial Regex PrivateKey();
-
-    [GeneratedRegex(@"(?i)\b(api[_-]?key|secret[_-]?key|access[_-]?token|auth[_-]?token|password|passwd)\b\s*[:=]\s*[""'][^""'\s]{12,}[""']")]
-    private static partial Regex Assignment();
 }

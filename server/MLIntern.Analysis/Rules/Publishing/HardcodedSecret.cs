@@ -14,11 +14,16 @@ public sealed partial class HardcodedSecret : ScriptRule
         "A hard-coded Hugging Face token or API key",
         """
         ## What it does
-        Finds secrets written into the script as string literals: Hugging Face tokens (`hf_…`)
-        and OpenAI/Anthropic keys (`sk-…`) anywhere, and secret-looking strings passed as `token=`,
+        Finds secrets written into the script as string literals: tokens and keys known by their
+        format — Hugging Face (`hf_…`, `api_org_…`), OpenAI (`sk-…`, `sk-proj-…`), Anthropic
+        (`sk-ant-…`), GitHub (`ghp_…`, `github_pat_…`), AWS access key ids (`AKIA…`), Slack, Google —
+        anywhere in a string, even inside a URL (`"https://…?token=hf_…"`), and secret-looking strings passed as `token=`,
         `use_auth_token=`, `hf_token=` or `api_key=`, passed to `huggingface_hub.login(...)`,
         assigned to names such as `HF_TOKEN` or `WANDB_API_KEY`, or put into `os.environ`.
-        The finding never repeats the secret: it shows its prefix and last four characters.
+        The finding never repeats the secret: it shows its prefix and last four characters. The formats
+        are those of the one secret detector the publish preflight and every report, card and Space
+        writer also use (which redact a secret as `[Hugging Face token: hf_****]`), so what this rule
+        flags the preflight blocks.
 
         ## Why is this bad?
         A token in a script travels with it: into git history, into the notebook shared with a
@@ -106,8 +111,11 @@ public sealed partial class HardcodedSecret : ScriptRule
             case Call call:
                 CheckCall(call, context);
                 break;
-            case Constant { Value: string text } constant when KnownKind(text) is { } kind:
-                Report(context, constant, text, kind.EnvironmentVariable, kind.Label, withFix: true);
+            case Constant { Value: string text } constant when KnownKind(text) is { } known:
+                // The literal is replaced by the environment variable only when it is the secret and
+                // nothing else (not a URL with a token in its query).
+                var whole = known.Start == 0 && known.Length == text.Length && known.Kind.EnvironmentVariable is not null;
+                Report(context, constant, known.Value(text), known.Kind.EnvironmentVariable ?? "the environment", known.Kind.Name, withFix: whole);
                 break;
         }
     }
@@ -157,7 +165,7 @@ public sealed partial class HardcodedSecret : ScriptRule
             if (keyword.Arg is { } name && SecretKeywords.TryGetValue(name, out var variable2)
                 && keyword.Value is Constant { Value: string secret } value2 && LooksSecret(secret))
             {
-                Report(context, value2, secret, KnownKind(secret)?.EnvironmentVariable ?? variable2, Label(secret), withFix: true);
+                Report(context, value2, secret, KnownKind(secret)?.Kind.EnvironmentVariable ?? variable2, Label(secret), withFix: true);
             }
         }
     }
@@ -184,26 +192,24 @@ public sealed partial class HardcodedSecret : ScriptRule
         context.Report(this, $"Hard-coded {label} `{Mask(secret)}`: anyone with the file can use it; {advice} and revoke this one", literal, fix);
     }
 
-    /// <summary>Secrets recognizable by their shape alone.</summary>
-    private static (string Label, string EnvironmentVariable)? KnownKind(string text)
+    /// <summary>A secret recognizable by its shape alone (the one detector, <see cref="Secrets"/>), anywhere in the text.</summary>
+    private static SecretMatch? KnownKind(string text)
     {
-        if (HubToken().IsMatch(text))
+        foreach (var match in Secrets.Find(text))
         {
-            return ("Hugging Face token", "HF_TOKEN");
-        }
-
-        if (ApiKey().IsMatch(text))
-        {
-            return text.StartsWith("sk-ant-", StringComparison.Ordinal) ? ("Anthropic API key", "ANTHROPIC_API_KEY") : ("OpenAI API key", "OPENAI_API_KEY");
+            if (match.Kind.ByShape)
+            {
+                return match;
+            }
         }
 
         return null;
     }
 
-    private static string Label(string text) => KnownKind(text)?.Label ?? "secret";
+    private static string Label(string text) => KnownKind(text)?.Kind.Name ?? "secret";
 
     /// <summary>The variable a secret assigned to <paramref name="name"/> belongs in: its own shape's, else the name in upper case.</summary>
-    private static string EnvironmentName(string name, string text) => KnownKind(text)?.EnvironmentVariable ?? name.ToUpperInvariant();
+    private static string EnvironmentName(string name, string text) => KnownKind(text)?.Kind.EnvironmentVariable ?? name.ToUpperInvariant();
 
     /// <summary>A long, space-free token with letters and digits that is not a placeholder such as "hf_your_token_here".</summary>
     private static bool LooksSecret(string text)
@@ -222,19 +228,8 @@ public sealed partial class HardcodedSecret : ScriptRule
     }
 
     /// <summary>The secret's known prefix and last four characters, never more: `hf_…wxyz`.</summary>
-    internal static string Mask(string secret)
-    {
-        var prefix = secret.StartsWith("hf_", StringComparison.Ordinal) ? "hf_"
-            : secret.StartsWith("sk-", StringComparison.Ordinal) ? "sk-"
-            : "";
-        return secret.Length < 16 ? prefix + "…" : $"{prefix}…{secret[^4..]}";
-    }
-
-    [GeneratedRegex("^hf_[A-Za-z0-9]{30,}$")]
-    private static partial Regex HubToken();
-
-    [GeneratedRegex("^sk-(?:proj-|ant-(?:api\\d\\d-)?)?[A-Za-z0-9_\\-]{20,}$")]
-    private static partial Regex ApiKey();
+    internal static string Mask(string secret) =>
+        KnownKind(secret) is { } known ? Secrets.Mask(known.Kind, known.Value(secret)) : Secrets.Mask(Secrets.AssignedSecret, secret);
 
     [GeneratedRegex("^[A-Za-z0-9_\\-.=+/:]+$")]
     private static partial Regex SecretCharacters();
