@@ -64,11 +64,15 @@ internal static class CardWriter
         var modelBin = Path.Combine(run.Folder, "model.bin");
         if (kind == "baseline" && File.Exists(modelBin))
         {
-            File.Copy(modelBin, Path.Combine(folder, "model.bin"), overwrite: true);
+            State.AtomicFile.Write(Path.Combine(folder, "model.bin"), target =>
+            {
+                using var source = File.OpenRead(modelBin);
+                source.CopyTo(target);
+            });
         }
 
         var path = Path.Combine(folder, "README.md");
-        File.WriteAllText(path, card.Readme);
+        State.AtomicFile.WriteAllText(path, card.Readme);
         return new CardResult(path, folder, card.Unfilled, CardValidator.ValidateReadme(card.Readme));
     }
 
