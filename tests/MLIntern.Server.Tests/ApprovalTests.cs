@@ -249,6 +249,14 @@ public sealed class ApprovalTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
         }
 
+        if (!OperatingSystem.IsWindows())
+        {
+            // A key that became readable by others is narrowed back on its next use.
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            Approved(PlanScript());
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        }
+
         var secret = File.ReadAllText(key).Trim();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_dir, ".mlintern"), "*", SearchOption.AllDirectories))
         {

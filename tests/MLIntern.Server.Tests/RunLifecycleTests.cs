@@ -100,7 +100,7 @@ public sealed partial class RunLifecycleTests : IDisposable
     public void A_running_run_whose_pid_now_names_another_process_is_ended_and_a_live_one_is_not()
     {
         var live = NewRun();
-        var me = ProcessIdentity.Current();
+        var me = ProcessIdentity.Current()!;
         WorkspaceStore.UpdateRun(Store.RunFolder(live.Id), r => r with { Status = RunStatus.Running, Process = me });
         Assert.Equal(RunStatus.Running, Store.LoadRun(live.Id)!.Status);
 

@@ -13,6 +13,19 @@ internal static class TestConfigHome
 
 #pragma warning disable CA2255 // A test assembly is the one place a module initializer belongs: it runs before any test.
     [ModuleInitializer]
-    public static void Set() => Environment.SetEnvironmentVariable(ApprovalSeal.FolderVariable, Folder);
+    public static void Set()
+    {
+        Environment.SetEnvironmentVariable(ApprovalSeal.FolderVariable, Folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        };
+    }
 #pragma warning restore CA2255
 }

@@ -165,6 +165,13 @@ internal static class ApprovalSeal
 
     private static byte[] ReadKey(string path)
     {
+        // A key others can read is no longer the user's alone: narrow it back (a copied or restored file may have lost its mode).
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & others) != 0)
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         var text = File.ReadAllText(path).Trim();
         try
         {

@@ -12,7 +12,11 @@ namespace MLIntern.Server.State;
 /// </summary>
 internal static class ProcessIdentity
 {
-    public static RunProcess Current() => Of(Environment.ProcessId) ?? new RunProcess(Environment.ProcessId, "", Environment.MachineName);
+    /// <summary>
+    /// This process, or null when the OS does not say (no /proc): then nothing is recorded, because a
+    /// process that cannot be seen would look gone to every reader and its run would be ended while it runs.
+    /// </summary>
+    public static RunProcess? Current() => Of(Environment.ProcessId);
 
     /// <summary>The process with this pid as it is now, or null when there is none (or only its zombie).</summary>
     public static RunProcess? Of(int pid)
