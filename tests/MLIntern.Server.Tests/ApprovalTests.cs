@@ -138,6 +138,21 @@ public sealed class ApprovalTests : IDisposable
     }
 
     [Fact]
+    public void A_smoke_run_whose_run_json_drops_smoke_still_runs_as_the_approved_smoke_test()
+    {
+        var run = Approved(PlanBaseline());
+        EditRun(run.Id, json => json["smoke"] = false);
+        var (code, errors) = Execute(run.Id);
+        Assert.True(code == 0, errors);
+        Assert.Contains(", smoke test", File.ReadAllText(Path.Combine(Store.RunFolder(run.Id), "stdout.log")), StringComparison.Ordinal);
+
+        // And a full plan's run.json that claims smoke asks for another command than the plan's.
+        var full = Approved(Planned(new PlanOptions { Data = Tickets }));
+        EditRun(full.Id, json => json["smoke"] = true);
+        AssertRefused(full.Id, Execute(full.Id), "is not the approved plan's");
+    }
+
+    [Fact]
     public void A_script_edited_after_approval_does_not_run()
     {
         var run = Approved(PlanScript());

@@ -81,8 +81,9 @@ internal static class RunExecutor
         string? error = null;
         try
         {
-            exitCode = record.Kind == "baseline"
-                ? RunBaseline(store, runId, plan, record.Smoke, output, cancellationToken)
+            // What runs comes from the plan (checked against run.json above), never from run.json alone.
+            exitCode = plan.Kind == PlanKind.Baseline
+                ? RunBaseline(store, runId, plan, record.Smoke || plan.Smoke, output, cancellationToken)
                 : RunScript(record, plan.CommandFor(record.Smoke), folder, output, cancellationToken);
         }
         catch (OperationCanceledException)
