@@ -297,6 +297,16 @@ public sealed class ApprovalTests : IDisposable
             Assert.True(fromHome.Code == 0, fromHome.Err);
             Assert.True(File.Exists(Path.Combine(home, ".config", "mlintern", ApprovalSeal.KeyFileName)));
             Assert.DoesNotContain(File.ReadAllText(Path.Combine(home, ".config", "mlintern", ApprovalSeal.KeyFileName)).Trim(), fromHome.Out + fromHome.Err, StringComparison.Ordinal);
+
+            // A key folder that cannot be made: a clear refusal, exit code 2, and no run.
+            var blocker = Path.Combine(home, "a-file");
+            File.WriteAllText(blocker, "");
+            var runs = Directory.GetDirectories(Path.Combine(_dir, ".mlintern", "runs")).Length;
+            var unusable = Cli(new Dictionary<string, string?> { [ApprovalSeal.FolderVariable] = Path.Combine(blocker, "mlintern") }, "train", "--data", Tickets, "--smoke", "--approve", "--workspace", _dir);
+            Assert.Equal(2, unusable.Code);
+            Assert.Contains("launch refused: the approval cannot be signed", unusable.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", unusable.Err, StringComparison.Ordinal);
+            Assert.Equal(runs, Directory.GetDirectories(Path.Combine(_dir, ".mlintern", "runs")).Length);
         }
         finally
         {

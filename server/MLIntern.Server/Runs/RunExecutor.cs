@@ -36,32 +36,17 @@ internal static class RunExecutor
         var plan = store.LoadPlan(found.Plan.Id);
         string? refused = null;
         string? notApproved = null;
-        var record = store.UpdateRun(runId, current =>
+        RunRecord record;
+        try
         {
-            // A run past "approved" is left as it is (a finished run keeps its outcome, a running one its
-            // executor); one set back to "approved" by hand is caught by its used nonce below.
-            if (current.Status != RunStatus.Approved)
-            {
-                notApproved = current.Status;
-                return null;
-            }
-
-            var reason = plan is null ? $"the plan {found.Plan.Id} is missing" : Refusal(plan, current);
-
-            // Used last, when everything else holds: a refused run leaves its approval unused.
-            if (reason is null && !ApprovalSeal.TryUse(current.Approval.Nonce!, $"run {current.Id} of {plan!.Id}"))
-            {
-                reason = "this approval was already used to start a run (a run executes once; a copied or reset run folder does not run again); approve again";
-            }
-
-            if (reason is not null)
-            {
-                refused = reason;
-                return current with { Status = RunStatus.Failed, Error = "launch refused: " + reason, EndedAt = DateTimeOffset.UtcNow };
-            }
-
-            return current with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, Process = ProcessIdentity.Current() };
-        })!;
+            record = store.UpdateRun(runId, current => Start(current, plan, found.Plan.Id, ref refused, ref notApproved))!;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The key folder or run.json could not be used, and nothing started (no message holds the key).
+            errors.WriteLine($"error: launch refused: {e.Message}");
+            return Cli.Commands.Failure;
+        }
 
         if (refused is not null)
         {
@@ -106,6 +91,34 @@ internal static class RunExecutor
             Error = error,
         });
         return exitCode;
+    }
+
+    /// <summary>The start of a run, decided on run.json under its lock: the record to write, with why it was refused or not approved.</summary>
+    private static RunRecord? Start(RunRecord current, TrainingPlan? plan, string planId, ref string? refused, ref string? notApproved)
+    {
+        // A run past "approved" is left as it is (a finished run keeps its outcome, a running one its
+        // executor); one set back to "approved" by hand is caught by its used nonce below.
+        if (current.Status != RunStatus.Approved)
+        {
+            notApproved = current.Status;
+            return null;
+        }
+
+        var reason = plan is null ? $"the plan {planId} is missing" : Refusal(plan, current);
+
+        // Used last, when everything else holds: a refused run leaves its approval unused.
+        if (reason is null && !ApprovalSeal.TryUse(current.Approval.Nonce!, $"run {current.Id} of {plan!.Id}"))
+        {
+            reason = "this approval was already used to start a run (a run executes once; a copied or reset run folder does not run again); approve again";
+        }
+
+        if (reason is not null)
+        {
+            refused = reason;
+            return current with { Status = RunStatus.Failed, Error = "launch refused: " + reason, EndedAt = DateTimeOffset.UtcNow };
+        }
+
+        return current with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, Process = ProcessIdentity.Current() };
     }
 
     /// <summary>

@@ -87,7 +87,15 @@ internal sealed class WorkspaceStore(string workspace)
         }
 
         var planned = plan.CommandFor(smoke);
-        var signed = ApprovalSeal.Sign(approval!);
+        Approval signed;
+        try
+        {
+            signed = ApprovalSeal.Sign(approval!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ApprovalRefusedException($"the approval cannot be signed: {e.Message}");
+        }
 
         var now = DateTimeOffset.UtcNow;
         Directory.CreateDirectory(RunsFolder);
