@@ -33,7 +33,7 @@ public sealed class RunConcurrencyTests(SampleRunFixture sample) : IClassFixture
         for (var round = 0; round < Rounds; round++)
         {
             // A new approved smoke run of the sample's plan, with the sample's model card (naming this run).
-            var run = store.CreateRun(plan, trained.Approval, _ => plan.Command, smoke: true);
+            var run = store.CreateRun(plan, trained.Approval, smoke: true);
             var folder = store.RunFolder(run.Id);
             Directory.CreateDirectory(Path.Combine(folder, "model"));
             File.WriteAllText(Path.Combine(folder, "model", "README.md"), card.Replace(sample.RunId, run.Id, StringComparison.Ordinal));

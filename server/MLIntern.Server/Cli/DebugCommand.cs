@@ -18,7 +18,7 @@ internal static class DebugCommand
             Directory.CreateDirectory(dir);
             foreach (var rule in RuleCatalog.All)
             {
-                File.WriteAllText(Path.Combine(dir, rule.Code + ".md"), RulePages.Render(rule));
+                State.AtomicFile.WriteAllText(Path.Combine(dir, rule.Code + ".md"), RulePages.Render(rule));
             }
 
             Console.WriteLine($"Wrote {RuleCatalog.All.Count} rule page(s) to {dir}");

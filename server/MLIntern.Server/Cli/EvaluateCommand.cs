@@ -48,7 +48,7 @@ internal static class EvaluateCommand
 
         if (html is not null)
         {
-            File.WriteAllText(html, ReportWriters.Html(report));
+            State.AtomicFile.WriteAllText(html, ReportWriters.Html(report));
             errors.WriteLine($"wrote {Path.GetFullPath(html)}");
         }
 

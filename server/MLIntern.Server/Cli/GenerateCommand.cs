@@ -39,7 +39,7 @@ internal static class GenerateCommand
             return Commands.Failure;
         }
 
-        File.WriteAllText(outputPath, text);
+        State.AtomicFile.WriteAllText(outputPath, text);
         output.WriteLine($"Wrote {outputPath}");
         return Commands.Clean;
     }

@@ -72,7 +72,7 @@ internal static class InspectCommand
         {
             try
             {
-                File.WriteAllText(html, ProfileHtml.Render(profile, Display));
+                State.AtomicFile.WriteAllText(html, ProfileHtml.Render(profile, Display));
                 if (format != "json")
                 {
                     output.WriteLine($"Wrote {html}");

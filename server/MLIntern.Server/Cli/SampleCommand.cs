@@ -30,7 +30,7 @@ internal static class SampleCommand
             {
                 var path = Path.Combine(directory, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, content);
+                State.AtomicFile.WriteAllText(path, content);
             }
 
             output.WriteLine($"Wrote the sample project to {directory}: {string.Join(", ", project.Files.Keys.Order(StringComparer.Ordinal))}");

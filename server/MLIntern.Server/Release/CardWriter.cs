@@ -64,12 +64,17 @@ internal static class CardWriter
         var modelBin = Path.Combine(run.Folder, "model.bin");
         if (kind == "baseline" && File.Exists(modelBin))
         {
-            File.Copy(modelBin, Path.Combine(folder, "model.bin"), overwrite: true);
+            State.AtomicFile.Write(Path.Combine(folder, "model.bin"), target =>
+            {
+                using var source = File.OpenRead(modelBin);
+                source.CopyTo(target);
+            });
         }
 
         var path = Path.Combine(folder, "README.md");
-        File.WriteAllText(path, Secrets.Redact(card.Readme));
-        return new CardResult(path, folder, card.Unfilled, CardValidator.ValidateReadme(Secrets.Redact(card.Readme)));
+        var readme = Secrets.Redact(card.Readme);
+        State.AtomicFile.WriteAllText(path, readme);
+        return new CardResult(path, folder, card.Unfilled, CardValidator.ValidateReadme(readme));
     }
 
     /// <summary>The data set checks that found something, as "MLDxxx: message (count)".</summary>

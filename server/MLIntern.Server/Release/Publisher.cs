@@ -87,6 +87,7 @@ internal static class Publisher
             report.Files.Count,
             report.TotalBytes,
             target.CommitMessage ?? $"Upload {(target.RepoType == Preflight.SpaceType ? "Space" : "model")} from ML Intern run {target.Run.Id ?? "(local)"}");
+        approval = ApprovalSeal.Sign(approval);
         Record(target.Run, approval);
         return approval;
     }
@@ -102,6 +103,17 @@ internal static class Publisher
         if (recorded.UsedAt is not null)
         {
             throw new PublishRefusedException($"approval {recorded.Id} was already used at {recorded.UsedAt:u}; approve again");
+        }
+
+        // A hand-written entry has no valid signature; a used one whose usedAt was deleted has a used nonce.
+        if (ApprovalSeal.Refusal(recorded) is { } unsigned)
+        {
+            throw new PublishRefusedException(unsigned);
+        }
+
+        if (ApprovalSeal.IsUsed(recorded.Nonce!))
+        {
+            throw new PublishRefusedException($"approval {recorded.Id} was already used for an upload; approve again");
         }
 
         if (recorded.RepoId != target.RepoId || recorded.RepoType != target.RepoType || recorded.Private != target.Private || recorded.FileListHash != claimed.FileListHash || recorded.Folder != target.Folder)
@@ -120,11 +132,14 @@ internal static class Publisher
             throw new PublishRefusedException("the files changed after the approval; approve again");
         }
 
-        // Checked again under the lock: two uploads racing for one approval get one use.
+        // Checked again under the lock: two uploads racing for one approval get one use. The nonce is
+        // recorded as used last, when nothing else refuses, and outside the workspace.
         var used = recorded with { UsedAt = DateTimeOffset.UtcNow };
         Record(target.Run, used, now =>
             now is null ? $"approval {recorded.Id} is not recorded in {target.Run.RunJsonPath}"
             : now.UsedAt is { } at ? $"approval {recorded.Id} was already used at {at:u}; approve again"
+            : now != recorded ? $"approval {recorded.Id} changed while it was checked; approve again"
+            : !ApprovalSeal.TryUse(recorded.Nonce!, $"upload of {recorded.RepoType} {recorded.RepoId} from {target.Run.Folder}") ? $"approval {recorded.Id} was already used for an upload; approve again"
             : null);
         return used;
     }

@@ -40,7 +40,7 @@ internal static class SpaceWriter
         Directory.CreateDirectory(folder);
         foreach (var (name, content) in space.Files)
         {
-            File.WriteAllText(Path.Combine(folder, name), Secrets.Redact(content));
+            State.AtomicFile.WriteAllText(Path.Combine(folder, name), Secrets.Redact(content));
         }
 
         return new SpaceResult(folder, [.. space.Files.Keys.Select(k => Path.Combine(folder, k))], space.Unfilled);

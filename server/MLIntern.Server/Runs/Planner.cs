@@ -166,7 +166,7 @@ internal static class Planner
             command = LaunchComposer.ForScript(options.Python, Path.GetRelativePath(workspace, script), [], workspace, LaunchComposer.ParseTarget(options.Target), options.Processes, env);
         }
 
-        return PlanBuilder.Build(new PlanRequest(
+        var plan = PlanBuilder.Build(new PlanRequest(
             script is null ? PlanKind.Baseline : PlanKind.Script,
             dataPath,
             script,
@@ -184,6 +184,9 @@ internal static class Planner
             options.Smoke,
             options.SmokeRows,
             options.SmokeSteps));
+
+        // The approval is for this code: the script's content hash is part of the plan's hash.
+        return script is null ? plan : (plan with { Files = [PlanFiles.Hash(script)] }).Sealed();
     }
 
     /// <summary>The MLI602 line for a plan: at the script's train call when known, else on the plan file.</summary>

@@ -30,33 +30,23 @@ internal static class RunExecutor
             return Cli.Commands.Failure;
         }
 
-        // The gate and the "executes once" check look at run.json as it is under the run's lock, and
-        // the start is recorded in the same step: two `train --run` of one run cannot both start it.
+        // The gate, the binding of run.json to the plan, the signature and the one-time nonce are checked
+        // on run.json as it is under the run's lock, and the start is recorded in the same step: two
+        // `train --run` of one run (or of two copies of it) cannot both start it.
         var plan = store.LoadPlan(found.Plan.Id);
         string? refused = null;
         string? notApproved = null;
-        var record = store.UpdateRun(runId, current =>
+        RunRecord record;
+        try
         {
-            var decision = plan is null ? GateDecision.Refuse($"the plan {found.Plan.Id} is missing") : ApprovalGate.Check(plan, current.Approval);
-            if (decision.Allowed && plan!.Hash != current.Plan.Hash)
-            {
-                decision = GateDecision.Refuse("run.json names another plan hash than the plan file's");
-            }
-
-            if (!decision.Allowed)
-            {
-                refused = decision.Reason;
-                return current with { Status = RunStatus.Failed, Error = "launch refused: " + decision.Reason, EndedAt = DateTimeOffset.UtcNow };
-            }
-
-            if (current.Status != RunStatus.Approved)
-            {
-                notApproved = current.Status;
-                return null;
-            }
-
-            return current with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow };
-        })!;
+            record = store.UpdateRun(runId, current => Start(current, plan, found.Plan.Id, ref refused, ref notApproved))!;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The key folder or run.json could not be used, and nothing started (no message holds the key).
+            errors.WriteLine($"error: launch refused: {e.Message}");
+            return Cli.Commands.Failure;
+        }
 
         if (refused is not null)
         {
@@ -76,9 +66,10 @@ internal static class RunExecutor
         string? error = null;
         try
         {
-            exitCode = record.Kind == "baseline"
-                ? RunBaseline(store, runId, plan, record.Smoke, output, cancellationToken)
-                : RunScript(record, folder, output, cancellationToken);
+            // What runs comes from the plan (checked against run.json above), never from run.json alone.
+            exitCode = plan.Kind == PlanKind.Baseline
+                ? RunBaseline(store, runId, plan, record.Smoke || plan.Smoke, output, cancellationToken)
+                : RunScript(record, plan.CommandFor(record.Smoke), folder, output, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -100,6 +91,71 @@ internal static class RunExecutor
             Error = error,
         });
         return exitCode;
+    }
+
+    /// <summary>The start of a run, decided on run.json under its lock: the record to write, with why it was refused or not approved.</summary>
+    private static RunRecord? Start(RunRecord current, TrainingPlan? plan, string planId, ref string? refused, ref string? notApproved)
+    {
+        // A run past "approved" is left as it is (a finished run keeps its outcome, a running one its
+        // executor); one set back to "approved" by hand is caught by its used nonce below.
+        if (current.Status != RunStatus.Approved)
+        {
+            notApproved = current.Status;
+            return null;
+        }
+
+        var reason = plan is null ? $"the plan {planId} is missing" : Refusal(plan, current);
+
+        // Used last, when everything else holds: a refused run leaves its approval unused.
+        if (reason is null && !ApprovalSeal.TryUse(current.Approval.Nonce!, $"run {current.Id} of {plan!.Id}"))
+        {
+            reason = "this approval was already used to start a run (a run executes once; a copied or reset run folder does not run again); approve again";
+        }
+
+        if (reason is not null)
+        {
+            refused = reason;
+            return current with { Status = RunStatus.Failed, Error = "launch refused: " + reason, EndedAt = DateTimeOffset.UtcNow };
+        }
+
+        return current with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, Process = ProcessIdentity.Current() };
+    }
+
+    /// <summary>
+    /// Why a run must not start, or null: the gate refuses the plan or the approval; run.json names
+    /// another plan hash, kind or command (executable, arguments, folder, environment) than the plan
+    /// runs; the approval's signature does not hold; a file the plan runs changed since it was hashed.
+    /// </summary>
+    public static string? Refusal(TrainingPlan plan, RunRecord run)
+    {
+        var decision = ApprovalGate.Check(plan, run.Approval);
+        if (!decision.Allowed)
+        {
+            return decision.Reason;
+        }
+
+        if (plan.Hash != run.Plan.Hash)
+        {
+            return "run.json names another plan hash than the plan file's";
+        }
+
+        if (ApprovalSeal.Refusal(run.Approval) is { } unsigned)
+        {
+            return unsigned;
+        }
+
+        if (run.Kind != plan.RunKind)
+        {
+            return $"run.json's kind ({run.Kind}) is not the approved plan's ({plan.RunKind})";
+        }
+
+        var planned = plan.CommandFor(run.Smoke);
+        if (run.Command is null || !run.Command.SameAs(planned))
+        {
+            return $"run.json's command ({run.Command?.CommandLine ?? "none"}) is not the approved plan's ({planned.CommandLine}): its command, folder or environment was changed";
+        }
+
+        return PlanFiles.Changed(plan);
     }
 
     /// <summary>
@@ -135,6 +191,8 @@ internal static class RunExecutor
         var testRows = test is null ? null : LabeledRows.Read(test, plan.TextColumn, plan.LabelColumn, cancellationToken: cancellationToken);
         var options = new BaselineOptions(Seed: seed, MaxTrainRows: smoke ? 64 : null, MaxEpochs: smoke ? SmokeEpochs : 30);
 
+        // metrics.jsonl and stdout.log are streams read while they grow (the editor tails them), so they
+        // are appended line by line rather than replaced whole; every other output is written atomically.
         using var metrics = new StreamWriter(Path.Combine(folder, "metrics.jsonl"), append: false) { AutoFlush = true };
         using var log = new StreamWriter(Path.Combine(folder, "stdout.log"), append: false) { AutoFlush = true };
         void Say(string line)
@@ -153,18 +211,15 @@ internal static class RunExecutor
         var last = result.Epochs.Count;
         metrics.WriteLine(Line(new JObject { ["step"] = last, ["epoch"] = last, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
         store.WriteRunFile(runId, WorkspaceStore.EvalFile, EvalJson(result).ToString(Formatting.Indented) + "\n");
-        using (var predictions = new StreamWriter(Path.Combine(folder, "predictions.jsonl")))
+        store.WriteRunFile(runId, "predictions.jsonl", stream =>
         {
+            using var predictions = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 64 * 1024, leaveOpen: true);
             foreach (var p in result.Predictions)
             {
                 predictions.WriteLine(Line(new JObject { ["text"] = p.Text, ["label"] = p.Label, ["predicted"] = p.Predicted, ["scores"] = JObject.FromObject(p.Scores) }));
             }
-        }
-
-        using (var model = File.Create(Path.Combine(folder, "model.bin")))
-        {
-            result.Model.Save(model);
-        }
+        });
+        store.WriteRunFile(runId, "model.bin", result.Model.Save);
 
         Say($"test ({result.SplitSource}, {result.TestRows} rows): accuracy {result.Eval.Accuracy:F4}, macro-F1 {result.Eval.MacroF1:F4}; trained in {result.TrainSeconds:F2} s");
         return 0;
@@ -195,9 +250,9 @@ internal static class RunExecutor
 
     private static string Line(JObject value) => value.ToString(Formatting.None);
 
-    private static int RunScript(RunRecord record, string folder, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="command">The plan's command — never run.json's, which is only compared with it.</param>
+    private static int RunScript(RunRecord record, MLIntern.Training.Launch.LaunchCommand command, string folder, TextWriter output, CancellationToken cancellationToken)
     {
-        var command = record.Command;
         var info = new ProcessStartInfo(command.Executable)
         {
             WorkingDirectory = command.WorkingDirectory,

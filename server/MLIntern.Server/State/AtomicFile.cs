@@ -11,13 +11,25 @@ internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));
 
-    public static void WriteAllBytes(string path, byte[] bytes)
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    /// <summary>
+    /// Writes the file through <paramref name="write"/>, which gets the temporary file's stream. If it
+    /// throws, the target is as it was and the temporary file is gone; the exception goes on.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write)
     {
         // Same folder: a rename within one file system is atomic; across file systems it is a copy.
         var temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{Path.GetFileName(path)}.{Guid.NewGuid():N}.mlintern-tmp");
         try
         {
-            File.WriteAllBytes(temporary, bytes);
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+            {
+                // No fsync: the rename over an existing file is what readers depend on, and the file
+                // systems we run on (ext4's auto_da_alloc, APFS, NTFS) order the data before it.
+                write(stream);
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -25,4 +37,11 @@ internal static class AtomicFile
             File.Delete(temporary);
         }
     }
+
+    /// <summary>Writes text line by line through a writer on the temporary file (UTF-8, no BOM).</summary>
+    public static void WriteText(string path, Action<TextWriter> write) => Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+        write(writer);
+    });
 }

@@ -21,9 +21,11 @@ internal sealed class RunLock : IDisposable
     private RunLock(FileStream file) => _file = file;
 
     /// <summary>Waits for the lock with a short, growing, jittered backoff; throws <see cref="RunFileException"/> after <paramref name="timeout"/>.</summary>
-    public static RunLock Take(string runFolder, TimeSpan? timeout = null)
+    public static RunLock Take(string runFolder, TimeSpan? timeout = null) => TakeFile(Path.Combine(runFolder, FileName), timeout);
+
+    /// <summary>The same kind of lock on another lock file (the used-nonce record's).</summary>
+    public static RunLock TakeFile(string path, TimeSpan? timeout = null)
     {
-        var path = Path.Combine(runFolder, FileName);
         var limit = timeout ?? DefaultTimeout;
         var waited = Stopwatch.StartNew();
         var delay = 1;
@@ -37,7 +39,7 @@ internal sealed class RunLock : IDisposable
             {
                 if (waited.Elapsed >= limit)
                 {
-                    throw new RunFileException($"{path} has been held by another writer for more than {limit.TotalSeconds:0} s; run.json was not changed. Is a stuck `mlintern` process still running?");
+                    throw new RunFileException($"{path} has been held by another writer for more than {limit.TotalSeconds:0} s; what it guards was not changed (run.json, the used-nonce record). Is a stuck `mlintern` process still running?");
                 }
 
                 Thread.Sleep(delay + Random.Shared.Next(delay + 1));

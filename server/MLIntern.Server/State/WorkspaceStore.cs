@@ -67,9 +67,16 @@ internal sealed class WorkspaceStore(string workspace)
         return JsonConvert.DeserializeObject<TrainingPlan>(File.ReadAllText(PlanJsonPath(planId)), Json);
     }
 
+    /// <summary>Creates the run folder of an approved plan, with the plan's command (see the overload).</summary>
+    public RunRecord CreateRun(TrainingPlan plan, Approval? approval, bool smoke) =>
+        CreateRun(plan, approval, _ => plan.CommandFor(smoke), smoke);
+
     /// <summary>
     /// Creates the run folder with run.json for an approved plan. Asks the gate first and throws
-    /// <see cref="ApprovalRefusedException"/> when it refuses: no folder, no run.
+    /// <see cref="ApprovalRefusedException"/> when it refuses: no folder, no run. The approval is
+    /// recorded signed, with a fresh one-time nonce (<see cref="ApprovalSeal"/>): this is the one
+    /// place a run approval gets the signature the executor checks. The command must be the one the
+    /// plan runs (<see cref="TrainingPlan.CommandFor"/>).
     /// </summary>
     public RunRecord CreateRun(TrainingPlan plan, Approval? approval, Func<string, MLIntern.Training.Launch.LaunchCommand> command, bool smoke)
     {
@@ -77,6 +84,17 @@ internal sealed class WorkspaceStore(string workspace)
         if (!decision.Allowed)
         {
             throw new ApprovalRefusedException(decision.Reason);
+        }
+
+        var planned = plan.CommandFor(smoke);
+        Approval signed;
+        try
+        {
+            signed = ApprovalSeal.Sign(approval!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ApprovalRefusedException($"the approval cannot be signed: {e.Message}");
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -91,14 +109,20 @@ internal sealed class WorkspaceStore(string workspace)
         while (!TryCreateFolder(folder));
 
         var launch = command(folder);
+        if (!launch.SameAs(planned))
+        {
+            Directory.Delete(folder);
+            throw new ApprovalRefusedException($"the run's command ({launch.CommandLine}) is not the plan's ({planned.CommandLine})");
+        }
+
         var record = new RunRecord(
             id,
-            plan.Kind == PlanKind.Baseline ? "baseline" : "script",
+            plan.RunKind,
             (smoke && !plan.Smoke ? "Smoke test: " : "") + plan.Title,
             launch,
             launch.ToString(),
             new PlanReference(plan.Id, plan.Hash, PlanJsonPath(plan.Id), plan.Estimate.Flops, plan.Estimate.Hours, plan.Estimate.CostUsd, plan.OverBudget, plan.Estimate.Known),
-            approval!,
+            signed,
             RunStatus.Approved,
             now,
             Smoke: smoke || plan.Smoke);
@@ -133,18 +157,43 @@ internal sealed class WorkspaceStore(string workspace)
     }
 
     /// <summary>A run folder's run.json (in .mlintern/runs/ or any folder a run was copied to), or null when it is missing or not a run record.</summary>
+    /// <remarks>
+    /// A run that says "running" while the process that started it is gone (killed, crashed, the
+    /// machine rebooted) is ended here as failed — under the run's lock, and only if it is still so
+    /// there — so every reader (listRuns, getRun, the CLI) sees the same end and none sees it hang.
+    /// </remarks>
     public static RunRecord? ReadRun(string runFolder)
     {
         var path = Path.Combine(runFolder, RunFile);
+        RunRecord? record;
         try
         {
-            return File.Exists(path) ? JsonConvert.DeserializeObject<RunRecord>(File.ReadAllText(path), Json) : null;
+            record = File.Exists(path) ? JsonConvert.DeserializeObject<RunRecord>(File.ReadAllText(path), Json) : null;
         }
         catch (JsonException)
         {
             return null;
         }
+
+        if (record is { Status: RunStatus.Running, Process: { } process } && ProcessIdentity.IsGone(process))
+        {
+            try
+            {
+                record = UpdateRun(runFolder, EndIfProcessGone) ?? record;
+            }
+            catch (RunFileException)
+            {
+                // Held or unreadable now: the next read ends it.
+            }
+        }
+
+        return record;
     }
+
+    private static RunRecord? EndIfProcessGone(RunRecord run) =>
+        run is { Status: RunStatus.Running, Process: { } process } && ProcessIdentity.IsGone(process)
+            ? run with { Status = RunStatus.Failed, EndedAt = DateTimeOffset.UtcNow, Error = RunStatus.ProcessGoneError }
+            : null;
 
     /// <summary>
     /// The one way run.json changes after it is created: under the run's lock, <paramref name="update"/>
@@ -228,6 +277,9 @@ internal sealed class WorkspaceStore(string workspace)
 
     /// <summary>Writes a whole file of a run's outputs (eval.json, …) atomically.</summary>
     public void WriteRunFile(string runId, string name, string text) => AtomicFile.WriteAllText(Path.Combine(RunFolder(runId), name), text);
+
+    /// <summary>Writes a whole file of a run's outputs (model.bin, predictions.jsonl) atomically, streamed.</summary>
+    public void WriteRunFile(string runId, string name, Action<Stream> write) => AtomicFile.Write(Path.Combine(RunFolder(runId), name), write);
 
     private static bool TryCreateFolder(string folder)
     {

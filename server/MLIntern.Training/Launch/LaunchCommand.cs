@@ -29,6 +29,14 @@ public sealed record LaunchCommand(string Executable, IReadOnlyList<string> Argu
         return "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
+    /// <summary>Whether two commands run the same thing: executable, arguments in order, working directory and environment.</summary>
+    public bool SameAs(LaunchCommand other) =>
+        Executable == other.Executable &&
+        Arguments.SequenceEqual(other.Arguments) &&
+        WorkingDirectory == other.WorkingDirectory &&
+        Environment.Count == other.Environment.Count &&
+        Environment.All(p => other.Environment.TryGetValue(p.Key, out var value) && value == p.Value);
+
     public LaunchCommand WithEnvironment(string key, string value)
     {
         var environment = new SortedDictionary<string, string>(Environment.ToDictionary(), StringComparer.Ordinal) { [key] = value };

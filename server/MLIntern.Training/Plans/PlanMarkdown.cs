@@ -31,6 +31,17 @@ public static class PlanMarkdown
             Row(md, "Script", "`" + plan.Script + "`");
         }
 
+        if (plan.Command.Environment.Count > 0)
+        {
+            Row(md, "Environment", string.Join(", ", plan.Command.Environment.Select(p => $"`{p.Key}={p.Value}`".Replace("|", "\\|", StringComparison.Ordinal))));
+        }
+
+        foreach (var file in plan.Files)
+        {
+            // The approval is for this content: an edit after approving makes the run refuse to start.
+            Row(md, "Content hash", $"`{System.IO.Path.GetFileName(file.Path)}` SHA-256 `{file.Sha256}`");
+        }
+
         Row(md, "Data", $"`{plan.DataPath}` (text `{plan.TextColumn ?? "?"}`, label `{plan.LabelColumn ?? "?"}`, {plan.Classes} classes)");
         Row(md, "Model", plan.Model ?? "unknown");
         if (plan.Parameters is { } parameters)

@@ -63,9 +63,36 @@ public sealed record TrainingPlan(
 {
     public bool OverBudget => OverBudgetReasons.Count > 0;
 
+    /// <summary>
+    /// The files the run executes (the script; a config file the command names), each with the SHA-256
+    /// of its content when planned. The hash covers them, so an approval is for this code: a file
+    /// edited after approval makes the executor refuse.
+    /// </summary>
+    public IReadOnlyList<PlanFile> Files { get; init; } = [];
+
     public string Hash { get; init; } = "";
 
     public string Id => "plan-" + Hash[..Math.Min(12, Hash.Length)];
+
+    /// <summary>
+    /// The command a run of this plan executes: the plan's own, or for a smoke test of a full plan
+    /// (<paramref name="smoke"/>) the baseline with `--smoke`, a script with the smoke-test caps in
+    /// its environment. The one answer for the editor's startRun, the CLI and the executor.
+    /// </summary>
+    public Launch.LaunchCommand CommandFor(bool smoke)
+    {
+        if (!smoke || Smoke)
+        {
+            return Command;
+        }
+
+        return Kind == PlanKind.Baseline
+            ? Command with { Arguments = [.. Command.Arguments, "--smoke"] }
+            : Command.WithEnvironment("MLINTERN_SMOKE_ROWS", "64").WithEnvironment("MLINTERN_SMOKE_STEPS", "10");
+    }
+
+    /// <summary>run.json's "kind" for this plan.</summary>
+    public string RunKind => Kind == PlanKind.Baseline ? "baseline" : "script";
 
     /// <summary>Returns the plan with its hash computed over a canonical rendering of its content.</summary>
     public TrainingPlan Sealed() => this with { Hash = ComputeHash() };
@@ -100,6 +127,14 @@ public sealed record TrainingPlan(
         }
 
         Add("smoke", Smoke);
+        foreach (var file in Files.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            Add("file." + file.Path, file.Sha256);
+        }
+
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();
     }
 }
+
+/// <summary>A file a plan runs, and the SHA-256 (lower-case hex) of its content when planned.</summary>
+public sealed record PlanFile(string Path, string Sha256);

@@ -1,9 +1,14 @@
+using System.Globalization;
+using MLIntern.Training.Runs;
+
 namespace MLIntern.Training.Release;
 
 /// <summary>
 /// A recorded decision to publish, kept in the run's run.json ("publications"): who approved, how,
 /// when, what (repo id, type, visibility, folder, the file list's hash and count). An upload runs
-/// only for an approval whose hash still matches the files, and only once (<see cref="UsedAt"/>).
+/// only for an approval whose hash still matches the files, and only once (<see cref="UsedAt"/>, and
+/// its one-time <see cref="Nonce"/> recorded outside the workspace when used). <see cref="Signature"/>
+/// is the HMAC-SHA256 of <see cref="SignedText"/> with the user's key: an entry written by hand has none.
 /// </summary>
 public sealed record PublishApproval(
     string Id,
@@ -19,8 +24,27 @@ public sealed record PublishApproval(
     long TotalBytes,
     string CommitMessage,
     DateTimeOffset? UsedAt = null,
-    int? ExitCode = null)
+    int? ExitCode = null,
+    string? Nonce = null,
+    string? Signature = null)
 {
+    /// <summary>What the signature covers: what is uploaded, where, by whom, and the nonce — not when it was used or how it ended.</summary>
+    public string SignedText() => Signing.Text(
+        "mlintern-publish-approval-v1",
+        Id,
+        ApprovedBy,
+        Via,
+        ApprovedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        RepoId,
+        RepoType,
+        Private ? "private" : "public",
+        Folder,
+        FileListHash,
+        Files.ToString(CultureInfo.InvariantCulture),
+        TotalBytes.ToString(CultureInfo.InvariantCulture),
+        CommitMessage,
+        Nonce ?? "");
+
     /// <summary>
     /// Where the publication stands, from the facts recorded: an exit code ends it (0 published, any
     /// other failed), a use without one is an upload under way, else it is only approved. A method, not

@@ -1,9 +1,15 @@
+using System.Globalization;
+using System.Text;
+
 namespace MLIntern.Training.Runs;
 
 /// <summary>
 /// A recorded decision to run a plan: who (the OS user), which figures (the plan's hash, hours and
 /// cost as shown), when, through what (the editor's dialog, a TTY prompt, the CLI flag), and which
-/// overrides the approver accepted explicitly. Stored in run.json.
+/// overrides the approver accepted explicitly. Stored in run.json, with a one-time
+/// <see cref="Nonce"/> and the <see cref="Signature"/> (HMAC-SHA256 over <see cref="SignedText"/>
+/// with the user's key, kept outside the workspace) that the host adds when it records the run: a
+/// copied or hand-written approval has no valid signature, a replayed one a used nonce.
 /// </summary>
 public sealed record Approval(
     string ApprovedBy,
@@ -14,8 +20,24 @@ public sealed record Approval(
     DateTimeOffset At,
     string Via,
     bool AcceptedOverBudget = false,
-    bool AcceptedUnknownEstimate = false)
+    bool AcceptedUnknownEstimate = false,
+    string? Nonce = null,
+    string? Signature = null)
 {
+    /// <summary>What the signature covers: every field above but the signature itself, in one fixed order.</summary>
+    public string SignedText() => Signing.Text(
+        "mlintern-run-approval-v1",
+        ApprovedBy,
+        PlanId,
+        PlanHash,
+        Signing.Number(Hours),
+        Signing.Number(CostUsd),
+        At.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        Via,
+        AcceptedOverBudget ? "over-budget" : "",
+        AcceptedUnknownEstimate ? "unknown-estimate" : "",
+        Nonce ?? "");
+
     /// <summary>One readable line, e.g. "approved via CLI flag by alice".</summary>
     public string Statement => $"approved via {Via} by {ApprovedBy}" +
         (AcceptedOverBudget ? " (accepted over budget)" : "") +
@@ -84,4 +106,22 @@ public static class ApprovalGate
         ({ } a, { } p) => Math.Abs(a - p) <= 1e-6 * Math.Max(1, Math.Abs(p)),
         _ => false,
     };
+}
+
+/// <summary>The canonical text an approval's signature covers: each field length-prefixed, so no two field lists give one text.</summary>
+public static class Signing
+{
+    public static string Text(params string?[] fields)
+    {
+        var text = new StringBuilder();
+        foreach (var field in fields)
+        {
+            var value = field ?? "";
+            text.Append(value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    public static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 }

@@ -11,6 +11,9 @@ public static class RunStatus
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
 
+    /// <summary>The error of a run whose process went away while it was running.</summary>
+    public const string ProcessGoneError = "the process exited without recording an outcome";
+
     public static bool IsFinal(string status) => status is Succeeded or Failed or Cancelled;
 }
 
@@ -30,7 +33,15 @@ public sealed record RunRecord(
     int? ExitCode = null,
     bool Smoke = false,
     string? Error = null,
-    IReadOnlyList<Release.PublishApproval>? Publications = null);
+    IReadOnlyList<Release.PublishApproval>? Publications = null,
+    RunProcess? Process = null);
+
+/// <summary>
+/// The process executing a run, recorded when it starts: its id, its start time as the OS gives it
+/// (on Linux the start tick from /proc) and the machine. A run still "running" whose process is gone,
+/// or whose pid now names a process started at another time, ended without recording an outcome.
+/// </summary>
+public sealed record RunProcess(int Pid, string StartTime, string Host);
 
 /// <summary>The plan a run carries in run.json: its id, hash, file and the approved figures.</summary>
 public sealed record PlanReference(string Id, string Hash, string Path, double? Flops, double? Hours, double? CostUsd, bool OverBudget, bool EstimateKnown);

@@ -33,11 +33,10 @@ internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher,
             throw TrainingRequests.Refused($"the approval token is for plan {entry.Approval.PlanId}, not {plan.Id}");
         }
 
-        var smoke = parameters.Smoke && !plan.Smoke;
         RunRecord run;
         try
         {
-            run = store.CreateRun(plan, entry.Approval, _ => SmokeCommand(plan, smoke), parameters.Smoke);
+            run = store.CreateRun(plan, entry.Approval, parameters.Smoke);
         }
         catch (ApprovalRefusedException e)
         {
@@ -49,18 +48,5 @@ internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher,
         watcher.Watch(run.Id, folder);
         logger.LogInformation("run {RunId} created for plan {PlanId} ({Statement})", run.Id, plan.Id, run.Approval.Statement);
         return Task.FromResult(new Wire.StartRunResult(run.Id, folder, Wire.RunTask.From(task), task.CommandLine, Wire.RunRecord.From(run)));
-    }
-
-    /// <summary>The recorded command of a smoke run made from a full plan: the subset and step cap as the documented environment variables (scripts) or --smoke (baseline).</summary>
-    private static LaunchCommand SmokeCommand(TrainingPlan plan, bool smoke)
-    {
-        if (!smoke)
-        {
-            return plan.Command;
-        }
-
-        return plan.Kind == PlanKind.Baseline
-            ? plan.Command with { Arguments = [.. plan.Command.Arguments, "--smoke"] }
-            : plan.Command.WithEnvironment("MLINTERN_SMOKE_ROWS", "64").WithEnvironment("MLINTERN_SMOKE_STEPS", "10");
     }
 }
