@@ -18,6 +18,8 @@ const common = {
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
   absWorkingDir: root,
+  // Webview style sheets and page scripts are bundled as text (extension/src/webview/assets.d.ts).
+  loader: { '.css': 'text', '.page.js': 'text' },
 };
 
 if (tests) {

@@ -8,6 +8,8 @@ import type { CheckResult, ClassCount, DatasetProfile, HistogramBin } from './pr
 
 export type { DatasetProfile } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
+import css from './webview/dataset.css';
+import script from './webview/dataset.page.js';
 
 export type DatasetViewState =
   | { readonly kind: 'empty' }
@@ -192,54 +194,6 @@ function findingHtml(c: CheckResult): string {
 function refreshButton(): string {
   return `<button class="refresh" data-refresh title="Profile again">Refresh</button>`;
 }
-
-const css = `
-body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 8px 8px; }
-header { display: flex; align-items: center; justify-content: space-between; gap: 8px; }
-h2 { font-size: 1.1em; margin: 8px 0 2px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-h3 { font-size: 1em; margin: 14px 0 4px; }
-.muted, .summary, .hint { color: var(--vscode-descriptionForeground); }
-.status { color: var(--vscode-progressBar-background, var(--vscode-foreground)); }
-.stale { opacity: 0.5; }
-.error { color: var(--vscode-errorForeground); }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 1px 4px; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
-th { color: var(--vscode-descriptionForeground); font-weight: normal; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.role { font-size: 0.85em; padding: 0 4px; border-radius: 3px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
-.badge { padding: 0 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
-svg.chart { display: block; max-width: 420px; }
-svg .bar { fill: var(--vscode-charts-blue); }
-svg.length-histogram .bar { fill: var(--vscode-charts-purple, var(--vscode-charts-blue)); }
-svg text { font-size: 10px; fill: var(--vscode-foreground); }
-svg text.axis { fill: var(--vscode-descriptionForeground); }
-ul { padding-left: 0; list-style: none; margin: 0; }
-.finding { margin: 6px 0; padding-left: 6px; border-left: 3px solid var(--vscode-editorWarning-foreground); }
-.finding.error { border-left-color: var(--vscode-editorError-foreground); }
-.finding.info { border-left-color: var(--vscode-editorInfo-foreground); }
-.code { font-family: var(--vscode-editor-font-family); font-weight: bold; }
-.count { font-variant-numeric: tabular-nums; }
-.examples { padding-left: 8px; margin-top: 2px; }
-.examples li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.example-text { font-family: var(--vscode-editor-font-family); }
-button.example { background: none; border: none; padding: 0; cursor: pointer; color: var(--vscode-textLink-foreground); font: inherit; }
-button.example:hover { text-decoration: underline; }
-button.refresh { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 2px 8px; cursor: pointer; }
-`;
-
-// The page only reports clicks; the extension decides what to open.
-const script = `
-const vscode = acquireVsCodeApi();
-document.addEventListener('click', (event) => {
-  const target = event.target instanceof Element ? event.target : null;
-  const example = target && target.closest('[data-open-path]');
-  if (example) {
-    vscode.postMessage({ type: 'open', path: example.getAttribute('data-open-path'), line: Number(example.getAttribute('data-open-line')) });
-    return;
-  }
-  if (target && target.closest('[data-refresh]')) vscode.postMessage({ type: 'refresh' });
-});
-`;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -9,6 +9,8 @@ import { escapeHtml as esc } from './datasetModel';
 import { isObject } from './json';
 import type { CalibrationBin, ClassMetrics, ConfusedPair, EvaluationReport, FailureSlice, Misclassified, TemplateFigures } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
+import css from './webview/evaluation.css';
+import script from './webview/evaluation.page.js';
 
 /**
  * The audit's one-line verdict on templates: "macro-F1 1.000 → 0.278 when no template is shared
@@ -312,81 +314,6 @@ function slicesHtml(slices: readonly FailureSlice[], overall: number): string {
     `</table></section>`
   );
 }
-
-const script = `
-const vscode = acquireVsCodeApi();
-document.addEventListener('click', (event) => {
-  const target = event.target instanceof Element ? event.target.closest('button') : null;
-  if (!target) return;
-  const mode = target.getAttribute('data-cm');
-  if (mode) {
-    for (const t of document.querySelectorAll('table.confusion')) t.hidden = t.getAttribute('data-mode') !== mode;
-    for (const b of document.querySelectorAll('button[data-cm]')) b.setAttribute('aria-pressed', String(b.getAttribute('data-cm') === mode));
-    return;
-  }
-  const action = target.getAttribute('data-action');
-  if (action === 'audit' || action === 'refresh') {
-    target.disabled = true;
-    vscode.postMessage({ type: action });
-  }
-});
-`;
-
-const css = `
-body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 24px; }
-header { display: flex; align-items: baseline; gap: 12px; }
-h1 { font-size: 1.3em; margin: 12px 0 2px; }
-h2 { font-size: 1.12em; margin: 20px 0 6px; }
-h3 { font-size: 1em; margin: 10px 0 4px; font-weight: 600; }
-.muted, .hint { color: var(--vscode-descriptionForeground); }
-.warn { color: var(--vscode-editorWarning-foreground); }
-.error { color: var(--vscode-errorForeground); }
-.path, code { font-family: var(--vscode-editor-font-family); }
-.stale { opacity: 0.5; }
-button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 3px 10px; cursor: pointer; font: inherit; }
-button:hover { background: var(--vscode-button-hoverBackground); }
-button.refresh, .toggle button { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); }
-.toggle button[aria-pressed="true"] { background: var(--vscode-button-background); color: var(--vscode-button-foreground); }
-button:disabled { opacity: 0.6; cursor: default; }
-section.audit { border-left: 4px solid var(--vscode-descriptionForeground); padding: 4px 12px 8px; margin: 10px 0; background: var(--vscode-textBlockQuote-background); }
-section.audit.alarm { border-left-color: var(--vscode-errorForeground); background: var(--vscode-inputValidation-errorBackground, var(--vscode-textBlockQuote-background)); }
-section.audit.clean { border-left-color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); }
-section.audit h2 { margin-top: 6px; }
-p.drop { font-size: 1.25em; font-weight: 600; margin: 6px 0; }
-p.drop .muted { font-size: 0.8em; font-weight: normal; }
-table.audit-figures th { padding-right: 16px; }
-.headline { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
-.tile { display: flex; flex-direction: column; min-width: 110px; padding: 6px 12px; border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, transparent)); }
-.tile .value { font-size: 1.6em; font-variant-numeric: tabular-nums; }
-.tile .name { color: var(--vscode-descriptionForeground); }
-.two { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 12px; align-items: start; }
-table { border-collapse: collapse; }
-th, td { text-align: left; padding: 2px 6px; border-bottom: 1px solid var(--vscode-widget-border, transparent); vertical-align: top; }
-th { color: var(--vscode-descriptionForeground); font-weight: normal; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.weak td:first-child, tr.slice.weak td:nth-child(2) { color: var(--vscode-editorWarning-foreground); }
-svg.eval-chart { display: block; max-width: 640px; }
-svg text { font-size: 10px; fill: var(--vscode-descriptionForeground); }
-svg .axis-line { stroke: var(--vscode-descriptionForeground); stroke-width: 0.5; }
-svg .bar { fill: var(--vscode-charts-blue); }
-svg .bar.weak { fill: var(--vscode-charts-orange); }
-svg .bar.reported { fill: var(--vscode-charts-blue); }
-svg .bar.grouped { fill: var(--vscode-charts-red); }
-svg .ideal { stroke: var(--vscode-charts-green); stroke-dasharray: 3 2; stroke-width: 1; }
-.toggle { margin: 4px 0 6px; }
-.cm-wrap { overflow-x: auto; }
-table.confusion td.cm { text-align: center; min-width: 26px; font-variant-numeric: tabular-nums; border: 1px solid var(--vscode-widget-border, transparent); }
-table.confusion th.row { white-space: nowrap; }
-td.cm.h1 { background: color-mix(in srgb, var(--vscode-charts-blue) 12%, transparent); }
-td.cm.h2 { background: color-mix(in srgb, var(--vscode-charts-blue) 24%, transparent); }
-td.cm.h3 { background: color-mix(in srgb, var(--vscode-charts-blue) 38%, transparent); }
-td.cm.h4 { background: color-mix(in srgb, var(--vscode-charts-blue) 52%, transparent); }
-td.cm.h5 { background: color-mix(in srgb, var(--vscode-charts-blue) 68%, transparent); }
-td.cm.h6 { background: color-mix(in srgb, var(--vscode-charts-blue) 85%, transparent); }
-td.cm.off.h2, td.cm.off.h3, td.cm.off.h4, td.cm.off.h5, td.cm.off.h6 { background: color-mix(in srgb, var(--vscode-charts-red) 45%, transparent); }
-.example { color: var(--vscode-descriptionForeground); }
-details.audit-examples { margin-top: 6px; }
-`;
 
 // Formatting and reading helpers.
 

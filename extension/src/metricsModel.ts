@@ -6,6 +6,8 @@
 import { escapeHtml } from './datasetModel';
 import type { ConfusionMatrix, MetricPoint, RunEvaluation, RunSummary } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
+import css from './webview/metrics.css';
+import script from './webview/metrics.page.js';
 
 export type { MetricPoint } from './protocol';
 
@@ -208,60 +210,6 @@ export interface UpdateMessage {
   /** Higher than the seq of the page and of every earlier update. */
   readonly seq: number;
 }
-
-const script = `
-const root = document.getElementById('root');
-let seq = Number(root.dataset.seq) || 0;
-window.addEventListener('message', (event) => {
-  const m = event.data;
-  if (m && m.type === 'update' && typeof m.html === 'string' && typeof m.seq === 'number' && m.seq > seq) {
-    seq = m.seq;
-    root.innerHTML = m.html;
-  }
-});
-`;
-
-const css = `
-body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 16px; }
-header { display: flex; align-items: baseline; gap: 12px; }
-h1 { font-size: 1.3em; margin: 12px 0 2px; }
-h2 { font-size: 1.15em; margin: 18px 0 4px; }
-h3 { font-size: 1em; margin: 8px 0 4px; font-weight: 600; }
-.muted, .hint { color: var(--vscode-descriptionForeground); }
-.path { font-family: var(--vscode-editor-font-family); }
-.error { color: var(--vscode-errorForeground); }
-.status { padding: 0 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
-.st-succeeded { background: var(--vscode-testing-iconPassed, var(--vscode-badge-background)); color: var(--vscode-editor-background); }
-.st-failed { background: var(--vscode-testing-iconFailed, var(--vscode-errorForeground)); color: var(--vscode-editor-background); }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 12px; }
-.chart-box { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, transparent)); padding: 4px 8px; }
-svg.chart { display: block; }
-svg text { font-size: 10px; fill: var(--vscode-descriptionForeground); }
-svg .axis-line { stroke: var(--vscode-descriptionForeground); stroke-width: 0.5; }
-svg .line { fill: none; stroke-width: 1.6; }
-.line.s-train { stroke: var(--vscode-charts-blue); } .pt.s-train { fill: var(--vscode-charts-blue); }
-.line.s-eval { stroke: var(--vscode-charts-orange); } .pt.s-eval { fill: var(--vscode-charts-orange); }
-.line.s-test { stroke: var(--vscode-charts-green); } .pt.s-test { fill: var(--vscode-charts-green); }
-.line.s-other { stroke: var(--vscode-charts-purple); } .pt.s-other { fill: var(--vscode-charts-purple); }
-.legend { font-weight: normal; font-size: 0.9em; }
-.key::before { content: '●'; margin-right: 2px; }
-.key.s-train::before { color: var(--vscode-charts-blue); } .key.s-eval::before { color: var(--vscode-charts-orange); }
-.key.s-test::before { color: var(--vscode-charts-green); } .key.s-other::before { color: var(--vscode-charts-purple); }
-table { border-collapse: collapse; }
-th, td { text-align: left; padding: 1px 6px; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
-th { color: var(--vscode-descriptionForeground); font-weight: normal; }
-.num { text-align: right; font-variant-numeric: tabular-nums; }
-.class-row.weak td:first-child { color: var(--vscode-editorWarning-foreground); }
-.headline b { font-size: 1.1em; }
-.cm-wrap { overflow-x: auto; }
-table.confusion td.cm { text-align: center; min-width: 22px; font-variant-numeric: tabular-nums; }
-table.confusion th.row { white-space: nowrap; }
-td.cm.l1 { background: rgba(128,128,128,0.12); } td.cm.l2 { background: rgba(128,128,128,0.22); }
-td.cm.l3 { background: rgba(128,128,128,0.34); } td.cm.l4 { background: rgba(128,128,128,0.46); } td.cm.l5 { background: rgba(128,128,128,0.6); }
-td.cm.diag.l4, td.cm.diag.l5 { background: var(--vscode-charts-green); color: var(--vscode-editor-background); }
-td.cm.off.l2, td.cm.off.l3, td.cm.off.l4, td.cm.off.l5 { outline: 1px solid var(--vscode-charts-red); }
-details.latest { margin-top: 8px; }
-`;
 
 function splitClass(split: string): string {
   return split === 'train' ? 'train' : split === 'eval' || split === 'validation' ? 'eval' : split === 'test' ? 'test' : 'other';

@@ -520,6 +520,11 @@ export interface PlanFigures {
   costUsd?: number;
 }
 
+export interface PlanFile {
+  path: string;
+  sha256: string;
+}
+
 export interface PlanFinding {
   code: string;
   message: string;
@@ -878,8 +883,10 @@ export interface TrainingPlan {
   command: LaunchCommand;
   smoke: boolean;
   overBudget: boolean;
+  files: PlanFile[];
   hash: string;
   id: string;
+  runKind: string;
 }
 
 export interface UploadFileInfo {

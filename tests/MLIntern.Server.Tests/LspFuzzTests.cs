@@ -42,7 +42,7 @@ public sealed class LspFuzzTests(ITestOutputHelper output)
 
     /// <summary>The property names of every params type the server binds, as they appear on the wire.</summary>
     private static readonly string[] ParamNames = [.. typeof(MLIntern.Server.Lsp.Protocol.Methods).Assembly.GetTypes()
-        .Where(t => t.Namespace?.StartsWith("MLIntern.Server.Lsp", StringComparison.Ordinal) == true && t.Name.EndsWith("Params", StringComparison.Ordinal))
+        .Where(t => (t.Namespace?.StartsWith("MLIntern.Server.Lsp", StringComparison.Ordinal) == true || t.Namespace == "MLIntern.Server.Protocol") && t.Name.EndsWith("Params", StringComparison.Ordinal))
         .SelectMany(t => t.GetProperties())
         .Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..])
         .Distinct()

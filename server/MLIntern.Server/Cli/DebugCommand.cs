@@ -37,7 +37,7 @@ internal static class DebugCommand
             {
                 var full = Path.Combine(dir, path);
                 Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                File.WriteAllText(full, text);
+                State.AtomicFile.WriteAllText(full, text);
                 Console.WriteLine($"wrote {path}");
             }
 

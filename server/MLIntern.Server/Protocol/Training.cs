@@ -144,8 +144,10 @@ internal sealed record TrainingPlan(
     LaunchCommand Command,
     bool Smoke,
     bool OverBudget,
+    IReadOnlyList<PlanFile> Files,
     string Hash,
-    string Id)
+    string Id,
+    string RunKind)
 {
     public static TrainingPlan From(Core.Plans.TrainingPlan p) => new(
         p.Kind switch { Core.Plans.PlanKind.Baseline => PlanKind.Baseline, _ => PlanKind.Script },
@@ -166,9 +168,14 @@ internal sealed record TrainingPlan(
         LaunchCommand.From(p.Command),
         p.Smoke,
         p.OverBudget,
+        [.. p.Files.Select(f => new PlanFile(f.Path, f.Sha256))],
         p.Hash,
-        p.Id);
+        p.Id,
+        p.RunKind);
 }
+
+/// <summary>A file the plan runs and the SHA-256 of its content when planned: an approval covers exactly these bytes.</summary>
+internal sealed record PlanFile(string Path, string Sha256);
 
 /// <summary>What a plan runs: a Python script, or the built-in baseline trainer.</summary>
 internal enum PlanKind
