@@ -32,10 +32,15 @@ internal sealed class HubSettings
 
     public static HubSettings FromEnvironment() => From(Environment.GetEnvironmentVariable);
 
+    /// <summary>The Hub cache folder alone (no token read): what the script checks resolve `load_dataset("org/name")` in.</summary>
+    public static string CacheDirectoryFrom(Func<string, string?> env) => NonEmpty(env("HF_HUB_CACHE")) ?? Path.Combine(Home(env), "hub");
+
+    private static string Home(Func<string, string?> env) => NonEmpty(env("HF_HOME"))
+        ?? Path.Combine(NonEmpty(env("XDG_CACHE_HOME")) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "huggingface");
+
     public static HubSettings From(Func<string, string?> env)
     {
-        var home = NonEmpty(env("HF_HOME"))
-            ?? Path.Combine(NonEmpty(env("XDG_CACHE_HOME")) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "huggingface");
+        var home = Home(env);
         string? token = NonEmpty(env("HF_TOKEN"));
         var source = token is null ? null : "HF_TOKEN";
         if (token is null)
@@ -61,7 +66,7 @@ internal sealed class HubSettings
             ViewerEndpoint = BaseUri(env("MLINTERN_HF_VIEWER_ENDPOINT"), DefaultViewerEndpoint),
             Token = token,
             TokenSource = source,
-            CacheDirectory = NonEmpty(env("HF_HUB_CACHE")) ?? Path.Combine(home, "hub"),
+            CacheDirectory = CacheDirectoryFrom(env),
             Timeout = timeout,
             Offline = NonEmpty(env("HF_HUB_OFFLINE")) is "1" or "true" or "TRUE" or "yes" or "ON" or "on",
         };
