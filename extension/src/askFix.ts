@@ -11,12 +11,13 @@ import {
   confirmDetail,
   editsFor,
   FixProposal,
-  parseAskFixResult,
   previewText,
   proposalItems,
   staleReason,
 } from './askFixModel';
-import { Commands, DiagnosticSource, ExtensionName, FixPreviewScheme, JupyterNotebookType, Methods } from './constants';
+import { Commands, DiagnosticSource, ExtensionName, FixPreviewScheme, JupyterNotebookType } from './constants';
+import { Methods } from './protocol';
+import { request } from './sidecar';
 import * as api from './vscodeapi';
 
 export const AskForFixTitle = 'Ask ML Intern for a fix…';
@@ -109,20 +110,14 @@ export class AskForFix implements api.Disposable {
     }
     const { document, range, question } = target;
     const params = askFixParams(client.code2ProtocolConverter.asUri(document.uri), client.code2ProtocolConverter.asRange(range), question);
-    let result: AskFixResult | undefined;
+    let result: AskFixResult;
     try {
-      const answer = await api.withProgress('ML Intern: looking for a fix…', (token) => client.sendRequest(Methods.askFix, params, token));
-      result = parseAskFixResult(answer);
+      result = await api.withProgress('ML Intern: looking for a fix…', (token) => request(client, Methods.askFix, params, token));
     } catch (e) {
       if (isCancellation(e)) return;
       const message = e instanceof Error ? e.message : String(e);
       this.log.error(`${Methods.askFix} for ${document.uri.toString()}: ${message}`);
       void api.showErrorMessage(`ML Intern could not propose a fix: ${message}`);
-      return;
-    }
-    if (!result) {
-      this.log.error(`${Methods.askFix} for ${document.uri.toString()}: malformed answer`);
-      void api.showErrorMessage('ML Intern could not propose a fix: the sidecar sent a malformed answer.');
       return;
     }
     this.log.info(`${Methods.askFix} ${document.uri.toString()} v${result.version}: ${result.proposals.length} proposal(s)`);

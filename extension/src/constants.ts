@@ -21,17 +21,8 @@ export const Commands = {
   publish: 'mlintern.publish',
 } as const;
 
-/** The sidecar's own requests (server/MLIntern.Server/Lsp/Protocol/Methods.cs). */
+/** The sidecar's release requests not yet in the generated protocol.ts (whose Methods has the rest). */
 export const Methods = {
-  askFix: 'mlintern/askFix',
-  profileDataset: 'mlintern/profileDataset',
-  planTraining: 'mlintern/planTraining',
-  approveRun: 'mlintern/approveRun',
-  startRun: 'mlintern/startRun',
-  runExited: 'mlintern/runExited',
-  generateScript: 'mlintern/generateScript',
-  listRuns: 'mlintern/listRuns',
-  getRun: 'mlintern/getRun',
   evaluateRun: 'mlintern/evaluateRun',
   createCard: 'mlintern/createCard',
   createDemo: 'mlintern/createDemo',
@@ -39,12 +30,6 @@ export const Methods = {
   approvePublish: 'mlintern/approvePublish',
   startPublish: 'mlintern/startPublish',
   publishExited: 'mlintern/publishExited',
-} as const;
-
-/** The sidecar's own notifications. */
-export const Notifications = {
-  /** `{runId, points}`: new metric points of a live run (MetricsWatcher.cs). */
-  metrics: 'mlintern/metrics',
 } as const;
 
 /** The task type of training runs, demos and uploads (package.json "taskDefinitions"; `action` tells them apart). */

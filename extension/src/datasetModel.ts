@@ -1,69 +1,13 @@
 // The Dataset view's content as plain data and HTML: the profile mlintern/profileDataset
-// returns (the JSON of `mlintern inspect --format json`), the view's states, the HTML with
+// returns, the view's states, the HTML with
 // its hand-made SVG charts under a strict CSP, and the messages the page may send back.
 // Pure, unit-tested; datasetView.ts does the VS Code side.
 import { DatasetExtensions } from './constants';
 import { isObject } from './json';
+import type { CheckResult, ClassCount, DatasetProfile, HistogramBin } from './protocol';
+
+export type { DatasetProfile } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
-
-export interface Count {
-  readonly label: string;
-  readonly count: number;
-}
-
-export interface HistogramBin {
-  readonly from: number;
-  readonly to: number;
-  readonly count: number;
-}
-
-export interface ColumnProfile {
-  readonly name: string;
-  readonly type: string;
-  readonly present: number;
-  readonly missing: number;
-  readonly empty?: number;
-  readonly distinct?: number;
-  readonly distinctIsExact?: boolean;
-  readonly lengths?: { readonly min?: number; readonly max?: number; readonly mean?: number; readonly p50?: number; readonly p95?: number; readonly histogram?: readonly HistogramBin[] };
-}
-
-export interface SplitProfile {
-  readonly name: string;
-  readonly rows: number;
-  readonly files: readonly { readonly path: string; readonly format?: string; readonly rows?: number; readonly malformedRecords?: number }[];
-  readonly columns: readonly ColumnProfile[];
-}
-
-export interface CheckExample {
-  readonly path?: string;
-  readonly line?: number;
-  readonly text?: string;
-  readonly detail?: string;
-  readonly split?: string;
-}
-
-export interface CheckResult {
-  readonly code: string;
-  readonly name?: string;
-  readonly severity?: string;
-  readonly count: number;
-  readonly estimated?: boolean;
-  readonly message: string;
-  readonly path?: string | null;
-  readonly examples: readonly CheckExample[];
-}
-
-export interface DatasetProfile {
-  readonly path?: string;
-  readonly rows: number;
-  readonly seconds?: number;
-  readonly splits: readonly SplitProfile[];
-  readonly text?: { readonly column?: string | null; readonly source?: string };
-  readonly label?: { readonly column?: string | null; readonly source?: string };
-  readonly labels?: { readonly column?: string; readonly valueType?: string; readonly classes?: number; readonly classesComplete?: boolean; readonly counts: readonly Count[] } | null;
-  readonly checks: readonly CheckResult[];
-}
 
 export type DatasetViewState =
   | { readonly kind: 'empty' }
@@ -77,12 +21,6 @@ export const MaxClassBars = 50;
 export function isDatasetPath(fsPath: string): boolean {
   const lower = fsPath.toLowerCase();
   return DatasetExtensions.some((e) => lower.endsWith(e));
-}
-
-/** Reads the sidecar's answer; undefined when it is not a profile. */
-export function parseProfile(value: unknown): DatasetProfile | undefined {
-  if (!isObject(value) || !Array.isArray(value.splits) || !Array.isArray(value.checks) || typeof value.rows !== 'number') return undefined;
-  return value as unknown as DatasetProfile;
 }
 
 /** Every file of the data set: a change to any of them makes the profile stale. */
@@ -189,7 +127,7 @@ function classSection(p: DatasetProfile): string {
 }
 
 /** Horizontal bars, largest class first, one row per class. */
-export function classChartSvg(counts: readonly Count[]): string {
+export function classChartSvg(counts: readonly ClassCount[]): string {
   const shown = [...counts].sort((a, b) => b.count - a.count).slice(0, MaxClassBars);
   const max = Math.max(1, ...shown.map((c) => c.count));
   const row = 16;
@@ -242,7 +180,7 @@ function findingHtml(c: CheckResult): string {
         `</li>`,
     )
     .join('');
-  const severity = c.severity === 'error' ? 'error' : c.severity === 'info' || c.severity === 'hint' ? 'info' : 'warning';
+  const severity = c.severity === 'error' ? 'error' : c.severity === 'hint' ? 'info' : 'warning';
   return (
     `<li class="finding ${severity}" data-code="${esc(c.code)}"><div><span class="code">${esc(c.code)}</span> ` +
     `<span class="count">${c.estimated ? '≈' : ''}${fmt(c.count)}</span> ${esc(c.message)}</div>` +

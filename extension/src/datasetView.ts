@@ -5,8 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DatasetExtensions, DatasetGlob, Methods, Views } from './constants';
-import { DatasetViewState, isDatasetPath, parseProfile, parseViewMessage, profileFiles, renderDatasetHtml } from './datasetModel';
+import { DatasetExtensions, DatasetGlob, Views } from './constants';
+import { Methods } from './protocol';
+import { request } from './sidecar';
+import { DatasetViewState, isDatasetPath, parseViewMessage, profileFiles, renderDatasetHtml } from './datasetModel';
 import * as api from './vscodeapi';
 
 /** Saving, then the watcher seeing the same change, makes one refresh. */
@@ -134,12 +136,11 @@ export class DatasetView implements vscode.WebviewViewProvider, api.Disposable {
       return;
     }
     const started = Date.now();
-    client.sendRequest(Methods.profileDataset, { uri: client.code2ProtocolConverter.asUri(api.fileUri(target)) }, source.token).then(
-      (answer) => {
+    request(client, Methods.profileDataset, { uri: client.code2ProtocolConverter.asUri(api.fileUri(target)) }, source.token).then(
+      (profile) => {
         if (generation !== this.generation) return;
-        const profile = parseProfile(answer);
         this.log.debug(`Dataset view: profiled ${target} in ${Date.now() - started} ms`);
-        this.setState(profile ? { kind: 'profile', profile } : { kind: 'error', path: target, message: 'the sidecar sent something that is not a profile.' });
+        this.setState({ kind: 'profile', profile });
       },
       (e: unknown) => {
         if (generation !== this.generation) return;

@@ -1,13 +1,13 @@
 // Wires the extension together; the logic lives in the modules it imports.
 import type * as vscode from 'vscode';
 import { AskForFix, PythonDocuments } from './askFix';
-import { Commands, ConfigSection, ExtensionName, Notifications, Views } from './constants';
+import { Commands, ConfigSection, ExtensionName, Views } from './constants';
 import { DatasetView } from './datasetView';
 import { EvaluationPanel } from './evaluationPanel';
 import { fixAllProblems } from './fixAll';
 import { LanguageServer } from './languageServer';
-import { parseMetricsNotification } from './metricsModel';
 import { MetricsPanel } from './metricsPanel';
+import { MetricsNotification, Notifications } from './protocol';
 import { ReleaseCommands } from './release';
 import { RunsView } from './runsView';
 import { TrainingLauncher } from './training';
@@ -39,8 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     notifications: {
       [Notifications.metrics]: (params) => {
-        const m = parseMetricsNotification(params);
-        if (!m) return;
+        const m = params as MetricsNotification;
         metricsPanel?.onMetrics(m.runId, m.points);
         runsView?.refresh();
       },

@@ -1,94 +1,24 @@
 // The Metrics panel's content as plain data and HTML: metric points (from mlintern/getRun and
-// the mlintern/metrics notifications), the run's eval.json, line charts per metric drawn as
+// the mlintern/metrics notifications, merged), the run's evaluation (what the sidecar read of eval.json), line charts per metric drawn as
 // hand-made SVG, the per-class table and the confusion matrix, under a strict CSP. The page
 // only swaps in the HTML the extension sends, so every byte of it is built (and tested) here.
 // Pure; metricsPanel.ts does the VS Code side.
 import { escapeHtml } from './datasetModel';
-import { isFinalStatus, RunSummary } from './trainingModel';
-import { isObject } from './json';
+import type { ConfusionMatrix, MetricPoint, RunEvaluation, RunSummary } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
 
-/** One logged step: the shape of a metrics.jsonl line and of a notification's points (MetricPoint.cs). */
-export interface MetricPoint {
-  readonly step?: number;
-  readonly epoch?: number;
-  readonly split: string;
-  readonly values: Readonly<Record<string, number>>;
-}
+export type { MetricPoint } from './protocol';
 
-export interface ClassScores {
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  readonly support: number;
-}
-
-/** eval.json (RunExecutor.EvalJson): accuracy, macro_f1, per_class, confusion_matrix {labels, matrix}. */
-export interface EvalReport {
-  readonly accuracy?: number;
-  readonly macroF1?: number;
-  readonly perClass: readonly (ClassScores & { readonly label: string })[];
-  readonly confusion?: { readonly labels: readonly string[]; readonly matrix: readonly (readonly number[])[] };
-  readonly split?: string;
-  readonly testRows?: number;
-}
+/** What the panel's header shows of a run: a summary (listRuns, runExited) or getRun's run.json with its folder. */
+export type RunHeader = Pick<RunSummary, 'id' | 'title' | 'status' | 'final'> & { readonly exitCode?: number; readonly runDir?: string };
 
 export interface MetricsState {
   readonly runId: string;
-  readonly run?: RunSummary;
+  readonly run?: RunHeader;
   readonly points: readonly MetricPoint[];
-  readonly eval?: EvalReport;
+  readonly eval?: RunEvaluation;
   readonly error?: string;
   readonly loading?: boolean;
-}
-
-const metaKeys = new Set(['step', 'epoch', 'split', 'values', 'global_step']);
-
-/** A point in either shape — `{step, epoch, split, values: {…}}` or a flat metrics.jsonl line; undefined when it has no numbers. */
-export function parsePoint(value: unknown): MetricPoint | undefined {
-  if (!isObject(value)) return undefined;
-  const values: Record<string, number> = {};
-  const source = isObject(value.values) ? value.values : value;
-  for (const [key, v] of Object.entries(source)) {
-    if (source === value && metaKeys.has(key)) continue;
-    if (typeof v === 'number' && Number.isFinite(v)) values[key] = v;
-  }
-  if (Object.keys(values).length === 0) return undefined;
-  const step = finite(value.step) ?? finite(value.global_step);
-  const epoch = finite(value.epoch);
-  return { ...(step !== undefined ? { step } : {}), ...(epoch !== undefined ? { epoch } : {}), split: typeof value.split === 'string' && value.split !== '' ? value.split : 'train', values };
-}
-
-export function parsePoints(value: unknown): MetricPoint[] {
-  return Array.isArray(value) ? value.map(parsePoint).filter((p): p is MetricPoint => p !== undefined) : [];
-}
-
-/** A notification `{runId, points}`; undefined when it is not one. */
-export function parseMetricsNotification(value: unknown): { runId: string; points: MetricPoint[] } | undefined {
-  if (!isObject(value) || typeof value.runId !== 'string') return undefined;
-  return { runId: value.runId, points: parsePoints(value.points) };
-}
-
-export function parseEval(value: unknown): EvalReport | undefined {
-  if (!isObject(value)) return undefined;
-  const perClass: (ClassScores & { label: string })[] = [];
-  if (isObject(value.per_class)) {
-    for (const [label, s] of Object.entries(value.per_class)) {
-      if (!isObject(s)) continue;
-      perClass.push({ label, precision: finite(s.precision) ?? 0, recall: finite(s.recall) ?? 0, f1: finite(s.f1) ?? 0, support: finite(s.support) ?? 0 });
-    }
-  }
-  let confusion: EvalReport['confusion'];
-  const cm = value.confusion_matrix;
-  if (isObject(cm) && Array.isArray(cm.labels) && Array.isArray(cm.matrix)) {
-    const labels = cm.labels.map(String);
-    const matrix = cm.matrix.filter(Array.isArray).map((row) => (row as unknown[]).map((n) => finite(n) ?? 0));
-    if (matrix.length === labels.length && matrix.every((r) => r.length === labels.length)) confusion = { labels, matrix };
-  }
-  const accuracy = finite(value.accuracy);
-  const macroF1 = finite(value.macro_f1);
-  if (accuracy === undefined && macroF1 === undefined && perClass.length === 0) return undefined;
-  return { accuracy, macroF1, perClass, confusion, split: typeof value.split === 'string' ? value.split : undefined, testRows: finite(value.test_rows) };
 }
 
 /** Adds new points; a point for a (split, step) already seen replaces it, so a repeated batch draws nothing twice. */
@@ -190,7 +120,7 @@ export function latestValues(points: readonly MetricPoint[]): { split: string; m
   return [...latest.values()];
 }
 
-export function evalHtml(report: EvalReport): string {
+export function evalHtml(report: RunEvaluation): string {
   const parts: string[] = [];
   parts.push(
     `<h2>Evaluation${report.split ? ` <span class="muted">(${escapeHtml(report.split)}${report.testRows !== undefined ? `, ${report.testRows.toLocaleString('en-US')} rows` : ''})</span>` : ''}</h2>`,
@@ -203,7 +133,7 @@ export function evalHtml(report: EvalReport): string {
     parts.push(
       `<table class="eval-table" data-classes="${report.perClass.length}"><thead><tr><th>class</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">support</th></tr></thead><tbody>` +
         report.perClass
-          .map((c) => `<tr class="class-row${c.f1 < 0.5 ? ' weak' : ''}" data-class="${escapeHtml(c.label)}"><td>${escapeHtml(c.label)}</td><td class="num">${fixed(c.precision)}</td><td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td><td class="num">${c.support.toLocaleString('en-US')}</td></tr>`)
+          .map((c) => `<tr class="class-row${c.weak ? ' weak' : ''}" data-class="${escapeHtml(c.label)}"><td>${escapeHtml(c.label)}</td><td class="num">${fixed(c.precision)}</td><td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td><td class="num">${c.support.toLocaleString('en-US')}</td></tr>`)
           .join('') +
         `</tbody></table>`,
     );
@@ -213,7 +143,7 @@ export function evalHtml(report: EvalReport): string {
 }
 
 /** The confusion matrix (rows: true label, columns: predicted), cells shaded by their share of the row. */
-export function confusionHtml(confusion: NonNullable<EvalReport['confusion']>): string {
+export function confusionHtml(confusion: ConfusionMatrix): string {
   const { labels, matrix } = confusion;
   const head = `<tr><th class="corner">true \\ predicted</th>${labels.map((l, j) => `<th class="col" title="${escapeHtml(l)}">${j + 1}</th>`).join('')}</tr>`;
   const rows = matrix
@@ -245,7 +175,7 @@ export function metricsBodyHtml(state: MetricsState): string {
   const charts = Charts.map((c) => ({ c, series: seriesFor(state.points, c.keys) })).filter((x) => x.series.length > 0);
   if (charts.length === 0) {
     parts.push(
-      `<p class="hint" data-state="waiting">${state.loading ? 'Loading…' : run && isFinalStatus(run.status) ? 'This run logged no metrics.' : 'Waiting for the first metrics… (metrics.jsonl, the Trainer’s log lines, or trainer_state.json)'}</p>`,
+      `<p class="hint" data-state="waiting">${state.loading ? 'Loading…' : run?.final ? 'This run logged no metrics.' : 'Waiting for the first metrics… (metrics.jsonl, the Trainer’s log lines, or trainer_state.json)'}</p>`,
     );
   } else {
     parts.push(`<div class="charts">${charts.map((x) => lineChartSvg(x.c.id, x.c.title, x.series)).join('')}</div>`);
@@ -257,7 +187,7 @@ export function metricsBodyHtml(state: MetricsState): string {
     );
   }
   if (state.eval) parts.push(`<section class="eval" data-state="eval">${evalHtml(state.eval)}</section>`);
-  else if (run && isFinalStatus(run.status)) parts.push(`<p class="muted" data-state="no-eval">No eval.json in the run folder: this run wrote no final evaluation.</p>`);
+  else if (run?.final) parts.push(`<p class="muted" data-state="no-eval">No eval.json in the run folder: this run wrote no final evaluation.</p>`);
   return parts.join('\n');
 }
 
@@ -359,8 +289,3 @@ function fixed(n: number): string {
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
-
-function finite(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-

@@ -5,9 +5,10 @@
 // metricsModel.ts, at most every UpdateDelayMs.
 import { randomBytes } from 'node:crypto';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, MetricsPanelType } from './constants';
-import { addPoints, MetricPoint, MetricsState, metricsBodyHtml, parseEval, parsePoints, renderMetricsHtml, UpdateMessage } from './metricsModel';
-import { isFinalStatus, parseRunSummary, RunSummary } from './trainingModel';
+import { MetricsPanelType } from './constants';
+import { addPoints, MetricPoint, MetricsState, metricsBodyHtml, renderMetricsHtml, RunHeader, UpdateMessage } from './metricsModel';
+import { Methods, RunSummary } from './protocol';
+import { request } from './sidecar';
 import * as api from './vscodeapi';
 
 const UpdateDelayMs = 250;
@@ -39,7 +40,7 @@ export class MetricsPanel implements api.Disposable {
   }
 
   /** Opens (or reveals) the panel on a run and loads it. */
-  async show(runId: string, run?: RunSummary): Promise<void> {
+  async show(runId: string, run?: RunHeader): Promise<void> {
     this.log.info(`Metrics: showing run ${runId}.`);
     this.state = { runId, run, points: [], loading: true };
     const title = `Metrics: ${run?.title ?? runId}`;
@@ -62,7 +63,7 @@ export class MetricsPanel implements api.Disposable {
 
   /** The sidecar (re)started: a restarted one follows a live run only once asked for it again. */
   onServerRunning(): void {
-    if (this.panel && this.state && (this.state.error || !this.state.run || !isFinalStatus(this.state.run.status))) void this.load();
+    if (this.panel && this.state && (this.state.error || !this.state.run?.final)) void this.load();
   }
 
   /** New points from a mlintern/metrics notification. */
@@ -79,12 +80,12 @@ export class MetricsPanel implements api.Disposable {
       this.log.info(`Metrics: run ${run.id} is ${run.status}; the panel shows ${this.panel ? (this.state?.runId ?? 'nothing') : 'no panel'}.`);
       return;
     }
-    const wasFinal = this.state.run ? isFinalStatus(this.state.run.status) : false;
+    const wasFinal = this.state.run?.final ?? false;
     // A run that ended does not start again: a listRuns answered before the end is stale, and taking
     // its "running" would hide the evaluation already loaded, with nothing left to load it again.
-    if (wasFinal && !isFinalStatus(run.status)) return;
+    if (wasFinal && !run.final) return;
     this.state = { ...this.state, run: { ...this.state.run, ...run } };
-    if (isFinalStatus(run.status) && (!wasFinal || !this.state.eval)) void this.load();
+    if (run.final && (!wasFinal || !this.state.eval)) void this.load();
     else this.scheduleUpdate();
   }
 
@@ -100,18 +101,16 @@ export class MetricsPanel implements api.Disposable {
       return;
     }
     try {
-      const answer = (await client.sendRequest(Methods.getRun, { workspaceFolder, runId: state.runId })) as Record<string, unknown> | null;
+      const answer = await request(client, Methods.getRun, { workspaceFolder, runId: state.runId });
       if (generation !== this.generation || this.state?.runId !== state.runId) return;
-      this.log.info(`Metrics: run ${state.runId} loaded (${parseRunSummary(answer?.run)?.status ?? 'no status'}, ${answer?.eval ? 'with' : 'no'} eval.json).`);
-      const run = parseRunSummary(answer?.run);
-      const points = parsePoints(answer?.metrics);
+      this.log.info(`Metrics: run ${state.runId} loaded (${answer.run.status}, ${answer.eval ? 'with' : 'no'} eval.json).`);
       const current = this.state;
       this.state = {
         runId: state.runId,
-        run: run ? { ...run, runDir: typeof answer?.runDir === 'string' ? answer.runDir : run.runDir } : current.run,
+        run: { ...answer.run, runDir: answer.runDir },
         // Points that arrived by notification while this request ran are kept.
-        points: addPoints(points, current.points),
-        eval: parseEval(answer?.eval),
+        points: addPoints(answer.metrics, current.points),
+        eval: answer.evaluation,
       };
     } catch (e) {
       if (generation !== this.generation) return;

@@ -3,10 +3,20 @@
 
 /** The sidecar's `mlintern/*` requests, by short name. */
 export const Methods = {
+  planTraining: 'mlintern/planTraining',
+  approveRun: 'mlintern/approveRun',
+  startRun: 'mlintern/startRun',
+  runExited: 'mlintern/runExited',
+  generateScript: 'mlintern/generateScript',
+  listRuns: 'mlintern/listRuns',
+  getRun: 'mlintern/getRun',
+  profileDataset: 'mlintern/profileDataset',
+  askFix: 'mlintern/askFix',
 } as const;
 
 /** The `mlintern/*` notifications, by short name. */
 export const Notifications = {
+  metrics: 'mlintern/metrics',
 } as const;
 
 /** What an error's `data.reason` says, for a client to decide on (never on the message's text). */
@@ -21,12 +31,521 @@ export const ErrorReasons = {
 
 /** Each request's params and result. */
 export interface Requests {
+  /** Plans a training run (a script or the built-in baseline), writes .mlintern/plans/<id>.md and .json, and answers the plan, its step count and the approval dialog. */
+  'mlintern/planTraining': { params: PlanTrainingParams; result: PlanTrainingResult };
+  /** Records that the user approved a plan's figures (with the overrides the dialog named) and answers a single-use approval token. */
+  'mlintern/approveRun': { params: ApproveRunParams; result: ApproveRunResult };
+  /** Creates the run folder of an approved plan and answers the task the editor runs (`mlintern train --run`). */
+  'mlintern/startRun': { params: StartRunParams; result: StartRunResult };
+  /** Records how the editor's task ended (exit code or cancelled) and answers the run's summary. */
+  'mlintern/runExited': { params: RunParams; result: RunSummary };
+  /** Answers the text of a Hugging Face Trainer script for a data set and where it would go; nothing is written. */
+  'mlintern/generateScript': { params: GenerateScriptParams; result: GenerateScriptResult };
+  /** Answers the workspace's runs, newest first. */
+  'mlintern/listRuns': { params: WorkspaceParams; result: ListRunsResult };
+  /** Answers one run: run.json, every metric point so far, eval.json; a live run's new points follow as mlintern/metrics. */
+  'mlintern/getRun': { params: RunParams; result: GetRunResult };
+  /** Answers the profile of the data set a file belongs to: splits, columns, text and label columns, data checks. */
+  'mlintern/profileDataset': { params: ProfileDatasetParams; result: DatasetProfile };
+  /** Answers fix proposals for a cursor or selection, each with a versioned edit the editor previews before applying. */
+  'mlintern/askFix': { params: AskFixParams; result: AskFixResult };
 }
 
 /** Each notification's params. */
 export interface NotificationParams {
+  /** New metric points of a live run, as they are logged. */
+  'mlintern/metrics': MetricsNotification;
 }
 
 export type Method = keyof Requests;
 export type ParamsOf<M extends Method> = Requests[M]['params'];
 export type ResultOf<M extends Method> = Requests[M]['result'];
+
+export interface Approval {
+  approvedBy: string;
+  planId: string;
+  planHash: string;
+  hours?: number;
+  costUsd?: number;
+  at: string;
+  via: string;
+  acceptedOverBudget: boolean;
+  acceptedUnknownEstimate: boolean;
+  statement: string;
+}
+
+export interface ApprovalFigures {
+  planHash: string;
+  hours?: number;
+  costUsd?: number;
+}
+
+export interface ApprovalPrompt {
+  kind: PromptKind;
+  message: string;
+  detail: string;
+  action: string;
+  acceptOverBudget: boolean;
+  acceptUnknownEstimate: boolean;
+  figureLines: string[];
+}
+
+export interface ApproveRunParams {
+  planId?: string;
+  figures?: PlanFigures;
+  acceptOverBudget?: boolean;
+  acceptUnknownEstimate?: boolean;
+  workspaceFolder?: string;
+}
+
+export interface ApproveRunResult {
+  approvalToken: string;
+  approval: Approval;
+}
+
+export interface AskFixParams {
+  textDocument: TextDocumentIdentifier;
+  range: Range;
+  question?: string;
+}
+
+export interface AskFixResult {
+  uri: string;
+  version: number;
+  proposals: FixProposal[];
+}
+
+export interface Budget {
+  maxHours?: number;
+  maxCostUsd?: number;
+}
+
+export interface CheckResult {
+  code: string;
+  name: string;
+  severity: Severity;
+  count: number;
+  estimated: boolean;
+  message: string;
+  path?: string;
+  examples: Example[];
+  parts?: Record<string, number>;
+  fileFindings: FileFinding[];
+}
+
+export interface ClassCount {
+  label: string;
+  count: number;
+}
+
+export interface ClassScores {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+  weak: boolean;
+}
+
+export interface ColumnProfile {
+  name: string;
+  type: string;
+  present: number;
+  missing: number;
+  empty: number;
+  distinct: number;
+  distinctIsExact: boolean;
+  topValues: ValueCount[];
+  lengths?: LengthStats;
+}
+
+export interface ColumnRole {
+  column?: string;
+  source: string;
+}
+
+export interface ComputeEstimate {
+  known: boolean;
+  unknownBecause?: string;
+  flops?: number;
+  formula: string;
+  hardwareId: string;
+  hardwareName: string;
+  effectiveFlops: number;
+  hours?: number;
+  pricePerHour: number;
+  costUsd?: number;
+}
+
+export interface ConfusionMatrix {
+  labels: string[];
+  matrix: number[][];
+}
+
+export interface DatasetProfile {
+  splits: SplitProfile[];
+  text: ColumnRole;
+  label: ColumnRole;
+  labels?: LabelSummary;
+  checks: CheckResult[];
+  seconds: number;
+  rows: number;
+  path: string;
+  version?: string;
+}
+
+export interface Example {
+  split: string;
+  path: string;
+  line: number;
+  text: string;
+  detail: string;
+  otherPath?: string;
+  otherLine?: number;
+}
+
+export interface FileFinding {
+  path: string;
+  code: string;
+  severity: Severity;
+  message: string;
+  line: number;
+}
+
+export interface FileProfile {
+  path: string;
+  format: string;
+  rows: number;
+  malformedRecords: number;
+  linesAreRows: boolean;
+}
+
+export type FixApplicability = 'safe' | 'unsafe' | 'display-only';
+
+export interface FixProposal {
+  provider: string;
+  title: string;
+  code?: string;
+  applicability: FixApplicability;
+  explanation: string;
+  edit?: WorkspaceEdit;
+}
+
+export interface GenerateScriptParams {
+  data?: string;
+  output?: string;
+  model?: string;
+  textColumn?: string;
+  labelColumn?: string;
+  epochs?: number;
+  workspaceFolder?: string;
+}
+
+export interface GenerateScriptResult {
+  path: string;
+  text: string;
+  exists: boolean;
+}
+
+export interface GetRunResult {
+  run: RunRecord;
+  runDir: string;
+  metrics: MetricPoint[];
+  eval?: unknown;
+  evaluation?: RunEvaluation;
+  predictionsPath?: string;
+}
+
+export interface HistogramBin {
+  from: number;
+  to?: number;
+  count: number;
+}
+
+export interface LabelSummary {
+  column: string;
+  valueType: string;
+  classes: number;
+  classesComplete: boolean;
+  counts: ClassCount[];
+}
+
+export interface LaunchCommand {
+  executable: string;
+  arguments: string[];
+  workingDirectory: string;
+  environment: Record<string, string>;
+  commandLine: string;
+}
+
+export interface LengthStats {
+  min: number;
+  max: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  histogram: HistogramBin[];
+}
+
+export interface ListRunsResult {
+  runs: RunSummary[];
+}
+
+export interface MetricPoint {
+  step?: number;
+  epoch?: number;
+  split: string;
+  values: Record<string, number>;
+}
+
+export interface MetricsNotification {
+  runId: string;
+  points: MetricPoint[];
+}
+
+export interface OptionalVersionedTextDocumentIdentifier {
+  uri: string;
+  version: number | null;
+}
+
+export interface PlanFigures {
+  planHash?: string;
+  hours?: number;
+  costUsd?: number;
+}
+
+export interface PlanFinding {
+  code: string;
+  message: string;
+  location: string;
+}
+
+export type PlanKind = 'script' | 'baseline';
+
+export interface PlanReference {
+  id: string;
+  hash: string;
+  path: string;
+  flops?: number;
+  hours?: number;
+  costUsd?: number;
+  overBudget: boolean;
+  estimateKnown: boolean;
+}
+
+export interface PlanTrainingParams {
+  script?: string;
+  data?: string;
+  textColumn?: string;
+  labelColumn?: string;
+  model?: string;
+  epochs?: number;
+  maxLength?: number;
+  hardware?: string;
+  target?: string;
+  processes?: number;
+  python?: string;
+  seed?: number;
+  smoke?: boolean;
+  workspaceFolder?: string;
+}
+
+export interface PlanTrainingResult {
+  planId: string;
+  markdownPath: string;
+  jsonPath: string;
+  markdown: string;
+  figures: ApprovalFigures;
+  overBudget: boolean;
+  overBudgetReasons: string[];
+  estimateKnown: boolean;
+  unknownBecause?: string;
+  findings: PlanFinding[];
+  plan: TrainingPlan;
+  steps: StepCount;
+  approvalPrompt: ApprovalPrompt;
+}
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface ProfileDatasetParams {
+  uri?: string;
+  path?: string;
+  workDoneToken?: unknown;
+}
+
+export type PromptKind = 'info' | 'warning';
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface RunEvaluation {
+  accuracy?: number;
+  macroF1?: number;
+  perClass: ClassScores[];
+  confusion?: ConfusionMatrix;
+  split?: string;
+  testRows?: number;
+}
+
+export interface RunParams {
+  runId?: string;
+  exitCode?: number;
+  cancelled?: boolean;
+  workspaceFolder?: string;
+}
+
+export interface RunPublication {
+  id: string;
+  approvedBy: string;
+  via: string;
+  approvedAt: string;
+  repoId: string;
+  repoType: string;
+  private: boolean;
+  folder: string;
+  fileListHash: string;
+  files: number;
+  totalBytes: number;
+  commitMessage: string;
+  usedAt?: string;
+  exitCode?: number;
+}
+
+export interface RunRecord {
+  id: string;
+  kind: string;
+  title: string;
+  command: LaunchCommand;
+  commandLine: string;
+  plan: PlanReference;
+  approval: Approval;
+  status: string;
+  final: boolean;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  exitCode?: number;
+  smoke: boolean;
+  error?: string;
+  publications?: RunPublication[];
+}
+
+export interface RunSummary {
+  id: string;
+  title: string;
+  kind: string;
+  status: string;
+  final: boolean;
+  smoke: boolean;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  exitCode?: number;
+  planId: string;
+  runDir: string;
+}
+
+export interface RunTask {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface SplitProfile {
+  name: string;
+  files: FileProfile[];
+  rows: number;
+  columns: ColumnProfile[];
+  classes: ClassCount[];
+}
+
+export interface StartRunParams {
+  planId?: string;
+  approvalToken?: string;
+  smoke?: boolean;
+  workspaceFolder?: string;
+}
+
+export interface StartRunResult {
+  runId: string;
+  runDir: string;
+  task: RunTask;
+  commandLine: string;
+  run: RunRecord;
+}
+
+export interface StepCount {
+  count?: number;
+  description: string;
+}
+
+export interface TextDocumentEdit {
+  textDocument: OptionalVersionedTextDocumentIdentifier;
+  edits: TextEdit[];
+}
+
+export interface TextDocumentIdentifier {
+  uri: string;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface TokenEstimate {
+  trainRows: number;
+  evalRows: number;
+  meanTokens: number;
+  maxLength: number;
+  epochs: number;
+  trainTokens: number;
+  evalTokens: number;
+  basis: string;
+}
+
+export interface TrainingPlan {
+  kind: PlanKind;
+  title: string;
+  script?: string;
+  dataPath: string;
+  textColumn?: string;
+  labelColumn?: string;
+  classes: number;
+  model?: string;
+  parameters?: number;
+  parametersSource?: string;
+  hyperparameters: Record<string, string>;
+  tokens?: TokenEstimate;
+  estimate: ComputeEstimate;
+  budget: Budget;
+  overBudgetReasons: string[];
+  command: LaunchCommand;
+  smoke: boolean;
+  overBudget: boolean;
+  hash: string;
+  id: string;
+}
+
+export interface ValueCount {
+  value: string;
+  count: number;
+}
+
+export interface WorkspaceEdit {
+  changes?: Record<string, TextEdit[]>;
+  documentChanges?: TextDocumentEdit[];
+}
+
+export interface WorkspaceParams {
+  workspaceFolder?: string;
+}

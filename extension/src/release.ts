@@ -46,7 +46,8 @@ import {
   visibility,
 } from './releaseModel';
 import { RunsView } from './runsView';
-import { parseRunList, RunSummary } from './trainingModel';
+import { Methods as ProtocolMethods, RunSummary } from './protocol';
+import { request } from './sidecar';
 import * as api from './vscodeapi';
 
 export interface ReleaseDeps {
@@ -311,7 +312,7 @@ export class ReleaseCommands implements api.Disposable {
     // A Runs view row carries its run; an id (from another command) is looked up for its title.
     const named = runFromArgument(arg, []);
     if (typeof named === 'object') return { workspaceFolder, client, run: { id: named.id, title: named.title } };
-    const runs: RunSummary[] = parseRunList(await client.sendRequest(Methods.listRuns, { workspaceFolder }));
+    const runs: RunSummary[] = (await request(client, ProtocolMethods.listRuns, { workspaceFolder })).runs;
     if (typeof named === 'string') {
       const run = runs.find((r) => r.id === named);
       return { workspaceFolder, client, run: { id: named, title: run?.title ?? named } };

@@ -2,8 +2,10 @@
 // their status, newest first (mlintern/listRuns), refreshed when a run starts, logs metrics or
 // ends. Selecting a run opens the Metrics panel on it.
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Commands, Methods } from './constants';
-import { parseRunList, RunSummary, runRow } from './trainingModel';
+import { Commands } from './constants';
+import { Methods, RunSummary } from './protocol';
+import { request } from './sidecar';
+import { runRow } from './trainingModel';
 import * as api from './vscodeapi';
 
 const RefreshDelayMs = 500;
@@ -55,7 +57,7 @@ export class RunsView implements api.TreeDataProvider<RunSummary>, api.Disposabl
     const workspaceFolder = this.workspaceFolder();
     if (!client || !workspaceFolder) return this.runs;
     try {
-      this.runs = parseRunList(await client.sendRequest(Methods.listRuns, { workspaceFolder }));
+      this.runs = (await request(client, Methods.listRuns, { workspaceFolder })).runs;
       this.onRuns?.(this.runs);
     } catch (e) {
       this.log.warn(`Runs view: ${Methods.listRuns}: ${e instanceof Error ? e.message : String(e)}`);

@@ -9,7 +9,9 @@ export interface RequestSender {
 
 /** Sends `method` with its typed params; the answer is the method's result type. */
 export function request<M extends Method>(client: RequestSender, method: M, params: ParamsOf<M>, token?: unknown): Promise<ResultOf<M>> {
-  return client.sendRequest(method, params, token) as Promise<ResultOf<M>>;
+  // vscode-languageclient sends every argument after the method as a param unless the last is a
+  // cancellation token: an undefined token would make the params an array [params, null].
+  return (token === undefined ? client.sendRequest(method, params) : client.sendRequest(method, params, token)) as Promise<ResultOf<M>>;
 }
 
 /** The machine-readable reason of a sidecar error (`error.data.reason`), if it has one. */

@@ -5,23 +5,12 @@
 // token, mlintern/startRun creates the run folder and names the command, which runs as a VS Code
 // task in the integrated terminal; its end is reported with mlintern/runExited.
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ConfigSection, DatasetGlob, ExtensionName, Methods, Settings, TaskType } from './constants';
+import { ConfigSection, DatasetGlob, ExtensionName, Settings, TaskType } from './constants';
 import { MetricsPanel } from './metricsPanel';
+import { ErrorReasons, Methods, PlanTrainingParams, PlanTrainingResult, StartRunResult } from './protocol';
 import { RunsView } from './runsView';
-import {
-  approvalDialog,
-  approveRunParams,
-  asksForDataSet,
-  LaunchItem,
-  launchItems,
-  LaunchTarget,
-  parseGeneratedScript,
-  parsePlanResult,
-  parseRunSummary,
-  parseStartRun,
-  StartedRun,
-  taskName,
-} from './trainingModel';
+import { errorReason, request } from './sidecar';
+import { approveRunParams, LaunchItem, launchItems, LaunchTarget, taskName } from './trainingModel';
 import * as api from './vscodeapi';
 
 export interface TrainingDeps {
@@ -85,46 +74,42 @@ export class TrainingLauncher implements api.Disposable {
 
     const python = api.getConfiguration(ConfigSection).get<string>(Settings.trainingPython) || 'python3';
     const requestPlan = async (dataSet: string | undefined) => {
-      const planParams = {
+      const planParams: PlanTrainingParams = {
         workspaceFolder,
         smoke,
         ...(dataSet === undefined ? {} : { data: dataSet }),
         ...(target.kind === 'script' ? { script: target.path, python } : {}),
       };
       this.deps.log.info(`Planning ${target.kind === 'script' ? target.path : 'the built-in baseline'} on ${dataSet ?? 'the data set it loads'}${smoke ? ' (smoke test)' : ''}.`);
-      return api.withProgress(`ML Intern: planning${smoke ? ' a smoke test' : ''}…`, (token) => client.sendRequest(Methods.planTraining, planParams, token));
+      return api.withProgress(`ML Intern: planning${smoke ? ' a smoke test' : ''}…`, (token) => request(client, Methods.planTraining, planParams, token));
     };
-    let answer: unknown;
+    let plan: PlanTrainingResult;
     try {
-      answer = await requestPlan(data);
+      plan = await requestPlan(data);
     } catch (e) {
-      if (data !== undefined || !asksForDataSet(e)) throw e;
+      if (data !== undefined || errorReason(e) !== ErrorReasons.needsDataSet) throw e;
       this.deps.log.info(`The script loads no data set ML Intern can read; asking which one it trains on.`);
       data = await this.pickDataset(workspaceFolder, what);
-      answer = await requestPlan(data);
+      plan = await requestPlan(data);
     }
-    const plan = parsePlanResult(answer);
-    if (!plan) throw new Error(`${Methods.planTraining} answered something that is not a plan.`);
     this.deps.log.info(`Plan ${plan.planId}: ${plan.figures.hours ?? 'unknown'} h, $${plan.figures.costUsd ?? 'unknown'}, over budget: ${plan.overBudget}, estimate known: ${plan.estimateKnown}.`);
     await api.showMarkdownPreview(plan.markdownPath).catch((e: unknown) => this.deps.log.warn(`Could not open the plan ${plan.markdownPath}: ${String(e)}`));
 
-    const dialog = approvalDialog(plan, smoke);
-    const chosen = await api.showModal(dialog.kind, dialog.message, dialog.detail, dialog.action);
-    const approval = approveRunParams(workspaceFolder, plan, dialog, chosen);
+    const prompt = plan.approvalPrompt;
+    const chosen = await api.showModal(prompt.kind, prompt.message, prompt.detail, prompt.action);
+    const approval = approveRunParams(workspaceFolder, plan, chosen);
     if (!approval) {
       this.deps.log.info(`Plan ${plan.planId} not approved; nothing runs.`);
       void api.showInformationMessage(`ML Intern: not started — plan ${plan.planId} was not approved.`);
       return;
     }
-    const approved = (await client.sendRequest(Methods.approveRun, approval)) as { approvalToken?: unknown } | null;
-    if (typeof approved?.approvalToken !== 'string') throw new Error(`${Methods.approveRun} gave no approval token.`);
-    const started = parseStartRun(await client.sendRequest(Methods.startRun, { workspaceFolder, planId: plan.planId, approvalToken: approved.approvalToken, smoke }));
-    if (!started) throw new Error(`${Methods.startRun} answered something that is not a run.`);
+    const approved = await request(client, Methods.approveRun, approval);
+    const started = await request(client, Methods.startRun, { workspaceFolder, planId: plan.planId, approvalToken: approved.approvalToken, smoke });
     this.deps.log.info(`Run ${started.runId} (${started.runDir}): ${started.commandLine}`);
     await this.runTask(workspaceFolder, started);
   }
 
-  private async runTask(workspaceFolder: string, run: StartedRun): Promise<void> {
+  private async runTask(workspaceFolder: string, run: StartRunResult): Promise<void> {
     let execution: api.TaskExecution;
     try {
       execution = await api.executeShellTask({
@@ -149,7 +134,7 @@ export class TrainingLauncher implements api.Disposable {
       }),
     );
     this.deps.runs.refresh();
-    await this.deps.metrics.show(run.runId, { id: run.runId, title: run.title, status: 'approved', runDir: run.runDir });
+    await this.deps.metrics.show(run.runId, { ...run.run, runDir: run.runDir });
   }
 
   private async reportExit(workspaceFolder: string, runId: string, exitCode: number | undefined): Promise<void> {
@@ -157,10 +142,9 @@ export class TrainingLauncher implements api.Disposable {
     const client = this.deps.client();
     if (client) {
       try {
-        const answer = await client.sendRequest(Methods.runExited, { workspaceFolder, runId, ...(exitCode === undefined ? { cancelled: true } : { exitCode }) });
-        const summary = parseRunSummary(answer);
-        this.deps.log.info(`Run ${runId}: ${summary ? `recorded as ${summary.status}` : `${Methods.runExited} answered something that is not a run`}.`);
-        if (summary) this.deps.metrics.onRunChanged(summary);
+        const summary = await request(client, Methods.runExited, { workspaceFolder, runId, ...(exitCode === undefined ? { cancelled: true } : { exitCode }) });
+        this.deps.log.info(`Run ${runId}: recorded as ${summary.status}.`);
+        this.deps.metrics.onRunChanged(summary);
       } catch (e) {
         this.deps.log.warn(`${Methods.runExited} ${runId}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -191,8 +175,7 @@ export class TrainingLauncher implements api.Disposable {
    */
   private async generateScript(workspaceFolder: string, data: string): Promise<string> {
     const client = this.requireClient();
-    const generated = parseGeneratedScript(await client.sendRequest(Methods.generateScript, { workspaceFolder, data }));
-    if (!generated) throw new Error(`${Methods.generateScript} answered something that is not a script.`);
+    const generated = await request(client, Methods.generateScript, { workspaceFolder, data });
     if (generated.exists) throw new Error(`${generated.path} already exists; ML Intern does not overwrite it.`);
     this.deps.log.info(`Generating ${generated.path} for ${data}.`);
     if (!(await api.createFileWithText(generated.path, generated.text))) throw new Error(`could not create ${generated.path}.`);

@@ -27,6 +27,7 @@ public sealed class AskFixTests
         await client.WaitForDiagnosticsAsync(Uri, 4);
 
         var result = (JObject)(await client.RequestAsync("mlintern/askFix", new { textDocument = new { uri = Uri }, range = Cursor(4, 10), question = "please fix" }))!;
+        ProtocolSamples.Write("askFix", result);
         Assert.Equal(4, (int)result["version"]!);
         var proposal = (JObject)Assert.Single((JArray)result["proposals"]!);
         Assert.Equal("rules", (string?)proposal["provider"]);
@@ -51,5 +52,6 @@ public sealed class AskFixTests
         await client.InitializeAsync();
         var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/askFix", new { textDocument = new { uri = "file:///not/open.py" }, range = Cursor(0, 0) }));
         Assert.Equal(-32602, error.Code);
+        Assert.Equal("notFound", (string?)error.ErrorData?["reason"]);
     }
 }

@@ -96,8 +96,12 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal("intent", (string?)profile["label"]!["column"]);
         Assert.Equal(16, (int)profile["labels"]!["classes"]!);
         Assert.False(string.IsNullOrEmpty((string?)profile["version"]));
+        ProtocolSamples.Write("profileDataset", profile);
         var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/profileDataset", new { path = Path.Combine(_dir, "missing.csv") }));
         Assert.Equal(-32602, error.Code);
+        Assert.Equal("notFound", (string?)error.ErrorData?["reason"]);
+        var nothing = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/profileDataset", new { }));
+        Assert.Equal("invalidParams", (string?)nothing.ErrorData?["reason"]);
         var again = (JObject)(await client.RequestAsync("mlintern/profileDataset", new { path = Tickets }))!;
         Assert.Equal((string?)profile["version"], (string?)again["version"]);
     }

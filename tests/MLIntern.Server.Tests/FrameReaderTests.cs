@@ -13,6 +13,21 @@ public sealed class FrameReaderTests
             base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
     }
 
+    /// <summary>A pipe whose writer has sent <paramref name="bytes"/> and then waits: a read after them never returns.</summary>
+    private sealed class StalledStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return read;
+        }
+    }
+
     private static byte[] Frame(string body) => Encoding.UTF8.GetBytes($"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
 
     /// <summary>Reads to the end; rejects bodies that do not start with '{' (as the handler does for non-JSON).</summary>
@@ -91,6 +106,95 @@ public sealed class FrameReaderTests
         Assert.Contains(problems, p => p.Contains("not a whole number", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("64 MiB", StringComparison.Ordinal));
         Assert.InRange(problems.Count, 3, 5);
+    }
+
+    /// <summary>Reads frames from a sender that sent <paramref name="input"/> and then went quiet, until <paramref name="count"/> bodies came.</summary>
+    private static async Task<(List<string> Bodies, List<string> Problems)> ReadFromStalledAsync(byte[] input, int count)
+    {
+        var reader = new FrameReader(new StalledStream(input));
+        var bodies = new List<string>();
+        var problems = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (bodies.Count < count)
+        {
+            FrameReader.Result result;
+            try
+            {
+                result = await reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"the reader waited for bytes that will never come; bodies so far: [{string.Join(", ", bodies)}]; problems: [{string.Join("; ", problems)}]");
+                throw;
+            }
+
+            if (result.Problem is { } problem)
+            {
+                problems.Add(problem + (result.TooLarge ? " (too large)" : ""));
+            }
+            else
+            {
+                bodies.Add(Encoding.UTF8.GetString(result.Body.Span));
+            }
+        }
+
+        return (bodies, problems);
+    }
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(60_000_000)]
+    [InlineData(100_000_000)]
+    [InlineData(int.MaxValue)]
+    public async Task A_length_that_lies_past_a_whole_message_gives_back_the_next_frame_without_waiting(int declared)
+    {
+        // Declares far more than the message it frames: the next frame must come now, not after `declared` bytes.
+        var input = Encoding.ASCII.GetBytes($"Content-Length: {declared}\r\n\r\n{{\"liar\":[1,{{\"s\":\"}}]\\\"\"}}]}}\r\n").Concat(Frame("{\"next\":true}")).ToArray();
+        var (bodies, problems) = await ReadFromStalledAsync(input, 1);
+        Assert.Equal(["{\"next\":true}"], bodies);
+        Assert.Contains(problems, p => p.Contains("more than the message it frames", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_body_read_a_byte_at_a_time_with_brackets_in_strings_and_comments_is_not_taken_for_a_lie()
+    {
+        const string tricky = "{\"a\":\"}]\\\"}\", 'b': '}', /* } ] */ \"c\": [1, {\"d\": \"\\\\\"}] // }\n}";
+        var (bodies, problems) = await ReadAllAsync([.. Frame(tricky), .. Frame("{}")], 1);
+        Assert.Equal([tricky, "{}"], bodies);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task A_frame_over_the_cap_is_refused_once_and_consumed_whole()
+    {
+        // An honest 65 MiB body whose string holds what looks like frames: none of them may be read as one.
+        var body = new MemoryStream();
+        body.Write("{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"text\":\""u8);
+        for (var i = 0; i < 20; i++)
+        {
+            body.Write("Content-Length: 2\r\n\r\n{}Content-Length: abc\r\n\r\n"u8);
+        }
+
+        body.Write(Enumerable.Repeat((byte)'a', FrameReader.MaxFrameBytes + 1024).ToArray());
+        body.Write("\"}}"u8);
+        var input = Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n").Concat(body.ToArray()).Concat(Frame("{\"after\":1}")).ToArray();
+
+        var (bodies, problems) = await ReadFromStalledAsync(input, 1);
+        Assert.Equal(["{\"after\":1}"], bodies);
+        var problem = Assert.Single(problems);
+        Assert.Contains("64 MiB", problem, StringComparison.Ordinal);
+        Assert.EndsWith("(too large)", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("xyz not json")]
+    [InlineData("{\"a\":1}")]
+    public async Task A_frame_over_the_cap_that_ends_early_gives_back_the_next_frame(string sent)
+    {
+        var input = Encoding.ASCII.GetBytes($"Content-Length: {FrameReader.MaxFrameBytes + 1}\r\n\r\n{sent}").Concat(Frame("{\"next\":1}")).ToArray();
+        var (bodies, problems) = await ReadFromStalledAsync(input, 1);
+        Assert.Equal(["{\"next\":1}"], bodies);
+        Assert.Equal(1, problems.Count(p => p.EndsWith("(too large)", StringComparison.Ordinal)));
     }
 
     [Fact]

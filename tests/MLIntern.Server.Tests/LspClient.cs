@@ -35,6 +35,9 @@ public sealed class LspClient : IAsyncDisposable
     /// <summary>False: notifications and unmatched responses are counted, not kept (the fuzz test sends a great many).</summary>
     public bool KeepNotifications { get; set; } = true;
 
+    /// <summary>Sees every message the server sends, on the reader's thread, before it is dispatched.</summary>
+    public Action<JObject>? Observer { get; set; }
+
     /// <summary>Every request the server sent, with its id, in arrival order.</summary>
     public ConcurrentQueue<(string Method, JToken Id)> ServerRequests { get; } = new();
 
@@ -74,7 +77,7 @@ public sealed class LspClient : IAsyncDisposable
 
     public Process Process => _process;
 
-    public static LspClient Start(IDictionary<string, string>? environment = null, string logLevel = "debug")
+    public static LspClient Start(IDictionary<string, string>? environment = null, string logLevel = "debug", string? workingDirectory = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "mlintern.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -83,6 +86,7 @@ public sealed class LspClient : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("serve");
@@ -234,6 +238,7 @@ public sealed class LspClient : IAsyncDisposable
                 await stdout.ReadExactlyAsync(body).ConfigureAwait(false);
                 var message = JObject.Parse(Encoding.UTF8.GetString(body));
                 Interlocked.Increment(ref _framesReceived);
+                Observer?.Invoke(message);
                 Dispatch(message);
             }
         }

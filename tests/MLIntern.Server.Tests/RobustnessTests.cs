@@ -54,14 +54,18 @@ public sealed class RobustnessTests
     private static bool HasId(JObject message, string? id) =>
         id is null ? message["id"] is { Type: JTokenType.Null } : (string?)message["id"] == id;
 
-    private static void AssertNoInternals(JObject response)
+    private static void AssertNoInternals(JObject response) => AssertErrorHasNoInternals((JObject)response["error"]!);
+
+    /// <summary>error.data is absent or the contract's <c>{ reason }</c>; the message names no .NET type, stack frame or source path.</summary>
+    private static void AssertErrorHasNoInternals(JObject error)
     {
-        var error = (JObject)response["error"]!;
-        Assert.True(error["data"] is null or { Type: JTokenType.Null }, "error.data must not carry internals: " + error);
+        Assert.True(error["data"] is null or { Type: JTokenType.Null } || IsReason(error["data"]!), "error.data must not carry internals: " + error);
         var message = (string?)error["message"] ?? "";
-        // No stack frame ("   at Type.Method(") and no source path.
-        Assert.DoesNotMatch(@"\bat [\w.`]+\.\w+\(|\.cs:line|MLIntern\.Server\.|/work/", message);
+        Assert.DoesNotMatch(@"\bat [\w.`]+\.\w+\(|\.cs:line|MLIntern\.|System\.|Newtonsoft|/work/", message);
     }
+
+    private static bool IsReason(JToken data) =>
+        data is JObject o && o.Count == 1 && o["reason"] is JValue { Type: JTokenType.String } reason && MLIntern.Server.Protocol.ErrorReasons.All.Contains((string)reason!);
 
     public static TheoryData<string> BadHeaders => new()
     {
@@ -116,6 +120,156 @@ public sealed class RobustnessTests
         var first = stderr.IndexOf("64 MiB", StringComparison.Ordinal);
         Assert.True(first >= 0, stderr);
         Assert.Equal(-1, stderr.IndexOf("64 MiB", first + 1, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(50_000_000)]
+    public async Task A_length_that_lies_past_a_whole_message_does_not_swallow_the_messages_after_it(int declared)
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteRaw(Ascii($"Content-Length: {declared}\r\n\r\n" + CodeActionRequest("liar")));
+        await AssertServingAsync(client);
+        Assert.Contains("more than the message it frames", client.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_frame_over_the_cap_is_answered_with_one_error_logged_once_and_consumed_whole()
+    {
+        // An honest body over the cap whose string holds what looks like frames: read as frames, they
+        // would be answered and logged one by one.
+        var body = new MemoryStream();
+        body.Write(Utf8("""{"jsonrpc":"2.0","id":"huge","method":"textDocument/codeAction","params":{"text":" """));
+        for (var i = 0; i < 50; i++)
+        {
+            body.Write(Ascii("Content-Length: 2\r\n\r\n{}Content-Length: abc\r\n\r\n"));
+        }
+
+        body.Write(Enumerable.Repeat((byte)'a', 64 * 1024 * 1024).ToArray());
+        body.Write(Ascii("\"}}"));
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteRaw([.. Ascii($"Content-Length: {body.Length}\r\n\r\n"), .. body.ToArray()]);
+        await AssertServingAsync(client);
+
+        var errors = client.Notifications("client/unmatched").Where(m => m["error"] is not null).ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal(-32600, (int)error.SelectToken("error.code")!);
+        Assert.Contains("64 MiB", (string?)error.SelectToken("error.message"), StringComparison.Ordinal);
+        AssertNoInternals(error);
+        Assert.Equal(1, Occurrences(client.Stderr, "ignored a malformed message"));
+    }
+
+    [Fact]
+    public async Task A_flood_of_charsets_it_cannot_decode_is_answered_per_frame_but_logged_a_few_times()
+    {
+        const int Frames = 2_000;
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteRaw([.. Enumerable.Range(0, Frames).SelectMany(i => Frame(CodeActionRequest("cp" + i), "Content-Type: application/vscode-jsonrpc; charset=windows-1252\r\n"))]);
+        await WaitForResponseAsync(client, m => HasId(m, "cp" + (Frames - 1)));
+        await AssertServingAsync(client);
+        Assert.InRange(Occurrences(client.Stderr, "ignored a malformed message"), 1, 11);
+        Assert.InRange(client.Notifications("window/logMessage").Count(m => ((string?)m["message"])!.Contains("malformed", StringComparison.Ordinal)), 1, 12);
+    }
+
+    [Fact]
+    public async Task Params_that_do_not_bind_are_invalid_params_named_by_their_path_not_by_a_dotnet_type()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        var cases = new (string Method, object Params, string Path)[]
+        {
+            ("textDocument/codeAction", new { textDocument = 42, range = "nope" }, "textDocument"),
+            ("textDocument/codeAction", new { textDocument = new { uri = "file:///x.py" }, range = new { start = new { line = "one", character = 0 }, end = new { line = 0, character = 0 } } }, "range.start.line"),
+            ("workspace/executeCommand", new { command = new[] { 1 } }, "command"),
+            ("initialize", new { processId = "not a number" }, "processId"),
+        };
+        foreach (var (method, parameters, path) in cases)
+        {
+            var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync(method, parameters));
+            Assert.Equal(-32602, error.Code);
+            Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+            Assert.Equal("invalidParams", (string?)error.ErrorData?["reason"]);
+            AssertErrorHasNoInternals(new JObject { ["code"] = error.Code, ["message"] = error.Message, ["data"] = error.ErrorData });
+        }
+
+        await AssertServingAsync(client);
+    }
+
+    [Fact]
+    public async Task Params_nested_to_the_cap_are_read_and_one_level_more_is_an_invalid_request()
+    {
+        // The message is depth 1, params 2, "extra" (a member codeAction does not have) 3 and up.
+        static string Nested(string id, int depth) =>
+            $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"textDocument/codeAction","params":{"textDocument":{"uri":"file:///not/open.py"},"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"context":{"diagnostics":[]},"extra":{{{new string('[', depth - 2)}}}{{{new string(']', depth - 2)}}}}}""";
+
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteFrame(Nested("at", MLIntern.Server.Lsp.TolerantMessageHandler.MaxDepth));
+        var read = await WaitForResponseAsync(client, m => HasId(m, "at"));
+        Assert.True(read["result"] is JArray { Count: 0 }, read.ToString());
+
+        client.WriteFrame(Nested("over", MLIntern.Server.Lsp.TolerantMessageHandler.MaxDepth + 1));
+        var refused = await WaitForResponseAsync(client, m => m["error"] is not null);
+        Assert.Equal(-32600, (int)refused.SelectToken("error.code")!);
+        Assert.Contains($"deeper than {MLIntern.Server.Lsp.TolerantMessageHandler.MaxDepth}", (string?)refused.SelectToken("error.message"), StringComparison.Ordinal);
+        AssertNoInternals(refused);
+        await AssertServingAsync(client);
+    }
+
+    [Fact]
+    public async Task An_unknown_method_is_named_in_its_error_without_StreamJsonRpc_internals()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/noSuchMethod", new { a = 1 }));
+        Assert.Equal(-32601, error.Code);
+        Assert.Equal("-32601: unknown method 'mlintern/noSuchMethod'", error.Message);
+        await AssertServingAsync(client);
+    }
+
+    [Fact]
+    public async Task Requests_with_id_null_are_invalid_requests_however_many_are_in_flight()
+    {
+        await using var client = LspClient.Start(new Dictionary<string, string> { ["MLINTERN_TEST_HOOKS"] = "1" });
+        await client.InitializeAsync();
+        client.WriteFrame("""{"jsonrpc":"2.0","id":null,"method":"mlintern/_test/block","params":{}}""");
+        client.WriteFrame("""{"jsonrpc":"2.0","id":null,"method":"mlintern/_test/block","params":{}}""");
+        for (var i = 0; i < 2; i++)
+        {
+            var refused = await WaitForResponseAsync(client, m => HasId(m, null) && m["error"] is not null);
+            Assert.Equal(-32600, (int)refused.SelectToken("error.code")!);
+            Assert.Contains("id is null", (string?)refused.SelectToken("error.message"), StringComparison.Ordinal);
+        }
+
+        await AssertServingAsync(client);
+    }
+
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("\"mlintern\"")]
+    [InlineData("{\"mlintern\": [true]}")]
+    public async Task Settings_of_a_shape_it_does_not_know_change_nothing_and_fail_nothing(string settings)
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        client.WriteFrame($$$"""{"jsonrpc":"2.0","id":"cfg","method":"workspace/didChangeConfiguration","params":{"settings":{{{settings}}}}}""");
+        var answer = await WaitForResponseAsync(client, m => HasId(m, "cfg"));
+        Assert.True(answer["error"] is null, answer.ToString());
+        await AssertServingAsync(client);
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     public static TheoryData<string> FramesThatStillArrive => new() { "lf-only", "bytes-before-header", "line-before-header", "lowercase-name", "extra-header" };
@@ -234,8 +388,12 @@ public sealed class RobustnessTests
         client.WriteFrame("""{"jsonrpc":"2.0","id":"dup","method":"mlintern/_test/block","params":{}}""");
         await AssertServingAsync(client);
         client.WriteFrame("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"dup"}}""");
-        await WaitForResponseAsync(client, m => HasId(m, "dup"));
+        var answer = await WaitForResponseAsync(client, m => HasId(m, "dup"));
+        Assert.Equal(-32800, (int)answer.SelectToken("error.code")!);
         await AssertServingAsync(client);
+
+        // One request, one answer: the second with the same id got none (any would pass for the first one's).
+        Assert.DoesNotContain(client.Notifications("client/unmatched"), m => HasId(m, "dup"));
     }
 
     [Fact]
@@ -324,7 +482,11 @@ public sealed class RobustnessTests
             await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("workspace/executeCommand", new { command = "mlintern.server.fixAll", arguments = new[] { "file:///not/open.py" } })),
             await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("initialize", new { processId = "not a number" })),
         };
-        Assert.All(errors, e => Assert.True(e.ErrorData is null or { Type: JTokenType.Null }, e.Message + " data: " + e.ErrorData));
+        Assert.All(errors, e => Assert.True(e.ErrorData is null or { Type: JTokenType.Null } || IsReason(e.ErrorData), e.Message + " data: " + e.ErrorData));
+
+        // An mlintern/* error's data is its reason code and nothing else.
+        var reasoned = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/getRun", new { workspaceFolder = "/no/such/folder", runId = "x" }));
+        Assert.Equal("""{"reason":"invalidParams"}""", reasoned.ErrorData?.ToString(Newtonsoft.Json.Formatting.None));
     }
 
     [Fact]

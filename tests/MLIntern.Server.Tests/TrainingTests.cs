@@ -324,8 +324,23 @@ public sealed class TrainingTests : IDisposable
         var planId = (string)planned["planId"]!;
         Assert.True(File.Exists((string)planned["markdownPath"]!));
         Assert.True((bool)planned["estimateKnown"]!);
+        ProtocolSamples.Write("planTraining", planned);
+
+        // The sidecar decides the dialog: a known estimate within budget is a plain question with one approving button.
+        var prompt = (JObject)planned["approvalPrompt"]!;
+        Assert.Equal("info", (string?)prompt["kind"]);
+        Assert.Equal("Approve and Run", (string?)prompt["action"]);
+        Assert.Equal($"Run {(string?)planned["plan"]!["title"]}?", (string?)prompt["message"]);
+        Assert.False((bool)prompt["acceptOverBudget"]!);
+        Assert.Contains($"Plan {planId}. Nothing runs unless you choose \"Approve and Run\"", (string?)prompt["detail"], StringComparison.Ordinal);
+        Assert.Contains(prompt["figureLines"]!, l => ((string)l!).StartsWith("Steps: ", StringComparison.Ordinal));
+        Assert.Equal("baseline", (string?)planned["plan"]!["kind"]);
+        Assert.StartsWith("at most ", (string?)planned["steps"]!["description"], StringComparison.Ordinal);
+        Assert.Null(planned["steps"]!["count"]);
+
         var noToken = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/startRun", new { workspaceFolder = workspace, planId }));
         Assert.Equal(-32010, noToken.Code);
+        Assert.Equal("refused", (string?)noToken.ErrorData?["reason"]);
         var badToken = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/startRun", new { workspaceFolder = workspace, planId, approvalToken = "0123" }));
         Assert.Equal(-32010, badToken.Code);
 
@@ -339,10 +354,13 @@ public sealed class TrainingTests : IDisposable
 
         var approved = (JObject)(await client.RequestAsync("mlintern/approveRun", new { workspaceFolder = workspace, planId, figures }))!;
         var token = (string)approved["approvalToken"]!;
+        ProtocolSamples.Write("approveRun", approved);
         Assert.Equal("editor dialog", (string?)approved["approval"]!["via"]);
 
         var started = (JObject)(await client.RequestAsync("mlintern/startRun", new { workspaceFolder = workspace, planId, approvalToken = token, smoke = true }))!;
         var runId = (string)started["runId"]!;
+        ProtocolSamples.Write("startRun", started);
+        Assert.False((bool)started["run"]!["final"]!);
         var task = started["task"]!["args"]!.Select(a => (string)a!).ToList();
         Assert.Equal(["train", "--run", runId, "--workspace", _dir], task.SkipWhile(a => a != "train"));
 
@@ -360,13 +378,24 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(0, TrainCommand.ExecuteApproved(_dir, runId, new StringWriter(), new StringWriter()));
         var notification = await client.WaitForNotificationAsync("mlintern/metrics", n => (string?)n["runId"] == runId && n["points"]!.Any(p => (string?)p["split"] == "test"));
         Assert.Contains(notification["points"]!, p => p["values"]!["accuracy"] is not null);
+        ProtocolSamples.Write("metrics", notification);
 
         var exited = (JObject)(await client.RequestAsync("mlintern/runExited", new { workspaceFolder = workspace, runId, exitCode = 0 }))!;
         Assert.Equal("succeeded", (string?)exited["status"]);
-        var runs = (JArray)(await client.RequestAsync("mlintern/listRuns", new { workspaceFolder = workspace }))!["runs"]!;
+        Assert.True((bool)exited["final"]!);
+        ProtocolSamples.Write("runExited", exited);
+        var listed = (JObject)(await client.RequestAsync("mlintern/listRuns", new { workspaceFolder = workspace }))!;
+        ProtocolSamples.Write("listRuns", listed);
+        var runs = (JArray)listed["runs"]!;
         Assert.Equal(runId, (string?)runs.Single()["id"]);
         var run = (JObject)(await client.RequestAsync("mlintern/getRun", new { workspaceFolder = workspace, runId }))!;
+        ProtocolSamples.Write("getRun", run);
+        Assert.True((bool)run["run"]!["final"]!);
+        var noRun = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/getRun", new { workspaceFolder = workspace, runId = "20000101-000000-0000" }));
+        Assert.Equal(("notFound", -32602), ((string?)noRun.ErrorData?["reason"], noRun.Code));
         Assert.NotNull(run["eval"]!["macro_f1"]);
+        Assert.Equal((double)run["eval"]!["macro_f1"]!, (double)run["evaluation"]!["macroF1"]!);
+        Assert.Equal(((JObject)run["eval"]!["per_class"]!).Count, ((JArray)run["evaluation"]!["perClass"]!).Count);
         Assert.NotEmpty((JArray)run["metrics"]!);
         Assert.Equal(planId, (string?)run["run"]!["plan"]!["id"]);
 
@@ -390,6 +419,7 @@ public sealed class TrainingTests : IDisposable
         var before = Directory.GetFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Length;
 
         var answer = (JObject)(await client.RequestAsync("mlintern/generateScript", new { workspaceFolder = _dir, data = Tickets }))!;
+        ProtocolSamples.Write("generateScript", answer);
         Assert.Equal(Path.Combine(_dir, "train_tickets_2.py"), (string?)answer["path"]);
         Assert.False((bool)answer["exists"]!);
         var text = (string)answer["text"]!;
@@ -417,9 +447,35 @@ public sealed class TrainingTests : IDisposable
         var planId = (string)planned["planId"]!;
         var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/approveRun", new { workspaceFolder = workspace, planId, figures = planned["figures"] }));
         Assert.Contains("MLI602", error.Message, StringComparison.Ordinal);
+        Assert.Equal("refused", (string?)error.ErrorData?["reason"]);
+        ProtocolSamples.Write("planTraining-overBudget", planned);
+
+        // Over budget, the dialog warns and its one button is the override approveRun is then told about.
+        var prompt = (JObject)planned["approvalPrompt"]!;
+        Assert.Equal(("warning", "Override budget and run", true, false), ((string?)prompt["kind"], (string?)prompt["action"], (bool)prompt["acceptOverBudget"]!, (bool)prompt["acceptUnknownEstimate"]!));
+        Assert.StartsWith("MLI602 — over budget: ", (string?)prompt["detail"], StringComparison.Ordinal);
         var approved = (JObject)(await client.RequestAsync("mlintern/approveRun", new { workspaceFolder = workspace, planId, figures = planned["figures"], acceptOverBudget = true }))!;
         Assert.True((bool)approved["approval"]!["acceptedOverBudget"]!);
         var unknownPlan = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/approveRun", new { workspaceFolder = workspace, planId = "plan-000000000000", figures = planned["figures"] }));
         Assert.Equal(-32602, unknownPlan.Code);
+        Assert.Equal("notFound", (string?)unknownPlan.ErrorData?["reason"]);
+        var noFolder = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/listRuns", new { workspaceFolder = Path.Combine(_dir, "nowhere") }));
+        Assert.Equal(("invalidParams", -32602), ((string?)noFolder.ErrorData?["reason"], noFolder.Code));
+    }
+
+    [Fact]
+    public async Task Lsp_planning_a_script_that_loads_no_data_set_answers_needs_data_set()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        var script = Path.Combine(_dir, "train_nothing.py");
+        File.WriteAllText(script, "print('no data here')\n");
+
+        var error = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/planTraining", new { workspaceFolder = _dir, script }));
+        Assert.Equal(("needsDataSet", -32602), ((string?)error.ErrorData?["reason"], error.Code));
+
+        // Given the data set, the same script plans.
+        var planned = (JObject)(await client.RequestAsync("mlintern/planTraining", new { workspaceFolder = _dir, script, data = Tickets }))!;
+        Assert.Equal("script", (string?)planned["plan"]!["kind"]);
     }
 }

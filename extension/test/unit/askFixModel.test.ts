@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { askFixParams, confirmDetail, editsFor, parseAskFixResult, previewText, proposalItems, sameUri, staleReason } from '../../src/askFixModel';
+import { askFixParams, AskFixResult, confirmDetail, editsFor, previewText, proposalItems, sameUri, staleReason } from '../../src/askFixModel';
+import { Methods } from '../../src/protocol';
+import { sample } from './samples';
 
 const uri = 'file:///w/train.py';
 const script = 'args = TrainingArguments(\n    evaluation_strategy="epoch",\n)\n';
@@ -8,13 +10,13 @@ const renameEdit = (version: number, u = uri) => ({
   documentChanges: [{ textDocument: { uri: u, version }, edits: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 23 } }, newText: 'eval_strategy' }] }],
 });
 
-// The answer as the sidecar sends it (tests/MLIntern.Server.Tests/AskFixTests.cs).
-const answer = {
+// Proposals of every kind, in the order the sidecar lists them (safe, unsafe, explanations).
+const answer: AskFixResult = {
   uri,
   version: 4,
   proposals: [
-    { provider: 'llm', title: 'Rewrite the call', code: 'MLI501', applicability: 'unsafe', explanation: 'May change more.', edit: renameEdit(4) },
     { provider: 'rules', title: "Rename 'evaluation_strategy' to 'eval_strategy'", code: 'MLI501', applicability: 'safe', explanation: 'It was renamed.', edit: renameEdit(4) },
+    { provider: 'llm', title: 'Rewrite the call', code: 'MLI501', applicability: 'unsafe', explanation: 'May change more.', edit: renameEdit(4) },
     { provider: 'rules', title: 'Set a seed', code: 'MLI505', applicability: 'display-only', explanation: 'Call set_seed.' },
   ],
 };
@@ -28,26 +30,17 @@ describe('askFixParams', () => {
   });
 });
 
-describe('parseAskFixResult', () => {
-  it('reads the sidecar answer', () => {
-    const r = parseAskFixResult(answer)!;
-    assert.equal(r.version, 4);
-    assert.deepEqual(r.proposals.map((p) => p.applicability), ['unsafe', 'safe', 'display-only']);
-  });
-
-  it('treats a proposal without an edit as display-only and drops malformed ones', () => {
-    const r = parseAskFixResult({ uri, version: 1, proposals: [{ title: 'x', applicability: 'safe' }, 'junk', { applicability: 'safe' }] })!;
-    assert.deepEqual(r.proposals.map((p) => [p.title, p.applicability, p.edit]), [['x', 'display-only', undefined]]);
-  });
-
-  it('rejects an answer that is not one', () => {
-    for (const v of [undefined, null, 'x', { uri }, { uri, version: '1', proposals: [] }]) assert.equal(parseAskFixResult(v), undefined);
-  });
-});
-
 describe('proposalItems', () => {
-  it('lists safe fixes first and marks unsafe and display-only ones', () => {
-    const items = proposalItems(parseAskFixResult(answer)!.proposals);
+  it('lists the real answer as the sidecar sent it', () => {
+    const real = sample(Methods.askFix);
+    const items = proposalItems(real.proposals);
+    assert.equal(items.length, 1);
+    assert.equal(items[0]!.description, 'MLI501 · safe');
+    assert.equal(staleReason(real, real.proposals[0], { version: real.version, isClosed: false }), undefined);
+  });
+
+  it('keeps the sidecar order and marks unsafe and display-only ones', () => {
+    const items = proposalItems(answer.proposals);
     assert.deepEqual(items.map((i) => i.label), ["Rename 'evaluation_strategy' to 'eval_strategy'", '$(warning) Rewrite the call', '$(info) Set a seed']);
     assert.deepEqual(items.map((i) => i.description), ['MLI501 · safe', 'MLI501 · unsafe: may change behaviour', 'MLI505 · explanation only']);
     assert.equal(items[0]!.detail, 'It was renamed.');
@@ -56,7 +49,7 @@ describe('proposalItems', () => {
 
 describe('the preview', () => {
   it('is the document with the edit applied', () => {
-    const p = parseAskFixResult(answer)!.proposals[1]!;
+    const p = answer.proposals[1]!;
     assert.equal(previewText(script, p, uri), 'args = TrainingArguments(\n    eval_strategy="epoch",\n)\n');
   });
 
@@ -71,7 +64,7 @@ describe('the preview', () => {
 });
 
 describe('staleReason', () => {
-  const r = parseAskFixResult(answer)!;
+  const r = answer;
   const p = r.proposals[1]!;
 
   it('allows the version the edit was computed for', () => {
@@ -88,7 +81,7 @@ describe('staleReason', () => {
 
 describe('confirmDetail', () => {
   it('warns first about an unsafe fix', () => {
-    const [unsafe, safe] = parseAskFixResult(answer)!.proposals;
+    const [safe, unsafe] = answer.proposals;
     assert.match(confirmDetail(unsafe!, []), /^Unsafe fix.*\n\nMay change more\.$/s);
     assert.equal(confirmDetail(safe!, ['file:///w/x.py']), 'It was renamed.\n\nIt also changes: file:///w/x.py');
   });

@@ -7,15 +7,17 @@ import {
   histogramSvg,
   isDatasetPath,
   MaxClassBars,
-  parseProfile,
   parseViewMessage,
   profileFiles,
   renderDatasetHtml,
 } from '../../src/datasetModel';
+import { Methods } from '../../src/protocol';
+import { sample } from './samples';
 
 const csv = '/w/data/tickets.csv';
 
-// The shape of `mlintern inspect --format json` (trimmed) plus the handler's path.
+// A small profile with what the rendering must handle: a text and a label column, an empty
+// histogram bin, a check that found nothing, and data that needs escaping.
 const profile: DatasetProfile = {
   path: csv,
   rows: 6,
@@ -24,20 +26,22 @@ const profile: DatasetProfile = {
     {
       name: 'all',
       rows: 6,
-      files: [{ path: csv, format: 'csv', rows: 6 }],
+      files: [{ path: csv, format: 'csv', rows: 6, malformedRecords: 0, linesAreRows: true }],
       columns: [
-        { name: 'instruction', type: 'text', present: 6, missing: 0, empty: 0, distinct: 5, distinctIsExact: true, lengths: { min: 3, max: 40, p50: 12, p95: 38, histogram: [{ from: 0, to: 16, count: 4 }, { from: 16, to: 32, count: 0 }, { from: 32, to: 64, count: 2 }] } },
-        { name: 'intent', type: 'category', present: 6, missing: 0, distinct: 2, distinctIsExact: true },
+        { name: 'instruction', type: 'text', present: 6, missing: 0, empty: 0, distinct: 5, distinctIsExact: true, topValues: [], lengths: { min: 3, max: 40, mean: 15, p50: 12, p95: 38, histogram: [{ from: 0, to: 16, count: 4 }, { from: 16, to: 32, count: 0 }, { from: 32, to: 64, count: 2 }] } },
+        { name: 'intent', type: 'category', present: 6, missing: 0, empty: 0, distinct: 2, distinctIsExact: true, topValues: [] },
       ],
+      classes: [],
     },
   ],
+  version: 'v1',
   text: { column: 'instruction', source: 'name' },
   label: { column: 'intent', source: 'name' },
   labels: { column: 'intent', valueType: 'string', classes: 2, classesComplete: true, counts: [{ label: 'refund', count: 2 }, { label: 'track_order', count: 4 }] },
   checks: [
-    { code: 'MLD001', count: 0, message: 'nothing missing', examples: [] },
-    { code: 'MLD008', severity: 'warning', count: 1, message: 'personal data', examples: [{ path: csv, line: 4, text: 'mail <***@***>', detail: 'an e-mail address' }] },
-    { code: 'MLD003', severity: 'error', count: 1, message: 'same text, "different" labels', examples: [{ path: csv, line: 6, text: 'hi' }] },
+    { code: 'MLD001', name: 'missing', severity: 'warning', estimated: false, count: 0, message: 'nothing missing', examples: [], fileFindings: [] },
+    { code: 'MLD008', name: 'pii', severity: 'warning', estimated: false, count: 1, message: 'personal data', examples: [{ split: 'all', path: csv, line: 4, text: 'mail <***@***>', detail: 'an e-mail address' }], fileFindings: [] },
+    { code: 'MLD003', name: 'conflicts', severity: 'error', estimated: false, count: 1, message: 'same text, "different" labels', examples: [{ split: 'all', path: csv, line: 6, text: 'hi', detail: '' }], fileFindings: [] },
   ],
 };
 
@@ -50,12 +54,7 @@ describe('isDatasetPath', () => {
   });
 });
 
-describe('parseProfile', () => {
-  it('accepts a profile and rejects anything else', () => {
-    assert.equal(parseProfile(JSON.parse(JSON.stringify(profile)))?.rows, 6);
-    for (const v of [null, {}, { rows: 1, splits: [] }, 'x']) assert.equal(parseProfile(v), undefined);
-  });
-
+describe('the profile', () => {
   it('lists the data set files and the checks that found something', () => {
     assert.deepEqual(profileFiles(profile), [csv]);
     assert.deepEqual(findings(profile).map((c) => c.code), ['MLD008', 'MLD003']);
@@ -106,6 +105,16 @@ describe('renderDatasetHtml', () => {
     assert.match(html, /data-open-path="\/w\/data\/tickets.csv" data-open-line="4"/);
   });
 
+  it('renders the real answer: its rows, roles, classes and every check that found something', () => {
+    const real = sample(Methods.profileDataset);
+    const page2 = renderDatasetHtml({ kind: 'profile', profile: real }, page);
+    assert.match(page2, new RegExp(`data-rows="${real.rows}"`));
+    assert.match(page2, new RegExp(`${real.text.column} <span class="role">text</span>`));
+    assert.match(page2, new RegExp(`data-bars="${real.labels!.counts.length}"`));
+    assert.match(page2, new RegExp(`data-finding-count="${real.checks.filter((c) => c.count > 0).length}"`));
+    assert.deepEqual(profileFiles(real), [real.path]);
+  });
+
   it('escapes what comes from the data', () => {
     assert.match(html, /mail &lt;\*\*\*@\*\*\*&gt;/);
     assert.match(html, /same text, &quot;different&quot; labels/);
@@ -120,7 +129,7 @@ describe('renderDatasetHtml', () => {
   });
 
   it('says when there is no label column', () => {
-    const noLabel = renderDatasetHtml({ kind: 'profile', profile: { ...profile, labels: null, label: { column: null, source: 'none' } } }, page);
+    const noLabel = renderDatasetHtml({ kind: 'profile', profile: { ...profile, labels: undefined, label: { source: 'none' } } }, page);
     assert.match(noLabel, /No label column found/);
     assert.ok(!noLabel.includes('class-chart'));
   });

@@ -6,58 +6,52 @@ import {
   evalHtml,
   lineChartSvg,
   MaxMarkers,
+  MetricPoint,
   metricsBodyHtml,
-  parseEval,
-  parseMetricsNotification,
-  parsePoint,
   renderMetricsHtml,
   seriesFor,
 } from '../../src/metricsModel';
+import { Methods, Notifications, RunEvaluation } from '../../src/protocol';
+import { sample, sampleNotification } from './samples';
 
-// eval.json as the built-in baseline writes it (RunExecutor.EvalJson).
-const evalJson = {
+// An evaluation as the sidecar reads eval.json: a weak class whose name needs escaping, and a confusion matrix.
+const evaluation: RunEvaluation = {
   accuracy: 0.9,
-  macro_f1: 0.8833,
-  per_class: {
-    billing: { precision: 1, recall: 0.8, f1: 0.888889, support: 5 },
-    refund: { precision: 0.8333, recall: 1, f1: 0.909091, support: 5 },
-    '<b>x</b>': { precision: 0, recall: 0, f1: 0, support: 0 },
-  },
-  confusion_matrix: { labels: ['billing', 'refund', '<b>x</b>'], matrix: [[4, 1, 0], [0, 5, 0], [0, 0, 0]] },
+  macroF1: 0.8833,
+  perClass: [
+    { label: 'billing', precision: 1, recall: 0.8, f1: 0.888889, support: 5, weak: false },
+    { label: 'refund', precision: 0.8333, recall: 1, f1: 0.909091, support: 5, weak: false },
+    { label: '<b>x</b>', precision: 0, recall: 0, f1: 0, support: 0, weak: true },
+  ],
+  confusion: { labels: ['billing', 'refund', '<b>x</b>'], matrix: [[4, 1, 0], [0, 5, 0], [0, 0, 0]] },
   split: 'stratified 20% split, seed 42',
-  train_rows: 40,
-  test_rows: 10,
+  testRows: 10,
 };
 
 const dicts = (n: number, split = 'train') => Array.from({ length: n }, (_, i) => ({ step: i + 1, epoch: (i + 1) / 10, split, values: { loss: 1 / (i + 1), learning_rate: 5e-5 } }));
 
 describe('metric points', () => {
-  it('reads the notification shape and flat metrics.jsonl lines', () => {
-    assert.deepEqual(parsePoint({ step: 3, epoch: 0.5, split: 'eval', values: { loss: 0.4, accuracy: 0.8 } }), { step: 3, epoch: 0.5, split: 'eval', values: { loss: 0.4, accuracy: 0.8 } });
-    assert.deepEqual(parsePoint({ step: 1, epoch: 1, split: 'train', loss: 0.53, learning_rate: 5e-5 }), { step: 1, epoch: 1, split: 'train', values: { loss: 0.53, learning_rate: 5e-5 } });
-    assert.deepEqual(parsePoint({ loss: 1 }), { split: 'train', values: { loss: 1 } });
-    assert.equal(parsePoint({ step: 1, split: 'train', values: { note: 'x' } }), undefined);
-    assert.equal(parsePoint('loss'), undefined);
-  });
-
-  it('a notification names its run', () => {
-    const n = parseMetricsNotification({ runId: 'r1', points: [...dicts(2), 'junk'] })!;
-    assert.equal(n.runId, 'r1');
-    assert.equal(n.points.length, 2);
-    assert.equal(parseMetricsNotification({ points: [] }), undefined);
+  it('draws the real run: its points, its final status and its evaluation', () => {
+    const answer = sample(Methods.getRun);
+    const live = sampleNotification(Notifications.metrics);
+    assert.equal(live.runId, answer.run.id);
+    const body = metricsBodyHtml({ runId: answer.run.id, run: { ...answer.run, runDir: answer.runDir }, points: addPoints(answer.metrics, live.points), eval: answer.evaluation });
+    assert.match(body, /data-status="succeeded"/);
+    assert.match(body, /data-state="eval"/);
+    assert.match(body, /<svg class="chart metric-chart"/);
   });
 
   it('a repeated (split, step) merges instead of drawing twice', () => {
-    const a = addPoints(dicts(2).map((p) => parsePoint(p)!), [parsePoint({ step: 2, split: 'train', values: { accuracy: 0.5 } })!, parsePoint({ step: 2, split: 'eval', values: { loss: 0.3 } })!]);
+    const a = addPoints(dicts(2), [{ step: 2, split: 'train', values: { accuracy: 0.5 } }, { step: 2, split: 'eval', values: { loss: 0.3 } }]);
     assert.equal(a.length, 3);
     assert.deepEqual(a[1]!.values, { loss: 0.5, learning_rate: 5e-5, accuracy: 0.5 });
   });
 
   it('series per split, sorted by step, with metric aliases', () => {
-    const points = [
-      parsePoint({ step: 2, split: 'test', values: { f1: 0.7 } })!,
-      parsePoint({ step: 2, split: 'train', values: { loss: 0.2 } })!,
-      parsePoint({ step: 1, split: 'train', values: { loss: 0.9 } })!,
+    const points: MetricPoint[] = [
+      { step: 2, split: 'test', values: { f1: 0.7 } },
+      { step: 2, split: 'train', values: { loss: 0.2 } },
+      { step: 1, split: 'train', values: { loss: 0.9 } },
     ];
     assert.deepEqual(seriesFor(points, ['loss']), [{ split: 'train', points: [{ x: 1, y: 0.9 }, { x: 2, y: 0.2 }] }]);
     assert.deepEqual(seriesFor(points, ['macro_f1', 'f1']).map((s) => s.split), ['test']);
@@ -66,7 +60,7 @@ describe('metric points', () => {
 
 describe('charts', () => {
   it('one polyline per split, a marker per point and the count of points plotted', () => {
-    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(5).map((p) => parsePoint(p)!), ['loss']));
+    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(5), ['loss']));
     assert.match(svg, /data-points="5"/);
     assert.equal((svg.match(/<polyline/g) ?? []).length, 1);
     assert.equal((svg.match(/<circle/g) ?? []).length, 5);
@@ -82,29 +76,27 @@ describe('charts', () => {
   });
 
   it('long runs keep the line but drop the markers', () => {
-    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(MaxMarkers + 1).map((p) => parsePoint(p)!), ['loss']));
+    const svg = lineChartSvg('loss', 'Loss', seriesFor(dicts(MaxMarkers + 1), ['loss']));
     assert.match(svg, new RegExp(`data-points="${MaxMarkers + 1}"`));
     assert.doesNotMatch(svg, /<circle/);
   });
 });
 
 describe('the evaluation', () => {
-  it('reads eval.json and rejects what is not one', () => {
-    const e = parseEval(evalJson)!;
-    assert.equal(e.perClass.length, 3);
-    assert.deepEqual(e.confusion!.labels, ['billing', 'refund', '<b>x</b>']);
-    assert.equal(parseEval({ hello: 1 }), undefined);
-    assert.equal(parseEval({ accuracy: 1, confusion_matrix: { labels: ['a', 'b'], matrix: [[1]] } })!.confusion, undefined, 'a ragged matrix is dropped');
+  it('marks the classes the sidecar calls weak', () => {
+    const html = evalHtml(evaluation);
+    assert.equal((html.match(/class="class-row weak"/g) ?? []).length, 1);
+    assert.match(html, /class="class-row weak" data-class="&lt;b&gt;x&lt;\/b&gt;"/);
   });
 
   it('a row per class, escaped, and the confusion matrix', () => {
-    const html = evalHtml(parseEval(evalJson)!);
+    const html = evalHtml(evaluation);
     assert.match(html, /data-classes="3"/);
     assert.equal((html.match(/class="class-row/g) ?? []).length, 3);
     assert.match(html, /accuracy <b>90\.0%<\/b>/);
     assert.doesNotMatch(html, /<b>x<\/b>/);
     assert.match(html, /&lt;b&gt;x&lt;\/b&gt;/);
-    const cm = confusionHtml(parseEval(evalJson)!.confusion!);
+    const cm = confusionHtml(evaluation.confusion!);
     assert.match(cm, /data-labels="3"/);
     assert.match(cm, /billing → refund: 1/);
   });
@@ -112,16 +104,16 @@ describe('the evaluation', () => {
 
 describe('the page', () => {
   it('waits for metrics, then draws the charts the run logged', () => {
-    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running' }, points: [] }), /data-state="waiting"/);
-    const body = metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running' }, points: dicts(3).map((p) => parsePoint(p)!) });
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running', final: false }, points: [] }), /data-state="waiting"/);
+    const body = metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'running', final: false }, points: dicts(3) });
     assert.match(body, /data-metric="loss" data-points="3"/);
     assert.match(body, /data-metric="learning_rate"/);
     assert.doesNotMatch(body, /data-metric="accuracy"/);
   });
 
   it('a finished run without eval.json says so; with it, shows the table', () => {
-    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded' }, points: [] }), /data-state="no-eval"/);
-    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded' }, points: [], eval: parseEval(evalJson) }), /data-state="eval"/);
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded', final: true }, points: [] }), /data-state="no-eval"/);
+    assert.match(metricsBodyHtml({ runId: 'r', run: { id: 'r', title: 'T', status: 'succeeded', final: true }, points: [], eval: evaluation }), /data-state="eval"/);
   });
 
   it('the page applies only updates newer than itself and than the last one it applied', () => {

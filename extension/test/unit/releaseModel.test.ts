@@ -26,12 +26,12 @@ import {
 } from '../../src/releaseModel';
 import type { RunSummary } from '../../src/trainingModel';
 
-const runs: RunSummary[] = [
+const runs = [
   { id: '20261128-040000-aaaa', title: 'Built-in baseline on tickets.csv', status: 'running', runDir: '/w/.mlintern/runs/20261128-040000-aaaa' },
   { id: '20261128-033359-e0ba', title: 'Built-in baseline on data', status: 'succeeded', kind: 'baseline', runDir: '/w/.mlintern/runs/20261128-033359-e0ba' },
   { id: '20261127-010101-ffff', title: 'train.py', status: 'failed', exitCode: 1 },
   { id: '20261127-000000-smok', title: 'Smoke test', status: 'succeeded', smoke: true },
-];
+] as unknown as RunSummary[];
 
 describe('picking a run', () => {
   it('offers the finished runs only', () => {

@@ -4,11 +4,15 @@ namespace MLIntern.Server.Lsp;
 
 /// <summary>
 /// Reads Content-Length frames from a byte stream and never gives up on it. A header that cannot be
-/// read (no or a non-numeric Content-Length, a line without ':', a length over <see cref="MaxFrameBytes"/>,
-/// a header block over <see cref="MaxHeaderBytes"/>) is reported once, and reading resumes at the next
-/// "Content-Length:" after the start of the bad frame. A frame whose body the caller rejects
-/// (<see cref="Reject"/>, for a body that is not JSON) resumes the same way, so a frame that declared
-/// more bytes than it sent gives back the frames it swallowed. Lines may end in CRLF or LF alone.
+/// read (no or a non-numeric Content-Length, a line without ':', a header block over
+/// <see cref="MaxHeaderBytes"/>) is reported once, and reading resumes at the next "Content-Length:"
+/// after the start of the bad frame. A frame whose body the caller rejects (<see cref="Reject"/>, for a
+/// body that is not JSON) resumes the same way, so a frame that declared more bytes than it sent gives
+/// back the frames it swallowed. While a body is still arriving its JSON structure is followed
+/// (<see cref="BodyScan"/>): once its object or array has closed, a byte other than whitespace or a
+/// comment proves the length a lie, and reading resumes there at once instead of waiting for bytes
+/// that may never come. A frame over <see cref="MaxFrameBytes"/> is refused (<see cref="Result.TooLarge"/>)
+/// and its body read past without being kept. Lines may end in CRLF or LF alone.
 /// </summary>
 internal sealed class FrameReader(Stream input)
 {
@@ -23,8 +27,16 @@ internal sealed class FrameReader(Stream input)
     private bool _resync;
     private int _frameEnd = -1;
 
-    /// <summary>One read: a frame, a problem with the bytes at the current position, or the end of the stream.</summary>
-    public readonly record struct Result(bool End, string? Problem, ReadOnlyMemory<byte> Body, string? Charset);
+    /// <summary>Bytes of a refused frame still to be read past, and what its body looked like so far.</summary>
+    private long _discard;
+    private long _discardDeclared;
+    private BodyScan _discardScan;
+
+    /// <summary>
+    /// One read: a frame, a problem with the bytes at the current position, or the end of the stream.
+    /// <paramref name="TooLarge"/>: the problem is a whole frame over the cap, which its sender should be told about.
+    /// </summary>
+    public readonly record struct Result(bool End, string? Problem, ReadOnlyMemory<byte> Body, string? Charset, bool TooLarge = false);
 
     /// <summary>
     /// The next frame. Its body stays valid until the next call; the frame is consumed unless
@@ -35,6 +47,35 @@ internal sealed class FrameReader(Stream input)
         Accept();
         while (true)
         {
+            if (_discard > 0)
+            {
+                if (_start == _end)
+                {
+                    // Nothing of the refused frame is kept: read the next bytes into an empty buffer.
+                    _start = _end = 0;
+                    if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return new Result(true, null, default, null);
+                    }
+                }
+
+                var take = (int)Math.Min(_discard, _end - _start);
+                var lie = _discardScan.Feed(_buffer.AsSpan(_start, take));
+                if (lie >= 0 || _discardScan.Opaque)
+                {
+                    // Not one JSON message: the frame over the cap was never that long, and what follows is the next frame.
+                    var framed = _discardDeclared - _discard + Math.Max(lie, 0);
+                    _start += Math.Max(lie, 0);
+                    _discard = 0;
+                    _resync = true;
+                    return new Result(false, lie >= 0 ? $"Content-Length {_discardDeclared} is more than the message it frames ({framed} bytes)" : $"Content-Length {_discardDeclared} frames no JSON message", default, null);
+                }
+
+                _start += take;
+                _discard -= take;
+                continue;
+            }
+
             if (_resync)
             {
                 var found = IndexOfLengthName(_start, _end);
@@ -71,8 +112,28 @@ internal sealed class FrameReader(Stream input)
             }
 
             var bodyOffset = header.BodyOffset;
+            if (header.Length > MaxFrameBytes)
+            {
+                _start += bodyOffset;
+                _discard = _discardDeclared = header.Length;
+                _discardScan = default;
+                return new Result(false, $"a frame of {header.Length:N0} bytes is over the {MaxFrameBytes / (1024 * 1024)} MiB limit", default, null, TooLarge: true);
+            }
+
+            var scan = default(BodyScan);
+            var scanned = 0;
             while (_end - _start - bodyOffset < header.Length)
             {
+                var arrived = _end - _start - bodyOffset;
+                var lie = scan.Feed(_buffer.AsSpan(_start + bodyOffset + scanned, arrived - scanned));
+                if (lie >= 0)
+                {
+                    _start += bodyOffset + scanned + lie;
+                    _resync = true;
+                    return new Result(false, $"Content-Length {header.Length} is more than the message it frames ({scanned + lie} bytes)", default, null);
+                }
+
+                scanned = arrived;
                 if (!await FillAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return new Result(true, null, default, null);
@@ -164,7 +225,8 @@ internal sealed class FrameReader(Stream input)
         var colon = line.IndexOf((byte)':');
         if (colon <= 0)
         {
-            return $"a header line without a name and ':' ({Show(line)})";
+            // The line is not quoted: bytes that are not a header may be anything the client wrote by mistake, a secret included.
+            return $"a header line without a name and ':' ({line.Length} bytes)";
         }
 
         var name = line[..colon];
@@ -172,7 +234,7 @@ internal sealed class FrameReader(Stream input)
         {
             if (!IsTokenChar(b))
             {
-                return $"a header name that is not a token ({Show(name)})";
+                return $"a header name that is not a token ({name.Length} bytes)";
             }
         }
 
@@ -189,12 +251,13 @@ internal sealed class FrameReader(Stream input)
                 return $"Content-Length '{Show(value)}' is not a whole number of bytes";
             }
 
-            if (value.TrimStart('0').Length > 9 || long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) > MaxFrameBytes)
+            if (value.TrimStart('0').Length > 10 || !int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
             {
+                // No stream frames 2 GiB: this is noise, not a frame to read past.
                 return $"Content-Length {Show(value)} is over the {MaxFrameBytes / (1024 * 1024)} MiB frame limit";
             }
 
-            length = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+            length = parsed;
         }
         else if (Ascii.EqualsIgnoreCase(name, "Content-Type"u8))
         {
@@ -213,8 +276,6 @@ internal sealed class FrameReader(Stream input)
 
     private static bool IsTokenChar(byte b) =>
         char.IsAsciiLetterOrDigit((char)b) || "!#$%&'*+-.^_`|~"u8.Contains(b);
-
-    private static string Show(ReadOnlySpan<byte> bytes) => Show(Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, 40)]));
 
     private static string Show(string text) =>
         new([.. (text.Length > 40 ? text[..40] + "…" : text).Select(c => char.IsControl(c) ? '?' : c)]);
@@ -254,5 +315,123 @@ internal sealed class FrameReader(Stream input)
         var read = await input.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         _end += read;
         return read > 0;
+    }
+
+    /// <summary>
+    /// Follows a body's JSON structure byte by byte without keeping any: strings (either quote, with
+    /// escapes), comments and the nesting depth are all its state, so it can follow a body that arrives in
+    /// pieces or one too large to keep. It does not validate JSON (the handler does); it only tells when
+    /// the body's object or array has closed and a byte that cannot belong to it follows.
+    /// </summary>
+    private struct BodyScan
+    {
+        private enum Phase : byte { Start, Inside, Closed, Opaque }
+
+        private enum Comment : byte { None, Slash, Line, Block, BlockStar }
+
+        private Phase _phase;
+        private Comment _comment;
+        private byte _quote;
+        private bool _escape;
+        private long _depth;
+
+        /// <summary>The body does not start with an object or an array, so its end cannot be told.</summary>
+        public readonly bool Opaque => _phase == Phase.Opaque;
+
+        /// <summary>The index in <paramref name="bytes"/> of the first byte after the closed value that is not whitespace or a comment, or -1.</summary>
+        public int Feed(ReadOnlySpan<byte> bytes)
+        {
+            for (var i = 0; i < bytes.Length && _phase != Phase.Opaque; i++)
+            {
+                var b = bytes[i];
+                switch (_comment)
+                {
+                    case Comment.Line:
+                        _comment = b == '\n' ? Comment.None : Comment.Line;
+                        continue;
+                    case Comment.Block:
+                        _comment = b == '*' ? Comment.BlockStar : Comment.Block;
+                        continue;
+                    case Comment.BlockStar:
+                        _comment = b == '/' ? Comment.None : b == '*' ? Comment.BlockStar : Comment.Block;
+                        continue;
+                    case Comment.Slash when b is (byte)'/' or (byte)'*':
+                        _comment = b == '/' ? Comment.Line : Comment.Block;
+                        continue;
+                    case Comment.Slash:
+                        // A lone '/': inside the value it is the handler's to refuse; outside, not JSON.
+                        _comment = Comment.None;
+                        if (_phase == Phase.Closed)
+                        {
+                            return i;
+                        }
+
+                        if (_phase == Phase.Start)
+                        {
+                            _phase = Phase.Opaque;
+                            return -1;
+                        }
+
+                        break;
+                }
+
+                if (_quote != 0)
+                {
+                    if (_escape)
+                    {
+                        _escape = false;
+                    }
+                    else if (b == '\\')
+                    {
+                        _escape = true;
+                    }
+                    else if (b == _quote)
+                    {
+                        _quote = 0;
+                    }
+
+                    continue;
+                }
+
+                if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+                {
+                    continue;
+                }
+
+                if (b == '/')
+                {
+                    _comment = Comment.Slash;
+                    continue;
+                }
+
+                switch (_phase)
+                {
+                    case Phase.Start when b is (byte)'{' or (byte)'[':
+                        _phase = Phase.Inside;
+                        _depth = 1;
+                        break;
+                    case Phase.Start:
+                        _phase = Phase.Opaque;
+                        break;
+                    case Phase.Inside when b is (byte)'"' or (byte)'\'':
+                        _quote = b;
+                        break;
+                    case Phase.Inside when b is (byte)'{' or (byte)'[':
+                        _depth++;
+                        break;
+                    case Phase.Inside when b is (byte)'}' or (byte)']':
+                        if (--_depth == 0)
+                        {
+                            _phase = Phase.Closed;
+                        }
+
+                        break;
+                    case Phase.Closed:
+                        return i;
+                }
+            }
+
+            return -1;
+        }
     }
 }

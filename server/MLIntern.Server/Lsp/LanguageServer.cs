@@ -5,7 +5,6 @@ using MLIntern.Server.Lsp.Handlers;
 using MLIntern.Server.Lsp.Protocol;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using Newtonsoft.Json.Serialization;
 using StreamJsonRpc;
 
 namespace MLIntern.Server.Lsp;
@@ -26,8 +25,7 @@ internal sealed class LanguageServer : IClient
     public LanguageServer(Stream input, Stream output, LogLevelSwitch logLevel, bool testHooks, TimeSpan? clientRequestTimeout = null)
     {
         var formatter = new JsonMessageFormatter();
-        formatter.JsonSerializer.ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false } };
-        formatter.JsonSerializer.NullValueHandling = NullValueHandling.Ignore;
+        MLIntern.Server.Protocol.ProtocolJson.Configure(formatter.JsonSerializer);
         _serializer = formatter.JsonSerializer;
 
         _rpc = new JsonRpc(new TolerantMessageHandler(output, input, formatter, () => _logger));
@@ -157,9 +155,12 @@ internal sealed class LanguageServer : IClient
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // JsonException, or an OverflowException for 2^64 in an int: either way the params do not bind.
-                server._logger.LogWarning("invalid params for {Method}: {Message}", handler.Method, e.Message);
-                throw new LocalRpcException($"invalid params for '{handler.Method}': {e.Message}") { ErrorCode = ErrorCodes.InvalidParams };
+                // JsonException, or an OverflowException for 2^64 in an int: either way the params do not bind. Newtonsoft's
+                // message names our .NET types and quotes the value (which may be a secret): the client and the log get the path.
+                var path = e switch { JsonSerializationException s => s.Path, JsonReaderException r => r.Path, _ => null };
+                var where = string.IsNullOrEmpty(path) ? "the params do not have the shape it takes" : $"the value at '{path}' has the wrong type or is out of range";
+                server._logger.LogWarning("invalid params for {Method}: {Where} ({Kind})", handler.Method, where, e.GetType().Name);
+                throw MLIntern.Server.Protocol.ErrorReasons.Error(ErrorCodes.InvalidParams, MLIntern.Server.Protocol.ErrorReasons.InvalidParams, $"invalid params for '{handler.Method}': {where}");
             }
 
             try

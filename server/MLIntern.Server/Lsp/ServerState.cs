@@ -52,7 +52,8 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
     /// <summary>Reads the settings object the extension sends (section "mlintern") and applies what it knows.</summary>
     public void ApplySettings(JToken? settings)
     {
-        var section = settings?["mlintern"] as JObject ?? settings as JObject;
+        // Settings of any other shape (an array, a scalar) are not ours: they change nothing, and they throw nothing.
+        var section = (settings as JObject)?["mlintern"] as JObject ?? settings as JObject;
         Settings = section ?? Settings;
         DataSettings = section?["data"] as JObject ?? DataSettings;
         if (section?["logLevel"] is JValue { Value: string level } && LogLevelSwitch.Parse(level) is { } parsed)

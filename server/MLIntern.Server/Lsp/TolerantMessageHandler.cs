@@ -15,14 +15,19 @@ namespace MLIntern.Server.Lsp;
 /// not a JSON-RPC 2.0 message is answered the way the spec says — -32700 for a body that is not JSON,
 /// -32600 for one that is not a request (a scalar, a batch, a bad id, method or params), id null unless
 /// the request's own id could be read — or, for a response that cannot be matched, dropped. Only
-/// well-formed messages reach StreamJsonRpc. Every outgoing error loses its <c>data</c>, so no
-/// exception type, stack trace or source path ever leaves the process. Problems are logged, at most
-/// ten a minute.
+/// well-formed messages reach StreamJsonRpc, and of requests sharing an id in flight only the first.
+/// Every outgoing error loses its <c>data</c> unless it is the contract's <c>{ reason }</c>, and a
+/// message naming a stack frame, a .NET type or StreamJsonRpc's own text is replaced by one naming the
+/// method, so no exception type, stack trace or source path ever leaves the process. Problems are
+/// logged, at most ten a minute.
 /// </summary>
 internal sealed class TolerantMessageHandler : MessageHandlerBase
 {
-    /// <summary>How deep a message may nest objects and arrays (the message itself is depth 1).</summary>
-    public const int MaxDepth = 128;
+    /// <summary>
+    /// How deep a message may nest objects and arrays (the message itself is depth 1): Newtonsoft's default,
+    /// which StreamJsonRpc's serializer keeps, so a message passed on never fails there instead.
+    /// </summary>
+    public const int MaxDepth = 64;
     private const int LogsPerMinute = 10;
 
     private static readonly JsonLoadSettings LoadSettings = new() { CommentHandling = CommentHandling.Ignore, LineInfoHandling = LineInfoHandling.Ignore };
@@ -35,6 +40,14 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
     private readonly Func<ILogger?> _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<RequestId, byte> _awaitingAnswer = new();
+
+    /// <summary>The method of each request the client sent that is not answered yet, so an error can name it.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RequestId, string> _answering = new();
+
+    /// <summary>What only the inside of the process knows: a stack frame, a source line, a .NET type or StreamJsonRpc's binding text.</summary>
+    private static readonly System.Text.RegularExpressions.Regex Internals = new(
+        @"\bat [\w.`]+\.\w+\(|\.cs:line \d|\b(?:System|Microsoft|Newtonsoft|StreamJsonRpc|MLIntern)\.[A-Z]|\{no object\}|Unable to find method",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private long _logWindowStart = Environment.TickCount64;
     private int _loggedInWindow;
 
@@ -65,6 +78,12 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
             if (frame.Problem is { } problem)
             {
                 Report(problem);
+                if (frame.TooLarge)
+                {
+                    // A whole message the client sent and we will not read: it must hear why (its id is in the unread body).
+                    await WriteErrorAsync(null, ErrorCodes.InvalidRequest, problem, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -138,6 +157,12 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
                 return Verdict.Refuse("a method that is not a string", ErrorCodes.InvalidRequest, id);
             }
 
+            if (id is { Type: JTokenType.Null })
+            {
+                // JSON-RPC discourages it and LSP does not allow it; StreamJsonRpc cannot hold two such requests at once.
+                return Verdict.Refuse("a request whose id is null (LSP ids are integers or strings)", ErrorCodes.InvalidRequest);
+            }
+
             if (message.TryGetValue("params", out var parameters) && parameters.Type is not (JTokenType.Object or JTokenType.Array))
             {
                 if (parameters.Type != JTokenType.Null)
@@ -149,7 +174,14 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
                 message.Remove("params");
             }
 
-            return Deserialize(message, id);
+            var request = Deserialize(message, id);
+            if (request.Message is JsonRpcRequest { IsResponseExpected: true } incoming && !_answering.TryAdd(incoming.RequestId, incoming.Method!))
+            {
+                // Any answer with this id would be taken for the answer to the first request with it: the first one keeps it.
+                return Verdict.Refuse($"a request whose id {Shorten(id!.ToString(Formatting.None))} is already in flight", 0);
+            }
+
+            return request;
         }
 
         var hasResult = message.ContainsKey("result");
@@ -193,7 +225,8 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Verdict.Refuse("a message StreamJsonRpc cannot read: " + e.GetType().Name, id is null ? 0 : ErrorCodes.InvalidRequest, id);
+            // The exception's type is ours to know, not the client's: the answer says what JSON-RPC calls it.
+            return Verdict.Refuse("a message that is not a JSON-RPC 2.0 request or response", id is null ? 0 : ErrorCodes.InvalidRequest, id);
         }
     }
 
@@ -276,10 +309,33 @@ internal sealed class TolerantMessageHandler : MessageHandlerBase
 
     protected override ValueTask WriteCoreAsync(JsonRpcMessage content, CancellationToken cancellationToken)
     {
-        if (content is JsonRpcError { Error: { } detail })
+        if (content is JsonRpcError { Error: { } detail } error)
         {
-            // StreamJsonRpc would put the exception's type and stack trace here.
-            detail.Data = null;
+            var method = _answering.TryRemove(error.RequestId, out var name) ? name : "the request";
+            if (detail.Data is not MLIntern.Server.Protocol.ErrorInfo)
+            {
+                // StreamJsonRpc would put the exception's type and stack trace here; only the contract's { reason } may stay.
+                detail.Data = null;
+            }
+
+            if (detail.Code == JsonRpcErrorCode.MethodNotFound)
+            {
+                // StreamJsonRpc's text names the arity and its target object ("'x/1' on {no object}").
+                detail.Message = $"unknown method '{method}'";
+            }
+            else if (detail.Code == JsonRpcErrorCode.InvocationError)
+            {
+                // Our handlers always choose a code; -32000 is StreamJsonRpc passing on an exception's own text.
+                detail.Message = $"'{method}' failed";
+            }
+            else if (Internals.IsMatch(detail.Message ?? ""))
+            {
+                detail.Message = detail.Code == JsonRpcErrorCode.InvalidParams ? $"invalid params for '{method}'" : $"'{method}' failed";
+            }
+        }
+        else if (content is JsonRpcResult result)
+        {
+            _answering.TryRemove(result.RequestId, out _);
         }
 
         if (content is JsonRpcRequest { IsResponseExpected: true } request)

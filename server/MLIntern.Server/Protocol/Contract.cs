@@ -1,3 +1,5 @@
+using M = MLIntern.Server.Lsp.Protocol.Methods;
+
 namespace MLIntern.Server.Protocol;
 
 /// <summary>What a request does to state, which decides how the <c>RequestQueue</c> runs it.</summary>
@@ -24,7 +26,23 @@ internal sealed record NotificationContract(string Method, Type Params, bool Fro
 /// </summary>
 internal static partial class Contract
 {
-    public static IReadOnlyList<RequestContract> Requests { get; } = [];
+    public static IReadOnlyList<RequestContract> Requests { get; } =
+    [
+        // training family
+        new(M.PlanTraining, typeof(PlanTrainingParams), typeof(PlanTrainingResult), Effect.Writes, "Plans a training run (a script or the built-in baseline), writes .mlintern/plans/<id>.md and .json, and answers the plan, its step count and the approval dialog."),
+        new(M.ApproveRun, typeof(ApproveRunParams), typeof(ApproveRunResult), Effect.Reads, "Records that the user approved a plan's figures (with the overrides the dialog named) and answers a single-use approval token."),
+        new(M.StartRun, typeof(StartRunParams), typeof(StartRunResult), Effect.Writes, "Creates the run folder of an approved plan and answers the task the editor runs (`mlintern train --run`)."),
+        new(M.RunExited, typeof(RunParams), typeof(RunSummary), Effect.Writes, "Records how the editor's task ended (exit code or cancelled) and answers the run's summary."),
+        new(M.GenerateScript, typeof(GenerateScriptParams), typeof(GenerateScriptResult), Effect.Reads, "Answers the text of a Hugging Face Trainer script for a data set and where it would go; nothing is written."),
+        new(M.ListRuns, typeof(WorkspaceParams), typeof(ListRunsResult), Effect.Reads, "Answers the workspace's runs, newest first."),
+        new(M.GetRun, typeof(RunParams), typeof(GetRunResult), Effect.Reads, "Answers one run: run.json, every metric point so far, eval.json; a live run's new points follow as mlintern/metrics."),
+        new(M.ProfileDataset, typeof(ProfileDatasetParams), typeof(DatasetProfile), Effect.Reads, "Answers the profile of the data set a file belongs to: splits, columns, text and label columns, data checks."),
+        new(M.AskFix, typeof(AskFixParams), typeof(AskFixResult), Effect.Reads, "Answers fix proposals for a cursor or selection, each with a versioned edit the editor previews before applying."),
+    ];
 
-    public static IReadOnlyList<NotificationContract> Notifications { get; } = [];
+    public static IReadOnlyList<NotificationContract> Notifications { get; } =
+    [
+        // training family
+        new(M.Metrics, typeof(MetricsNotification), FromServer: true, "New metric points of a live run, as they are logged."),
+    ];
 }

@@ -65,15 +65,26 @@ internal sealed class ProtocolShapes
     public static ProtocolShapes Of(IEnumerable<RequestContract> requests, IEnumerable<NotificationContract> notifications, IReadOnlySet<string>? namespaces = null)
     {
         var shapes = new ProtocolShapes(namespaces ?? ProtocolNamespaces);
+        // What the sidecar writes first: a type that is also in what a client sends (an LSP range) keeps
+        // its value-type fields required; only a type clients alone send may leave them out.
         foreach (var request in requests)
         {
-            shapes.Root(request.Params, input: true);
             shapes.Root(request.Result, input: false);
         }
 
-        foreach (var notification in notifications)
+        foreach (var notification in notifications.Where(n => n.FromServer))
         {
-            shapes.Root(notification.Params, input: !notification.FromServer);
+            shapes.Root(notification.Params, input: false);
+        }
+
+        foreach (var request in requests)
+        {
+            shapes.Root(request.Params, input: true);
+        }
+
+        foreach (var notification in notifications.Where(n => !n.FromServer))
+        {
+            shapes.Root(notification.Params, input: true);
         }
 
         return shapes;

@@ -44,6 +44,9 @@ internal sealed record PlanOptions
     public int SmokeSteps { get; init; } = 10;
 }
 
+/// <summary>Planning needs a data set and none was given or found in the script: the editor asks the user for one and plans again.</summary>
+internal sealed class DataSetNeededException(string message) : ArgumentException(message);
+
 /// <summary>
 /// Turns a request into a plan: resolves the data set (its facts and text length profile), the
 /// model size (table, or config.json beside a local checkpoint), the hardware and prices, the
@@ -85,7 +88,7 @@ internal static class Planner
             : null;
         if (dataPath is null)
         {
-            throw new ArgumentException(script is null ? "which data set? (--data PATH)" : $"which data set does {Path.GetFileName(script)} train on? It loads none ML Intern can read; pass --data PATH");
+            throw new DataSetNeededException(script is null ? "which data set? (--data PATH)" : $"which data set does {Path.GetFileName(script)} train on? It loads none ML Intern can read; pass --data PATH");
         }
 
         if (!File.Exists(dataPath) && !Directory.Exists(dataPath))

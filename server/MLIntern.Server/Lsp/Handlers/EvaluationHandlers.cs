@@ -4,6 +4,7 @@ using MLIntern.Server.Lsp.Protocol;
 using MLIntern.Training.Evaluation;
 using Newtonsoft.Json.Linq;
 using StreamJsonRpc;
+using WorkspaceParams = MLIntern.Server.Protocol.WorkspaceParams;
 
 namespace MLIntern.Server.Lsp.Handlers;
 

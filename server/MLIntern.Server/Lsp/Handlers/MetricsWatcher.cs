@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using MLIntern.Server.Lsp.Protocol;
 using MLIntern.Server.Runs;
 using MLIntern.Training.Metrics;
-using Newtonsoft.Json.Linq;
+using Wire = MLIntern.Server.Protocol;
 
 namespace MLIntern.Server.Lsp.Handlers;
 
@@ -70,7 +70,7 @@ internal sealed class MetricsWatcher : IDisposable
 
                 if (points.Count > 0)
                 {
-                    _ = _client().NotifyAsync(Methods.Metrics, new JObject { ["runId"] = runId, ["points"] = JArray.FromObject(points, TrainingRequests.Serializer) })
+                    _ = _client().NotifyAsync(Methods.Metrics, new Wire.MetricsNotification(runId, Wire.MetricPoint.From(points)))
                         .ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                 }
 
