@@ -423,4 +423,55 @@ public sealed class HubTests : IDisposable
         Assert.Contains("HF_HUB_OFFLINE is set", errors, StringComparison.Ordinal);
         Assert.Empty(_hub.Requests);
     }
+
+    [Fact]
+    public async Task The_language_server_searches_describes_plans_and_downloads_only_the_approved_plan()
+    {
+        _hub.OnJson("/api/datasets", """[{"id":"acme/tickets","downloads":4321,"gated":"manual","tags":["task_categories:text-classification","license:mit"]}]""");
+        var env = new Dictionary<string, string>
+        {
+            ["HF_ENDPOINT"] = _hub.Url.ToString(),
+            ["MLINTERN_HF_VIEWER_ENDPOINT"] = _viewer.Url.ToString(),
+            ["HF_TOKEN"] = Token,
+            ["HF_HUB_OFFLINE"] = "",
+        };
+        await using var client = LspClient.Start(env);
+        await client.InitializeAsync();
+
+        var search = (JObject)(await client.RequestAsync("mlintern/searchDatasets", new { query = "tickets", task = "text-classification" }))!;
+        ProtocolSamples.Write("searchDatasets", search);
+        Assert.Equal("acme/tickets", (string?)search.SelectToken("datasets[0].id"));
+        Assert.Equal("manual", (string?)search.SelectToken("datasets[0].gated"));
+        Assert.Equal(["task_categories:text-classification"], _hub.Requests.Single(r => r.Path == "/api/datasets").Values("filter"));
+
+        var info = (JObject)(await client.RequestAsync("mlintern/datasetInfo", new { id = Id }))!;
+        ProtocolSamples.Write("datasetInfo", info);
+        Assert.Equal("intent", (string?)info["labelColumn"]);
+        Assert.Equal(["track", "refund", "escalate"], info.SelectToken("statistics.columns[0].frequencies")!.Select(f => (string?)f["value"]));
+        Assert.Contains(info["warnings"]!, w => (string?)w["code"] == HubWarnings.TinyClasses);
+
+        var plan = (JObject)(await client.RequestAsync("mlintern/planDatasetDownload", new { id = Id, workspaceFolder = _dir }))!;
+        ProtocolSamples.Write("planDatasetDownload", plan);
+        Assert.Equal(_train.Length + _test.Length, (long)plan["totalBytes"]!);
+        Assert.Equal(2, plan["files"]!.Count());
+        Assert.Empty(_files.Requests);
+
+        var refused = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/downloadDataset", new { id = Id, workspaceFolder = _dir, approvedHash = "0000000000000000" }));
+        Assert.Equal(-32010, refused.Code);
+        Assert.Contains("download refused", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(_files.Requests);
+        var outside = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/planDatasetDownload", new { id = Id, workspaceFolder = _dir, directory = "../elsewhere" }));
+        Assert.Equal(-32602, outside.Code);
+
+        var done = (JObject)(await client.RequestAsync("mlintern/downloadDataset", new { id = Id, workspaceFolder = _dir, approvedHash = (string?)plan["hash"] }))!;
+        ProtocolSamples.Write("downloadDataset", done);
+        Assert.Equal(Path.Combine(_dir, "data", "hub", "acme", "tickets"), (string?)done["directory"]);
+        Assert.True(File.Exists((string?)done["provenancePath"]));
+        Assert.Equal(_train, File.ReadAllBytes(Path.Combine(_dir, "data", "hub", "acme", "tickets", "train-00000-of-00001.parquet")));
+
+        _hub.OnJson($"/api/datasets/{Id}", """{"error":"gated"}""", 403);
+        var gated = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/datasetInfo", new { id = Id }));
+        Assert.Contains("accept the terms on the Hub", gated.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, gated.Message, StringComparison.Ordinal);
+    }
 }

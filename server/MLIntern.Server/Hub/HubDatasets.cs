@@ -150,6 +150,14 @@ internal static class HubDatasets
         return provenance;
     }
 
+    /// <summary>The hash of exactly what a plan downloads (data set, revision, config, license, every file's URL, name and size): what an approval names.</summary>
+    public static string PlanHash(DownloadPlan plan)
+    {
+        var text = string.Join("\n", new[] { plan.Id, plan.Revision ?? "", plan.Config, plan.License ?? "", plan.Directory }
+            .Concat(plan.Files.Select(f => $"{f.Url}|{Path.GetFileName(f.LocalPath)}|{f.Size}")));
+        return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
     /// <summary>The folder a download goes to by default: data/hub/ORG/NAME under the workspace.</summary>
     public static string DefaultDirectory(string workspace, string id) =>
         Path.Combine([workspace, "data", "hub", .. id.Split('/').Select(SafeName)]);

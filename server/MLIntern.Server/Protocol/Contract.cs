@@ -38,6 +38,12 @@ internal static partial class Contract
         new(M.GetRun, typeof(RunParams), typeof(GetRunResult), Effect.Reads, "Answers one run: run.json, every metric point so far, eval.json; a live run's new points follow as mlintern/metrics."),
         new(M.ProfileDataset, typeof(ProfileDatasetParams), typeof(DatasetProfile), Effect.Reads, "Answers the profile of the data set a file belongs to: splits, columns, text and label columns, data checks."),
         new(M.AskFix, typeof(AskFixParams), typeof(AskFixResult), Effect.Reads, "Answers fix proposals for a cursor or selection, each with a versioned edit the editor previews before applying."),
+
+        // hub family
+        new(M.SearchDatasets, typeof(SearchDatasetsParams), typeof(SearchDatasetsResult), Effect.Reads, "Answers the Hugging Face Hub's data sets for a query and filters (task, language, license), sorted by downloads unless asked otherwise."),
+        new(M.DatasetInfo, typeof(DatasetInfoParams), typeof(DatasetInfoResult), Effect.Reads, "Answers a Hub data set's card facts, splits, columns, first rows, one split's statistics (the label column's classes) and ML Intern's warnings."),
+        new(M.PlanDatasetDownload, typeof(PlanDatasetDownloadParams), typeof(DatasetDownloadPlan), Effect.Reads, "Answers the Parquet files a download would write, their total size, license and revision, and the plan's hash; nothing is downloaded."),
+        new(M.DownloadDataset, typeof(DownloadDatasetParams), typeof(DownloadDatasetResult), Effect.Writes, "Downloads an approved plan (its hash must match the plan made now) into the workspace, resumable and size-checked, and writes hub-provenance.json beside the files."),
     ];
 
     public static IReadOnlyList<NotificationContract> Notifications { get; } =
