@@ -19,6 +19,7 @@ export const Commands = {
   createCard: 'mlintern.createCard',
   createDemo: 'mlintern.createDemo',
   publish: 'mlintern.publish',
+  findDataset: 'mlintern.findDataset',
 } as const;
 
 /** The sidecar's release requests not yet in the generated protocol.ts (whose Methods has the rest). */
@@ -50,6 +51,9 @@ export const Views = {
 
 /** The webview panel type of the Metrics panel. */
 export const MetricsPanelType = 'mlintern.metrics';
+
+/** The webview panel type of a Hub data set's detail page (Find a Dataset…). */
+export const HubDatasetPanelType = 'mlintern.hubDataset';
 
 /** The webview panel type of the Evaluation panel. */
 export const EvaluationPanelType = 'mlintern.evaluation';
