@@ -415,6 +415,16 @@ public sealed class HubTests : IDisposable
     }
 
     [Fact]
+    public async Task A_malformed_endpoint_fails_every_request_instead_of_falling_back_to_the_public_hub()
+    {
+        var settings = HubSettings.From(k => k == "HF_ENDPOINT" ? "ftp://mirror.example" : null);
+        using var client = new HubClient(settings);
+        var e = await Assert.ThrowsAsync<HubException>(() => client.SearchAsync(new HubSearch("x"), default));
+        Assert.Equal(HubFailure.Settings, e.Failure);
+        Assert.Contains("HF_ENDPOINT is not an http(s) URL: 'ftp://mirror.example'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Offline_mode_contacts_nothing()
     {
         var settings = new HubSettings { Endpoint = _hub.Url, ViewerEndpoint = _viewer.Url, CacheDirectory = _dir, Offline = true };
@@ -465,6 +475,8 @@ public sealed class HubTests : IDisposable
 
         var done = (JObject)(await client.RequestAsync("mlintern/downloadDataset", new { id = Id, workspaceFolder = _dir, approvedHash = (string?)plan["hash"] }))!;
         ProtocolSamples.Write("downloadDataset", done);
+        // The e2e scenario "hub-datasets" serves this real Parquet file from its own stand-in.
+        ProtocolSamples.WriteFile("hub-train.parquet", _train);
         Assert.Equal(Path.Combine(_dir, "data", "hub", "acme", "tickets"), (string?)done["directory"]);
         Assert.True(File.Exists((string?)done["provenancePath"]));
         Assert.Equal(_train, File.ReadAllBytes(Path.Combine(_dir, "data", "hub", "acme", "tickets", "train-00000-of-00001.parquet")));

@@ -259,6 +259,11 @@ internal sealed class HubClient : IDisposable
     /// <summary>Sends with the token when the host is the Hub's or the viewer's; a failing status becomes its <see cref="HubException"/>.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string who, string? id, CancellationToken cancellationToken)
     {
+        if (_settings.Problem is { } problem)
+        {
+            throw new HubException(HubFailure.Settings, problem + "; nothing was sent.");
+        }
+
         if (_settings.Offline)
         {
             throw new HubException(HubFailure.Offline, "HF_HUB_OFFLINE is set: ML Intern does not contact the Hub. Unset it to search, inspect or download data sets.");

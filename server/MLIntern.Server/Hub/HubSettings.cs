@@ -30,6 +30,9 @@ internal sealed class HubSettings
 
     public bool Offline { get; init; }
 
+    /// <summary>Why the environment's endpoints cannot be used (an HF_ENDPOINT that is not an http(s) URL); every request then fails with it rather than falling back to the public Hub.</summary>
+    public string? Problem { get; init; }
+
     public static HubSettings FromEnvironment() => From(Environment.GetEnvironmentVariable);
 
     /// <summary>The Hub cache folder alone (no token read): what the script checks resolve `load_dataset("org/name")` in.</summary>
@@ -60,10 +63,12 @@ internal sealed class HubSettings
         var timeout = double.TryParse(env("MLINTERN_HUB_TIMEOUT"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromSeconds(30);
+        var problems = new List<string>();
         return new HubSettings
         {
-            Endpoint = BaseUri(env("HF_ENDPOINT"), DefaultEndpoint),
-            ViewerEndpoint = BaseUri(env("MLINTERN_HF_VIEWER_ENDPOINT"), DefaultViewerEndpoint),
+            Endpoint = BaseUri("HF_ENDPOINT", env("HF_ENDPOINT"), DefaultEndpoint, problems),
+            ViewerEndpoint = BaseUri("MLINTERN_HF_VIEWER_ENDPOINT", env("MLINTERN_HF_VIEWER_ENDPOINT"), DefaultViewerEndpoint, problems),
+            Problem = problems.Count == 0 ? null : string.Join("; ", problems),
             Token = token,
             TokenSource = source,
             CacheDirectory = CacheDirectoryFrom(env),
@@ -75,12 +80,16 @@ internal sealed class HubSettings
     public override string ToString() =>
         $"hub {Endpoint}, viewer {ViewerEndpoint}, cache {CacheDirectory}, token {(Token is null ? "none" : "from " + TokenSource)}";
 
-    private static Uri BaseUri(string? value, string fallback)
+    private static Uri BaseUri(string variable, string? value, string fallback, List<string> problems)
     {
         var text = NonEmpty(value) ?? fallback;
-        return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : new Uri(fallback + "/");
+        if (Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        problems.Add($"{variable} is not an http(s) URL: '{text}'");
+        return new Uri(fallback + "/");
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
