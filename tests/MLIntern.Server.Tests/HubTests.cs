@@ -415,6 +415,34 @@ public sealed class HubTests : IDisposable
     }
 
     [Fact]
+    public void A_model_card_names_the_hub_data_set_its_run_was_trained_on_from_the_provenance_file()
+    {
+        var workspace = Path.Combine(_dir, "ws");
+        foreach (var (relative, content) in MLIntern.Server.Samples.SupportTickets.Generate().Files)
+        {
+            var path = Path.Combine(workspace, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, content);
+        }
+
+        var data = Path.Combine(workspace, MLIntern.Server.Samples.SupportTickets.DataPath);
+        // What a download writes beside its files (HubDatasets.DownloadAsync).
+        var provenance = new Provenance("huggingface-hub", Id, Sha, "default", "mit", DateTimeOffset.UnixEpoch, false, []);
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(data)!, HubDatasets.ProvenanceFileName), Newtonsoft.Json.JsonConvert.SerializeObject(provenance, MLIntern.Server.Protocol.ProtocolJson.Indented));
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        Assert.True(TrainCommand.Run(workspace, new MLIntern.Server.Runs.PlanOptions { Data = data }, new TrainCommand.ApprovalChoice(true, false, false), null, output, errors) == 0, errors.ToString());
+        var runId = Path.GetFileName(output.ToString().TrimEnd().Split('\n')[^1]);
+
+        var cardOut = new StringWriter();
+        var cardErrors = new StringWriter();
+        CardCommand.Run(runId, workspace, new MLIntern.Server.Release.CardOptions(Author: "Jane"), cardOut, cardErrors);
+        Assert.DoesNotContain("datasets", cardErrors.ToString(), StringComparison.Ordinal);
+        var readme = File.ReadAllText(cardOut.ToString().TrimEnd());
+        Assert.Contains($"datasets:\n- {Id}", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_malformed_endpoint_fails_every_request_instead_of_falling_back_to_the_public_hub()
     {
         var settings = HubSettings.From(k => k == "HF_ENDPOINT" ? "ftp://mirror.example" : null);
