@@ -15,6 +15,8 @@ internal sealed class HubSettings
     public const string DefaultEndpoint = "https://huggingface.co";
     public const string DefaultViewerEndpoint = "https://datasets-server.huggingface.co";
 
+    private const long MaxTokenFileBytes = 4096;
+
     public required Uri Endpoint { get; init; }
 
     public required Uri ViewerEndpoint { get; init; }
@@ -51,7 +53,8 @@ internal sealed class HubSettings
             var file = NonEmpty(env("HF_TOKEN_PATH")) ?? Path.Combine(home, "token");
             try
             {
-                token = File.Exists(file) ? NonEmpty(File.ReadAllText(file).Trim()) : null;
+                // A token is under a hundred characters; a big file at that path is not a token file and is not read.
+                token = new FileInfo(file) is { Exists: true, Length: <= MaxTokenFileBytes } ? NonEmpty(File.ReadAllText(file).Trim()) : null;
                 source = token is null ? null : "the token file";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
