@@ -19,6 +19,7 @@ export const Commands = {
   createCard: 'mlintern.createCard',
   createDemo: 'mlintern.createDemo',
   publish: 'mlintern.publish',
+  findDataset: 'mlintern.findDataset',
 } as const;
 
 /** The task type of training runs, demos and uploads (package.json "taskDefinitions"; `action` tells them apart). */
@@ -39,6 +40,9 @@ export const Views = {
 
 /** The webview panel type of the Metrics panel. */
 export const MetricsPanelType = 'mlintern.metrics';
+
+/** The webview panel type of a Hub data set's detail page (Find a Dataset…). */
+export const HubDatasetPanelType = 'mlintern.hubDataset';
 
 /** The webview panel type of the Evaluation panel. */
 export const EvaluationPanelType = 'mlintern.evaluation';

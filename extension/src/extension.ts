@@ -5,6 +5,7 @@ import { Commands, ConfigSection, ExtensionName, Views } from './constants';
 import { DatasetView } from './datasetView';
 import { EvaluationPanel } from './evaluationPanel';
 import { fixAllProblems } from './fixAll';
+import { HubDatasets } from './hubDatasets';
 import { LanguageServer } from './languageServer';
 import { MetricsPanel } from './metricsPanel';
 import { MetricsNotification, Notifications } from './protocol';
@@ -62,8 +63,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const training = new TrainingLauncher({ client: running, log, runs, metrics });
   const evaluation = new EvaluationPanel(running, workspaceFolder, log);
   const release = new ReleaseCommands({ client: running, executable: () => server?.executable, log, runs, evaluation });
+  const hub = new HubDatasets(running, log);
   context.subscriptions.push(
     askForFix,
+    hub,
     dataset,
     api.registerWebviewViewProvider(Views.dataset, dataset),
     api.registerCommand(Commands.inspectDataset, (...args) => dataset.inspect(...args)),
@@ -86,6 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     api.registerCommand(Commands.createCard, (...args) => release.createCard(...args)),
     api.registerCommand(Commands.createDemo, (...args) => release.createDemo(...args)),
     api.registerCommand(Commands.publish, (...args) => release.publish(...args)),
+    api.registerCommand(Commands.findDataset, () => hub.find()),
     api.registerCommand(Commands.restartServer, () => server?.restart()),
     api.registerCommand(Commands.showLogs, () => log.show()),
     api.registerCommand(Commands.askForFix, (...args) => askForFix.run(...args)),

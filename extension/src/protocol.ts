@@ -20,6 +20,10 @@ export const Methods = {
   approvePublish: 'mlintern/approvePublish',
   startPublish: 'mlintern/startPublish',
   publishExited: 'mlintern/publishExited',
+  searchDatasets: 'mlintern/searchDatasets',
+  datasetInfo: 'mlintern/datasetInfo',
+  planDatasetDownload: 'mlintern/planDatasetDownload',
+  downloadDataset: 'mlintern/downloadDataset',
 } as const;
 
 /** The `mlintern/*` notifications, by short name. */
@@ -73,6 +77,14 @@ export interface Requests {
   'mlintern/startPublish': { params: StartPublishParams; result: PublishStarted };
   /** The upload task ended: records its exit code on the approval it used, once; answers the approval with its final status. */
   'mlintern/publishExited': { params: PublishExitedParams; result: PublishExitRecorded };
+  /** Answers the Hugging Face Hub's data sets for a query and filters (task, language, license), sorted by downloads unless asked otherwise. */
+  'mlintern/searchDatasets': { params: SearchDatasetsParams; result: SearchDatasetsResult };
+  /** Answers a Hub data set's card facts, splits, columns, first rows, one split's statistics (the label column's classes) and ML Intern's warnings. */
+  'mlintern/datasetInfo': { params: DatasetInfoParams; result: DatasetInfoResult };
+  /** Answers the Parquet files a download would write, their total size, license and revision, and the plan's hash; nothing is downloaded. */
+  'mlintern/planDatasetDownload': { params: PlanDatasetDownloadParams; result: DatasetDownloadPlan };
+  /** Downloads an approved plan (its hash must match the plan made now) into the workspace, resumable and size-checked, and writes hub-provenance.json beside the files. */
+  'mlintern/downloadDataset': { params: DownloadDatasetParams; result: DownloadDatasetResult };
 }
 
 /** Each notification's params. */
@@ -309,6 +321,37 @@ export interface CreateDemoParams {
   path?: string;
 }
 
+export interface DatasetDownloadPlan {
+  id: string;
+  revision?: string;
+  license?: string;
+  config: string;
+  directory: string;
+  files: DownloadFileInfo[];
+  totalBytes: number;
+  partial: boolean;
+  warnings: HubWarningInfo[];
+  hash: string;
+}
+
+export interface DatasetInfoParams {
+  id: string;
+  config?: string;
+  split?: string;
+}
+
+export interface DatasetInfoResult {
+  summary: HubDataset;
+  description?: string;
+  splits: HubSplitInfo[];
+  columns: HubColumnInfo[];
+  firstRows: Record<string, string>[];
+  statistics?: HubStatisticsInfo;
+  labelColumn?: string;
+  warnings: HubWarningInfo[];
+  problems: string[];
+}
+
 export interface DatasetProfile {
   splits: SplitProfile[];
   text: ColumnRole;
@@ -326,6 +369,29 @@ export interface DemoResult {
   files: string[];
   unfilled: string[];
   serve?: ServeCommand;
+}
+
+export interface DownloadDatasetParams {
+  approvedHash: string;
+  workDoneToken?: unknown;
+  id: string;
+  config?: string;
+  split?: string;
+  directory?: string;
+  workspaceFolder?: string;
+}
+
+export interface DownloadDatasetResult {
+  directory: string;
+  provenancePath: string;
+  files: DownloadFileInfo[];
+  totalBytes: number;
+}
+
+export interface DownloadFileInfo {
+  path: string;
+  split: string;
+  size: number;
 }
 
 export interface EvaluateRunParams {
@@ -440,6 +506,61 @@ export interface HistogramBin {
   count: number;
 }
 
+export interface HubColumnInfo {
+  name: string;
+  type: string;
+}
+
+export interface HubColumnStatisticsInfo {
+  name: string;
+  kind: string;
+  nullCount: number;
+  unique?: number;
+  frequencies: HubValueCountInfo[];
+  min?: number;
+  max?: number;
+  mean?: number;
+}
+
+export interface HubDataset {
+  id: string;
+  sha?: string;
+  lastModified?: string;
+  downloads?: number;
+  likes?: number;
+  tasks: string[];
+  languages: string[];
+  license?: string;
+  sizeCategory?: string;
+  gated: string;
+  private: boolean;
+}
+
+export interface HubSplitInfo {
+  config: string;
+  split: string;
+  rows?: number;
+  bytes?: number;
+}
+
+export interface HubStatisticsInfo {
+  config: string;
+  split: string;
+  rows: number;
+  partial: boolean;
+  columns: HubColumnStatisticsInfo[];
+}
+
+export interface HubValueCountInfo {
+  value: string;
+  count: number;
+}
+
+export interface HubWarningInfo {
+  code: string;
+  message: string;
+}
+
 export interface LabelSummary {
   column: string;
   valueType: string;
@@ -512,6 +633,14 @@ export interface OverlapFigures {
   nearDuplicate: number;
   share: number;
   examples: TextExample[];
+}
+
+export interface PlanDatasetDownloadParams {
+  id: string;
+  config?: string;
+  split?: string;
+  directory?: string;
+  workspaceFolder?: string;
 }
 
 export interface PlanFigures {
@@ -758,6 +887,19 @@ export interface RunTask {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+}
+
+export interface SearchDatasetsParams {
+  query?: string;
+  task?: string;
+  language?: string;
+  license?: string;
+  sort?: string;
+  limit?: number;
+}
+
+export interface SearchDatasetsResult {
+  datasets: HubDataset[];
 }
 
 export interface ServeCommand {

@@ -19,6 +19,13 @@ internal static class ProtocolSamples
         File.WriteAllText(Path.Combine(Folder, name + ".json"), json + "\n");
     }
 
+    /// <summary>A file the extension's end-to-end stand-ins serve as they are (the Hub scenario's Parquet file).</summary>
+    public static void WriteFile(string name, byte[] bytes)
+    {
+        Directory.CreateDirectory(Folder);
+        File.WriteAllBytes(Path.Combine(Folder, name), bytes);
+    }
+
     public static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

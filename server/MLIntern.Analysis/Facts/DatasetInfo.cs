@@ -9,6 +9,8 @@ namespace MLIntern.Analysis.Facts;
 /// <param name="LabelColumn">The guessed or configured label column, if any.</param>
 /// <param name="ClassCount">Distinct values of the label column, when known.</param>
 /// <param name="LabelsAreStrings">True when the label column holds text rather than integers.</param>
+/// <param name="Display">How messages name the data set when the path as written would not say it
+/// ("the Hub data set org/name (cached revision 1a2b3c4)"); null: the path as the script writes it.</param>
 public sealed record DatasetInfo(
     string Path,
     IReadOnlyList<string> Columns,
@@ -16,7 +18,13 @@ public sealed record DatasetInfo(
     string? LabelColumn,
     int? ClassCount,
     bool LabelsAreStrings,
-    IReadOnlyList<string> Splits);
+    IReadOnlyList<string> Splits,
+    string? Display = null);
 
-/// <summary>Finds the data set a script names (a path as written in the script), or null when it cannot be read.</summary>
+/// <summary>
+/// Finds the data set a script names (a path as written in the script), or null when it cannot be read.
+/// A Hub data set loaded with `data_files=`, a config name, `data_dir=` or `revision=` is written as
+/// huggingface_hub's file-system path, `hf://datasets/ORG/NAME[@REVISION]/PATH-IN-REPO`; a bare
+/// `load_dataset("org/name")` as "org/name" (a local folder of that name wins over the Hub).
+/// </summary>
 public delegate DatasetInfo? DatasetLookup(string pathAsWritten);

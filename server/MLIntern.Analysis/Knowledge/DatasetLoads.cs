@@ -13,7 +13,7 @@ public sealed record LoadedDataset(Call Load, string Path, DatasetInfo Info)
     public string ClassCountSource => $"{DisplayPath} has {Info.ClassCount} classes in column `{Info.LabelColumn}`";
 
     /// <summary>The path as written, without a leading "./".</summary>
-    public string DisplayPath => Path.StartsWith("./", StringComparison.Ordinal) ? Path[2..] : Path;
+    public string DisplayPath => Info.Display ?? (Path.StartsWith("./", StringComparison.Ordinal) ? Path[2..] : Path);
 }
 
 /// <summary>
@@ -166,6 +166,23 @@ public static class DatasetLoads
         if (callee == LoadDataset)
         {
             var builder = model.GetArgument(call, "path", 0) is { } b ? EvaluatePath(model, b) : null;
+            var packaged = builder is null or "csv" or "json" or "parquet" or "text" or "pandas";
+            if (!packaged && HubRoot(model, call, builder!) is { } root)
+            {
+                // The datasets library reads data_files, a config's folder and data_dir inside the repository the builder names.
+                if (model.GetArgument(call, "data_files", 3) is { } repoFiles)
+                {
+                    return Files(model, repoFiles).Select(f => root + "/" + f.TrimStart('.', '/')).ToList();
+                }
+
+                var inner = model.GetArgument(call, "data_dir", 2) is { } dir ? EvaluatePath(model, dir)
+                    : model.GetArgument(call, "name", 1) is { } config ? model.EvaluateString(config) : null;
+                if (inner is not null || root.Contains('@', StringComparison.Ordinal))
+                {
+                    return [inner is null ? root : root + "/" + inner.Trim('.', '/')];
+                }
+            }
+
             if (model.GetArgument(call, "data_files", 3) is { } files)
             {
                 return Files(model, files);
@@ -176,6 +193,22 @@ public static class DatasetLoads
         }
 
         return [];
+    }
+
+    /// <summary>
+    /// `hf://datasets/ORG/NAME[@REVISION]` for a builder that names a Hub repository (not a local
+    /// "./x" or "/x" path, not a file), with `revision=` when it is a literal; else null.
+    /// </summary>
+    private static string? HubRoot(SemanticModel model, Call call, string builder)
+    {
+        if (builder.StartsWith('.') || builder.StartsWith('/') || builder.Contains('\\', StringComparison.Ordinal) || builder.Contains(':', StringComparison.Ordinal)
+            || builder.Split('/').Length > 2 || System.IO.Path.HasExtension(builder.Split('/')[^1]) && builder.Split('/').Length == 1)
+        {
+            return null;
+        }
+
+        var revision = model.GetArgument(call, "revision") is { } r ? model.EvaluateString(r) : null;
+        return "hf://datasets/" + builder + (string.IsNullOrEmpty(revision) ? "" : "@" + revision);
     }
 
     /// <summary>`"x.csv"`, `["x.csv"]`, `{"train": "x.csv", "test": "y.csv"}` (train first).</summary>

@@ -21,6 +21,7 @@ internal static class Commands
             SampleCommand.Create(),
             PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
             EvaluateCommand.Create(), CardCommand.Create(), DemoCommand.Create(), PublishCommand.Create(),
+            DatasetsCommand.Create(),
             DebugCommand.Create(),
         };
 

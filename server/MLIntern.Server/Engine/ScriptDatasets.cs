@@ -15,7 +15,7 @@ internal static class ScriptDatasets
     /// <param name="dataSettings">The editor's "mlintern.data" settings to profile with; null for pyproject.toml's alone (the CLI, and the script rules in the editor, so both find the same).</param>
     public static DatasetLookup For(string? scriptPath, DatasetFactsService service, Newtonsoft.Json.Linq.JObject? dataSettings = null) => written =>
     {
-        if (Resolve(scriptPath, written) is not { } path)
+        if (Locate(scriptPath, written) is not ({ } path, var display))
         {
             return null;
         }
@@ -30,7 +30,7 @@ internal static class ScriptDatasets
             }
 
             var columns = profile.Splits.Count > 0 ? profile.Splits[0].Columns.Select(c => c.Name).ToList() : [];
-            return new DatasetInfo(path, columns, facts.TextColumn, facts.LabelColumn, facts.ClassCount, facts.LabelsAreStrings, [.. facts.Splits.Select(s => s.Name)]);
+            return new DatasetInfo(path, columns, facts.TextColumn, facts.LabelColumn, facts.ClassCount, facts.LabelsAreStrings, [.. facts.Splits.Select(s => s.Name)], display);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -52,7 +52,7 @@ internal static class ScriptDatasets
 
         MLIntern.Analysis.Rules.ScriptChecker.LoadedDatasets(MLIntern.Python.Parsing.Parser.Parse(source), written =>
         {
-            if (Resolve(scriptPath, written) is { } path)
+            if (Locate(scriptPath, written) is ({ } path, _))
             {
                 paths.Add(Path.GetFullPath(path));
             }
@@ -60,6 +60,41 @@ internal static class ScriptDatasets
             return null;
         });
         return paths;
+    }
+
+    /// <summary>
+    /// The file or folder a load names, and how messages should name it when not as written. A local
+    /// path wins; a Hub id (`org/name`, or `hf://datasets/org/name[@rev]/path` for a load with
+    /// `data_files=`, a config, `data_dir=` or `revision=`) is then looked up in the local Hub cache
+    /// (<see cref="Hub.HubCache"/>), never on the network.
+    /// </summary>
+    private static (string Path, string? Display)? Locate(string? scriptPath, string written)
+    {
+        if (Hub.HubCache.ParseHubPath(written) is { } hub)
+        {
+            var local = hub.Inner is null ? hub.Id : hub.Id + "/" + hub.Inner;
+            if (hub.Revision is null && Resolve(scriptPath, local) is { } folder)
+            {
+                return (folder, local);
+            }
+
+            if (Hub.HubCache.Find(Hub.HubCache.Folder(), hub.Id, hub.Revision, hub.Inner) is { } cached)
+            {
+                return (cached.Path, cached.Display);
+            }
+
+            // Before Hub loads were told apart, `data_files` were looked up beside the script; keep that answer.
+            return hub.Inner is not null && Resolve(scriptPath, hub.Inner) is { } beside ? (beside, hub.Inner) : null;
+        }
+
+        if (Resolve(scriptPath, written) is { } path)
+        {
+            return (path, null);
+        }
+
+        return Hub.HubDatasets.IsDatasetId(written) && Hub.HubCache.Find(Hub.HubCache.Folder(), written, null, null) is { } entry
+            ? (entry.Path, entry.Display)
+            : null;
     }
 
     private static string? Resolve(string? scriptPath, string written)

@@ -65,6 +65,10 @@ internal sealed class LanguageServer : IClient
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
             .. TrainingHandlers.Create(_state, Engine.FileChecks.Datasets, () => _state.Client, loggers.CreateLogger("MLIntern.Training")),
             .. EvaluationHandlers.Create(loggers.CreateLogger("MLIntern.Evaluation")),
+            new SearchDatasetsHandler(),
+            new DatasetInfoHandler(),
+            new PlanDatasetDownloadHandler(),
+            new DownloadDatasetHandler(_state, loggers.CreateLogger("MLIntern.Hub")),
             new WorkDoneProgressCancelHandler(_state, _logger),
         ];
         if (testHooks)

@@ -47,6 +47,12 @@ internal static partial class Contract
         new(Lsp.Protocol.Methods.ApprovePublish, typeof(PublishParams), typeof(PublishApproved), Effect.Writes, "The user approved the preflight they saw (its fileListHash): re-checks, records the approval in run.json, answers a single-use approval token. Refused when anything differs."),
         new(Lsp.Protocol.Methods.StartPublish, typeof(StartPublishParams), typeof(PublishStarted), Effect.Writes, "Exchanges an approval token (once) for the upload command (hf upload …) after checking the files still match; marks the approval used."),
         new(Lsp.Protocol.Methods.PublishExited, typeof(PublishExitedParams), typeof(PublishExitRecorded), Effect.Writes, "The upload task ended: records its exit code on the approval it used, once; answers the approval with its final status."),
+
+        // hub family
+        new(M.SearchDatasets, typeof(SearchDatasetsParams), typeof(SearchDatasetsResult), Effect.Reads, "Answers the Hugging Face Hub's data sets for a query and filters (task, language, license), sorted by downloads unless asked otherwise."),
+        new(M.DatasetInfo, typeof(DatasetInfoParams), typeof(DatasetInfoResult), Effect.Reads, "Answers a Hub data set's card facts, splits, columns, first rows, one split's statistics (the label column's classes) and ML Intern's warnings."),
+        new(M.PlanDatasetDownload, typeof(PlanDatasetDownloadParams), typeof(DatasetDownloadPlan), Effect.Reads, "Answers the Parquet files a download would write, their total size, license and revision, and the plan's hash; nothing is downloaded."),
+        new(M.DownloadDataset, typeof(DownloadDatasetParams), typeof(DownloadDatasetResult), Effect.Writes, "Downloads an approved plan (its hash must match the plan made now) into the workspace, resumable and size-checked, and writes hub-provenance.json beside the files."),
     ];
 
     public static IReadOnlyList<NotificationContract> Notifications { get; } =

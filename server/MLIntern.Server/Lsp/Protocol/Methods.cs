@@ -36,6 +36,9 @@ internal static class Methods
     /// <summary>Training: plan, approve, start, exit, list, get (see TrainingHandlers) and the metrics notification (see MetricsWatcher).</summary>
     public const string GenerateScript = "mlintern/generateScript", PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
 
+    /// <summary>Data set research on the Hugging Face Hub (see SearchDatasetsHandler, DatasetInfoHandler, PlanDatasetDownloadHandler, DownloadDatasetHandler).</summary>
+    public const string SearchDatasets = "mlintern/searchDatasets", DatasetInfo = "mlintern/datasetInfo", PlanDatasetDownload = "mlintern/planDatasetDownload", DownloadDataset = "mlintern/downloadDataset";
+
     /// <summary>Evaluation, model card, demo, repo-id check and publishing (one handler each: EvaluateRunHandler, …; see EvaluationHandlers).</summary>
     public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", CheckRepoId = "mlintern/checkRepoId", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish", PublishExited = "mlintern/publishExited";
 
