@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLIntern.Data.Profiling;
 using MLIntern.Data.Reading;
 using MLIntern.Training.Baseline;
 using MLIntern.Training.Encoder;
