@@ -86,10 +86,35 @@ foreach (var (name, trainIdx, testIdx) in splits)
     var headSeconds = Stopwatch.GetElapsedTime(headStart).TotalSeconds;
     var predicted = testIdx.Select(i => classes[ArgMax(head.Probabilities(embedded[i]))]).ToArray();
     var encoderF1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), predicted).Macro.F1;
-    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {headSeconds,7:F2}");
+    var sweep = string.Join(", ", new[] { 1.0, 100.0, 1000.0 }.Select(c =>
+    {
+        var h = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length, c);
+        var f1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), testIdx.Select(i => classes[ArgMax(h.Probabilities(embedded[i]))]).ToArray()).Macro.F1;
+        return $"C={c:0}: {f1:F4}";
+    }));
+    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {headSeconds,7:F2}   (head C=10; information only: {sweep})");
 }
 
 Directory.Delete(folder, recursive: true);
+
+// The audit's template-disjoint split of the sample project (`mlintern sample DIR`, then pass DIR): both baselines
+// retrained on the same group split by template family.
+if (args.Length > 3)
+{
+    LabeledRows ReadCsv(string file) => LabeledRows.Read(new DataSplit("x", [new DataFile(file, DataFormat.Csv, () => File.OpenRead(file))]), "instruction", "intent");
+    var sampleTrain = ReadCsv(Path.Combine(args[3], "data", "train.csv"));
+    var sampleTest = ReadCsv(Path.Combine(args[3], "data", "test.csv"));
+    var audit = new AuditOptions();
+    var tfidfFigures = LeakageAudit.MeasureTemplates(sampleTrain, sampleTest, audit, (a, t, ct) => LeakageAudit.RetrainBaseline(a, t, audit.Seed, ct));
+    var encoderFigures = LeakageAudit.MeasureTemplates(sampleTrain, sampleTest, audit, (a, t, ct) =>
+    {
+        var result = EncoderBaseline.Run(a, t, new BaselineOptions(Seed: audit.Seed), texts => ours.Embed(texts), cancellationToken: ct);
+        return ClassificationMetrics.Compute([.. result.Predictions.Select(p => p.Label)], [.. result.Predictions.Select(p => p.Predicted)]);
+    });
+    Console.WriteLine();
+    Console.WriteLine($"sample, template-disjoint split ({tfidfFigures.GroupTrainRows} train / {tfidfFigures.GroupTestRows} test): TF-IDF macro-F1 {tfidfFigures.GroupSplitMacroF1:F4}, encoder {encoderFigures.GroupSplitMacroF1:F4}; on the sample's own split: TF-IDF {tfidfFigures.BaselineMacroF1:F4}, encoder {encoderFigures.BaselineMacroF1:F4}");
+}
+
 Console.WriteLine($"load at the end {LoadAverage()}");
 
 static int ArgMax(double[] values)
