@@ -132,6 +132,31 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void Encoder_baseline_writes_probabilities_caches_embeddings_and_repeats_exactly()
+    {
+        var first = Train(new PlanOptions { Data = Tickets, Seed = 5, Baseline = "encoder" }, Approved);
+        Assert.Equal(0, first.Code);
+        Assert.Contains("embedding ", first.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("from the cache", first.Out, StringComparison.Ordinal);
+        var second = Train(new PlanOptions { Data = Tickets, Seed = 5, Baseline = "encoder" }, Approved);
+        Assert.Equal(0, second.Code);
+        Assert.Contains("from the cache", second.Out, StringComparison.Ordinal);
+        var (a, b) = (first.Out.TrimEnd().Split('\n')[^1], second.Out.TrimEnd().Split('\n')[^1]);
+        Assert.NotEqual(a, b);
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "predictions.jsonl")), File.ReadAllText(Path.Combine(b, "predictions.jsonl")));
+        var eval = JObject.Parse(File.ReadAllText(Path.Combine(a, "eval.json")));
+        Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", (string?)eval["model"]);
+        foreach (var line in File.ReadLines(Path.Combine(a, "predictions.jsonl")))
+        {
+            var scores = (JObject)JObject.Parse(line)["scores"]!;
+            Assert.Equal(1.0, scores.Properties().Sum(p => (double)p.Value), 3);
+        }
+
+        var plan = JObject.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(_dir, ".mlintern", "plans"), "*.json").Single(f => File.ReadAllText(f).Contains("encoder", StringComparison.Ordinal))));
+        Assert.Contains("parameters × tokens", (string?)plan["estimate"]?["formula"] ?? plan.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Over_budget_is_MLI602_on_the_plan_and_needs_the_recorded_override()
     {
         WritePyproject("max-hours = 0.0000000001");

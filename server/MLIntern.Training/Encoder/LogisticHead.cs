@@ -1,0 +1,308 @@
+using System.Numerics;
+
+namespace MLIntern.Training.Encoder;
+
+/// <summary>
+/// Multinomial logistic regression over dense features (frozen sentence embeddings): softmax
+/// cross-entropy, L2 penalty 1/(2C)·‖W‖² on the weights (not the biases), minimised over the whole
+/// training set by L-BFGS with a backtracking line search. Full-batch and single-threaded, so the
+/// same rows give the same weights bit for bit; the probabilities are real (they sum to one).
+/// </summary>
+public sealed class LogisticHead
+{
+    private readonly float[] weights; // classes × dimension, row-major
+    private readonly float[] biases;
+
+    private LogisticHead(int classes, int dimension, float[] weights, float[] biases)
+    {
+        Classes = classes;
+        Dimension = dimension;
+        this.weights = weights;
+        this.biases = biases;
+    }
+
+    public int Classes { get; }
+
+    public int Dimension { get; }
+
+    /// <summary>Iterations L-BFGS ran.</summary>
+    public int Iterations { get; private init; }
+
+    /// <summary>Fits the head; <paramref name="labels"/> are class indices below <paramref name="classes"/>.</summary>
+    public static LogisticHead Fit(IReadOnlyList<float[]> features, IReadOnlyList<int> labels, int classes, double c = 10.0, int maxIterations = 200, double tolerance = 1e-6, CancellationToken cancellationToken = default)
+    {
+        if (features.Count == 0)
+        {
+            throw new InvalidOperationException("no training rows");
+        }
+
+        var dimension = features[0].Length;
+        var n = features.Count;
+        var size = (classes * dimension) + classes;
+        var x = new double[size];
+        var lambda = 1.0 / (c * n);
+
+        double Evaluate(double[] point, double[] gradient)
+        {
+            Array.Clear(gradient);
+            var w = new float[classes * dimension];
+            for (var i = 0; i < w.Length; i++)
+            {
+                w[i] = (float)point[i];
+            }
+
+            var logits = new double[classes];
+            var rowGradient = new float[classes * dimension];
+            var loss = 0.0;
+            for (var r = 0; r < n; r++)
+            {
+                var row = features[r];
+                var max = double.NegativeInfinity;
+                for (var k = 0; k < classes; k++)
+                {
+                    logits[k] = Dot(w.AsSpan(k * dimension, dimension), row) + point[(classes * dimension) + k];
+                    max = Math.Max(max, logits[k]);
+                }
+
+                var sum = 0.0;
+                for (var k = 0; k < classes; k++)
+                {
+                    logits[k] = Math.Exp(logits[k] - max);
+                    sum += logits[k];
+                }
+
+                loss -= Math.Log(logits[labels[r]] / sum);
+                for (var k = 0; k < classes; k++)
+                {
+                    var delta = (logits[k] / sum) - (k == labels[r] ? 1.0 : 0.0);
+                    gradient[(classes * dimension) + k] += delta;
+                    AddScaled(rowGradient.AsSpan(k * dimension, dimension), row, (float)delta);
+                }
+            }
+
+            for (var i = 0; i < classes * dimension; i++)
+            {
+                gradient[i] = (rowGradient[i] / n) + (lambda * point[i]);
+            }
+
+            for (var k = 0; k < classes; k++)
+            {
+                gradient[(classes * dimension) + k] /= n;
+            }
+
+            var penalty = 0.0;
+            for (var i = 0; i < classes * dimension; i++)
+            {
+                penalty += point[i] * point[i];
+            }
+
+            return (loss / n) + (0.5 * lambda * penalty);
+        }
+
+        var iterations = Lbfgs.Minimize(x, Evaluate, maxIterations, tolerance, cancellationToken);
+        var weights = new float[classes * dimension];
+        var biases = new float[classes];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (float)x[i];
+        }
+
+        for (var k = 0; k < classes; k++)
+        {
+            biases[k] = (float)x[(classes * dimension) + k];
+        }
+
+        return new LogisticHead(classes, dimension, weights, biases) { Iterations = iterations };
+    }
+
+    /// <summary>Class probabilities of one row (softmax of the logits).</summary>
+    public double[] Probabilities(float[] row)
+    {
+        var p = new double[Classes];
+        var max = double.NegativeInfinity;
+        for (var k = 0; k < Classes; k++)
+        {
+            p[k] = Dot(weights.AsSpan(k * Dimension, Dimension), row) + biases[k];
+            max = Math.Max(max, p[k]);
+        }
+
+        var sum = 0.0;
+        for (var k = 0; k < Classes; k++)
+        {
+            p[k] = Math.Exp(p[k] - max);
+            sum += p[k];
+        }
+
+        for (var k = 0; k < Classes; k++)
+        {
+            p[k] /= sum;
+        }
+
+        return p;
+    }
+
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var acc = Vector<float>.Zero;
+        var i = 0;
+        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
+        }
+
+        var sum = (double)Vector.Sum(acc);
+        for (; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    private static void AddScaled(Span<float> target, ReadOnlySpan<float> row, float scale)
+    {
+        var s = new Vector<float>(scale);
+        var i = 0;
+        for (; i <= target.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            (new Vector<float>(target[i..]) + (s * new Vector<float>(row[i..]))).CopyTo(target[i..]);
+        }
+
+        for (; i < target.Length; i++)
+        {
+            target[i] += scale * row[i];
+        }
+    }
+}
+
+/// <summary>Limited-memory BFGS (ten pairs) with a backtracking Armijo line search.</summary>
+internal static class Lbfgs
+{
+    public static int Minimize(double[] x, Func<double[], double[], double> evaluate, int maxIterations, double tolerance, CancellationToken cancellationToken)
+    {
+        const int Memory = 10;
+        var n = x.Length;
+        var g = new double[n];
+        var f = evaluate(x, g);
+        var s = new List<double[]>();
+        var y = new List<double[]>();
+        var rho = new List<double>();
+        var direction = new double[n];
+        var alpha = new double[Memory];
+        var xNew = new double[n];
+        var gNew = new double[n];
+        for (var iteration = 1; iteration <= maxIterations; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Array.Copy(g, direction, n);
+            for (var j = s.Count - 1; j >= 0; j--)
+            {
+                alpha[j] = rho[j] * DotD(s[j], direction);
+                Axpy(direction, y[j], -alpha[j]);
+            }
+
+            var gamma = s.Count > 0 ? DotD(s[^1], y[^1]) / DotD(y[^1], y[^1]) : 1.0 / Math.Max(1.0, Math.Sqrt(DotD(g, g)));
+            for (var i = 0; i < n; i++)
+            {
+                direction[i] *= gamma;
+            }
+
+            for (var j = 0; j < s.Count; j++)
+            {
+                var beta = rho[j] * DotD(y[j], direction);
+                Axpy(direction, s[j], alpha[j] - beta);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                direction[i] = -direction[i];
+            }
+
+            var slope = DotD(g, direction);
+            if (slope >= 0)
+            {
+                // Not a descent direction: restart from steepest descent.
+                s.Clear();
+                y.Clear();
+                rho.Clear();
+                for (var i = 0; i < n; i++)
+                {
+                    direction[i] = -g[i];
+                }
+
+                slope = DotD(g, direction);
+            }
+
+            var step = 1.0;
+            double fNew;
+            while (true)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    xNew[i] = x[i] + (step * direction[i]);
+                }
+
+                fNew = evaluate(xNew, gNew);
+                if (fNew <= f + (1e-4 * step * slope) || step < 1e-10)
+                {
+                    break;
+                }
+
+                step *= 0.5;
+            }
+
+            var sk = new double[n];
+            var yk = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                sk[i] = xNew[i] - x[i];
+                yk[i] = gNew[i] - g[i];
+            }
+
+            var sy = DotD(sk, yk);
+            Array.Copy(xNew, x, n);
+            Array.Copy(gNew, g, n);
+            var improvement = f - fNew;
+            f = fNew;
+            if (sy > 1e-12)
+            {
+                if (s.Count == Memory)
+                {
+                    s.RemoveAt(0);
+                    y.RemoveAt(0);
+                    rho.RemoveAt(0);
+                }
+
+                s.Add(sk);
+                y.Add(yk);
+                rho.Add(1.0 / sy);
+            }
+
+            if (improvement < tolerance * Math.Max(1.0, Math.Abs(f)) || Math.Sqrt(DotD(g, g)) < tolerance)
+            {
+                return iteration;
+            }
+        }
+
+        return maxIterations;
+    }
+
+    private static double DotD(double[] a, double[] b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    private static void Axpy(double[] target, double[] x, double scale)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] += scale * x[i];
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using FastBertTokenizer;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MLIntern.Training.Encoder;
+
+/// <summary>How the embedder batches and threads.</summary>
+/// <param name="MaxTokens">Truncation per text, [CLS] and [SEP] included (all-MiniLM-L6-v2 was trained with 256).</param>
+/// <param name="BatchTokens">Padded tokens per ONNX call: texts of similar length go together until a batch holds this many.</param>
+/// <param name="MaxBatch">At most this many texts per call.</param>
+/// <param name="Threads">ONNX Runtime intra-op threads; 0 means one per core.</param>
+public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0);
+
+/// <summary>
+/// A BERT-style sentence encoder (all-MiniLM-L6-v2 in practice) run with ONNX Runtime on the CPU:
+/// WordPiece tokenization (lower-cased), texts sorted by token count and cut into batches of
+/// similar length (little padding), the last hidden state mean-pooled over the attention mask,
+/// then scaled to unit length, so a dot product is the cosine. The model and vocabulary are handed
+/// in by the host (it reads them from the package that ships them); nothing here touches a file.
+/// </summary>
+public sealed class SentenceEmbedder : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly BertTokenizer tokenizer = new();
+    private readonly EmbedderOptions options;
+    private readonly bool hasTokenTypes;
+    private readonly string outputName;
+
+    /// <param name="model">The ONNX model's bytes.</param>
+    /// <param name="vocabulary">vocab.txt, one WordPiece per line.</param>
+    public SentenceEmbedder(byte[] model, TextReader vocabulary, EmbedderOptions? options = null)
+    {
+        this.options = options ?? new EmbedderOptions();
+        tokenizer.LoadVocabulary(vocabulary, convertInputToLowercase: true);
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = this.options.Threads > 0 ? this.options.Threads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+        };
+        session = new InferenceSession(model, sessionOptions);
+        hasTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
+        outputName = session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First();
+        Dimension = session.OutputMetadata[outputName].Dimensions[^1];
+    }
+
+    /// <summary>Width of one embedding (384 for MiniLM-L6).</summary>
+    public int Dimension { get; }
+
+    /// <summary>Token ids of one text, [CLS] … [SEP], truncated at MaxTokens.</summary>
+    public long[] Tokenize(string text)
+    {
+        var (ids, _, _) = tokenizer.Encode(text ?? "", options.MaxTokens);
+        return ids.ToArray();
+    }
+
+    /// <summary>
+    /// Unit-length embeddings of <paramref name="texts"/>, in their order. <paramref name="progress"/>
+    /// is told (texts done, total) after each batch.
+    /// </summary>
+    public float[][] Embed(IReadOnlyList<string> texts, Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var tokens = new long[texts.Count][];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            tokens[i] = Tokenize(texts[i]);
+        }
+
+        // Longest first (the first batch shows the worst case early); ties in input order so the batches are deterministic.
+        var order = Enumerable.Range(0, texts.Count).OrderByDescending(i => tokens[i].Length).ThenBy(i => i).ToArray();
+        var result = new float[texts.Count][];
+        var done = 0;
+        var start = 0;
+        while (start < order.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var width = tokens[order[start]].Length;
+            var count = Math.Clamp(options.BatchTokens / Math.Max(1, width), 1, options.MaxBatch);
+            count = Math.Min(count, order.Length - start);
+            RunBatch(tokens, order.AsSpan(start, count), width, result);
+            start += count;
+            done += count;
+            progress?.Invoke(done, texts.Count);
+        }
+
+        return result;
+    }
+
+    private void RunBatch(long[][] tokens, ReadOnlySpan<int> rows, int width, float[][] result)
+    {
+        var batch = rows.Length;
+        var ids = new long[batch * width];
+        var mask = new long[batch * width];
+        for (var b = 0; b < batch; b++)
+        {
+            var row = tokens[rows[b]];
+            row.CopyTo(ids, b * width);
+            mask.AsSpan(b * width, row.Length).Fill(1);
+        }
+
+        long[] shape = [batch, width];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var typesValue = hasTokenTypes ? OrtValue.CreateTensorValueFromMemory(new long[batch * width], shape) : null;
+        var names = new List<string> { "input_ids", "attention_mask" };
+        var values = new List<OrtValue> { idsValue, maskValue };
+        if (typesValue is not null)
+        {
+            names.Add("token_type_ids");
+            values.Add(typesValue);
+        }
+
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, names, values, [outputName]);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        var dim = Dimension;
+        for (var b = 0; b < batch; b++)
+        {
+            var length = tokens[rows[b]].Length;
+            var sum = new float[dim];
+            for (var t = 0; t < length; t++)
+            {
+                var vector = hidden.Slice(((b * width) + t) * dim, dim);
+                for (var d = 0; d < dim; d++)
+                {
+                    sum[d] += vector[d];
+                }
+            }
+
+            // Mean over the real tokens, then unit length: the mean's scale cancels, so normalising the sum is the same.
+            var squares = 0.0;
+            for (var d = 0; d < dim; d++)
+            {
+                squares += (double)sum[d] * sum[d];
+            }
+
+            var scale = (float)(1.0 / Math.Max(Math.Sqrt(squares), 1e-12));
+            for (var d = 0; d < dim; d++)
+            {
+                sum[d] *= scale;
+            }
+            result[rows[b]] = sum;
+        }
+    }
+
+    public void Dispose() => session.Dispose();
+}
