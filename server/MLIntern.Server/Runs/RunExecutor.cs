@@ -216,14 +216,7 @@ internal static class RunExecutor
         var last = result.Epochs.Count;
         metrics.WriteLine(Line(new JObject { ["step"] = last, ["epoch"] = last, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
         store.WriteRunFile(runId, WorkspaceStore.EvalFile, EvalJson(result).ToString(Formatting.Indented) + "\n");
-        store.WriteRunFile(runId, "predictions.jsonl", stream =>
-        {
-            using var predictions = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-            foreach (var p in result.Predictions)
-            {
-                predictions.WriteLine(Line(new JObject { ["text"] = p.Text, ["label"] = p.Label, ["predicted"] = p.Predicted, ["scores"] = JObject.FromObject(p.Scores) }));
-            }
-        });
+        WritePredictions(store, runId, result.Predictions);
         store.WriteRunFile(runId, "model.bin", result.Model.Save);
 
         Say($"test ({result.SplitSource}, {result.TestRows} rows): accuracy {result.Eval.Accuracy:F4}, macro-F1 {result.Eval.MacroF1:F4}; trained in {result.TrainSeconds:F2} s");
@@ -244,17 +237,22 @@ internal static class RunExecutor
         var eval = EvalJson(result.Eval, result.SplitSource, result.TrainRows, result.TestRows);
         eval["model"] = Encoder.BuiltInEncoder.ModelId;
         store.WriteRunFile(runId, WorkspaceStore.EvalFile, eval.ToString(Formatting.Indented) + "\n");
-        using (var predictions = new StreamWriter(Path.Combine(store.RunFolder(runId), "predictions.jsonl")))
-        {
-            foreach (var p in result.Predictions)
-            {
-                predictions.WriteLine(Line(new JObject { ["text"] = p.Text, ["label"] = p.Label, ["predicted"] = p.Predicted, ["scores"] = JObject.FromObject(p.Scores) }));
-            }
-        }
+        WritePredictions(store, runId, result.Predictions);
 
         say($"test ({result.SplitSource}, {result.TestRows} rows): accuracy {result.Eval.Accuracy:F4}, macro-F1 {result.Eval.MacroF1:F4}; head trained in {result.TrainSeconds:F2} s ({result.Iterations} L-BFGS iterations)");
         return 0;
     }
+
+    /// <summary>predictions.jsonl of a built-in baseline (either kind), atomically, every text redacted by the one secret detector.</summary>
+    private static void WritePredictions(WorkspaceStore store, string runId, IEnumerable<MLIntern.Training.Baseline.Prediction> rows) =>
+        store.WriteRunFile(runId, "predictions.jsonl", stream =>
+        {
+            using var predictions = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+            foreach (var p in rows)
+            {
+                predictions.WriteLine(Line(new JObject { ["text"] = MLIntern.Findings.Secrets.Redact(p.Text), ["label"] = p.Label, ["predicted"] = p.Predicted, ["scores"] = JObject.FromObject(p.Scores) }));
+            }
+        });
 
     /// <summary>eval.json: accuracy, macro_f1, per_class {precision, recall, f1, support}, confusion_matrix {labels, matrix} (rows: true label).</summary>
     public static JObject EvalJson(BaselineResult result) => EvalJson(result.Eval, result.SplitSource, result.TrainRows, result.TestRows);
