@@ -92,6 +92,13 @@ public sealed class TrainingProtocolRecordTests
     private static void SameJson(JToken old, JToken @new) =>
         Assert.True(JToken.DeepEquals(Received(old), @new), $"old:\n{Received(old)}\nnew:\n{@new}");
 
+    /// <summary>How `mlintern inspect --format json` wrote a profile before it wrote the protocol record.</summary>
+    private static readonly Newtonsoft.Json.JsonSerializerSettings OldInspectSettings = new()
+    {
+        ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver { NamingStrategy = new Newtonsoft.Json.Serialization.CamelCaseNamingStrategy() },
+        Converters = { new Newtonsoft.Json.Converters.StringEnumConverter(new Newtonsoft.Json.Serialization.CamelCaseNamingStrategy()) },
+    };
+
     [Fact]
     public void A_plan_serializes_as_plan_json_did()
     {
@@ -158,7 +165,7 @@ public sealed class TrainingProtocolRecordTests
 
             var path = Path.Combine(dir, SupportTickets.DataPath);
             var profile = Engine.FileChecks.Datasets.GetProfile(path, null)!;
-            var old = JObject.FromObject(profile, JsonSerializer.Create(InspectCommand.JsonSettings));
+            var old = JObject.FromObject(profile, JsonSerializer.Create(OldInspectSettings));
             old["path"] = path;
             old["version"] = "v1";
             Assert.Contains(profile.Checks, c => c.Count > 0 && c.Examples.Count > 0);

@@ -61,7 +61,7 @@ internal static class InspectCommand
 
         if (format == "json")
         {
-            WriteJson(output, profile);
+            WriteJson(output, profile, Path.GetFullPath(path));
         }
         else
         {
@@ -88,16 +88,10 @@ internal static class InspectCommand
         return profile.Checks.Any(c => c.Count > 0) ? Commands.Findings : Commands.Clean;
     }
 
-    public static JsonSerializerSettings JsonSettings { get; } = new()
+    /// <summary>The profile as the protocol's record (what mlintern/profileDataset answers, without a version), redacted.</summary>
+    public static void WriteJson(TextWriter output, DatasetProfile profile, string path)
     {
-        ContractResolver = new DefaultContractResolver { NamingStrategy = new CamelCaseNamingStrategy() },
-        Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()) },
-        Formatting = Formatting.Indented,
-    };
-
-    public static void WriteJson(TextWriter output, DatasetProfile profile)
-    {
-        output.WriteLine(Secrets.Redact(JsonConvert.SerializeObject(profile, JsonSettings)));
+        output.WriteLine(Secrets.Redact(Protocol.ProtocolJson.Write(Protocol.DatasetProfile.From(profile, path, null), indented: true)));
     }
 
     /// <summary>Paths under the working directory print relative to it.</summary>
