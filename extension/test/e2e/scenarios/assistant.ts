@@ -72,7 +72,7 @@ export const assistant: Scenario = {
       if (request.path !== '/v1/chat/completions' || request.model !== 'tiny-coder') throw new Error(`unexpected request ${request.path} ${request.model}`);
       if (!user.includes(`Lines to change: ${line}-${line}`) || !user.includes(`Request: ${question}`)) throw new Error(`the prompt lacks the lines or the question:\n${user}`);
       if (JSON.stringify(endpoint.requests).includes(secret)) throw new Error('the token in train.py was sent to the endpoint');
-      if (!user.includes('[secret]')) throw new Error(`the token line is not redacted:\n${user}`);
+      if (!/HUB_TOKEN = "\[Hugging Face token: hf_\*+\]"/.test(user)) throw new Error(`the token line is not redacted:\n${user}`);
     });
 
     await ctx.step('"Apply this fix?" says an LLM proposed it; Apply changes the line, and only it', async () => {
