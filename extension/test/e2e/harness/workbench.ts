@@ -344,8 +344,13 @@ export class Workbench {
     }
     await waitFor(`the setting ${id} = ${JSON.stringify(value)} to be saved`, persisted);
     // Close the Settings editor (a modal in this VS Code) so the workbench takes keys again.
+    // Escape goes where the focus is: when something else took it (a notification the change raised),
+    // every other try gives the focus back to the Settings editor's own search box first.
+    let tries = 0;
     await waitFor('the Settings editor to close', async () => {
-      if (!(await this.page.locator('.settings-editor').first().isVisible())) return true;
+      const editor = this.page.locator('.settings-editor').first();
+      if (!(await editor.isVisible())) return true;
+      if (tries++ % 2 === 1) await editor.locator('.settings-header input, .settings-header textarea').first().focus().catch(() => undefined);
       await this.page.keyboard.press('Escape');
       return notYet('still open');
     }, { intervalMs: 500 });
