@@ -25,26 +25,7 @@ public static class EncoderBaseline
 {
     public static EncoderResult Run(LabeledRows train, LabeledRows? test, BaselineOptions options, Func<IReadOnlyList<string>, float[][]> embed, double c = 10.0, CancellationToken cancellationToken = default)
     {
-        var splitSource = "test split";
-        if (test is null || test.Count == 0)
-        {
-            var (trainIndices, testIndices) = StratifiedSplit.Split(train.Labels, options.TestFraction, options.Seed);
-            (train, test) = (train.Take(trainIndices), train.Take(testIndices));
-            splitSource = $"stratified {options.TestFraction:0.##} hold-out, seed {options.Seed}";
-        }
-
-        if (options.MaxTrainRows is { } cap && cap < train.Count)
-        {
-            train = train.Take(StratifiedSplit.Subset(train.Labels, cap, options.Seed));
-        }
-
-        if (train.Count == 0)
-        {
-            throw new InvalidOperationException("no training rows with both a text and a label");
-        }
-
-        var classes = train.Labels.Concat(test.Labels).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var index = classes.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
+        var (splitSource, classes, index) = PreparedSplit.Prepare(ref train, ref test, options);
         var trainVectors = embed(train.Texts);
         var testVectors = embed(test.Texts);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
