@@ -3,6 +3,7 @@
 // its hand-made SVG charts under a strict CSP, and the messages the page may send back.
 // Pure, unit-tested; datasetView.ts does the VS Code side.
 import { DatasetExtensions } from './constants';
+import { baseName, count as fmt, escapeHtml as esc, truncate } from './html';
 import { isObject } from './json';
 import type { CheckResult, ClassCount, DatasetProfile, HistogramBin } from './protocol';
 
@@ -194,22 +195,3 @@ function findingHtml(c: CheckResult): string {
 function refreshButton(): string {
   return `<button class="refresh" data-refresh title="Profile again">Refresh</button>`;
 }
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-const esc = escapeHtml;
-
-function fmt(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n)) return '';
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(1);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function baseName(p: string): string {
-  return p.split(/[\\/]/).pop() || p;
-}
-

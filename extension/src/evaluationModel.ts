@@ -5,7 +5,8 @@
 // confused pairs, misclassified examples, calibration and slices. Charts are hand-made SVG drawn
 // in theme colours; the page runs only its nonce'd script, which toggles the matrix and posts
 // "audit" / "refresh". Pure, unit-tested; evaluationPanel.ts does the VS Code side.
-import { escapeHtml as esc } from './datasetModel';
+import { confusionCss, confusionMatrixHtml, confusionScript } from './confusionMatrix';
+import { clamp01, escapeHtml as esc, f3, pct, r1, truncate } from './html';
 import { isObject } from './json';
 import type { CalibrationBin, ClassMetrics, ConfusedPair, EvaluationReport, FailureSlice, Misclassified, TemplateFigures } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
@@ -39,7 +40,7 @@ export function parseEvaluationMessage(value: unknown): EvaluationMessage | unde
 }
 
 export function renderEvaluationHtml(state: EvaluationState, options: PageOptions): string {
-  return webviewPage('Evaluation', options, { css, body: evaluationBodyHtml(state), script });
+  return webviewPage('Evaluation', options, { css: css + confusionCss, body: evaluationBodyHtml(state), script: script + confusionScript });
 }
 
 export function evaluationBodyHtml(state: EvaluationState): string {
@@ -204,49 +205,6 @@ export function perClassHtml(rows: readonly ClassMetrics[]): string {
   return `<section data-section="per-class"><h2>Per class</h2><div class="two">${chart}${table}</div></section>`;
 }
 
-/** The most labels the matrix draws; more are summarised in a note. */
-export const MaxMatrixLabels = 60;
-
-/** A heat level 0–6 for a cell's share of its row (0 only for an empty cell). */
-export function heatLevel(share: number): number {
-  if (!(share > 0)) return 0;
-  return Math.min(6, 1 + Math.floor(clamp01(share) * 6));
-}
-
-/** The confusion matrix as two heat-map tables (counts, row-normalised); the page's toggle shows one. */
-export function confusionMatrixHtml(labels: readonly string[], counts: readonly (readonly number[])[], normalized: readonly (readonly number[])[]): string {
-  const k = Math.min(labels.length, MaxMatrixLabels);
-  const shares = normalized;
-  const table = (mode: 'counts' | 'normalized') => {
-    const head = `<tr><th class="corner">true ↓ predicted →</th>${labels
-      .slice(0, k)
-      .map((l, j) => `<th class="col" title="${esc(l)}">${j + 1}</th>`)
-      .join('')}</tr>`;
-    const body = counts
-      .slice(0, k)
-      .map((row, i) => {
-        const cells = row
-          .slice(0, k)
-          .map((c, j) => {
-            const share = shares[i]?.[j] ?? 0;
-            const text = mode === 'counts' ? (c === 0 ? '' : String(c)) : share === 0 ? '' : share.toFixed(2);
-            return `<td class="cm ${i === j ? 'diag' : 'off'} h${heatLevel(share)}" title="${esc(labels[i]!)} → ${esc(labels[j]!)}: ${c} (${pct(share)} of ${esc(labels[i]!)})">${text}</td>`;
-          })
-          .join('');
-        return `<tr data-true="${esc(labels[i]!)}"><th class="row" title="${esc(labels[i]!)}">${i + 1}. ${esc(truncate(labels[i]!, 24))}</th>${cells}</tr>`;
-      })
-      .join('');
-    return `<table class="confusion" data-mode="${mode}" data-labels="${k}"${mode === 'normalized' ? ' hidden' : ''}>${head}${body}</table>`;
-  };
-  return (
-    `<section data-section="confusion"><h2>Confusion matrix</h2>` +
-    `<div class="toggle" role="group" aria-label="Confusion matrix values"><button data-cm="counts" aria-pressed="true">Counts</button><button data-cm="normalized" aria-pressed="false">Row-normalised</button></div>` +
-    `<div class="cm-wrap">${table('counts')}${table('normalized')}</div>` +
-    (labels.length > k ? `<p class="muted">Showing the first ${k} of ${labels.length} labels.</p>` : '') +
-    `<p class="muted">Rows are the true label, columns the prediction; a cell's shade is its share of the row.</p></section>`
-  );
-}
-
 function confusedPairsHtml(pairs: readonly ConfusedPair[]): string {
   if (pairs.length === 0) return `<section data-section="confused-pairs"><h2>Most confused pairs</h2><p class="muted">No class is confused with another on this test set.</p></section>`;
   return (
@@ -315,28 +273,6 @@ function slicesHtml(slices: readonly FailureSlice[], overall: number): string {
   );
 }
 
-// Formatting and reading helpers.
-
-function f3(v: number): string {
-  return Number.isFinite(v) ? v.toFixed(3) : '?';
-}
-
-function pct(v: number): string {
-  return `${(v * 100).toFixed(1)} %`;
-}
-
 function signed(v: number): string {
   return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
-}
-
-function r1(v: number): number {
-  return Math.round(v * 10) / 10;
-}
-
-function clamp01(v: number): number {
-  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -2,7 +2,8 @@
 // mlintern/datasetInfo (card facts, warnings, splits, first rows, the label column's class chart),
 // and the approval dialog of mlintern/planDatasetDownload. It renders what the sidecar decided
 // (warnings, label column, sizes); it never re-ranks, re-checks or recomputes an answer.
-import { classChartSvg, escapeHtml as esc } from './datasetModel';
+import { classChartSvg } from './datasetModel';
+import { escapeHtml as esc } from './html';
 import { isObject, str } from './json';
 import type { DatasetDownloadPlan, DatasetInfoResult, HubDataset, SearchDatasetsResult } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';

@@ -3,8 +3,9 @@
 // hand-made SVG, the per-class table and the confusion matrix, under a strict CSP. The page
 // only swaps in the HTML the extension sends, so every byte of it is built (and tested) here.
 // Pure; metricsPanel.ts does the VS Code side.
-import { escapeHtml } from './datasetModel';
-import type { ConfusionMatrix, MetricPoint, RunEvaluation, RunSummary } from './protocol';
+import { confusionCss, confusionMatrixHtml, confusionScript } from './confusionMatrix';
+import { escapeHtml, pct } from './html';
+import type { MetricPoint, RunEvaluation, RunSummary } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
 import css from './webview/metrics.css';
 import script from './webview/metrics.page.js';
@@ -140,28 +141,8 @@ export function evalHtml(report: RunEvaluation): string {
         `</tbody></table>`,
     );
   }
-  if (report.confusion) parts.push(confusionHtml(report.confusion));
+  if (report.confusion) parts.push(confusionMatrixHtml(report.confusion.labels, report.confusion.matrix, undefined, 'h3'));
   return parts.join('\n');
-}
-
-/** The confusion matrix (rows: true label, columns: predicted), cells shaded by their share of the row. */
-export function confusionHtml(confusion: ConfusionMatrix): string {
-  const { labels, matrix } = confusion;
-  const head = `<tr><th class="corner">true \\ predicted</th>${labels.map((l, j) => `<th class="col" title="${escapeHtml(l)}">${j + 1}</th>`).join('')}</tr>`;
-  const rows = matrix
-    .map((row, i) => {
-      const total = row.reduce((a, b) => a + b, 0) || 1;
-      const cells = row
-        .map((n, j) => {
-          const share = n / total;
-          const level = n === 0 ? 0 : Math.min(5, 1 + Math.floor(share * 5));
-          return `<td class="cm ${i === j ? 'diag' : 'off'} l${level}" title="${escapeHtml(labels[i]!)} → ${escapeHtml(labels[j]!)}: ${n}">${n === 0 ? '' : n}</td>`;
-        })
-        .join('');
-      return `<tr data-true="${escapeHtml(labels[i]!)}"><th class="row">${i + 1}. ${escapeHtml(truncate(labels[i]!, 24))}</th>${cells}</tr>`;
-    })
-    .join('');
-  return `<h3>Confusion matrix</h3><div class="cm-wrap"><table class="confusion" data-labels="${labels.length}">${head}${rows}</table></div>`;
 }
 
 export function metricsBodyHtml(state: MetricsState): string {
@@ -200,7 +181,7 @@ export function metricsBodyHtml(state: MetricsState): string {
  * an update only when its `seq` is higher than anything it has shown.
  */
 export function renderMetricsHtml(state: MetricsState, options: PageOptions, seq = 0): string {
-  return webviewPage('Metrics', options, { css, body: `<div id="root" data-seq="${seq}">${metricsBodyHtml(state)}</div>`, script });
+  return webviewPage('Metrics', options, { css: css + confusionCss, body: `<div id="root" data-seq="${seq}">${metricsBodyHtml(state)}</div>`, script: script + confusionScript });
 }
 
 /** The only message the page accepts: new content for #root, and only from the extension. */
@@ -226,14 +207,8 @@ function fmtAxis(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
 
-function pct(n: number): string {
-  return `${(n * 100).toFixed(1)}%`;
-}
 
 function fixed(n: number): string {
   return n.toFixed(3);
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}

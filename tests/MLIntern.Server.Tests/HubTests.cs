@@ -265,6 +265,31 @@ public sealed class HubTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(7), e.RetryAfter);
         Assert.Contains("too many requests (429)", e.Message, StringComparison.Ordinal);
         Assert.Contains("try again in 7 s", e.Message, StringComparison.Ordinal);
+        Assert.Single(_hub.Requests); // longer than ML Intern waits by itself: the user decides
+    }
+
+    [Fact]
+    public async Task A_short_429_is_waited_out_and_the_request_sent_again_with_its_token()
+    {
+        var calls = 0;
+        _hub.On("/api/datasets", _ => Interlocked.Increment(ref calls) == 1
+            ? StandInResponse.Json("""{"error":"rate limited"}""", 429, new Dictionary<string, string> { ["Retry-After"] = "1" })
+            : StandInResponse.Json("[]"));
+        using var client = new HubClient(Settings());
+        var found = await client.SearchAsync(new HubSearch("x"), default);
+        Assert.Empty(found);
+        Assert.Equal(2, calls);
+        Assert.All(_hub.Requests, r => Assert.Equal($"Bearer {Token}", r.Headers["Authorization"]));
+    }
+
+    [Fact]
+    public async Task A_429_that_keeps_coming_is_an_error_after_two_retries()
+    {
+        _hub.On("/api/datasets", _ => StandInResponse.Json("""{"error":"rate limited"}""", 429, new Dictionary<string, string> { ["Retry-After"] = "0" }));
+        using var client = new HubClient(Settings());
+        var e = await Assert.ThrowsAsync<HubException>(() => client.SearchAsync(new HubSearch("x"), default));
+        Assert.Equal(HubFailure.RateLimited, e.Failure);
+        Assert.Equal(1 + HubClient.MaxRetries, _hub.Requests.Count);
     }
 
     [Fact]
@@ -440,6 +465,18 @@ public sealed class HubTests : IDisposable
         Assert.DoesNotContain("datasets", cardErrors.ToString(), StringComparison.Ordinal);
         var readme = File.ReadAllText(cardOut.ToString().TrimEnd());
         Assert.Contains($"datasets:\n- {Id}", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        // Publishing reads the same provenance: the card names the data set, so nothing is in the way of that...
+        var target = new MLIntern.Server.Release.PublishTarget(MLIntern.Server.Evaluate.RunContext.Resolve(runId, workspace), "acme/tickets-clf", "model", false);
+        Assert.DoesNotContain(MLIntern.Server.Release.Publisher.Check(target).Problems, p => p.Kind == "provenance");
+
+        // ...and a card edited so it no longer says where the data came from is refused.
+        var cardPath = cardOut.ToString().TrimEnd();
+        File.WriteAllText(cardPath, File.ReadAllText(cardPath).ReplaceLineEndings("\n").Replace($"datasets:\n- {Id}\n", "", StringComparison.Ordinal));
+        var refused = MLIntern.Server.Release.Publisher.Check(target);
+        Assert.False(refused.Passed);
+        var problem = Assert.Single(refused.Problems, p => p.Kind == "provenance");
+        Assert.Contains($"trained on the Hub data set {Id}", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

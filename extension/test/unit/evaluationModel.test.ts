@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   auditHtml,
-  confusionMatrixHtml,
   dropChartSvg,
   evaluationBodyHtml,
-  heatLevel,
   parseEvaluationMessage,
   perClassHtml,
   reliabilitySvg,
@@ -13,6 +11,7 @@ import {
   reportHtml,
   templateDropText,
 } from '../../src/evaluationModel';
+import { confusionMatrixHtml, heatLevel } from '../../src/confusionMatrix';
 
 import { Methods, type EvaluationReport } from '../../src/protocol';
 import { sample } from './sidecarSamples';
@@ -54,7 +53,7 @@ describe('the page', () => {
     assert.ok(html.includes(`macro-F1 ${f3(t.baselineMacroF1)} → ${f3(t.groupSplitMacroF1)} when no template is shared between train and test`));
     assert.ok(html.includes(`data-drop="${t.drop}"`));
     assert.match(html, /data-chart="drop"/);
-    assert.ok(html.includes(`${o.exact + o.normalized + o.nearDuplicate} of ${o.testRows} (${(o.share * 100).toFixed(1)} %)`));
+    assert.ok(html.includes(`${o.exact + o.normalized + o.nearDuplicate} of ${o.testRows} (${(o.share * 100).toFixed(1)}%)`));
     assert.ok(html.includes(`near-duplicates</th><td>${o.nearDuplicate}`));
     assert.ok(html.includes(`<h3>What to do</h3><ul class="audit-suggestions"><li>`));
   });

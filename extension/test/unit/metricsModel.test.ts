@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   addPoints,
-  confusionHtml,
   evalHtml,
   lineChartSvg,
   MaxMarkers,
@@ -11,6 +10,7 @@ import {
   renderMetricsHtml,
   seriesFor,
 } from '../../src/metricsModel';
+import { confusionMatrixHtml } from '../../src/confusionMatrix';
 import { Methods, Notifications, RunEvaluation } from '../../src/protocol';
 import { sample, sampleNotification } from './samples';
 
@@ -96,7 +96,7 @@ describe('the evaluation', () => {
     assert.match(html, /accuracy <b>90\.0%<\/b>/);
     assert.doesNotMatch(html, /<b>x<\/b>/);
     assert.match(html, /&lt;b&gt;x&lt;\/b&gt;/);
-    const cm = confusionHtml(evaluation.confusion!);
+    const cm = confusionMatrixHtml(evaluation.confusion!.labels, evaluation.confusion!.matrix);
     assert.match(cm, /data-labels="3"/);
     assert.match(cm, /billing → refund: 1/);
   });
@@ -123,7 +123,7 @@ describe('the page', () => {
     const root = { dataset: { seq: /data-seq="(\d+)"/.exec(html)?.[1] }, innerHTML: 'page' };
     let onMessage: ((event: { data: unknown }) => void) | undefined;
     const window = { addEventListener: (_: string, f: (event: { data: unknown }) => void) => (onMessage = f) };
-    new Function('document', 'window', script)({ getElementById: () => root }, window);
+    new Function('document', 'window', script)({ getElementById: () => root, addEventListener: () => undefined }, window);
     const deliver = (seq: number, body: string) => onMessage!({ data: { type: 'update', html: body, seq } });
     deliver(4, 'older than the page');
     assert.equal(root.innerHTML, 'page');

@@ -274,26 +274,57 @@ internal sealed class HubClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        HttpResponseMessage response;
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+            catch (HttpRequestException e)
+            {
+                // The exception's message names the host and the socket error; it never carries headers.
+                throw new HubException(HubFailure.Unreachable, $"cannot reach {who} at {request.RequestUri?.Host}:{request.RequestUri?.Port}: {e.HttpRequestError}");
+            }
+
+            if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && request.Headers.Range is not null))
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                var failure = Failure(response, who, id);
+                // A short rate limit is waited out (the Hub says how long); a long one, or a third in a row, is the user's to decide.
+                if (failure is { Failure: HubFailure.RateLimited, RetryAfter: { } wait } && wait <= MaxRetryWait && attempt < MaxRetries)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                    request = Again(request);
+                    continue;
+                }
+
+                throw failure;
+            }
         }
-        catch (HttpRequestException e)
+    }
+
+    /// <summary>The longest `Retry-After` a request waits out by itself before sending again.</summary>
+    internal static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times a rate-limited request is sent again.</summary>
+    internal const int MaxRetries = 2;
+
+    /// <summary>A request can be sent once; the retry is a copy (these requests carry no body).</summary>
+    private static HttpRequestMessage Again(HttpRequestMessage sent)
+    {
+        var copy = new HttpRequestMessage(sent.Method, sent.RequestUri) { Version = sent.Version };
+        foreach (var header in sent.Headers)
         {
-            // The exception's message names the host and the socket error; it never carries headers.
-            throw new HubException(HubFailure.Unreachable, $"cannot reach {who} at {request.RequestUri?.Host}:{request.RequestUri?.Port}: {e.HttpRequestError}");
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
 
-        if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && request.Headers.Range is not null))
-        {
-            return response;
-        }
-
-        using (response)
-        {
-            throw Failure(response, who, id);
-        }
+        sent.Dispose();
+        return copy;
     }
 
     private HubException Failure(HttpResponseMessage response, string who, string? id)

@@ -11,6 +11,10 @@ internal static class HubProvenance
     /// <summary>A provenance file is a few kilobytes; a bigger one is not ours and is not read.</summary>
     private const long MaxBytes = 1 << 20;
 
+    /// <summary>The Hub data set a plan's data came from (its path resolved against the workspace), or null.</summary>
+    public static string? IdForPlan(MLIntern.Training.Plans.TrainingPlan? plan, string? workspace) =>
+        string.IsNullOrEmpty(plan?.DataPath) ? null : IdNear(Path.IsPathRooted(plan.DataPath) || workspace is null ? plan.DataPath : Path.Combine(workspace, plan.DataPath));
+
     /// <summary>The Hub id recorded beside a data file or in a data folder, or null when there is no readable provenance.</summary>
     public static string? IdNear(string dataPath)
     {

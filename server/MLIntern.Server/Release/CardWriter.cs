@@ -39,7 +39,7 @@ internal static class CardWriter
             BaseModel = plan?.Model,
             License = options.License,
             Languages = options.Languages ?? [],
-            DatasetId = options.DatasetId ?? (plan is null ? null : Hub.HubProvenance.IdNear(Path.IsPathRooted(plan.DataPath) || run.Workspace is null ? plan.DataPath : Path.Combine(run.Workspace, plan.DataPath))),
+            DatasetId = options.DatasetId ?? Hub.HubProvenance.IdForPlan(plan, run.Workspace),
             DatasetName = datasetName,
             Split = "test",
             SplitDescription = run.Eval?["split"]?.ToString(),

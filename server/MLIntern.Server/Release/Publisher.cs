@@ -49,7 +49,7 @@ internal static class Publisher
             }
         }
 
-        return Preflight.Check(target.RepoId, target.RepoType, target.Private, folder, files, target.Run.Id is { } id ? [id] : null);
+        return Preflight.Check(target.RepoId, target.RepoType, target.Private, folder, files, target.Run.Id is { } id ? [id] : null, Hub.HubProvenance.IdForPlan(target.Run.Plan, target.Run.Workspace));
     }
 
     /// <summary>

@@ -81,6 +81,23 @@ public static partial class CardValidator
     }
 
     /// <summary>The fields the unfilled marker lists.</summary>
+    /// <summary>Whether the card's front matter lists <paramref name="datasetId"/> under `datasets:`.</summary>
+    public static bool NamesDataset(string readme, string datasetId)
+    {
+        var (front, _, _) = MiniYaml.SplitFrontMatter(readme);
+        if (front is null)
+        {
+            return false;
+        }
+
+        return MiniYaml.Read(front).Value.GetValueOrDefault("datasets") switch
+        {
+            string one => one == datasetId,
+            IEnumerable<object?> many => many.OfType<string>().Contains(datasetId, StringComparer.Ordinal),
+            _ => false,
+        };
+    }
+
     public static IReadOnlyList<string> UnfilledFields(string readme)
     {
         var match = UnfilledComment().Match(readme);

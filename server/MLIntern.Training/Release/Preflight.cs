@@ -120,7 +120,8 @@ public static partial class Preflight
     }
 
     /// <param name="knownSafe">Strings that look like personal data but are not (the run id "20260101-120000-ab12" reads as a phone number): blanked before the scan.</param>
-    public static PreflightReport Check(string repoId, string repoType, bool isPrivate, string folder, IReadOnlyList<UploadFile> files, IReadOnlyList<string>? knownSafe = null)
+    /// <param name="trainedOn">The Hub data set the run's data was downloaded from (its hub-provenance.json), when it was: a model card must name it in `datasets:`.</param>
+    public static PreflightReport Check(string repoId, string repoType, bool isPrivate, string folder, IReadOnlyList<UploadFile> files, IReadOnlyList<string>? knownSafe = null, string? trainedOn = null)
     {
         var problems = new List<PreflightProblem>();
         var warnings = new List<CardProblem>();
@@ -148,6 +149,11 @@ public static partial class Preflight
         {
             var text = Encoding.UTF8.GetString(readme.Content);
             var cardProblems = repoType == SpaceType ? GradioSpace.ValidateReadme(text) : CardValidator.ValidateReadme(text);
+            if (repoType == ModelType && trainedOn is not null && !CardValidator.NamesDataset(text, trainedOn))
+            {
+                problems.Add(new PreflightProblem("provenance", $"the run was trained on the Hub data set {trainedOn} (its hub-provenance.json), but the card's `datasets:` does not name it; say where the data came from (mlintern card RUN writes it)", "README.md"));
+            }
+
             foreach (var p in cardProblems)
             {
                 if (p.Severity == CardProblem.Error)
