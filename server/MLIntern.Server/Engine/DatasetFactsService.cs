@@ -5,17 +5,24 @@ using Newtonsoft.Json.Linq;
 namespace MLIntern.Server.Engine;
 
 /// <summary>
-/// Data set facts and profiles by path, cached and versioned: the version is every file's size and
-/// write time, so a change to any split invalidates the entry on the next ask. Each ask passes the
-/// editor's "mlintern.data" settings it is made under (null: pyproject.toml's only); an entry is kept
-/// per path and settings, so asks under different settings neither see nor evict each other's.
-/// Thread-safe; nothing in it is set from outside.
+/// Data set facts and profiles by path, cached by content: an entry is current while every file keeps
+/// its size and write time (checked on each ask, no read); when those change, the files' content hashes
+/// decide, so a file touched, checked out again or downloaded again with the same bytes is not profiled
+/// again. A file of the Hugging Face cache is a link into `blobs/`, whose name is the content's hash, so
+/// it is never read for its hash. Each ask passes the editor's "mlintern.data" settings it is made under
+/// (null: pyproject.toml's only); an entry is kept per path and settings, so asks under different
+/// settings neither see nor evict each other's. Thread-safe; nothing in it is set from outside.
 /// </summary>
 internal sealed class DatasetFactsService
 {
     private readonly ConcurrentDictionary<(string Path, string Settings), Entry> _entries = new();
 
-    private sealed record Entry(string Version, Lazy<DatasetProfile> Profile, DatasetFacts Facts);
+    private sealed record Entry(string Version, string ContentVersion, Lazy<DatasetProfile> Profile, DatasetFacts Facts);
+
+    /// <summary>How many profiles were computed (not found in the cache); for tests.</summary>
+    public int ProfilesComputed => _computed;
+
+    private int _computed;
 
     /// <summary>The facts of the data set a path belongs to, or null when it is not a data set.</summary>
     public DatasetFacts? GetFacts(string path, JObject? dataSettings, CancellationToken cancellationToken = default) =>
@@ -49,9 +56,20 @@ internal sealed class DatasetFactsService
 
         var key = (full, Key(dataSettings));
         var version = Version(splits, dataSettings);
-        if (_entries.TryGetValue(key, out var cached) && cached.Version == version)
+        if (_entries.TryGetValue(key, out var cached))
         {
-            return cached;
+            if (cached.Version == version)
+            {
+                return cached;
+            }
+
+            // Sizes or times moved: the same bytes keep the profile (its facts carry the new version).
+            if (ContentVersion(splits, dataSettings, cancellationToken) == cached.ContentVersion)
+            {
+                var kept = cached with { Version = version, Facts = DatasetFacts.From(full, version, cached.Profile.Value) };
+                _entries[key] = kept;
+                return kept;
+            }
         }
 
         var options = DataSets.Options(full, dataSettings, []);
@@ -67,7 +85,8 @@ internal sealed class DatasetFactsService
         }
 
         var profile = profiler.Run(cancellationToken);
-        var entry = new Entry(version, new Lazy<DatasetProfile>(profile), DatasetFacts.From(full, version, profile));
+        Interlocked.Increment(ref _computed);
+        var entry = new Entry(version, ContentVersion(splits, dataSettings, cancellationToken), new Lazy<DatasetProfile>(profile), DatasetFacts.From(full, version, profile));
         _entries[key] = entry;
         return entry;
     }
@@ -100,6 +119,59 @@ internal sealed class DatasetFactsService
             currentLength = stream.Length;
             return stream;
         });
+    }
+
+    /// <summary>The content of a data set: each file's content hash (a Hub cache blob's name, else SHA-256 of its bytes), and the settings.</summary>
+    private static string ContentVersion(IReadOnlyList<DataSplit> splits, JObject? settings, CancellationToken cancellationToken)
+    {
+        var parts = new List<string> { Key(settings) };
+        foreach (var file in splits.SelectMany(s => s.Files))
+        {
+            parts.Add($"{file.Path}:{ContentHash(file.Path, cancellationToken)}");
+        }
+
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|", parts))))[..32];
+    }
+
+    /// <summary>A file's content hash; "missing" or "unreadable" when it has none.</summary>
+    internal static string ContentHash(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return "missing";
+            }
+
+            // The Hub cache: snapshots/<revision>/<file> links to blobs/<sha256 or git sha1 of the bytes>.
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target
+                && Path.GetFileName(Path.GetDirectoryName(target.FullName)) == "blobs" && target.Name.Length >= 40 && target.Name.All(char.IsAsciiHexDigit))
+            {
+                return "blob:" + target.Name.ToLowerInvariant();
+            }
+
+            if (RegularFiles.WhyNot(path) is not null)
+            {
+                return "unreadable";
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                sha.AppendData(buffer, 0, read);
+            }
+
+            return Convert.ToHexString(sha.GetHashAndReset());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
     }
 
     /// <summary>The version of a data set: its files' sizes and write times, and the settings it is profiled with.</summary>
