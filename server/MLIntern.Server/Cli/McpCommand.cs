@@ -31,7 +31,11 @@ internal static class McpCommand
             // anything that writes to Console.Out by mistake goes to stderr.
             Console.SetOut(Console.Error);
             var level = new LogLevelSwitch { Minimum = LogLevelSwitch.Parse(parse.GetValue(logLevel)) ?? LogLevel.Information };
-            using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(LogSinks.Stderr(level)));
+            // The SDK logs every request at info: its lines show at debug and below, its warnings always.
+            using var loggers = LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(LogLevel.Trace)
+                .AddFilter((category, logLevel) => category?.StartsWith("ModelContextProtocol", StringComparison.Ordinal) != true || logLevel >= LogLevel.Warning || level.Minimum <= LogLevel.Debug)
+                .AddProvider(LogSinks.Stderr(level)));
             return await new McpServerHost(root, loggers).RunAsync(cancellationToken);
         });
         return command;
