@@ -86,3 +86,6 @@ export const JupyterNotebookType = 'jupyter-notebook';
 /** The files the Dataset view profiles (the sidecar's DataFormat by file name). */
 export const DatasetExtensions = ['.csv', '.tsv', '.jsonl', '.json', '.parquet'] as const;
 export const DatasetGlob = '**/*.{csv,tsv,jsonl,json,parquet}';
+
+/** The MCP server definition provider (package.json "mcpServerDefinitionProviders"): `mlintern mcp`, ML Intern's read-only tools. */
+export const McpProvider = { id: 'mlintern', label: 'ML Intern' } as const;

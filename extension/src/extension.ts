@@ -7,6 +7,7 @@ import { EvaluationPanel } from './evaluationPanel';
 import { fixAllProblems } from './fixAll';
 import { HubDatasets } from './hubDatasets';
 import { LanguageServer } from './languageServer';
+import { registerMcpServer } from './mcpServer';
 import { MetricsPanel } from './metricsPanel';
 import { MetricsNotification, Notifications } from './protocol';
 import { ReleaseCommands } from './release';
@@ -101,6 +102,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Trust may make a workspace's own "mlintern.server.path" apply.
     api.onDidGrantWorkspaceTrust(() => void server?.onSettingsChanged()),
   );
+  // Copilot agent mode and other MCP clients get ML Intern's read-only tools (VS Code 1.101 and later).
+  const mcp = registerMcpServer({ extensionPath: context.extensionPath, extensionVersion: String(context.extension.packageJSON.version), log });
+  if (mcp) context.subscriptions.push(mcp);
   await server.start();
 }
 

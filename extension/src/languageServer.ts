@@ -32,7 +32,7 @@ export interface LanguageServerHost {
   readonly notifications?: Readonly<Record<string, (params: unknown) => void>>;
 }
 
-function isExecutableFile(candidate: string): boolean {
+export function isExecutableFile(candidate: string): boolean {
   try {
     fs.accessSync(candidate, fs.constants.X_OK);
     return fs.statSync(candidate).isFile();

@@ -1,6 +1,7 @@
 // The one module that reaches the VS Code API for the extension's own logic, so the
 // logic modules stay plain TypeScript and unit tests can run them without VS Code.
 import * as vscode from 'vscode';
+import { hasMcpApi, McpServerSpec } from './mcpServerModel';
 
 export type Disposable = vscode.Disposable;
 export type LogOutputChannel = vscode.LogOutputChannel;
@@ -416,4 +417,56 @@ export type WebviewPanel = vscode.WebviewPanel;
 /** A webview panel beside the editor, scripts on, no local resources, kept alive while hidden (live metrics). */
 export function createWebviewPanel(viewType: string, title: string): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: true });
+}
+
+/** Every workspace folder on disk, in order. */
+export function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+export function onDidChangeWorkspaceFolders(listener: () => unknown): vscode.Disposable {
+  return vscode.workspace.onDidChangeWorkspaceFolders(listener);
+}
+
+// The MCP API arrived in VS Code 1.101; @types/vscode here is 1.91 (the engine the extension supports),
+// so the few members used are declared locally and reached only after hasMcpApi said they exist.
+interface McpStdioServerDefinition {
+  cwd?: vscode.Uri;
+}
+interface McpApi {
+  lm: {
+    registerMcpServerDefinitionProvider(
+      id: string,
+      provider: { onDidChangeMcpServerDefinitions?: vscode.Event<void>; provideMcpServerDefinitions(token: vscode.CancellationToken): McpStdioServerDefinition[] },
+    ): vscode.Disposable;
+  };
+  McpStdioServerDefinition: new (label: string, command: string, args?: string[], env?: Record<string, string | number | null>, version?: string) => McpStdioServerDefinition;
+}
+
+/**
+ * Registers an MCP server definition provider whose servers are `provide()`'s specs, or returns
+ * undefined when this VS Code has no MCP API. `changed()` makes VS Code ask for the servers again.
+ */
+export function registerMcpServerDefinitionProvider(
+  id: string,
+  provide: () => McpServerSpec[],
+): { disposable: vscode.Disposable; changed: () => void } | undefined {
+  if (!hasMcpApi(vscode)) return undefined;
+  const mcp = vscode as unknown as McpApi;
+  const emitter = new vscode.EventEmitter<void>();
+  const registration = mcp.lm.registerMcpServerDefinitionProvider(id, {
+    onDidChangeMcpServerDefinitions: emitter.event,
+    provideMcpServerDefinitions: () =>
+      provide().map((spec) => {
+        const definition = new mcp.McpStdioServerDefinition(spec.label, spec.command, spec.args, spec.env, spec.version);
+        definition.cwd = vscode.Uri.file(spec.cwd);
+        return definition;
+      }),
+  });
+  return { disposable: vscode.Disposable.from(registration, emitter), changed: () => emitter.fire() };
+}
+
+/** One disposable for several. */
+export function combinedDisposable(...disposables: vscode.Disposable[]): vscode.Disposable {
+  return vscode.Disposable.from(...disposables);
 }

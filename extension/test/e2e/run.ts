@@ -12,12 +12,13 @@ import { evaluation } from './scenarios/evaluation';
 import { fixAll } from './scenarios/fixAll';
 import { foundation } from './scenarios/foundation';
 import { hubDatasets } from './scenarios/hubDatasets';
+import { mcp } from './scenarios/mcp';
 import { notebook } from './scenarios/notebook';
 import { sidecarErrors } from './scenarios/sidecarErrors';
 import { training } from './scenarios/training';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, evaluation, notebook, hubDatasets];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, evaluation, notebook, hubDatasets, mcp];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

@@ -49,14 +49,46 @@ internal static class CheckCommand
     /// <summary>What checking (and maybe fixing) one file produced; merged in file order afterwards.</summary>
     private sealed record Outcome(IReadOnlyList<FileFinding> Findings, string? Diff, int Fixed, string? Error, List<string> Problems);
 
+    /// <summary>What checking some paths found, as `check` reports it: the files checked, their findings in file order, the paths or files that could not be read, and the settings problems.</summary>
+    internal sealed record CheckReport(IReadOnlyList<string> Files, IReadOnlyList<FileFinding> Findings, IReadOnlyList<string> Errors, IReadOnlyList<string> Problems);
+
+    /// <summary>
+    /// Checks the paths as `mlintern check` does, changing nothing. <paramref name="include"/>, when given,
+    /// decides for each file a folder expanded to whether it is checked (the MCP server keeps to its workspace).
+    /// </summary>
+    internal static CheckReport Collect(IReadOnlyList<string> paths, Func<string, bool>? include = null)
+    {
+        var failed = false;
+        var expandErrors = new StringWriter();
+        var files = Expand(paths, expandErrors, ref failed);
+        if (include is not null)
+        {
+            files = [.. files.Where(include)];
+        }
+
+        var outcomes = ProcessAll(files, FixMode.None, Applicability.Safe);
+        var errors = expandErrors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        errors.AddRange(outcomes.Select(o => o.Error).OfType<string>());
+        return new CheckReport(
+            [.. files.Select(Display)],
+            [.. outcomes.SelectMany(o => o.Findings)],
+            errors,
+            [.. outcomes.SelectMany(o => o.Problems).Distinct()]);
+    }
+
+    /// <summary>Files are independent: checks them on every core; the outcomes are in the files' order.</summary>
+    private static Outcome[] ProcessAll(List<string> files, FixMode mode, Applicability allowed)
+    {
+        var outcomes = new Outcome[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => outcomes[i] = Process(files[i], mode, allowed));
+        return outcomes;
+    }
+
     internal static int Run(IReadOnlyList<string> paths, string format, FixMode mode, Applicability allowed, TextWriter output, TextWriter errors)
     {
         var failed = false;
         var files = Expand(paths, errors, ref failed);
-
-        // Files are independent: check them on every core, then report in the stable file order.
-        var outcomes = new Outcome[files.Count];
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => outcomes[i] = Process(files[i], mode, allowed));
+        var outcomes = ProcessAll(files, mode, allowed);
 
         var results = new List<FileFinding>();
         var fixedCount = 0;

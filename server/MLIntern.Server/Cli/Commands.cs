@@ -18,6 +18,7 @@ internal static class Commands
             CheckCommand.Create(),
             InspectCommand.Create(),
             ServeCommand.Create(),
+            McpCommand.Create(),
             SampleCommand.Create(),
             PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
             EvaluateCommand.Create(), CardCommand.Create(), DemoCommand.Create(), PublishCommand.Create(),

@@ -25,38 +25,21 @@ internal static class InspectCommand
 
     public static int Run(string path, string format, string? html, string? labelColumn, string? textColumn, TextWriter output, TextWriter errors)
     {
-        if (!File.Exists(path) && !Directory.Exists(path))
-        {
-            errors.WriteLine($"error: {path}: no such file or directory");
-            return Commands.Failure;
-        }
-
-        var splits = DataSets.Discover(path);
-        if (splits.Count == 0)
-        {
-            errors.WriteLine($"error: {path}: not a data set (expected a .csv, .tsv, .jsonl, .json or .parquet file, or a folder with train/test files)");
-            return Commands.Failure;
-        }
-
-        var problems = new List<string>();
-        var options = DataSets.Options(path, null, problems, new DataCheckOptions { LabelColumn = labelColumn, TextColumn = textColumn });
+        var warnings = new List<string>();
         DatasetProfile profile;
-        List<string> profileProblems;
         try
         {
-            var profiler = new DatasetProfiler(splits, options);
-            profile = profiler.Run();
-            profileProblems = [.. profiler.Problems];
+            profile = Profile(path, labelColumn, textColumn, warnings);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is NotADataSetException or IOException or UnauthorizedAccessException)
         {
-            errors.WriteLine($"error: {path}: {e.Message}");
+            errors.WriteLine($"error: {(e is NotADataSetException ? "" : path + ": ")}{e.Message}");
             return Commands.Failure;
         }
 
-        foreach (var problem in problems.Concat(profileProblems))
+        foreach (var warning in warnings)
         {
-            errors.WriteLine($"warning: {problem}");
+            errors.WriteLine($"warning: {warning}");
         }
 
         if (format == "json")
@@ -88,6 +71,31 @@ internal static class InspectCommand
         return profile.Checks.Any(c => c.Count > 0) ? Commands.Findings : Commands.Clean;
     }
 
+    /// <summary>
+    /// The profile `inspect` computes for a file or folder (its splits, the project's data settings, the columns
+    /// given or guessed). Throws <see cref="NotADataSetException"/> when the path is missing or holds no data set;
+    /// IO errors propagate. Settings and reader problems are added to <paramref name="warnings"/>.
+    /// </summary>
+    public static DatasetProfile Profile(string path, string? labelColumn, string? textColumn, List<string> warnings, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new NotADataSetException($"{path}: no such file or directory");
+        }
+
+        var splits = DataSets.Discover(path);
+        if (splits.Count == 0)
+        {
+            throw new NotADataSetException($"{path}: not a data set (expected a .csv, .tsv, .jsonl, .json or .parquet file, or a folder with train/test files)");
+        }
+
+        var options = DataSets.Options(path, null, warnings, new DataCheckOptions { LabelColumn = labelColumn, TextColumn = textColumn });
+        var profiler = new DatasetProfiler(splits, options);
+        var profile = profiler.Run(cancellationToken);
+        warnings.AddRange(profiler.Problems);
+        return profile;
+    }
+
     /// <summary>The profile as the protocol's record (what mlintern/profileDataset answers, without a version), redacted.</summary>
     public static void WriteJson(TextWriter output, DatasetProfile profile, string path)
     {
@@ -101,3 +109,6 @@ internal static class InspectCommand
         return (relative.StartsWith("..", StringComparison.Ordinal) ? path : relative).Replace('\\', '/');
     }
 }
+
+/// <summary>The path `inspect` was given is missing or is not a data set; the message names it.</summary>
+internal sealed class NotADataSetException(string message) : Exception(message);
