@@ -95,6 +95,24 @@ export async function showFileAtLine(fsPath: string, line: number): Promise<void
   await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true });
 }
 
+/** The file path of a `file:` URI or an absolute path the sidecar sent; undefined for anything else. */
+export function filePathOf(uriOrPath: string): string | undefined {
+  if (uriOrPath.startsWith('/')) return uriOrPath;
+  try {
+    const uri = vscode.Uri.parse(uriOrPath, true);
+    return uri.scheme === 'file' ? uri.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces a document's whole text through a WorkspaceEdit (the user sees it, Undo reverts it). */
+export function replaceDocumentText(document: vscode.TextDocument, text: string): Thenable<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), text);
+  return vscode.workspace.applyEdit(edit);
+}
+
 export function fileUri(fsPath: string): vscode.Uri {
   return vscode.Uri.file(fsPath);
 }
@@ -290,6 +308,16 @@ export async function showOpenDataFileDialog(extensions: readonly string[]): Pro
     filters: { 'Data sets': extensions.map((e) => e.replace(/^\./, '')) },
   });
   return picked?.[0];
+}
+
+export async function showOpenFolderDialog(openLabel: string): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFiles: false, canSelectFolders: true, openLabel });
+  return picked?.[0]?.scheme === 'file' ? picked[0].fsPath : undefined;
+}
+
+/** Opens a folder in this window (the extension host restarts). */
+export async function openFolder(fsPath: string): Promise<void> {
+  await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(fsPath), { forceNewWindow: false });
 }
 
 export function isUri(value: unknown): value is vscode.Uri {
