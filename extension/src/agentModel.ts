@@ -92,23 +92,25 @@ export function conversation(events: readonly AgentEvent[], answered: ReadonlySe
         break;
     }
   }
-  // What is still open: the trailing approval and next steps (nothing of the session's work after them).
+  // What is still open: the approval and next steps at the end (no work of the session after them).
   let pendingApproval: AgentApproval | undefined;
   let nextSteps: readonly AgentStep[] = [];
-  for (let i = items.length - 1; i >= 0; i--) {
-    const item = items[i]!;
-    if (item.kind === 'steps') {
-      if (nextSteps.length === 0) {
-        nextSteps = item.steps;
-        items[i] = { ...item, active: true };
+  let stepsSeq: number | undefined;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.kind === 'nextSteps') {
+      if (stepsSeq === undefined && e.nextSteps && e.nextSteps.length > 0) {
+        stepsSeq = e.seq;
+        nextSteps = e.nextSteps;
       }
-      continue;
-    }
-    if (item.kind === 'approval' && !pendingApproval && !answered.has(item.approval.approvalId)) {
-      pendingApproval = item.approval;
-      items[i] = { ...item, status: 'pending' };
-    }
-    break;
+    } else if (e.kind === 'approval') {
+      if (!pendingApproval && e.approval && !answered.has(e.approval.approvalId)) pendingApproval = e.approval;
+    } else break;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.kind === 'steps' && item.seq === stepsSeq) items[i] = { ...item, active: true };
+    else if (item.kind === 'approval' && item.approval === pendingApproval) items[i] = { ...item, status: 'pending' };
   }
   const last = events.at(-1);
   let phase: SessionPhase;
