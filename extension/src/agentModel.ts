@@ -345,7 +345,7 @@ function itemHtml(item: ConversationItem, busy: boolean): string {
       return approvalCardHtml(item.approval, item.status, busy);
     case 'steps':
       return (
-        `<li class="steps" data-kind="steps"${item.active ? ' data-active' : ''}>` +
+        `<li class="steps" data-kind="steps" data-seq="${item.seq}"${item.active ? ' data-active' : ''}>` +
         item.steps.map((s) => `<button class="step" data-step="${esc(s.id)}"${item.active && !busy ? '' : ' disabled'}>${esc(s.title)}</button>`).join('') +
         `</li>`
       );
