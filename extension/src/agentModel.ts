@@ -6,7 +6,7 @@
 // user accepts or not). Pure, unit-tested; agentView.ts does the VS Code side.
 import { escapeHtml as esc } from './datasetModel';
 import { isObject } from './json';
-import type { AgentApproval, AgentEvent, AgentLink, AgentMode, AgentSessionSummary, AgentStep, AgentToolCall, AgentToolResult } from './agentTypes';
+import type { AgentApproval, AgentEvent, AgentLink, AgentMode, AgentSessionSummary, AgentStep, AgentToolCall, AgentToolResult } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
 import css from './webview/agent.css';
 import script from './webview/agent.page.js';

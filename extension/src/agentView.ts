@@ -16,15 +16,15 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { applyUnifiedDiff, AgentViewMessage, agentBodyHtml, AgentViewState, conversation, findLink, firstChangedLine, linkTarget, mergeEvents, Offered, parseAgentMessage, publishRunId, renderAgentHtml } from './agentModel';
-import type { AgentApproval, AgentEvent, AgentLink, AgentSessionSummary } from './agentTypes';
 import { AgentDiffScheme, Views } from './constants';
 import { EvaluationPanel } from './evaluationPanel';
 import { MetricsPanel } from './metricsPanel';
+import { AgentApproval, AgentEvent, AgentLink, AgentSessionSummary, Methods, Notifications } from './protocol';
 import { ReleaseCommands } from './release';
 import { RunsView } from './runsView';
+import { request } from './sidecar';
 import { TrainingLauncher } from './training';
 import * as api from './vscodeapi';
-import { AgentMethods, agentRequest } from './agentRequests';
 
 const UpdateDelayMs = 80;
 /** Events kept per session seen live in this window (a session's file holds them all). */
@@ -104,7 +104,7 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
   onEvent(params: unknown): void {
     const e = params as AgentEvent;
     if (typeof e?.sessionId !== 'string' || typeof e.seq !== 'number' || typeof e.kind !== 'string') {
-      this.deps.log.warn(`Intern: ignored a malformed ${AgentMethods.agentEvent} notification.`);
+      this.deps.log.warn(`Intern: ignored a malformed ${Notifications.agentEvent} notification.`);
       return;
     }
     this.remember(e.sessionId, [e]);
@@ -156,12 +156,12 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     const workspaceFolder = this.deps.workspaceFolder();
     if (!client || !workspaceFolder) return;
     try {
-      this.sessions = (await agentRequest(client, AgentMethods.agentSessions, { workspaceFolder })).sessions;
+      this.sessions = (await request(client, Methods.agentSessions, { workspaceFolder })).sessions;
       const shown = this.sessions.find((s) => s.id === this.sessionId);
       if (shown) this.mode = shown.mode;
       this.update(0);
     } catch (e) {
-      this.deps.log.warn(`Intern: ${AgentMethods.agentSessions}: ${message(e)}`);
+      this.deps.log.warn(`Intern: ${Methods.agentSessions}: ${message(e)}`);
     }
   }
 
@@ -170,12 +170,12 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     const workspaceFolder = this.deps.workspaceFolder();
     if (!client || !workspaceFolder) return;
     try {
-      const answer = await agentRequest(client, AgentMethods.agentSession, { workspaceFolder, sessionId });
+      const answer = await request(client, Methods.agentSession, { workspaceFolder, sessionId });
       this.remember(sessionId, answer.events);
       if (sessionId === this.sessionId) this.mode = answer.summary.mode;
       this.deps.log.info(`Intern: session ${sessionId} loaded (${answer.events.length} events, ${answer.summary.state}).`);
     } catch (e) {
-      this.deps.log.warn(`Intern: ${AgentMethods.agentSession} ${sessionId}: ${message(e)}`);
+      this.deps.log.warn(`Intern: ${Methods.agentSession} ${sessionId}: ${message(e)}`);
     }
   }
 
@@ -234,7 +234,7 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     this.busy = true;
     this.update(0);
     try {
-      const started = await agentRequest(client, AgentMethods.agentStart, { workspaceFolder, prompt: text, ...(this.sessionId ? { sessionId: this.sessionId } : {}) });
+      const started = await request(client, Methods.agentStart, { workspaceFolder, prompt: text, ...(this.sessionId ? { sessionId: this.sessionId } : {}) });
       this.deps.log.info(`Intern: session ${started.sessionId} (${started.mode})${this.sessionId ? '' : ' started'}.`);
       this.sessionId = started.sessionId;
       this.mode = started.mode;
@@ -264,7 +264,7 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     this.busy = true;
     this.update(0);
     try {
-      const answer = await agentRequest(client, AgentMethods.agentRespond, { workspaceFolder, sessionId, approvalId, approved: approve, ...(token ? { approvalToken: token } : {}) });
+      const answer = await request(client, Methods.agentRespond, { workspaceFolder, sessionId, approvalId, approved: approve, ...(token ? { approvalToken: token } : {}) });
       this.deps.log.info(`Intern: approval ${approvalId} ${approve ? 'approved' : 'rejected'}; ${answer.accepted ? 'accepted' : `refused: ${answer.reason ?? ''}`}.`);
       if (answer.accepted) this.answered.add(approvalId);
       else this.notice = `The intern did not take the answer: ${answer.reason ?? 'refused'}.`;
@@ -307,7 +307,7 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     this.busy = true;
     this.update(0);
     try {
-      const answer = await agentRequest(client, AgentMethods.agentStep, { workspaceFolder, sessionId: this.sessionId!, step });
+      const answer = await request(client, Methods.agentStep, { workspaceFolder, sessionId: this.sessionId!, step });
       this.deps.log.info(`Intern: step ${step}: ${answer.accepted ? 'accepted' : `refused: ${answer.reason ?? ''}`}.`);
       if (!answer.accepted) this.notice = `The intern did not take the step: ${answer.reason ?? 'refused'}.`;
     } finally {
@@ -318,7 +318,7 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
 
   private async stop(): Promise<void> {
     const { client, workspaceFolder } = this.requireClient();
-    const answer = await agentRequest(client, AgentMethods.agentCancel, { workspaceFolder, sessionId: this.sessionId! });
+    const answer = await request(client, Methods.agentCancel, { workspaceFolder, sessionId: this.sessionId! });
     this.deps.log.info(`Intern: stop ${this.sessionId}: ${answer.cancelled ? 'cancelled' : 'nothing to cancel'}.`);
     await this.loadSessions();
   }

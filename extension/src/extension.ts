@@ -1,7 +1,6 @@
 // Wires the extension together; the logic lives in the modules it imports.
 import type * as vscode from 'vscode';
 import { AgentView } from './agentView';
-import { AgentMethods } from './agentRequests';
 import { AskForFix, PythonDocuments } from './askFix';
 import { Commands, ConfigSection, ExtensionName, Views } from './constants';
 import { DatasetView } from './datasetView';
@@ -49,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         metricsPanel?.onMetrics(m.runId, m.points);
         runsView?.refresh();
       },
-      [AgentMethods.agentEvent]: (params) => agentView?.onEvent(params),
+      [Notifications.agentEvent]: (params) => agentView?.onEvent(params),
     },
   });
   const running = () => server?.runningClient;

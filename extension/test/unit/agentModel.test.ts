@@ -19,7 +19,7 @@ import {
   renderAgentHtml,
   toolCardHtml,
 } from '../../src/agentModel';
-import type { AgentEvent } from '../../src/agentTypes';
+import type { AgentEvent } from '../../src/protocol';
 import { Methods } from '../../src/protocol';
 import { sample } from './sidecarSamples';
 
