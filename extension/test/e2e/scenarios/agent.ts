@@ -15,11 +15,12 @@ import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
 import { makeSampleWorkspace } from '../harness/sidecar';
 import { notYet, waitFor } from '../harness/wait';
 
-/** The intern's tools the scripted model calls (the sidecar's names). */
+/** The intern's tools the scripted model calls (the sidecar's names, Agent/AgentTools.cs). */
 export const Tools = {
   inspect: 'inspect_dataset',
   check: 'check_script',
-  train: 'train',
+  plan: 'plan_training',
+  launch: 'launch_training',
   evaluate: 'evaluate_run',
 } as const;
 
@@ -163,7 +164,9 @@ async function approveTraining(ctx: ScenarioContext, workspace: string): Promise
 // The LLM's side, scripted by what the conversation carries so far.
 const endpoint = new FakeChatEndpoint({
   script: (r: ChatRequest) => {
-    const done = toolResults(r).map((t) => t.name);
+    const results = toolResults(r);
+    const done = results.map((t) => t.name);
+    const content = (tool: string) => results.find((t) => t.name === tool)?.content ?? '';
     if (!done.includes(Tools.inspect)) {
       return {
         text: 'I will look at the data set and the training script first.',
@@ -173,10 +176,14 @@ const endpoint = new FakeChatEndpoint({
         ],
       };
     }
-    if (!done.includes(Tools.train)) return { text: 'Before any fine-tune, the built-in baseline: it is free and takes seconds.', toolCalls: [{ name: Tools.train, arguments: { data: 'data/tickets.csv' } }] };
+    if (!done.includes(Tools.plan)) return { text: 'Before any fine-tune, the built-in baseline: it is free and takes seconds.', toolCalls: [{ name: Tools.plan, arguments: { data: 'data/tickets.csv' } }] };
+    if (!done.includes(Tools.launch)) {
+      const planId = /plan-[0-9a-f]{12}/.exec(content(Tools.plan))?.[0] ?? 'no-plan-id-in-the-result';
+      return { text: 'The plan is cheap; asking you before it runs.', toolCalls: [{ name: Tools.launch, arguments: { planId } }] };
+    }
     if (!done.includes(Tools.evaluate)) {
-      const runId = /run[ -]?(?:id)?[ ":]*([0-9A-Za-z_-]*\d[0-9A-Za-z_-]*)/i.exec(toolResults(r).find((t) => t.name === Tools.train)?.content ?? '')?.[1];
-      return { text: 'The run ended; evaluating it.', toolCalls: [{ name: Tools.evaluate, arguments: runId ? { runId } : {} }] };
+      const runId = /\d{8}-\d{6}-[0-9a-f]{4}(?![0-9a-z-])/.exec(content(Tools.launch))?.[0] ?? runFolders(llmWorkspace)[0] ?? 'no-run';
+      return { text: 'The run ended; evaluating it.', toolCalls: [{ name: Tools.evaluate, arguments: { runId } }] };
     }
     return { text: 'The baseline is trained and evaluated. The score is suspiciously high: the audit says why.' };
   },
