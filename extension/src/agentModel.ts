@@ -292,7 +292,7 @@ export interface AgentViewState {
 export function renderAgentHtml(state: AgentViewState, options: PageOptions, seq = 0): string {
   const body =
     `<div id="root" data-seq="${seq}">${agentBodyHtml(state)}</div>` +
-    `<form id="composer" autocomplete="off"><textarea id="prompt" rows="3" maxlength="${MaxPromptChars}" aria-label="Message to the intern" ` +
+    `<form id="composer" autocomplete="off"><textarea id="prompt" rows="2" maxlength="${MaxPromptChars}" aria-label="Message to the intern" ` +
     `placeholder="Describe your project, e.g. a classifier for our support tickets in data/; don't spend money without asking"></textarea>` +
     `<div class="composer-actions"><button type="submit" id="send" data-send>Send</button></div></form>`;
   return webviewPage('Intern', options, { css, body, script });

@@ -20,8 +20,8 @@ export const Commands = {
   createDemo: 'mlintern.createDemo',
   publish: 'mlintern.publish',
   findDataset: 'mlintern.findDataset',
-  /** The Intern view's focus command (VS Code's own for the view), titled "Talk to the Intern". */
-  talkToIntern: 'mlintern.agent.focus',
+  /** "Talk to the Intern": focuses the Intern view (VS Code's own `mlintern.agent.focus`, which keeps its generic title). */
+  talkToIntern: 'mlintern.talkToIntern',
   newConversation: 'mlintern.agent.newConversation',
   openSample: 'mlintern.openSample',
 } as const;

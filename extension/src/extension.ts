@@ -99,6 +99,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     api.registerCommand(Commands.findDataset, () => hub.find()),
     agent,
     api.registerWebviewViewProvider(Views.agent, agent),
+    api.registerCommand(Commands.talkToIntern, () => api.executeCommand(`${Views.agent}.focus`)),
     api.registerCommand(Commands.newConversation, () => agent.newConversation()),
     api.registerCommand(Commands.openSample, () => openSampleProject(() => server?.executable, log)),
     api.registerCommand(Commands.restartServer, () => server?.restart()),
