@@ -12,6 +12,7 @@
 // - next steps (guided mode) are mlintern/agentStep, Stop is mlintern/agentCancel;
 // - on open, mlintern/agentSessions and the newest session's mlintern/agentSession re-render it.
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -346,6 +347,9 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
         const target = link.uri ? linkTarget(link.uri) : undefined;
         const file = target ? api.filePathOf(target.uri) : undefined;
         if (!file) throw new Error(`the link "${link.label}" names no file.`);
+        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return api.revealInExplorer(file);
+        // A file the intern wrote the text of (a generated script) but nothing saved: the user may create it.
+        if (!fs.existsSync(file) && link.kind === 'file' && link.code !== undefined) return this.offerNewFile(file, link.code);
         return api.showFileAtLine(file, target?.line ?? 1);
       }
       case 'plan': {
@@ -362,11 +366,28 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
         return;
       }
       case 'rule': {
-        if (link.uri && /^https:\/\//.test(link.uri)) await api.openExternal(link.uri);
+        const href = link.uri && /^https:\/\//.test(link.uri) ? link.uri : link.code ? api.ruleHref(link.code) : undefined;
+        if (href) await api.openExternal(href);
+        else void api.showInformationMessage(`ML Intern: ${link.label}`);
         return;
       }
       case 'diff':
         return this.previewDiff(link);
+    }
+  }
+
+  /** A file the intern generated: its text as a read-only preview, created (through a WorkspaceEdit) only when the user chooses Create. */
+  private async offerNewFile(file: string, text: string): Promise<void> {
+    const preview = api.previewUri(AgentDiffScheme, api.fileUri(file), this.nextPreview++);
+    this.previews.set(preview, text);
+    try {
+      await api.showPreviewDocument(preview);
+      const choice = await api.showModal('info', `Create ${path.basename(file)}?`, `The intern generated this file's text; nothing is written unless you choose Create (${file}).`, 'Create');
+      if (choice !== 'Create') return;
+      if (!(await api.createFileWithText(file, text))) throw new Error(`could not create ${file} (does it exist now?).`);
+      await api.showTextFile(file);
+    } finally {
+      this.previews.delete(preview);
     }
   }
 

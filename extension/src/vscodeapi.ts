@@ -216,6 +216,22 @@ export function registerReadOnlyDocuments(scheme: string): { set(uri: vscode.Uri
   };
 }
 
+/** Opens a read-only document (see registerReadOnlyDocuments) beside the editor. */
+export async function showPreviewDocument(uri: vscode.Uri): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+/** The rule page of `code`, from the link the sidecar put on any of its diagnostics. */
+export function ruleHref(code: string): string | undefined {
+  for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
+    for (const d of diagnostics) {
+      if (d.source === 'mlintern' && typeof d.code === 'object' && String(d.code.value) === code) return d.code.target.toString();
+    }
+  }
+  return undefined;
+}
+
 export function previewUri(scheme: string, of: vscode.Uri, id: number): vscode.Uri {
   // The original path keeps the language (and its highlighting); the query makes it unique.
   return vscode.Uri.from({ scheme, path: of.path, query: `fix=${id}` });
