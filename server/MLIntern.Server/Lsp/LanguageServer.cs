@@ -49,7 +49,7 @@ internal sealed class LanguageServer : IClient
         var watcher = new MetricsWatcher(() => _state.Client, trainingLogger);
         var agentLogger = loggers.CreateLogger("MLIntern.Agent");
         var agent = new Agent.AgentHub(
-            new Agent.AgentServices(() => _state.Settings, Engine.FileChecks.Datasets, runApprovals, publishApprovals, watcher, agentLogger),
+            new Agent.AgentServices(() => _state.Settings, runApprovals, publishApprovals, agentLogger),
             () => _state.Settings,
             e => _ = _state.Client.NotifyAsync(Methods.AgentEvent, e).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted),
             agentLogger);
@@ -87,6 +87,7 @@ internal sealed class LanguageServer : IClient
             handlers.Add(new TestBlockHandler());
         }
 
+        agent.Services.Register(handlers);
         Handlers = handlers;
         var invoke = typeof(Endpoint).GetMethod(nameof(Endpoint.InvokeAsync))!;
         foreach (var handler in handlers)
