@@ -278,5 +278,29 @@ export const agentGuided: Scenario = {
       ctx.note(`steps clicked: ${clicked.join(' → ')}`);
     });
     await approveTraining(ctx, guidedWorkspace);
+    await ctx.step('after the run the next step is the evaluation; Reload Window brings the conversation back from .mlintern/sessions', async () => {
+      await waitFor('"Evaluate the run" offered', async () => {
+        const frame = await internFrame(ctx).catch(() => undefined);
+        const step = frame ? await frame.$eval('li.steps[data-active] button.step', (e) => (e as HTMLElement).innerText).catch(() => '') : '';
+        return /Evaluate/.test(step) ? true : notYet(step);
+      }, { timeoutMs: 60_000 });
+      const sessions = fs.readdirSync(path.join(guidedWorkspace, '.mlintern', 'sessions')).filter((f) => f.endsWith('.jsonl'));
+      if (sessions.length !== 1) throw new Error(`expected one session file, found ${sessions.join(', ')}`);
+      await ctx.workbench.runCommand('Developer: Reload Window');
+      await ctx.workbench.waitForStatusBar('ML Intern: running', { timeoutMs: 90_000 });
+      await ctx.workbench.runCommand('ML Intern: Talk to the Intern');
+      await waitFor('the resumed conversation: the prompt, the cards, the answered approval and the offered step', async () => {
+        const frame = await internFrame(ctx).catch(() => undefined);
+        if (!frame) return notYet('no Intern view');
+        const seen = await cards(frame);
+        const step = await frame.$eval('li.steps[data-active] button.step', (e) => (e as HTMLElement).innerText).catch(() => '');
+        const ok = seen.text.includes(prompt) && seen.tools.some((t) => t.tool === 'launch_training' && t.state === 'ok') && seen.approvals.every((a) => a.status === 'answered') && /Evaluate/.test(step);
+        return ok ? true : notYet({ tools: seen.tools, approvals: seen.approvals, step });
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+    });
+    await ctx.step('the offered "Evaluate the run" after the reload: the evaluation card', async () => {
+      await (await internFrame(ctx)).locator('li.steps[data-active] button.step').first().click();
+      await waitForCard(ctx, 'evaluate_run', 90_000);
+    });
   },
 };
