@@ -12,7 +12,8 @@ import type { Frame } from 'playwright-core';
 import { ChatRequest, FakeChatEndpoint, toolResults } from '../harness/fakeChat';
 import { Scenario, ScenarioContext } from '../harness/scenario';
 import { packagedExtensionSetup, removeWorkspace } from '../harness/setup';
-import { makeSampleWorkspace } from '../harness/sidecar';
+import { makeSampleWorkspace, sidecarJson } from '../harness/sidecar';
+import * as os from 'node:os';
 import { notYet, waitFor } from '../harness/wait';
 
 /** The intern's tools the scripted model calls (the sidecar's names, Agent/AgentTools.cs). */
@@ -177,10 +178,11 @@ const endpoint = new FakeChatEndpoint({
       };
     }
     if (!done.includes(Tools.plan)) return { text: 'Before any fine-tune, the built-in baseline: it is free and takes seconds.', toolCalls: [{ name: Tools.plan, arguments: { data: 'data/tickets.csv' } }] };
-    if (!done.includes(Tools.launch)) {
-      const planId = /plan-[0-9a-f]{12}/.exec(content(Tools.plan))?.[0] ?? 'no-plan-id-in-the-result';
-      return { text: 'The plan is cheap; asking you before it runs.', toolCalls: [{ name: Tools.launch, arguments: { planId } }] };
-    }
+    const launches = results.filter((t) => t.name === Tools.launch);
+    const planId = /plan-[0-9a-f]{12}/.exec(content(Tools.plan))?.[0] ?? 'no-plan-id-in-the-result';
+    if (launches.length === 0) return { text: 'The plan is cheap; asking you before it runs.', toolCalls: [{ name: Tools.launch, arguments: { planId } }] };
+    // Rejected once (the scenario's first answer): the model asks again, once.
+    if (launches.length === 1 && /rejected/.test(launches[0]!.content)) return { text: 'Understood. It costs nothing and takes seconds; may I run it after all?', toolCalls: [{ name: Tools.launch, arguments: { planId } }] };
     if (!done.includes(Tools.evaluate)) {
       const runId = /\d{8}-\d{6}-[0-9a-f]{4}(?![0-9a-z-])/.exec(content(Tools.launch))?.[0] ?? runFolders(llmWorkspace)[0] ?? 'no-run';
       return { text: 'The run ended; evaluating it.', toolCalls: [{ name: Tools.evaluate, arguments: { runId } }] };
@@ -215,6 +217,24 @@ export const agent: Scenario = {
       await waitForCard(ctx, Tools.check);
       const text = (await cards(await internFrame(ctx))).text;
       if (!text.includes('I will look at the data set and the training script first.')) throw new Error(`the streamed text is not shown whole:\n${text.slice(0, 600)}`);
+    });
+    await ctx.step('Reject on the training approval: the model hears "rejected", nothing runs, and it asks again', async () => {
+      await waitFor('a pending training approval card', async () => {
+        const frame = await internFrame(ctx).catch(() => undefined);
+        const seen = frame ? await cards(frame) : undefined;
+        return seen?.approvals.some((a) => a.status === 'pending') ? true : notYet(seen?.approvals);
+      }, { timeoutMs: 90_000, intervalMs: 300 });
+      await (await internFrame(ctx)).locator('button[data-reject]').click();
+      await waitFor('the rejected launch card and a second approval', async () => {
+        const frame = await internFrame(ctx).catch(() => undefined);
+        const seen = frame ? await cards(frame) : undefined;
+        if (!seen) return notYet('no Intern view');
+        const launches = seen.tools.filter((t) => t.tool === Tools.launch);
+        return launches[0]?.state === 'failed' && seen.approvals.length === 2 && seen.approvals[0]!.status === 'answered' && seen.approvals[1]!.status === 'pending' ? true : notYet(seen);
+      }, { timeoutMs: 60_000, intervalMs: 300 });
+      if (runFolders(llmWorkspace).length > 0) throw new Error(`a run folder exists after the rejection: ${runFolders(llmWorkspace).join(', ')}`);
+      const told = endpoint.requests.some((r) => toolResults(r).some((t) => t.name === Tools.launch && /rejected/.test(t.content)));
+      if (!told) throw new Error('the model was not told the step was rejected');
     });
     await approveTraining(ctx, llmWorkspace);
     await ctx.step('the evaluation card', async () => {
@@ -277,6 +297,38 @@ export const agentGuided: Scenario = {
       }, { timeoutMs: 120_000, intervalMs: 500 });
       ctx.note(`steps clicked: ${clicked.join(' → ')}`);
     });
+    await ctx.step('the proposed fix\'s diff link: a diff of train.py; Cancel changes nothing; Apply makes it what `check --fix --unsafe-fixes` writes', async () => {
+      const script = path.join(guidedWorkspace, 'train.py');
+      const original = fs.readFileSync(script, 'utf8');
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mlintern-e2e-agentfix-'));
+      let expected: string;
+      try {
+        fs.cpSync(guidedWorkspace, copy, { recursive: true });
+        sidecarJson(['check', 'train.py', '--fix', '--unsafe-fixes', '--format', 'json'], copy);
+        expected = fs.readFileSync(path.join(copy, 'train.py'), 'utf8');
+      } finally {
+        fs.rmSync(copy, { recursive: true, force: true });
+      }
+      if (expected === original) throw new Error('the sample train.py has no fix to propose');
+      const openDiff = async () => {
+        await (await internFrame(ctx)).locator('li[data-tool="propose_fix"] button.link-diff').first().click();
+        await ctx.workbench.waitForDiffEditor('shows the change', (t) => t.trim().length > 0, { timeoutMs: 30_000 });
+        await ctx.workbench.waitForDialog(/Apply this change\?/, { timeoutMs: 30_000 });
+      };
+      await openDiff();
+      await ctx.workbench.clickDialogButton('Cancel');
+      await waitFor('the diff editor to close', async () => !(await ctx.workbench.isDiffEditorOpen()), { timeoutMs: 10_000 });
+      if (fs.readFileSync(script, 'utf8') !== original) throw new Error('Cancel changed train.py');
+      await openDiff();
+      await ctx.workbench.clickDialogButton('Apply');
+      await waitFor('the diff editor to close', async () => !(await ctx.workbench.isDiffEditorOpen()), { timeoutMs: 10_000 });
+      await ctx.workbench.openFile('train.py');
+      await ctx.workbench.save();
+      await waitFor('train.py on disk to be what check --fix --unsafe-fixes writes', () => {
+        const now = fs.readFileSync(script, 'utf8');
+        return now === expected ? true : notYet(now.split('\n').filter((l, i) => l !== expected.split('\n')[i]).slice(0, 3));
+      }, { timeoutMs: 10_000 });
+    });
     await approveTraining(ctx, guidedWorkspace);
     await ctx.step('after the run the next step is the evaluation; Reload Window brings the conversation back from .mlintern/sessions', async () => {
       await waitFor('"Evaluate the run" offered', async () => {
@@ -288,7 +340,8 @@ export const agentGuided: Scenario = {
       if (sessions.length !== 1) throw new Error(`expected one session file, found ${sessions.join(', ')}`);
       await ctx.workbench.runCommand('Developer: Reload Window');
       await ctx.workbench.waitForStatusBar('ML Intern: running', { timeoutMs: 90_000 });
-      await ctx.workbench.runCommand('ML Intern: Talk to the Intern');
+      // The side bar comes back as it was, the Intern view in it; the command only if it did not.
+      if (!(await internFrame(ctx, 30_000).catch(() => undefined))) await ctx.workbench.runCommand('ML Intern: Talk to the Intern');
       await waitFor('the resumed conversation: the prompt, the cards, the answered approval and the offered step', async () => {
         const frame = await internFrame(ctx).catch(() => undefined);
         if (!frame) return notYet('no Intern view');
