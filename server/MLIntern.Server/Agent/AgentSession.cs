@@ -164,8 +164,8 @@ internal sealed class AgentSession
         var started = events.Count > 0 ? events[0].Time : DateTimeOffset.UtcNow;
         var updated = events.Count > 0 ? events[^1].Time : started;
         var last = events.Count > 0 ? events[^1] : null;
-        var state = running ? AgentSessionState.Running
-            : Unanswered(events).Count > 0 ? AgentSessionState.Waiting
+        var state = Unanswered(events).Count > 0 ? AgentSessionState.Waiting
+            : running ? AgentSessionState.Running
             : cancelled || last is { Kind: AgentEventKind.Done, Text: "cancelled" } ? AgentSessionState.Cancelled
             : last?.Kind == AgentEventKind.Error ? AgentSessionState.Failed
             : last?.Kind == AgentEventKind.NextSteps ? AgentSessionState.Waiting
