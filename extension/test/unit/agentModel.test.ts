@@ -280,3 +280,54 @@ describe('unified diffs', () => {
     assert.equal(r3.text, 'one\n2\n3\n4\nfive\n');
   });
 });
+
+// The sidecar's real session, as mlintern/agentSession answered it (tests/MLIntern.Server.Tests/AgentSampleTests.cs):
+// the guided workflow on the sample up to the training approval, then after the editor's approval.
+describe('a real guided session', () => {
+  const waiting = () => sample(Methods.agentSession, '-waiting');
+  const launched = () => sample(Methods.agentSession, '-launched');
+
+  it('waits for the training approval with the plan, each tool call a card with its result', () => {
+    const s = waiting();
+    const c = conversation(s.events);
+    assert.equal(c.phase, 'waiting');
+    assert.equal(c.pendingApproval?.kind, 'training');
+    assert.ok(c.pendingApproval?.plan?.approvalPrompt.action);
+    const tools = c.items.filter((i) => i.kind === 'tool');
+    assert.ok(tools.length >= 3);
+    const unfinished = tools.filter((t) => t.kind === 'tool' && !t.result).map((t) => t.kind === 'tool' && t.call.name);
+    assert.deepEqual(unfinished, ['launch_training'], 'only the call waiting for the approval has no result');
+    const html = agentBodyHtml(state(s.events, { sessionId: s.summary.id, mode: s.summary.mode }));
+    assert.match(html, /data-tool="inspect_dataset"[^>]*data-state="ok"/);
+    assert.match(html, /data-tool="check_script"/);
+    assert.match(html, new RegExp(`data-approve="${c.pendingApproval!.approvalId}"`));
+    assert.match(html, /data-mode="guided"/);
+  });
+
+  it('every link of its cards is one the page may open, and nothing else', () => {
+    const s = waiting();
+    const events = s.events;
+    const results = events.flatMap((e) => (e.kind === 'toolResult' && e.result ? [e.result] : []));
+    assert.ok(results.some((r) => r.links.length > 0));
+    const o = offered({ links: (callId, index) => findLink(events, callId, index) !== undefined, pendingApprovalId: conversation(events).pendingApproval?.approvalId });
+    for (const r of results) {
+      r.links.forEach((l, i) => {
+        assert.deepEqual(parseAgentMessage({ type: 'open', callId: r.callId, index: i }, o), { type: 'open', callId: r.callId, index: i });
+        if (l.kind === 'finding') assert.ok(linkTarget(l.uri!).line! >= 1, `a finding link has its line: ${l.uri}`);
+      });
+      assert.equal(parseAgentMessage({ type: 'open', callId: r.callId, index: r.links.length }, o), undefined);
+    }
+    const diff = results.flatMap((r) => r.links).find((l) => l.kind === 'diff');
+    if (diff) assert.ok(parseUnifiedDiff(diff.code ?? ''), 'the proposed fix is a unified diff the view can apply');
+  });
+
+  it('after the approval the launch is there to run once, and the approval is no longer offered', () => {
+    const s = launched();
+    const c = conversation(s.events);
+    assert.equal(c.pendingApproval, undefined);
+    const runs = launches(s.events);
+    assert.equal(runs.length, 1);
+    assert.ok(runs[0]!.launch.task.args.includes('--run'));
+    assert.ok(!agentBodyHtml(state(s.events)).includes('data-approve='));
+  });
+});
