@@ -57,14 +57,18 @@ internal static class Approvals
     public static async Task<ApprovalAnswer> AskAsync(ToolCall call, AgentApproval approval)
     {
         var session = call.Session;
-        var pending = new PendingApproval(approval, call.CallId);
-        session.Pending[approval.ApprovalId] = pending;
+
+        // An approval answered before the call ran again (resumed after a restart) is not asked twice.
+        var pending = session.Pending.GetOrAdd(approval.ApprovalId, _ => new PendingApproval(approval, call.CallId));
         try
         {
-            session.Emit(AgentEventKind.Approval, approval: approval);
-            if (call.Services.Headless)
+            if (!pending.Answer.Task.IsCompleted)
             {
-                pending.Answer.TrySetResult(call.Services.TerminalApproval?.Invoke(approval, call.Cancellation) ?? new ApprovalAnswer(false, null, "no terminal to ask: refused"));
+                session.Emit(AgentEventKind.Approval, approval: approval);
+                if (call.Services.Headless)
+                {
+                    pending.Answer.TrySetResult(call.Services.TerminalApproval?.Invoke(approval, call.Cancellation) ?? new ApprovalAnswer(false, null, "no terminal to ask: refused"));
+                }
             }
 
             using var registration = call.Cancellation.Register(() => pending.Answer.TrySetCanceled());

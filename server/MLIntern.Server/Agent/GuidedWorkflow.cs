@@ -68,7 +68,7 @@ internal sealed partial class GuidedWorkflow(AgentHub hub, AgentSession session,
         var pending = new PendingApproval(approval, callId);
         pending.Answer.TrySetResult(answer);
         session.Pending[approval.ApprovalId] = pending;
-        var ran = await ToolRunner.RunAsync(session, hub.Services, NewCall(), "launch_training", new JObject { ["planId"] = approval.Plan.PlanId }.ToString(Newtonsoft.Json.Formatting.None), cancellationToken).ConfigureAwait(false);
+        var ran = await ToolRunner.RunAsync(session, hub.Services, callId, "launch_training", new JObject { ["planId"] = approval.Plan.PlanId }.ToString(Newtonsoft.Json.Formatting.None), cancellationToken).ConfigureAwait(false);
         await AfterAsync("train", ran.Outcome, cancellationToken).ConfigureAwait(false);
     }
 
