@@ -20,6 +20,10 @@ export const Commands = {
   createDemo: 'mlintern.createDemo',
   publish: 'mlintern.publish',
   findDataset: 'mlintern.findDataset',
+  /** "Talk to the Intern": focuses the Intern view (VS Code's own `mlintern.agent.focus`, which keeps its generic title). */
+  talkToIntern: 'mlintern.talkToIntern',
+  newConversation: 'mlintern.agent.newConversation',
+  openSample: 'mlintern.openSample',
 } as const;
 
 /** The task type of training runs, demos and uploads (package.json "taskDefinitions"; `action` tells them apart). */
@@ -36,6 +40,7 @@ export const Views = {
   container: 'mlintern',
   dataset: 'mlintern.dataset',
   runs: 'mlintern.runs',
+  agent: 'mlintern.agent',
 } as const;
 
 /** The webview panel type of the Metrics panel. */
@@ -49,6 +54,9 @@ export const EvaluationPanelType = 'mlintern.evaluation';
 
 /** The scheme of the read-only preflight reports shown before a publish. */
 export const PreflightScheme = 'mlintern-preflight';
+
+/** The scheme of the read-only documents that show a change the intern proposed, applied. */
+export const AgentDiffScheme = 'mlintern-intern-diff';
 
 /** The scheme of the read-only documents that show a proposed fix applied. */
 export const FixPreviewScheme = 'mlintern-fix';

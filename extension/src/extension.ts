@@ -1,5 +1,6 @@
 // Wires the extension together; the logic lives in the modules it imports.
 import type * as vscode from 'vscode';
+import { AgentView } from './agentView';
 import { AskForFix, PythonDocuments } from './askFix';
 import { Commands, ConfigSection, ExtensionName, Views } from './constants';
 import { DatasetView } from './datasetView';
@@ -12,6 +13,7 @@ import { MetricsPanel } from './metricsPanel';
 import { MetricsNotification, Notifications } from './protocol';
 import { ReleaseCommands } from './release';
 import { RunsView } from './runsView';
+import { openSampleProject } from './sample';
 import { TrainingLauncher } from './training';
 import { ServerStatusBar } from './statusBar';
 import * as api from './vscodeapi';
@@ -20,6 +22,7 @@ let server: LanguageServer | undefined;
 let datasetView: DatasetView | undefined;
 let runsView: RunsView | undefined;
 let metricsPanel: MetricsPanel | undefined;
+let agentView: AgentView | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = api.createLogOutputChannel(ExtensionName);
@@ -37,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         datasetView?.onServerRunning();
         runsView?.refresh();
         metricsPanel?.onServerRunning();
+        agentView?.onServerRunning();
       }
     },
     notifications: {
@@ -45,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         metricsPanel?.onMetrics(m.runId, m.points);
         runsView?.refresh();
       },
+      [Notifications.agentEvent]: (params) => agentView?.onEvent(params),
     },
   });
   const running = () => server?.runningClient;
@@ -65,6 +70,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const evaluation = new EvaluationPanel(running, workspaceFolder, log);
   const release = new ReleaseCommands({ client: running, executable: () => server?.executable, log, runs, evaluation });
   const hub = new HubDatasets(running, log);
+  const agent = new AgentView({ client: running, workspaceFolder, log, training, release, runs, metrics, evaluation });
+  agentView = agent;
   context.subscriptions.push(
     askForFix,
     hub,
@@ -91,6 +98,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     api.registerCommand(Commands.createDemo, (...args) => release.createDemo(...args)),
     api.registerCommand(Commands.publish, (...args) => release.publish(...args)),
     api.registerCommand(Commands.findDataset, () => hub.find()),
+    agent,
+    api.registerWebviewViewProvider(Views.agent, agent),
+    api.registerCommand(Commands.talkToIntern, () => api.executeCommand(`${Views.agent}.focus`)),
+    api.registerCommand(Commands.newConversation, () => agent.newConversation()),
+    api.registerCommand(Commands.openSample, () => openSampleProject(() => server?.executable, log)),
     api.registerCommand(Commands.restartServer, () => server?.restart()),
     api.registerCommand(Commands.showLogs, () => log.show()),
     api.registerCommand(Commands.askForFix, (...args) => askForFix.run(...args)),
@@ -114,4 +126,5 @@ export async function deactivate(): Promise<void> {
   datasetView = undefined;
   runsView = undefined;
   metricsPanel = undefined;
+  agentView = undefined;
 }

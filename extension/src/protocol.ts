@@ -24,11 +24,18 @@ export const Methods = {
   datasetInfo: 'mlintern/datasetInfo',
   planDatasetDownload: 'mlintern/planDatasetDownload',
   downloadDataset: 'mlintern/downloadDataset',
+  agentStart: 'mlintern/agentStart',
+  agentRespond: 'mlintern/agentRespond',
+  agentStep: 'mlintern/agentStep',
+  agentCancel: 'mlintern/agentCancel',
+  agentSessions: 'mlintern/agentSessions',
+  agentSession: 'mlintern/agentSession',
 } as const;
 
 /** The `mlintern/*` notifications, by short name. */
 export const Notifications = {
   metrics: 'mlintern/metrics',
+  agentEvent: 'mlintern/agentEvent',
 } as const;
 
 /** What an error's `data.reason` says, for a client to decide on (never on the message's text). */
@@ -85,17 +92,153 @@ export interface Requests {
   'mlintern/planDatasetDownload': { params: PlanDatasetDownloadParams; result: DatasetDownloadPlan };
   /** Downloads an approved plan (its hash must match the plan made now) into the workspace, resumable and size-checked, and writes hub-provenance.json beside the files. */
   'mlintern/downloadDataset': { params: DownloadDatasetParams; result: DownloadDatasetResult };
+  /** Starts a session of the intern with a project prompt (or adds a user message to sessionId); the work goes on in the background and arrives as mlintern/agentEvent. */
+  'mlintern/agentStart': { params: AgentStartParams; result: AgentStartResult };
+  /** The human's answer to an approval event: approved with the token approveRun or approvePublish gave, or rejected (the model sees the rejection). */
+  'mlintern/agentRespond': { params: AgentRespondParams; result: AgentRespondResult };
+  /** Runs one of the next steps an event offered (guided mode's buttons). */
+  'mlintern/agentStep': { params: AgentStepParams; result: AgentStepResult };
+  /** Stops a session's running step; a pending approval is withdrawn. */
+  'mlintern/agentCancel': { params: AgentSessionParams; result: AgentCancelResult };
+  /** Answers the workspace's sessions (.mlintern/sessions), newest first. */
+  'mlintern/agentSessions': { params: WorkspaceParams; result: AgentSessionsResult };
+  /** Answers one session's summary and every event so far, for resuming after a reload (a pending approval is its last approval event). */
+  'mlintern/agentSession': { params: AgentSessionParams; result: AgentSessionResult };
 }
 
 /** Each notification's params. */
 export interface NotificationParams {
   /** New metric points of a live run, as they are logged. */
   'mlintern/metrics': MetricsNotification;
+  /** One event of an intern session: a user message, a streamed text delta, a tool call or result, an approval to give, next steps, the end or an error. */
+  'mlintern/agentEvent': AgentEvent;
 }
 
 export type Method = keyof Requests;
 export type ParamsOf<M extends Method> = Requests[M]['params'];
 export type ResultOf<M extends Method> = Requests[M]['result'];
+
+export interface AgentApproval {
+  approvalId: string;
+  kind: AgentApprovalKind;
+  title: string;
+  plan?: PlanTrainingResult;
+  preflight?: PreflightReport;
+}
+
+export type AgentApprovalKind = 'training' | 'publish' | 'download';
+
+export interface AgentCancelResult {
+  cancelled: boolean;
+}
+
+export interface AgentEvent {
+  sessionId: string;
+  seq: number;
+  time: string;
+  kind: AgentEventKind;
+  text?: string;
+  tool?: AgentToolCall;
+  result?: AgentToolResult;
+  approval?: AgentApproval;
+  nextSteps?: AgentStep[];
+}
+
+export type AgentEventKind = 'user' | 'text' | 'toolCall' | 'toolResult' | 'approval' | 'nextSteps' | 'done' | 'error';
+
+export interface AgentLink {
+  kind: AgentLinkKind;
+  label: string;
+  uri?: string;
+  runId?: string;
+  code?: string;
+}
+
+export type AgentLinkKind = 'finding' | 'diff' | 'plan' | 'run' | 'evaluation' | 'card' | 'file' | 'rule';
+
+export type AgentMode = 'llm' | 'guided';
+
+export interface AgentRespondParams {
+  approvalId: string;
+  approved?: boolean;
+  approvalToken?: string;
+  answer?: string;
+  sessionId: string;
+  workspaceFolder?: string;
+}
+
+export interface AgentRespondResult {
+  accepted: boolean;
+  reason?: string;
+}
+
+export interface AgentSessionParams {
+  sessionId: string;
+  workspaceFolder?: string;
+}
+
+export interface AgentSessionResult {
+  summary: AgentSessionSummary;
+  events: AgentEvent[];
+}
+
+export type AgentSessionState = 'running' | 'waiting' | 'done' | 'cancelled' | 'failed';
+
+export interface AgentSessionSummary {
+  id: string;
+  title: string;
+  mode: AgentMode;
+  startedAt: string;
+  updatedAt: string;
+  state: AgentSessionState;
+}
+
+export interface AgentSessionsResult {
+  sessions: AgentSessionSummary[];
+}
+
+export interface AgentStartParams {
+  prompt: string;
+  sessionId?: string;
+  workspaceFolder?: string;
+}
+
+export interface AgentStartResult {
+  sessionId: string;
+  mode: AgentMode;
+}
+
+export interface AgentStep {
+  id: string;
+  title: string;
+}
+
+export interface AgentStepParams {
+  step: string;
+  sessionId: string;
+  workspaceFolder?: string;
+}
+
+export interface AgentStepResult {
+  accepted: boolean;
+  reason?: string;
+}
+
+export interface AgentToolCall {
+  callId: string;
+  name: string;
+  arguments: string;
+  title: string;
+}
+
+export interface AgentToolResult {
+  callId: string;
+  name: string;
+  ok: boolean;
+  summary: string;
+  links: AgentLink[];
+  launch?: StartRunResult;
+}
 
 export interface Approval {
   approvedBy: string;

@@ -38,7 +38,7 @@ import {
   serveTask,
   visibility,
 } from './releaseModel';
-import { CardResult, Methods, RunSummary, ServeCommand } from './protocol';
+import { PublishApproved, CardResult, Methods, PreflightReport, RunSummary, ServeCommand } from './protocol';
 import { RunsView } from './runsView';
 import { request } from './sidecar';
 import * as api from './vscodeapi';
@@ -169,13 +169,8 @@ export class ReleaseCommands implements api.Disposable {
         return;
       }
 
-      const dialog = publishDialog(preflight);
-      const chosen = dialog ? await api.showModal('warning', dialog.message, dialog.detail, dialog.action) : undefined;
-      const approval = approvePublishParams(publishRequest, preflight, dialog, chosen);
-      if (!approval) return this.cancelled(`the upload to ${preflight.repoId} was not approved`);
-
-      const approved = await request(picked.client, Methods.approvePublish, approval);
-      this.deps.log.info(`Publish approved in the editor: ${preflight.repoType} ${preflight.repoId}, file list ${preflight.fileListHash.slice(0, 12)}.`);
+      const approved = await this.approvePublish(picked.client, publishRequest, preflight);
+      if (!approved) return this.cancelled(`the upload to ${preflight.repoId} was not approved`);
       const started = await request(picked.client, Methods.startPublish, { approvalToken: approved.approvalToken });
       this.deps.log.info(`Publishing: ${started.commandLine}`);
       const execution = await api.executeShellTask({
@@ -200,6 +195,22 @@ export class ReleaseCommands implements api.Disposable {
         } else if (code === 0) void api.showInformationMessage(`ML Intern: uploaded to ${preflight.repoId}.`);
       });
     });
+  }
+
+  /**
+   * The human's approval of an upload, as every path asks it (Publish…, the Intern's approval card):
+   * the modal listing the repository, its visibility and every file; only its button continues, to
+   * mlintern/approvePublish with the file list's hash shown. Undefined when not approved (or the
+   * preflight did not pass): nothing is recorded then.
+   */
+  async approvePublish(client: LanguageClient, publishRequest: PublishRequest, preflight: PreflightReport): Promise<PublishApproved | undefined> {
+    const dialog = publishDialog(preflight);
+    const chosen = dialog ? await api.showModal('warning', dialog.message, dialog.detail, dialog.action) : undefined;
+    const approval = approvePublishParams(publishRequest, preflight, dialog, chosen);
+    if (!approval) return undefined;
+    const approved = await request(client, Methods.approvePublish, approval);
+    this.deps.log.info(`Publish approved in the editor: ${preflight.repoType} ${preflight.repoId}, file list ${preflight.fileListHash.slice(0, 12)}.`);
+    return approved;
   }
 
   private async serve(picked: Picked, serve: ServeCommand): Promise<void> {

@@ -7,7 +7,7 @@
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConfigSection, DatasetGlob, ExtensionName, Settings, TaskType } from './constants';
 import { MetricsPanel } from './metricsPanel';
-import { ErrorReasons, Methods, PlanTrainingParams, PlanTrainingResult, StartRunResult } from './protocol';
+import { ApproveRunResult, ErrorReasons, Methods, PlanTrainingParams, PlanTrainingResult, StartRunResult } from './protocol';
 import { RunsView } from './runsView';
 import { errorReason, request } from './sidecar';
 import { approveRunParams, LaunchItem, launchItems, LaunchTarget, taskName } from './trainingModel';
@@ -92,6 +92,20 @@ export class TrainingLauncher implements api.Disposable {
       data = await this.pickDataset(workspaceFolder, what);
       plan = await requestPlan(data);
     }
+    const approved = await this.approvePlan(client, workspaceFolder, plan);
+    if (!approved) return;
+    const started = await request(client, Methods.startRun, { workspaceFolder, planId: plan.planId, approvalToken: approved.approvalToken, smoke });
+    this.deps.log.info(`Run ${started.runId} (${started.runDir}): ${started.commandLine}`);
+    await this.runStarted(workspaceFolder, started);
+  }
+
+  /**
+   * The human's approval of a plan, as every path asks it (Launch Training, Smoke Test, the Intern's
+   * approval card): the plan's Markdown preview, then the modal the sidecar wrote (approvalPrompt);
+   * only its one approving button continues, to mlintern/approveRun. Undefined when not approved
+   * (nothing is recorded then).
+   */
+  async approvePlan(client: LanguageClient, workspaceFolder: string, plan: PlanTrainingResult): Promise<ApproveRunResult | undefined> {
     this.deps.log.info(`Plan ${plan.planId}: ${plan.figures.hours ?? 'unknown'} h, $${plan.figures.costUsd ?? 'unknown'}, over budget: ${plan.overBudget}, estimate known: ${plan.estimateKnown}.`);
     await api.showMarkdownPreview(plan.markdownPath).catch((e: unknown) => this.deps.log.warn(`Could not open the plan ${plan.markdownPath}: ${String(e)}`));
 
@@ -101,15 +115,21 @@ export class TrainingLauncher implements api.Disposable {
     if (!approval) {
       this.deps.log.info(`Plan ${plan.planId} not approved; nothing runs.`);
       void api.showInformationMessage(`ML Intern: not started — plan ${plan.planId} was not approved.`);
-      return;
+      return undefined;
     }
-    const approved = await request(client, Methods.approveRun, approval);
-    const started = await request(client, Methods.startRun, { workspaceFolder, planId: plan.planId, approvalToken: approved.approvalToken, smoke });
-    this.deps.log.info(`Run ${started.runId} (${started.runDir}): ${started.commandLine}`);
-    await this.runTask(workspaceFolder, started);
+    return request(client, Methods.approveRun, approval);
   }
 
-  private async runTask(workspaceFolder: string, run: StartRunResult): Promise<void> {
+  /**
+   * Runs a started run (what mlintern/startRun answers, or the Intern's launch) as the `mlintern`
+   * ShellExecution task in the integrated terminal, shows its metrics, and reports its end through
+   * mlintern/runExited. A run already running as a task here is not started twice.
+   */
+  async runStarted(workspaceFolder: string, run: StartRunResult): Promise<void> {
+    if (this.live.has(run.runId)) {
+      this.deps.log.info(`Run ${run.runId} already runs as a task.`);
+      return;
+    }
     let execution: api.TaskExecution;
     try {
       execution = await api.executeShellTask({

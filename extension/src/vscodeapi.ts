@@ -96,6 +96,24 @@ export async function showFileAtLine(fsPath: string, line: number): Promise<void
   await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true });
 }
 
+/** The file path of a `file:` URI or an absolute path the sidecar sent; undefined for anything else. */
+export function filePathOf(uriOrPath: string): string | undefined {
+  if (uriOrPath.startsWith('/')) return uriOrPath;
+  try {
+    const uri = vscode.Uri.parse(uriOrPath, true);
+    return uri.scheme === 'file' ? uri.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces a document's whole text through a WorkspaceEdit (the user sees it, Undo reverts it). */
+export function replaceDocumentText(document: vscode.TextDocument, text: string): Thenable<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), text);
+  return vscode.workspace.applyEdit(edit);
+}
+
 export function fileUri(fsPath: string): vscode.Uri {
   return vscode.Uri.file(fsPath);
 }
@@ -199,6 +217,22 @@ export function registerReadOnlyDocuments(scheme: string): { set(uri: vscode.Uri
   };
 }
 
+/** Opens a read-only document (see registerReadOnlyDocuments) beside the editor. */
+export async function showPreviewDocument(uri: vscode.Uri): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+/** The rule page of `code`, from the link the sidecar put on any of its diagnostics. */
+export function ruleHref(code: string): string | undefined {
+  for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
+    for (const d of diagnostics) {
+      if (d.source === 'mlintern' && typeof d.code === 'object' && String(d.code.value) === code) return d.code.target.toString();
+    }
+  }
+  return undefined;
+}
+
 export function previewUri(scheme: string, of: vscode.Uri, id: number): vscode.Uri {
   // The original path keeps the language (and its highlighting); the query makes it unique.
   return vscode.Uri.from({ scheme, path: of.path, query: `fix=${id}` });
@@ -291,6 +325,16 @@ export async function showOpenDataFileDialog(extensions: readonly string[]): Pro
     filters: { 'Data sets': extensions.map((e) => e.replace(/^\./, '')) },
   });
   return picked?.[0];
+}
+
+export async function showOpenFolderDialog(openLabel: string): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, canSelectFiles: false, canSelectFolders: true, openLabel });
+  return picked?.[0]?.scheme === 'file' ? picked[0].fsPath : undefined;
+}
+
+/** Opens a folder in this window (the extension host restarts). */
+export async function openFolder(fsPath: string): Promise<void> {
+  await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(fsPath), { forceNewWindow: false });
 }
 
 export function isUri(value: unknown): value is vscode.Uri {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { chromium } from 'playwright-core';
 import { artifactsDir, chromiumPath, codeServerBin, requireFile } from './harness/paths';
 import { chromiumArgs, runScenario, Scenario, ScenarioResult } from './harness/scenario';
+import { agent, agentGuided } from './scenarios/agent';
 import { askForFix } from './scenarios/askForFix';
 import { assistant } from './scenarios/assistant';
 import { datasetView } from './scenarios/datasetView';
@@ -18,7 +19,7 @@ import { sidecarErrors } from './scenarios/sidecarErrors';
 import { training } from './scenarios/training';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, evaluation, notebook, hubDatasets, mcp];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, evaluation, notebook, hubDatasets, mcp, agent, agentGuided];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

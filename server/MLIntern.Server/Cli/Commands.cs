@@ -23,6 +23,7 @@ internal static class Commands
             PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
             EvaluateCommand.Create(), CardCommand.Create(), DemoCommand.Create(), PublishCommand.Create(),
             DatasetsCommand.Create(),
+            AgentCommand.Create(),
             DebugCommand.Create(),
         };
 

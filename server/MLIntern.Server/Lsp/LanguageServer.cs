@@ -43,6 +43,16 @@ internal sealed class LanguageServer : IClient
         var findings = new FindingsCache(_state, loggers.CreateLogger("MLIntern.Checks"));
         var diagnostics = new DiagnosticsPublisher(_state, store, findings, loggers.CreateLogger("MLIntern.Diagnostics"));
 
+        var trainingLogger = loggers.CreateLogger("MLIntern.Training");
+        var runApprovals = new ApprovalBook();
+        var publishApprovals = new PublishApprovalBook();
+        var watcher = new MetricsWatcher(() => _state.Client, trainingLogger);
+        var agentLogger = loggers.CreateLogger("MLIntern.Agent");
+        var agent = new Agent.AgentHub(
+            new Agent.AgentServices(() => _state.Settings, runApprovals, publishApprovals, agentLogger),
+            () => _state.Settings,
+            e => _ = _state.Client.NotifyAsync(Methods.AgentEvent, e).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted),
+            agentLogger);
         List<MethodHandler> handlers =
         [
             new InitializeHandler(_state, _logger),
@@ -63,8 +73,9 @@ internal sealed class LanguageServer : IClient
             new ExecuteCommandHandler(_state, findings, _logger),
             new AskFixHandler(_state, findings, [new Assist.RuleFixProvider(), new Assist.AssistantProvider(() => _state.Settings, loggers.CreateLogger("MLIntern.Assistant"))]),
             new ProfileDatasetHandler(_state, Engine.FileChecks.Datasets, loggers.CreateLogger("MLIntern.Data")),
-            .. TrainingHandlers.Create(_state, Engine.FileChecks.Datasets, () => _state.Client, loggers.CreateLogger("MLIntern.Training")),
-            .. EvaluationHandlers.Create(loggers.CreateLogger("MLIntern.Evaluation")),
+            .. TrainingHandlers.Create(_state, Engine.FileChecks.Datasets, runApprovals, watcher, trainingLogger),
+            .. EvaluationHandlers.Create(loggers.CreateLogger("MLIntern.Evaluation"), publishApprovals),
+            .. AgentHandlers.Create(agent),
             new SearchDatasetsHandler(),
             new DatasetInfoHandler(),
             new PlanDatasetDownloadHandler(),
@@ -76,6 +87,7 @@ internal sealed class LanguageServer : IClient
             handlers.Add(new TestBlockHandler());
         }
 
+        agent.Services.Register(handlers);
         Handlers = handlers;
         var invoke = typeof(Endpoint).GetMethod(nameof(Endpoint.InvokeAsync))!;
         foreach (var handler in handlers)

@@ -53,11 +53,22 @@ internal static partial class Contract
         new(M.DatasetInfo, typeof(DatasetInfoParams), typeof(DatasetInfoResult), Effect.Reads, "Answers a Hub data set's card facts, splits, columns, first rows, one split's statistics (the label column's classes) and ML Intern's warnings."),
         new(M.PlanDatasetDownload, typeof(PlanDatasetDownloadParams), typeof(DatasetDownloadPlan), Effect.Reads, "Answers the Parquet files a download would write, their total size, license and revision, and the plan's hash; nothing is downloaded."),
         new(M.DownloadDataset, typeof(DownloadDatasetParams), typeof(DownloadDatasetResult), Effect.Writes, "Downloads an approved plan (its hash must match the plan made now) into the workspace, resumable and size-checked, and writes hub-provenance.json beside the files."),
+
+        // agent family
+        new(M.AgentStart, typeof(AgentStartParams), typeof(AgentStartResult), Effect.Writes, "Starts a session of the intern with a project prompt (or adds a user message to sessionId); the work goes on in the background and arrives as mlintern/agentEvent."),
+        new(M.AgentRespond, typeof(AgentRespondParams), typeof(AgentRespondResult), Effect.Writes, "The human's answer to an approval event: approved with the token approveRun or approvePublish gave, or rejected (the model sees the rejection)."),
+        new(M.AgentStep, typeof(AgentStepParams), typeof(AgentStepResult), Effect.Writes, "Runs one of the next steps an event offered (guided mode's buttons)."),
+        new(M.AgentCancel, typeof(AgentSessionParams), typeof(AgentCancelResult), Effect.Reads, "Stops a session's running step; a pending approval is withdrawn."),
+        new(M.AgentSessions, typeof(WorkspaceParams), typeof(AgentSessionsResult), Effect.Reads, "Answers the workspace's sessions (.mlintern/sessions), newest first."),
+        new(M.AgentSession, typeof(AgentSessionParams), typeof(AgentSessionResult), Effect.Reads, "Answers one session's summary and every event so far, for resuming after a reload (a pending approval is its last approval event)."),
     ];
 
     public static IReadOnlyList<NotificationContract> Notifications { get; } =
     [
         // training family
         new(M.Metrics, typeof(MetricsNotification), FromServer: true, "New metric points of a live run, as they are logged."),
+
+        // agent family
+        new(M.AgentEvent, typeof(AgentEvent), FromServer: true, "One event of an intern session: a user message, a streamed text delta, a tool call or result, an approval to give, next steps, the end or an error."),
     ];
 }

@@ -317,6 +317,68 @@ internal sealed class WorkspaceStore(string workspace)
     /// <summary>Writes a whole file of a run's outputs (model.bin, predictions.jsonl) atomically, streamed.</summary>
     public void WriteRunFile(string runId, string name, Action<Stream> write) => AtomicFile.Write(Path.Combine(RunFolder(runId), name), write);
 
+    /// <summary>The agent's conversations: one <c>&lt;id&gt;.jsonl</c> per session, one event per line.</summary>
+    public string SessionsFolder => Path.Combine(Workspace, ".mlintern", "sessions");
+
+    /// <summary>A session id is lowercase letters, digits and dashes (it names a file).</summary>
+    public static bool IsSessionId(string? id) => id is { Length: > 0 and <= 64 } && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+
+    public string SessionPath(string sessionId) => IsSessionId(sessionId) ? Path.Combine(SessionsFolder, sessionId + ".jsonl") : throw new ArgumentException($"'{sessionId}' is not a session id");
+
+    /// <summary>
+    /// Appends lines (JSON, no line breaks inside) to a session file, redacted once more, under the
+    /// session's lock: each line is written whole in one append and flushed, so a reader never sees half
+    /// of one and two writers never interleave.
+    /// </summary>
+    public void AppendSession(string sessionId, IEnumerable<string> lines)
+    {
+        var path = SessionPath(sessionId);
+        Directory.CreateDirectory(SessionsFolder);
+        var text = new System.Text.StringBuilder();
+        foreach (var line in lines)
+        {
+            text.Append(MLIntern.Findings.Secrets.Redact(line.Replace('\n', ' ').Replace('\r', ' '))).Append('\n');
+        }
+
+        using var held = RunLock.TakeFile(path + ".lock");
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+        stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text.ToString()));
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Replaces a session file whole (atomically, under the session's lock) with these lines, redacted.</summary>
+    public void RewriteSession(string sessionId, IEnumerable<string> lines)
+    {
+        var path = SessionPath(sessionId);
+        Directory.CreateDirectory(SessionsFolder);
+        using var held = RunLock.TakeFile(path + ".lock");
+        AtomicFile.WriteAllText(path, string.Concat(lines.Select(l => MLIntern.Findings.Secrets.Redact(l.Replace('\n', ' ').Replace('\r', ' ')) + "\n")));
+    }
+
+    /// <summary>A session file's complete lines (a last line without its newline, still being written, is left out); empty when there is none.</summary>
+    public IReadOnlyList<string> ReadSession(string sessionId)
+    {
+        var path = SessionPath(sessionId);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, new System.Text.UTF8Encoding(false));
+        var text = reader.ReadToEnd();
+        var end = text.LastIndexOf('\n');
+        return end < 0 ? [] : [.. text[..end].Split('\n').Where(l => l.Length > 0)];
+    }
+
+    /// <summary>The ids of the workspace's sessions (at most 500, newest file first).</summary>
+    public IReadOnlyList<string> ListSessions() =>
+        !Directory.Exists(SessionsFolder) ? [] : [.. new DirectoryInfo(SessionsFolder).EnumerateFiles("*.jsonl")
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .Select(f => Path.GetFileNameWithoutExtension(f.Name))
+            .Where(IsSessionId)
+            .Take(500)];
+
     private static bool TryCreateFolder(string folder)
     {
         if (Directory.Exists(folder))

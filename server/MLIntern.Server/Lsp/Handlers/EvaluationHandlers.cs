@@ -7,7 +7,7 @@ internal static class EvaluationHandlers
 {
     public static IEnumerable<MethodHandler> Create(ILogger logger) => Create(logger, new PublishApprovalBook());
 
-    private static IEnumerable<MethodHandler> Create(ILogger logger, PublishApprovalBook book) =>
+    public static IEnumerable<MethodHandler> Create(ILogger logger, PublishApprovalBook book) =>
     [
         new EvaluateRunHandler(logger),
         new CreateCardHandler(logger),

@@ -18,6 +18,15 @@ internal abstract class MethodHandler
     public virtual bool IsLifecycle => false;
 
     internal abstract Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the handler outside the queue on no open documents: how the intern's tools do exactly what a
+    /// request does (the store's files are atomic and locked, so this needs no ordering of its own).
+    /// </summary>
+    internal virtual Task<object?> InvokeAsync(object parameters, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{Method} is not a file method");
+
+    protected static Snapshot NoDocuments { get; } = new(System.Collections.Immutable.ImmutableDictionary<string, Document>.Empty);
 }
 
 /// <summary>A method that changes state (documents, settings, lifecycle).</summary>
@@ -47,6 +56,9 @@ internal abstract class WriteHandler<TParams, TResult> : MethodHandler
 
     internal override async Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken) =>
         await queue.EnqueueWrite((snapshot, ct) => HandleAsync((TParams)parameters!, snapshot, ct), cancellationToken).ConfigureAwait(false);
+
+    internal override async Task<object?> InvokeAsync(object parameters, CancellationToken cancellationToken) =>
+        await HandleAsync((TParams)parameters, NoDocuments, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>A method that only reads: it runs on the snapshot its turn in the queue gives it.</summary>
@@ -60,6 +72,9 @@ internal abstract class ReadHandler<TParams, TResult> : MethodHandler
 
     internal override async Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken) =>
         await queue.EnqueueRead((snapshot, ct) => HandleAsync((TParams)parameters!, snapshot, ct), cancellationToken).ConfigureAwait(false);
+
+    internal override async Task<object?> InvokeAsync(object parameters, CancellationToken cancellationToken) =>
+        await HandleAsync((TParams)parameters, NoDocuments, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>Parameters of methods that take none.</summary>

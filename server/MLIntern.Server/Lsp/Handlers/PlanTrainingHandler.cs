@@ -57,13 +57,19 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
 
         store.SavePlan(plan);
         logger.LogInformation("planned {PlanId} in {Workspace}: {Hours} h, over budget {Over}", plan.Id, workspace, plan.Estimate.Hours, plan.OverBudget);
+        return Task.FromResult(Result(store, plan));
+    }
+
+    /// <summary>The answer for a saved plan (what the intern's approval card shows too).</summary>
+    public static Wire.PlanTrainingResult Result(WorkspaceStore store, TrainingPlan plan)
+    {
         List<Wire.PlanFinding> findings = [];
         if (Planner.OverBudgetFinding(plan, store.PlanMarkdownPath(plan.Id)) is { } finding)
         {
             findings.Add(new Wire.PlanFinding(RunOverBudget.Rule.Code, string.Join("; ", plan.OverBudgetReasons), finding[..finding.IndexOf(": MLI602", StringComparison.Ordinal)]));
         }
 
-        return Task.FromResult(new Wire.PlanTrainingResult(
+        return new Wire.PlanTrainingResult(
             plan.Id,
             store.PlanMarkdownPath(plan.Id),
             store.PlanJsonPath(plan.Id),
@@ -76,6 +82,6 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
             findings,
             Wire.TrainingPlan.From(plan),
             Wire.StepCount.From(ApprovalPrompts.Steps(plan)),
-            Wire.ApprovalPrompt.From(ApprovalPrompts.For(plan))));
+            Wire.ApprovalPrompt.From(ApprovalPrompts.For(plan)));
     }
 }

@@ -42,6 +42,9 @@ internal static class Methods
     /// <summary>Evaluation, model card, demo, repo-id check and publishing (one handler each: EvaluateRunHandler, …; see EvaluationHandlers).</summary>
     public const string EvaluateRun = "mlintern/evaluateRun", CreateCard = "mlintern/createCard", CreateDemo = "mlintern/createDemo", CheckRepoId = "mlintern/checkRepoId", PreflightPublish = "mlintern/preflightPublish", ApprovePublish = "mlintern/approvePublish", StartPublish = "mlintern/startPublish", PublishExited = "mlintern/publishExited";
 
+    /// <summary>The intern's conversations (see AgentHandlers) and the agentEvent notification (see Agent/AgentHub).</summary>
+    public const string AgentStart = "mlintern/agentStart", AgentRespond = "mlintern/agentRespond", AgentStep = "mlintern/agentStep", AgentCancel = "mlintern/agentCancel", AgentSessions = "mlintern/agentSessions", AgentSession = "mlintern/agentSession", AgentEvent = "mlintern/agentEvent";
+
     /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
     public const string TestBlock = "mlintern/_test/block";
 }
