@@ -4,7 +4,7 @@
 // under the nonce CSP, and the messages the page may post back, each checked against what the
 // view shows. Also the diff links' unified diffs applied to a file's text (for the preview the
 // user accepts or not). Pure, unit-tested; agentView.ts does the VS Code side.
-import { escapeHtml as esc } from './datasetModel';
+import { escapeHtml as esc } from './html';
 import { isObject } from './json';
 import type { AgentApproval, AgentEvent, AgentLink, AgentMode, AgentSessionSummary, AgentStep, AgentToolCall, AgentToolResult } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
