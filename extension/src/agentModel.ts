@@ -4,7 +4,7 @@
 // under the nonce CSP, and the messages the page may post back, each checked against what the
 // view shows. Also the diff links' unified diffs applied to a file's text (for the preview the
 // user accepts or not). Pure, unit-tested; agentView.ts does the VS Code side.
-import { escapeHtml as esc } from './html';
+import { escapeHtml as esc, truncate } from './html';
 import { isObject } from './json';
 import type { AgentApproval, AgentEvent, AgentLink, AgentMode, AgentSessionSummary, AgentStep, AgentToolCall, AgentToolResult } from './protocol';
 import { PageOptions, webviewPage } from './webviewPage';
@@ -431,10 +431,6 @@ function linkTitle(l: AgentLink): string {
     case 'file':
       return 'Open the file';
   }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /**
