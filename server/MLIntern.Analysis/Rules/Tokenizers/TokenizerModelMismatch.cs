@@ -20,10 +20,13 @@ public sealed class TokenizerModelMismatch : ScriptRule
 
         It says nothing when a checkpoint is not a literal, when a function (or a file) loads several
         tokenizers or several models (distillation, ensembles), when either checkpoint is a local directory (a
-        fine-tuned model saved next to the script), when the names differ only by an organisation
+        fine-tuned model saved next to the script, or a directory the script itself writes through
+        `output_dir=`, `save_pretrained` or `save_model`), when the tokenizer's repository holds only a
+        tokenizer (its name says `tokenizer`: it was trained for some model the names cannot tell), when the names differ only by an organisation
         prefix (`distilbert-base-uncased` and `distilbert/distilbert-base-uncased` are one model) or
         only by a size or a distillation (`bert-base-uncased`, `bert-large-uncased` and
-        `distilbert-base-uncased` share a vocabulary).
+        `distilbert-base-uncased` share a vocabulary). When the same tokenizer is loaded again before the
+        model (a notebook's next cell), only the load the model meets is reported.
 
         ## Why is this bad?
         A tokenizer turns text into ids of its own vocabulary; the model looks those ids up in the
