@@ -30,6 +30,10 @@ public sealed class PublishingRuleTests
         Assert.Single(ScriptChecker.Check(SentenceTransformersRun + upload, enabled: enabled));
         // Called on the trained model: the script reports the test figures, then publishes as its own step.
         Assert.Empty(ScriptChecker.Check(SentenceTransformersRun + "dev(model)\n" + upload, enabled: enabled));
+        // Built by a helper of the file, then called: the same.
+        var helper = "def make_test(rows):\n    return EmbeddingSimilarityEvaluator(rows[\"a\"], rows[\"b\"], rows[\"score\"], name=\"test\")\n\n\n";
+        Assert.Empty(ScriptChecker.Check(helper + SentenceTransformersRun + "test = make_test(pairs)\nprint(test(model))\n" + upload, enabled: enabled));
+        Assert.Single(ScriptChecker.Check(helper + SentenceTransformersRun + "test = make_test(pairs)\n" + upload, enabled: enabled));
     }
 
     [Fact]

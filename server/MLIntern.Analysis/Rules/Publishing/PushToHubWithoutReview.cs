@@ -173,8 +173,24 @@ public sealed class PushToHubWithoutReview : ScriptRule
     private static bool Evaluates(Python.Semantics.SemanticModel model, Call c) =>
         c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin && TrainerApi.IsAnyTrainerClass(origin, model)
         || Metrics.MetricCalls.ComputesAMetric(model, c)
-        || c.Func is Name evaluator && model.ReachingValue(evaluator) is Call made && model.ResolveCallee(made) is { } evaluatorClass &&
-           Api.IsEvaluatorClass(evaluatorClass);
+        || c.Func is Name evaluator && model.ReachingValue(evaluator) is Call made && MakesEvaluator(model, made, 0);
+
+    /// <summary>A call that builds a sentence-transformers evaluator: its constructor, or a helper of the file returning one.</summary>
+    private static bool MakesEvaluator(Python.Semantics.SemanticModel model, Call call, int depth)
+    {
+        if (model.ResolveCallee(call) is { } callee && Api.IsEvaluatorClass(callee))
+        {
+            return true;
+        }
+
+        var returned = depth < 3 && Code.LocalFunction(model, call) is { } helper ? Code.SingleReturn(helper) : null;
+        if (returned is Name local)
+        {
+            returned = model.ReachingValue(local);
+        }
+
+        return returned is Call inner && MakesEvaluator(model, inner, depth + 1);
+    }
 
     /// <summary>True when the script evaluates a model before this call: `trainer.evaluate()`/`predict()` of a Trainer, a metric, or a sentence-transformers evaluator called on the model.</summary>
     private static bool EvaluatedBefore(Python.Semantics.SemanticModel model, Call upload) =>
