@@ -10,6 +10,32 @@ public sealed class PublishingRuleTests
 
     private static IReadOnlyList<Finding> Check(string source) => ScriptChecker.Check(source, enabled: new HashSet<string> { "MLI603" });
 
+    private const string SentenceTransformersRun = """
+        from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
+        from sentence_transformers.evaluation import EmbeddingSimilarityEvaluator
+
+        model = SentenceTransformer("all-MiniLM-L6-v2")
+        dev = EmbeddingSimilarityEvaluator(pairs["a"], pairs["b"], pairs["score"], name="dev")
+        trainer = SentenceTransformerTrainer(model=model, train_dataset=pairs, evaluator=dev)
+        trainer.train()
+
+        """;
+
+    [Fact]
+    public void A_sentence_transformers_evaluator_called_on_the_model_is_an_evaluation_an_upload_may_follow()
+    {
+        var upload = "model.push_to_hub(\"me/minilm-sts\")\n";
+        var enabled = new HashSet<string> { "MLI601" };
+        // Handed to the trainer only: nothing has shown its figures when the upload runs.
+        Assert.Single(ScriptChecker.Check(SentenceTransformersRun + upload, enabled: enabled));
+        // Called on the trained model: the script reports the test figures, then publishes as its own step.
+        Assert.Empty(ScriptChecker.Check(SentenceTransformersRun + "dev(model)\n" + upload, enabled: enabled));
+        // Built by a helper of the file, then called: the same.
+        var helper = "def make_test(rows):\n    return EmbeddingSimilarityEvaluator(rows[\"a\"], rows[\"b\"], rows[\"score\"], name=\"test\")\n\n\n";
+        Assert.Empty(ScriptChecker.Check(helper + SentenceTransformersRun + "test = make_test(pairs)\nprint(test(model))\n" + upload, enabled: enabled));
+        Assert.Single(ScriptChecker.Check(helper + SentenceTransformersRun + "test = make_test(pairs)\n" + upload, enabled: enabled));
+    }
+
     [Fact]
     public void The_message_and_fix_never_contain_the_secret()
     {

@@ -283,6 +283,13 @@ public static class Api
         checkpoint.Count(c => c == '/') > 1 || checkpoint.Contains("checkpoint", StringComparison.OrdinalIgnoreCase) ||
         checkpoint.Contains(':');
 
+    /// <summary>
+    /// A sentence-transformers evaluator (`EmbeddingSimilarityEvaluator`, `CrossEncoderNanoBEIREvaluator`, …):
+    /// calling one on a model evaluates it and logs its metrics.
+    /// </summary>
+    public static bool IsEvaluatorClass(string canonical) =>
+        canonical.StartsWith("sentence_transformers.", StringComparison.Ordinal) && canonical.EndsWith("Evaluator", StringComparison.Ordinal);
+
     /// <summary>A layer or container of `torch.nn` (`nn.Linear`, `nn.Sequential`, `nn.LSTM`): a module that is not a loss.</summary>
     public static bool IsTorchLayerClass(string canonical) =>
         canonical.StartsWith("torch.nn.", StringComparison.Ordinal) && !IsLossClass(canonical) &&

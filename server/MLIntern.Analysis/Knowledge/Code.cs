@@ -62,6 +62,14 @@ public static class Code
                         continue;
                     }
 
+                    // A helper of the file whose result goes straight to print: `print(align(labels, word_ids))`.
+                    if (c.Func is Name helper && model.ResolveName(helper) is { Kind: BindingKind.FunctionDefinition } &&
+                        model.ParentOf(c) is Call { Func: Name show } printed && printed.Args.Contains(c) &&
+                        (ShowFunctions.Contains(show.Id) && model.ResolveName(show) is null || show.Id == "pprint"))
+                    {
+                        return true;
+                    }
+
                     return false;
                 case Assign { Targets: [Name target] } assign when ReferenceEquals(assign.Value, current) && depth < 3:
                     var uses = usesOf(target);

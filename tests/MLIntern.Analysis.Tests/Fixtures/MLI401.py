@@ -78,3 +78,22 @@ pieces
 ids = look.word_ids()
 starts = [i is None for i in ids]
 print(len(starts), len(look["input_ids"]))
+
+
+# Not flagged: a helper of the file computes from the encoding, and its result is only printed.
+def aligned(tags, word_ids):
+    return [tags[i] if i is not None else -100 for i in word_ids]
+
+
+sample = tokenizer(ds["train"][3]["tokens"], is_split_into_words=True)
+print(aligned(ds["train"][3]["tags"], sample.word_ids()))
+
+# Flagged: the helper's result is kept (it feeds something), not printed.
+kept = tokenizer(ds["train"]["tokens"], is_split_into_words=True)
+targets = aligned(ds["train"]["tags"], kept.word_ids())
+
+# Not flagged: a name bound to a literal text; flagged: a name bound to data.
+greeting = "My name is Ada and I work in a lab in Lyon."
+outputs = model(**tokenizer(greeting, return_tensors="pt"))
+batch_texts = ds["train"]["text"][:16]
+outputs = model(**tokenizer(batch_texts, padding=True, return_tensors="pt"))

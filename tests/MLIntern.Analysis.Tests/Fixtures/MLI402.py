@@ -50,3 +50,28 @@ def load_distillation():
     teacher = AMSC.from_pretrained("bert-large-uncased")
     student = AMSC.from_pretrained("prajjwal1/bert-tiny")
     return tokenizer, teacher, student
+
+
+# Flagged once: the same tokenizer loaded again before the model (a notebook's next cell); the load the model meets is reported.
+def load_reloaded():
+    tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+    print(tokenizer.tokenize("Hello!"))
+    tokenizer = AutoTokenizer.from_pretrained("bert-base-cased")
+    model = tf.AutoModel.from_pretrained("gpt2")
+    return tokenizer, model
+
+
+# Not flagged: a repository holding only a tokenizer, trained for a model the names cannot tell.
+def load_tokenizer_repository():
+    tokenizer = AutoTokenizer.from_pretrained("my-org/code-search-tokenizer")
+    model = tf.AutoModelForCausalLM.from_pretrained("my-org/code-parrot-small")
+    return tokenizer, model
+
+
+# Not flagged: a directory the script saves its run into is local, whatever its name looks like.
+def load_own_output(trainer):
+    run_dir = "sentiment-run"
+    trainer.save_model(run_dir)
+    tokenizer = AutoTokenizer.from_pretrained(run_dir)
+    model = AMSC.from_pretrained("roberta-base")
+    return tokenizer, model

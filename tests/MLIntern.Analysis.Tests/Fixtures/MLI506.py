@@ -63,3 +63,12 @@ u2 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="a
 u3 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), compute_metrics=lambda p: {"f1": 1.0})
 u4 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="accuracy"), **extra)
 u5 = Trainer(model=model, args=TrainingArguments("out", metric_for_best_model="f1"), eval_dataset={"a": a_ds, "b": b_ds}, compute_metrics=compute_metrics)
+
+# Flagged: a sentence-transformers trainer with no evaluator reports only the loss.
+from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+
+st_args = SentenceTransformerTrainingArguments("out", metric_for_best_model="eval_sts-dev_spearman_cosine", load_best_model_at_end=True)
+t6 = SentenceTransformerTrainer(model=model, args=st_args, train_dataset=a_ds, eval_dataset=b_ds)
+
+# Not flagged: its evaluator names metrics of its own at run time.
+ok5 = SentenceTransformerTrainer(model=model, args=st_args, train_dataset=a_ds, eval_dataset=b_ds, evaluator=dev_evaluator)

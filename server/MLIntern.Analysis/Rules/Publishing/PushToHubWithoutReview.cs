@@ -21,7 +21,7 @@ public sealed class PushToHubWithoutReview : ScriptRule
         sentence-transformers, or `huggingface_hub.upload_folder(...)`/`upload_file(...)`. An explicit
         upload under an `if` (`if args.push_to_hub: trainer.push_to_hub()`) is left alone: someone
         decides when running the script. So is an explicit upload that comes after the script
-        evaluated the model (`trainer.evaluate()`, `trainer.predict(...)`, a metric computed): that is
+        evaluated the model (`trainer.evaluate()`, `trainer.predict(...)`, a metric computed, a sentence-transformers evaluator called on the model): that is
         a publishing step of its own, after the results exist, not an upload of every checkpoint
         while training. An explicit upload before anything trains — or in a file that trains
         nothing (no Trainer `train()`, `fit()`, backward pass or optimizer step) — is not checked
@@ -172,9 +172,27 @@ public sealed class PushToHubWithoutReview : ScriptRule
 
     private static bool Evaluates(Python.Semantics.SemanticModel model, Call c) =>
         c.Func is AttributeExpr { Attr: "evaluate" or "predict" } m && ValueOrigin.Of(m.Value, model) is { } origin && TrainerApi.IsAnyTrainerClass(origin, model)
-        || Metrics.MetricCalls.ComputesAMetric(model, c);
+        || Metrics.MetricCalls.ComputesAMetric(model, c)
+        || c.Func is Name evaluator && model.ReachingValue(evaluator) is Call made && MakesEvaluator(model, made, 0);
 
-    /// <summary>True when the script evaluates a model before this call: `trainer.evaluate()`/`predict()` of a Trainer, or a metric.</summary>
+    /// <summary>A call that builds a sentence-transformers evaluator: its constructor, or a helper of the file returning one.</summary>
+    private static bool MakesEvaluator(Python.Semantics.SemanticModel model, Call call, int depth)
+    {
+        if (model.ResolveCallee(call) is { } callee && Api.IsEvaluatorClass(callee))
+        {
+            return true;
+        }
+
+        var returned = depth < 3 && Code.LocalFunction(model, call) is { } helper ? Code.SingleReturn(helper) : null;
+        if (returned is Name local)
+        {
+            returned = model.ReachingValue(local);
+        }
+
+        return returned is Call inner && MakesEvaluator(model, inner, depth + 1);
+    }
+
+    /// <summary>True when the script evaluates a model before this call: `trainer.evaluate()`/`predict()` of a Trainer, a metric, or a sentence-transformers evaluator called on the model.</summary>
     private static bool EvaluatedBefore(Python.Semantics.SemanticModel model, Call upload) =>
         model.Calls.Any(c => c.End <= upload.Start && Evaluates(model, c));
 }

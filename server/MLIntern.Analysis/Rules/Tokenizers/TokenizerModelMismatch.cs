@@ -20,10 +20,13 @@ public sealed class TokenizerModelMismatch : ScriptRule
 
         It says nothing when a checkpoint is not a literal, when a function (or a file) loads several
         tokenizers or several models (distillation, ensembles), when either checkpoint is a local directory (a
-        fine-tuned model saved next to the script), when the names differ only by an organisation
+        fine-tuned model saved next to the script, or a directory the script itself writes through
+        `output_dir=`, `save_pretrained` or `save_model`), when the tokenizer's repository holds only a
+        tokenizer (its name says `tokenizer`: it was trained for some model the names cannot tell), when the names differ only by an organisation
         prefix (`distilbert-base-uncased` and `distilbert/distilbert-base-uncased` are one model) or
         only by a size or a distillation (`bert-base-uncased`, `bert-large-uncased` and
-        `distilbert-base-uncased` share a vocabulary).
+        `distilbert-base-uncased` share a vocabulary). When the same tokenizer is loaded again before the
+        model (a notebook's next cell), only the load the model meets is reported.
 
         ## Why is this bad?
         A tokenizer turns text into ids of its own vocabulary; the model looks those ids up in the
@@ -96,14 +99,31 @@ public sealed class TokenizerModelMismatch : ScriptRule
         var tokenizerCheckpoints = tokenizers.Select(t => t.CheckpointValue).Distinct().ToList();
         var modelCheckpoints = models.Select(m => m.CheckpointValue).Distinct().ToList();
         if (tokenizerCheckpoints is not [{ } tokenizerCheckpoint] || modelCheckpoints is not [{ } modelCheckpoint] ||
-            Api.IsLocalCheckpoint(tokenizerCheckpoint) || Api.IsLocalCheckpoint(modelCheckpoint) || SameModel(tokenizerCheckpoint, modelCheckpoint))
+            Api.IsLocalCheckpoint(tokenizerCheckpoint) || Api.IsLocalCheckpoint(modelCheckpoint) ||
+            TokenizerOnly(tokenizerCheckpoint) || SameModel(tokenizerCheckpoint, modelCheckpoint))
+        {
+            return;
+        }
+
+        // A directory the script itself writes (`output_dir=`, `save_pretrained(...)`, `save_model(...)`) is local,
+        // whatever its name looks like: the trained model and its tokenizer, saved next to the script.
+        var written = WrittenDirectories(model);
+        if (written.Contains(tokenizerCheckpoint) || written.Contains(modelCheckpoint))
         {
             return;
         }
 
         var modelArgument = models[0].Checkpoint!;
+        var firstModel = models.Min(m => m.Call.Start);
         foreach (var tokenizer in tokenizers)
         {
+            // The same tokenizer loaded again before the model (a notebook's next cell, a helper reloading it):
+            // the later load is the one the model meets, and the one reported.
+            if (tokenizers.Any(t => t.Call.Start > tokenizer.Call.Start && t.Call.Start < firstModel))
+            {
+                continue;
+            }
+
             var argument = tokenizer.Checkpoint!;
             // Only AutoTokenizer picks the right class for any checkpoint; `BertTokenizerFast` would load the wrong kind.
             var replacement = tokenizer.ClassName.StartsWith("Auto", StringComparison.Ordinal) && Portable(model, modelArgument, argument)
@@ -119,6 +139,34 @@ public sealed class TokenizerModelMismatch : ScriptRule
                 argument,
                 fix);
         }
+    }
+
+    /// <summary>
+    /// A repository that holds only a tokenizer (`…/code-search-net-tokenizer`): it was trained for some model, and
+    /// nothing in the two names tells which, so they cannot be compared.
+    /// </summary>
+    private static bool TokenizerOnly(string checkpoint) =>
+        checkpoint[(checkpoint.LastIndexOf('/') + 1)..].Contains("tokenizer", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The directories, as strings, the file writes a model or a run into.</summary>
+    private static HashSet<string> WrittenDirectories(SemanticModel model)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var call in model.Calls)
+        {
+            Expr? target = call.Func is AttributeExpr { Attr: "save_pretrained" or "save_model" }
+                ? model.GetArgument(call, "save_directory", 0) ?? model.GetArgument(call, "output_dir", 0)
+                : null;
+            foreach (var expr in new[] { target, call.Keywords.FirstOrDefault(k => k.Arg == "output_dir")?.Value })
+            {
+                if (expr is not null && model.EvaluateString(expr) is { } directory)
+                {
+                    result.Add(directory);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The same Hub model: equal ignoring case, an organisation prefix on one side only, and size words.</summary>

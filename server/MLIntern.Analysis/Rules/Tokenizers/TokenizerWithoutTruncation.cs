@@ -20,9 +20,10 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
         fine-tunes a sequence-classification, token-classification or multiple-choice model.
 
         A call with `max_length=` and no padding is not flagged: the tokenizer then truncates by
-        itself. A call on a string literal, with `truncation=False` written out, or with an unknown
-        `**kwargs` is not flagged either, nor is one whose encoding is only looked at (printed,
-        or shown as a notebook cell's value). Language-model scripts, which tokenize whole documents and
+        itself. A call on a string literal (or a name bound only to one), with `truncation=False`
+        written out, or with an unknown `**kwargs` is not flagged either, nor is one whose encoding
+        is only looked at (printed, shown as a notebook cell's value, or handed to a helper of the
+        file whose result is printed). Language-model scripts, which tokenize whole documents and
         cut them into blocks afterwards, are not checked.
 
         ## Why is this bad?
@@ -116,8 +117,8 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
             return false;
         }
 
-        // A literal text is short and known; an unknown **kwargs or *args may carry truncation.
-        if (call.Args.Count > 0 && call.Args[0] is Constant or JoinedStr)
+        // A literal text (or a name bound only to one) is short and known; an unknown **kwargs or *args may carry truncation.
+        if (call.Args.Count > 0 && Code.Unalias(model, call.Args[0]) is Constant or JoinedStr)
         {
             return false;
         }

@@ -21,7 +21,9 @@ public sealed class UnknownMetricForBestModel : ScriptRule
         `loss` is always there. It only speaks when every `return` of `compute_metrics` is a literal
         dict (or `dict(...)`, with `**` of known dicts), the result of an evaluate metric's
         `compute(...)` (whose keys are the metric's: `accuracy` for `evaluate.load("accuracy")`), or
-        when the Trainer gets no `compute_metrics` at all (then `loss` is the only metric).
+        when the Trainer gets no `compute_metrics` at all (then `loss` is the only metric). A Trainer
+        given an `evaluator=` (sentence-transformers) is left alone: the evaluator reports metrics of
+        its own, named at run time (`eval_sts-dev_spearman_cosine`).
 
         ## Why is this bad?
         The Trainer looks the metric up after every evaluation to decide which checkpoint is best.
@@ -89,6 +91,12 @@ public sealed class UnknownMetricForBestModel : ScriptRule
 
         // Several evaluation sets prefix their metrics with each set's name (`eval_<name>_f1`).
         if (model.GetArgument(call, "eval_dataset", 4) is { } evalSet && (evalSet is Dict || (evalSet is Name n && model.ReachingValue(n) is Dict)))
+        {
+            return;
+        }
+
+        // An evaluator (sentence-transformers' `evaluator=`) adds metrics of its own, named by it at run time.
+        if (model.GetArgument(call, "evaluator") is not null)
         {
             return;
         }
