@@ -76,23 +76,20 @@ foreach (var k in new[] { 4, 8 })
 
 var (allTrain, allTest) = StratifiedSplit.Split(rows.Labels, 0.2, 42);
 splits.Add(("all data, stratified 80/20", allTrain, allTest));
+var byText = new Dictionary<string, float[]>(StringComparer.Ordinal);
+for (var i = 0; i < rows.Count; i++)
+{
+    byText[rows.Texts[i]] = embedded[i];
+}
+
 foreach (var (name, trainIdx, testIdx) in splits)
 {
     var tfidf = BaselineTrainer.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42));
-    var classes = rows.Labels.Distinct().Order(StringComparer.Ordinal).ToArray();
-    var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-    var headStart = Stopwatch.GetTimestamp();
-    var head = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length);
-    var headSeconds = Stopwatch.GetElapsedTime(headStart).TotalSeconds;
-    var predicted = testIdx.Select(i => classes[ArgMax(head.Probabilities(embedded[i]))]).ToArray();
-    var encoderF1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), predicted).Macro.F1;
-    var sweep = string.Join(", ", new[] { 1.0, 100.0, 1000.0 }.Select(c =>
-    {
-        var h = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length, c);
-        var f1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), testIdx.Select(i => classes[ArgMax(h.Probabilities(embedded[i]))]).ToArray()).Macro.F1;
-        return $"C={c:0}: {f1:F4}";
-    }));
-    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {headSeconds,7:F2}   (head C=10; information only: {sweep})");
+    // The encoder baseline as `mlintern train --baseline encoder` runs it (head chosen by cross-validation), on the embeddings computed above.
+    var encoder = EncoderBaseline.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42), texts => [.. texts.Select(t => byText[t])]);
+    var encoderF1 = encoder.Eval.MacroF1;
+    var choice = $"head C={encoder.Model.C:0}, {(encoder.Model.Tfidf is null ? "embedding only" : $"+ TF-IDF scores x{encoder.Model.TfidfScale}")}; CV: {string.Join(", ", encoder.Candidates.Select(x => $"C={x.C:0}/{x.TfidfScale}: {x.CvMacroF1:F4}"))}";
+    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {encoder.TrainSeconds,7:F2}   ({choice})");
 }
 
 Directory.Delete(folder, recursive: true);
@@ -116,20 +113,6 @@ if (args.Length > 3)
 }
 
 Console.WriteLine($"load at the end {LoadAverage()}");
-
-static int ArgMax(double[] values)
-{
-    var best = 0;
-    for (var i = 1; i < values.Length; i++)
-    {
-        if (values[i] > values[best])
-        {
-            best = i;
-        }
-    }
-
-    return best;
-}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 

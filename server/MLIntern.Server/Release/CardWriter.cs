@@ -37,6 +37,7 @@ internal static class CardWriter
             RunId = run.Id ?? run.Folder,
             Kind = kind,
             BaseModel = plan?.Model,
+            Encoder = SpaceWriter.EncoderHead(run) is { } head ? (head.EncoderId, SpaceWriter.EncoderLicense, head.ReadsTfidfToo) : null,
             License = options.License,
             Languages = options.Languages ?? [],
             DatasetId = options.DatasetId ?? (plan is null ? null : Hub.HubProvenance.IdNear(Path.IsPathRooted(plan.DataPath) || run.Workspace is null ? plan.DataPath : Path.Combine(run.Workspace, plan.DataPath))),
