@@ -28,8 +28,8 @@ public sealed record EncoderResult(
 /// baseline for a seed; the head is full-batch, so the same seed gives the same predictions.
 /// The embeddings come from <paramref name="embed"/> (the host caches them), in row order.
 /// <para>
-/// The head's configuration is chosen by stratified k-fold cross-validation on the training rows
-/// (out-of-fold macro-F1, ties to the earlier candidate): C ∈ {10, 1}, and whether the head also
+/// The head's configuration is chosen by k-fold cross-validation on the training rows, grouped by template
+/// family (<see cref="FoldOf"/>; out-of-fold macro-F1, ties to the earlier candidate): C ∈ {10, 1}, and whether the head also
 /// reads the TF-IDF SVM's decision values (cross-fitted on the same folds, so no row's value comes
 /// from a model that saw it), scaled by 0.5. Typos and fixed templates are what character n-grams
 /// see and a sentence embedding smooths over; with many rows per class the SVM's scores add that.
@@ -56,7 +56,7 @@ public static class EncoderBaseline
         // Smoke runs and a fixed C skip the search: the embedding-only head at that C (10 by default).
         var candidates = new List<HeadCandidate>();
         var (bestC, bestScale) = (c ?? 10.0, 0.0);
-        var folds = FoldOf(labels, Folds);
+        var folds = FoldOf(labels, LeakageAudit.TemplateFamilies(train, new AuditOptions().TemplateJaccard, cancellationToken), Folds);
         float[][]? outOfFold = null;
         if (c is null && options.MaxTrainRows is null && train.Count >= 2 * Folds)
         {
@@ -105,16 +105,39 @@ public static class EncoderBaseline
         return new EncoderResult(model, classes, eval, predictions, train.Count, test.Count, splitSource, head.Iterations, trainSeconds, candidates);
     }
 
-    /// <summary>Stratified fold of every row: within each class, rows in data order take folds 0, 1, …, k−1, 0, …</summary>
-    internal static int[] FoldOf(int[] labels, int k)
+    /// <summary>
+    /// The fold of every row, grouped by template family (the leakage audit's): within each class, its families in
+    /// order of first appearance take folds 0, 1, …, k−1, 0, … — so no family sits on both sides of a fold, and the
+    /// cross-validation scores generalisation to unseen wordings, not template recall (which would always favour TF-IDF).
+    /// A class with a single family falls back to spreading its rows over the folds.
+    /// </summary>
+    internal static int[] FoldOf(int[] labels, int[] families, int k)
     {
+        var familiesOfClass = new Dictionary<int, HashSet<int>>();
+        for (var i = 0; i < labels.Length; i++)
+        {
+            (familiesOfClass.TryGetValue(labels[i], out var set) ? set : familiesOfClass[labels[i]] = []).Add(families[i]);
+        }
+
         var next = new Dictionary<int, int>();
+        var foldOfFamily = new Dictionary<int, int>();
         var fold = new int[labels.Length];
         for (var i = 0; i < labels.Length; i++)
         {
+            var spread = familiesOfClass[labels[i]].Count < 2;
+            if (!spread && foldOfFamily.TryGetValue(families[i], out var known))
+            {
+                fold[i] = known;
+                continue;
+            }
+
             var j = next.GetValueOrDefault(labels[i]);
             fold[i] = j % k;
             next[labels[i]] = j + 1;
+            if (!spread)
+            {
+                foldOfFamily[families[i]] = fold[i];
+            }
         }
 
         return fold;
