@@ -36,7 +36,7 @@ export function launchItems(scripts: readonly string[], workspaceFolder: string)
   const sorted = [...scripts].sort((a, b) => score(a) - score(b) || rel(a).localeCompare(rel(b)));
   return [
     { label: '$(rocket) Built-in baseline', description: 'no Python needed', detail: 'A fast linear text classifier trained by ML Intern itself: real metrics in seconds, and the baseline every fine-tune should beat.', target: { kind: 'baseline' } },
-    { label: '$(sparkle) Built-in encoder', description: 'no Python needed, slower', detail: 'A pretrained sentence encoder (all-MiniLM-L6-v2, frozen, shipped with ML Intern) and a logistic-regression head: understands paraphrases, real probabilities; wins with few examples per class.', target: { kind: 'baseline', baseline: 'encoder' } },
+    { label: '$(hubot) Built-in encoder', description: 'no Python needed, slower', detail: 'A pretrained sentence encoder (all-MiniLM-L6-v2, frozen, shipped with ML Intern) and a logistic-regression head: understands paraphrases, real probabilities; wins with few examples per class.', target: { kind: 'baseline', baseline: 'encoder' } },
     { label: '$(sparkle) Generate a training script…', description: 'Hugging Face Trainer', detail: "ML Intern writes a Trainer script for a data set (its checker finds nothing in it), then plans it.", target: { kind: 'generate' } },
     ...sorted.map((p) => ({ label: `$(file-code) ${rel(p)}`, description: 'Python script', target: { kind: 'script', path: p } as LaunchTarget })),
   ];
