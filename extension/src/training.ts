@@ -79,8 +79,9 @@ export class TrainingLauncher implements api.Disposable {
         smoke,
         ...(dataSet === undefined ? {} : { data: dataSet }),
         ...(target.kind === 'script' ? { script: target.path, python } : {}),
+        ...(target.kind === 'baseline' && target.baseline ? { baseline: target.baseline } : {}),
       };
-      this.deps.log.info(`Planning ${target.kind === 'script' ? target.path : 'the built-in baseline'} on ${dataSet ?? 'the data set it loads'}${smoke ? ' (smoke test)' : ''}.`);
+      this.deps.log.info(`Planning ${target.kind === 'script' ? target.path : target.baseline === 'encoder' ? 'the built-in encoder' : 'the built-in baseline'} on ${dataSet ?? 'the data set it loads'}${smoke ? ' (smoke test)' : ''}.`);
       return api.withProgress(`ML Intern: planning${smoke ? ' a smoke test' : ''}…`, (token) => request(client, Methods.planTraining, planParams, token));
     };
     let plan: PlanTrainingResult;

@@ -19,7 +19,8 @@ export function taskName(started: StartRunResult): string {
 
 // Launch choices.
 
-export type LaunchTarget = { readonly kind: 'baseline' } | { readonly kind: 'generate' } | { readonly kind: 'script'; readonly path: string };
+/** A built-in baseline names which one (planTraining's `baseline`: tfidf, the default, or encoder). */
+export type LaunchTarget = { readonly kind: 'baseline'; readonly baseline?: 'tfidf' | 'encoder' } | { readonly kind: 'generate' } | { readonly kind: 'script'; readonly path: string };
 
 export interface LaunchItem {
   readonly label: string;
@@ -28,13 +29,14 @@ export interface LaunchItem {
   readonly target: LaunchTarget;
 }
 
-/** The picker's rows: the baseline, a generated script, then the workspace's scripts (likely training scripts first). */
+/** The picker's rows: the two built-in baselines, a generated script, then the workspace's scripts (likely training scripts first). */
 export function launchItems(scripts: readonly string[], workspaceFolder: string): LaunchItem[] {
   const rel = (p: string) => (p.startsWith(workspaceFolder + '/') ? p.slice(workspaceFolder.length + 1) : p);
   const score = (p: string) => (/train/i.test(rel(p).split('/').pop() ?? '') ? 0 : 1);
   const sorted = [...scripts].sort((a, b) => score(a) - score(b) || rel(a).localeCompare(rel(b)));
   return [
     { label: '$(rocket) Built-in baseline', description: 'no Python needed', detail: 'A fast linear text classifier trained by ML Intern itself: real metrics in seconds, and the baseline every fine-tune should beat.', target: { kind: 'baseline' } },
+    { label: '$(hubot) Built-in encoder', description: 'no Python needed, slower', detail: 'A pretrained sentence encoder (all-MiniLM-L6-v2, frozen, shipped with ML Intern) and a logistic-regression head: understands paraphrases, real probabilities; wins with few examples per class.', target: { kind: 'baseline', baseline: 'encoder' } },
     { label: '$(sparkle) Generate a training script…', description: 'Hugging Face Trainer', detail: "ML Intern writes a Trainer script for a data set (its checker finds nothing in it), then plans it.", target: { kind: 'generate' } },
     ...sorted.map((p) => ({ label: `$(file-code) ${rel(p)}`, description: 'Python script', target: { kind: 'script', path: p } as LaunchTarget })),
   ];

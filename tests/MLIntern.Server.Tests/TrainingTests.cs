@@ -146,6 +146,16 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(a, "predictions.jsonl")), File.ReadAllText(Path.Combine(b, "predictions.jsonl")));
         var eval = JObject.Parse(File.ReadAllText(Path.Combine(a, "eval.json")));
         Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", (string?)eval["model"]);
+        Assert.Equal(MLIntern.Training.Encoder.EncoderBaseline.Grid.Count, ((JArray)eval["head"]!["cross_validation"]!).Count);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a, "model.bin")), File.ReadAllBytes(Path.Combine(b, "model.bin")));
+        using (var stream = File.OpenRead(Path.Combine(a, "model.bin")))
+        {
+            Assert.True(MLIntern.Training.Encoder.EncoderModel.IsEncoderModel(stream));
+            var model = MLIntern.Training.Encoder.EncoderModel.Load(stream);
+            Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", model.EncoderId);
+            Assert.Equal((double)eval["head"]!["c"]!, model.C);
+        }
+
         foreach (var line in File.ReadLines(Path.Combine(a, "predictions.jsonl")))
         {
             var scores = (JObject)JObject.Parse(line)["scores"]!;
@@ -335,6 +345,23 @@ public sealed class TrainingTests : IDisposable
         Assert.Contains("LABEL_COLUMN = \"intent\"", text, StringComparison.Ordinal);
         Assert.Empty(Engine.FileChecks.CheckScript(text, output));
         Assert.Equal(2, GenerateCommand.WriteTrainScript(Tickets, output, "distilbert-base-uncased", null, null, 3, false, new StringWriter(), new StringWriter()));
+    }
+
+    [Fact]
+    public async Task Lsp_planTraining_with_baseline_encoder_plans_the_encoder_and_refuses_an_unknown_baseline()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync();
+        var workspace = new Uri(_dir).AbsoluteUri;
+        var planned = (JObject)(await client.RequestAsync("mlintern/planTraining", new { workspaceFolder = workspace, data = Tickets, baseline = "encoder" }))!;
+        Assert.Equal("encoder", (string?)planned["plan"]!["hyperparameters"]!["baseline"]);
+        Assert.Contains("all-MiniLM-L6-v2", planned["plan"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--baseline", planned["plan"]!["command"]!["arguments"]!.Select(a => (string?)a));
+        var tfidf = (JObject)(await client.RequestAsync("mlintern/planTraining", new { workspaceFolder = workspace, data = Tickets }))!;
+        Assert.Null(tfidf["plan"]!["hyperparameters"]!["baseline"]);
+        Assert.NotEqual((string?)planned["planId"], (string?)tfidf["planId"]);
+        var refused = await Assert.ThrowsAsync<LspErrorException>(() => client.RequestAsync("mlintern/planTraining", new { workspaceFolder = workspace, data = Tickets, baseline = "bert" }));
+        Assert.Contains("not tfidf or encoder", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

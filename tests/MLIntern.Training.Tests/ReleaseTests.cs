@@ -38,6 +38,36 @@ public sealed class ReleaseTests
             Directory.Delete(folder, recursive: true);
         }
 
+        // An encoder run: sentence-transformers + head.json instead of a pipeline; the app compiles and head.json is JSON Python reads.
+        var encoder = GradioSpace.Generate(new SpaceInputs
+        {
+            Title = "Tickets",
+            License = "apache-2.0",
+            Labels = ["a", "b"],
+            Examples = ["where is my order?"],
+            Encoder = new EncoderSpaceHead("sentence-transformers/all-MiniLM-L6-v2", "apache-2.0", ["a", "\"b\""], [[0.5f, -1e-7f, 3f], [1f, 2f, float.Epsilon]], [0.25f, -0.25f], true),
+        });
+        Assert.Empty(encoder.Unfilled);
+        Assert.Equal(["README.md", "app.py", "head.json", "requirements.txt"], encoder.Files.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("SentenceTransformer(HEAD[\"encoder\"])", encoder.Files["app.py"], StringComparison.Ordinal);
+        Assert.Contains("scores can differ from the run's evaluation", encoder.Files["README.md"], StringComparison.Ordinal);
+        Assert.Empty(GradioSpace.ValidateReadme(encoder.Files["README.md"]));
+        folder = Directory.CreateTempSubdirectory("mlintern-space-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "app.py");
+            var head = Path.Combine(folder, "head.json");
+            System.IO.File.WriteAllText(path, encoder.Files["app.py"]);
+            System.IO.File.WriteAllText(head, encoder.Files["head.json"]);
+            EvaluationTests.RunPython($"import py_compile; py_compile.compile({GradioSpace.PythonString(path)}, cfile={GradioSpace.PythonString(Path.Combine(folder, "app.pyc"))}, doraise=True)", "");
+            var read = EvaluationTests.RunPython($"import json; h = json.load(open({GradioSpace.PythonString(head)})); print(h['labels'][1], h['weights'][0][1], h['biases'][1], len(h['weights'][1]))", "");
+            Assert.Equal("\"b\" -1E-07 -0.25 3", read.Trim().Replace("e-07", "E-07", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
         var bare = GradioSpace.Generate(new SpaceInputs { Title = "t" });
         Assert.Equal(["models", "license"], bare.Unfilled);
         Assert.Contains(GradioSpace.ValidateReadme(bare.Files["README.md"]), p => p.Field == "models");

@@ -39,13 +39,14 @@ describe('startRun', () => {
 });
 
 describe('launch choices', () => {
-  it('baseline, generate, then scripts with training scripts first', () => {
+  it('the two built-in baselines, generate, then scripts with training scripts first', () => {
     const items = launchItems(['/w/tools/util.py', '/w/train.py', '/w/a/finetune_train.py'], '/w');
     assert.deepEqual(
       items.map((i) => i.target),
-      [{ kind: 'baseline' }, { kind: 'generate' }, { kind: 'script', path: '/w/a/finetune_train.py' }, { kind: 'script', path: '/w/train.py' }, { kind: 'script', path: '/w/tools/util.py' }],
+      [{ kind: 'baseline' }, { kind: 'baseline', baseline: 'encoder' }, { kind: 'generate' }, { kind: 'script', path: '/w/a/finetune_train.py' }, { kind: 'script', path: '/w/train.py' }, { kind: 'script', path: '/w/tools/util.py' }],
     );
-    assert.match(items[2]!.label, /a\/finetune_train\.py$/);
+    assert.match(items[1]!.label, /Built-in encoder/);
+    assert.match(items[3]!.label, /a\/finetune_train\.py$/);
   });
 });
 

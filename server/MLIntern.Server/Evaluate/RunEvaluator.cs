@@ -66,7 +66,10 @@ internal static class RunEvaluator
         }
 
         var reason = options.Audit == true ? "requested" : string.Format(CultureInfo.InvariantCulture, "macro-F1 {0:0.000} ≥ {1}", macro, auditOptions.Threshold);
-        var audit = LeakageAudit.Run(train, test, macro, reason, auditOptions, cancellationToken: cancellationToken);
+        // The paraphrase overlap embeds both splits with the built-in encoder (cached in the workspace by content).
+        using var encoder = new Encoder.BuiltInEncoder();
+        var store = run.Workspace is { } root ? new State.WorkspaceStore(root) : null;
+        var audit = LeakageAudit.Run(train, test, macro, reason, auditOptions, cancellationToken: cancellationToken, embed: texts => encoder.Embed(store, texts, _ => { }, cancellationToken), encoder: Encoder.BuiltInEncoder.ModelId);
         return report with { Audit = audit, Suggestions = EvaluationReport.Suggest(report.Metrics, report.Slices, audit) };
     }
 

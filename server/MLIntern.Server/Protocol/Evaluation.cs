@@ -113,7 +113,8 @@ internal sealed record LeakageAudit(
     ConflictFigures Conflicts,
     TokenShortcuts Shortcuts,
     TemplateFigures? Templates,
-    IReadOnlyList<string> Suggestions)
+    IReadOnlyList<string> Suggestions,
+    ParaphraseFigures? Paraphrases)
 {
     public static LeakageAudit From(Core.LeakageAudit c) => new(
         c.Reason,
@@ -124,7 +125,14 @@ internal sealed record LeakageAudit(
         ConflictFigures.From(c.Conflicts),
         TokenShortcuts.From(c.Shortcuts),
         c.Templates is { } templates ? TemplateFigures.From(templates) : null,
-        c.Suggestions);
+        c.Suggestions,
+        c.Paraphrases is { } paraphrases ? ParaphraseFigures.From(paraphrases) : null);
+}
+
+/// <summary>Test rows that restate a train row: nearest train row by the encoder's embedding, same label, cosine at least the threshold.</summary>
+internal sealed record ParaphraseFigures(string Encoder, double Threshold, int TestRows, int Paraphrases, double Share, IReadOnlyList<TextExample> Examples)
+{
+    public static ParaphraseFigures From(Core.ParaphraseFigures c) => new(c.Encoder, c.Threshold, c.TestRows, c.Paraphrases, c.Share, [.. c.Examples.Select(TextExample.From)]);
 }
 
 /// <summary>A test text found in train, with the train text it matches and their similarity when near-duplicate.</summary>

@@ -40,6 +40,9 @@ internal sealed class PlanTrainingParams : WorkspaceParams
 
     public int? Seed { get; set; }
 
+    /// <summary>Which built-in baseline a plan without a script trains: "tfidf" (the default; TF-IDF + linear SVM) or "encoder" (all-MiniLM-L6-v2 + logistic regression).</summary>
+    public string? Baseline { get; set; }
+
     public bool Smoke { get; set; }
 }
 

@@ -37,6 +37,7 @@ internal static class CardWriter
             RunId = run.Id ?? run.Folder,
             Kind = kind,
             BaseModel = plan?.Model,
+            Encoder = SpaceWriter.EncoderHead(run) is { } head ? (head.EncoderId, SpaceWriter.EncoderLicense, head.ReadsTfidfToo) : null,
             License = options.License,
             Languages = options.Languages ?? [],
             DatasetId = options.DatasetId ?? Hub.HubProvenance.IdForPlan(plan, run.Workspace),

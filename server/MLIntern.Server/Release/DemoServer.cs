@@ -11,10 +11,10 @@ using MLIntern.Training.Baseline;
 namespace MLIntern.Server.Release;
 
 /// <summary>
-/// The local web demo of a built-in baseline model: an ASP.NET Core minimal API bound to 127.0.0.1
+/// The local web demo of a built-in baseline model (TF-IDF or encoder, <see cref="DemoModel"/>): an ASP.NET Core minimal API bound to 127.0.0.1
 /// only. <c>GET /</c> is a small page (type a text, see the label scores); <c>POST /api/predict</c>
 /// takes <c>{"text": "..."}</c> and answers <c>{"label", "scores": [{"label", "score"}]}</c>, scores
-/// being the softmax of the model's decision values, best first; <c>GET /api/info</c> names the
+/// being the model's class probabilities (TF-IDF: the softmax of its decision values), best first; <c>GET /api/info</c> names the
 /// run and the labels. Texts longer than <see cref="MaxTextChars"/> are refused.
 /// </summary>
 internal sealed class DemoServer : IAsyncDisposable
@@ -32,13 +32,17 @@ internal sealed class DemoServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Starts serving the model; port 0 picks a free port (see <see cref="Address"/>).</summary>
-    public static async Task<DemoServer> StartAsync(BaselineModel model, string title, int port, CancellationToken cancellationToken = default)
+    public static Task<DemoServer> StartAsync(BaselineModel model, string title, int port, CancellationToken cancellationToken = default) =>
+        StartAsync(DemoModel.Baseline(model), title, port, cancellationToken);
+
+    /// <summary>Starts serving the model; port 0 picks a free port (see <see cref="Address"/>). The caller keeps <paramref name="model"/> alive while serving.</summary>
+    public static async Task<DemoServer> StartAsync(DemoModel model, string title, int port, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
-        app.MapGet("/", () => Results.Content(Page(title), "text/html; charset=utf-8"));
+        app.MapGet("/", () => Results.Content(Page(title, model.Description), "text/html; charset=utf-8"));
         app.MapGet("/api/info", () => Results.Json(new { title, labels = model.Classes }));
         app.MapPost("/api/predict", async (HttpRequest request) =>
         {
@@ -62,7 +66,7 @@ internal sealed class DemoServer : IAsyncDisposable
                 return Results.BadRequest(new { error = $"text is longer than {MaxTextChars} characters" });
             }
 
-            var scores = Softmax(model.Score([text])[0]);
+            var scores = model.Score(text);
             var ranked = model.Classes.Select((label, i) => new LabelScore(label, scores[i])).OrderByDescending(s => s.Score).ToArray();
             return Results.Json(new PredictResponse(ranked[0].Label, ranked));
         });
@@ -77,27 +81,19 @@ internal sealed class DemoServer : IAsyncDisposable
 
     public sealed record PredictResponse(string Label, IReadOnlyList<LabelScore> Scores);
 
-    private static double[] Softmax(float[] values)
-    {
-        var max = values.Max();
-        var exp = values.Select(v => Math.Exp(v - max)).ToArray();
-        var sum = exp.Sum();
-        return [.. exp.Select(e => e / sum)];
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static string Page(string title) => $$"""
+    private static string Page(string title, string description) => $$"""
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(title)}}</title>
         <style>body{font:15px system-ui,sans-serif;max-width:40em;margin:2em auto;color:#222}textarea{width:100%;font:inherit}
         .row{display:flex;align-items:center;gap:.5em;margin:.2em 0}.bar{background:#4a7;height:.9em}.name{width:14em}</style></head>
         <body><h1>{{WebUtility.HtmlEncode(title)}}</h1>
-        <p>The built-in baseline model, served on this machine only. Scores are the softmax of the model's decision values.</p>
+        <p>{{WebUtility.HtmlEncode(description)}}</p>
         <textarea id="text" rows="3" placeholder="Type a text to classify"></textarea>
         <p><button id="go">Classify</button> <span id="label"></span></p><div id="scores"></div>
         <script>

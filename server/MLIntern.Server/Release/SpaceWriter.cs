@@ -35,6 +35,7 @@ internal static class SpaceWriter
             Labels = labels,
             Examples = examples,
             SdkVersion = sdkVersion ?? GradioSpace.DefaultSdkVersion,
+            Encoder = EncoderHead(run),
         });
         var folder = SpaceFolder(run);
         Directory.CreateDirectory(folder);
@@ -44,5 +45,38 @@ internal static class SpaceWriter
         }
 
         return new SpaceResult(folder, [.. space.Files.Keys.Select(k => Path.Combine(folder, k))], space.Unfilled);
+    }
+
+    /// <summary>The encoder licence stated in the Space and the card (all-MiniLM-L6-v2's model card; see THIRD-PARTY-NOTICES.md).</summary>
+    public const string EncoderLicense = "apache-2.0";
+
+    /// <summary>The head of an encoder-baseline run (its model.bin), for the Space; null for any other run.</summary>
+    public static EncoderSpaceHead? EncoderHead(RunContext run)
+    {
+        var path = Path.Combine(run.Folder, "model.bin");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var stream = File.OpenRead(path);
+        if (!Training.Encoder.EncoderModel.IsEncoderModel(stream))
+        {
+            return null;
+        }
+
+        Training.Encoder.EncoderModel model;
+        try
+        {
+            model = Training.Encoder.EncoderModel.Load(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new IOException($"{path}: {e.Message}", e);
+        }
+
+        var head = model.EmbeddingHead;
+        var weights = Enumerable.Range(0, head.Classes).Select(k => Enumerable.Range(0, head.Dimension).Select(d => head.Weight(k, d)).ToArray()).ToArray();
+        return new EncoderSpaceHead(model.EncoderId, EncoderLicense, model.Classes, weights, [.. Enumerable.Range(0, head.Classes).Select(head.Bias)], model.Tfidf is not null);
     }
 }

@@ -226,7 +226,7 @@ internal static class RunExecutor
     /// <summary>
     /// The encoder baseline: embeddings (cached per content hash in .mlintern/cache/embeddings) and a
     /// logistic-regression head; eval.json and predictions.jsonl (softmax probabilities) as the TF-IDF
-    /// baseline writes them, so `mlintern evaluate` reads either. The head's weights are not saved yet.
+    /// baseline writes them, so `mlintern evaluate` reads either; model.bin is the EncoderModel (head, which encoder, the TF-IDF SVM when the head reads it).
     /// </summary>
     private static int RunEncoder(WorkspaceStore store, string runId, LabeledRows trainRows, LabeledRows? testRows, BaselineOptions options, StreamWriter metrics, Action<string> say, CancellationToken cancellationToken)
     {
@@ -236,9 +236,22 @@ internal static class RunExecutor
         metrics.WriteLine(Line(new JObject { ["step"] = result.Iterations, ["epoch"] = 1, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
         var eval = EvalJson(result.Eval, result.SplitSource, result.TrainRows, result.TestRows);
         eval["model"] = Encoder.BuiltInEncoder.ModelId;
+        eval["head"] = new JObject
+        {
+            ["c"] = result.Model.C,
+            ["tfidf_scale"] = result.Model.TfidfScale,
+            ["cross_validation"] = new JArray(result.Candidates.Select(x => new JObject { ["c"] = x.C, ["tfidf_scale"] = x.TfidfScale, ["macro_f1"] = Round(x.CvMacroF1) })),
+        };
         store.WriteRunFile(runId, WorkspaceStore.EvalFile, eval.ToString(Formatting.Indented) + "\n");
         WritePredictions(store, runId, result.Predictions);
+        store.WriteRunFile(runId, "model.bin", result.Model.Save);
 
+        foreach (var candidate in result.Candidates)
+        {
+            say($"head cross-validation ({MLIntern.Training.Encoder.EncoderBaseline.Folds} folds): C {candidate.C}, TF-IDF scores {(candidate.TfidfScale > 0 ? $"× {candidate.TfidfScale}" : "not used")}: macro-F1 {candidate.CvMacroF1:F4}");
+        }
+
+        say($"head: C {result.Model.C}, {(result.Model.Tfidf is null ? "embedding only" : $"embedding + TF-IDF SVM scores × {result.Model.TfidfScale}")}");
         say($"test ({result.SplitSource}, {result.TestRows} rows): accuracy {result.Eval.Accuracy:F4}, macro-F1 {result.Eval.MacroF1:F4}; head trained in {result.TrainSeconds:F2} s ({result.Iterations} L-BFGS iterations)");
         return 0;
     }

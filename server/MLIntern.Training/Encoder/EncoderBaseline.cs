@@ -3,9 +3,12 @@ using MLIntern.Training.Evaluation;
 
 namespace MLIntern.Training.Encoder;
 
+/// <summary>One head configuration cross-validation tried: C, the TF-IDF scale (0: embedding only) and its out-of-fold macro-F1.</summary>
+public sealed record HeadCandidate(double C, double TfidfScale, double CvMacroF1);
+
 /// <summary>Everything an encoder-baseline training produced; the host writes it into the run folder.</summary>
 public sealed record EncoderResult(
-    LogisticHead Head,
+    EncoderModel Model,
     IReadOnlyList<string> Classes,
     EvalReport Eval,
     IReadOnlyList<Prediction> Predictions,
@@ -13,30 +16,79 @@ public sealed record EncoderResult(
     int TestRows,
     string SplitSource,
     int Iterations,
-    double TrainSeconds);
+    double TrainSeconds,
+    IReadOnlyList<HeadCandidate> Candidates)
+{
+    public LogisticHead Head => Model.Head;
+}
 
 /// <summary>
 /// The second built-in baseline: a frozen sentence encoder (all-MiniLM-L6-v2) and a multinomial
 /// logistic-regression head on its embeddings. The same split and smoke subset as the TF-IDF
 /// baseline for a seed; the head is full-batch, so the same seed gives the same predictions.
 /// The embeddings come from <paramref name="embed"/> (the host caches them), in row order.
+/// <para>
+/// The head's configuration is chosen by k-fold cross-validation on the training rows, grouped by template
+/// family (<see cref="FoldOf"/>; out-of-fold macro-F1, ties to the earlier candidate): C ∈ {10, 1}, and whether the head also
+/// reads the TF-IDF SVM's decision values (cross-fitted on the same folds, so no row's value comes
+/// from a model that saw it), scaled by 0.5. Typos and fixed templates are what character n-grams
+/// see and a sentence embedding smooths over; with many rows per class the SVM's scores add that.
+/// </para>
 /// </summary>
 public static class EncoderBaseline
 {
-    public static EncoderResult Run(LabeledRows train, LabeledRows? test, BaselineOptions options, Func<IReadOnlyList<string>, float[][]> embed, double c = 10.0, CancellationToken cancellationToken = default)
+    public const string ModelId = "sentence-transformers/all-MiniLM-L6-v2";
+
+    /// <summary>Folds of the head's cross-validation.</summary>
+    public const int Folds = 5;
+
+    /// <summary>The configurations tried, in order of preference on a tie.</summary>
+    public static readonly IReadOnlyList<(double C, double TfidfScale)> Grid = [(10, 0), (1, 0), (1, 0.5), (10, 0.5)];
+
+    public static EncoderResult Run(LabeledRows train, LabeledRows? test, BaselineOptions options, Func<IReadOnlyList<string>, float[][]> embed, double? c = null, CancellationToken cancellationToken = default, int maxTokens = 256)
     {
         var (splitSource, classes, index) = PreparedSplit.Prepare(ref train, ref test, options);
         var trainVectors = embed(train.Texts);
         var testVectors = embed(test.Texts);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var head = LogisticHead.Fit(trainVectors, train.Labels.Select(l => index[l]).ToArray(), classes.Length, c, cancellationToken: cancellationToken);
+        var labels = train.Labels.Select(l => index[l]).ToArray();
+
+        // Smoke runs and a fixed C skip the search: the embedding-only head at that C (10 by default).
+        var candidates = new List<HeadCandidate>();
+        var (bestC, bestScale) = (c ?? 10.0, 0.0);
+        var folds = FoldOf(labels, LeakageAudit.TemplateFamilies(train, new AuditOptions().TemplateJaccard, cancellationToken), Folds);
+        float[][]? outOfFold = null;
+        if (c is null && options.MaxTrainRows is null && train.Count >= 2 * Folds)
+        {
+            outOfFold = CrossFittedTfidf(train, labels, classes, folds, options, cancellationToken);
+            var best = double.NegativeInfinity;
+            foreach (var (gc, scale) in Grid)
+            {
+                var f1 = CrossValidate(trainVectors, scale > 0 ? outOfFold : null, scale, labels, classes.Length, folds, gc, cancellationToken);
+                candidates.Add(new HeadCandidate(gc, scale, f1));
+                if (f1 > best)
+                {
+                    (best, bestC, bestScale) = (f1, gc, scale);
+                }
+            }
+        }
+
+        var tfidf = bestScale > 0 ? FitTfidf(train.Texts, labels, classes, options, cancellationToken) : null;
+        var trainScores = tfidf is null ? null : outOfFold;
+        var features = trainVectors.Select((v, i) => EncoderModel.HeadFeatures(v, trainScores?[i], bestScale)).ToArray();
+        var head = LogisticHead.Fit(features, labels, classes.Length, bestC, cancellationToken: cancellationToken);
+        // The Space's head (embedding only, the best such C) when the chosen one also reads the TF-IDF scores.
+        var embeddingC = candidates.Where(x => x.TfidfScale == 0).OrderByDescending(x => x.CvMacroF1).Select(x => (double?)x.C).FirstOrDefault() ?? bestC;
+        var embeddingHead = tfidf is null ? null : LogisticHead.Fit(trainVectors, labels, classes.Length, embeddingC, cancellationToken: cancellationToken);
+        var model = new EncoderModel(ModelId, maxTokens, classes, head, bestC, tfidf, bestScale, embeddingHead);
         var trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
+        var probabilities = model.Probabilities(test.Texts, testVectors);
         var predicted = new int[test.Count];
         var predictions = new Prediction[test.Count];
         for (var i = 0; i < test.Count; i++)
         {
-            var p = head.Probabilities(testVectors[i]);
+            var p = probabilities[i];
             var best = 0;
             var byLabel = new SortedDictionary<string, double>(StringComparer.Ordinal);
             for (var k = 0; k < classes.Length; k++)
@@ -50,6 +102,111 @@ public static class EncoderBaseline
         }
 
         var eval = EvalReport.Compute(classes, test.Labels.Select(l => index[l]).ToArray(), predicted);
-        return new EncoderResult(head, classes, eval, predictions, train.Count, test.Count, splitSource, head.Iterations, trainSeconds);
+        return new EncoderResult(model, classes, eval, predictions, train.Count, test.Count, splitSource, head.Iterations, trainSeconds, candidates);
+    }
+
+    /// <summary>
+    /// The fold of every row, grouped by template family (the leakage audit's): within each class, its families in
+    /// order of first appearance take folds 0, 1, …, k−1, 0, … — so no family sits on both sides of a fold, and the
+    /// cross-validation scores generalisation to unseen wordings, not template recall (which would always favour TF-IDF).
+    /// A class with a single family falls back to spreading its rows over the folds.
+    /// </summary>
+    internal static int[] FoldOf(int[] labels, int[] families, int k)
+    {
+        var familiesOfClass = new Dictionary<int, HashSet<int>>();
+        for (var i = 0; i < labels.Length; i++)
+        {
+            (familiesOfClass.TryGetValue(labels[i], out var set) ? set : familiesOfClass[labels[i]] = []).Add(families[i]);
+        }
+
+        var next = new Dictionary<int, int>();
+        var foldOfFamily = new Dictionary<int, int>();
+        var fold = new int[labels.Length];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var spread = familiesOfClass[labels[i]].Count < 2;
+            if (!spread && foldOfFamily.TryGetValue(families[i], out var known))
+            {
+                fold[i] = known;
+                continue;
+            }
+
+            var j = next.GetValueOrDefault(labels[i]);
+            fold[i] = j % k;
+            next[labels[i]] = j + 1;
+            if (!spread)
+            {
+                foldOfFamily[families[i]] = fold[i];
+            }
+        }
+
+        return fold;
+    }
+
+    private static BaselineModel FitTfidf(IReadOnlyList<string> texts, int[] labels, string[] classes, BaselineOptions options, CancellationToken cancellationToken)
+    {
+        var (vocabulary, rows) = TfidfVocabulary.Fit(texts, new TextFeaturizer(options.HashBits));
+        var weights = LinearSvm.Train(rows, labels, classes.Length, new SvmOptions(options.C, options.MaxEpochs, options.Tolerance, options.Seed, options.MaxThreads), cancellationToken: cancellationToken);
+        return new BaselineModel(vocabulary, classes, weights);
+    }
+
+    /// <summary>Every training row's TF-IDF SVM decision values from the SVM trained on the other folds.</summary>
+    private static float[][] CrossFittedTfidf(LabeledRows train, int[] labels, string[] classes, int[] folds, BaselineOptions options, CancellationToken cancellationToken)
+    {
+        var result = new float[train.Count][];
+        for (var f = 0; f < Folds; f++)
+        {
+            var inFold = Enumerable.Range(0, train.Count).Where(i => folds[i] == f).ToArray();
+            var rest = Enumerable.Range(0, train.Count).Where(i => folds[i] != f).ToArray();
+            if (inFold.Length == 0 || rest.Length == 0)
+            {
+                continue;
+            }
+
+            var model = FitTfidf([.. rest.Select(i => train.Texts[i])], [.. rest.Select(i => labels[i])], classes, options, cancellationToken);
+            var scores = model.Score([.. inFold.Select(i => train.Texts[i])]);
+            for (var q = 0; q < inFold.Length; q++)
+            {
+                result[inFold[q]] = scores[q];
+            }
+        }
+
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] ??= new float[classes.Length];
+        }
+
+        return result;
+    }
+
+    /// <summary>Out-of-fold macro-F1 of the head at <paramref name="c"/> (features: embedding, plus the scaled scores when given).</summary>
+    private static double CrossValidate(float[][] vectors, float[][]? scores, double scale, int[] labels, int classes, int[] folds, double c, CancellationToken cancellationToken)
+    {
+        var features = vectors.Select((v, i) => EncoderModel.HeadFeatures(v, scores?[i], scale)).ToArray();
+        var predicted = new int[labels.Length];
+        for (var f = 0; f < Folds; f++)
+        {
+            var rest = Enumerable.Range(0, labels.Length).Where(i => folds[i] != f).ToArray();
+            var inFold = Enumerable.Range(0, labels.Length).Where(i => folds[i] == f).ToArray();
+            if (inFold.Length == 0 || rest.Length == 0)
+            {
+                continue;
+            }
+
+            var head = LogisticHead.Fit([.. rest.Select(i => features[i])], [.. rest.Select(i => labels[i])], classes, c, cancellationToken: cancellationToken);
+            foreach (var i in inFold)
+            {
+                var p = head.Probabilities(features[i]);
+                var best = 0;
+                for (var k = 1; k < p.Length; k++)
+                {
+                    best = p[k] > p[best] ? k : best;
+                }
+
+                predicted[i] = best;
+            }
+        }
+
+        return ClassificationMetrics.Compute([.. labels.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))], [.. predicted.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))]).Macro.F1;
     }
 }

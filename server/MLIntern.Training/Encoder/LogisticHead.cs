@@ -115,6 +115,50 @@ public sealed class LogisticHead
         return new LogisticHead(classes, dimension, weights, biases) { Iterations = iterations };
     }
 
+    /// <summary>Weight of feature <paramref name="feature"/> for class <paramref name="k"/>.</summary>
+    public float Weight(int k, int feature) => weights[(k * Dimension) + feature];
+
+    public float Bias(int k) => biases[k];
+
+    internal void Write(BinaryWriter writer)
+    {
+        writer.Write(Classes);
+        writer.Write(Dimension);
+        foreach (var w in weights)
+        {
+            writer.Write(w);
+        }
+
+        foreach (var b in biases)
+        {
+            writer.Write(b);
+        }
+    }
+
+    internal static LogisticHead Read(BinaryReader reader)
+    {
+        var classes = reader.ReadInt32();
+        var dimension = reader.ReadInt32();
+        if (classes is < 1 or > 1_000_000 || dimension is < 1 or > 1_000_000 || (long)classes * dimension > 1 << 28)
+        {
+            throw new InvalidDataException($"model.bin: a head of {classes} × {dimension} is out of range");
+        }
+
+        var weights = new float[classes * dimension];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = reader.ReadSingle();
+        }
+
+        var biases = new float[classes];
+        for (var k = 0; k < classes; k++)
+        {
+            biases[k] = reader.ReadSingle();
+        }
+
+        return new LogisticHead(classes, dimension, weights, biases);
+    }
+
     /// <summary>Class probabilities of one row (softmax of the logits).</summary>
     public double[] Probabilities(float[] row)
     {

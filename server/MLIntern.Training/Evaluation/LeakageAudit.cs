@@ -93,8 +93,12 @@ public sealed record LeakageAudit(
     ConflictFigures Conflicts,
     TokenShortcuts Shortcuts,
     TemplateFigures? Templates,
-    IReadOnlyList<string> Suggestions)
+    IReadOnlyList<string> Suggestions,
+    ParaphraseFigures? Paraphrases = null)
 {
+    /// <summary>Embeds texts (unit-length rows, in order) for the paraphrase overlap; the host supplies the encoder and its cache.</summary>
+    public delegate float[][] Embed(IReadOnlyList<string> texts);
+
     /// <summary>Trains on the first rows and scores the second; by default the built-in baseline.</summary>
     public delegate ClassificationMetrics Retrain(LabeledRows train, LabeledRows test, CancellationToken cancellationToken);
 
@@ -106,13 +110,15 @@ public sealed record LeakageAudit(
         return ClassificationMetrics.Compute([.. result.Predictions.Select(p => p.Label)], [.. result.Predictions.Select(p => p.Predicted)]);
     }
 
-    public static LeakageAudit Run(LabeledRows train, LabeledRows test, double macroF1, string reason, AuditOptions options, Retrain? retrain = null, CancellationToken cancellationToken = default)
+    /// <param name="embed">The sentence encoder for the paraphrase overlap, named by <paramref name="encoder"/>; null leaves it out.</param>
+    public static LeakageAudit Run(LabeledRows train, LabeledRows test, double macroF1, string reason, AuditOptions options, Retrain? retrain = null, CancellationToken cancellationToken = default, Embed? embed = null, string? encoder = null)
     {
         retrain ??= (a, b, ct) => RetrainBaseline(a, b, options.Seed, ct);
         var overlap = MeasureOverlap(train, test, options, cancellationToken);
         var conflicts = FindConflicts(train, test);
         var shortcuts = FindShortcuts(train, test, options);
         var templates = test.Count == 0 || train.Count == 0 ? null : MeasureTemplates(train, test, options, retrain, cancellationToken);
+        var paraphrases = embed is null || test.Count == 0 || train.Count == 0 ? null : ParaphraseOverlap.Measure(train, test, texts => embed(texts), encoder ?? "sentence encoder", cancellationToken: cancellationToken);
 
         var findings = new List<string>();
         var suggestions = new List<string>();
@@ -125,6 +131,20 @@ public sealed record LeakageAudit(
         else
         {
             findings.Add(string.Format(f, "No test row is in train, verbatim or as a near-duplicate (Jaccard ≥ {0}), among {1} test rows.", options.NearDuplicateJaccard, overlap.TestRows));
+        }
+
+        if (paraphrases is not null)
+        {
+            if (paraphrases.Paraphrases > 0)
+            {
+                var top = paraphrases.Examples[0];
+                findings.Add(string.Format(f, "{0} of {1} test rows ({2:P1}) are paraphrases of a train row: their nearest train row by {3} embedding has the same label and a cosine ≥ {4}, e.g. \"{5}\" ~ \"{6}\" ({7:0.000}).", paraphrases.Paraphrases, paraphrases.TestRows, paraphrases.Share, paraphrases.Encoder, paraphrases.Threshold, top.Text, top.Match, top.Similarity));
+                suggestions.Add(string.Format(f, "Hold out by meaning, not only by text: {0} test rows ({1:P1}) restate a train row in other words; move them to train (or their sources to test) and report the score on the rest.", paraphrases.Paraphrases, paraphrases.Share));
+            }
+            else
+            {
+                findings.Add(string.Format(f, "No test row is a paraphrase of a train row ({0} cosine ≥ {1} to a nearest train row of the same label), among {2} test rows.", paraphrases.Encoder, paraphrases.Threshold, paraphrases.TestRows));
+            }
         }
 
         if (conflicts.Texts > 0)
@@ -161,7 +181,7 @@ public sealed record LeakageAudit(
         }
 
         var alarm = overlap.Share >= options.AlarmOverlap || (templates?.Drop ?? 0) >= options.AlarmDrop;
-        return new LeakageAudit(reason, macroF1, alarm, findings, overlap, conflicts, shortcuts, templates, suggestions);
+        return new LeakageAudit(reason, macroF1, alarm, findings, overlap, conflicts, shortcuts, templates, suggestions, paraphrases);
     }
 
     public static OverlapFigures MeasureOverlap(LabeledRows train, LabeledRows test, AuditOptions options, CancellationToken cancellationToken = default)

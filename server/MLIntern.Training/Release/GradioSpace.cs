@@ -19,7 +19,16 @@ public sealed record SpaceInputs
     public IReadOnlyList<string> Examples { get; init; } = [];
 
     public string SdkVersion { get; init; } = GradioSpace.DefaultSdkVersion;
+
+    /// <summary>
+    /// An encoder-baseline run: the app loads this sentence encoder from the Hub with sentence-transformers and
+    /// applies the head in head.json (numpy) instead of a transformers pipeline on <see cref="ModelId"/>.
+    /// </summary>
+    public EncoderSpaceHead? Encoder { get; init; }
 }
+
+/// <summary>The encoder baseline's head over the embedding, for a Space: the encoder's Hub id and its licence, the labels, weights (labels × dimension) and biases.</summary>
+public sealed record EncoderSpaceHead(string EncoderId, string EncoderLicense, IReadOnlyList<string> Labels, IReadOnlyList<float[]> Weights, IReadOnlyList<float> Biases, bool ReadsTfidfToo);
 
 /// <summary>
 /// A Gradio Space for a text classifier: <c>app.py</c> (gr.Interface with a gr.Label output,
@@ -41,6 +50,11 @@ public static class GradioSpace
     public static Space Generate(SpaceInputs input)
     {
         var unfilled = new List<string>();
+        if (input.Encoder is not null)
+        {
+            input = input with { ModelId = input.Encoder.EncoderId };
+        }
+
         if (input.ModelId is null)
         {
             unfilled.Add("models");
@@ -76,19 +90,30 @@ public static class GradioSpace
             .Append("# ").Append(input.Title).Append("\n\n")
             .Append("Type a text and see the score of every label. The model is ")
             .Append(input.ModelId is null ? "not named yet" : $"[{input.ModelId}](https://huggingface.co/{input.ModelId})")
-            .Append("; the app calls a transformers `text-classification` pipeline. The API endpoint is `/predict`.\n");
+            .Append(input.Encoder is { } head
+                ? $" (licence {head.EncoderLicense}), frozen, with a logistic-regression head trained by ML Intern (`head.json`, {head.Labels.Count} labels × {head.Weights.FirstOrDefault()?.Length ?? 0} weights); the app embeds the text with sentence-transformers (mean pooling, unit length) and applies the head with numpy. The API endpoint is `/predict`.\n"
+                    + (head.ReadsTfidfToo ? "\nThe run's own head also read the TF-IDF baseline's scores, which this app cannot compute; `head.json` is the head trained on the embedding alone, so the Space's scores can differ from the run's evaluation.\n" : "")
+                : "; the app calls a transformers `text-classification` pipeline. The API endpoint is `/predict`.\n");
         if (unfilled.Count > 0)
         {
             readme.Append("\n## Unfilled fields\n\n").Append(string.Join("", unfilled.Select(u => $"- `{u}`\n")))
                 .Append($"\n<!-- {CardValidator.UnfilledMarker} {string.Join(", ", unfilled)} -->\n");
         }
 
-        var files = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["app.py"] = App(input),
-            ["requirements.txt"] = "transformers>=4.44\ntorch\n",
-            ["README.md"] = readme.ToString(),
-        };
+        var files = input.Encoder is { } encoder
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["app.py"] = EncoderApp(input, encoder),
+                ["head.json"] = HeadJson(encoder),
+                ["requirements.txt"] = "sentence-transformers>=3.0\nnumpy\n",
+                ["README.md"] = readme.ToString(),
+            }
+            : new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["app.py"] = App(input),
+                ["requirements.txt"] = "transformers>=4.44\ntorch\n",
+                ["README.md"] = readme.ToString(),
+            };
         return new Space(files, unfilled);
     }
 
@@ -164,6 +189,65 @@ public static class GradioSpace
                 outputs=gr.Label(label="Scores", num_top_classes={{Math.Clamp(input.Labels.Count, 1, 10)}}),
                 title={{PythonString(input.Title)}},
                 description="Scores of every label for the text you type.",
+                examples=[{{examples}}],
+                api_name="predict",
+                flagging_mode="never",
+            )
+
+            if __name__ == "__main__":
+                demo.launch()
+
+            """;
+    }
+
+    /// <summary>head.json: {"encoder", "labels", "weights": [[…] per label], "biases"}; floats in invariant round-trip form.</summary>
+    private static string HeadJson(EncoderSpaceHead head)
+    {
+        var f = System.Globalization.CultureInfo.InvariantCulture;
+        var json = new StringBuilder("{\n  \"encoder\": ").Append(DoubleQuoted.Of(head.EncoderId)).Append(",\n  \"labels\": [")
+            .Append(string.Join(", ", head.Labels.Select(DoubleQuoted.Of))).Append("],\n  \"weights\": [\n");
+        json.Append(string.Join(",\n", head.Weights.Select(row => "    [" + string.Join(", ", row.Select(w => w.ToString("R", f))) + "]")));
+        json.Append("\n  ],\n  \"biases\": [").Append(string.Join(", ", head.Biases.Select(b => b.ToString("R", f)))).Append("]\n}\n");
+        return json.ToString();
+    }
+
+    private static string EncoderApp(SpaceInputs input, EncoderSpaceHead head)
+    {
+        var examples = string.Join(", ", input.Examples.Take(5).Select(e => "[" + PythonString(e) + "]"));
+        return $$"""
+            # A Gradio demo of ML Intern's encoder baseline: a frozen sentence encoder and a logistic-regression head.
+            import json
+            from pathlib import Path
+
+            import gradio as gr
+            import numpy as np
+            from sentence_transformers import SentenceTransformer
+
+            HEAD = json.loads((Path(__file__).parent / "head.json").read_text(encoding="utf-8"))
+            # The encoder the head was trained on, from the Hub ({{head.EncoderLicense}}); max_seq_length as ML Intern truncates.
+            encoder = SentenceTransformer(HEAD["encoder"])
+            encoder.max_seq_length = 256
+            LABELS = HEAD["labels"]
+            WEIGHTS = np.asarray(HEAD["weights"], dtype=np.float32)
+            BIASES = np.asarray(HEAD["biases"], dtype=np.float32)
+
+
+            def predict(text: str) -> dict[str, float]:
+                if not text or not text.strip():
+                    return {}
+                embedding = encoder.encode([text], normalize_embeddings=True)[0]
+                logits = WEIGHTS @ embedding + BIASES
+                probabilities = np.exp(logits - logits.max())
+                probabilities /= probabilities.sum()
+                return {label: float(p) for label, p in zip(LABELS, probabilities)}
+
+
+            demo = gr.Interface(
+                fn=predict,
+                inputs=gr.Textbox(label="Text", lines=3, placeholder="Type a text to classify"),
+                outputs=gr.Label(label="Scores", num_top_classes={{Math.Clamp(input.Labels.Count, 1, 10)}}),
+                title={{PythonString(input.Title)}},
+                description="Probabilities of every label for the text you type.",
                 examples=[{{examples}}],
                 api_name="predict",
                 flagging_mode="never",

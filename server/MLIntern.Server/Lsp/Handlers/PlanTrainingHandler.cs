@@ -22,6 +22,11 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
         var script = TrainingRequests.Local(parameters.Script);
         var workspace = TrainingRequests.Workspace(parameters, script ?? TrainingRequests.Local(parameters.Data));
         var store = new WorkspaceStore(workspace);
+        if (parameters.Baseline is { } baseline && baseline is not ("tfidf" or "encoder"))
+        {
+            throw TrainingRequests.Invalid($"baseline '{baseline}' is not tfidf or encoder");
+        }
+
         TrainingPlan plan;
         try
         {
@@ -39,6 +44,7 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
                 Processes = parameters.Processes ?? 1,
                 Python = parameters.Python ?? "python3",
                 Seed = parameters.Seed ?? 42,
+                Baseline = parameters.Baseline ?? "tfidf",
                 Smoke = parameters.Smoke,
             }, state.Settings, datasets, cancellationToken);
         }
