@@ -25,11 +25,11 @@ public sealed partial class AgentLoopTests : IDisposable
     /// <summary>A hub over the real handlers (as the language server registers them) on a fresh sample project.</summary>
     private sealed class Harness
     {
-        public Harness(string dir, string endpoint, int maxSteps = 24)
+        public Harness(string dir, string? endpoint, int maxSteps = 24)
         {
             Workspace = Path.Combine(dir, "sample");
             Assert.Equal(0, SampleCommand.Run(Workspace, force: false, seed: 7, TextWriter.Null, TextWriter.Null));
-            var settings = new JObject { ["assistant"] = new JObject { ["endpoint"] = endpoint, ["model"] = "stand-in" } };
+            var settings = endpoint is null ? new JObject() : new JObject { ["assistant"] = new JObject { ["endpoint"] = endpoint, ["model"] = "stand-in" } };
             var state = new ServerState(new LogLevelSwitch(), NullLoggerFactory.Instance) { Settings = settings };
             Services = new AgentServices(() => settings, RunApprovals, new PublishApprovalBook(), NullLogger.Instance) { RunPoll = TimeSpan.FromMilliseconds(50) };
             Services.Register([
@@ -318,5 +318,23 @@ public sealed partial class AgentLoopTests : IDisposable
         Assert.All(llm.Bodies, b => Assert.DoesNotContain(token, b, StringComparison.Ordinal));
         Assert.Contains("[Hugging Face token: hf_", llm.Bodies[0], StringComparison.Ordinal);
         Assert.All(h.Snapshot(), e => Assert.DoesNotContain(token, ProtocolJson.Write(e), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GuidedModeAsksWhichDataSetWhenThePromptNamesNoneAndTheWorkspaceHasSeveral()
+    {
+        var h = new Harness(_dir, endpoint: null);
+        var started = h.Hub.Start(h.Workspace, "build me a classifier", null);
+        Assert.Equal(AgentMode.Guided, started.Mode);
+        var choice = await h.WaitFor(e => e.Kind == AgentEventKind.NextSteps);
+        Assert.Equal(["data:data", "data:data/tickets.csv"], choice.NextSteps!.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(h.Snapshot(), e => e.Kind == AgentEventKind.ToolCall);
+        Assert.False(h.Hub.Step(h.Workspace, started.SessionId, "plan").Accepted);
+
+        Assert.True(h.Hub.Step(h.Workspace, started.SessionId, "data:data").Accepted);
+        var inspected = await h.WaitFor(e => e.Result is { Name: "inspect_dataset" });
+        Assert.True(inspected.Result!.Ok, inspected.Result.Summary);
+        Assert.Contains("2 split(s)", inspected.Result.Summary, StringComparison.Ordinal);
+        await h.WaitFor(e => e.Kind == AgentEventKind.NextSteps && e.NextSteps!.Any(s => s.Id == "check"));
     }
 }

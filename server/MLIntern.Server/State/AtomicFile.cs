@@ -38,6 +38,24 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Appends whole lines (text ending in a newline) in one write, flushed to disk: the one append the
+    /// server makes besides the two tailed run logs — an intern session file, which grows by an event at a
+    /// time. The caller holds the file's lock; a reader takes only lines that end, so a write cut short
+    /// leaves at most an unterminated last line that readers skip.
+    /// </summary>
+    public static void AppendLines(string path, string lines)
+    {
+        if (!lines.EndsWith('\n'))
+        {
+            throw new ArgumentException("appended text must end with a newline", nameof(lines));
+        }
+
+        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
+        stream.Write(new UTF8Encoding(false).GetBytes(lines));
+        stream.Flush(flushToDisk: true);
+    }
+
     /// <summary>Writes text line by line through a writer on the temporary file (UTF-8, no BOM).</summary>
     public static void WriteText(string path, Action<TextWriter> write) => Write(path, stream =>
     {

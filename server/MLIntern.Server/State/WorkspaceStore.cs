@@ -341,9 +341,7 @@ internal sealed class WorkspaceStore(string workspace)
         }
 
         using var held = RunLock.TakeFile(path + ".lock");
-        using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.None);
-        stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text.ToString()));
-        stream.Flush(flushToDisk: true);
+        AtomicFile.AppendLines(path, text.ToString());
     }
 
     /// <summary>Replaces a session file whole (atomically, under the session's lock) with these lines, redacted.</summary>
