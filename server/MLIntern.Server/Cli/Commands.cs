@@ -19,7 +19,7 @@ internal static class Commands
             InspectCommand.Create(),
             ServeCommand.Create(),
             SampleCommand.Create(),
-            PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
+            PlanCommand.Create(), TrainCommand.Create(), RunsCommand.Create(), GenerateCommand.Create(),
             EvaluateCommand.Create(), CardCommand.Create(), DemoCommand.Create(), PublishCommand.Create(),
             DatasetsCommand.Create(),
             DebugCommand.Create(),
