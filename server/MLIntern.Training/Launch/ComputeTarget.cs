@@ -150,6 +150,9 @@ public static class Scaling
 
     public static double Efficiency(int processes) => processes <= 1 ? 1 : Math.Pow(EfficiencyPerDoubling, Math.Log2(processes));
 
+    /// <summary>The efficiency as a whole percentage ("81%").</summary>
+    public static string Percent(int processes) => Math.Round(Efficiency(processes) * 100).ToString(CultureInfo.InvariantCulture) + "%";
+
     /// <summary>Hours on N processes given hours on one.</summary>
     public static double Hours(double singleHours, int processes) => processes <= 1 ? singleHours : singleHours / (processes * Efficiency(processes));
 }

@@ -200,7 +200,7 @@ public static class PlanBuilder
             ? $"Slurm {(target.Partition is { Length: > 0 } p ? "partition " + p : "default partition")}, {Math.Max(1, target.Nodes)} node(s), {target.Gpus} GPU(s) per node"
             : $"HF Jobs {target.Flavor}";
         var name = processes > 1
-            ? $"{estimate.HardwareName} × {processes} processes at {Scaling.Efficiency(processes):P0} scaling efficiency ({where})"
+            ? $"{estimate.HardwareName} × {processes} processes at {Scaling.Percent(processes)} scaling efficiency ({where})"
             : $"{estimate.HardwareName} ({where})";
         var scaled = estimate with
         {

@@ -109,7 +109,7 @@ public static class PlanMarkdown
             lines.Add($"Target: Slurm '{t.Name}'{(t.Cluster is { Length: > 0 } cl ? " on cluster " + cl : "")}, partition {t.Partition ?? "(default)"}, {Math.Max(1, t.Nodes)} node(s), {t.Gpus} GPU(s) per node, {Math.Max(1, t.Cpus)} CPU(s) per task");
             if (t.Processes > 1)
             {
-                lines.Add($"Processes: {t.Processes} ({t.Launcher}), scaling efficiency {Launch.Scaling.Efficiency(t.Processes).ToString("P0", c)} (0.9^log2 N)");
+                lines.Add($"Processes: {t.Processes} ({t.Launcher}), scaling efficiency {Launch.Scaling.Percent(t.Processes)} (0.9^log2 N)");
             }
 
             lines.Add($"Price: ${remote.PricePerHour.ToString("0.###", c)}/h (${(t.Price ?? 0).ToString("0.###", c)} per {(t.Unit == Launch.PriceUnit.GpuHour ? "GPU-hour" : "node-hour")}; {remote.PriceSource})");
