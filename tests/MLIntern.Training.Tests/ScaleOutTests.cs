@@ -124,7 +124,7 @@ public sealed class ScaleOutTests
         // A local plan's hash is what it was before targets existed (no target lines).
         var local = PlanBuilder.Build(new PlanRequest(PlanKind.Script, "/w/data.csv", "/w/train.py", "text", "label", new DataSummary(1000, 200, 4, 78, []), ModelCatalog.Lookup("roberta-base"), "roberta-base", 3, 128, new Dictionary<string, string>(), HardwareCatalog.Gpus[0], Budget.Default, new LaunchCommand("python3", ["train.py"], "/w", new SortedDictionary<string, string>())));
         Assert.Null(local.Remote);
-        Assert.Equal(TargetKind.Local, local.TargetKind);
+        Assert.Equal(TargetKind.Local, local.TargetKindOf());
     }
 
     [Fact]

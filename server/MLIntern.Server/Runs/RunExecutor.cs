@@ -130,7 +130,7 @@ internal static class RunExecutor
     /// <summary>An approved remote run: submitted to its scheduler (sbatch / hf jobs); run.json records the job, or why it was not submitted.</summary>
     private static int Submit(WorkspaceStore store, RunRecord record, TrainingPlan plan, TextWriter output, TextWriter errors)
     {
-        var kind = MLIntern.Training.Launch.ComputeTarget.KindName(plan.TargetKind);
+        var kind = MLIntern.Training.Launch.ComputeTarget.KindName(plan.TargetKindOf());
         try
         {
             var job = RemoteRuns.Submit(store, record, plan);

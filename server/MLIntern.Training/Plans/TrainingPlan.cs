@@ -78,8 +78,8 @@ public sealed record TrainingPlan(
     /// </summary>
     public Launch.TargetPlan? Remote { get; init; }
 
-    /// <summary>The target's kind: local unless <see cref="Remote"/> says otherwise.</summary>
-    public Launch.TargetKind TargetKind => Remote?.Target.Kind ?? Launch.TargetKind.Local;
+    /// <summary>The target's kind: local unless <see cref="Remote"/> says otherwise (a method, so plan.json does not carry it twice).</summary>
+    public Launch.TargetKind TargetKindOf() => Remote?.Target.Kind ?? Launch.TargetKind.Local;
 
     public string Id => "plan-" + Hash[..Math.Min(12, Hash.Length)];
 
