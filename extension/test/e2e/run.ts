@@ -15,9 +15,10 @@ import { hubDatasets } from './scenarios/hubDatasets';
 import { notebook } from './scenarios/notebook';
 import { sidecarErrors } from './scenarios/sidecarErrors';
 import { training } from './scenarios/training';
+import { slurm } from './scenarios/slurm';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, evaluation, notebook, hubDatasets];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, slurm, evaluation, notebook, hubDatasets];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {
