@@ -208,7 +208,16 @@ internal static class RemoteRuns
         RunRecord? run;
         while (true)
         {
-            run = Refresh(store, runId);
+            try
+            {
+                run = Refresh(store, runId);
+            }
+            catch (RunFileException)
+            {
+                // run.json held by another writer right now: look again next time.
+                run = store.LoadRun(runId);
+            }
+
             offset = Tail(log, offset, output);
             if (run is null)
             {
