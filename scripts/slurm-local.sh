@@ -32,7 +32,11 @@ need_root() {
   fi
 }
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# A pid that names a live process (not a zombie: a daemon killed a moment ago is one until reaped).
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
 pid_of() { [ -f "$1" ] && cat "$1" 2>/dev/null || true; }
 
 install_packages() {
@@ -121,18 +125,20 @@ start_daemons() {
   fi
 }
 
-node_state() { sinfo -h -n "$NODE" -o %t 2>/dev/null | head -1 || true; }
+node_state() { timeout 10 sinfo -h -n "$NODE" -o %t 2>/dev/null | head -1 || true; }
 
 wait_idle() {
   local state=""
   for i in $(seq 120); do
-    state=$(node_state)
+    state=$(timeout 10 sinfo -h -n "$NODE" -o %t 2>/dev/null | head -1 || true)
     case "$state" in
       idle|mix|alloc|comp) log "node $NODE is $state"; return 0 ;;
       down*|drain*|drng*|fail*)
         # A test that set the node down and ended before resuming it; a restart after a crash.
         scontrol update nodename="$NODE" state=resume >/dev/null 2>&1 || true ;;
     esac
+    # A daemon that died after it was started (a stale lock, a bad configuration): start it again.
+    if [ $((i % 20)) -eq 0 ]; then start_daemons; fi
     sleep 0.5
   done
   log "node $NODE did not become idle (state: ${state:-none}); see $LOGS/slurmctld.log and $LOGS/slurmd.log" >&2
