@@ -13,6 +13,7 @@ export const Commands = {
   inspectDataset: 'mlintern.inspectDataset',
   launchTraining: 'mlintern.launchTraining',
   smokeTest: 'mlintern.smokeTest',
+  cancelRun: 'mlintern.cancelRun',
   showRunMetrics: 'mlintern.showRunMetrics',
   refreshRuns: 'mlintern.refreshRuns',
   evaluateRun: 'mlintern.evaluateRun',

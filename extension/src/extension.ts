@@ -84,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     api.createTreeView(Views.runs, runs),
     api.registerCommand(Commands.launchTraining, (...args) => training.launch(false, ...args)),
     api.registerCommand(Commands.smokeTest, (...args) => training.launch(true, ...args)),
+    api.registerCommand(Commands.cancelRun, (...args) => training.cancel(...args)),
     api.registerCommand(Commands.refreshRuns, () => runs.refresh()),
     api.registerCommand(Commands.showRunMetrics, (run) => {
       // A run id (a row's click) or the row's run (its context menu).

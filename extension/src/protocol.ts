@@ -7,6 +7,7 @@ export const Methods = {
   approveRun: 'mlintern/approveRun',
   startRun: 'mlintern/startRun',
   runExited: 'mlintern/runExited',
+  cancelRun: 'mlintern/cancelRun',
   generateScript: 'mlintern/generateScript',
   listRuns: 'mlintern/listRuns',
   getRun: 'mlintern/getRun',
@@ -58,6 +59,8 @@ export interface Requests {
   'mlintern/startRun': { params: StartRunParams; result: StartRunResult };
   /** Records how the editor's task ended (exit code or cancelled) and answers the run's summary. */
   'mlintern/runExited': { params: RunParams; result: RunSummary };
+  /** Cancels a running Slurm or HF Jobs run (scancel / hf jobs cancel) and answers its summary; a local run is stopped by ending its task. */
+  'mlintern/cancelRun': { params: RunParams; result: RunSummary };
   /** Answers the text of a Hugging Face Trainer script for a data set and where it would go; nothing is written. */
   'mlintern/generateScript': { params: GenerateScriptParams; result: GenerateScriptResult };
   /** Answers the workspace's runs, newest first. */
@@ -418,6 +421,12 @@ export interface ComputeEstimate {
   hours?: number;
   pricePerHour: number;
   costUsd?: number;
+}
+
+export interface ComputeTargetInfo {
+  name: string;
+  kind: string;
+  description: string;
 }
 
 export interface ConflictExample {
@@ -858,6 +867,7 @@ export interface PlanTrainingResult {
   plan: TrainingPlan;
   steps: StepCount;
   approvalPrompt: ApprovalPrompt;
+  targets: ComputeTargetInfo[];
 }
 
 export interface Position {
@@ -964,6 +974,26 @@ export interface Range {
   end: Position;
 }
 
+export interface RemoteJob {
+  target: string;
+  jobId: string;
+  cluster?: string;
+  state?: string;
+  reason?: string;
+  checkedAt?: string;
+}
+
+export interface RemotePlan {
+  kind: string;
+  name: string;
+  pricePerHour: number;
+  ceilingHours: number;
+  ceilingUsd: number;
+  submission: string;
+  header?: string;
+  priceSource?: string;
+}
+
 export interface RepoIdCheck {
   valid: boolean;
   problem?: string;
@@ -1019,6 +1049,7 @@ export interface RunRecord {
   smoke: boolean;
   error?: string;
   publications?: RunPublication[];
+  remote?: RemoteJob;
 }
 
 export interface RunSummary {
@@ -1034,6 +1065,8 @@ export interface RunSummary {
   exitCode?: number;
   planId: string;
   runDir: string;
+  error?: string;
+  remote?: RemoteJob;
 }
 
 export interface RunTask {
@@ -1183,6 +1216,7 @@ export interface TrainingPlan {
   hash: string;
   id: string;
   runKind: string;
+  remote?: RemotePlan;
 }
 
 export interface UploadFileInfo {

@@ -39,6 +39,8 @@ export const ComputeSettingKeys = {
   maxCostUsd: 'number',
   hardware: 'string',
   prices: 'prices',
+  targets: 'targets',
+  hfJobsPrices: 'prices',
 } as const;
 export type ComputeSettingKey = keyof typeof ComputeSettingKeys;
 export const HardwareIds = ['cpu', 't4', 'a10g', 'a100', 'h100'] as const;
@@ -48,6 +50,10 @@ export interface ComputeSettings {
   readonly maxCostUsd?: number;
   readonly hardware?: string;
   readonly prices?: Record<string, number>;
+  /** Slurm / HF Jobs targets by name, each an object of scalar settings (kind, partition, gpus, time, pricePerGpuHour, flavor, timeout, …); the sidecar validates them. */
+  readonly targets?: Record<string, Record<string, string | number | boolean>>;
+  /** HF Jobs price per hour by flavor, over the built-in table. */
+  readonly hfJobsPrices?: Record<string, number>;
 }
 
 /**
@@ -164,6 +170,28 @@ function computeSettings(value: Readonly<Record<string, unknown>> | undefined): 
       if (id.trim() !== '' && p !== undefined) table[id.trim().toLowerCase()] = p;
     }
     if (Object.keys(table).length > 0) result.prices = table;
+  }
+  const hf = value?.hfJobsPrices;
+  if (typeof hf === 'object' && hf !== null && !Array.isArray(hf)) {
+    const table: Record<string, number> = {};
+    for (const [flavor, price] of Object.entries(hf)) {
+      const p = number(price);
+      if (flavor.trim() !== '' && p !== undefined) table[flavor.trim()] = p;
+    }
+    if (Object.keys(table).length > 0) result.hfJobsPrices = table;
+  }
+  const targets = value?.targets;
+  if (typeof targets === 'object' && targets !== null && !Array.isArray(targets)) {
+    const table: Record<string, Record<string, string | number | boolean>> = {};
+    for (const [name, fields] of Object.entries(targets)) {
+      if (name.trim() === '' || typeof fields !== 'object' || fields === null || Array.isArray(fields)) continue;
+      const kept: Record<string, string | number | boolean> = {};
+      for (const [key, v] of Object.entries(fields as Record<string, unknown>)) {
+        if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) kept[key] = v;
+      }
+      table[name.trim()] = kept;
+    }
+    if (Object.keys(table).length > 0) result.targets = table;
   }
   return result;
 }

@@ -10,7 +10,7 @@ import { MetricsPanel } from './metricsPanel';
 import { ApproveRunResult, ErrorReasons, Methods, PlanTrainingParams, PlanTrainingResult, StartRunResult } from './protocol';
 import { RunsView } from './runsView';
 import { errorReason, request } from './sidecar';
-import { approveRunParams, LaunchItem, launchItems, LaunchTarget, taskName } from './trainingModel';
+import { approveRunParams, LaunchItem, launchItems, LaunchTarget, TargetItem, targetItems, taskName } from './trainingModel';
 import * as api from './vscodeapi';
 
 export interface TrainingDeps {
@@ -24,12 +24,39 @@ class Stop extends Error {}
 
 export class TrainingLauncher implements api.Disposable {
   private readonly live = new Map<string, api.Disposable>();
+  private readonly executions = new Map<string, api.TaskExecution>();
 
   constructor(private readonly deps: TrainingDeps) {}
 
   dispose(): void {
     for (const d of this.live.values()) d.dispose();
     this.live.clear();
+  }
+
+  /**
+   * "Cancel Run" (a running run's context menu): a run whose task runs here is stopped by ending the
+   * task (for a Slurm or HF Jobs run the sidecar then cancels the job); a remote run with no task
+   * here (the editor restarted) is cancelled through mlintern/cancelRun.
+   */
+  async cancel(...args: unknown[]): Promise<void> {
+    const arg = args[0];
+    const runId = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { id?: unknown }).id === 'string' ? (arg as { id: string }).id : undefined;
+    const workspaceFolder = api.firstWorkspaceFolderPath();
+    if (!runId || !workspaceFolder) return;
+    const execution = this.executions.get(runId);
+    try {
+      if (execution) {
+        this.deps.log.info(`Cancel run ${runId}: ending its task.`);
+        execution.terminate();
+      } else {
+        this.deps.log.info(`Cancel run ${runId}: ${Methods.cancelRun}.`);
+        const summary = await request(this.requireClient(), Methods.cancelRun, { workspaceFolder, runId });
+        void api.showInformationMessage(`ML Intern: run ${runId} ${summary.status}.`);
+      }
+    } catch (e) {
+      void api.showErrorMessage(`ML Intern: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.deps.runs.refresh();
   }
 
   /** The command; `args[0]` may be a script's URI (explorer or editor context). */
@@ -93,6 +120,17 @@ export class TrainingLauncher implements api.Disposable {
       data = await this.pickDataset(workspaceFolder, what);
       plan = await requestPlan(data);
     }
+    // Configured Slurm / HF Jobs targets: ask where it runs, and plan again there (its own estimate, ceiling and job script).
+    if (plan.targets.length > 0 && !smoke) {
+      const where = await api.showQuickPick<TargetItem>(targetItems(plan), `ML Intern: ${what}`, 'Where should it run?');
+      if (!where) throw new Stop();
+      if (where.target !== undefined) {
+        const onTarget = where.target;
+        this.deps.log.info(`Planning again on the target ${onTarget}.`);
+        const again: PlanTrainingParams = { ...planParamsOf(plan, workspaceFolder, smoke, data, target, python), target: onTarget };
+        plan = await api.withProgress(`ML Intern: planning on ${onTarget}…`, (token) => request(client, Methods.planTraining, again, token));
+      }
+    }
     const approved = await this.approvePlan(client, workspaceFolder, plan);
     if (!approved) return;
     const started = await request(client, Methods.startRun, { workspaceFolder, planId: plan.planId, approvalToken: approved.approvalToken, smoke });
@@ -147,10 +185,12 @@ export class TrainingLauncher implements api.Disposable {
       await this.reportExit(workspaceFolder, run.runId, -1);
       throw e;
     }
+    this.executions.set(run.runId, execution);
     this.live.set(
       run.runId,
       api.onTaskEnded(execution, (exitCode) => {
         this.live.delete(run.runId);
+        this.executions.delete(run.runId);
         void this.reportExit(workspaceFolder, run.runId, exitCode);
       }),
     );
@@ -209,4 +249,15 @@ export class TrainingLauncher implements api.Disposable {
     if (!client) throw new Error('the ML Intern sidecar is not running (see ML Intern: Show Logs).');
     return client;
   }
+}
+
+/** planTraining's params for the plan already made (same data set and script), to plan it again on a target. */
+function planParamsOf(plan: PlanTrainingResult, workspaceFolder: string, smoke: boolean, data: string | undefined, target: LaunchTarget, python: string): PlanTrainingParams {
+  return {
+    workspaceFolder,
+    smoke,
+    data: data ?? plan.plan.dataPath,
+    ...(target.kind === 'script' ? { script: target.path, python } : {}),
+    ...(target.kind === 'baseline' && target.baseline ? { baseline: target.baseline } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 // Training as the editor shows it: the approval dialog's answer (the sidecar decides its text,
 // button and overrides in mlintern/planTraining), the task a run becomes, the launch picker and
 // the Runs view's rows. Pure, unit-tested; training.ts and runsView.ts do the VS Code side.
-import type { ApproveRunParams, PlanTrainingResult, RunSummary, StartRunResult } from './protocol';
+import type { ApproveRunParams, ComputeTargetInfo, PlanTrainingResult, RunSummary, StartRunResult } from './protocol';
 
 export type { RunSummary } from './protocol';
 
@@ -42,6 +42,29 @@ export function launchItems(scripts: readonly string[], workspaceFolder: string)
   ];
 }
 
+/** A row of "Where should it run?": this machine (no target), or a configured Slurm / HF Jobs target by name. */
+export interface TargetItem {
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  readonly target: string | undefined;
+}
+
+/** The target picker's rows: this machine (the plan already made, with its figures), then the configured targets the sidecar listed. */
+export function targetItems(plan: PlanTrainingResult): TargetItem[] {
+  const here = plan.plan.estimate;
+  const cost = here.costUsd === undefined ? 'estimate unknown' : `$${here.costUsd.toFixed(2)}`;
+  return [
+    { label: '$(device-desktop) This machine', description: cost, detail: here.hardwareName, target: undefined },
+    ...plan.targets.map((t: ComputeTargetInfo) => ({
+      label: `${t.kind === 'slurm' ? '$(server-environment)' : '$(cloud)'} ${t.name}`,
+      description: t.kind === 'slurm' ? 'Slurm' : 'Hugging Face Jobs',
+      detail: t.description,
+      target: t.name,
+    })),
+  ];
+}
+
 export interface RunRow {
   readonly label: string;
   readonly description: string;
@@ -64,10 +87,11 @@ export function runRow(run: RunSummary, now: Date = new Date()): RunRow {
   const when = run.createdAt ? relativeTime(new Date(run.createdAt), now) : '';
   const status = run.status === 'failed' && run.exitCode !== undefined ? `failed (exit ${run.exitCode})` : run.status;
   const duration = run.startedAt && run.endedAt ? ` in ${formatDuration((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000)}` : '';
+  const job = run.remote ? `${run.remote.target} job ${run.remote.jobId}${run.remote.state ? ` ${run.remote.state}` : ''}` : '';
   return {
     label: run.title,
-    description: [status + duration, when].filter((s) => s !== '').join(' · '),
-    tooltip: [`${run.title}`, `Run ${run.id}: ${status}${duration}`, run.createdAt ? `Created ${run.createdAt}` : '', run.runDir ?? ''].filter((s) => s !== '').join('\n'),
+    description: [status + duration, job, when].filter((s) => s !== '').join(' · '),
+    tooltip: [`${run.title}`, `Run ${run.id}: ${status}${duration}`, job, run.error ?? '', run.createdAt ? `Created ${run.createdAt}` : '', run.runDir ?? ''].filter((s) => s !== '').join('\n'),
     icon: look.icon,
     color: look.color,
   };

@@ -17,9 +17,10 @@ import { mcp } from './scenarios/mcp';
 import { notebook } from './scenarios/notebook';
 import { sidecarErrors } from './scenarios/sidecarErrors';
 import { training } from './scenarios/training';
+import { slurm } from './scenarios/slurm';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, evaluation, notebook, hubDatasets, mcp, agent, agentGuided];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, slurm, evaluation, notebook, hubDatasets, mcp, agent, agentGuided];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

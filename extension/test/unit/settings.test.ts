@@ -63,6 +63,9 @@ describe('the section the sidecar is told', () => {
     const s = readServerSettings({ compute: { maxHours: 2, maxCostUsd: -1, hardware: ' A100 ', prices: { A100: 2.5, t4: 'cheap', '': 1 } } });
     assert.deepEqual(s.sidecar.compute, { maxHours: 2, hardware: 'a100', prices: { a100: 2.5 } });
     assert.deepEqual(readServerSettings({ compute: { maxHours: 0, prices: {} } }).sidecar.compute, { maxHours: 0 });
+    // Compute targets pass through by name with their scalar fields; HF Jobs prices like the price table.
+    const targets = readServerSettings({ compute: { targets: { cluster: { kind: 'slurm', gpus: 4, time: '4:00:00', nested: { no: 1 } }, bad: 'x', '': {} }, hfJobsPrices: { 'a10g-small': 1, x: -1 } } });
+    assert.deepEqual(targets.sidecar.compute, { targets: { cluster: { kind: 'slurm', gpus: 4, time: '4:00:00' } }, hfJobsPrices: { 'a10g-small': 1 } });
   });
 
   it('is the initializationOptions, with the client version', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Methods } from '../../src/protocol';
-import { approveRunParams, launchItems, runRow, taskName } from '../../src/trainingModel';
+import { approveRunParams, launchItems, runRow, targetItems, taskName } from '../../src/trainingModel';
 import { sample } from './samples';
 
 describe('the approval dialog the sidecar decided', () => {
@@ -67,5 +67,34 @@ describe('runs', () => {
     assert.equal(runRow(failed, now).description, 'failed (exit 1) in 5 s · 10 min ago');
     assert.equal(runRow(failed, now).icon, 'error');
     assert.equal(runRow({ ...run, status: 'running', final: false }, now).icon, 'sync~spin');
+  });
+
+  it('a Slurm run shows its job and the state Slurm reported, and why it failed', () => {
+    const run = sample(Methods.runExited);
+    const now = new Date('2025-01-01T12:10:00Z');
+    const timedOut = { ...run, status: 'failed', exitCode: 1, createdAt: '2025-01-01T12:00:00Z', startedAt: '2025-01-01T12:00:00Z', endedAt: '2025-01-01T12:01:30Z', error: 'Slurm job 7 reached its time limit', remote: { target: 'slurm', jobId: '7', state: 'TIMEOUT' } };
+    const row = runRow(timedOut, now);
+    assert.equal(row.description, 'failed (exit 1) in 1 min 30 s · slurm job 7 TIMEOUT · 10 min ago');
+    assert.match(row.tooltip, /reached its time limit/);
+  });
+});
+
+describe('where it runs', () => {
+  it('this machine first, then each configured target the sidecar listed, by name', () => {
+    const plan = sample(Methods.planTraining);
+    const withTargets = {
+      ...plan,
+      targets: [
+        { name: 'cluster', kind: 'slurm', description: 'Slurm partition debug, 0 GPU(s)' },
+        { name: 'hf', kind: 'hf-jobs', description: 'HF Jobs flavor t4-small, timeout 60 min' },
+      ],
+    };
+    const items = targetItems(withTargets);
+    assert.deepEqual(items.map((i) => i.target), [undefined, 'cluster', 'hf']);
+    assert.match(items[0]!.label, /This machine/);
+    assert.equal(items[1]!.description, 'Slurm');
+    assert.equal(items[2]!.description, 'Hugging Face Jobs');
+    assert.equal(items[2]!.detail, 'HF Jobs flavor t4-small, timeout 60 min');
+    assert.deepEqual(targetItems({ ...plan, targets: [] }).map((i) => i.target), [undefined]);
   });
 });

@@ -20,7 +20,7 @@ internal static class Commands
             ServeCommand.Create(),
             McpCommand.Create(),
             SampleCommand.Create(),
-            PlanCommand.Create(), TrainCommand.Create(), GenerateCommand.Create(),
+            PlanCommand.Create(), TrainCommand.Create(), RunsCommand.Create(), GenerateCommand.Create(),
             EvaluateCommand.Create(), CardCommand.Create(), DemoCommand.Create(), PublishCommand.Create(),
             DatasetsCommand.Create(),
             AgentCommand.Create(),

@@ -29,7 +29,7 @@ internal static class PlanCommand
 
         public Option<string?> Hardware { get; } = new("--hardware") { Description = "cpu, t4, a10g, a100 or h100 (default: mlintern.compute.hardware, else cpu)" };
 
-        public Option<string> Target { get; } = new("--target") { Description = "How the script runs: local, accelerate or torchrun", DefaultValueFactory = _ => "local" };
+        public Option<string> Target { get; } = new("--target") { Description = "Where and how it runs: local, accelerate or torchrun on this machine, or a configured compute target (slurm, hf-jobs, or a target's name from [tool.mlintern.compute.targets.NAME])", DefaultValueFactory = _ => "local" };
 
         public Option<int> Processes { get; } = new("--nproc") { Description = "Processes (GPUs) for accelerate/torchrun", DefaultValueFactory = _ => 1 };
 

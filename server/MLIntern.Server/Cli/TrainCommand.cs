@@ -21,6 +21,8 @@ internal static class TrainCommand
         var overBudget = new Option<bool>("--accept-over-budget") { Description = "Accept a plan over the compute budget (recorded in the approval)" };
         var unknown = new Option<bool>("--accept-unknown-estimate") { Description = "Accept a plan whose estimate is unknown (recorded in the approval)" };
         var run = new Option<string?>("--run") { Description = "Execute an already approved run by id (what the editor's task runs)", Hidden = true };
+        var wait = new Option<bool>("--wait") { Description = "For a Slurm or HF Jobs target: follow the job to its end (state changes and its output); the exit code is the job's outcome" };
+        var inJob = new Option<bool>("--in-job") { Description = "Run the built-in baseline of a submitted Slurm run inside its job", Hidden = true };
         var workspace = new Option<string?>("--workspace") { Description = "The workspace folder holding .mlintern/ (default: the current folder)" };
         var command = new Command("train", "Plan, approve and run training: a script, or the built-in baseline trainer (no Python needed).");
         arguments.AddTo(command);
@@ -28,6 +30,8 @@ internal static class TrainCommand
         command.Add(overBudget);
         command.Add(unknown);
         command.Add(run);
+        command.Add(wait);
+        command.Add(inJob);
         command.Add(workspace);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -38,8 +42,10 @@ internal static class TrainCommand
                 return Console.ReadLine();
             }) : null;
             var code = parse.GetValue(run) is { } runId
-                ? ExecuteApproved(root, runId, Console.Out, Console.Error, cancellationToken)
-                : Run(root, arguments.Read(parse), new ApprovalChoice(parse.GetValue(approve), parse.GetValue(overBudget), parse.GetValue(unknown)), prompt, Console.Out, Console.Error, cancellationToken);
+                ? parse.GetValue(inJob)
+                    ? RunExecutor.ExecuteInJob(new WorkspaceStore(root), runId, Console.Out, Console.Error, cancellationToken)
+                    : ExecuteApproved(root, runId, Console.Out, Console.Error, cancellationToken, parse.GetValue(wait))
+                : Run(root, arguments.Read(parse), new ApprovalChoice(parse.GetValue(approve), parse.GetValue(overBudget), parse.GetValue(unknown)), prompt, Console.Out, Console.Error, cancellationToken, parse.GetValue(wait));
             return Task.FromResult(code);
         });
         return command;
@@ -49,7 +55,7 @@ internal static class TrainCommand
     internal sealed record ApprovalChoice(bool Approve, bool AcceptOverBudget, bool AcceptUnknownEstimate);
 
     /// <param name="prompt">Asks the user on a terminal and returns the answer; null when there is no terminal (then only --approve approves).</param>
-    public static int Run(string workspace, PlanOptions options, ApprovalChoice choice, Func<string, string?>? prompt, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    public static int Run(string workspace, PlanOptions options, ApprovalChoice choice, Func<string, string?>? prompt, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default, bool wait = false)
     {
         if (PlanCommand.TryPlan(workspace, options, errors) is not { } planned)
         {
@@ -94,11 +100,16 @@ internal static class TrainCommand
         }
 
         var code = RunExecutor.Execute(store, record.Id, output, errors, cancellationToken);
+        if (code == 0 && wait && plan.Remote is not null)
+        {
+            code = RemoteRuns.Wait(store, record.Id, output, cancellationToken);
+        }
+
         output.WriteLine(store.RunFolder(record.Id));
         return code;
     }
 
-    public static int ExecuteApproved(string workspace, string runId, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    public static int ExecuteApproved(string workspace, string runId, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default, bool wait = false)
     {
         var store = new WorkspaceStore(workspace);
         if (!RunIds.IsValid(runId))
@@ -108,6 +119,11 @@ internal static class TrainCommand
         }
 
         var code = RunExecutor.Execute(store, runId, output, errors, cancellationToken);
+        if (code == 0 && wait && store.LoadRun(runId)?.Remote is not null)
+        {
+            code = RemoteRuns.Wait(store, runId, output, cancellationToken);
+        }
+
         output.WriteLine(store.RunFolder(runId));
         return code;
     }

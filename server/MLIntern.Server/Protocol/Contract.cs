@@ -33,6 +33,7 @@ internal static partial class Contract
         new(M.ApproveRun, typeof(ApproveRunParams), typeof(ApproveRunResult), Effect.Reads, "Records that the user approved a plan's figures (with the overrides the dialog named) and answers a single-use approval token."),
         new(M.StartRun, typeof(StartRunParams), typeof(StartRunResult), Effect.Writes, "Creates the run folder of an approved plan and answers the task the editor runs (`mlintern train --run`)."),
         new(M.RunExited, typeof(RunParams), typeof(RunSummary), Effect.Writes, "Records how the editor's task ended (exit code or cancelled) and answers the run's summary."),
+        new(M.CancelRun, typeof(RunParams), typeof(RunSummary), Effect.Writes, "Cancels a running Slurm or HF Jobs run (scancel / hf jobs cancel) and answers its summary; a local run is stopped by ending its task."),
         new(M.GenerateScript, typeof(GenerateScriptParams), typeof(GenerateScriptResult), Effect.Reads, "Answers the text of a Hugging Face Trainer script for a data set and where it would go; nothing is written."),
         new(M.ListRuns, typeof(WorkspaceParams), typeof(ListRunsResult), Effect.Reads, "Answers the workspace's runs, newest first."),
         new(M.GetRun, typeof(RunParams), typeof(GetRunResult), Effect.Reads, "Answers one run: run.json, every metric point so far, eval.json; a live run's new points follow as mlintern/metrics."),

@@ -122,7 +122,32 @@ internal sealed record PlanTrainingResult(
     IReadOnlyList<PlanFinding> Findings,
     TrainingPlan Plan,
     StepCount Steps,
-    ApprovalPrompt ApprovalPrompt);
+    ApprovalPrompt ApprovalPrompt,
+    IReadOnlyList<ComputeTargetInfo> Targets);
+
+/// <summary>A configured compute target the editor offers in "Launch Training…": its name (planTraining's `target`), kind and a one-line description.</summary>
+internal sealed record ComputeTargetInfo(string Name, string Kind, string Description)
+{
+    public static ComputeTargetInfo From(Core.Launch.ComputeTarget t) => new(
+        t.Name,
+        Core.Launch.ComputeTarget.KindName(t.Kind),
+        t.Kind == Core.Launch.TargetKind.Slurm
+            ? $"Slurm partition {t.Partition ?? "(default)"}, {t.Gpus} GPU(s), {Math.Max(1, t.Cpus)} CPU(s), --time {(t.TimeMinutes is { } m ? Core.Launch.ComputeTarget.SlurmTime(m) : "unset")}, {(t.Price is { } p ? $"${p:0.###} per {(t.Unit == Core.Launch.PriceUnit.GpuHour ? "GPU-hour" : "node-hour")}" : "no price")}"
+            : $"HF Jobs flavor {t.Flavor ?? "unset"}, timeout {(t.TimeMinutes is { } tm ? tm + " min" : "unset")}");
+}
+
+/// <summary>Where a plan runs when not here: the target, the price per hour of what it holds, the cost ceiling and the submission the approval shows.</summary>
+internal sealed record RemotePlan(string Kind, string Name, double PricePerHour, double CeilingHours, double CeilingUsd, string Submission, string? Header, string? PriceSource)
+{
+    public static RemotePlan From(Core.Launch.TargetPlan r) =>
+        new(Core.Launch.ComputeTarget.KindName(r.Target.Kind), r.Target.Name, r.PricePerHour, r.CeilingHours, r.CeilingUsd, r.Submission, r.Header, r.PriceSource);
+}
+
+/// <summary>A run's job on a scheduler: target kind, job id, cluster, the state last read and its reason.</summary>
+internal sealed record RemoteJob(string Target, string JobId, string? Cluster, string? State, string? Reason, DateTimeOffset? CheckedAt)
+{
+    public static RemoteJob? From(Core.Runs.RemoteJob? j) => j is null ? null : new(j.Target, j.JobId, j.Cluster, j.State, j.Reason, j.CheckedAt);
+}
 
 /// <summary>A finding about the plan (MLI602 over budget) and where it points in the plan's markdown.</summary>
 internal sealed record PlanFinding(string Code, string Message, string Location);
@@ -150,7 +175,8 @@ internal sealed record TrainingPlan(
     IReadOnlyList<PlanFile> Files,
     string Hash,
     string Id,
-    string RunKind)
+    string RunKind,
+    RemotePlan? Remote)
 {
     public static TrainingPlan From(Core.Plans.TrainingPlan p) => new(
         p.Kind switch { Core.Plans.PlanKind.Baseline => PlanKind.Baseline, _ => PlanKind.Script },
@@ -174,7 +200,8 @@ internal sealed record TrainingPlan(
         [.. p.Files.Select(f => new PlanFile(f.Path, f.Sha256))],
         p.Hash,
         p.Id,
-        p.RunKind);
+        p.RunKind,
+        p.Remote is { } remote ? RemotePlan.From(remote) : null);
 }
 
 /// <summary>A file the plan runs and the SHA-256 of its content when planned: an approval covers exactly these bytes.</summary>
@@ -286,7 +313,8 @@ internal sealed record RunRecord(
     int? ExitCode,
     bool Smoke,
     string? Error,
-    IReadOnlyList<RunPublication>? Publications)
+    IReadOnlyList<RunPublication>? Publications,
+    RemoteJob? Remote)
 {
     public static RunRecord From(Core.Runs.RunRecord r) => new(
         r.Id,
@@ -304,7 +332,8 @@ internal sealed record RunRecord(
         r.ExitCode,
         r.Smoke,
         r.Error,
-        r.Publications is { } publications ? [.. publications.Select(RunPublication.From)] : null);
+        r.Publications is { } publications ? [.. publications.Select(RunPublication.From)] : null,
+        RemoteJob.From(r.Remote));
 }
 
 /// <summary>The plan a run carries: its id, hash, file and the approved figures.</summary>
@@ -347,10 +376,12 @@ internal sealed record RunSummary(
     DateTimeOffset? EndedAt,
     int? ExitCode,
     string PlanId,
-    string RunDir)
+    string RunDir,
+    string? Error,
+    RemoteJob? Remote)
 {
     public static RunSummary From(Core.Runs.RunRecord r, string runDir) =>
-        new(r.Id, r.Title, r.Kind, r.Status, Core.Runs.RunStatus.IsFinal(r.Status), r.Smoke, r.CreatedAt, r.StartedAt, r.EndedAt, r.ExitCode, r.Plan.Id, runDir);
+        new(r.Id, r.Title, r.Kind, r.Status, Core.Runs.RunStatus.IsFinal(r.Status), r.Smoke, r.CreatedAt, r.StartedAt, r.EndedAt, r.ExitCode, r.Plan.Id, runDir, r.Error, RemoteJob.From(r.Remote));
 }
 
 /// <summary>mlintern/listRuns' answer: the workspace's runs, newest first.</summary>

@@ -63,6 +63,18 @@ internal static class ApprovalPrompts
         }
 
         detail.AddRange(figures);
+        if (plan.Remote is { } remote)
+        {
+            detail.Add("");
+            detail.Add(remote.Target.Kind == MLIntern.Training.Launch.TargetKind.Slurm ? "The sbatch script ({run} is the run's folder):" : "The command ({run} is the run's folder):");
+            detail.Add(remote.Submission.TrimEnd('\n'));
+            if (remote.Header is { } header)
+            {
+                detail.Add("PEP 723 header of the submitted copy:");
+                detail.Add(header.TrimEnd('\n'));
+            }
+        }
+
         detail.Add("");
         detail.Add($"Plan {plan.Id}. Nothing runs unless you choose \"{action}\"; your approval is recorded in the run's run.json.");
         return new ApprovalPrompt(over || unknown, message, string.Join('\n', detail), action, over, unknown, figures);
@@ -93,6 +105,7 @@ internal static class ApprovalPrompts
         lines.Add($"Cost: {Usd(e.CostUsd)} at {Usd(e.PricePerHour)}/h");
         var hours = plan.Budget.MaxHours is { } h and not 0 ? $"{Trim(h)} h" : "no hour limit";
         var cost = plan.Budget.MaxCostUsd is { } c and not 0 ? Usd(c) : "no cost limit";
+        lines.AddRange(PlanMarkdown.TargetLines(plan));
         lines.Add($"Budget: {hours}, {cost} (mlintern.compute.maxHours / maxCostUsd)");
         return lines;
     }

@@ -119,6 +119,17 @@ internal static class Planner
             size ??= ModelCatalog.Lookup(modelName);
         }
 
+        var target = Target(settings, options);
+        if (target is { Kind: TargetKind.HfJobs } && script is null)
+        {
+            throw new ArgumentException("HF Jobs runs a training script (uv run SCRIPT); the built-in baseline runs here or on Slurm");
+        }
+
+        if (target is { Nodes: > 1 })
+        {
+            throw new ArgumentException($"the target '{target.Name}' asks for {target.Nodes} nodes; ML Intern launches on one node (several GPUs on it) for now");
+        }
+
         var hyper = new Dictionary<string, string>(StringComparer.Ordinal);
         LaunchCommand command;
         if (script is null)
@@ -172,8 +183,12 @@ internal static class Planner
                 env["MLINTERN_SMOKE_STEPS"] = options.SmokeSteps.ToString(CultureInfo.InvariantCulture);
             }
 
-            command = LaunchComposer.ForScript(options.Python, Path.GetRelativePath(workspace, script), [], workspace, LaunchComposer.ParseTarget(options.Target), options.Processes, env);
+            command = target is { Kind: TargetKind.Slurm }
+                ? LaunchComposer.ForScript(options.Python, Path.GetRelativePath(workspace, script), [], workspace, target.Processes > 1 ? LaunchComposer.ParseTarget(target.Launcher) : LaunchTarget.Local, target.Processes, env)
+                : LaunchComposer.ForScript(options.Python, Path.GetRelativePath(workspace, script), [], workspace, target is null ? LaunchComposer.ParseTarget(options.Target) : LaunchTarget.Local, target is null ? options.Processes : 1, env);
         }
+
+        var remote = target is null ? null : Remote(target, settings, workspace, script, scriptText, command);
 
         var plan = PlanBuilder.Build(new PlanRequest(
             script is null ? PlanKind.Baseline : PlanKind.Script,
@@ -192,10 +207,77 @@ internal static class Planner
             command,
             options.Smoke,
             options.SmokeRows,
-            options.SmokeSteps));
+            options.SmokeSteps,
+            remote));
 
         // The approval is for this code: the script's content hash is part of the plan's hash.
         return script is null ? plan : (plan with { Files = [PlanFiles.Hash(script)] }).Sealed();
+    }
+
+    /// <summary>The launchers `--target` also takes (how a script runs here); any other value names a configured compute target.</summary>
+    public static bool IsLauncher(string target) => target.ToLowerInvariant() is "local" or "python" or "accelerate" or "torchrun";
+
+    /// <summary>The compute target a request names, or null for this machine; an unknown name is refused with the configured ones.</summary>
+    public static ComputeTarget? Target(ComputeSettings settings, PlanOptions options)
+    {
+        if (IsLauncher(options.Target))
+        {
+            return null;
+        }
+
+        return settings.FindTarget(options.Target) ?? throw new ArgumentException(
+            $"no compute target '{options.Target}' is configured ({(settings.Targets.Count == 0 ? "none are" : "configured: " + string.Join(", ", settings.Targets.Select(t => t.Name)))}); add [tool.mlintern.compute.targets.{options.Target}] to pyproject.toml or mlintern.compute.targets to the settings (docs/training.md)");
+    }
+
+    /// <summary>
+    /// A remote target's part of the request: its price (refused when unknown: no ceiling, no run),
+    /// the sbatch script or the hf jobs command, and the PEP 723 header of the HF Jobs copy.
+    /// </summary>
+    private static RemoteRequest Remote(ComputeTarget target, ComputeSettings settings, string workspace, string? script, string? scriptText, LaunchCommand command)
+    {
+        if (target.TimeMinutes is not > 0)
+        {
+            throw new ArgumentException($"the {ComputeTarget.KindName(target.Kind)} target '{target.Name}' has no {(target.Kind == TargetKind.HfJobs ? "timeout" : "time limit (time)")}; without one a job has no cost ceiling, so it is refused");
+        }
+
+        if (target.Kind == TargetKind.HfJobs)
+        {
+            if (string.IsNullOrWhiteSpace(target.Flavor))
+            {
+                throw new ArgumentException($"the HF Jobs target '{target.Name}' names no flavor");
+            }
+
+            var price = MLIntern.Training.Launch.HfJobsPrices.Find(target.Flavor, settings.HfJobsPrices)
+                ?? throw new ArgumentException($"no price is known for the HF Jobs flavor '{target.Flavor}' (the built-in table has {string.Join(", ", MLIntern.Training.Launch.HfJobsPrices.Default.Prices.Keys.Order(StringComparer.Ordinal))}); set it in mlintern.compute.hfJobsPrices or [tool.mlintern.compute.hf-jobs-prices]. A job without a known price is refused");
+            var folder = Path.GetDirectoryName(script!)!;
+            var local = new HashSet<string>(Directory.EnumerateFiles(folder, "*.py").Select(Path.GetFileNameWithoutExtension).OfType<string>()
+                .Concat(Directory.EnumerateDirectories(folder).Where(d => File.Exists(Path.Combine(d, "__init__.py"))).Select(Path.GetFileName).OfType<string>()), StringComparer.Ordinal);
+            var header = Pep723.Header(scriptText!, local);
+            var submission = HfJobs.Command(target, SbatchScript.RunFolderToken + "/" + HfJobs.SubmittedScript, workspace).CommandLine;
+            return new RemoteRequest(target, price.Price, price.Source, submission, header);
+        }
+
+        if (target.Price is not { } unitPrice)
+        {
+            throw new ArgumentException($"the Slurm target '{target.Name}' has no price (price-per-gpu-hour or price-per-node-hour; 0 for a free cluster); a job without a price has no cost ceiling, so it is refused");
+        }
+
+        string line;
+        if (script is null)
+        {
+            // The built-in baseline runs inside the job as `train --run ID --in-job`, which checks the run's approval again.
+            var self = Planner.Self;
+            line = string.Join(' ', new[] { self.Executable }.Concat(self.Prefix).Concat(["train", "--run"]).Select(LaunchCommand.Quote))
+                + " \"$MLINTERN_RUN_ID\" --workspace " + LaunchCommand.Quote(workspace) + " --in-job";
+        }
+        else
+        {
+            line = command.CommandLine;
+        }
+
+        var what = script is null ? "the built-in baseline" : Path.GetFileName(script);
+        var sbatch = SbatchScript.Template(target, "mlintern-" + (script is null ? "baseline" : Path.GetFileNameWithoutExtension(script)), command.WorkingDirectory, line, command.Environment, $"{what} on target '{target.Name}'");
+        return new RemoteRequest(target, unitPrice, $"target '{target.Name}' ({(target.Unit == PriceUnit.GpuHour ? "per GPU-hour" : "per node-hour")})", sbatch);
     }
 
     /// <summary>The MLI602 line for a plan: at the script's train call when known, else on the plan file.</summary>

@@ -61,6 +61,11 @@ internal static class RunExecutor
         }
 
         var folder = store.RunFolder(runId);
+        if (plan!.Remote is { } remote)
+        {
+            return Submit(store, record, plan, output, errors);
+        }
+
         output.WriteLine($"run {runId}: {record.Approval.Statement} for plan {plan!.Id} ({(plan.Estimate.Hours is { } h ? PlanBuilder.Format(h) + " h" : "unknown estimate")})");
         int exitCode;
         string? error = null;
@@ -118,7 +123,62 @@ internal static class RunExecutor
             return current with { Status = RunStatus.Failed, Error = "launch refused: " + reason, EndedAt = DateTimeOffset.UtcNow };
         }
 
-        return current with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, Process = ProcessIdentity.Current() };
+        // A remote run's process is the scheduler's job, recorded when submitted; the submitting process ends.
+        return current with { Status = RunStatus.Running, StartedAt = DateTimeOffset.UtcNow, Process = plan!.Remote is null ? ProcessIdentity.Current() : null };
+    }
+
+    /// <summary>An approved remote run: submitted to its scheduler (sbatch / hf jobs); run.json records the job, or why it was not submitted.</summary>
+    private static int Submit(WorkspaceStore store, RunRecord record, TrainingPlan plan, TextWriter output, TextWriter errors)
+    {
+        var kind = MLIntern.Training.Launch.ComputeTarget.KindName(plan.TargetKindOf());
+        try
+        {
+            var job = RemoteRuns.Submit(store, record, plan);
+            output.WriteLine($"run {record.Id}: {record.Approval.Statement} for plan {plan.Id}; submitted to {kind} as job {job.JobId} (ceiling ${plan.Remote!.CeilingUsd:F2})");
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            errors.WriteLine($"error: run {record.Id}: not submitted: {e.Message}");
+            store.UpdateRun(record.Id, current => current with { Status = RunStatus.Failed, EndedAt = DateTimeOffset.UtcNow, ExitCode = Cli.Commands.Failure, Error = $"not submitted to {kind}: {e.Message}" });
+            return Cli.Commands.Failure;
+        }
+    }
+
+    /// <summary>
+    /// `train --run ID --in-job`: the built-in baseline of a Slurm run, inside its job. The run must
+    /// be the running run this job was submitted for (SLURM_JOB_ID is its recorded job) and hold
+    /// everything the executor checked (gate, plan binding, signature, files); the one-time nonce was
+    /// used by the submission. Writes metrics, eval.json, predictions and model.bin; the output goes to
+    /// the job's output file. The outcome is the job's state, which the host reads.
+    /// </summary>
+    public static int ExecuteInJob(WorkspaceStore store, string runId, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
+    {
+        var run = store.LoadRun(runId);
+        var plan = run is null ? null : store.LoadPlan(run.Plan.Id);
+        var jobId = Environment.GetEnvironmentVariable("SLURM_JOB_ID");
+        var reason = run is null ? $"no run '{runId}'"
+            : plan is null ? $"the plan {run.Plan.Id} is missing"
+            : plan.Remote?.Target.Kind != MLIntern.Training.Launch.TargetKind.Slurm || plan.Kind != PlanKind.Baseline ? "the run's plan is not a built-in baseline on Slurm"
+            : run.Status != RunStatus.Running || run.Remote is null ? $"the run is {run.Status}, not a submitted job"
+            : jobId is null || jobId != run.Remote.JobId ? $"this is not the run's job ({(jobId is null ? "no SLURM_JOB_ID" : "job " + jobId)}, the run's is {run.Remote.JobId})"
+            : Refusal(plan, run);
+        if (reason is not null)
+        {
+            errors.WriteLine($"error: launch refused: {reason}");
+            return Cli.Commands.Failure;
+        }
+
+        output.WriteLine($"run {runId} (Slurm job {jobId}): {run!.Approval.Statement} for plan {plan!.Id}");
+        try
+        {
+            return RunBaseline(store, runId, plan, run.Smoke || plan.Smoke, output, cancellationToken, logFile: false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            errors.WriteLine($"error: run {runId}: {e.Message}");
+            return Cli.Commands.Failure;
+        }
     }
 
     /// <summary>
@@ -149,6 +209,11 @@ internal static class RunExecutor
             return $"run.json's kind ({run.Kind}) is not the approved plan's ({plan.RunKind})";
         }
 
+        if (plan.Remote is not null && plan.Kind == PlanKind.Script && run.Smoke && !plan.Smoke)
+        {
+            return "a smoke test of a script planned for a remote target is not the approved job script; plan the smoke test itself (--smoke)";
+        }
+
         var planned = plan.CommandFor(run.Smoke);
         if (run.Command is null || !run.Command.SameAs(planned))
         {
@@ -175,7 +240,8 @@ internal static class RunExecutor
             return run with { Status = status, ExitCode = exitCode, EndedAt = DateTimeOffset.UtcNow };
         });
 
-    private static int RunBaseline(WorkspaceStore store, string runId, TrainingPlan plan, bool smoke, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="logFile">Whether to write stdout.log (in a Slurm job the scheduler writes it from the output).</param>
+    private static int RunBaseline(WorkspaceStore store, string runId, TrainingPlan plan, bool smoke, TextWriter output, CancellationToken cancellationToken, bool logFile = true)
     {
         var folder = store.RunFolder(runId);
         var splits = DataSets.Discover(plan.DataPath);
@@ -194,11 +260,11 @@ internal static class RunExecutor
         // metrics.jsonl and stdout.log are streams read while they grow (the editor tails them), so they
         // are appended line by line rather than replaced whole; every other output is written atomically.
         using var metrics = new StreamWriter(Path.Combine(folder, "metrics.jsonl"), append: false) { AutoFlush = true };
-        using var log = new StreamWriter(Path.Combine(folder, "stdout.log"), append: false) { AutoFlush = true };
+        using var log = logFile ? new StreamWriter(Path.Combine(folder, "stdout.log"), append: false) { AutoFlush = true } : null;
         void Say(string line)
         {
             output.WriteLine(line);
-            log.WriteLine(line);
+            log?.WriteLine(line);
         }
 
         if (plan.Hyperparameters.TryGetValue("baseline", out var kind) && kind == "encoder")

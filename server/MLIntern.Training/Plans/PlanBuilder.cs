@@ -46,7 +46,15 @@ public sealed record PlanRequest(
     LaunchCommand Command,
     bool Smoke = false,
     int SmokeRows = 64,
-    int SmokeSteps = 10);
+    int SmokeSteps = 10,
+    RemoteRequest? Remote = null);
+
+/// <summary>
+/// A plan for a Slurm or HF Jobs target: the target, its price per hour of one unit (GPU-hour or
+/// node-hour for Slurm, the flavor's hourly price for HF Jobs) and where that price came from, and
+/// the submission text the host composed (sbatch script, or hf jobs command line + PEP 723 header).
+/// </summary>
+public sealed record RemoteRequest(ComputeTarget Target, double Price, string? PriceSource, string Submission, string? Header = null);
 
 /// <summary>
 /// Builds a plan and its compute estimate. A transformer fine-tune costs about 6 × parameters ×
@@ -118,7 +126,27 @@ public static class PlanBuilder
             };
         }
 
+        TargetPlan? remote = null;
+        if (request.Remote is { } r)
+        {
+            (estimate, remote) = ForTarget(request.Kind, estimate, r);
+        }
+
         var reasons = new List<string>();
+        if (remote is not null)
+        {
+            var limit = ComputeTarget.SlurmTime(remote.Target.TimeMinutes ?? 0);
+            if (request.Budget.MaxHours is { } maxH && remote.CeilingHours > maxH)
+            {
+                reasons.Add($"the time limit {limit} ({Format(remote.CeilingHours)} h) is over the budget of {Format(maxH)} h");
+            }
+
+            if (request.Budget.MaxCostUsd is { } maxC && remote.CeilingUsd > maxC)
+            {
+                reasons.Add($"the cost ceiling ${remote.CeilingUsd:F2} (${remote.PricePerHour:F2}/h × {Format(remote.CeilingHours)} h time limit) is over the budget of ${maxC:F2}");
+            }
+        }
+
         if (estimate.Hours is { } hours && request.Budget.MaxHours is { } maxHours && hours > maxHours)
         {
             reasons.Add($"{Format(hours)} h is over the budget of {Format(maxHours)} h");
@@ -149,7 +177,40 @@ public static class PlanBuilder
             request.Budget,
             reasons,
             request.Command,
-            request.Smoke).Sealed();
+            request.Smoke) { Remote = remote }.Sealed();
+    }
+
+    /// <summary>
+    /// The estimate on a remote target and the target's part of the plan: a script on N processes
+    /// takes <see cref="Scaling.Hours"/> of its single-process time; the cost is those hours at the
+    /// target's price per hour (unit price × GPUs or nodes held); the ceiling is that price × the time limit.
+    /// </summary>
+    public static (ComputeEstimate Estimate, TargetPlan Remote) ForTarget(PlanKind kind, ComputeEstimate estimate, RemoteRequest request)
+    {
+        var target = request.Target;
+        if (target.TimeMinutes is not > 0)
+        {
+            throw new ArgumentException($"the {ComputeTarget.KindName(target.Kind)} target '{target.Name}' has no time limit; a job without one has no cost ceiling");
+        }
+
+        var perHour = request.Price * (target.Kind == TargetKind.Slurm ? target.PriceUnits : 1);
+        var processes = kind == PlanKind.Script ? target.Processes : 1;
+        var hours = estimate.Hours is { } h ? Scaling.Hours(h, processes) : (double?)null;
+        var where = target.Kind == TargetKind.Slurm
+            ? $"Slurm {(target.Partition is { Length: > 0 } p ? "partition " + p : "default partition")}, {Math.Max(1, target.Nodes)} node(s), {target.Gpus} GPU(s) per node"
+            : $"HF Jobs {target.Flavor}";
+        var name = processes > 1
+            ? $"{estimate.HardwareName} × {processes} processes at {Scaling.Percent(processes)} scaling efficiency ({where})"
+            : $"{estimate.HardwareName} ({where})";
+        var scaled = estimate with
+        {
+            HardwareName = name,
+            Hours = hours,
+            PricePerHour = perHour,
+            CostUsd = hours * perHour,
+        };
+        var ceilingHours = target.TimeMinutes.Value / 60.0;
+        return (scaled, new TargetPlan(target, perHour, ceilingHours, ceilingHours * perHour, request.Submission, request.Header, request.PriceSource));
     }
 
     /// <summary>Mean tokens per row (after truncation) from the length histogram, and the totals over epochs.</summary>

@@ -72,6 +72,15 @@ public sealed record TrainingPlan(
 
     public string Hash { get; init; } = "";
 
+    /// <summary>
+    /// Where the plan runs when not on this machine: the Slurm or HF Jobs target, its price, the cost
+    /// ceiling and the submission (sbatch script or hf jobs command) the approval shows. Null: local.
+    /// </summary>
+    public Launch.TargetPlan? Remote { get; init; }
+
+    /// <summary>The target's kind: local unless <see cref="Remote"/> says otherwise (a method, so plan.json does not carry it twice).</summary>
+    public Launch.TargetKind TargetKindOf() => Remote?.Target.Kind ?? Launch.TargetKind.Local;
+
     public string Id => "plan-" + Hash[..Math.Min(12, Hash.Length)];
 
     /// <summary>
@@ -130,6 +139,29 @@ public sealed record TrainingPlan(
         foreach (var file in Files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             Add("file." + file.Path, file.Sha256);
+        }
+
+        if (Remote is { } remote)
+        {
+            var t = remote.Target;
+            Add("target.kind", t.Kind);
+            Add("target.name", t.Name);
+            Add("target.partition", t.Partition);
+            Add("target.nodes", t.Nodes);
+            Add("target.gpus", t.Gpus);
+            Add("target.cpus", t.Cpus);
+            Add("target.minutes", t.TimeMinutes);
+            Add("target.price", t.Price?.ToString("R", CultureInfo.InvariantCulture));
+            Add("target.unit", t.Unit);
+            Add("target.flavor", t.Flavor);
+            Add("target.launcher", t.Launcher);
+            Add("target.cluster", t.Cluster);
+            Add("target.pricePerHour", remote.PricePerHour.ToString("R", CultureInfo.InvariantCulture));
+            Add("target.ceilingHours", remote.CeilingHours.ToString("R", CultureInfo.InvariantCulture));
+            Add("target.ceilingUsd", remote.CeilingUsd.ToString("R", CultureInfo.InvariantCulture));
+            Add("target.priceSource", remote.PriceSource);
+            Add("target.submission", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(remote.Submission))));
+            Add("target.header", remote.Header is null ? null : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(remote.Header))));
         }
 
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant();

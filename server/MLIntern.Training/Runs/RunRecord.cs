@@ -34,7 +34,16 @@ public sealed record RunRecord(
     bool Smoke = false,
     string? Error = null,
     IReadOnlyList<Release.PublishApproval>? Publications = null,
-    RunProcess? Process = null);
+    RunProcess? Process = null,
+    RemoteJob? Remote = null);
+
+/// <summary>
+/// A run submitted to a scheduler (Slurm, HF Jobs): the target's kind ("slurm", "hf-jobs"), the job id
+/// and cluster, the submitted file, the state the scheduler last reported, its reason, and when it was
+/// last read. The run's own <see cref="RunRecord.Status"/> follows from the state; a job unknown to the
+/// scheduler after it was seen ends the run as failed.
+/// </summary>
+public sealed record RemoteJob(string Target, string JobId, string? Cluster, string? Submitted, string? State = null, string? Reason = null, DateTimeOffset? CheckedAt = null);
 
 /// <summary>
 /// The process executing a run, recorded when it starts: its id, its start time as the OS gives it

@@ -14,7 +14,7 @@ internal sealed class GetRunHandler(MetricsWatcher watcher) : ReadHandler<Wire.R
     protected override Task<Wire.GetRunResult> HandleAsync(Wire.RunParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
     {
         var store = new WorkspaceStore(TrainingRequests.Workspace(parameters));
-        var run = (parameters.RunId is null ? null : store.LoadRun(parameters.RunId)) ?? throw TrainingRequests.NotFound($"no run '{parameters.RunId}'");
+        var run = (parameters.RunId is null || !RunIds.IsValid(parameters.RunId) ? null : RemoteRuns.Refresh(store, parameters.RunId)) ?? throw TrainingRequests.NotFound($"no run '{parameters.RunId}'");
         var folder = store.RunFolder(run.Id);
         var points = new RunMetricsTailer(folder).Poll();
         var predictions = Path.Combine(folder, "predictions.jsonl");

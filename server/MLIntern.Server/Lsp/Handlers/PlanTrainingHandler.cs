@@ -88,6 +88,7 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
             findings,
             Wire.TrainingPlan.From(plan),
             Wire.StepCount.From(ApprovalPrompts.Steps(plan)),
-            Wire.ApprovalPrompt.From(ApprovalPrompts.For(plan)));
+            Wire.ApprovalPrompt.From(ApprovalPrompts.For(plan)),
+            [.. ComputeSettings.Read(workspace, state.Settings).Targets.Select(Wire.ComputeTargetInfo.From)]));
     }
 }

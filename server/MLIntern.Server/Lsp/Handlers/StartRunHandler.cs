@@ -44,7 +44,8 @@ internal sealed class StartRunHandler(ApprovalBook book, MetricsWatcher watcher,
         }
 
         var folder = store.RunFolder(run.Id);
-        var task = new LaunchCommand(Planner.Self.Executable, [.. Planner.Self.Prefix, "train", "--run", run.Id, "--workspace", workspace], workspace, new SortedDictionary<string, string>(StringComparer.Ordinal));
+        // A Slurm or HF Jobs run: the task submits the job and follows it to its end (--wait), printing its state and output.
+        var task = new LaunchCommand(Planner.Self.Executable, [.. Planner.Self.Prefix, "train", "--run", run.Id, "--workspace", workspace, .. plan.Remote is null ? Array.Empty<string>() : ["--wait"]], workspace, new SortedDictionary<string, string>(StringComparer.Ordinal));
         watcher.Watch(run.Id, folder);
         logger.LogInformation("run {RunId} created for plan {PlanId} ({Statement})", run.Id, plan.Id, run.Approval.Statement);
         return Task.FromResult(new Wire.StartRunResult(run.Id, folder, Wire.RunTask.From(task), task.CommandLine, Wire.RunRecord.From(run)));

@@ -19,6 +19,7 @@ internal static class TrainingHandlers
             new ApproveRunHandler(book, logger),
             new StartRunHandler(book, watcher, logger),
             new RunExitedHandler(watcher),
+            new CancelRunHandler(watcher),
             new ListRunsHandler(),
             new GetRunHandler(watcher),
         ];

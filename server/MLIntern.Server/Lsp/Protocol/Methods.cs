@@ -34,7 +34,7 @@ internal static class Methods
     public const string AskFix = "mlintern/askFix";
 
     /// <summary>Training: plan, approve, start, exit, list, get (see TrainingHandlers) and the metrics notification (see MetricsWatcher).</summary>
-    public const string GenerateScript = "mlintern/generateScript", PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
+    public const string GenerateScript = "mlintern/generateScript", PlanTraining = "mlintern/planTraining", ApproveRun = "mlintern/approveRun", StartRun = "mlintern/startRun", RunExited = "mlintern/runExited", CancelRun = "mlintern/cancelRun", ListRuns = "mlintern/listRuns", GetRun = "mlintern/getRun", Metrics = "mlintern/metrics";
 
     /// <summary>Data set research on the Hugging Face Hub (see SearchDatasetsHandler, DatasetInfoHandler, PlanDatasetDownloadHandler, DownloadDatasetHandler).</summary>
     public const string SearchDatasets = "mlintern/searchDatasets", DatasetInfo = "mlintern/datasetInfo", PlanDatasetDownload = "mlintern/planDatasetDownload", DownloadDataset = "mlintern/downloadDataset";
