@@ -63,11 +63,11 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
 
         store.SavePlan(plan);
         logger.LogInformation("planned {PlanId} in {Workspace}: {Hours} h, over budget {Over}", plan.Id, workspace, plan.Estimate.Hours, plan.OverBudget);
-        return Task.FromResult(Result(store, plan));
+        return Task.FromResult(Result(store, plan, [.. ComputeSettings.Read(workspace, state.Settings).Targets.Select(Wire.ComputeTargetInfo.From)]));
     }
 
     /// <summary>The answer for a saved plan (what the intern's approval card shows too).</summary>
-    public static Wire.PlanTrainingResult Result(WorkspaceStore store, TrainingPlan plan)
+    public static Wire.PlanTrainingResult Result(WorkspaceStore store, TrainingPlan plan, IReadOnlyList<Wire.ComputeTargetInfo>? targets = null)
     {
         List<Wire.PlanFinding> findings = [];
         if (Planner.OverBudgetFinding(plan, store.PlanMarkdownPath(plan.Id)) is { } finding)
@@ -89,6 +89,6 @@ internal sealed class PlanTrainingHandler(ServerState state, DatasetFactsService
             Wire.TrainingPlan.From(plan),
             Wire.StepCount.From(ApprovalPrompts.Steps(plan)),
             Wire.ApprovalPrompt.From(ApprovalPrompts.For(plan)),
-            [.. ComputeSettings.Read(workspace, state.Settings).Targets.Select(Wire.ComputeTargetInfo.From)]));
+            targets ?? []);
     }
 }
