@@ -153,6 +153,11 @@ public sealed class SemanticModel
             return null;
         }
 
+        if (defining.IndexOf(name) is { Sorted: true } index)
+        {
+            return same ? index.Reaching(block, position) : index.LastUnconditional ?? index.Last;
+        }
+
         var bindings = defining.GetBindings(name);
         Binding? best = null;
         if (same)
