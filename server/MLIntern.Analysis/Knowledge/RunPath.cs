@@ -33,7 +33,7 @@ public sealed class RunPath
         HasModuleCode = work.Any(s => s is Stmt st && st is not (Import or ImportFrom or Pass) && !IsDocstringOrConstant(st));
         while (work.Count > 0)
         {
-            foreach (var node in SyntaxPath.DescendantsInScope(work.Dequeue()))
+            foreach (var node in SyntaxPath.DescendantsInScopeOnce(work.Dequeue()))
             {
                 if (Definition(node) is { } definition && _reached.Add(definition))
                 {

@@ -34,6 +34,21 @@ public sealed class LexResult
     public IndentStyle IndentStyle { get; }
 
     public QuoteStyle QuoteStyle { get; }
+
+    /// <summary>The same result with only its comment tokens (and the styles and errors).</summary>
+    internal LexResult CommentsOnly()
+    {
+        var comments = new List<Token>();
+        foreach (var t in Tokens)
+        {
+            if (t.Kind == TokenKind.Comment)
+            {
+                comments.Add(t);
+            }
+        }
+
+        return new LexResult([.. comments], comments.Count, Errors as List<SyntaxError> ?? [.. Errors], IndentStyle, QuoteStyle);
+    }
 }
 
 /// <summary>
@@ -115,6 +130,13 @@ public sealed class Lexer
     {
         QuoteStyle quote = _singleQuotes == 0 && _doubleQuotes == 0 ? QuoteStyle.Unknown
             : _doubleQuotes >= _singleQuotes ? QuoteStyle.Double : QuoteStyle.Single;
+        // The array grew by doubling; a big file's tokens live as long as its tree, so the unused
+        // tail (up to half the array) is given back.
+        if (_tokens.Length - _count > Math.Max(1024, _count / 8))
+        {
+            Array.Resize(ref _tokens, _count);
+        }
+
         return new LexResult(_tokens, _count, _errors, _indentStyle, quote);
     }
 
