@@ -287,6 +287,19 @@ internal sealed class BindingIndex
         return _items[best >= 0 ? best : loose];
     }
 
+    /// <summary>The steps a <see cref="Reaching"/> question takes: a binary search in each block from <paramref name="block"/> out.</summary>
+    public int Cost(Block? block)
+    {
+        int log = 1 + (int)Math.Log2(_items.Length + 1);
+        int blocks = 1;
+        for (var b = block; b is not null; b = b.Parent)
+        {
+            blocks++;
+        }
+
+        return blocks * log;
+    }
+
     /// <summary>The number of leading positions at or before <paramref name="position"/>.</summary>
     private static int UpperBound(int[] positions, int position)
     {
