@@ -6,6 +6,7 @@
 # (bench/ruff_wasm_check.cjs; in .bench/ after `make bench`, skipped when absent).
 # Peak memory is the kernel's maximum resident set size from /usr/bin/time -v.
 # Usage: bench/memory.sh [SIDECAR] [LINES...]     (default: dist/server/mlintern 100000 300000 1000000)
+# ruff-wasm runs up to RUFF_MAX_LINES lines (default 300000: at 1M lines it takes minutes and ~4 GB).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sidecar="${1:-$root/dist/server/mlintern}"
@@ -32,10 +33,12 @@ for n in "${sizes[@]}"; do
   mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b/1048576}')
   ours=$(measure "$sidecar" check "$file")
   cpython=$(measure "$py313" -c "import ast,sys; ast.parse(open(sys.argv[1]).read())" "$file")
-  if [ -d "$ruff" ]; then
+  if [ -d "$ruff" ] && [ "$n" -le "${RUFF_MAX_LINES:-300000}" ]; then
     mkdir -p "$work/ruff_$n" && cp "$file" "$work/ruff_$n/"
     peer=$(measure node "$root/bench/ruff_wasm_check.cjs" "$work/ruff_$n" "$ruff")
     rm -rf "$work/ruff_$n"
+  elif [ -d "$ruff" ]; then
+    peer="skipped (RUFF_MAX_LINES)"
   else
     peer="not installed"
   fi
