@@ -130,9 +130,10 @@ public sealed class Lexer
     {
         QuoteStyle quote = _singleQuotes == 0 && _doubleQuotes == 0 ? QuoteStyle.Unknown
             : _doubleQuotes >= _singleQuotes ? QuoteStyle.Double : QuoteStyle.Single;
-        // The array grew by doubling; a big file's tokens live as long as its tree, so the unused
-        // tail (up to half the array) is given back.
-        if (_tokens.Length - _count > Math.Max(1024, _count / 8))
+        // The array grew by doubling. A huge file's unused tail (up to half the array: 30 MB at 1M
+        // lines) would be held through the parse, when the tree is built beside it; an ordinary
+        // file's is not worth the copy.
+        if (_count >= 1 << 20 && _tokens.Length - _count > _count / 8)
         {
             Array.Resize(ref _tokens, _count);
         }
