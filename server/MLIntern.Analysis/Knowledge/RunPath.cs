@@ -33,7 +33,7 @@ public sealed class RunPath
         HasModuleCode = work.Any(s => s is Stmt st && st is not (Import or ImportFrom or Pass) && !IsDocstringOrConstant(st));
         while (work.Count > 0)
         {
-            foreach (var node in SyntaxPath.DescendantsInScope(work.Dequeue()))
+            foreach (var node in SyntaxPath.DescendantsInScopeOnce(work.Dequeue()))
             {
                 if (Definition(node) is { } definition && _reached.Add(definition))
                 {
@@ -112,9 +112,25 @@ public sealed class RunPath
         Name name when _model.ResolveName(name) is { Kind: BindingKind.ClassDefinition, Node: ClassDef cls } && _model.ParentOf(name) is not AttributeExpr => cls,
 
         // `self.helper()` / `obj.method`: a method of one of the file's classes by that name.
-        AttributeExpr { Attr: var attr } => _model.Tree.Body.OfType<ClassDef>().SelectMany(c => c.Body.OfType<FunctionDef>()).FirstOrDefault(f => f.Name == attr),
+        AttributeExpr { Attr: var attr } => Methods.GetValueOrDefault(attr),
         _ => null,
     };
+
+    /// <summary>The first method of that name among the module's classes, in source order: one look-up per attribute, not a scan of every class.</summary>
+    private Dictionary<string, FunctionDef> Methods => _methods ??= IndexMethods(_model.Tree);
+
+    private Dictionary<string, FunctionDef>? _methods;
+
+    private static Dictionary<string, FunctionDef> IndexMethods(Module tree)
+    {
+        var methods = new Dictionary<string, FunctionDef>(StringComparer.Ordinal);
+        foreach (var method in tree.Body.OfType<ClassDef>().SelectMany(c => c.Body.OfType<FunctionDef>()))
+        {
+            methods.TryAdd(method.Name, method);
+        }
+
+        return methods;
+    }
 
     private static bool IsDocstringOrConstant(Stmt statement) =>
         statement is ExprStmt { Value: Constant } ||

@@ -34,6 +34,21 @@ public sealed class LexResult
     public IndentStyle IndentStyle { get; }
 
     public QuoteStyle QuoteStyle { get; }
+
+    /// <summary>The same result with only its comment tokens (and the styles and errors).</summary>
+    internal LexResult CommentsOnly()
+    {
+        var comments = new List<Token>();
+        foreach (var t in Tokens)
+        {
+            if (t.Kind == TokenKind.Comment)
+            {
+                comments.Add(t);
+            }
+        }
+
+        return new LexResult([.. comments], comments.Count, Errors as List<SyntaxError> ?? [.. Errors], IndentStyle, QuoteStyle);
+    }
 }
 
 /// <summary>
@@ -115,6 +130,14 @@ public sealed class Lexer
     {
         QuoteStyle quote = _singleQuotes == 0 && _doubleQuotes == 0 ? QuoteStyle.Unknown
             : _doubleQuotes >= _singleQuotes ? QuoteStyle.Double : QuoteStyle.Single;
+        // The array grew by doubling. A huge file's unused tail (up to half the array: 30 MB at 1M
+        // lines) would be held through the parse, when the tree is built beside it; an ordinary
+        // file's is not worth the copy.
+        if (_count >= 1 << 20 && _tokens.Length - _count > _count / 8)
+        {
+            Array.Resize(ref _tokens, _count);
+        }
+
         return new LexResult(_tokens, _count, _errors, _indentStyle, quote);
     }
 

