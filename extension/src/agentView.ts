@@ -53,6 +53,8 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
   private readonly answered = new Set<string>();
   /** Runs this window launched for the intern (each only once). */
   private readonly launched = new Set<string>();
+  /** Uploads this window ran for the intern (each approval once). */
+  private readonly uploaded = new Set<string>();
   private notice: string | undefined;
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
@@ -110,6 +112,7 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     }
     this.remember(e.sessionId, [e]);
     if (e.kind === 'toolResult' && e.result?.launch) void this.launch(e.result.launch);
+    if (e.kind === 'toolResult' && e.result?.upload && e.result.runId) void this.upload(e.result.runId, e.result.upload);
     if (e.kind === 'done' || e.kind === 'error' || e.kind === 'approval' || e.kind === 'nextSteps') void this.loadSessions();
     if (e.sessionId === this.sessionId) this.update(e.kind === 'text' ? UpdateDelayMs : 0);
   }
@@ -336,6 +339,21 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     } catch (e) {
       this.deps.log.error(`Intern: could not run ${launch.runId}: ${message(e)}`);
       void api.showErrorMessage(`ML Intern: could not run ${launch.runId}: ${message(e)}`);
+    }
+  }
+
+  /** An approved upload from a live event: the `hf upload` task Publish… runs, once per approval. Uploads in a resumed history are not run again. */
+  private async upload(runId: string, started: NonNullable<NonNullable<AgentEvent['result']>['upload']>): Promise<void> {
+    if (this.uploaded.has(started.approval.id)) return;
+    this.uploaded.add(started.approval.id);
+    const client = this.deps.client();
+    const workspaceFolder = this.deps.workspaceFolder();
+    if (!client || !workspaceFolder) return;
+    try {
+      await this.deps.release.runUpload(client, workspaceFolder, runId, { repoId: started.approval.repoId, repoType: started.approval.repoType }, started);
+    } catch (e) {
+      this.deps.log.error(`Intern: could not run the upload of ${runId}: ${message(e)}`);
+      void api.showErrorMessage(`ML Intern: could not run the upload of ${runId}: ${message(e)}`);
     }
   }
 

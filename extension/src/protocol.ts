@@ -241,6 +241,8 @@ export interface AgentToolResult {
   summary: string;
   links: AgentLink[];
   launch?: StartRunResult;
+  upload?: PublishStarted;
+  runId?: string;
 }
 
 export interface Approval {

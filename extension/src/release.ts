@@ -38,7 +38,7 @@ import {
   serveTask,
   visibility,
 } from './releaseModel';
-import { PublishApproved, CardResult, Methods, PreflightReport, RunSummary, ServeCommand } from './protocol';
+import { PublishApproved, CardResult, Methods, PreflightReport, PublishStarted, RunSummary, ServeCommand } from './protocol';
 import { RunsView } from './runsView';
 import { request } from './sidecar';
 import * as api from './vscodeapi';
@@ -172,28 +172,38 @@ export class ReleaseCommands implements api.Disposable {
       const approved = await this.approvePublish(picked.client, publishRequest, preflight);
       if (!approved) return this.cancelled(`the upload to ${preflight.repoId} was not approved`);
       const started = await request(picked.client, Methods.startPublish, { approvalToken: approved.approvalToken });
-      this.deps.log.info(`Publishing: ${started.commandLine}`);
-      const execution = await api.executeShellTask({
-        type: TaskType,
-        name: publishTaskName(preflight),
-        source: ExtensionName,
-        definition: { runId: picked.run.id, action: 'publish' },
-        command: started.command,
-        args: started.args,
-        cwd: started.cwd,
-        env: {},
-      });
-      this.track(execution, (code) => {
-        this.deps.log.info(`Publish ${preflight.repoId} ended${code === undefined ? ' (stopped)' : ` with exit code ${code}`}.`);
-        if (code !== undefined) {
-          // Recorded in run.json beside the approval; a failure to record is logged, never shown as the upload's result.
-          request(picked.client, Methods.publishExited, { workspaceFolder: picked.workspaceFolder, runId: picked.run.id, approvalId: started.approval.id, exitCode: code })
-            .then(undefined, (e: unknown) => this.deps.log.warn(`Could not record the end of the upload to ${preflight.repoId}: ${e instanceof Error ? e.message : String(e)}`));
-        }
-        if (code !== undefined && code !== 0) {
-          void api.showErrorMessage(`ML Intern: the upload to ${preflight.repoId} failed (exit ${code}); see its terminal. Is the hf CLI installed and logged in (hf auth login)?`);
-        } else if (code === 0) void api.showInformationMessage(`ML Intern: uploaded to ${preflight.repoId}.`);
-      });
+      await this.runUpload(picked.client, picked.workspaceFolder, picked.run.id, preflight, started);
+    });
+  }
+
+  /**
+   * Runs an approved upload (what mlintern/startPublish answered: Publish…, or the Intern after its
+   * approval card) as the `hf upload` task in the terminal, and records its exit code through
+   * mlintern/publishExited.
+   */
+  async runUpload(client: LanguageClient, workspaceFolder: string, runId: string, target: { readonly repoId: string; readonly repoType: string }, started: PublishStarted): Promise<void> {
+    const { repoId } = target;
+    this.deps.log.info(`Publishing: ${started.commandLine}`);
+    const execution = await api.executeShellTask({
+      type: TaskType,
+      name: publishTaskName(target),
+      source: ExtensionName,
+      definition: { runId, action: 'publish' },
+      command: started.command,
+      args: started.args,
+      cwd: started.cwd,
+      env: {},
+    });
+    this.track(execution, (code) => {
+      this.deps.log.info(`Publish ${repoId} ended${code === undefined ? ' (stopped)' : ` with exit code ${code}`}.`);
+      if (code !== undefined) {
+        // Recorded in run.json beside the approval; a failure to record is logged, never shown as the upload's result.
+        request(client, Methods.publishExited, { workspaceFolder, runId, approvalId: started.approval.id, exitCode: code })
+          .then(undefined, (e: unknown) => this.deps.log.warn(`Could not record the end of the upload to ${repoId}: ${e instanceof Error ? e.message : String(e)}`));
+      }
+      if (code !== undefined && code !== 0) {
+        void api.showErrorMessage(`ML Intern: the upload to ${repoId} failed (exit ${code}); see its terminal. Is the hf CLI installed and logged in (hf auth login)?`);
+      } else if (code === 0) void api.showInformationMessage(`ML Intern: uploaded to ${repoId}.`);
     });
   }
 

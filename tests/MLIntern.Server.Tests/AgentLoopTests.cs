@@ -251,6 +251,47 @@ public sealed partial class AgentLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task AnApprovedPublishHandsTheEditorTheUploadTaskAndNothingUploadsWithoutTheHuman()
+    {
+        var dir = Path.Combine(_dir, "pub");
+        Directory.CreateDirectory(dir);
+        string? runId = null;
+        await using var llm = new StreamingChatStandIn((turn, body) => turn switch
+        {
+            0 or 1 => [StreamingChatStandIn.Call(0, $"publish{turn + 1}", "publish", "{\"runId\": \"" + runId + "\", \"repoId\": \"acme/tickets-clf\"" + (turn == 1 ? ", \"private\": false" : "") + "}")],
+            _ => [StreamingChatStandIn.Text("published")],
+        });
+        var h = new Harness(dir, llm.BaseUrl);
+        var output = new StringWriter();
+        Assert.Equal(0, TrainCommand.Run(h.Workspace, new Runs.PlanOptions { Data = Path.Combine(h.Workspace, "data") }, new TrainCommand.ApprovalChoice(true, false, false), null, output, TextWriter.Null));
+        runId = Path.GetFileName(output.ToString().TrimEnd().Split('\n')[^1]);
+        Assert.Equal(0, CardCommand.Run(runId, h.Workspace, new Release.CardOptions("apache-2.0", ["en"], "acme/support-tickets", "Jane"), TextWriter.Null, TextWriter.Null));
+        var session = h.Hub.Start(h.Workspace, "publish the run", null).SessionId;
+
+        // Rejected: the model hears so, and no upload is handed over.
+        var first = await h.WaitFor(e => e.Kind == AgentEventKind.Approval);
+        Assert.Equal(AgentApprovalKind.Publish, first.Approval!.Kind);
+        Assert.True(first.Approval.Preflight!.Passed);
+        Assert.True(h.Hub.Respond(h.Workspace, session, first.Approval.ApprovalId, approved: false, null, null).Accepted);
+        var rejected = await h.WaitFor(e => e.Result?.CallId == "publish1");
+        Assert.False(rejected.Result!.Ok);
+        Assert.Null(rejected.Result.Upload);
+
+        // Approved through the editor's own path (approvePublish with the hash the human saw): the upload task, for that run.
+        var second = await h.WaitFor(e => e.Kind == AgentEventKind.Approval && e.Approval!.ApprovalId != first.Approval.ApprovalId);
+        var approved = (PublishApproved)(await h.Services.Handler(M.ApprovePublish).InvokeAsync(new PublishParams { WorkspaceFolder = h.Workspace, RunId = runId, RepoId = "acme/tickets-clf", FileListHash = second.Approval!.Preflight!.FileListHash }, default))!;
+        Assert.True(h.Hub.Respond(h.Workspace, session, second.Approval.ApprovalId, approved: true, approved.ApprovalToken, null).Accepted);
+        var result = await h.WaitFor(e => e.Result?.CallId == "publish2");
+        Assert.True(result.Result!.Ok, result.Result.Summary);
+        var upload = result.Result.Upload!;
+        Assert.Equal(runId, result.Result.RunId);
+        Assert.Equal("acme/tickets-clf", upload.Approval.RepoId);
+        Assert.Contains("upload", upload.Args);
+        Assert.NotNull(upload.Approval.UsedAt); // the token is spent: the same approval cannot upload twice
+        await h.WaitFor(e => e.Kind == AgentEventKind.Done);
+    }
+
+    [Fact]
     public async Task ASpendingToolNeverRunsWithoutAHumansToken()
     {
         await using var llm = PlanThenLaunch(3);

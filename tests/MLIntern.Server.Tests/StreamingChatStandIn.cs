@@ -40,6 +40,9 @@ internal sealed class StreamingChatStandIn : IAsyncDisposable
     /// <summary>The raw text of every request body (what went over the wire).</summary>
     public List<string> Bodies { get; } = [];
 
+    /// <summary>What went wrong inside the stand-in (a test can show it when a conversation stalls).</summary>
+    public System.Collections.Concurrent.ConcurrentBag<string> Errors { get; } = [];
+
     public static JObject Text(string text) => new() { ["content"] = text };
 
     /// <summary>A tool-call delta: the first of a call carries id and name; later ones only an argument fragment.</summary>
@@ -111,6 +114,20 @@ internal sealed class StreamingChatStandIn : IAsyncDisposable
             catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
             {
                 // The client gave up (a cancellation test): nothing to answer.
+            }
+            catch (Exception e)
+            {
+                // A script or a body the stand-in did not expect: answer 500 and keep serving, so a test fails on
+                // what the sidecar did with the error, never by waiting for a stand-in that stopped listening.
+                Errors.Add(e.ToString());
+                try
+                {
+                    context.Response.StatusCode = 500;
+                    context.Response.Close();
+                }
+                catch (Exception closing) when (closing is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+                {
+                }
             }
         }
     }

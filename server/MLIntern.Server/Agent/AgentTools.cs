@@ -19,7 +19,7 @@ internal sealed record ToolParameter(string Name, string Type, string Descriptio
 /// What a tool call gave: for the card (ok, summary, links, a launch), for the model (<see cref="ForModel"/>),
 /// and, for a launched run, <see cref="Follow"/>: waits for the run's end and says how it ended.
 /// </summary>
-internal sealed record ToolOutcome(bool Ok, string Summary, IReadOnlyList<AgentLink> Links, string ForModel, StartRunResult? Launch = null, Func<CancellationToken, Task<string>>? Follow = null, object? Data = null)
+internal sealed record ToolOutcome(bool Ok, string Summary, IReadOnlyList<AgentLink> Links, string ForModel, StartRunResult? Launch = null, Func<CancellationToken, Task<string>>? Follow = null, object? Data = null, PublishStarted? Upload = null, string? RunId = null)
 {
     public static ToolOutcome Failed(string message) => new(false, message, [], message);
 }
@@ -391,7 +391,7 @@ internal static class AgentTools
         }
 
         var summary = $"Publishing approved: the upload runs as `{started.CommandLine}`.";
-        return new ToolOutcome(true, summary, [new(AgentLinkKind.Run, $"Run {target.RunId}", RunId: target.RunId)], summary, Data: started);
+        return new ToolOutcome(true, summary, [new(AgentLinkKind.Run, $"Run {target.RunId}", RunId: target.RunId)], summary, Data: started, Upload: started, RunId: target.RunId);
     }
 
     private static async Task<ToolOutcome> SearchDatasets(ToolCall call)

@@ -44,7 +44,7 @@ internal static class ToolRunner
             outcome = ToolOutcome.Failed(AgentTools.Error(e));
         }
 
-        session.Emit(AgentEventKind.ToolResult, result: new AgentToolResult(callId, name, outcome.Ok, outcome.Summary, outcome.Links, outcome.Launch));
+        session.Emit(AgentEventKind.ToolResult, result: new AgentToolResult(callId, name, outcome.Ok, outcome.Summary, outcome.Links, outcome.Launch, outcome.Upload, outcome.RunId));
         var forModel = outcome.ForModel;
         if (outcome.Follow is { } follow)
         {

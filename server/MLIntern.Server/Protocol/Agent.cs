@@ -99,9 +99,11 @@ internal sealed record AgentToolCall(string CallId, string Name, string Argument
 
 /// <summary>
 /// A tool's result as the view shows it. <see cref="Launch"/> is a startRun answer the editor runs
-/// as its training task (and reports through mlintern/runExited).
+/// as its training task (and reports through mlintern/runExited); <see cref="Upload"/> a startPublish
+/// answer (an approved upload, its token already used) the editor runs as its upload task (and reports
+/// through mlintern/publishExited), for the run <see cref="RunId"/>.
 /// </summary>
-internal sealed record AgentToolResult(string CallId, string Name, bool Ok, string Summary, IReadOnlyList<AgentLink> Links, StartRunResult? Launch = null);
+internal sealed record AgentToolResult(string CallId, string Name, bool Ok, string Summary, IReadOnlyList<AgentLink> Links, StartRunResult? Launch = null, PublishStarted? Upload = null, string? RunId = null);
 
 internal enum AgentApprovalKind
 {
