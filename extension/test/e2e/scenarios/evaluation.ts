@@ -141,6 +141,8 @@ export const evaluation: Scenario = {
     });
 
     await ctx.step('Create Model Card → Fill In… (license, language, data set): the card is complete', async () => {
+      // The first Create Model Card's warning is still open (its flow waits on it): cleared, so the one answered is this run's.
+      await wb.runCommand('Notifications: Clear All Notifications');
       await wb.runCommand('ML Intern: Create Model Card');
       await wb.clickNotificationButton(/unfilled: license, language, datasets/, 'Fill In…', { timeoutMs: 30_000 });
       await waitFor('the license picker', async () => ((await wb.pickIfOpen(/^mit/, { timeoutMs: 3_000 }).catch(() => false)) ? true : notYet('no picker')), { timeoutMs: 20_000 });
