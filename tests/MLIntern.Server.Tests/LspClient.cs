@@ -107,9 +107,22 @@ public sealed class LspClient : IAsyncDisposable
             processId = Environment.ProcessId,
             clientInfo = new { name = "mlintern-tests", version = "1" },
             rootUri = (string?)null,
-            capabilities = new { workspace = new { workspaceEdit = new { documentChanges = true }, applyEdit = true }, window = new { workDoneProgress } },
+            capabilities = new
+            {
+                workspace = new { workspaceEdit = new { documentChanges = true }, applyEdit = true },
+                window = new { workDoneProgress },
+                textDocument = new { codeAction = new { codeActionLiteralSupport = new { codeActionKind = new { valueSet = new[] { "quickfix", "source" } } } } },
+            },
             initializationOptions,
         });
+        await NotifyAsync("initialized", new { });
+        return (JObject)result!;
+    }
+
+    /// <summary>initialize with exactly <paramref name="parameters"/> (as another editor's client sends it), then initialized.</summary>
+    public async Task<JObject> InitializeAsAsync(JObject parameters)
+    {
+        var result = await RequestAsync("initialize", parameters);
         await NotifyAsync("initialized", new { });
         return (JObject)result!;
     }

@@ -5,23 +5,18 @@ using LspRange = MLIntern.Server.Lsp.Protocol.Range;
 
 namespace MLIntern.Server.Lsp;
 
-/// <summary>From the engine's findings (1-based) to LSP's types (0-based, UTF-16 columns as the engine counts them).</summary>
+/// <summary>From the engine's findings (1-based, UTF-16 columns) to LSP's types (0-based, the client's position encoding through <see cref="ClientPositions"/>).</summary>
 internal static class Convert
 {
     public const string Source = "mlintern";
 
-    public static LspRange ToRange(SourceRange r) => new()
-    {
-        Start = new Position { Line = Math.Max(r.Line - 1, 0), Character = Math.Max(r.Column - 1, 0) },
-        End = new Position { Line = Math.Max(r.EndLine - 1, 0), Character = Math.Max(r.EndColumn - 1, 0) },
-    };
+    public static LspRange ToRange(SourceRange r, ClientPositions positions) => positions.Out(r);
 
-    public static SourceRange FromRange(LspRange r) =>
-        new(r.Start.Line + 1, r.Start.Character + 1, r.End.Line + 1, r.End.Character + 1);
+    public static SourceRange FromRange(LspRange r, ClientPositions positions) => positions.In(r);
 
-    public static Diagnostic ToDiagnostic(Finding finding) => new()
+    public static Diagnostic ToDiagnostic(Finding finding, ClientPositions positions) => new()
     {
-        Range = ToRange(finding.Range),
+        Range = ToRange(finding.Range, positions),
         Severity = finding.Severity switch
         {
             Severity.Error => 1,
@@ -35,9 +30,10 @@ internal static class Convert
         Message = finding.Message,
     };
 
-    public static WorkspaceEdit ToWorkspaceEdit(Document document, IEnumerable<MLIntern.Findings.TextEdit> edits, bool versioned)
+    public static WorkspaceEdit ToWorkspaceEdit(Document document, IEnumerable<MLIntern.Findings.TextEdit> edits, bool versioned, PositionEncoding encoding)
     {
-        var lspEdits = edits.Select(e => new Protocol.TextEdit { Range = ToRange(e.Range), NewText = e.NewText }).ToList();
+        var positions = document.Positions(encoding);
+        var lspEdits = edits.Select(e => new Protocol.TextEdit { Range = ToRange(e.Range, positions), NewText = e.NewText }).ToList();
         return versioned
             ? new WorkspaceEdit
             {

@@ -66,7 +66,7 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
                 logger.LogWarning("{Uri}: settings: {Problem}", document.Uri, problem);
             }
 
-            var findings = FileChecks.KindOf(document.FileName) switch
+            var findings = document.Kind switch
             {
                 FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection, (code, e) =>
                     logger.LogError(e, "{Uri} v{Version}: rule {Code} failed; its findings were skipped", document.Uri, document.Version, code)),
@@ -267,7 +267,7 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
             }
 
             sent++;
-            await Send(new PublishDiagnosticsParams { Uri = cell.Document.Uri, Version = cell.Document.Version, Diagnostics = [.. found.Select(Convert.ToDiagnostic)] });
+            await Send(new PublishDiagnosticsParams { Uri = cell.Document.Uri, Version = cell.Document.Version, Diagnostics = [.. found.Select(f => Convert.ToDiagnostic(f, cell.Document.Positions(state.PositionEncoding)))] });
         }
 
         logger.LogDebug(
@@ -318,7 +318,7 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
         {
             Uri = document.Uri,
             Version = document.Version,
-            Diagnostics = [.. list.Select(Convert.ToDiagnostic)],
+            Diagnostics = [.. list.Select(f => Convert.ToDiagnostic(f, document.Positions(state.PositionEncoding)))],
         });
         logger.LogDebug(
             "{Uri} v{Version}: {Count} diagnostic(s) in {Ms:F1} ms",

@@ -11,13 +11,25 @@ internal sealed record Document(string Uri, string LanguageId, int Version, stri
 
     public LineMap Lines => _lines ??= new LineMap(Text);
 
-    /// <summary>The file system path of a file: URI, or null for other schemes.</summary>
-    public string? FilePath => System.Uri.TryCreate(Uri, UriKind.Absolute, out var u) && u.IsFile ? u.LocalPath : null;
+    /// <summary>This text's positions as a client with <paramref name="encoding"/> counts them.</summary>
+    public ClientPositions Positions(PositionEncoding encoding) => new(encoding, Text, Lines);
 
-    /// <summary>A name to pick checks by: the path, or the URI's last segment for unsaved documents.</summary>
+    /// <summary>The file system path of a file: URI, or null for other schemes and for a path of another OS.</summary>
+    public string? FilePath => DocumentUris.LocalPath(Uri);
+
+    /// <summary>A name to pick checks by: the path, or the URI for unsaved documents.</summary>
     public string FileName => FilePath ?? Uri;
 
-    public Document Apply(int version, IEnumerable<TextDocumentContentChangeEvent> changes)
+    /// <summary>
+    /// Which checks the document gets: by its name, or by its language when the name says nothing
+    /// (an untitled: Python buffer is a script, checked from its text with no data set discovery).
+    /// </summary>
+    public MLIntern.Server.Engine.FileKind Kind =>
+        MLIntern.Server.Engine.FileChecks.KindOf(FileName) is var kind && kind == MLIntern.Server.Engine.FileKind.None && LanguageId == "python"
+            ? MLIntern.Server.Engine.FileKind.Script
+            : kind;
+
+    public Document Apply(int version, IEnumerable<TextDocumentContentChangeEvent> changes, PositionEncoding encoding = PositionEncoding.Utf16)
     {
         var text = Text;
         foreach (var change in changes)
@@ -29,9 +41,9 @@ internal sealed record Document(string Uri, string LanguageId, int Version, stri
             }
 
             // Each change is relative to the text after the previous one, as LSP specifies.
-            var lines = new LineMap(text);
-            var start = lines.Offset(change.Range.Start.Line, change.Range.Start.Character);
-            var end = lines.Offset(change.Range.End.Line, change.Range.End.Character);
+            var positions = new ClientPositions(encoding, text);
+            var start = positions.Offset(change.Range.Start);
+            var end = positions.Offset(change.Range.End);
             if (end < start)
             {
                 (start, end) = (end, start);
@@ -51,7 +63,7 @@ internal sealed record Document(string Uri, string LanguageId, int Version, stri
 /// </summary>
 internal sealed record OpenNotebook(string Uri, string NotebookType, int Version, ImmutableArray<OpenCell> Cells)
 {
-    public string? FilePath => System.Uri.TryCreate(Uri, UriKind.Absolute, out var u) && u.IsFile ? u.LocalPath : null;
+    public string? FilePath => DocumentUris.LocalPath(Uri);
 
     /// <summary>The code cells as the engine reads them; a cell's index is its 1-based position among the notebook's synced cells.</summary>
     public IEnumerable<MLIntern.Analysis.Notebooks.CodeCell> CodeCells =>
@@ -76,6 +88,62 @@ internal sealed record OpenNotebook(string Uri, string NotebookType, int Version
 internal sealed record OpenCell(int Kind, Document Document)
 {
     public bool IsCode => Kind == NotebookCellKind.Code && Document.LanguageId == "python";
+}
+
+/// <summary>Document URIs as file system paths.</summary>
+internal static class DocumentUris
+{
+    /// <summary>
+    /// The local path a file: URI names (percent-escapes decoded: spaces, non-ASCII, an escaped
+    /// drive colon), or null: another scheme (untitled:, vscode-notebook-cell:), a URI that does not
+    /// parse, or a path this OS cannot have — a drive letter or UNC share off Windows.
+    /// </summary>
+    public static string? LocalPath(string uri) => LocalPath(uri, out _);
+
+    /// <summary>As <see cref="LocalPath(string)"/>, with why a file: URI names no local path (null when it does, or is no file: URI).</summary>
+    public static string? LocalPath(string uri, out string? whyNot)
+    {
+        whyNot = null;
+        if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var u))
+        {
+            return null;
+        }
+
+        if (!u.IsFile)
+        {
+            return null;
+        }
+
+        string path;
+        try
+        {
+            path = u.LocalPath;
+        }
+        catch (InvalidOperationException)
+        {
+            whyNot = "it has no local path";
+            return null;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // file:///C:/x and file:///C%3A/x arrive as "C:/x" or "/C:/x"; file://host/share as a UNC path.
+            var trimmed = path.StartsWith('/') ? path[1..] : path;
+            if (u.IsUnc || (trimmed.Length >= 2 && char.IsAsciiLetter(trimmed[0]) && trimmed[1] == ':'))
+            {
+                whyNot = $"'{path}' is a Windows path";
+                return null;
+            }
+        }
+
+        if (!Path.IsPathFullyQualified(path))
+        {
+            whyNot = $"'{path}' is not an absolute path";
+            return null;
+        }
+
+        return path;
+    }
 }
 
 /// <summary>

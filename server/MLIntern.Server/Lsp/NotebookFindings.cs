@@ -42,7 +42,7 @@ internal sealed class NotebookFindings(OpenNotebook notebook, CellProgram progra
     }
 
     /// <summary>Program edits as a workspace edit of the cells they change, each naming its cell's version; null when they cannot be made in cells.</summary>
-    public WorkspaceEdit? ToWorkspaceEdit(IEnumerable<MLIntern.Findings.TextEdit> edits, bool versioned)
+    public WorkspaceEdit? ToWorkspaceEdit(IEnumerable<MLIntern.Findings.TextEdit> edits, bool versioned, PositionEncoding encoding)
     {
         if (Program.CellEdits(edits) is not { Count: > 0 } byCell)
         {
@@ -50,7 +50,7 @@ internal sealed class NotebookFindings(OpenNotebook notebook, CellProgram progra
         }
 
         var documents = byCell.OrderBy(e => e.Key)
-            .Select(e => (Notebook.Cells[e.Key - 1].Document, Edits: e.Value.Select(x => new Protocol.TextEdit { Range = Convert.ToRange(x.Range), NewText = x.NewText }).ToList()))
+            .Select(e => (Notebook.Cells[e.Key - 1].Document, Edits: e.Value.Select(x => new Protocol.TextEdit { Range = Convert.ToRange(x.Range, Notebook.Cells[e.Key - 1].Document.Positions(encoding)), NewText = x.NewText }).ToList()))
             .ToList();
         return versioned
             ? new WorkspaceEdit

@@ -31,6 +31,18 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
 
     public JObject ClientCapabilities { get; set; } = [];
 
+    /// <summary>The position encoding agreed at initialize (utf-16 unless the client offers only utf-8 or utf-32).</summary>
+    public PositionEncoding PositionEncoding { get; set; }
+
+    /// <summary>True when the client takes CodeAction literals (codeActionLiteralSupport); without it code actions are answered as Commands.</summary>
+    public bool ClientSupportsCodeActionLiterals => ClientCapabilities.SelectToken("textDocument.codeAction.codeActionLiteralSupport") is JObject;
+
+    /// <summary>True when the client answers workspace/configuration (VS Code, eglot, neovim, Helix do).</summary>
+    public bool ClientSupportsConfiguration => ClientCapabilities.SelectToken("workspace.configuration") is JValue { Value: true };
+
+    /// <summary>Set once a workspace/configuration pull went unanswered: the server does not ask again.</summary>
+    public volatile bool ConfigurationPullFailed;
+
     /// <summary>True when the client takes server-initiated progress (window/workDoneProgress/create); VS Code does.</summary>
     public bool ClientSupportsWorkDoneProgress => ClientCapabilities.SelectToken("window.workDoneProgress") is JValue { Value: true };
 

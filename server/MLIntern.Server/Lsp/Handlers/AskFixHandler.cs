@@ -24,7 +24,7 @@ internal sealed class AskFixHandler(ServerState state, FindingsCache findings, I
 
         // In a notebook cell the findings are the cell's (cell coordinates; fixes that stay in the cell).
         var notebook = snapshot.NotebookOf(document.Uri);
-        var request = new FixRequest(document.Uri, notebook?.FilePath ?? document.FilePath, document.Version, document.Text, Convert.FromRange(parameters.Range), parameters.Question, findings.Get(document, notebook));
+        var request = new FixRequest(document.Uri, notebook?.FilePath ?? document.FilePath, document.Version, document.Text, Convert.FromRange(parameters.Range, document.Positions(state.PositionEncoding)), parameters.Question, findings.Get(document, notebook));
         var proposals = new List<Wire.FixProposal>();
         foreach (var provider in providers)
         {
@@ -40,7 +40,7 @@ internal sealed class AskFixHandler(ServerState state, FindingsCache findings, I
                 continue;
             }
 
-            proposals.AddRange(proposed.Select(p => Wire.FixProposal.From(p, p.Edits.Count == 0 ? null : Convert.ToWorkspaceEdit(document, p.Edits, versioned: true))));
+            proposals.AddRange(proposed.Select(p => Wire.FixProposal.From(p, p.Edits.Count == 0 ? null : Convert.ToWorkspaceEdit(document, p.Edits, versioned: true, state.PositionEncoding))));
         }
 
         return new Wire.AskFixResult(document.Uri, document.Version, Wire.FixProposal.Ordered(proposals));

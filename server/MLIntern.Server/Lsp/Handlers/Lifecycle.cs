@@ -24,21 +24,23 @@ internal sealed class InitializeHandler(ServerState state, ILogger logger) : Cha
         state.ClientCapabilities = parameters.Capabilities ?? [];
         state.ClientSupportsDocumentChanges =
             state.ClientCapabilities.SelectToken("workspace.workspaceEdit.documentChanges") is JValue { Value: true };
+        state.PositionEncoding = PositionEncodings.Negotiate(state.ClientCapabilities);
         state.ApplySettings(parameters.InitializationOptions);
         state.Initialized = true;
         logger.LogInformation(
-            "initialize from {Client} {ClientVersion} (pid {Pid}); log level {Level}",
+            "initialize from {Client} {ClientVersion} (pid {Pid}); log level {Level}; positions in {Encoding}",
             parameters.ClientInfo?.Name ?? "unknown client",
             parameters.ClientInfo?.Version ?? "",
             parameters.ProcessId,
-            state.LogLevel.Minimum);
+            state.LogLevel.Minimum,
+            state.PositionEncoding.Name());
 
         return Task.FromResult(new InitializeResult
         {
             ServerInfo = new ServerInfo { Name = "mlintern", Version = Version },
             Capabilities = new ServerCapabilities
             {
-                PositionEncoding = "utf-16",
+                PositionEncoding = state.PositionEncoding.Name(),
                 TextDocumentSync = new TextDocumentSyncOptions { OpenClose = true, Change = 2, Save = new SaveOptions { IncludeText = false } },
                 CodeActionProvider = new CodeActionOptions
                 {
@@ -57,14 +59,23 @@ internal sealed class InitializeHandler(ServerState state, ILogger logger) : Cha
     }
 }
 
-internal sealed class InitializedHandler(ILogger logger) : ChangeHandler<NoParams, object?>
+/// <summary>
+/// initialized: a client that sent no settings at initialize but answers workspace/configuration
+/// (eglot, neovim, Helix) is asked for the "mlintern" section now.
+/// </summary>
+internal sealed class InitializedHandler(ServerState state, DiagnosticsPublisher diagnostics, ILogger logger) : ChangeHandler<NoParams, object?>
 {
     public override string Method => Methods.Initialized;
 
-    protected override Task<object?> HandleAsync(NoParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    protected override async Task<object?> HandleAsync(NoParams parameters, DocumentStore documents, CancellationToken cancellationToken)
     {
         logger.LogDebug("client initialized");
-        return Task.FromResult<object?>(null);
+        if (state.Settings is null && await SettingsPull.PullAsync(state, logger, cancellationToken))
+        {
+            SettingsPull.CheckAgain(documents, diagnostics);
+        }
+
+        return null;
     }
 }
 
@@ -107,24 +118,92 @@ internal sealed class SetTraceHandler(ILogger logger) : ChangeHandler<SetTracePa
     }
 }
 
-/// <summary>New settings may change which rules apply and how loudly: every open document is checked again.</summary>
+/// <summary>
+/// New settings may change which rules apply and how loudly: every open document is checked again.
+/// The settings come in the notification ({settings: {mlintern: {...}}}, as VS Code sends them) or,
+/// when it carries no "mlintern" object (null, {}: eglot, neovim, Helix) and the client answers
+/// workspace/configuration, from a pull of the "mlintern" section.
+/// </summary>
 internal sealed class DidChangeConfigurationHandler(ServerState state, DiagnosticsPublisher diagnostics, ILogger logger) : ChangeHandler<DidChangeConfigurationParams, object?>
 {
     public override string Method => Methods.DidChangeConfiguration;
 
-    protected override Task<object?> HandleAsync(DidChangeConfigurationParams parameters, DocumentStore documents, CancellationToken cancellationToken)
+    protected override async Task<object?> HandleAsync(DidChangeConfigurationParams parameters, DocumentStore documents, CancellationToken cancellationToken)
     {
-        state.ApplySettings(parameters.Settings);
+        if (parameters.Settings is JObject pushed && pushed["mlintern"] is JObject)
+        {
+            state.ApplySettings(pushed);
+        }
+        else if (!await SettingsPull.PullAsync(state, logger, cancellationToken))
+        {
+            state.ApplySettings(parameters.Settings);
+        }
+
         logger.LogInformation("settings changed; log level {Level}", state.LogLevel.Minimum);
+        SettingsPull.CheckAgain(documents, diagnostics);
+        return null;
+    }
+}
+
+/// <summary>The server-side pull of the "mlintern" settings section (workspace/configuration).</summary>
+internal static class SettingsPull
+{
+    /// <summary>How long a pull waits for the client; it runs in the ordered queue, so it must not wait long.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Asks the client for the "mlintern" section and applies the answer. False when the client does
+    /// not take workspace/configuration, gave no object, or did not answer in time (logged once; after
+    /// that the server stops asking and uses what is pushed).
+    /// </summary>
+    public static async Task<bool> PullAsync(ServerState state, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!state.ClientSupportsConfiguration || state.ConfigurationPullFailed)
+        {
+            return false;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var wait = state.ClientRequestTimeout < Timeout ? state.ClientRequestTimeout : Timeout;
+        deadline.CancelAfter(wait);
+        try
+        {
+            var answer = await state.Client.RequestAsync<JToken?>(
+                Methods.WorkspaceConfiguration,
+                new ConfigurationParams { Items = [new ConfigurationItem { Section = "mlintern" }] },
+                deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            if (answer is JArray { Count: > 0 } items && items[0] is JObject section)
+            {
+                state.ApplySettings(new JObject { ["mlintern"] = section });
+                logger.LogDebug("settings pulled through workspace/configuration");
+                return true;
+            }
+
+            logger.LogDebug("workspace/configuration answered no \"mlintern\" object; settings unchanged");
+            return false;
+        }
+        catch (Exception e) when (e is OperationCanceledException or StreamJsonRpc.RemoteInvocationException or StreamJsonRpc.LocalRpcException or StreamJsonRpc.ConnectionLostException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            state.ConfigurationPullFailed = true;
+            logger.LogWarning("the client did not answer workspace/configuration ({Reason}); settings come from didChangeConfiguration and initializationOptions from now on", e is OperationCanceledException ? $"no answer within {wait.TotalSeconds:0.#} s" : e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Every open document checked again: a new instance, since the findings cache is keyed by instance and the rules may differ now.</summary>
+    public static void CheckAgain(DocumentStore documents, DiagnosticsPublisher diagnostics)
+    {
         foreach (var document in documents.Current.Values)
         {
-            // A new instance: the findings cache is keyed by instance, and the rules may differ now.
             var again = document with { };
             documents.Set(again);
             diagnostics.Schedule(again);
         }
-
-        return Task.FromResult<object?>(null);
     }
 }
 

@@ -13,12 +13,17 @@ internal sealed class DidOpenHandler(DiagnosticsPublisher diagnostics, ILogger l
         var document = new Document(item.Uri, item.LanguageId, item.Version, item.Text ?? "");
         documents.Set(document);
         logger.LogDebug("opened {Uri} v{Version} ({Length} chars)", item.Uri, item.Version, document.Text.Length);
+        if (DocumentUris.LocalPath(item.Uri, out var whyNot) is null && whyNot is not null)
+        {
+            logger.LogWarning("{Uri} names no file on this machine ({Why}): checked from its text, with no settings files and no data sets", item.Uri, whyNot);
+        }
+
         diagnostics.Schedule(document);
         return Task.FromResult<object?>(null);
     }
 }
 
-internal sealed class DidChangeHandler(DiagnosticsPublisher diagnostics, ILogger logger) : ChangeHandler<DidChangeTextDocumentParams, object?>
+internal sealed class DidChangeHandler(ServerState state, DiagnosticsPublisher diagnostics, ILogger logger) : ChangeHandler<DidChangeTextDocumentParams, object?>
 {
     public override string Method => Methods.DidChange;
 
@@ -36,7 +41,7 @@ internal sealed class DidChangeHandler(DiagnosticsPublisher diagnostics, ILogger
             logger.LogWarning("didChange for {Uri} goes from v{Old} to v{New}; applied anyway", uri, document.Version, parameters.TextDocument.Version);
         }
 
-        var changed = document.Apply(parameters.TextDocument.Version, parameters.ContentChanges);
+        var changed = document.Apply(parameters.TextDocument.Version, parameters.ContentChanges, state.PositionEncoding);
         documents.Set(changed);
         diagnostics.Schedule(changed);
         return Task.FromResult<object?>(null);

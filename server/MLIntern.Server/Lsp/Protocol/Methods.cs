@@ -21,6 +21,7 @@ internal static class Methods
     public const string ExecuteCommand = "workspace/executeCommand";
     public const string DidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string ApplyEdit = "workspace/applyEdit";
+    public const string WorkspaceConfiguration = "workspace/configuration";
     public const string LogMessage = "window/logMessage";
     public const string ShowMessage = "window/showMessage";
     public const string WorkDoneProgressCreate = "window/workDoneProgress/create";
@@ -55,7 +56,13 @@ internal static class ServerCommands
     /// <summary>Applies every safe fix in one document through workspace/applyEdit. Argument: the document URI.</summary>
     public const string FixAll = "mlintern.server.fixAll";
 
-    public static readonly string[] All = [FixAll];
+    /// <summary>
+    /// Applies one quick fix through workspace/applyEdit. Argument: the fix's workspace edit. A client
+    /// without codeActionLiteralSupport gets its quick fixes as this command (LSP: Command[]).
+    /// </summary>
+    public const string ApplyFix = "mlintern.server.applyFix";
+
+    public static readonly string[] All = [FixAll, ApplyFix];
 }
 
 internal static class CodeActionKinds

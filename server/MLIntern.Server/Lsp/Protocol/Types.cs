@@ -295,6 +295,18 @@ internal sealed class DidChangeConfigurationParams
     public JToken? Settings { get; set; }
 }
 
+internal sealed class ConfigurationParams
+{
+    public List<ConfigurationItem> Items { get; set; } = [];
+}
+
+internal sealed class ConfigurationItem
+{
+    public string? ScopeUri { get; set; }
+
+    public string? Section { get; set; }
+}
+
 internal sealed class SetTraceParams
 {
     public string Value { get; set; } = "off";
@@ -378,6 +390,17 @@ internal sealed class CodeAction
     public bool? IsPreferred { get; set; }
 
     public WorkspaceEdit? Edit { get; set; }
+}
+
+/// <summary>LSP's Command: what a code action is for a client without codeActionLiteralSupport.</summary>
+internal sealed class Command
+{
+    public string Title { get; set; } = "";
+
+    [JsonProperty("command")]
+    public string Name { get; set; } = "";
+
+    public JArray? Arguments { get; set; }
 }
 
 internal sealed class ExecuteCommandParams
