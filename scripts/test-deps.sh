@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the .NET tests use as oracles, installed when missing (idempotent):
 # python3-sklearn (the evaluation metrics are checked against scikit-learn's on the same
-# predictions) and python3-yaml (model card metadata round-trips through PyYAML).
+# predictions), python3-yaml (model card metadata round-trips through PyYAML) and neovim (the
+# second real editor: NeovimClientTests drives the sidecar with neovim's built-in LSP client).
 set -euo pipefail
 missing=()
 /usr/bin/python3 -c 'import sklearn' 2>/dev/null || missing+=(python3-sklearn)
 /usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
