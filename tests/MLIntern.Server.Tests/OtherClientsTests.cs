@@ -73,6 +73,9 @@ public sealed class OtherClientsTests : IDisposable
         var result = await client.InitializeAsAsync(Params(initialize.Replace("ROOT_URI", FileUri(_dir)).Replace("ROOT_PATH", _dir.Replace("\\", "\\\\"))));
         Assert.Equal("utf-16", (string?)result.SelectToken("capabilities.positionEncoding"));
 
+        // A client without textDocument.diagnostic is pushed its diagnostics, as ever.
+        Assert.Null(result.SelectToken("capabilities.diagnosticProvider"));
+
         await client.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = TrainUri, languageId = "python", version = 1, text = Script } });
         var published = await client.WaitForDiagnosticsAsync(TrainUri, 1);
 
@@ -313,6 +316,46 @@ public sealed class OtherClientsTests : IDisposable
         Assert.Null(edit["documentChanges"]);
         Assert.Equal("eval_strategy", (string?)edit.SelectToken("changes")!.First!.First![0]!["newText"]);
         Assert.Equal(TrainUri, ((JProperty)edit["changes"]!.First!).Name);
+    }
+
+    [Fact]
+    public async Task A_client_with_pull_diagnostics_pulls_them_and_is_pushed_none()
+    {
+        await using var client = LspClient.Start();
+        var result = await client.InitializeAsAsync(Params("""{"capabilities": {"textDocument": {"diagnostic": {"dynamicRegistration": false}}, "workspace": {"diagnostics": {"refreshSupport": true}}}}"""));
+        var provider = (JObject)result.SelectToken("capabilities.diagnosticProvider")!;
+        Assert.Equal("mlintern", (string?)provider["identifier"]);
+        Assert.True((bool)provider["interFileDependencies"]!);
+        Assert.False((bool)provider["workspaceDiagnostics"]!);
+
+        await client.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = TrainUri, languageId = "python", version = 1, text = Script } });
+        var full = (JObject)(await client.RequestAsync("textDocument/diagnostic", new { textDocument = new { uri = TrainUri } }))!;
+        Assert.Equal("full", (string?)full["kind"]);
+        Assert.Equal(ExpectedCodes, ((JArray)full["items"]!).Select(d => (string)d["code"]!).Order());
+        var resultId = (string?)full["resultId"];
+        Assert.False(string.IsNullOrEmpty(resultId));
+
+        // Asked again with that id: unchanged, no items.
+        var same = (JObject)(await client.RequestAsync("textDocument/diagnostic", new { textDocument = new { uri = TrainUri }, previousResultId = resultId }))!;
+        Assert.Equal("unchanged", (string?)same["kind"]);
+        Assert.Equal(resultId, (string?)same["resultId"]);
+        Assert.Null(same["items"]);
+
+        // After the fix: a full report with a new id, and a refresh asked of the client.
+        var mli501 = ((JArray)full["items"]!).Single(d => (string?)d["code"] == "MLI501");
+        await client.NotifyAsync("textDocument/didChange", new { textDocument = new { uri = TrainUri, version = 2 }, contentChanges = new[] { new { range = mli501["range"], text = "eval_strategy" } } });
+        var after = (JObject)(await client.RequestAsync("textDocument/diagnostic", new { textDocument = new { uri = TrainUri }, previousResultId = resultId }))!;
+        Assert.Equal("full", (string?)after["kind"]);
+        Assert.NotEqual(resultId, (string?)after["resultId"]);
+        Assert.Equal(["MLI101", "MLI105", "MLI106"], ((JArray)after["items"]!).Select(d => (string)d["code"]!).Order());
+        await client.WaitForNotificationAsync("client/received:workspace/diagnostic/refresh");
+
+        // A document that is not open: an empty full report. And nothing was ever pushed.
+        var closed = (JObject)(await client.RequestAsync("textDocument/diagnostic", new { textDocument = new { uri = "file:///nonexistent/other.py" } }))!;
+        Assert.Empty((JArray)closed["items"]!);
+        await client.NotifyAsync("textDocument/didClose", new { textDocument = new { uri = TrainUri } });
+        await client.RequestAsync("textDocument/diagnostic", new { textDocument = new { uri = TrainUri } });
+        Assert.Empty(client.Notifications("textDocument/publishDiagnostics"));
     }
 
     private static async Task WaitForStderr(LspClient client, string text)

@@ -156,8 +156,48 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
     private readonly Dictionary<string, (int Version, string Diagnostics)> _cells = [];
     private readonly Lock _gate = new();
 
+    /// <summary>1 while a workspace/diagnostic/refresh is waiting to be sent.</summary>
+    private int _refreshPending;
+
+    /// <summary>
+    /// A pulling client: nothing is published; what changed is told by workspace/diagnostic/refresh
+    /// (when the client takes it), since a change to one document (a data file saved, a notebook
+    /// cell, the settings) can change the findings of others. Several changes in a row send one.
+    /// </summary>
+    private bool Pulled()
+    {
+        if (!state.ClientPullsDiagnostics)
+        {
+            return false;
+        }
+
+        if (state.ClientSupportsDiagnosticRefresh && Interlocked.Exchange(ref _refreshPending, 1) == 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(50);
+                Volatile.Write(ref _refreshPending, 0);
+                try
+                {
+                    await state.Client.RequestAsync<Newtonsoft.Json.Linq.JToken?>(Methods.DiagnosticRefresh, null!, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    logger.LogDebug("workspace/diagnostic/refresh: {Message}", e.Message);
+                }
+            });
+        }
+
+        return true;
+    }
+
     public void Schedule(Document document)
     {
+        if (Pulled())
+        {
+            return;
+        }
+
         CancellationTokenSource cancel;
         lock (_gate)
         {
@@ -179,6 +219,11 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
     /// </summary>
     public void Schedule(OpenNotebook notebook)
     {
+        if (Pulled())
+        {
+            return;
+        }
+
         var key = NotebookKey(notebook.Uri);
         CancellationTokenSource cancel;
         lock (_gate)
@@ -212,6 +257,11 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
     /// <summary>Cells removed from a notebook that stays open: their diagnostics go.</summary>
     public void ClearNotebookCells(IEnumerable<string> cellUris)
     {
+        if (Pulled())
+        {
+            return;
+        }
+
         foreach (var uri in cellUris)
         {
             lock (_gate)
@@ -288,6 +338,11 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
             {
                 previous.Cancel.Cancel();
             }
+        }
+
+        if (Pulled())
+        {
+            return;
         }
 
         _ = Send(new PublishDiagnosticsParams { Uri = uri, Diagnostics = [] });

@@ -69,6 +69,7 @@ internal sealed class LanguageServer : IClient
             new DidChangeNotebookHandler(diagnostics, _logger),
             new DidSaveNotebookHandler(diagnostics),
             new DidCloseNotebookHandler(diagnostics),
+            new DocumentDiagnosticHandler(_state, findings, _serializer),
             new CodeActionHandler(_state, findings, _serializer),
             new ExecuteCommandHandler(_state, findings, _serializer, _logger),
             new AskFixHandler(_state, findings, [new Assist.RuleFixProvider(), new Assist.AssistantProvider(() => _state.Settings, loggers.CreateLogger("MLIntern.Assistant"))]),

@@ -37,6 +37,15 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
     /// <summary>True when the client takes CodeAction literals (codeActionLiteralSupport); without it code actions are answered as Commands.</summary>
     public bool ClientSupportsCodeActionLiterals => ClientCapabilities.SelectToken("textDocument.codeAction.codeActionLiteralSupport") is JObject;
 
+    /// <summary>
+    /// True when the client pulls diagnostics (textDocument.diagnostic): the server declares
+    /// diagnosticProvider, answers textDocument/diagnostic and publishes nothing.
+    /// </summary>
+    public bool ClientPullsDiagnostics => ClientCapabilities.SelectToken("textDocument.diagnostic") is JObject;
+
+    /// <summary>True when a pulling client takes workspace/diagnostic/refresh (VS Code does).</summary>
+    public bool ClientSupportsDiagnosticRefresh => ClientCapabilities.SelectToken("workspace.diagnostics.refreshSupport") is JValue { Value: true };
+
     /// <summary>True when the client answers workspace/configuration (VS Code, eglot, neovim, Helix do).</summary>
     public bool ClientSupportsConfiguration => ClientCapabilities.SelectToken("workspace.configuration") is JValue { Value: true };
 

@@ -54,6 +54,11 @@ internal sealed class InitializeHandler(ServerState state, ILogger logger) : Cha
                     NotebookSelector = [new NotebookSelector { Notebook = new NotebookDocumentFilter { NotebookType = "jupyter-notebook" }, Cells = [new NotebookCellLanguage { Language = "python" }] }],
                     Save = true,
                 },
+
+                // Pull diagnostics only for a client that asks for them; every other client gets publishDiagnostics.
+                DiagnosticProvider = state.ClientPullsDiagnostics
+                    ? new DiagnosticOptions { Identifier = Convert.Source, InterFileDependencies = true, WorkspaceDiagnostics = false }
+                    : null,
             },
         });
     }

@@ -18,6 +18,8 @@ internal static class Methods
     public const string DidCloseNotebook = "notebookDocument/didClose";
     public const string CodeAction = "textDocument/codeAction";
     public const string PublishDiagnostics = "textDocument/publishDiagnostics";
+    public const string DocumentDiagnostic = "textDocument/diagnostic";
+    public const string DiagnosticRefresh = "workspace/diagnostic/refresh";
     public const string ExecuteCommand = "workspace/executeCommand";
     public const string DidChangeConfiguration = "workspace/didChangeConfiguration";
     public const string ApplyEdit = "workspace/applyEdit";

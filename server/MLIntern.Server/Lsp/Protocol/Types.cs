@@ -98,6 +98,37 @@ internal sealed class ServerCapabilities
     public ExecuteCommandOptions? ExecuteCommandProvider { get; set; }
 
     public NotebookDocumentSyncOptions? NotebookDocumentSync { get; set; }
+
+    /// <summary>Pull diagnostics: declared only to a client with textDocument.diagnostic.</summary>
+    public DiagnosticOptions? DiagnosticProvider { get; set; }
+}
+
+internal sealed class DiagnosticOptions
+{
+    public string Identifier { get; set; } = "";
+
+    public bool InterFileDependencies { get; set; }
+
+    public bool WorkspaceDiagnostics { get; set; }
+}
+
+internal sealed class DocumentDiagnosticParams
+{
+    public TextDocumentIdentifier TextDocument { get; set; } = new();
+
+    public string? Identifier { get; set; }
+
+    public string? PreviousResultId { get; set; }
+}
+
+/// <summary>A full report (items) or, when the client's previousResultId is still right, an unchanged one (no items).</summary>
+internal sealed class DocumentDiagnosticReport
+{
+    public string Kind { get; set; } = "full";
+
+    public string? ResultId { get; set; }
+
+    public List<Diagnostic>? Items { get; set; }
 }
 
 /// <summary>Which notebooks' cells the client syncs as notebookDocument/* (LSP 3.17).</summary>
