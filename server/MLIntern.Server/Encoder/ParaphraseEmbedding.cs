@@ -15,12 +15,13 @@ internal static class ParaphraseEmbedding
     private static readonly Lazy<BuiltInEncoder> Encoder = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static int loads;
+    private static int calls;
 
     /// <summary>How many times this process loaded the encoder for the data checks (0 or 1); for tests.</summary>
     public static int Loads => Volatile.Read(ref loads);
 
-    /// <summary>Whether the encoder is loaded; for tests.</summary>
-    public static bool Loaded => Encoder.IsValueCreated;
+    /// <summary>How many lists of texts the data checks asked to embed (cached or not); for tests: without the opt-in it does not move.</summary>
+    public static int Calls => Volatile.Read(ref calls);
 
     /// <summary>The embedding function for the data set of <paramref name="dataPath"/>; <paramref name="say"/> gets progress lines.</summary>
     public static TextEmbedder For(string dataPath, Action<string>? say = null)
@@ -28,6 +29,7 @@ internal static class ParaphraseEmbedding
         var store = WorkspaceOf(dataPath) is { } root ? new WorkspaceStore(root) : null;
         return (texts, cancellationToken) =>
         {
+            Interlocked.Increment(ref calls);
             Gate.Wait(cancellationToken);
             try
             {
