@@ -27,6 +27,7 @@ export const DataSettingKeys = {
   nearDuplicateThreshold: 'number',
   maxTextChars: 'number',
   maxLabelClasses: 'number',
+  paraphraseOverlap: 'boolean',
 } as const;
 export type DataSettingKey = keyof typeof DataSettingKeys;
 
@@ -117,7 +118,7 @@ export interface SidecarSettings {
   readonly select: string[];
   readonly ignore: string[];
   readonly severity: Record<string, SeverityLevel>;
-  readonly data: Partial<Record<DataSettingKey, string | number>>;
+  readonly data: Partial<Record<DataSettingKey, string | number | boolean>>;
   readonly compute: ComputeSettings;
   readonly assistant: AssistantSettings;
 }
@@ -145,11 +146,12 @@ function severities(value: unknown): Record<string, SeverityLevel> {
 }
 
 function dataSettings(value: Readonly<Record<string, unknown>> | undefined): SidecarSettings['data'] {
-  const result: Partial<Record<DataSettingKey, string | number>> = {};
-  for (const [key, type] of Object.entries(DataSettingKeys) as [DataSettingKey, 'string' | 'number'][]) {
+  const result: Partial<Record<DataSettingKey, string | number | boolean>> = {};
+  for (const [key, type] of Object.entries(DataSettingKeys) as [DataSettingKey, 'string' | 'number' | 'boolean'][]) {
     const v = value?.[key];
     if (type === 'string' && typeof v === 'string' && v.trim() !== '') result[key] = v.trim();
     else if (type === 'number' && typeof v === 'number' && Number.isFinite(v)) result[key] = v;
+    else if (type === 'boolean' && typeof v === 'boolean') result[key] = v;
   }
   return result;
 }

@@ -1,3 +1,4 @@
+using MLIntern.Data.Checks;
 using MLIntern.Training.Baseline;
 using MLIntern.Training.Evaluation;
 
@@ -138,7 +139,7 @@ public sealed class ParaphraseOverlapTests(MiniLmFixture fixture) : IClassFixtur
     {
         var train = new LabeledRows(Train, TrainLabels, 0);
         var test = new LabeledRows([.. Paraphrases.Concat(Unrelated)], [.. TrainLabels.Concat(UnrelatedLabels)], 0);
-        var audit = LeakageAudit.Run(train, test, 0.99, "requested", new AuditOptions(), cancellationToken: default, embed: texts => fixture.Embedder.Embed(texts), encoder: "all-MiniLM-L6-v2");
+        var audit = LeakageAudit.Run(train, test, 0.99, "requested", new AuditOptions(), cancellationToken: default, embed: (texts, _) => fixture.Embedder.Embed(texts), encoder: "all-MiniLM-L6-v2");
         var figures = Assert.IsType<ParaphraseFigures>(audit.Paraphrases);
         Assert.InRange(figures.Paraphrases, 18, 20);
         Assert.Equal(40, figures.TestRows);

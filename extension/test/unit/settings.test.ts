@@ -53,6 +53,12 @@ describe('the section the sidecar is told', () => {
     });
   });
 
+  it('carries the paraphrase-overlap opt-in only as a boolean', () => {
+    assert.deepEqual(readServerSettings({ data: { paraphraseOverlap: true } }).sidecar.data, { paraphraseOverlap: true });
+    assert.deepEqual(readServerSettings({ data: { paraphraseOverlap: false } }).sidecar.data, { paraphraseOverlap: false });
+    assert.deepEqual(readServerSettings({ data: { paraphraseOverlap: 'true' } }).sidecar.data, {});
+  });
+
   it('carries the assistant settings, cleaned: no empty endpoint, no variable name that is not one', () => {
     const s = readServerSettings({ assistant: { endpoint: ' http://localhost:11434/v1 ', model: 'qwen2.5-coder', apiKeyVariable: 'MY KEY', timeoutSeconds: 0, contextLines: 40 } });
     assert.deepEqual(s.sidecar.assistant, { endpoint: 'http://localhost:11434/v1', model: 'qwen2.5-coder', contextLines: 40 });

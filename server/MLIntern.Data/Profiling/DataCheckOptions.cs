@@ -30,6 +30,19 @@ public sealed record DataCheckOptions
 
     /// <summary>Set false to profile without the near-duplicate search (the facts service does).</summary>
     public bool NearDuplicates { get; init; } = true;
+
+    /// <summary>
+    /// MLD007's paraphrase part, opted in (`paraphrase-overlap`, the editor's `mlintern.data.paraphraseOverlap`,
+    /// `mlintern check --paraphrases`): off by default, as it needs a sentence encoder. It runs when this is set
+    /// and the host gave <see cref="Embed"/>.
+    /// </summary>
+    public bool ParaphraseOverlap { get; init; }
+
+    /// <summary>The sentence encoder MLD007's paraphrase part embeds texts with; the host supplies it, only when <see cref="ParaphraseOverlap"/> is set.</summary>
+    public Checks.TextEmbedder? Embed { get; init; }
+
+    /// <summary>MLD007's paraphrase part compares at most this many rows of train, and of the evaluation splits (the first ones read).</summary>
+    public int MaxParaphraseRows { get; init; } = 10_000;
 }
 
 /// <summary>The one table of setting names: pyproject.toml keys (kebab-case) and editor settings (camelCase under mlintern.data).</summary>
@@ -45,6 +58,7 @@ public static class DataSettingKeys
         ("near-duplicate-threshold", "nearDuplicateThreshold"),
         ("max-text-chars", "maxTextChars"),
         ("max-label-classes", "maxLabelClasses"),
+        ("paraphrase-overlap", "paraphraseOverlap"),
     ];
 
     /// <summary>Applies settings by either spelling; unknown keys and bad values are returned as problems, never thrown.</summary>
@@ -54,6 +68,20 @@ public static class DataSettingKeys
         {
             var name = All.FirstOrDefault(k => k.Toml == key || k.Setting == key).Toml;
             double number = 0;
+            if (name == "paraphrase-overlap")
+            {
+                if (bool.TryParse(value.Trim(), out var on))
+                {
+                    options = options with { ParaphraseOverlap = on };
+                }
+                else
+                {
+                    problems.Add($"{key} = {value}: not true or false");
+                }
+
+                continue;
+            }
+
             var numeric = name is not (null or "text-column" or "label-column");
             if (numeric && !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out number))
             {

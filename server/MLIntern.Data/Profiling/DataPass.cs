@@ -52,5 +52,8 @@ internal sealed class DataPass
 
     public string LabelName => Roles?.Label.Column ?? "label";
 
+    /// <summary>The caller's token, for the checks' work after the pass (MLD007's embedding).</summary>
+    public CancellationToken Cancellation { get; set; }
+
     public string FirstPathOf(int split) => Splits[split].Files.Count > 0 ? Splits[split].Files[0].Path : Splits[split].Name;
 }

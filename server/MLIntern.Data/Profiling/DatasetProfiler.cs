@@ -61,6 +61,7 @@ public sealed partial class DatasetProfiler
             splitProfiles.Add(ProfileSplit(s, cancellationToken));
         }
 
+        _pass.Cancellation = cancellationToken;
         var checks = _checks.Select(c => c.Finish()).ToList();
         return new DatasetProfile(
             splitProfiles,

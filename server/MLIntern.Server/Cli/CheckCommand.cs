@@ -26,12 +26,13 @@ internal static class CheckCommand
         var fix = new Option<bool>("--fix") { Description = "Apply safe fixes to the files, then report what is left" };
         var unsafeFixes = new Option<bool>("--unsafe-fixes") { Description = "With --fix or --diff: apply unsafe fixes too (they may change behaviour)" };
         var diff = new Option<bool>("--diff") { Description = "Print the fixes as a unified diff; change no file" };
-        var command = new Command("check", "Check training scripts and data files; print the findings.") { paths, format, fix, unsafeFixes, diff };
+        var paraphrases = new Option<bool>("--paraphrases") { Description = "MLD007 also reports test rows that are paraphrases of a train row (loads the built-in 91 MB sentence encoder; embeddings cached in .mlintern/cache/embeddings)" };
+        var command = new Command("check", "Check training scripts and data files; print the findings.") { paths, format, fix, unsafeFixes, diff, paraphrases };
         command.SetAction(parse =>
         {
             var mode = parse.GetValue(diff) ? FixMode.Diff : parse.GetValue(fix) ? FixMode.Write : FixMode.None;
             var allowed = parse.GetValue(unsafeFixes) ? Applicability.Unsafe : Applicability.Safe;
-            return Run(parse.GetValue(paths) ?? [], parse.GetValue(format) ?? "text", mode, allowed, Console.Out, Console.Error);
+            return Run(parse.GetValue(paths) ?? [], parse.GetValue(format) ?? "text", mode, allowed, Console.Out, Console.Error, parse.GetValue(paraphrases));
         });
         return command;
     }
@@ -77,18 +78,18 @@ internal static class CheckCommand
     }
 
     /// <summary>Files are independent: checks them on every core; the outcomes are in the files' order.</summary>
-    private static Outcome[] ProcessAll(List<string> files, FixMode mode, Applicability allowed)
+    private static Outcome[] ProcessAll(List<string> files, FixMode mode, Applicability allowed, bool paraphrases = false)
     {
         var outcomes = new Outcome[files.Count];
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => outcomes[i] = Process(files[i], mode, allowed));
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => outcomes[i] = Process(files[i], mode, allowed, paraphrases));
         return outcomes;
     }
 
-    internal static int Run(IReadOnlyList<string> paths, string format, FixMode mode, Applicability allowed, TextWriter output, TextWriter errors)
+    internal static int Run(IReadOnlyList<string> paths, string format, FixMode mode, Applicability allowed, TextWriter output, TextWriter errors, bool paraphrases = false)
     {
         var failed = false;
         var files = Expand(paths, errors, ref failed);
-        var outcomes = ProcessAll(files, mode, allowed);
+        var outcomes = ProcessAll(files, mode, allowed, paraphrases);
 
         var results = new List<FileFinding>();
         var fixedCount = 0;
@@ -147,7 +148,7 @@ internal static class CheckCommand
         return failed ? Commands.Failure : results.Count > 0 ? Commands.Findings : Commands.Clean;
     }
 
-    private static Outcome Process(string file, FixMode mode, Applicability allowed)
+    private static Outcome Process(string file, FixMode mode, Applicability allowed, bool paraphrases)
     {
         var problems = new List<string>();
         try
@@ -158,7 +159,7 @@ internal static class CheckCommand
             }
 
             var display = Display(file);
-            var findings = FileChecks.CheckFile(file, problems);
+            var findings = FileChecks.CheckFile(file, problems, paraphrases);
             if (mode == FixMode.None || FileChecks.KindOf(file) != FileKind.Script)
             {
                 return new Outcome(InFile(display, findings), null, 0, null, problems);

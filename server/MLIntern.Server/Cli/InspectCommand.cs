@@ -18,18 +18,19 @@ internal static class InspectCommand
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML report to this file" };
         var label = new Option<string?>("--label-column") { Description = "The label column (default: guessed from names and values)" };
         var text = new Option<string?>("--text-column") { Description = "The text column (default: guessed from names and values)" };
-        var command = new Command("inspect", "Profile a data set and check it (MLD001-MLD013).") { path, format, html, label, text };
-        command.SetAction(parse => Run(parse.GetValue(path)!, parse.GetValue(format) ?? "text", parse.GetValue(html), parse.GetValue(label), parse.GetValue(text), Console.Out, Console.Error));
+        var paraphrases = new Option<bool>("--paraphrases") { Description = "MLD007 also reports test rows that are paraphrases of a train row (loads the built-in 91 MB sentence encoder; embeddings cached in .mlintern/cache/embeddings)" };
+        var command = new Command("inspect", "Profile a data set and check it (MLD001-MLD013).") { path, format, html, label, text, paraphrases };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(parse.GetValue(path)!, parse.GetValue(format) ?? "text", parse.GetValue(html), parse.GetValue(label), parse.GetValue(text), Console.Out, Console.Error, parse.GetValue(paraphrases), cancellationToken)));
         return command;
     }
 
-    public static int Run(string path, string format, string? html, string? labelColumn, string? textColumn, TextWriter output, TextWriter errors)
+    public static int Run(string path, string format, string? html, string? labelColumn, string? textColumn, TextWriter output, TextWriter errors, bool paraphrases = false, CancellationToken cancellationToken = default)
     {
         var warnings = new List<string>();
         DatasetProfile profile;
         try
         {
-            profile = Profile(path, labelColumn, textColumn, warnings);
+            profile = Profile(path, labelColumn, textColumn, warnings, cancellationToken, paraphrases);
         }
         catch (Exception e) when (e is NotADataSetException or IOException or UnauthorizedAccessException)
         {
@@ -74,9 +75,10 @@ internal static class InspectCommand
     /// <summary>
     /// The profile `inspect` computes for a file or folder (its splits, the project's data settings, the columns
     /// given or guessed). Throws <see cref="NotADataSetException"/> when the path is missing or holds no data set;
-    /// IO errors propagate. Settings and reader problems are added to <paramref name="warnings"/>.
+    /// IO errors propagate. Settings and reader problems are added to <paramref name="warnings"/>. <paramref name="paraphrases"/>
+    /// (or `paraphrase-overlap` in pyproject.toml) adds MLD007's paraphrase part, with the built-in encoder.
     /// </summary>
-    public static DatasetProfile Profile(string path, string? labelColumn, string? textColumn, List<string> warnings, CancellationToken cancellationToken = default)
+    public static DatasetProfile Profile(string path, string? labelColumn, string? textColumn, List<string> warnings, CancellationToken cancellationToken = default, bool paraphrases = false)
     {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
@@ -89,7 +91,12 @@ internal static class InspectCommand
             throw new NotADataSetException($"{path}: not a data set (expected a .csv, .tsv, .jsonl, .json or .parquet file, or a folder with train/test files)");
         }
 
-        var options = DataSets.Options(path, null, warnings, new DataCheckOptions { LabelColumn = labelColumn, TextColumn = textColumn });
+        var options = DataSets.Options(path, null, warnings, new DataCheckOptions { LabelColumn = labelColumn, TextColumn = textColumn, ParaphraseOverlap = paraphrases });
+        if (options.ParaphraseOverlap)
+        {
+            options = options with { Embed = Encoder.ParaphraseEmbedding.For(path) };
+        }
+
         var profiler = new DatasetProfiler(splits, options);
         var profile = profiler.Run(cancellationToken);
         warnings.AddRange(profiler.Problems);

@@ -114,8 +114,8 @@ internal static class DataSets
         if (editorSettings is not null)
         {
             var values = editorSettings.Properties()
-                .Where(p => p.Value.Type is JTokenType.String or JTokenType.Integer or JTokenType.Float && !string.IsNullOrEmpty(p.Value.ToString()))
-                .Select(p => KeyValuePair.Create(p.Name, Convert.ToString(((JValue)p.Value).Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+                .Where(p => p.Value.Type is JTokenType.String or JTokenType.Integer or JTokenType.Float or JTokenType.Boolean && !string.IsNullOrEmpty(p.Value.ToString()))
+                .Select(p => KeyValuePair.Create(p.Name, p.Value.Type == JTokenType.Boolean ? ((bool)p.Value ? "true" : "false") : Convert.ToString(((JValue)p.Value).Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
             options = DataSettingKeys.Apply(options, values, problems);
         }
 
@@ -123,8 +123,12 @@ internal static class DataSets
     }
 
 
-    /// <summary>Profiles the data set of a file and returns that file's findings. <paramref name="bytes"/> stands in for the file's own content (the editor's).</summary>
-    public static IReadOnlyList<Finding> CheckFile(string path, byte[]? bytes, JObject? editorSettings = null)
+    /// <summary>
+    /// Profiles the data set of a file and returns that file's findings. <paramref name="bytes"/> stands in for the file's own content (the editor's).
+    /// <paramref name="paraphrases"/> opts MLD007's paraphrase part in (as the `paraphrase-overlap` setting does); it embeds only for a file of
+    /// an evaluation split (the only files its findings are on), with the built-in encoder (<see cref="Encoder.ParaphraseEmbedding"/>).
+    /// </summary>
+    public static IReadOnlyList<Finding> CheckFile(string path, byte[]? bytes, JObject? editorSettings = null, bool paraphrases = false, CancellationToken cancellationToken = default)
     {
         var full = Path.GetFullPath(path);
         Func<string, Stream> open = p => bytes is not null && p == full ? new MemoryStream(bytes, writable: false) : OpenFile(p);
@@ -134,7 +138,18 @@ internal static class DataSets
             return [];
         }
 
-        var profile = DatasetProfiler.Profile(splits, Options(full, editorSettings, []));
+        var options = Options(full, editorSettings, []);
+        if (paraphrases)
+        {
+            options = options with { ParaphraseOverlap = true };
+        }
+
+        if (options.ParaphraseOverlap && splits.Any(s => DatasetProfiler.IsEvaluationSplit(s.Name) && s.Files.Any(f => f.Path == full)))
+        {
+            options = options with { Embed = Encoder.ParaphraseEmbedding.For(full) };
+        }
+
+        var profile = DatasetProfiler.Profile(splits, options, cancellationToken);
         return profile.FindingsFor(full);
     }
 }

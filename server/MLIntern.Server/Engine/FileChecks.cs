@@ -47,25 +47,26 @@ internal static class FileChecks
             steps), .. Runs.PlanFindings.ForScript(path, source.Text, selection)];
 
     /// <summary>Checks a data file whose content is <paramref name="bytes"/> (the editor's), with its data set's other splits read from disk and the editor's "mlintern.data" settings.</summary>
-    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null)
+    public static IReadOnlyList<Finding> CheckData(string path, Stream bytes, Newtonsoft.Json.Linq.JObject? settings = null, CancellationToken cancellationToken = default)
     {
         using var copy = new MemoryStream();
         bytes.CopyTo(copy);
-        return DataSets.CheckFile(path, copy.ToArray(), settings);
+        return DataSets.CheckFile(path, copy.ToArray(), settings, cancellationToken: cancellationToken);
     }
 
     /// <summary>
     /// Checks a file on disk with the rule selection of its project (pyproject.toml). IO errors
     /// propagate: the caller names the file. Settings problems are added to <paramref name="problems"/>.
     /// A notebook's findings are in the coordinates of its code cells as one program: <see cref="CheckNotebookFile"/> maps them to cells.
+    /// <paramref name="paraphrases"/>: MLD007 also reports paraphrases (`check --paraphrases`; loads the built-in encoder).
     /// </summary>
-    public static IReadOnlyList<Finding> CheckFile(string path, List<string>? problems = null)
+    public static IReadOnlyList<Finding> CheckFile(string path, List<string>? problems = null, bool paraphrases = false)
     {
         var selection = RuleSettings.For(path, null, problems);
         var findings = KindOf(path) switch
         {
             FileKind.Script => CheckScript(ReadSource(path), path, selection, RuleFailed(path, problems)),
-            FileKind.Data => CheckDataFile(path),
+            FileKind.Data => DataSets.CheckFile(path, null, paraphrases: paraphrases),
             FileKind.Notebook => CheckNotebookFile(path, problems).Findings,
             _ => [],
         };
@@ -78,11 +79,6 @@ internal static class FileChecks
 
     private static ScriptChecker.RuleFailure RuleFailed(string path, List<string>? problems) => (code, e) =>
         problems?.Add($"{path}: rule {code} failed ({e.GetType().Name}: {e.Message}); its findings were skipped — please report this");
-
-    private static IReadOnlyList<Finding> CheckDataFile(string path)
-    {
-        return DataSets.CheckFile(path, null);
-    }
 
     /// <summary>
     /// Writes a fixed script back, keeping a BOM if the file had one. Written to a temporary file

@@ -69,7 +69,7 @@ internal static class RunEvaluator
         // The paraphrase overlap embeds both splits with the built-in encoder (cached in the workspace by content).
         using var encoder = new Encoder.BuiltInEncoder();
         var store = run.Workspace is { } root ? new State.WorkspaceStore(root) : null;
-        var audit = LeakageAudit.Run(train, test, macro, reason, auditOptions, cancellationToken: cancellationToken, embed: texts => encoder.Embed(store, texts, _ => { }, cancellationToken), encoder: Encoder.BuiltInEncoder.ModelId);
+        var audit = LeakageAudit.Run(train, test, macro, reason, auditOptions, cancellationToken: cancellationToken, embed: (texts, ct) => encoder.Embed(store, texts, _ => { }, ct), encoder: Encoder.BuiltInEncoder.ModelId);
         return report with { Audit = audit, Suggestions = EvaluationReport.Suggest(report.Metrics, report.Slices, audit) };
     }
 

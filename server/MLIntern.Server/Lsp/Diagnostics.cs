@@ -19,8 +19,9 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
     private readonly ConditionalWeakTable<Document, Lazy<IReadOnlyList<Finding>>> _cache = [];
     private readonly ConditionalWeakTable<OpenNotebook, Lazy<NotebookFindings>> _notebooks = [];
 
-    public IReadOnlyList<Finding> Get(Document document) =>
-        _cache.GetValue(document, d => new Lazy<IReadOnlyList<Finding>>(() => Compute(d))).Value;
+    /// <summary>A document's findings, computed once per instance; <paramref name="cancellationToken"/> (the first asker's) stops a long data check (MLD007's embedding).</summary>
+    public IReadOnlyList<Finding> Get(Document document, CancellationToken cancellationToken = default) =>
+        _cache.GetValue(document, d => new Lazy<IReadOnlyList<Finding>>(() => Compute(d, cancellationToken))).Value;
 
     /// <summary>A notebook's findings, computed once per notebook version (any cell's change makes a new one).</summary>
     public NotebookFindings Get(OpenNotebook notebook) =>
@@ -55,7 +56,7 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
         }
     }
 
-    private IReadOnlyList<Finding> Compute(Document document)
+    private IReadOnlyList<Finding> Compute(Document document, CancellationToken cancellationToken)
     {
         try
         {
@@ -70,11 +71,16 @@ internal sealed class FindingsCache(ServerState state, ILogger logger)
             {
                 FileKind.Script => FileChecks.CheckScript(document.Text, document.FilePath, selection, (code, e) =>
                     logger.LogError(e, "{Uri} v{Version}: rule {Code} failed; its findings were skipped", document.Uri, document.Version, code)),
-                FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document), state.DataSettings),
+                FileKind.Data => FileChecks.CheckData(document.FileName, DataBytes(document), state.DataSettings, cancellationToken),
                 FileKind.Notebook => NotebookAsText(document, selection),
                 _ => [],
             };
             return selection.Apply(findings);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A newer version (or new settings) replaced this one while it was checked: nothing to publish.
+            return [];
         }
         catch (Exception e)
         {
@@ -351,7 +357,7 @@ internal sealed class DiagnosticsPublisher(ServerState state, DocumentStore stor
     private async Task PublishAsync(Document document, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var list = findings.Get(document);
+        var list = findings.Get(document, cancellationToken);
         if (cancellationToken.IsCancellationRequested)
         {
             return;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLIntern.Data.Checks;
 using MLIntern.Training.Baseline;
 
 namespace MLIntern.Training.Evaluation;
@@ -32,6 +33,9 @@ public sealed record TextExample(string Text, string Label, string? Match = null
 }
 
 /// <summary>Test rows found in train: verbatim, after case/punctuation normalisation, or as near-duplicates.</summary>
+/// <summary>The leakage audit's paraphrase overlap (<see cref="ParaphraseOverlap"/>): how many test rows restate a train row, with examples (best first).</summary>
+public sealed record ParaphraseFigures(string Encoder, double Threshold, int TestRows, int Paraphrases, double Share, IReadOnlyList<TextExample> Examples);
+
 public sealed record OverlapFigures(int TestRows, int Exact, int Normalized, int NearDuplicate, double Share, IReadOnlyList<TextExample> Examples);
 
 /// <summary>Texts (normalised) that carry more than one label across train and test.</summary>
@@ -96,9 +100,6 @@ public sealed record LeakageAudit(
     IReadOnlyList<string> Suggestions,
     ParaphraseFigures? Paraphrases = null)
 {
-    /// <summary>Embeds texts (unit-length rows, in order) for the paraphrase overlap; the host supplies the encoder and its cache.</summary>
-    public delegate float[][] Embed(IReadOnlyList<string> texts);
-
     /// <summary>Trains on the first rows and scores the second; by default the built-in baseline.</summary>
     public delegate ClassificationMetrics Retrain(LabeledRows train, LabeledRows test, CancellationToken cancellationToken);
 
@@ -111,14 +112,14 @@ public sealed record LeakageAudit(
     }
 
     /// <param name="embed">The sentence encoder for the paraphrase overlap, named by <paramref name="encoder"/>; null leaves it out.</param>
-    public static LeakageAudit Run(LabeledRows train, LabeledRows test, double macroF1, string reason, AuditOptions options, Retrain? retrain = null, CancellationToken cancellationToken = default, Embed? embed = null, string? encoder = null)
+    public static LeakageAudit Run(LabeledRows train, LabeledRows test, double macroF1, string reason, AuditOptions options, Retrain? retrain = null, CancellationToken cancellationToken = default, TextEmbedder? embed = null, string? encoder = null)
     {
         retrain ??= (a, b, ct) => RetrainBaseline(a, b, options.Seed, ct);
         var overlap = MeasureOverlap(train, test, options, cancellationToken);
         var conflicts = FindConflicts(train, test);
         var shortcuts = FindShortcuts(train, test, options);
         var templates = test.Count == 0 || train.Count == 0 ? null : MeasureTemplates(train, test, options, retrain, cancellationToken);
-        var paraphrases = embed is null || test.Count == 0 || train.Count == 0 ? null : ParaphraseOverlap.Measure(train, test, texts => embed(texts), encoder ?? "sentence encoder", cancellationToken: cancellationToken);
+        var paraphrases = embed is null || test.Count == 0 || train.Count == 0 ? null : MeasureParaphrases(train, test, embed, encoder ?? "sentence encoder", cancellationToken: cancellationToken);
 
         var findings = new List<string>();
         var suggestions = new List<string>();
@@ -182,6 +183,16 @@ public sealed record LeakageAudit(
 
         var alarm = overlap.Share >= options.AlarmOverlap || (templates?.Drop ?? 0) >= options.AlarmDrop;
         return new LeakageAudit(reason, macroF1, alarm, findings, overlap, conflicts, shortcuts, templates, suggestions, paraphrases);
+    }
+
+    /// <summary>The audit's paraphrase figures (<see cref="ParaphraseOverlap.Find(IReadOnlyList{float[]}, IReadOnlyList{string}?, IReadOnlyList{float[]}, IReadOnlyList{string}?, double, CancellationToken)"/>, labelled): the matches between the splits, with up to <paramref name="examples"/> examples (texts redacted).</summary>
+    public static ParaphraseFigures MeasureParaphrases(LabeledRows train, LabeledRows test, TextEmbedder embed, string encoder, double threshold = ParaphraseOverlap.DefaultThreshold, int examples = 5, CancellationToken cancellationToken = default)
+    {
+        var trainVectors = embed(train.Texts, cancellationToken);
+        var testVectors = embed(test.Texts, cancellationToken);
+        var matches = ParaphraseOverlap.Find(trainVectors, train.Labels, testVectors, test.Labels, threshold, cancellationToken);
+        var shown = matches.Take(examples).Select(m => new TextExample(test.Texts[m.TestRow], test.Labels[m.TestRow], train.Texts[m.TrainRow], Math.Round(m.Cosine, 3))).ToArray();
+        return new ParaphraseFigures(encoder, threshold, test.Count, matches.Count, test.Count == 0 ? 0 : (double)matches.Count / test.Count, shown);
     }
 
     public static OverlapFigures MeasureOverlap(LabeledRows train, LabeledRows test, AuditOptions options, CancellationToken cancellationToken = default)

@@ -1,10 +1,13 @@
-namespace MLIntern.Training.Evaluation;
+namespace MLIntern.Data.Checks;
 
-/// <summary>A test row whose embedding is within the threshold of a train row.</summary>
+/// <summary>
+/// Embeds texts as unit-length rows, in order (so a dot product is the cosine). The host supplies it
+/// (the built-in sentence encoder and its cache); the core projects never load a model. Honours the token.
+/// </summary>
+public delegate float[][] TextEmbedder(IReadOnlyList<string> texts, CancellationToken cancellationToken);
+
+/// <summary>A test row whose nearest train row by embedding is within the threshold.</summary>
 public sealed record ParaphraseMatch(int TestRow, int TrainRow, double Cosine);
-
-/// <summary>The leakage audit's paraphrase overlap: how many test rows restate a train row, with examples (best first).</summary>
-public sealed record ParaphraseFigures(string Encoder, double Threshold, int TestRows, int Paraphrases, double Share, IReadOnlyList<TextExample> Examples);
 
 /// <summary>
 /// Paraphrase overlap between splits: test rows whose sentence embedding (unit length, so the dot
@@ -12,7 +15,8 @@ public sealed record ParaphraseFigures(string Encoder, double Threshold, int Tes
 /// the same request in other words, which shingles (near-duplicates) do not see. With labels, the
 /// nearest train row must also carry the test row's label: a row on the same subject that asks for
 /// something else (track an order vs cancel it) is close in embedding space but is another class,
-/// and asking something else is not leakage.
+/// and asking something else is not leakage. The one algorithm of MLD007's paraphrase part and the
+/// leakage audit's.
 /// </summary>
 public static class ParaphraseOverlap
 {
@@ -22,6 +26,7 @@ public static class ParaphraseOverlap
     /// fitted to them, not validated on other pairs): paraphrases scored 0.43–0.89 with their source (18 of 20 at
     /// 0.575 or more), rows on the same subject asking something else up to 0.81. Cosine alone cannot separate the
     /// two (at 0.6: recall 0.80, precision 0.80); with the label condition, 0.55 gives recall 0.90 and precision 0.95.
+    /// docs/evaluation.md ("Paraphrase overlap") and docs/rules/MLD007.md quote this value; this is where it is set.
     /// </summary>
     public const double DefaultThreshold = 0.55;
 
@@ -60,20 +65,11 @@ public static class ParaphraseOverlap
         return [.. matches.OrderByDescending(m => m.Cosine).ThenBy(m => m.TestRow)];
     }
 
-    /// <summary>The audit's figures: the labelled matches between the splits, with up to <paramref name="examples"/> examples (texts redacted).</summary>
-    public static ParaphraseFigures Measure(Baseline.LabeledRows train, Baseline.LabeledRows test, Func<IReadOnlyList<string>, float[][]> embed, string encoder, double threshold = DefaultThreshold, int examples = 5, CancellationToken cancellationToken = default)
-    {
-        var trainVectors = embed(train.Texts);
-        var testVectors = embed(test.Texts);
-        var matches = Find(trainVectors, train.Labels, testVectors, test.Labels, threshold, cancellationToken);
-        var shown = matches.Take(examples).Select(m => new TextExample(test.Texts[m.TestRow], test.Labels[m.TestRow], train.Texts[m.TrainRow], Math.Round(m.Cosine, 3))).ToArray();
-        return new ParaphraseFigures(encoder, threshold, test.Count, matches.Count, test.Count == 0 ? 0 : (double)matches.Count / test.Count, shown);
-    }
-
     private static double Dot(float[] a, float[] b)
     {
         var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
+        var n = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < n; i++)
         {
             sum += (double)a[i] * b[i];
         }
