@@ -188,7 +188,8 @@ public static class TrainerApi
 
     /// <summary>
     /// The dict literal or `dict(...)` call an expression holds: directly, through a name's reaching
-    /// value, or as the value of a constant key of another mapping (`CONFIG["training"]`). Null otherwise.
+    /// value, a parameter's default or the argument of the function's one call, or as the value of a
+    /// constant key of another mapping (`CONFIG["training"]`). Null otherwise.
     /// </summary>
     private static Expr? Mapping(Expr expr, SemanticModel model, int depth)
     {
@@ -206,6 +207,10 @@ public static class TrainerApi
                 case Name n when Code.ParameterDefault(model, n) is { } fallback:
                     // `def main(cfg=CONFIG)` called as `main()`: the default is the mapping.
                     expr = fallback;
+                    continue;
+                case Name n when Code.ParameterArguments(model, n) is [var passed]:
+                    // `def run(cfg): ...` called once, as `run(CONFIG)`: the argument is the mapping.
+                    expr = passed;
                     continue;
                 case Subscript { Value: var outer, Slice: var slice } when model.EvaluateString(slice) is { } key &&
                                                                           FindInDict(outer, key, model, depth + 1) is { } entry:
