@@ -391,12 +391,12 @@ public sealed class ValueFlow
 
         // A function of this file called once: its parameter holds that call's argument.
         var sites = CallSites(function);
-        if (sites.Count == 1 && Code.ArgumentFor(function, sites[0], arg) is var (argument, found) && found)
+        if (sites.Count == 1 && Code.ArgumentFor(function, sites[0].Call, arg, sites[0].Skip) is var (argument, found) && found)
         {
             return argument is null ? Value.Unknown : Eval(argument, Env.Empty, depth + 1);
         }
 
-        if (sites.All(s => Code.ArgumentFor(function, s, arg) is (_, false)))
+        if (sites.All(s => Code.ArgumentFor(function, s.Call, arg, s.Skip) is (_, false)))
         {
             return Code.Default(function, arg) is { } d ? Eval(d, Env.Empty, depth + 1) : Value.Unknown;
         }
@@ -410,8 +410,8 @@ public sealed class ValueFlow
 
     private ClassDef? EnclosingClass(FunctionDef function) => _model.ParentOf(function) as ClassDef;
 
-    /// <summary>The calls of this file to a function of it, by its name.</summary>
-    private List<Call> CallSites(FunctionDef function) => [.. Code.SitesOf(_model, function).Where(s => !s.Partial).Select(s => s.Call)];
+    /// <summary>The calls of this file to a function of it, by its name (for `__init__`, the class's constructions).</summary>
+    private List<(Call Call, int Skip)> CallSites(FunctionDef function) => [.. Code.SitesOf(_model, function).Where(s => s.Skip <= 0)];
 
     private Value Attribute(AttributeExpr attribute, Env env, int depth)
     {

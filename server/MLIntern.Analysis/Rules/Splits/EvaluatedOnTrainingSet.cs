@@ -16,8 +16,9 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
         """
         ## What it does
         Finds evaluation on the training data:
-        - a Hugging Face `Trainer` whose `eval_dataset` is its `train_dataset` (the same name, a copy
-          of it, or the same `["train"]` split of the same data set);
+        - a Hugging Face `Trainer` (transformers', trl's, sentence-transformers' or SetFit's) whose
+          `eval_dataset` is its `train_dataset` (the same name, a copy of it, or the same `["train"]`
+          split of the same data set);
         - a scikit-learn estimator fitted with labels (`.fit(X, y)`) whose only evaluations (`.score(X, y)`,
           or `.predict(X)` handed to a `sklearn.metrics` function) use the very `X` it was fitted on.
           Unsupervised fits (`KMeans().fit(X)`) are scored on their own data by design and are not checked.
@@ -57,7 +58,7 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        foreach (var trainer in TrainerApi.Of(model))
+        foreach (var trainer in TrainerApi.AnyOf(model))
         {
             if (TrainerApi.Argument(model, trainer, "train_dataset") is { } train &&
                 TrainerApi.Argument(model, trainer, "eval_dataset") is { } eval &&
