@@ -237,6 +237,30 @@ public static class Code
         return index.TryGetValue(function, out var found) ? found : [];
     }
 
+    /// <summary>The class whose method `self` (the method's first parameter, not a static or class method's) is, or null.</summary>
+    public static ClassDef? SelfClass(SemanticModel model, Name self) =>
+        model.ResolveName(self) is { Kind: BindingKind.Parameter, Scope.Node: FunctionDef method, Node: Arg arg } &&
+        method.Args.PosOnlyArgs.Concat(method.Args.Args).FirstOrDefault() is { } first && ReferenceEquals(first, arg) &&
+        !method.DecoratorList.Any(d => d is Name { Id: "staticmethod" or "classmethod" }) &&
+        model.ParentOf(method) is ClassDef cls
+            ? cls
+            : null;
+
+    /// <summary>What the class's methods assign to `self.attr` (plain assignments), in source order.</summary>
+    public static IEnumerable<Expr> SelfAttributeValues(SemanticModel model, ClassDef cls, string attr)
+    {
+        foreach (var method in cls.Body.OfType<FunctionDef>())
+        {
+            foreach (var assign in Rules.Loops.SyntaxPath.DescendantsOf(method).OfType<Assign>())
+            {
+                if (assign.Targets.Any(t => t is AttributeExpr { Value: Name s, Attr: var a } && a == attr && ReferenceEquals(SelfClass(model, s), cls)))
+                {
+                    yield return assign.Value;
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// The default value of the parameter a name refers to when no call of the function in this file
     /// passes it (`def main(cfg=CONFIG)` called as `main()`), else null.
