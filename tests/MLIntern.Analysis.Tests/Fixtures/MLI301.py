@@ -57,3 +57,11 @@ s2 = SetFitTrainer(st_model, None, few_shot, few_shot)
 
 # Not flagged: SetFit evaluated on the held-out split.
 s3 = SetFitTrainer(model=st_model, train_dataset=few_shot, eval_dataset=ds["test"])
+
+
+# Not flagged: a test suite's function, run by pytest on a tiny set it trains and evaluates on by design.
+def test_trainer_evaluates():
+    tiny = sample_dataset(ds["train"], num_samples=2)
+    trainer = SetFitTrainer(model=st_model, train_dataset=tiny, eval_dataset=tiny)
+    trainer.train()
+    assert trainer.evaluate()["accuracy"] >= 0

@@ -23,6 +23,10 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
           or `.predict(X)` handed to a `sklearn.metrics` function) use the very `X` it was fitted on.
           Unsupervised fits (`KMeans().fit(X)`) are scored on their own data by design and are not checked.
 
+        Only a Trainer the file builds when it is run counts (its module-level code, `__main__` block and
+        the functions they reach): the Trainers of a test suite's or a library's functions are built by
+        their caller, on data of its choosing (a unit test trains and evaluates on one tiny set on purpose).
+
         Names are followed through their reaching definitions, so `eval_ds = train_ds` counts as the
         training set. An estimator that is also evaluated on other data (a train score printed beside
         the test score) is not flagged.
@@ -58,9 +62,11 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
+        var runs = RunPath.Of(model);
         foreach (var trainer in TrainerApi.AnyOf(model))
         {
-            if (TrainerApi.Argument(model, trainer, "train_dataset") is { } train &&
+            // A Trainer built only in functions no code of the file runs (a test suite's, a library's) gets its data from its caller.
+            if (runs.Runs(trainer) && TrainerApi.Argument(model, trainer, "train_dataset") is { } train &&
                 TrainerApi.Argument(model, trainer, "eval_dataset") is { } eval &&
                 SplitFacts.SameData(model, train, eval))
             {

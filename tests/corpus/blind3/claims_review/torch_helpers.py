@@ -42,7 +42,7 @@ def reset(optimizer):
 
 def train_epoch(net, loader, optimizer):
     net.train()
-    for x, y in loader:
+    for x, y in loader:  # expect: MLI505
         reset(optimizer)
         loss = F.cross_entropy(net(x), y)
         loss.backward()
@@ -66,7 +66,7 @@ def main():
     fit_loader = DataLoader(fit_part, batch_size=4, shuffle=True)
     val_loader = DataLoader(val_part, batch_size=8)
     for epoch in range(15):
-        train_epoch(net, fit_loader, optimizer)  # expect: MLI505
+        train_epoch(net, fit_loader, optimizer)
         print(epoch, accuracy(net, val_loader))
 
 

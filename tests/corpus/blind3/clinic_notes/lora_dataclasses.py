@@ -56,7 +56,8 @@ def main():
 
     base = AutoModelForSequenceClassification.from_pretrained(
         margs.model_name_or_path,
-        num_labels=margs.num_classes,  # expect: MLI102
+        # Not MLI102: num_labels (3 by default) disagrees, but the id2label given wins; transformers warns and makes 5 outputs.
+        num_labels=margs.num_classes,
         id2label=dict(enumerate(names)),
         label2id={n: i for i, n in enumerate(names)},
     )
