@@ -128,10 +128,10 @@ public static class Code
         }
 
         var result = new List<Expr>();
-        foreach (var (call, partial) in SitesOf(model, function))
+        foreach (var (call, skip) in SitesOf(model, function))
         {
-            var (passed, found) = ArgumentFor(function, call, arg, partial ? 1 : 0);
-            if (found ? passed is null : partial || (passed = Default(function, arg)) is null)
+            var (passed, found) = ArgumentFor(function, call, arg, skip);
+            if (found ? passed is null : skip > 0 || (passed = Default(function, arg)) is null)
             {
                 return null;
             }
@@ -145,7 +145,8 @@ public static class Code
     /// <summary>
     /// The argument a call passes for a parameter of the function it calls (found: the call passes
     /// it; argument null: not known, e.g. through `*args` or `**kwargs`). <paramref name="skip"/> leading
-    /// positional arguments are not the function's (`partial(function, ...)`'s first).
+    /// positional arguments are not the function's (`partial(function, ...)`'s first); a negative skip,
+    /// leading parameters the call does not pass (a construction `Cls(...)` of `__init__(self, ...)`: -1).
     /// </summary>
     public static (Expr? Argument, bool Found) ArgumentFor(FunctionDef function, Call call, Arg parameter, int skip = 0)
     {
@@ -168,7 +169,7 @@ public static class Code
             return (null, false);
         }
 
-        for (var i = skip; i < call.Args.Count; i++)
+        for (var i = Math.Max(skip, 0); i < call.Args.Count; i++)
         {
             if (call.Args[i] is Starred)
             {
@@ -199,30 +200,65 @@ public static class Code
         return k >= 0 && k < function.Args.KwDefaults.Count ? function.Args.KwDefaults[k] : null;
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SemanticModel, Dictionary<FunctionDef, List<(Call, bool)>>> Sites = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SemanticModel, Dictionary<FunctionDef, List<(Call, int)>>> Sites = new();
 
     /// <summary>
-    /// The calls of a function of this file: by its name, or `functools.partial(function, ...)` binding
-    /// some of its parameters (true). Indexed once per file.
+    /// The calls of a function of this file, each with how its positional arguments line up with the
+    /// function's parameters (the skip <see cref="ArgumentFor"/> takes): called by its name (0),
+    /// through `functools.partial(function, ...)` binding some of its parameters (1: the call's first
+    /// argument is the function), or, for a class's `__init__`, a construction of the class by its name
+    /// (-1: `self` is not passed). Indexed once per file.
     /// </summary>
-    public static List<(Call Call, bool Partial)> SitesOf(SemanticModel model, FunctionDef function)
+    public static List<(Call Call, int Skip)> SitesOf(SemanticModel model, FunctionDef function)
     {
         var index = Sites.GetValue(model, m =>
         {
-            var sites = new Dictionary<FunctionDef, List<(Call, bool)>>();
+            var sites = new Dictionary<FunctionDef, List<(Call, int)>>();
             foreach (var site in m.Calls)
             {
                 var partial = site.Args.Count > 0 && site.Args[0] is Name target && site.Func is Name or AttributeExpr &&
                               m.ResolveCallee(site) is "functools.partial" ? target : null;
-                if ((partial ?? site.Func as Name) is { } callee && m.ResolveName(callee) is { Kind: BindingKind.FunctionDefinition, Node: FunctionDef def })
+                var callee = partial ?? site.Func as Name;
+                var (def, skip) = (callee is null ? null : m.ResolveName(callee)) switch
                 {
-                    (sites.TryGetValue(def, out var list) ? list : sites[def] = []).Add((site, partial is not null));
+                    { Kind: BindingKind.FunctionDefinition, Node: FunctionDef f } => (f, partial is null ? 0 : 1),
+                    { Kind: BindingKind.ClassDefinition, Node: ClassDef cls } when partial is null =>
+                        (cls.Body.OfType<FunctionDef>().LastOrDefault(f => f.Name == "__init__"), -1),
+                    _ => ((FunctionDef?)null, 0),
+                };
+                if (def is not null)
+                {
+                    (sites.TryGetValue(def, out var list) ? list : sites[def] = []).Add((site, skip));
                 }
             }
 
             return sites;
         });
         return index.TryGetValue(function, out var found) ? found : [];
+    }
+
+    /// <summary>The class whose method `self` (the method's first parameter, not a static or class method's) is, or null.</summary>
+    public static ClassDef? SelfClass(SemanticModel model, Name self) =>
+        model.ResolveName(self) is { Kind: BindingKind.Parameter, Scope.Node: FunctionDef method, Node: Arg arg } &&
+        method.Args.PosOnlyArgs.Concat(method.Args.Args).FirstOrDefault() is { } first && ReferenceEquals(first, arg) &&
+        !method.DecoratorList.Any(d => d is Name { Id: "staticmethod" or "classmethod" }) &&
+        model.ParentOf(method) is ClassDef cls
+            ? cls
+            : null;
+
+    /// <summary>What the class's methods assign to `self.attr` (plain assignments), in source order.</summary>
+    public static IEnumerable<Expr> SelfAttributeValues(SemanticModel model, ClassDef cls, string attr)
+    {
+        foreach (var method in cls.Body.OfType<FunctionDef>())
+        {
+            foreach (var assign in Rules.Loops.SyntaxPath.DescendantsOf(method).OfType<Assign>())
+            {
+                if (assign.Targets.Any(t => t is AttributeExpr { Value: Name s, Attr: var a } && a == attr && ReferenceEquals(SelfClass(model, s), cls)))
+                {
+                    yield return assign.Value;
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -237,7 +273,7 @@ public static class Code
             return null;
         }
 
-        return SitesOf(model, function).All(s => ArgumentFor(function, s.Call, arg, s.Partial ? 1 : 0) is (_, false)) ? value : null;
+        return SitesOf(model, function).All(s => ArgumentFor(function, s.Call, arg, s.Skip) is (_, false)) ? value : null;
     }
 
     /// <summary>The binding a name load refers to when it is the only binding of that name in its scope, else null.</summary>

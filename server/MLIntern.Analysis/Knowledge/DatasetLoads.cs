@@ -19,7 +19,9 @@ public sealed record LoadedDataset(Call Load, string Path, DatasetInfo Info)
 /// <summary>
 /// The data sets a script loads and the host can read: `pd.read_csv("data/x.csv")` (and read_json,
 /// read_parquet, read_table), `load_dataset("csv", data_files=...)`, `Dataset.from_csv(...)`, with the
-/// path a literal, a name bound to one, `os.path.join(...)` or `Path(...) / "x"` of literals. And
+/// path a literal, a name bound to one, `os.path.join(...)` or `Path(...) / "x"` of literals, or what
+/// the value flow finds (a config's key, an argparse or dataclass default, `self.path` of the one
+/// construction, the argument of a helper's one call). And
 /// where an expression's data came from (<see cref="Origin"/>): through names, `train_test_split`,
 /// `Dataset.from_pandas`, subscripts and method chains, back to a load.
 /// </summary>
@@ -129,7 +131,7 @@ public static class DatasetLoads
         var found = new List<LoadedDataset>();
         foreach (var call in context.Model.Calls)
         {
-            foreach (var path in PathsOf(context.Model, call))
+            foreach (var path in PathsOf(context.Model, call, ValueFlow.WithoutData(context)))
             {
                 if (context.Dataset(path) is { } info)
                 {
@@ -143,7 +145,7 @@ public static class DatasetLoads
     }
 
     /// <summary>The data file paths a load call names (a load of train and test files names both, train first).</summary>
-    private static IEnumerable<string> PathsOf(SemanticModel model, Call call)
+    private static IEnumerable<string> PathsOf(SemanticModel model, Call call, ValueFlow flow)
     {
         var callee = Symbols.Of(model).Callee(call);
         if (callee is null)
@@ -154,13 +156,13 @@ public static class DatasetLoads
         if (Api.PandasReaders.Contains(callee))
         {
             var arg = model.GetArgument(call, "filepath_or_buffer", 0) ?? model.GetArgument(call, "path") ?? model.GetArgument(call, "path_or_buf") ?? model.GetArgument(call, "io");
-            return arg is not null && EvaluatePath(model, arg) is { } p ? [p] : [];
+            return arg is not null && (EvaluatePath(model, arg) ?? flow.String(arg)) is { } p ? [p] : [];
         }
 
         if (Api.DatasetFileReaders.Contains(callee))
         {
             var arg = model.GetArgument(call, "path_or_paths", 0);
-            return arg is null ? [] : Files(model, arg);
+            return arg is null ? [] : Files(model, arg, flow);
         }
 
         if (callee == LoadDataset)
@@ -172,7 +174,7 @@ public static class DatasetLoads
                 // The datasets library reads data_files, a config's folder and data_dir inside the repository the builder names.
                 if (model.GetArgument(call, "data_files", 3) is { } repoFiles)
                 {
-                    return Files(model, repoFiles).Select(f => root + "/" + f.TrimStart('.', '/')).ToList();
+                    return Files(model, repoFiles, flow).Select(f => root + "/" + f.TrimStart('.', '/')).ToList();
                 }
 
                 var inner = model.GetArgument(call, "data_dir", 2) is { } dir ? EvaluatePath(model, dir)
@@ -185,7 +187,7 @@ public static class DatasetLoads
 
             if (model.GetArgument(call, "data_files", 3) is { } files)
             {
-                return Files(model, files);
+                return Files(model, files, flow);
             }
 
             // `load_dataset("data/tickets.csv")` or a local folder; a hub name finds no file and stays unknown.
@@ -212,9 +214,9 @@ public static class DatasetLoads
     }
 
     /// <summary>`"x.csv"`, `["x.csv"]`, `{"train": "x.csv", "test": "y.csv"}` (train first).</summary>
-    private static IEnumerable<string> Files(SemanticModel model, Expr files)
+    private static IEnumerable<string> Files(SemanticModel model, Expr files, ValueFlow flow)
     {
-        if (EvaluatePath(model, files) is { } single)
+        if ((EvaluatePath(model, files) ?? flow.String(files)) is { } single)
         {
             return [single];
         }

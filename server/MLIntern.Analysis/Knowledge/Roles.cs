@@ -463,27 +463,10 @@ public sealed class Roles
     }
 
     /// <summary>The class whose method `self` is the first parameter of, or null.</summary>
-    private ClassDef? IsSelfOfMethod(Name self) =>
-        _model.ResolveName(self) is { Kind: BindingKind.Parameter, Scope.Node: FunctionDef method, Node: Arg arg } &&
-        method.Args.PosOnlyArgs.Concat(method.Args.Args).FirstOrDefault() is { } first && ReferenceEquals(first, arg) &&
-        _model.ParentOf(method) is ClassDef cls
-            ? cls
-            : null;
+    private ClassDef? IsSelfOfMethod(Name self) => Code.SelfClass(_model, self);
 
     /// <summary>What the class's methods assign to `self.attr`.</summary>
-    private IEnumerable<Expr> AttributeValues(ClassDef cls, string attr)
-    {
-        foreach (var method in cls.Body.OfType<FunctionDef>())
-        {
-            foreach (var assign in Rules.Loops.SyntaxPath.DescendantsOf(method).OfType<Assign>())
-            {
-                if (assign.Targets.Any(t => t is AttributeExpr { Value: Name s, Attr: var a } && a == attr && IsSelfOfMethod(s) == cls))
-                {
-                    yield return assign.Value;
-                }
-            }
-        }
-    }
+    private IEnumerable<Expr> AttributeValues(ClassDef cls, string attr) => Code.SelfAttributeValues(_model, cls, attr);
 
     /// <summary>True when all are true, false when all are false, else not known.</summary>
     private static bool? All(IEnumerable<bool?> answers)

@@ -20,7 +20,11 @@ public static class TrainerApi
         "model", "args", "data_collator", "train_dataset", "eval_dataset", "processing_class", "model_init", "compute_metrics",
     ];
 
+    /// <summary>`setfit.Trainer`'s leading parameters, in order.</summary>
+    private static readonly string[] SetFitPositional = ["model", "args", "train_dataset", "eval_dataset"];
+
     private static readonly ConditionalWeakTable<SemanticModel, List<Call>> Constructions = new();
+    private static readonly ConditionalWeakTable<SemanticModel, List<Call>> AnyConstructions = new();
 
     /// <summary>True when the call constructs TrainingArguments or a subclass (trl's configs, sentence-transformers', the file's own).</summary>
     public static bool IsArgumentsCall(Call call, SemanticModel model) => Symbols.Of(model).Constructs(call, Api.TrainingArguments);
@@ -60,9 +64,16 @@ public static class TrainerApi
     public static IReadOnlyList<Call> Of(SemanticModel model) => Constructions.GetValue(model, m =>
         Symbols.Of(m).DoesMlWork ? [.. m.Calls.Where(c => IsTrainerCall(c, m))] : []);
 
-    /// <summary>A Trainer argument by keyword, by its `transformers.Trainer` position, or through a literal `**` dict.</summary>
+    /// <summary>Every Trainer construction of the file, transformers' (and relatives') and SetFit's, in source order.</summary>
+    public static IReadOnlyList<Call> AnyOf(SemanticModel model) => AnyConstructions.GetValue(model, m =>
+        Symbols.Of(m).DoesMlWork ? [.. m.Calls.Where(c => IsTrainerCall(c, m) || Symbols.Of(m).Constructs(c, Api.SetFitTrainer))] : []);
+
+    /// <summary>
+    /// A Trainer argument by keyword, by its position (`transformers.Trainer`'s, or `setfit.Trainer`'s
+    /// for a SetFit trainer), or through a literal `**` dict.
+    /// </summary>
     public static Expr? Argument(SemanticModel model, Call trainer, string parameter) =>
-        model.GetArgument(trainer, parameter, Array.IndexOf(Positional, parameter));
+        model.GetArgument(trainer, parameter, Array.IndexOf(IsTrainerCall(trainer, model) ? Positional : SetFitPositional, parameter));
 
     /// <summary>The `TrainingArguments(...)` call a Trainer's `args=` is, directly or through a name, else null.</summary>
     public static Call? TrainingArguments(SemanticModel model, Call trainer) => ArgumentsOf(trainer, model);
@@ -188,7 +199,8 @@ public static class TrainerApi
 
     /// <summary>
     /// The dict literal or `dict(...)` call an expression holds: directly, through a name's reaching
-    /// value, or as the value of a constant key of another mapping (`CONFIG["training"]`). Null otherwise.
+    /// value, a parameter's default or the argument of the function's one call, or as the value of a
+    /// constant key of another mapping (`CONFIG["training"]`). Null otherwise.
     /// </summary>
     private static Expr? Mapping(Expr expr, SemanticModel model, int depth)
     {
@@ -206,6 +218,10 @@ public static class TrainerApi
                 case Name n when Code.ParameterDefault(model, n) is { } fallback:
                     // `def main(cfg=CONFIG)` called as `main()`: the default is the mapping.
                     expr = fallback;
+                    continue;
+                case Name n when Code.ParameterArguments(model, n) is [var passed]:
+                    // `def run(cfg): ...` called once, as `run(CONFIG)`: the argument is the mapping.
+                    expr = passed;
                     continue;
                 case Subscript { Value: var outer, Slice: var slice } when model.EvaluateString(slice) is { } key &&
                                                                           FindInDict(outer, key, model, depth + 1) is { } entry:

@@ -30,14 +30,26 @@ public sealed class ValueFlow
     private readonly Dictionary<Expr, Value> _memo = new();
     private int _steps;
 
-    private ValueFlow(ScriptContext context)
+    private static readonly ConditionalWeakTable<ScriptContext, ValueFlow> WithoutDataCache = new();
+
+    /// <summary>False for the flow that finds the data sets' paths: it cannot ask which data set a value holds.</summary>
+    private readonly bool _withData;
+
+    private ValueFlow(ScriptContext context, bool withData)
     {
         _context = context;
         _model = context.Model;
         _symbols = Symbols.Of(context.Model);
+        _withData = withData;
     }
 
-    public static ValueFlow Of(ScriptContext context) => Cache.GetValue(context, c => new ValueFlow(c));
+    public static ValueFlow Of(ScriptContext context) => Cache.GetValue(context, c => new ValueFlow(c, true));
+
+    /// <summary>
+    /// The value flow without the data sets' facts (no column is known), for finding the data sets
+    /// themselves: the path a load reads through a config, a dataclass default or an attribute.
+    /// </summary>
+    public static ValueFlow WithoutData(ScriptContext context) => WithoutDataCache.GetValue(context, c => new ValueFlow(c, false));
 
     /// <summary>The value of <paramref name="expr"/> where it is evaluated.</summary>
     public Value Evaluate(Expr expr)
@@ -391,12 +403,12 @@ public sealed class ValueFlow
 
         // A function of this file called once: its parameter holds that call's argument.
         var sites = CallSites(function);
-        if (sites.Count == 1 && Code.ArgumentFor(function, sites[0], arg) is var (argument, found) && found)
+        if (sites.Count == 1 && Code.ArgumentFor(function, sites[0].Call, arg, sites[0].Skip) is var (argument, found) && found)
         {
             return argument is null ? Value.Unknown : Eval(argument, Env.Empty, depth + 1);
         }
 
-        if (sites.All(s => Code.ArgumentFor(function, s, arg) is (_, false)))
+        if (sites.All(s => Code.ArgumentFor(function, s.Call, arg, s.Skip) is (_, false)))
         {
             return Code.Default(function, arg) is { } d ? Eval(d, Env.Empty, depth + 1) : Value.Unknown;
         }
@@ -410,8 +422,8 @@ public sealed class ValueFlow
 
     private ClassDef? EnclosingClass(FunctionDef function) => _model.ParentOf(function) as ClassDef;
 
-    /// <summary>The calls of this file to a function of it, by its name.</summary>
-    private List<Call> CallSites(FunctionDef function) => [.. Code.SitesOf(_model, function).Where(s => !s.Partial).Select(s => s.Call)];
+    /// <summary>The calls of this file to a function of it, by its name (for `__init__`, the class's constructions).</summary>
+    private List<(Call Call, int Skip)> CallSites(FunctionDef function) => [.. Code.SitesOf(_model, function).Where(s => s.Skip <= 0)];
 
     private Value Attribute(AttributeExpr attribute, Env env, int depth)
     {
@@ -639,7 +651,7 @@ public sealed class ValueFlow
     /// <summary>A column of the data set <paramref name="data"/> holds, when the host knows the data set and it has the column.</summary>
     private ColumnValue? Column(Expr data, string column, Node origin)
     {
-        if (DatasetLoads.Origin(_context, data) is not { } loaded || !loaded.Info.Columns.Contains(column))
+        if (!_withData || DatasetLoads.Origin(_context, data) is not { } loaded || !loaded.Info.Columns.Contains(column))
         {
             return null;
         }

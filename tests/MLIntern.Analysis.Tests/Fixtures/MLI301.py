@@ -46,3 +46,22 @@ held = ds["train"]
 t7 = tf.Trainer(model=None, train_dataset=ds["train"], eval_dataset=held)
 held = ds["test"]
 t8 = tf.Trainer(model=None, train_dataset=ds["train"], eval_dataset=held)
+
+# Flagged: a SetFit trainer evaluated on its few-shot training sample (keyword and SetFit's positions).
+from setfit import SetFitModel, Trainer as SetFitTrainer, sample_dataset
+
+few_shot = sample_dataset(ds["train"], num_samples=8)
+st_model = SetFitModel.from_pretrained("sentence-transformers/paraphrase-mpnet-base-v2")
+s1 = SetFitTrainer(model=st_model, train_dataset=few_shot, eval_dataset=few_shot)
+s2 = SetFitTrainer(st_model, None, few_shot, few_shot)
+
+# Not flagged: SetFit evaluated on the held-out split.
+s3 = SetFitTrainer(model=st_model, train_dataset=few_shot, eval_dataset=ds["test"])
+
+
+# Not flagged: a test suite's function, run by pytest on a tiny set it trains and evaluates on by design.
+def test_trainer_evaluates():
+    tiny = sample_dataset(ds["train"], num_samples=2)
+    trainer = SetFitTrainer(model=st_model, train_dataset=tiny, eval_dataset=tiny)
+    trainer.train()
+    assert trainer.evaluate()["accuracy"] >= 0

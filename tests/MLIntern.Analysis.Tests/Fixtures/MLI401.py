@@ -97,3 +97,19 @@ greeting = "My name is Ada and I work in a lab in Lyon."
 outputs = model(**tokenizer(greeting, return_tensors="pt"))
 batch_texts = ds["train"]["text"][:16]
 outputs = model(**tokenizer(batch_texts, padding=True, return_tensors="pt"))
+
+
+# Flagged: a data module's collate function calls the tokenizer it holds as an attribute.
+class NotesModule:
+    def __init__(self):
+        self.tok = AutoTokenizer.from_pretrained(CHECKPOINT)
+
+    def collate(self, rows):
+        return self.tok([r["text"] for r in rows], padding=True, return_tensors="pt")
+
+    def collate_ids(self, rows):
+        return self.tok.batch_encode_plus([r["text"] for r in rows], padding=True)
+
+    # Not flagged: the same attribute, truncating.
+    def collate_truncated(self, rows):
+        return self.tok([r["text"] for r in rows], padding=True, truncation=True, return_tensors="pt")

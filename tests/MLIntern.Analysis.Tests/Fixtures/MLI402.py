@@ -75,3 +75,27 @@ def load_own_output(trainer):
     tokenizer = AutoTokenizer.from_pretrained(run_dir)
     model = AMSC.from_pretrained("roberta-base")
     return tokenizer, model
+
+
+# Flagged: the two checkpoints are keys of a config dict handed to the loader.
+SETUP = {"model": {"encoder": "google/electra-base-discriminator", "vocab": "roberta-base"}}
+
+
+def load_from_config(cfg):
+    tokenizer = AutoTokenizer.from_pretrained(cfg["model"]["vocab"])
+    model = AMSC.from_pretrained(cfg["model"]["encoder"], num_labels=3)
+    return tokenizer, model
+
+
+load_from_config(SETUP)
+
+
+# Not flagged: the same through a config whose keys name one checkpoint.
+SAME = {"model": {"encoder": "roberta-base", "vocab": "roberta-base"}}
+
+
+def load_matching(cfg):
+    return AutoTokenizer.from_pretrained(cfg["model"]["vocab"]), AMSC.from_pretrained(cfg["model"]["encoder"])
+
+
+load_matching(SAME)

@@ -31,3 +31,22 @@ j = TrainingArguments("out", fp16=False)
 k = TrainingArguments("out", fp16=args.fp16)
 l = MyArguments(fp16=True)
 m = torch.zeros(3, dtype=torch.float16)
+
+# Flagged: a nested config handed to the helper that builds the arguments (its one call).
+SETTINGS = {"paths": {"out": "out"}, "train": {"fp16": True, "num_train_epochs": 3}}
+
+
+def build_arguments(settings):
+    return TrainingArguments(output_dir=settings["paths"]["out"], **settings["train"])
+
+
+n = build_arguments(SETTINGS)
+
+
+# Not flagged: a helper called with two different configs (which one is not known).
+def make_arguments(settings):
+    return TrainingArguments("out", **settings)
+
+
+o = make_arguments({"fp16": torch.cuda.is_available()})
+p = make_arguments({"fp16": False})

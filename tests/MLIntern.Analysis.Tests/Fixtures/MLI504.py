@@ -36,3 +36,24 @@ n = TrainingArguments("out", eval_strategy=strategy, load_best_model_at_end=True
 o = TrainingArguments("out", load_best_model_at_end=True, **other_settings)
 p = TrainingArguments("out", eval_strategy="steps", eval_steps=0.1, load_best_model_at_end=True)
 q = MyArguments(eval_strategy="epoch", load_best_model_at_end=True)
+
+# Flagged: the strategies in a nested config passed to the function that builds the arguments.
+RUN = {"train": {"eval_strategy": "epoch", "save_strategy": "steps", "load_best_model_at_end": True}}
+
+
+def arguments_from(run):
+    return TrainingArguments("out", **run["train"])
+
+
+r = arguments_from(RUN)
+
+
+# Not flagged: the same helper, strategies that match.
+GOOD = {"train": {"eval_strategy": "epoch", "save_strategy": "epoch", "load_best_model_at_end": True}}
+
+
+def arguments_matching(run):
+    return TrainingArguments("out", **run["train"])
+
+
+s = arguments_matching(GOOD)

@@ -72,3 +72,14 @@ t6 = SentenceTransformerTrainer(model=model, args=st_args, train_dataset=a_ds, e
 
 # Not flagged: its evaluator names metrics of its own at run time.
 ok5 = SentenceTransformerTrainer(model=model, args=st_args, train_dataset=a_ds, eval_dataset=b_ds, evaluator=dev_evaluator)
+
+# Flagged: the selection key sits in a nested config handed to the function that builds the run.
+PLAN = {"train": {"eval_strategy": "epoch", "save_strategy": "epoch", "load_best_model_at_end": True, "metric_for_best_model": "macro_f1"}}
+
+
+def run_plan(plan):
+    plan_args = TrainingArguments("out", **plan["train"])
+    return Trainer(model=model, args=plan_args, train_dataset=a_ds, eval_dataset=b_ds, compute_metrics=compute_metrics)
+
+
+run_plan(PLAN)

@@ -186,3 +186,50 @@ for epoch in range(2):
     watched.train()
     watched.eval()
     print(check())
+
+
+# Flagged: a class-based trainer holds the model it was constructed with (`Coach(Net())`); its scoring
+# method puts it in eval mode but leaves autograd on.
+class Coach:
+    def __init__(self, network, lr=1e-3):
+        self.network = network.to("cpu")
+        self.opt = torch.optim.Adam(self.network.parameters(), lr=lr)
+
+    def fit(self, loader):
+        self.network.train()
+        for xb, yb in loader:
+            self.opt.zero_grad()
+            nn.functional.cross_entropy(self.network(xb), yb).backward()
+            self.opt.step()
+
+    def score(self, loader):
+        self.network.eval()
+        hits = 0
+        for xb, yb in loader:
+            hits += (self.network(xb).argmax(1) == yb).sum().item()
+        return hits
+
+
+coach = Coach(Net())
+coach.fit(val_loader)
+coach.score(val_loader)
+
+
+# Not flagged: the same class-based trainer scoring in eval mode under no_grad.
+class GoodCoach:
+    def __init__(self, network):
+        self.network = network
+
+    def score(self, loader):
+        self.network.eval()
+        with torch.no_grad():
+            return sum((self.network(xb).argmax(1) == yb).sum().item() for xb, yb in loader)
+
+    def rank(self, loader):
+        self.network.eval()
+        with torch.no_grad():
+            for xb, _ in loader:
+                print(self.network(xb).argmax(1))
+
+
+GoodCoach(Net()).rank(val_loader)

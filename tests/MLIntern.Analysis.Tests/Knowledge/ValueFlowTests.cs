@@ -44,6 +44,24 @@ public sealed class ValueFlowTests
     }
 
     [Fact]
+    public void A_data_set_read_through_a_dataclass_default_a_config_key_or_an_attribute_is_the_data_set()
+    {
+        // The path of the load is not a literal: the value flow finds it, so the label column's facts apply.
+        const string dataclass = "from dataclasses import dataclass, field\nfrom datasets import load_dataset\nfrom transformers import HfArgumentParser\n" +
+                                 "@dataclass\nclass DataArgs:\n    csv_path: str = field(default='data/tickets.csv')\n" +
+                                 "def main():\n    (dargs,) = HfArgumentParser(DataArgs).parse_args_into_dataclasses()\n" +
+                                 "    raw = load_dataset('csv', data_files=dargs.csv_path)['train']\n    probe(sorted(set(raw['intent'])))\nmain()\n";
+        Assert.Equal(16, Count(dataclass, Tickets));
+        const string config = "import pandas as pd\nCFG = {'paths': {'data': 'data/tickets.csv'}}\ndef run(cfg):\n    df = pd.read_csv(cfg['paths']['data'])\n    probe(df['intent'].unique())\nrun(CFG)\n";
+        Assert.Equal(16, Count(config, Tickets));
+        const string attribute = "import pandas as pd\nclass Data:\n    def __init__(self, path):\n        self.path = path\n" +
+                                 "    def setup(self):\n        frame = pd.read_csv(self.path)\n        probe(frame['intent'].nunique())\nData('data/tickets.csv').setup()\n";
+        Assert.Equal(16L, Scalar(attribute, Tickets));
+        // Two constructions with different paths: which file is not known.
+        Assert.Equal("unknown", Scalar(attribute + "Data('data/other.csv')\n", Tickets));
+    }
+
+    [Fact]
     public void Values_travel_through_aliases_helpers_and_parameters()
     {
         Assert.Equal(3, Count("LABELS = ['a', 'b', 'c']\nclasses = LABELS\nprobe(classes)\n"));

@@ -280,7 +280,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
 
     /// <summary>The calls in this file to a function defined in it.</summary>
     private static List<Call> CallSites(FunctionDef function, SemanticModel model) =>
-        [.. Code.SitesOf(model, function).Where(s => !s.Partial).Select(s => s.Call)];
+        [.. Code.SitesOf(model, function).Where(s => s.Skip == 0).Select(s => s.Call)];
 
     private static Node OwnScope(Call call, SemanticModel model) =>
         SyntaxPath.AncestorsOf(model, call).OfType<FunctionDef>().LastOrDefault() ?? (Node)model.Tree;

@@ -16,11 +16,16 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
         """
         ## What it does
         Finds evaluation on the training data:
-        - a Hugging Face `Trainer` whose `eval_dataset` is its `train_dataset` (the same name, a copy
-          of it, or the same `["train"]` split of the same data set);
+        - a Hugging Face `Trainer` (transformers', trl's, sentence-transformers' or SetFit's) whose
+          `eval_dataset` is its `train_dataset` (the same name, a copy of it, or the same `["train"]`
+          split of the same data set);
         - a scikit-learn estimator fitted with labels (`.fit(X, y)`) whose only evaluations (`.score(X, y)`,
           or `.predict(X)` handed to a `sklearn.metrics` function) use the very `X` it was fitted on.
           Unsupervised fits (`KMeans().fit(X)`) are scored on their own data by design and are not checked.
+
+        Only a Trainer the file builds when it is run counts (its module-level code, `__main__` block and
+        the functions they reach): the Trainers of a test suite's or a library's functions are built by
+        their caller, on data of its choosing (a unit test trains and evaluates on one tiny set on purpose).
 
         Names are followed through their reaching definitions, so `eval_ds = train_ds` counts as the
         training set. An estimator that is also evaluated on other data (a train score printed beside
@@ -57,9 +62,11 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
     public override void Finish(ScriptContext context)
     {
         var model = context.Model;
-        foreach (var trainer in TrainerApi.Of(model))
+        var runs = RunPath.Of(model);
+        foreach (var trainer in TrainerApi.AnyOf(model))
         {
-            if (TrainerApi.Argument(model, trainer, "train_dataset") is { } train &&
+            // A Trainer built only in functions no code of the file runs (a test suite's, a library's) gets its data from its caller.
+            if (runs.Runs(trainer) && TrainerApi.Argument(model, trainer, "train_dataset") is { } train &&
                 TrainerApi.Argument(model, trainer, "eval_dataset") is { } eval &&
                 SplitFacts.SameData(model, train, eval))
             {

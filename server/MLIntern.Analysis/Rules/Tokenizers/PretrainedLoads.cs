@@ -71,7 +71,10 @@ public static class PretrainedLoads
         return new PretrainedLoad(call, kind, name, checkpoint, checkpoint is null ? null : model.EvaluateString(checkpoint));
     }
 
-    /// <summary>The tokenizer load a name refers to (`tokenizer = AutoTokenizer.from_pretrained(...)`, read anywhere), else null.</summary>
+    /// <summary>
+    /// The tokenizer load a name (or `self.attr`) refers to (`tokenizer = AutoTokenizer.from_pretrained(...)`,
+    /// read anywhere; a parameter every call gives one; an attribute the class sets to one), else null.
+    /// </summary>
     public static PretrainedLoad? TokenizerOf(SemanticModel model, Expr expr) => TokenizerOf(model, expr, 0);
 
     private static PretrainedLoad? TokenizerOf(SemanticModel model, Expr expr, int depth)
@@ -80,6 +83,13 @@ public static class PretrainedLoads
         if (value is Call call && Match(model, call) is { Kind: PretrainedKind.Tokenizer } load)
         {
             return load;
+        }
+
+        // `self.tok` of a class whose methods set it: every value they assign is that tokenizer load.
+        if (depth < 4 && value is AttributeExpr { Value: Name self, Attr: var attr } && Code.SelfClass(model, self) is { } cls)
+        {
+            var held = Code.SelfAttributeValues(model, cls, attr).Select(v => TokenizerOf(model, v, depth + 1)).ToList();
+            return held.Count > 0 && held.All(l => l is not null) ? held[0] : null;
         }
 
         // A parameter (`def encode(batch, tok)` used through `partial(encode, tok=tokenizer)`): what every call passes.

@@ -15,10 +15,11 @@ public sealed class TokenizerModelMismatch : ScriptRule
         """
         ## What it does
         Finds a tokenizer (`AutoTokenizer.from_pretrained(...)` or any `*Tokenizer*` class) and a model
-        (`AutoModelFor….from_pretrained(...)` or any model class) loaded from checkpoints whose names, as
-        literals or constants, differ — in one function, or in a file that loads one of each.
+        (`AutoModelFor….from_pretrained(...)` or any model class) loaded from checkpoints whose names differ — as
+        literals, constants, or values the code hands on (a key of a config dict passed to a helper,
+        an argparse default) — in one function, or in a file that loads one of each.
 
-        It says nothing when a checkpoint is not a literal, when a function (or a file) loads several
+        It says nothing when a checkpoint's name is not known, when a function (or a file) loads several
         tokenizers or several models (distillation, ensembles), when either checkpoint is a local directory (a
         fine-tuned model saved next to the script, or a directory the script itself writes through
         `output_dir=`, `save_pretrained` or `save_model`), when the tokenizer's repository holds only a
@@ -96,8 +97,11 @@ public sealed class TokenizerModelMismatch : ScriptRule
         var models = loads.Where(l => l.Kind == PretrainedKind.Model).ToList();
 
         // One checkpoint each, known as a string (the same checkpoint loaded twice is still one).
-        var tokenizerCheckpoints = tokenizers.Select(t => t.CheckpointValue).Distinct().ToList();
-        var modelCheckpoints = models.Select(m => m.CheckpointValue).Distinct().ToList();
+        // A literal or constant, else what the value flow finds (`cfg["model"]["name"]` of the config passed in).
+        var flow = ValueFlow.Of(context);
+        string? Name(PretrainedLoad load) => load.CheckpointValue ?? (load.Checkpoint is { } c ? flow.String(c) : null);
+        var tokenizerCheckpoints = tokenizers.Select(Name).Distinct().ToList();
+        var modelCheckpoints = models.Select(Name).Distinct().ToList();
         if (tokenizerCheckpoints is not [{ } tokenizerCheckpoint] || modelCheckpoints is not [{ } modelCheckpoint] ||
             Api.IsLocalCheckpoint(tokenizerCheckpoint) || Api.IsLocalCheckpoint(modelCheckpoint) ||
             TokenizerOnly(tokenizerCheckpoint) || SameModel(tokenizerCheckpoint, modelCheckpoint))

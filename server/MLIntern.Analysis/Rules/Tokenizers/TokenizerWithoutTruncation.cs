@@ -81,10 +81,11 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
         var labels = LabelValues.Of(context);
         foreach (var call in model.Calls)
         {
-            var tokenizer = call.Func switch
+            Expr? tokenizer = call.Func switch
             {
                 Name n => n,
-                AttributeExpr { Value: Name n, Attr: var method } when EncodeMethods.Contains(method) => n,
+                AttributeExpr { Value: Name self } held when Code.SelfClass(model, self) is not null => held,
+                AttributeExpr { Value: Name or AttributeExpr { Value: Name } } encode when encode.Attr is var method && EncodeMethods.Contains(method) => encode.Value,
                 _ => null,
             };
             if (tokenizer is null || PretrainedLoads.TokenizerOf(model, tokenizer) is null || !Untruncated(context, call) ||
