@@ -294,7 +294,9 @@ public sealed partial class AgentLoopTests : IDisposable
     [Fact]
     public async Task ASpendingToolNeverRunsWithoutAHumansToken()
     {
-        await using var llm = PlanThenLaunch(3);
+        // A fourth launch waits for its approval when the session is cancelled. (With three, the model's answer
+        // after the third refusal could end the turn before the cancel arrived: then no "cancelled" came — the flake.)
+        await using var llm = PlanThenLaunch(4);
         var h = new Harness(_dir, llm.BaseUrl);
         var session = h.Hub.Start(h.Workspace, "train", null).SessionId;
         var planId = (await h.WaitFor(e => e.Kind == AgentEventKind.Approval)).Approval!.Plan!.PlanId;
@@ -317,9 +319,42 @@ public sealed partial class AgentLoopTests : IDisposable
 
         Assert.Contains($"is for plan {other.PlanId}", h.Snapshot().Last(e => e.Result?.CallId == "launch3").Result!.Summary, StringComparison.Ordinal);
         Assert.False(Directory.Exists(h.RunsFolder));
-        h.Hub.Cancel(h.Workspace, session);
+        await h.WaitFor(e => e.Kind == AgentEventKind.Approval && e.Approval!.ApprovalId == AgentSession.ApprovalIdFor("launch4"));
+        Assert.True(h.Hub.Cancel(h.Workspace, session));
         await h.WaitFor(e => e.Kind == AgentEventKind.Done && e.Text == "cancelled");
+        Assert.False(h.Hub.Respond(h.Workspace, session, AgentSession.ApprovalIdFor("launch4"), approved: true, otherToken, null).Accepted);
         Assert.False(Directory.Exists(h.RunsFolder));
+    }
+
+    [Fact]
+    public async Task ASessionCancelledWhileItsWriteWaitsInTheQueueEndsAndTheWriteNeverRuns()
+    {
+        await using var llm = new StreamingChatStandIn((turn, body) => turn == 0
+            ? [StreamingChatStandIn.Call(0, "plan", "plan_training", "{\"data\": \"data/tickets.csv\"}")]
+            : [StreamingChatStandIn.Text("done")]);
+        var h = new Harness(_dir, llm.BaseUrl);
+
+        // An editor write holds the queue the tools run in.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var editorWrite = h.Services.Queue.EnqueueWrite(async (_, _) =>
+        {
+            await release.Task;
+            return 0;
+        }, CancellationToken.None);
+        var session = h.Hub.Start(h.Workspace, "plan a baseline", null).SessionId;
+        await h.WaitFor(e => e.Kind == AgentEventKind.ToolCall);
+        await Task.Delay(300);
+        var plans = Path.Combine(h.Workspace, ".mlintern", "plans");
+        Assert.False(Directory.Exists(plans));
+
+        // Stop ends the session now, not when the write ahead of its call is done; the call never runs.
+        Assert.True(h.Hub.Cancel(h.Workspace, session));
+        Assert.Equal("cancelled", (await h.WaitFor(e => e.Kind == AgentEventKind.Done, seconds: 10)).Text);
+        Assert.Equal("cancelled", h.Snapshot().Single(e => e.Result?.CallId == "plan").Result!.Summary);
+        release.SetResult();
+        await editorWrite;
+        await h.Services.Queue.EnqueueWrite((_, _) => Task.FromResult(0), CancellationToken.None);
+        Assert.False(Directory.Exists(plans));
     }
 
     [Fact]

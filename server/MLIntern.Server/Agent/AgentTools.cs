@@ -40,6 +40,9 @@ internal sealed record ToolCall(AgentSession Session, AgentServices Services, st
     public string? Path(string name) => String(name) is { Length: > 0 } p ? System.IO.Path.GetFullPath(p, Session.Workspace) : null;
 
     public Task<T> Invoke<T>(string method, object parameters) => AgentTools.Invoke<T>(Services, method, parameters, Cancellation);
+
+    /// <summary>A tool's own reading (a script's findings, a rule's page, a saved plan) in the queue as a read.</summary>
+    public Task<T> Read<T>(Func<T> read) => Services.Queue.EnqueueRead((_, _) => Task.FromResult(read()), Cancellation).WaitAsync(Cancellation);
 }
 
 /// <summary>
@@ -55,9 +58,9 @@ internal static class AgentTools
     public static IReadOnlyList<AgentTool> All { get; } =
     [
         new("inspect_dataset", "Profile a data set (a .csv/.tsv/.jsonl/.json/.parquet file or a folder of splits): rows, text and label columns, classes, and ML Intern's data checks (duplicates, leakage, imbalance, label noise).", [new("path", "string", "The data file or folder, relative to the workspace", true)], null, InspectDataset),
-        new("check_script", "Run ML Intern's checker on a Python training script or notebook and list its findings (code, line, message, whether a fix exists).", [new("path", "string", "The script, relative to the workspace", true)], null, CheckScript),
-        new("explain_finding", "The documentation page of a rule (what it does, why it is bad, the fix).", [new("code", "string", "The rule code, e.g. MLI101 or MLD003", true)], null, ExplainFinding),
-        new("propose_fix", "Propose ML Intern's fixes for a script's findings as a diff. Nothing is written: the user applies the diff if they accept it.", [new("path", "string", "The script", true), new("code", "string", "Only this rule's findings"), new("line", "integer", "Only the finding on this line")], null, ProposeFix),
+        new("check_script", "Run ML Intern's checker on a Python training script or notebook and list its findings (code, line, message, whether a fix exists).", [new("path", "string", "The script, relative to the workspace", true)], null, c => c.Read(() => CheckScriptNow(c))),
+        new("explain_finding", "The documentation page of a rule (what it does, why it is bad, the fix).", [new("code", "string", "The rule code, e.g. MLI101 or MLD003", true)], null, c => c.Read(() => ExplainFindingNow(c))),
+        new("propose_fix", "Propose ML Intern's fixes for a script's findings as a diff. Nothing is written: the user applies the diff if they accept it.", [new("path", "string", "The script", true), new("code", "string", "Only this rule's findings"), new("line", "integer", "Only the finding on this line")], null, c => c.Read(() => ProposeFixNow(c))),
         new("generate_script", "Generate the text of a Hugging Face Trainer script for a data set; nothing is written (the user saves it).", [new("data", "string", "The data file or folder", true), new("model", "string", "The Hub model id (default distilbert-base-uncased)"), new("epochs", "number", "Epochs (default 3)")], null, GenerateScript),
         new("plan_training", "Plan a training run with its cost and time estimate (writes the plan under .mlintern/plans; runs nothing). Without script, the built-in baseline.", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline"), new("model", "string", "Model id"), new("epochs", "number", "Epochs"), new("hardware", "string", "cpu, t4, a10g, a100 or h100")], null, c => PlanTraining(c, smoke: false)),
         new("smoke_test", "Plan a smoke test of a script or the baseline (a tiny run to see it works; writes the plan, runs nothing: launch it with launch_training).", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline")], null, c => PlanTraining(c, smoke: true)),
@@ -73,11 +76,16 @@ internal static class AgentTools
 
     public static AgentTool? Find(string name) => All.FirstOrDefault(t => t.Name == name);
 
-    /// <summary>Calls a registered handler as its request would; an error the handler answers becomes an exception with its message.</summary>
+    /// <summary>
+    /// Calls a registered handler as its request would, in the request queue with that method's effect
+    /// (a write alone, after every request before it; a read beside other reads); the session's cancel
+    /// stops the wait for its turn, and a call cancelled before its turn does not run. An error the
+    /// handler answers becomes an exception with its message.
+    /// </summary>
     public static async Task<T> Invoke<T>(AgentServices services, string method, object parameters, CancellationToken cancellationToken)
     {
         var handler = services.Handler(method);
-        return (T)(await handler.InvokeAsync(parameters, cancellationToken).ConfigureAwait(false))!;
+        return (T)(await handler.EnqueueAsync(services.Queue, parameters, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>
@@ -186,12 +194,12 @@ internal static class AgentTools
         return new ToolOutcome(true, summary, links, summary, Data: profile);
     }
 
-    private static Task<ToolOutcome> CheckScript(ToolCall call)
+    private static ToolOutcome CheckScriptNow(ToolCall call)
     {
         var path = call.Path("path")!;
         if (!File.Exists(path))
         {
-            return Task.FromResult(ToolOutcome.Failed($"no file {Relative(call, path)} in the workspace"));
+            return ToolOutcome.Failed($"no file {Relative(call, path)} in the workspace");
         }
 
         List<string> problems = [];
@@ -209,27 +217,27 @@ internal static class AgentTools
 
         var links = findings.Take(20).Select(f => new AgentLink(AgentLinkKind.Finding, $"line {f.Range.Line}: {f.Code}", $"{Uri(path)}#L{f.Range.Line}", Code: f.Code)).ToList();
         var summary = text.ToString();
-        return Task.FromResult(new ToolOutcome(true, summary, links, summary, Data: findings));
+        return new ToolOutcome(true, summary, links, summary, Data: findings);
     }
 
-    private static Task<ToolOutcome> ExplainFinding(ToolCall call)
+    private static ToolOutcome ExplainFindingNow(ToolCall call)
     {
         var code = call.String("code")!.Trim().ToUpperInvariant();
         if (RuleCatalog.Find(code) is not { } rule)
         {
-            return Task.FromResult(ToolOutcome.Failed($"no rule {code} (ML Intern's rules are MLI### for scripts and MLD### for data)"));
+            return ToolOutcome.Failed($"no rule {code} (ML Intern's rules are MLI### for scripts and MLD### for data)");
         }
 
         var summary = $"{rule.Code} {rule.Name}: {rule.Summary}";
-        return Task.FromResult(new ToolOutcome(true, summary, [new(AgentLinkKind.Rule, $"{rule.Code} {rule.Name}", rule.HelpUri, Code: rule.Code)], summary + "\n\n" + rule.Documentation));
+        return new ToolOutcome(true, summary, [new(AgentLinkKind.Rule, $"{rule.Code} {rule.Name}", rule.HelpUri, Code: rule.Code)], summary + "\n\n" + rule.Documentation);
     }
 
-    private static Task<ToolOutcome> ProposeFix(ToolCall call)
+    private static ToolOutcome ProposeFixNow(ToolCall call)
     {
         var path = call.Path("path")!;
         if (!File.Exists(path) || FileChecks.KindOf(path) != FileKind.Script)
         {
-            return Task.FromResult(ToolOutcome.Failed($"{Relative(call, path)} is not a Python script in the workspace"));
+            return ToolOutcome.Failed($"{Relative(call, path)} is not a Python script in the workspace");
         }
 
         var text = FileChecks.ReadSource(path).Text;
@@ -239,13 +247,13 @@ internal static class AgentTools
         var fixes = Edits.Select(findings, Applicability.Unsafe);
         if (fixes.Count == 0)
         {
-            return Task.FromResult(new ToolOutcome(true, "No fix to propose for those findings (ML Intern has fixes for some rules only).", [], "no fix to propose"));
+            return new ToolOutcome(true, "No fix to propose for those findings (ML Intern has fixes for some rules only).", [], "no fix to propose");
         }
 
         var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
         var diff = Cli.UnifiedDiff.Render(Relative(call, path), text, after);
         var summary = $"{fixes.Count} fix(es) for {Relative(call, path)}: {string.Join("; ", fixes.Select(f => f.Title))}. Not applied: the user reviews the diff and applies it.";
-        return Task.FromResult(new ToolOutcome(true, summary, [new(AgentLinkKind.Diff, $"Diff of {Relative(call, path)}", Uri(path), Code: diff)], summary + "\n" + diff));
+        return new ToolOutcome(true, summary, [new(AgentLinkKind.Diff, $"Diff of {Relative(call, path)}", Uri(path), Code: diff)], summary + "\n" + diff);
     }
 
     private static async Task<ToolOutcome> GenerateScript(ToolCall call)
@@ -276,7 +284,7 @@ internal static class AgentTools
     {
         var planId = call.String("planId")!;
         var store = new WorkspaceStore(call.Session.Workspace);
-        if (store.LoadPlan(planId) is not { } plan)
+        if (await call.Read(() => store.LoadPlan(planId)) is not { } plan)
         {
             return ToolOutcome.Failed($"no plan '{planId}'; plan first with plan_training");
         }
