@@ -62,7 +62,7 @@ internal static class AgentTools
         new("explain_finding", "The documentation page of a rule (what it does, why it is bad, the fix).", [new("code", "string", "The rule code, e.g. MLI101 or MLD003", true)], null, c => c.Read(() => ExplainFindingNow(c))),
         new("propose_fix", "Propose ML Intern's fixes for a script's findings as a diff. Nothing is written: the user applies the diff if they accept it.", [new("path", "string", "The script", true), new("code", "string", "Only this rule's findings"), new("line", "integer", "Only the finding on this line")], null, c => c.Read(() => ProposeFixNow(c))),
         new("generate_script", "Generate the text of a Hugging Face Trainer script for a data set; nothing is written (the user saves it).", [new("data", "string", "The data file or folder", true), new("model", "string", "The Hub model id (default distilbert-base-uncased)"), new("epochs", "number", "Epochs (default 3)")], null, GenerateScript),
-        new("plan_training", "Plan a training run with its cost and time estimate (writes the plan under .mlintern/plans; runs nothing). Without script, the built-in baseline.", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline"), new("model", "string", "Model id"), new("epochs", "number", "Epochs"), new("hardware", "string", "cpu, t4, a10g, a100 or h100")], null, c => PlanTraining(c, smoke: false)),
+        new("plan_training", "Plan a training run with its cost and time estimate (writes the plan under .mlintern/plans; runs nothing). Without script, the built-in baseline.", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline"), new("model", "string", "Model id"), new("epochs", "number", "Epochs"), new("hardware", "string", "cpu, t4, a10g, a100 or h100"), new("target", "string", "Where it runs: local (default) or a configured compute target's name (Slurm, HF Jobs; the plan then carries its cost ceiling)")], null, c => PlanTraining(c, smoke: false)),
         new("smoke_test", "Plan a smoke test of a script or the baseline (a tiny run to see it works; writes the plan, runs nothing: launch it with launch_training).", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline")], null, c => PlanTraining(c, smoke: true)),
         new("launch_training", "Launch a planned run. Asks the user to approve the plan first; runs only with their approval.", [new("planId", "string", "The plan's id from plan_training or smoke_test", true), new("smoke", "boolean", "Launch as a smoke test")], AgentApprovalKind.Training, LaunchTraining),
         new("list_runs", "The workspace's training runs, newest first, with their status.", [], null, ListRuns),
@@ -263,10 +263,23 @@ internal static class AgentTools
         return new ToolOutcome(true, summary, [new(AgentLinkKind.File, Relative(call, result.Path), Uri(result.Path), Code: result.Text)], summary + "\n```python\n" + result.Text + "\n```", Data: result);
     }
 
+    /// <summary>The compute targets configured for the workspace (pyproject.toml, then the editor's settings), as the editor's plan lists them.</summary>
+    private static MLIntern.Server.Runs.ComputeSettings Compute(ToolCall call) => MLIntern.Server.Runs.ComputeSettings.Read(call.Session.Workspace, call.Services.Settings());
+
+    internal static IReadOnlyList<ComputeTargetInfo> Targets(ToolCall call) => [.. Compute(call).Targets.Select(ComputeTargetInfo.From)];
+
     private static async Task<ToolOutcome> PlanTraining(ToolCall call, bool smoke)
     {
+        var target = call.String("target")?.Trim();
+        if (target is { Length: > 0 } && !MLIntern.Server.Runs.Planner.IsLauncher(target) && await call.Read(() => Compute(call).FindTarget(target)) is null)
+        {
+            var configured = await call.Read(() => Compute(call).Targets.Select(t => t.Name).ToList());
+            return ToolOutcome.Failed($"refused: there is no compute target '{target}' (the targets are: {string.Join(", ", ["local", .. configured])}); nothing was planned.");
+        }
+
         var result = await call.Invoke<PlanTrainingResult>(M.PlanTraining, new PlanTrainingParams
         {
+            Target = target is { Length: > 0 } ? target : null,
             WorkspaceFolder = call.Session.Workspace,
             Data = call.Path("data"),
             Script = call.Path("script"),
@@ -276,7 +289,10 @@ internal static class AgentTools
             Smoke = smoke,
         });
         var estimate = result.Figures.Hours is { } hours ? $"about {hours.ToString("0.###", CultureInfo.InvariantCulture)} h, ${result.Figures.CostUsd?.ToString("0.00", CultureInfo.InvariantCulture)}" : "estimate unknown";
-        var summary = $"{(smoke ? "Smoke test" : "Plan")} {result.PlanId}: {result.Plan.Title}; {estimate}{(result.OverBudget ? "; OVER BUDGET: " + string.Join("; ", result.OverBudgetReasons) : "")}. Launch it with launch_training (the user approves).";
+        var where = result.Plan.Remote is { } remote
+            ? $"; on {remote.Kind} target '{remote.Name}' at ${remote.PricePerHour.ToString("0.###", CultureInfo.InvariantCulture)}/h, ceiling {remote.CeilingHours.ToString("0.##", CultureInfo.InvariantCulture)} h = ${remote.CeilingUsd.ToString("0.00", CultureInfo.InvariantCulture)}"
+            : "; on this machine";
+        var summary = $"{(smoke ? "Smoke test" : "Plan")} {result.PlanId}: {result.Plan.Title}; {estimate}{where}{(result.OverBudget ? "; OVER BUDGET: " + string.Join("; ", result.OverBudgetReasons) : "")}. Launch it with launch_training (the user approves).";
         return new ToolOutcome(true, summary, [new(AgentLinkKind.Plan, $"Plan {result.PlanId}", Uri(result.MarkdownPath))], summary + "\n\n" + result.Markdown, Data: result);
     }
 
@@ -289,7 +305,7 @@ internal static class AgentTools
             return ToolOutcome.Failed($"no plan '{planId}'; plan first with plan_training");
         }
 
-        var planResult = PlanTrainingHandler.Result(store, plan);
+        var planResult = PlanTrainingHandler.Result(store, plan, await call.Read(() => Targets(call)));
         var answer = await Approvals.AskAsync(call, new AgentApproval(AgentSession.ApprovalIdFor(call.CallId), AgentApprovalKind.Training, $"Train: {plan.Title}", planResult));
         if (!answer.Approved)
         {
