@@ -94,4 +94,79 @@ public sealed class AgentServerTests : IDisposable
         await Event(client, session, e => (string?)e["kind"] == "done");
         Assert.Empty(llm.Errors);
     }
+
+    [Fact]
+    public async Task AStoredLlmSessionGoesOnAfterTheSidecarRestartsWithItsHistoryRedactedAndItsApprovalOfferedAgain()
+    {
+        const string secret = "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH";
+        var workspace = MakeSample();
+        await using var llm = new StreamingChatStandIn((turn, body) =>
+        {
+            switch (turn)
+            {
+                case 0:
+                    return [StreamingChatStandIn.Text("Planning. "), StreamingChatStandIn.Call(0, "plan", "plan_training", "{\"data\": \"data/tickets.csv\"}")];
+                case 1:
+                    var planId = System.Text.RegularExpressions.Regex.Match(StreamingChatStandIn.ToolResults(body).Last().Content, "plan-[0-9a-f]{12}").Value;
+                    return [StreamingChatStandIn.Call(0, "launch", "launch_training", "{\"planId\": \"" + planId + "\"}")];
+                case 2:
+                    return [StreamingChatStandIn.Text("It was refused.")];
+                default:
+                    return [StreamingChatStandIn.Text("Evaluate it next.")];
+            }
+        });
+
+        string session;
+        JObject approval;
+        await using (var first = await Start(llm.BaseUrl))
+        {
+            var started = (JObject)(await first.RequestAsync("mlintern/agentStart", new { workspaceFolder = workspace, prompt = $"train a baseline on data/tickets.csv; my token is {secret}" }))!;
+            Assert.Equal("llm", (string?)started["mode"]);
+            session = (string)started["sessionId"]!;
+            approval = (JObject)(await Event(first, session, e => (string?)e["kind"] == "approval"))["approval"]!;
+        }
+
+        // A new sidecar process: the stored session is read back, waiting; its events re-render the conversation.
+        await using var client = await Start(llm.BaseUrl);
+        var sessions = (JObject)(await client.RequestAsync("mlintern/agentSessions", new { workspaceFolder = workspace }))!;
+        Assert.Equal(session, (string?)sessions["sessions"]![0]!["id"]);
+        Assert.Equal("llm", (string?)sessions["sessions"]![0]!["mode"]);
+        Assert.Equal("waiting", (string?)sessions["sessions"]![0]!["state"]);
+        var stored = (JObject)(await client.RequestAsync("mlintern/agentSession", new { workspaceFolder = workspace, sessionId = session }))!;
+        var events = (JArray)stored["events"]!;
+        Assert.Equal(["user", "text", "toolCall", "toolResult", "toolCall", "approval"], events.Select(e => (string)e["kind"]!));
+        Assert.Equal((string?)approval["approvalId"], (string?)events.Last()!["approval"]!["approvalId"]);
+        Assert.DoesNotContain(secret, events.ToString(), StringComparison.Ordinal);
+
+        // Offered again, not approved: nothing runs and the model is not asked while it waits.
+        await Task.Delay(1000);
+        Assert.Equal(2, llm.Requests.Count);
+        Assert.False(Directory.Exists(Path.Combine(workspace, ".mlintern", "runs")));
+        var forged = (JObject)(await client.RequestAsync("mlintern/agentRespond", new { workspaceFolder = workspace, sessionId = session, approvalId = (string)approval["approvalId"]!, approved = true, approvalToken = "0123456789abcdef0123456789abcdef" }))!;
+        Assert.True((bool)forged["accepted"]!);
+        var refused = await Event(client, session, e => (string?)e["kind"] == "toolResult" && (string?)e["result"]!["callId"] == "launch");
+        Assert.False((bool)refused["result"]!["ok"]!);
+        Assert.Contains("launch refused", (string?)refused["result"]!["summary"], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(workspace, ".mlintern", "runs")));
+        await Event(client, session, e => (string?)e["kind"] == "done");
+
+        // The model got the conversation from the file: the prompt (redacted), both calls and their results.
+        var resumed = llm.Requests[2];
+        var messages = (JArray)resumed["messages"]!;
+        Assert.Contains(messages, m => (string?)m["role"] == "user" && ((string?)m["content"])!.Contains("[Hugging Face token: hf_", StringComparison.Ordinal));
+        Assert.Equal(["plan", "launch"], StreamingChatStandIn.ToolResults(resumed).Select(r => r.CallId));
+        Assert.Contains("launch refused", StreamingChatStandIn.ToolResults(resumed)[1].Content, StringComparison.Ordinal);
+        Assert.Contains(messages, m => (string?)m["role"] == "assistant" && ((string?)m["content"] ?? "").Contains("Planning.", StringComparison.Ordinal));
+
+        // agentStart with the session id continues it with the whole history.
+        var again = (JObject)(await client.RequestAsync("mlintern/agentStart", new { workspaceFolder = workspace, prompt = "what next?", sessionId = session }))!;
+        Assert.Equal(session, (string?)again["sessionId"]);
+        await Event(client, session, e => (string?)e["kind"] == "text" && (string?)e["text"] == "Evaluate it next.");
+        var last = (JArray)llm.Requests[3]["messages"]!;
+        Assert.Equal("what next?", (string?)last.Last(m => (string?)m["role"] == "user")["content"]);
+        Assert.Equal(2, last.Count(m => (string?)m["role"] == "user"));
+        Assert.All(llm.Bodies, b => Assert.DoesNotContain(secret, b, StringComparison.Ordinal));
+        Assert.DoesNotContain(secret, File.ReadAllText(Path.Combine(workspace, ".mlintern", "sessions", session + ".jsonl")), StringComparison.Ordinal);
+        Assert.Empty(llm.Errors);
+    }
 }
