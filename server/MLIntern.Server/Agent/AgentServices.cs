@@ -47,6 +47,17 @@ internal sealed class AgentServices(Func<JObject?> settings, ApprovalBook runApp
     /// <summary>How often a followed run's run.json is read.</summary>
     public TimeSpan RunPoll { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    private readonly HashSet<string> _spentDownloads = new(StringComparer.Ordinal);
+
+    /// <summary>A download approval is used once: false when this one was already (a replay).</summary>
+    public bool SpendDownloadApproval(string token)
+    {
+        lock (_spentDownloads)
+        {
+            return _spentDownloads.Add(token);
+        }
+    }
+
     public void Register(IEnumerable<MethodHandler> handlers)
     {
         foreach (var handler in handlers)

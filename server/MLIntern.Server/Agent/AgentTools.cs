@@ -71,6 +71,7 @@ internal static class AgentTools
         new("write_card", "Write the run's model card (model/README.md) and list what is unfilled.", [new("runId", "string", "The run id", true), new("license", "string", "The license id, e.g. apache-2.0")], null, WriteCard),
         new("create_demo", "Write a Gradio Space for the run's model (space/).", [new("runId", "string", "The run id", true)], null, CreateDemo),
         new("publish", "Publish the run's model folder to the Hugging Face Hub. Runs the preflight and asks the user to approve the upload; publishes only with their approval.", [new("runId", "string", "The run id", true), new("repoId", "string", "owner/name on the Hub", true), new("private", "boolean", "A private repo")], AgentApprovalKind.Publish, Publish),
+        new("download_dataset", "Download a Hugging Face Hub data set's Parquet files into the workspace (data/hub/<owner>/<name> unless directory). Plans the download first (files, sizes, license) and asks the user to approve it; downloads only with their approval.", [new("id", "string", "The Hub data set id, owner/name", true), new("config", "string", "The subset (default: the first)"), new("split", "string", "Only this split"), new("directory", "string", "Where, relative to the workspace")], AgentApprovalKind.Download, DownloadDataset),
         new("search_datasets", "Search the Hugging Face Hub's data sets (read-only; nothing is downloaded).", [new("query", "string", "Search words", true), new("task", "string", "A task tag, e.g. text-classification")], null, SearchDatasets),
     ];
 
@@ -422,6 +423,41 @@ internal static class AgentTools
     {
         var result = await call.Invoke<SearchDatasetsResult>(M.SearchDatasets, new SearchDatasetsParams { Query = call.String("query"), Task = call.String("task") });
         var summary = result.Datasets.Count == 0 ? "No data sets found." : string.Join("\n", result.Datasets.Take(10).Select(d => $"- {d.Id} ({d.Downloads:N0} downloads, license {d.License ?? "unknown"}{(d.Gated != "none" ? ", gated" : "")})"));
-        return new ToolOutcome(true, summary, [], summary + "\n(Downloading a data set needs the user's approval: they download it from the Find a Dataset command.)");
+        return new ToolOutcome(true, summary, [], summary + "\n(Downloading one needs the user's approval: call download_dataset with its id.)");
+    }
+
+    private static async Task<ToolOutcome> DownloadDataset(ToolCall call)
+    {
+        var target = new PlanDatasetDownloadParams { WorkspaceFolder = call.Session.Workspace, Id = call.String("id")!, Config = call.String("config"), Split = call.String("split"), Directory = call.String("directory") };
+        var plan = await call.Invoke<DatasetDownloadPlan>(M.PlanDatasetDownload, target);
+        var answer = await Approvals.AskAsync(call, new AgentApproval(AgentSession.ApprovalIdFor(call.CallId), AgentApprovalKind.Download, $"Download {plan.Id}", Download: plan));
+        if (!answer.Approved)
+        {
+            return ToolOutcome.Failed("the user rejected this step: nothing was downloaded");
+        }
+
+        // The human's path is the editor's: the download dialog for this plan, whose approval is the plan's hash.
+        if (string.IsNullOrEmpty(answer.Token) || answer.Token != plan.Hash)
+        {
+            return ToolOutcome.Failed("download refused: the approval is not the user's approval of the plan shown; nothing was downloaded.");
+        }
+
+        if (!call.Services.SpendDownloadApproval(answer.Token))
+        {
+            return ToolOutcome.Failed("download refused: that approval was already used (this plan was downloaded with it); nothing was downloaded.");
+        }
+
+        DownloadDatasetResult done;
+        try
+        {
+            done = await call.Invoke<DownloadDatasetResult>(M.DownloadDataset, new DownloadDatasetParams { WorkspaceFolder = target.WorkspaceFolder, Id = target.Id, Config = target.Config, Split = target.Split, Directory = target.Directory, ApprovedHash = answer.Token });
+        }
+        catch (LocalRpcException e)
+        {
+            return ToolOutcome.Failed(e.Message);
+        }
+
+        var summary = $"Downloaded {plan.Id} into {Relative(call, done.Directory)}: {done.Files.Count} file(s), {done.TotalBytes:N0} bytes (license {plan.License ?? "unknown"}; provenance in {Relative(call, done.ProvenancePath)}). Inspect it with inspect_dataset.";
+        return new ToolOutcome(true, summary, [new(AgentLinkKind.File, Relative(call, done.Directory), Uri(done.Directory))], summary, Data: done);
     }
 }
