@@ -4,6 +4,7 @@
 // under the nonce CSP, and the messages the page may post back, each checked against what the
 // view shows. Also the diff links' unified diffs applied to a file's text (for the preview the
 // user accepts or not). Pure, unit-tested; agentView.ts does the VS Code side.
+import { bytesText } from './hubModel';
 import { escapeHtml as esc, truncate } from './html';
 import { isObject } from './json';
 import type { AgentApproval, AgentEvent, AgentLink, AgentMode, AgentSessionSummary, AgentStep, AgentToolCall, AgentToolResult } from './protocol';
@@ -386,6 +387,10 @@ export function approvalCardHtml(approval: AgentApproval, status: ApprovalStatus
       `<div class="prompt">${esc(`${p.repoType} ${p.repoId} (${p.private ? 'private' : 'public'}): ${p.files.length} file(s)`)}</div>` +
         (p.passed ? '' : `<div class="error">The preflight is blocked: ${esc(p.problems.map((x) => x.message).join('; '))}</div>`),
     );
+  }
+  if (approval.download) {
+    const d = approval.download;
+    lines.push(`<div class="prompt">${esc(`${d.id}: ${d.files.length} Parquet file(s), ${bytesText(d.totalBytes)}, license ${d.license ?? 'unknown'}, into ${d.directory}`)}</div>`);
   }
   const pending = status === 'pending';
   const buttons = pending

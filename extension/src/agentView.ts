@@ -19,6 +19,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { applyUnifiedDiff, AgentViewMessage, agentBodyHtml, AgentViewState, conversation, findLink, firstChangedLine, linkTarget, mergeEvents, Offered, parseAgentMessage, publishRunId, renderAgentHtml } from './agentModel';
 import { AgentDiffScheme, Views } from './constants';
 import { EvaluationPanel } from './evaluationPanel';
+import { downloadDialog } from './hubModel';
 import { MetricsPanel } from './metricsPanel';
 import { AgentApproval, AgentEvent, AgentLink, AgentSessionSummary, Methods, Notifications } from './protocol';
 import { ReleaseCommands } from './release';
@@ -260,7 +261,7 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
     let token: string | undefined;
     if (approve) {
       token = await this.humanApproval(client, workspaceFolder, approval, events);
-      if (token === undefined && approval.kind !== 'download') {
+      if (token === undefined) {
         this.deps.log.info(`Intern: approval ${approvalId} not given in the dialog; the intern keeps waiting.`);
         return;
       }
@@ -281,7 +282,8 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
   /**
    * The human path's approval: training → the plan's modal and mlintern/approveRun; publish → the
    * upload modal and mlintern/approvePublish. The token, or undefined when the dialog was not
-   * confirmed. A download (no token in the protocol) confirms with its own modal: '' when confirmed.
+   * confirmed. A download → the editor's download dialog (hubModel.downloadDialog) for the plan the
+   * approval carries; the plan's hash when confirmed (what downloadDataset checks, once).
    */
   private async humanApproval(client: LanguageClient, workspaceFolder: string, approval: AgentApproval, events: readonly AgentEvent[]): Promise<string | undefined> {
     switch (approval.kind) {
@@ -300,8 +302,11 @@ export class AgentView implements vscode.WebviewViewProvider, api.Disposable {
         return (await this.deps.release.approvePublish(client, { workspaceFolder, runId, repoId: p.repoId, repoType, private: p.private }, p))?.approvalToken;
       }
       case 'download': {
-        const chosen = await api.showModal('warning', approval.title, 'The intern asks to download this into the workspace. Nothing is downloaded unless you choose Download.', 'Download');
-        return chosen === 'Download' ? '' : undefined;
+        // The editor's own download dialog for the plan the sidecar made; its approval is that plan's hash.
+        const plan = approval.download;
+        if (!plan) throw new Error('the download approval carries no plan.');
+        const dialog = downloadDialog(plan);
+        return (await api.showModal('warning', dialog.message, dialog.detail, dialog.approve)) === dialog.approve ? plan.hash : undefined;
       }
     }
   }

@@ -127,6 +127,7 @@ export interface AgentApproval {
   title: string;
   plan?: PlanTrainingResult;
   preflight?: PreflightReport;
+  download?: DatasetDownloadPlan;
 }
 
 export type AgentApprovalKind = 'training' | 'publish' | 'download';

@@ -294,7 +294,9 @@ public sealed partial class AgentLoopTests : IDisposable
     [Fact]
     public async Task ASpendingToolNeverRunsWithoutAHumansToken()
     {
-        await using var llm = PlanThenLaunch(3);
+        // A fourth launch waits for its approval when the session is cancelled. (With three, the model's answer
+        // after the third refusal could end the turn before the cancel arrived: then no "cancelled" came — the flake.)
+        await using var llm = PlanThenLaunch(4);
         var h = new Harness(_dir, llm.BaseUrl);
         var session = h.Hub.Start(h.Workspace, "train", null).SessionId;
         var planId = (await h.WaitFor(e => e.Kind == AgentEventKind.Approval)).Approval!.Plan!.PlanId;
@@ -317,9 +319,121 @@ public sealed partial class AgentLoopTests : IDisposable
 
         Assert.Contains($"is for plan {other.PlanId}", h.Snapshot().Last(e => e.Result?.CallId == "launch3").Result!.Summary, StringComparison.Ordinal);
         Assert.False(Directory.Exists(h.RunsFolder));
-        h.Hub.Cancel(h.Workspace, session);
+        await h.WaitFor(e => e.Kind == AgentEventKind.Approval && e.Approval!.ApprovalId == AgentSession.ApprovalIdFor("launch4"));
+        Assert.True(h.Hub.Cancel(h.Workspace, session));
         await h.WaitFor(e => e.Kind == AgentEventKind.Done && e.Text == "cancelled");
+        Assert.False(h.Hub.Respond(h.Workspace, session, AgentSession.ApprovalIdFor("launch4"), approved: true, otherToken, null).Accepted);
         Assert.False(Directory.Exists(h.RunsFolder));
+    }
+
+    [Fact]
+    public async Task ASessionCancelledWhileItsWriteWaitsInTheQueueEndsAndTheWriteNeverRuns()
+    {
+        await using var llm = new StreamingChatStandIn((turn, body) => turn == 0
+            ? [StreamingChatStandIn.Call(0, "plan", "plan_training", "{\"data\": \"data/tickets.csv\"}")]
+            : [StreamingChatStandIn.Text("done")]);
+        var h = new Harness(_dir, llm.BaseUrl);
+
+        // An editor write holds the queue the tools run in.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var editorWrite = h.Services.Queue.EnqueueWrite(async (_, _) =>
+        {
+            await release.Task;
+            return 0;
+        }, CancellationToken.None);
+        var session = h.Hub.Start(h.Workspace, "plan a baseline", null).SessionId;
+        await h.WaitFor(e => e.Kind == AgentEventKind.ToolCall);
+        await Task.Delay(2000); // long enough for a plan made outside the queue to be written
+        Assert.DoesNotContain(h.Snapshot(), e => e.Result?.CallId == "plan");
+        var plans = Path.Combine(h.Workspace, ".mlintern", "plans");
+        Assert.False(Directory.Exists(plans));
+
+        // Stop ends the session now, not when the write ahead of its call is done; the call never runs.
+        Assert.True(h.Hub.Cancel(h.Workspace, session));
+        Assert.Equal("cancelled", (await h.WaitFor(e => e.Kind == AgentEventKind.Done, seconds: 10)).Text);
+        Assert.Equal("cancelled", h.Snapshot().Single(e => e.Result?.CallId == "plan").Result!.Summary);
+        release.SetResult();
+        await editorWrite;
+        await h.Services.Queue.EnqueueWrite((_, _) => Task.FromResult(0), CancellationToken.None);
+        Assert.False(Directory.Exists(plans));
+    }
+
+    private static void AddCluster(string workspace) => File.AppendAllText(Path.Combine(workspace, "pyproject.toml"), """
+
+        [tool.mlintern.compute.targets.cluster]
+        kind = "slurm"
+        partition = "gpu"
+        gpus = 1
+        cpus = 4
+        time = "2:00:00"
+        price-per-gpu-hour = 1.5
+        """);
+
+    [Fact]
+    public async Task TheInternsPlanNamesItsComputeTargetAndAnUnknownTargetIsRefused()
+    {
+        string? planId = null;
+        await using var llm = new StreamingChatStandIn((turn, body) =>
+        {
+            switch (turn)
+            {
+                case 0:
+                    return [StreamingChatStandIn.Call(0, "nowhere", "plan_training", "{\"data\": \"data/tickets.csv\", \"target\": \"moon-cluster\"}")];
+                case 1:
+                    return [StreamingChatStandIn.Call(0, "cluster", "plan_training", "{\"data\": \"data/tickets.csv\", \"target\": \"cluster\"}")];
+                case 2:
+                    planId = PlanId().Match(StreamingChatStandIn.ToolResults(body).Last().Content).Value;
+                    return [StreamingChatStandIn.Call(0, "launch", "launch_training", "{\"planId\": \"" + planId + "\"}")];
+                default:
+                    return [StreamingChatStandIn.Text("ok")];
+            }
+        });
+        var h = new Harness(_dir, llm.BaseUrl);
+        AddCluster(h.Workspace);
+        var session = h.Hub.Start(h.Workspace, "train on the cluster", null).SessionId;
+
+        // An unknown target: refused, nothing planned.
+        var refused = await h.WaitFor(e => e.Result?.CallId == "nowhere");
+        Assert.False(refused.Result!.Ok);
+        Assert.Contains("refused: there is no compute target 'moon-cluster' (the targets are: local, cluster); nothing was planned.", refused.Result.Summary, StringComparison.Ordinal);
+        var planned = await h.WaitFor(e => e.Result?.CallId == "cluster");
+        Assert.True(planned.Result!.Ok, planned.Result.Summary);
+        Assert.Contains("on slurm target 'cluster' at $1.5/h, ceiling 2 h = $3.00", planned.Result.Summary, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(h.Workspace, ".mlintern", "plans"), "*.json"));
+
+        // The approval the human sees: the plan on that target, its ceiling and cost, and the configured targets.
+        var approval = (await h.WaitFor(e => e.Kind == AgentEventKind.Approval)).Approval!;
+        var plan = approval.Plan!;
+        Assert.Equal(planId, plan.PlanId);
+        Assert.Equal(["cluster"], plan.Targets.Select(t => t.Name));
+        Assert.Equal("slurm", plan.Targets[0].Kind);
+        Assert.Equal("cluster", plan.Plan.Remote!.Name);
+        Assert.Equal(3.0, plan.Plan.Remote.CeilingUsd, 9);
+        var prompt = ProtocolJson.Write(plan.ApprovalPrompt);
+        Assert.Contains("cluster", prompt, StringComparison.Ordinal);
+        Assert.Contains("$3.00", prompt, StringComparison.Ordinal);
+        Assert.True(h.Hub.Respond(h.Workspace, session, approval.ApprovalId, approved: false, null, null).Accepted);
+        await h.WaitFor(e => e.Kind == AgentEventKind.Done);
+        Assert.False(Directory.Exists(h.RunsFolder));
+    }
+
+    [Fact]
+    public async Task TheGuidedApprovalCarriesTheConfiguredComputeTargets()
+    {
+        var h = new Harness(_dir, endpoint: null);
+        AddCluster(h.Workspace);
+        var session = h.Hub.Start(h.Workspace, "a classifier for data/tickets.csv", null).SessionId;
+        foreach (var step in new[] { "check", "plan", "train" })
+        {
+            await h.WaitFor(e => e.Kind == AgentEventKind.NextSteps && e.NextSteps!.Any(s => s.Id == step));
+            Assert.True(h.Hub.Step(h.Workspace, session, step).Accepted);
+        }
+
+        var approval = (await h.WaitFor(e => e.Kind == AgentEventKind.Approval)).Approval!;
+        Assert.Equal(["cluster"], approval.Plan!.Targets.Select(t => t.Name));
+        Assert.Contains("Slurm partition gpu", approval.Plan.Targets[0].Description, StringComparison.Ordinal);
+        Assert.Null(approval.Plan.Plan.Remote); // the guided baseline runs here; the editor's modal offers the targets
+        h.Hub.Cancel(h.Workspace, session);
     }
 
     [Fact]

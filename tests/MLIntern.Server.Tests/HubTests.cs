@@ -551,4 +551,74 @@ public sealed class HubTests : IDisposable
         Assert.Contains("accept the terms on the Hub", gated.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, gated.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_interns_download_runs_only_with_the_humans_approval_of_the_plan_it_showed()
+    {
+        string[] arguments =
+        [
+            $$"""{"id": "{{Id}}"}""",
+            $$"""{"id": "{{Id}}", "config": "default"}""",
+            $$"""{"id": "{{Id}}", "directory": "data/hub/acme/tickets"}""",
+            $$"""{"id": "{{Id}}", "config": "default", "directory": "data/hub/acme/tickets"}""",
+        ];
+        await using var llm = new StreamingChatStandIn((turn, body) => turn < arguments.Length
+            ? [StreamingChatStandIn.Call(0, $"d{turn + 1}", "download_dataset", arguments[turn])]
+            : [StreamingChatStandIn.Text("downloaded")]);
+        var env = new Dictionary<string, string>
+        {
+            ["HF_ENDPOINT"] = _hub.Url.ToString(),
+            ["MLINTERN_HF_VIEWER_ENDPOINT"] = _viewer.Url.ToString(),
+            ["HF_TOKEN"] = Token,
+            ["HF_HUB_OFFLINE"] = "",
+        };
+        await using var client = LspClient.Start(env);
+        await client.InitializeAsync();
+        await client.NotifyAsync("workspace/didChangeConfiguration", new { settings = new { mlintern = new { assistant = new { endpoint = llm.BaseUrl, model = "stand-in", apiKeyVariable = "MLINTERN_TEST_KEY" } } } });
+        var session = (string)(await client.RequestAsync("mlintern/agentStart", new { workspaceFolder = _dir, prompt = "get the acme/tickets data set" }))!["sessionId"]!;
+        var folder = Path.Combine(_dir, "data", "hub", "acme", "tickets");
+
+        async Task<JObject> Approval(string call) =>
+            (JObject)(await client.WaitForNotificationAsync("mlintern/agentEvent", e => (string?)e["kind"] == "approval" && (string?)e["approval"]!["approvalId"] == "approve-" + call, TimeSpan.FromSeconds(60)))["approval"]!;
+        async Task<JObject> Answer(string call, string? token)
+        {
+            var respond = (JObject)(await client.RequestAsync("mlintern/agentRespond", new { workspaceFolder = _dir, sessionId = session, approvalId = "approve-" + call, approved = true, approvalToken = token }))!;
+            Assert.True((bool)respond["accepted"]!, (string?)respond["reason"]);
+            return (JObject)(await client.WaitForNotificationAsync("mlintern/agentEvent", e => (string?)e["kind"] == "toolResult" && (string?)e["result"]!["callId"] == call, TimeSpan.FromSeconds(60)))["result"]!;
+        }
+
+        // The approval carries the plan the editor's download dialog shows (files, size, license, hash); nothing is fetched yet.
+        var first = await Approval("d1");
+        Assert.Equal("download", (string?)first["kind"]);
+        Assert.Equal(Id, (string?)first["download"]!["id"]);
+        Assert.Equal(_train.Length + _test.Length, (long)first["download"]!["totalBytes"]!);
+        var hash = (string)first["download"]!["hash"]!;
+        Assert.Empty(_files.Requests);
+
+        // No token, a forged one: refused, nothing written.
+        Assert.Contains("download refused", (string?)(await Answer("d1", null))["summary"], StringComparison.Ordinal);
+        await Approval("d2");
+        Assert.Contains("download refused", (string?)(await Answer("d2", "0123456789abcdef"))["summary"], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+        Assert.Empty(_files.Requests);
+
+        // The human's approval of the plan shown: downloaded.
+        Assert.Equal(hash, (string?)(await Approval("d3"))["download"]!["hash"]);
+        var done = await Answer("d3", hash);
+        Assert.True((bool)done["ok"]!, (string?)done["summary"]);
+        Assert.Equal(_train, File.ReadAllBytes(Path.Combine(folder, "train-00000-of-00001.parquet")));
+        Assert.True(File.Exists(Path.Combine(folder, HubDatasets.ProvenanceFileName)));
+        var fetched = _files.Requests.Count;
+        var written = File.GetLastWriteTimeUtc(Path.Combine(folder, HubDatasets.ProvenanceFileName));
+
+        // The same approval again (a replay): refused, nothing fetched or written.
+        Assert.Equal(hash, (string?)(await Approval("d4"))["download"]!["hash"]);
+        var replayed = await Answer("d4", hash);
+        Assert.False((bool)replayed["ok"]!);
+        Assert.Contains("already used", (string?)replayed["summary"], StringComparison.Ordinal);
+        Assert.Equal(fetched, _files.Requests.Count);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(folder, HubDatasets.ProvenanceFileName)));
+        await client.WaitForNotificationAsync("mlintern/agentEvent", e => (string?)e["kind"] == "done", TimeSpan.FromSeconds(60));
+        Assert.Empty(llm.Errors);
+    }
 }

@@ -168,6 +168,14 @@ describe('the page', () => {
     assert.match(html, /preflight is blocked/);
   });
 
+  it('a download approval card names the data set, its files, size and license (the plan the sidecar made)', () => {
+    const d = sample(Methods.planDatasetDownload);
+    const html = approvalCardHtml({ approvalId: 'd1', kind: 'download', title: `Download ${d.id}`, download: d }, 'pending');
+    assert.ok(html.includes(`${d.id}: ${d.files.length} Parquet file(s)`));
+    assert.ok(html.includes(`license ${d.license ?? 'unknown'}`));
+    assert.ok(html.includes('data-approve="d1"'));
+  });
+
   it('a running session offers Stop; a finished one does not; the mode is shown', () => {
     seq = 0;
     const running = [ev({ kind: 'user', text: 'go' }), ev({ kind: 'toolCall', tool: { callId: 'x', name: 'inspect_dataset', arguments: '{}', title: 'Inspect' } })];

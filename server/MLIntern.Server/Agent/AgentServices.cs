@@ -11,7 +11,9 @@ namespace MLIntern.Server.Agent;
 /// <summary>
 /// What the intern's tools call: the handlers the editor's requests reach (registered by the
 /// language server, or made by the headless CLI over the same books), so a tool does exactly what
-/// the matching request does, with the same approval books.
+/// the matching request does, with the same approval books — and in the same
+/// <see cref="Lsp.RequestQueue"/> as the editor's requests (<see cref="Queue"/>), with the effect of
+/// the method's row in Protocol/Contract.cs: a writing tool runs alone, a reading one beside reads.
 /// </summary>
 internal sealed class AgentServices(Func<JObject?> settings, ApprovalBook runApprovals, PublishApprovalBook publishApprovals, ILogger logger)
 {
@@ -26,6 +28,12 @@ internal sealed class AgentServices(Func<JObject?> settings, ApprovalBook runApp
     public ILogger Logger { get; } = logger;
 
     /// <summary>
+    /// The queue every tool call runs in: the language server's own (so a tool that writes .mlintern/
+    /// never runs beside an editor request that writes), or, headless and in process, one of its own.
+    /// </summary>
+    public Lsp.RequestQueue Queue { get; init; } = new(new Lsp.DocumentStore());
+
+    /// <summary>
     /// Headless (`mlintern agent`): the sidecar runs an approved run itself instead of handing the
     /// editor a task, and asks approvals on the terminal (null: no terminal, so every approval is refused).
     /// </summary>
@@ -38,6 +46,17 @@ internal sealed class AgentServices(Func<JObject?> settings, ApprovalBook runApp
 
     /// <summary>How often a followed run's run.json is read.</summary>
     public TimeSpan RunPoll { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    private readonly HashSet<string> _spentDownloads = new(StringComparer.Ordinal);
+
+    /// <summary>A download approval is used once: false when this one was already (a replay).</summary>
+    public bool SpendDownloadApproval(string token)
+    {
+        lock (_spentDownloads)
+        {
+            return _spentDownloads.Add(token);
+        }
+    }
 
     public void Register(IEnumerable<MethodHandler> handlers)
     {

@@ -40,6 +40,9 @@ internal sealed record ToolCall(AgentSession Session, AgentServices Services, st
     public string? Path(string name) => String(name) is { Length: > 0 } p ? System.IO.Path.GetFullPath(p, Session.Workspace) : null;
 
     public Task<T> Invoke<T>(string method, object parameters) => AgentTools.Invoke<T>(Services, method, parameters, Cancellation);
+
+    /// <summary>A tool's own reading (a script's findings, a rule's page, a saved plan) in the queue as a read.</summary>
+    public Task<T> Read<T>(Func<T> read) => Services.Queue.EnqueueRead((_, _) => Task.FromResult(read()), Cancellation).WaitAsync(Cancellation);
 }
 
 /// <summary>
@@ -55,11 +58,11 @@ internal static class AgentTools
     public static IReadOnlyList<AgentTool> All { get; } =
     [
         new("inspect_dataset", "Profile a data set (a .csv/.tsv/.jsonl/.json/.parquet file or a folder of splits): rows, text and label columns, classes, and ML Intern's data checks (duplicates, leakage, imbalance, label noise).", [new("path", "string", "The data file or folder, relative to the workspace", true)], null, InspectDataset),
-        new("check_script", "Run ML Intern's checker on a Python training script or notebook and list its findings (code, line, message, whether a fix exists).", [new("path", "string", "The script, relative to the workspace", true)], null, CheckScript),
-        new("explain_finding", "The documentation page of a rule (what it does, why it is bad, the fix).", [new("code", "string", "The rule code, e.g. MLI101 or MLD003", true)], null, ExplainFinding),
-        new("propose_fix", "Propose ML Intern's fixes for a script's findings as a diff. Nothing is written: the user applies the diff if they accept it.", [new("path", "string", "The script", true), new("code", "string", "Only this rule's findings"), new("line", "integer", "Only the finding on this line")], null, ProposeFix),
+        new("check_script", "Run ML Intern's checker on a Python training script or notebook and list its findings (code, line, message, whether a fix exists).", [new("path", "string", "The script, relative to the workspace", true)], null, c => c.Read(() => CheckScriptNow(c))),
+        new("explain_finding", "The documentation page of a rule (what it does, why it is bad, the fix).", [new("code", "string", "The rule code, e.g. MLI101 or MLD003", true)], null, c => c.Read(() => ExplainFindingNow(c))),
+        new("propose_fix", "Propose ML Intern's fixes for a script's findings as a diff. Nothing is written: the user applies the diff if they accept it.", [new("path", "string", "The script", true), new("code", "string", "Only this rule's findings"), new("line", "integer", "Only the finding on this line")], null, c => c.Read(() => ProposeFixNow(c))),
         new("generate_script", "Generate the text of a Hugging Face Trainer script for a data set; nothing is written (the user saves it).", [new("data", "string", "The data file or folder", true), new("model", "string", "The Hub model id (default distilbert-base-uncased)"), new("epochs", "number", "Epochs (default 3)")], null, GenerateScript),
-        new("plan_training", "Plan a training run with its cost and time estimate (writes the plan under .mlintern/plans; runs nothing). Without script, the built-in baseline.", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline"), new("model", "string", "Model id"), new("epochs", "number", "Epochs"), new("hardware", "string", "cpu, t4, a10g, a100 or h100")], null, c => PlanTraining(c, smoke: false)),
+        new("plan_training", "Plan a training run with its cost and time estimate (writes the plan under .mlintern/plans; runs nothing). Without script, the built-in baseline.", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline"), new("model", "string", "Model id"), new("epochs", "number", "Epochs"), new("hardware", "string", "cpu, t4, a10g, a100 or h100"), new("target", "string", "Where it runs: local (default) or a configured compute target's name (Slurm, HF Jobs; the plan then carries its cost ceiling)")], null, c => PlanTraining(c, smoke: false)),
         new("smoke_test", "Plan a smoke test of a script or the baseline (a tiny run to see it works; writes the plan, runs nothing: launch it with launch_training).", [new("data", "string", "The data set"), new("script", "string", "A training script; omit for the built-in baseline")], null, c => PlanTraining(c, smoke: true)),
         new("launch_training", "Launch a planned run. Asks the user to approve the plan first; runs only with their approval.", [new("planId", "string", "The plan's id from plan_training or smoke_test", true), new("smoke", "boolean", "Launch as a smoke test")], AgentApprovalKind.Training, LaunchTraining),
         new("list_runs", "The workspace's training runs, newest first, with their status.", [], null, ListRuns),
@@ -68,16 +71,22 @@ internal static class AgentTools
         new("write_card", "Write the run's model card (model/README.md) and list what is unfilled.", [new("runId", "string", "The run id", true), new("license", "string", "The license id, e.g. apache-2.0")], null, WriteCard),
         new("create_demo", "Write a Gradio Space for the run's model (space/).", [new("runId", "string", "The run id", true)], null, CreateDemo),
         new("publish", "Publish the run's model folder to the Hugging Face Hub. Runs the preflight and asks the user to approve the upload; publishes only with their approval.", [new("runId", "string", "The run id", true), new("repoId", "string", "owner/name on the Hub", true), new("private", "boolean", "A private repo")], AgentApprovalKind.Publish, Publish),
+        new("download_dataset", "Download a Hugging Face Hub data set's Parquet files into the workspace (data/hub/<owner>/<name> unless directory). Plans the download first (files, sizes, license) and asks the user to approve it; downloads only with their approval.", [new("id", "string", "The Hub data set id, owner/name", true), new("config", "string", "The subset (default: the first)"), new("split", "string", "Only this split"), new("directory", "string", "Where, relative to the workspace")], AgentApprovalKind.Download, DownloadDataset),
         new("search_datasets", "Search the Hugging Face Hub's data sets (read-only; nothing is downloaded).", [new("query", "string", "Search words", true), new("task", "string", "A task tag, e.g. text-classification")], null, SearchDatasets),
     ];
 
     public static AgentTool? Find(string name) => All.FirstOrDefault(t => t.Name == name);
 
-    /// <summary>Calls a registered handler as its request would; an error the handler answers becomes an exception with its message.</summary>
+    /// <summary>
+    /// Calls a registered handler as its request would, in the request queue with that method's effect
+    /// (a write alone, after every request before it; a read beside other reads); the session's cancel
+    /// stops the wait for its turn, and a call cancelled before its turn does not run. An error the
+    /// handler answers becomes an exception with its message.
+    /// </summary>
     public static async Task<T> Invoke<T>(AgentServices services, string method, object parameters, CancellationToken cancellationToken)
     {
         var handler = services.Handler(method);
-        return (T)(await handler.InvokeAsync(parameters, cancellationToken).ConfigureAwait(false))!;
+        return (T)(await handler.EnqueueAsync(services.Queue, parameters, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>
@@ -186,12 +195,12 @@ internal static class AgentTools
         return new ToolOutcome(true, summary, links, summary, Data: profile);
     }
 
-    private static Task<ToolOutcome> CheckScript(ToolCall call)
+    private static ToolOutcome CheckScriptNow(ToolCall call)
     {
         var path = call.Path("path")!;
         if (!File.Exists(path))
         {
-            return Task.FromResult(ToolOutcome.Failed($"no file {Relative(call, path)} in the workspace"));
+            return ToolOutcome.Failed($"no file {Relative(call, path)} in the workspace");
         }
 
         List<string> problems = [];
@@ -209,27 +218,27 @@ internal static class AgentTools
 
         var links = findings.Take(20).Select(f => new AgentLink(AgentLinkKind.Finding, $"line {f.Range.Line}: {f.Code}", $"{Uri(path)}#L{f.Range.Line}", Code: f.Code)).ToList();
         var summary = text.ToString();
-        return Task.FromResult(new ToolOutcome(true, summary, links, summary, Data: findings));
+        return new ToolOutcome(true, summary, links, summary, Data: findings);
     }
 
-    private static Task<ToolOutcome> ExplainFinding(ToolCall call)
+    private static ToolOutcome ExplainFindingNow(ToolCall call)
     {
         var code = call.String("code")!.Trim().ToUpperInvariant();
         if (RuleCatalog.Find(code) is not { } rule)
         {
-            return Task.FromResult(ToolOutcome.Failed($"no rule {code} (ML Intern's rules are MLI### for scripts and MLD### for data)"));
+            return ToolOutcome.Failed($"no rule {code} (ML Intern's rules are MLI### for scripts and MLD### for data)");
         }
 
         var summary = $"{rule.Code} {rule.Name}: {rule.Summary}";
-        return Task.FromResult(new ToolOutcome(true, summary, [new(AgentLinkKind.Rule, $"{rule.Code} {rule.Name}", rule.HelpUri, Code: rule.Code)], summary + "\n\n" + rule.Documentation));
+        return new ToolOutcome(true, summary, [new(AgentLinkKind.Rule, $"{rule.Code} {rule.Name}", rule.HelpUri, Code: rule.Code)], summary + "\n\n" + rule.Documentation);
     }
 
-    private static Task<ToolOutcome> ProposeFix(ToolCall call)
+    private static ToolOutcome ProposeFixNow(ToolCall call)
     {
         var path = call.Path("path")!;
         if (!File.Exists(path) || FileChecks.KindOf(path) != FileKind.Script)
         {
-            return Task.FromResult(ToolOutcome.Failed($"{Relative(call, path)} is not a Python script in the workspace"));
+            return ToolOutcome.Failed($"{Relative(call, path)} is not a Python script in the workspace");
         }
 
         var text = FileChecks.ReadSource(path).Text;
@@ -239,13 +248,13 @@ internal static class AgentTools
         var fixes = Edits.Select(findings, Applicability.Unsafe);
         if (fixes.Count == 0)
         {
-            return Task.FromResult(new ToolOutcome(true, "No fix to propose for those findings (ML Intern has fixes for some rules only).", [], "no fix to propose"));
+            return new ToolOutcome(true, "No fix to propose for those findings (ML Intern has fixes for some rules only).", [], "no fix to propose");
         }
 
         var after = Edits.Apply(text, fixes.SelectMany(f => f.Edits));
         var diff = Cli.UnifiedDiff.Render(Relative(call, path), text, after);
         var summary = $"{fixes.Count} fix(es) for {Relative(call, path)}: {string.Join("; ", fixes.Select(f => f.Title))}. Not applied: the user reviews the diff and applies it.";
-        return Task.FromResult(new ToolOutcome(true, summary, [new(AgentLinkKind.Diff, $"Diff of {Relative(call, path)}", Uri(path), Code: diff)], summary + "\n" + diff));
+        return new ToolOutcome(true, summary, [new(AgentLinkKind.Diff, $"Diff of {Relative(call, path)}", Uri(path), Code: diff)], summary + "\n" + diff);
     }
 
     private static async Task<ToolOutcome> GenerateScript(ToolCall call)
@@ -255,10 +264,23 @@ internal static class AgentTools
         return new ToolOutcome(true, summary, [new(AgentLinkKind.File, Relative(call, result.Path), Uri(result.Path), Code: result.Text)], summary + "\n```python\n" + result.Text + "\n```", Data: result);
     }
 
+    /// <summary>The compute targets configured for the workspace (pyproject.toml, then the editor's settings), as the editor's plan lists them.</summary>
+    private static MLIntern.Server.Runs.ComputeSettings Compute(ToolCall call) => MLIntern.Server.Runs.ComputeSettings.Read(call.Session.Workspace, call.Services.Settings());
+
+    internal static IReadOnlyList<ComputeTargetInfo> Targets(ToolCall call) => [.. Compute(call).Targets.Select(ComputeTargetInfo.From)];
+
     private static async Task<ToolOutcome> PlanTraining(ToolCall call, bool smoke)
     {
+        var target = call.String("target")?.Trim();
+        if (target is { Length: > 0 } && !MLIntern.Server.Runs.Planner.IsLauncher(target) && await call.Read(() => Compute(call).FindTarget(target)) is null)
+        {
+            var configured = await call.Read(() => Compute(call).Targets.Select(t => t.Name).ToList());
+            return ToolOutcome.Failed($"refused: there is no compute target '{target}' (the targets are: {string.Join(", ", ["local", .. configured])}); nothing was planned.");
+        }
+
         var result = await call.Invoke<PlanTrainingResult>(M.PlanTraining, new PlanTrainingParams
         {
+            Target = target is { Length: > 0 } ? target : null,
             WorkspaceFolder = call.Session.Workspace,
             Data = call.Path("data"),
             Script = call.Path("script"),
@@ -268,7 +290,10 @@ internal static class AgentTools
             Smoke = smoke,
         });
         var estimate = result.Figures.Hours is { } hours ? $"about {hours.ToString("0.###", CultureInfo.InvariantCulture)} h, ${result.Figures.CostUsd?.ToString("0.00", CultureInfo.InvariantCulture)}" : "estimate unknown";
-        var summary = $"{(smoke ? "Smoke test" : "Plan")} {result.PlanId}: {result.Plan.Title}; {estimate}{(result.OverBudget ? "; OVER BUDGET: " + string.Join("; ", result.OverBudgetReasons) : "")}. Launch it with launch_training (the user approves).";
+        var where = result.Plan.Remote is { } remote
+            ? $"; on {remote.Kind} target '{remote.Name}' at ${remote.PricePerHour.ToString("0.###", CultureInfo.InvariantCulture)}/h, ceiling {remote.CeilingHours.ToString("0.##", CultureInfo.InvariantCulture)} h = ${remote.CeilingUsd.ToString("0.00", CultureInfo.InvariantCulture)}"
+            : "; on this machine";
+        var summary = $"{(smoke ? "Smoke test" : "Plan")} {result.PlanId}: {result.Plan.Title}; {estimate}{where}{(result.OverBudget ? "; OVER BUDGET: " + string.Join("; ", result.OverBudgetReasons) : "")}. Launch it with launch_training (the user approves).";
         return new ToolOutcome(true, summary, [new(AgentLinkKind.Plan, $"Plan {result.PlanId}", Uri(result.MarkdownPath))], summary + "\n\n" + result.Markdown, Data: result);
     }
 
@@ -276,12 +301,12 @@ internal static class AgentTools
     {
         var planId = call.String("planId")!;
         var store = new WorkspaceStore(call.Session.Workspace);
-        if (store.LoadPlan(planId) is not { } plan)
+        if (await call.Read(() => store.LoadPlan(planId)) is not { } plan)
         {
             return ToolOutcome.Failed($"no plan '{planId}'; plan first with plan_training");
         }
 
-        var planResult = PlanTrainingHandler.Result(store, plan);
+        var planResult = PlanTrainingHandler.Result(store, plan, await call.Read(() => Targets(call)));
         var answer = await Approvals.AskAsync(call, new AgentApproval(AgentSession.ApprovalIdFor(call.CallId), AgentApprovalKind.Training, $"Train: {plan.Title}", planResult));
         if (!answer.Approved)
         {
@@ -398,6 +423,41 @@ internal static class AgentTools
     {
         var result = await call.Invoke<SearchDatasetsResult>(M.SearchDatasets, new SearchDatasetsParams { Query = call.String("query"), Task = call.String("task") });
         var summary = result.Datasets.Count == 0 ? "No data sets found." : string.Join("\n", result.Datasets.Take(10).Select(d => $"- {d.Id} ({d.Downloads:N0} downloads, license {d.License ?? "unknown"}{(d.Gated != "none" ? ", gated" : "")})"));
-        return new ToolOutcome(true, summary, [], summary + "\n(Downloading a data set needs the user's approval: they download it from the Find a Dataset command.)");
+        return new ToolOutcome(true, summary, [], summary + "\n(Downloading one needs the user's approval: call download_dataset with its id.)");
+    }
+
+    private static async Task<ToolOutcome> DownloadDataset(ToolCall call)
+    {
+        var target = new PlanDatasetDownloadParams { WorkspaceFolder = call.Session.Workspace, Id = call.String("id")!, Config = call.String("config"), Split = call.String("split"), Directory = call.String("directory") };
+        var plan = await call.Invoke<DatasetDownloadPlan>(M.PlanDatasetDownload, target);
+        var answer = await Approvals.AskAsync(call, new AgentApproval(AgentSession.ApprovalIdFor(call.CallId), AgentApprovalKind.Download, $"Download {plan.Id}", Download: plan));
+        if (!answer.Approved)
+        {
+            return ToolOutcome.Failed("the user rejected this step: nothing was downloaded");
+        }
+
+        // The human's path is the editor's: the download dialog for this plan, whose approval is the plan's hash.
+        if (string.IsNullOrEmpty(answer.Token) || answer.Token != plan.Hash)
+        {
+            return ToolOutcome.Failed("download refused: the approval is not the user's approval of the plan shown; nothing was downloaded.");
+        }
+
+        if (!call.Services.SpendDownloadApproval(answer.Token))
+        {
+            return ToolOutcome.Failed("download refused: that approval was already used (this plan was downloaded with it); nothing was downloaded.");
+        }
+
+        DownloadDatasetResult done;
+        try
+        {
+            done = await call.Invoke<DownloadDatasetResult>(M.DownloadDataset, new DownloadDatasetParams { WorkspaceFolder = target.WorkspaceFolder, Id = target.Id, Config = target.Config, Split = target.Split, Directory = target.Directory, ApprovedHash = answer.Token });
+        }
+        catch (LocalRpcException e)
+        {
+            return ToolOutcome.Failed(e.Message);
+        }
+
+        var summary = $"Downloaded {plan.Id} into {Relative(call, done.Directory)}: {done.Files.Count} file(s), {done.TotalBytes:N0} bytes (license {plan.License ?? "unknown"}; provenance in {Relative(call, done.ProvenancePath)}). Inspect it with inspect_dataset.";
+        return new ToolOutcome(true, summary, [new(AgentLinkKind.File, Relative(call, done.Directory), Uri(done.Directory))], summary, Data: done);
     }
 }

@@ -94,6 +94,8 @@ internal static class AgentCommand
             .. TrainingHandlers.Create(state, Engine.FileChecks.Datasets, runApprovals, watcher, logger),
             .. EvaluationHandlers.Create(logger, publishApprovals),
             new SearchDatasetsHandler(),
+            new PlanDatasetDownloadHandler(),
+            new DownloadDatasetHandler(state, logger),
         ]);
         var writeLock = new Lock();
         AgentEvent? last = null;

@@ -49,7 +49,7 @@ internal sealed class LanguageServer : IClient
         var watcher = new MetricsWatcher(() => _state.Client, trainingLogger);
         var agentLogger = loggers.CreateLogger("MLIntern.Agent");
         var agent = new Agent.AgentHub(
-            new Agent.AgentServices(() => _state.Settings, runApprovals, publishApprovals, agentLogger),
+            new Agent.AgentServices(() => _state.Settings, runApprovals, publishApprovals, agentLogger) { Queue = _queue },
             () => _state.Settings,
             e => _ = _state.Client.NotifyAsync(Methods.AgentEvent, e).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted),
             agentLogger);
@@ -86,6 +86,7 @@ internal sealed class LanguageServer : IClient
         if (testHooks)
         {
             handlers.Add(new TestBlockHandler());
+            handlers.Add(new TestBlockWriteHandler(_logger));
         }
 
         agent.Services.Register(handlers);

@@ -113,7 +113,7 @@ internal enum AgentApprovalKind
 }
 
 /// <summary>A step waiting for the human: training (approve the plan), publishing (the preflight) or a download.</summary>
-internal sealed record AgentApproval(string ApprovalId, AgentApprovalKind Kind, string Title, PlanTrainingResult? Plan = null, PreflightReport? Preflight = null);
+internal sealed record AgentApproval(string ApprovalId, AgentApprovalKind Kind, string Title, PlanTrainingResult? Plan = null, PreflightReport? Preflight = null, DatasetDownloadPlan? Download = null);
 
 /// <summary>A next step offered as a button: agentStep with its id runs it.</summary>
 internal sealed record AgentStep(string Id, string Title);

@@ -223,3 +223,27 @@ internal sealed class TestBlockHandler : ReadHandler<NoParams, string>
         return "not cancelled";
     }
 }
+
+/// <summary>
+/// A write that holds the queue until cancelled (at most a minute), logging when it starts.
+/// Registered only with MLINTERN_TEST_HOOKS=1, so tests can see what waits behind a write.
+/// </summary>
+internal sealed class TestBlockWriteHandler(ILogger logger) : WriteHandler<NoParams, string>
+{
+    public override string Method => Methods.TestBlockWrite;
+
+    protected override async Task<string> HandleAsync(NoParams parameters, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("test write holds the queue");
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(1), cancellationToken);
+        }
+        finally
+        {
+            logger.LogInformation("test write releases the queue");
+        }
+
+        return "not cancelled";
+    }
+}

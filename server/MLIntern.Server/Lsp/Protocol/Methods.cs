@@ -50,6 +50,9 @@ internal static class Methods
 
     /// <summary>Blocks until cancelled; registered only when MLINTERN_TEST_HOOKS=1, for the cancellation test.</summary>
     public const string TestBlock = "mlintern/_test/block";
+
+    /// <summary>A write that holds the queue until cancelled (logs "test write holds the queue" when it starts); MLINTERN_TEST_HOOKS=1 only, for the ordering tests.</summary>
+    public const string TestBlockWrite = "mlintern/_test/blockWrite";
 }
 
 /// <summary>Commands for workspace/executeCommand. Prefixed "server" so they never collide with the extension's own.</summary>
