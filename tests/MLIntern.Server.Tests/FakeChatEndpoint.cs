@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Newtonsoft.Json.Linq;
 
@@ -12,7 +11,7 @@ namespace MLIntern.Server.Tests;
 /// </summary>
 internal sealed class FakeChatEndpoint : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Func<JArray, string> _answer;
     private readonly Task _loop;
     private readonly TimeSpan _delay;
@@ -21,12 +20,7 @@ internal sealed class FakeChatEndpoint : IAsyncDisposable
     {
         _answer = answer;
         _delay = delay ?? TimeSpan.Zero;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        (_listener, Port) = LoopbackHttp.Start();
         _loop = Task.Run(Serve);
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Newtonsoft.Json.Linq;
 
@@ -14,7 +13,7 @@ namespace MLIntern.Server.Tests;
 /// </summary>
 internal sealed class StreamingChatStandIn : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Func<int, JObject, IReadOnlyList<JObject>> _turn;
     private readonly Task _loop;
 
@@ -22,12 +21,7 @@ internal sealed class StreamingChatStandIn : IAsyncDisposable
     public StreamingChatStandIn(Func<int, JObject, IReadOnlyList<JObject>> turn)
     {
         _turn = turn;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        (_listener, Port) = LoopbackHttp.Start();
         _loop = Task.Run(Serve);
     }
 
