@@ -6,6 +6,12 @@ namespace MLIntern.Training.Encoder;
 /// <summary>One head configuration cross-validation tried: C, the TF-IDF scale (0: embedding only) and its out-of-fold macro-F1.</summary>
 public sealed record HeadCandidate(double C, double TfidfScale, double CvMacroF1);
 
+/// <summary>
+/// Where the head's cross-validated search keeps its outcome between runs (the host's store; core does no IO):
+/// <see cref="Read"/> returns the bytes stored under a key or null, <see cref="Write"/> stores them.
+/// </summary>
+public sealed record HeadSearchCache(Func<string, byte[]?> Read, Action<string, byte[]> Write);
+
 /// <summary>Everything an encoder-baseline training produced; the host writes it into the run folder.</summary>
 public sealed record EncoderResult(
     EncoderModel Model,
@@ -17,7 +23,8 @@ public sealed record EncoderResult(
     string SplitSource,
     int Iterations,
     double TrainSeconds,
-    IReadOnlyList<HeadCandidate> Candidates)
+    IReadOnlyList<HeadCandidate> Candidates,
+    bool SearchFromCache = false)
 {
     public LogisticHead Head => Model.Head;
 }
@@ -45,7 +52,10 @@ public static class EncoderBaseline
     /// <summary>The configurations tried, in order of preference on a tie.</summary>
     public static readonly IReadOnlyList<(double C, double TfidfScale)> Grid = [(10, 0), (1, 0), (1, 0.5), (10, 0.5)];
 
-    public static EncoderResult Run(LabeledRows train, LabeledRows? test, BaselineOptions options, Func<IReadOnlyList<string>, float[][]> embed, double? c = null, CancellationToken cancellationToken = default, int maxTokens = 256)
+    /// <summary>Version of the search (grid, folds, head solver); part of the cache key, so a change of any of them searches again.</summary>
+    public const int SearchVersion = 2;
+
+    public static EncoderResult Run(LabeledRows train, LabeledRows? test, BaselineOptions options, Func<IReadOnlyList<string>, float[][]> embed, double? c = null, CancellationToken cancellationToken = default, int maxTokens = 256, HeadSearchCache? searchCache = null)
     {
         var (splitSource, classes, index) = PreparedSplit.Prepare(ref train, ref test, options);
         var trainVectors = embed(train.Texts);
@@ -58,7 +68,26 @@ public static class EncoderBaseline
         var (bestC, bestScale) = (c ?? 10.0, 0.0);
         var folds = FoldOf(labels, LeakageAudit.TemplateFamilies(train, new AuditOptions().TemplateJaccard, cancellationToken), Folds);
         float[][]? outOfFold = null;
-        if (c is null && options.MaxTrainRows is null && train.Count >= 2 * Folds)
+        var fromCache = false;
+        var searchKey = "";
+        if (c is null && options.MaxTrainRows is null && train.Count >= 2 * Folds && searchCache is not null)
+        {
+            searchKey = SearchKey(train.Texts, trainVectors, labels, classes, options);
+            if (ReadSearch(searchCache.Read(searchKey), train.Count, classes.Length) is { } cached)
+            {
+                (candidates, outOfFold, fromCache) = (cached.Candidates, cached.OutOfFold, true);
+                var best = double.NegativeInfinity;
+                foreach (var x in candidates)
+                {
+                    if (x.CvMacroF1 > best)
+                    {
+                        (best, bestC, bestScale) = (x.CvMacroF1, x.C, x.TfidfScale);
+                    }
+                }
+            }
+        }
+
+        if (!fromCache && c is null && options.MaxTrainRows is null && train.Count >= 2 * Folds)
         {
             outOfFold = CrossFittedTfidf(train, labels, classes, folds, options, cancellationToken);
             var best = double.NegativeInfinity;
@@ -70,6 +99,11 @@ public static class EncoderBaseline
                 {
                     (best, bestC, bestScale) = (f1, gc, scale);
                 }
+            }
+
+            if (searchCache is not null)
+            {
+                searchCache.Write(searchKey, WriteSearch(candidates, outOfFold));
             }
         }
 
@@ -102,7 +136,119 @@ public static class EncoderBaseline
         }
 
         var eval = EvalReport.Compute(classes, test.Labels.Select(l => index[l]).ToArray(), predicted);
-        return new EncoderResult(model, classes, eval, predictions, train.Count, test.Count, splitSource, head.Iterations, trainSeconds, candidates);
+        return new EncoderResult(model, classes, eval, predictions, train.Count, test.Count, splitSource, head.Iterations, trainSeconds, candidates, fromCache);
+    }
+
+    /// <summary>
+    /// The search's cache key: SHA-256 over the search version, the seed and the TF-IDF options, the classes, every
+    /// training text, label and embedding (its float bits). The same key means the same folds, the same cross-fitted
+    /// SVMs and the same head fits, so the stored outcome is what the search would compute again.
+    /// </summary>
+    internal static string SearchKey(IReadOnlyList<string> texts, float[][] vectors, int[] labels, string[] classes, BaselineOptions options)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(string.Create(invariant, $"head-search|{SearchVersion}|{ModelId}|seed {options.Seed}|bits {options.HashBits}|C {options.C:R}|epochs {options.MaxEpochs}|tol {options.Tolerance:R}|{texts.Count}|{classes.Length}\n")));
+        foreach (var name in classes)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(name);
+            hash.AppendData(BitConverter.GetBytes(bytes.Length));
+            hash.AppendData(bytes);
+        }
+
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(texts[i]);
+            hash.AppendData(BitConverter.GetBytes(bytes.Length));
+            hash.AppendData(bytes);
+            hash.AppendData(BitConverter.GetBytes(labels[i]));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vectors[i].AsSpan()));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private const int SearchMagic = 0x48534331; // "HSC1"
+
+    /// <summary>The search's outcome as bytes: every candidate (C, scale, out-of-fold macro-F1) and the cross-fitted TF-IDF scores.</summary>
+    internal static byte[] WriteSearch(IReadOnlyList<HeadCandidate> candidates, float[][]? outOfFold)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory))
+        {
+            writer.Write(SearchMagic);
+            writer.Write(candidates.Count);
+            foreach (var x in candidates)
+            {
+                writer.Write(x.C);
+                writer.Write(x.TfidfScale);
+                writer.Write(x.CvMacroF1);
+            }
+
+            writer.Write(outOfFold?.Length ?? 0);
+            writer.Write(outOfFold is { Length: > 0 } ? outOfFold[0].Length : 0);
+            foreach (var row in outOfFold ?? [])
+            {
+                foreach (var v in row)
+                {
+                    writer.Write(v);
+                }
+            }
+        }
+
+        return memory.ToArray();
+    }
+
+    /// <summary>The stored outcome, or null when there is none or it does not fit these rows (damaged, another shape).</summary>
+    internal static (List<HeadCandidate> Candidates, float[][] OutOfFold)? ReadSearch(byte[]? bytes, int rows, int classes)
+    {
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes));
+            if (reader.ReadInt32() != SearchMagic)
+            {
+                return null;
+            }
+
+            var count = reader.ReadInt32();
+            if (count != Grid.Count)
+            {
+                return null;
+            }
+
+            var candidates = new List<HeadCandidate>();
+            for (var i = 0; i < count; i++)
+            {
+                candidates.Add(new HeadCandidate(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble()));
+            }
+
+            var (n, k) = (reader.ReadInt32(), reader.ReadInt32());
+            if (n != rows || k != classes || reader.BaseStream.Length - reader.BaseStream.Position != (long)n * k * sizeof(float))
+            {
+                return null;
+            }
+
+            var outOfFold = new float[n][];
+            for (var i = 0; i < n; i++)
+            {
+                outOfFold[i] = new float[k];
+                for (var j = 0; j < k; j++)
+                {
+                    outOfFold[i][j] = reader.ReadSingle();
+                }
+            }
+
+            return (candidates, outOfFold);
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
