@@ -91,9 +91,11 @@ public static class EncoderBaseline
         {
             outOfFold = CrossFittedTfidf(train, labels, classes, folds, options, cancellationToken);
             var best = double.NegativeInfinity;
-            foreach (var (gc, scale) in Grid)
+            var scores = CrossValidate(trainVectors, outOfFold, labels, classes.Length, folds, cancellationToken);
+            for (var g = 0; g < Grid.Count; g++)
             {
-                var f1 = CrossValidate(trainVectors, scale > 0 ? outOfFold : null, scale, labels, classes.Length, folds, gc, cancellationToken);
+                var (gc, scale) = Grid[g];
+                var f1 = scores[g];
                 candidates.Add(new HeadCandidate(gc, scale, f1));
                 if (f1 > best)
                 {
@@ -110,10 +112,12 @@ public static class EncoderBaseline
         var tfidf = bestScale > 0 ? FitTfidf(train.Texts, labels, classes, options, cancellationToken) : null;
         var trainScores = tfidf is null ? null : outOfFold;
         var features = trainVectors.Select((v, i) => EncoderModel.HeadFeatures(v, trainScores?[i], bestScale)).ToArray();
-        var head = LogisticHead.Fit(features, labels, classes.Length, bestC, cancellationToken: cancellationToken);
-        // The Space's head (embedding only, the best such C) when the chosen one also reads the TF-IDF scores.
+        // The Space's head (embedding only, the best such C) when the chosen one also reads the TF-IDF scores; the two
+        // fits are independent and deterministic, so they run side by side.
         var embeddingC = candidates.Where(x => x.TfidfScale == 0).OrderByDescending(x => x.CvMacroF1).Select(x => (double?)x.C).FirstOrDefault() ?? bestC;
-        var embeddingHead = tfidf is null ? null : LogisticHead.Fit(trainVectors, labels, classes.Length, embeddingC, cancellationToken: cancellationToken);
+        var embeddingFit = tfidf is null ? null : Task.Run(() => LogisticHead.Fit(trainVectors, labels, classes.Length, embeddingC, cancellationToken: cancellationToken), cancellationToken);
+        var head = LogisticHead.Fit(features, labels, classes.Length, bestC, cancellationToken: cancellationToken);
+        var embeddingHead = embeddingFit?.GetAwaiter().GetResult();
         var model = new EncoderModel(ModelId, maxTokens, classes, head, bestC, tfidf, bestScale, embeddingHead);
         var trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
@@ -325,21 +329,36 @@ public static class EncoderBaseline
         return result;
     }
 
-    /// <summary>Out-of-fold macro-F1 of the head at <paramref name="c"/> (features: embedding, plus the scaled scores when given).</summary>
-    private static double CrossValidate(float[][] vectors, float[][]? scores, double scale, int[] labels, int classes, int[] folds, double c, CancellationToken cancellationToken)
+    /// <summary>
+    /// Out-of-fold macro-F1 of every <see cref="Grid"/> candidate (features: the embedding, plus the scaled cross-fitted
+    /// scores when the candidate reads them). The 20 head fits (candidates × folds) are independent and each is
+    /// single-threaded and deterministic, so they run in parallel (one per core) and give the same figures as in a row.
+    /// </summary>
+    private static double[] CrossValidate(float[][] vectors, float[][] scores, int[] labels, int classes, int[] folds, CancellationToken cancellationToken)
     {
-        var features = vectors.Select((v, i) => EncoderModel.HeadFeatures(v, scores?[i], scale)).ToArray();
-        var predicted = new int[labels.Length];
-        for (var f = 0; f < Folds; f++)
+        var featuresOf = new Dictionary<double, float[][]>();
+        foreach (var (_, scale) in Grid)
         {
+            if (!featuresOf.ContainsKey(scale))
+            {
+                featuresOf[scale] = [.. vectors.Select((v, i) => EncoderModel.HeadFeatures(v, scale > 0 ? scores[i] : null, scale))];
+            }
+        }
+
+        var predicted = Grid.Select(_ => new int[labels.Length]).ToArray();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken };
+        Parallel.For(0, Grid.Count * Folds, parallel, job =>
+        {
+            var (g, f) = (job / Folds, job % Folds);
+            var features = featuresOf[Grid[g].TfidfScale];
             var rest = Enumerable.Range(0, labels.Length).Where(i => folds[i] != f).ToArray();
             var inFold = Enumerable.Range(0, labels.Length).Where(i => folds[i] == f).ToArray();
             if (inFold.Length == 0 || rest.Length == 0)
             {
-                continue;
+                return;
             }
 
-            var head = LogisticHead.Fit([.. rest.Select(i => features[i])], [.. rest.Select(i => labels[i])], classes, c, cancellationToken: cancellationToken);
+            var head = LogisticHead.Fit([.. rest.Select(i => features[i])], [.. rest.Select(i => labels[i])], classes, Grid[g].C, cancellationToken: cancellationToken);
             foreach (var i in inFold)
             {
                 var p = head.Probabilities(features[i]);
@@ -349,10 +368,11 @@ public static class EncoderBaseline
                     best = p[k] > p[best] ? k : best;
                 }
 
-                predicted[i] = best;
+                predicted[g][i] = best;
             }
-        }
+        });
 
-        return ClassificationMetrics.Compute([.. labels.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))], [.. predicted.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))]).Macro.F1;
+        string[] truth = [.. labels.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        return [.. predicted.Select(p => ClassificationMetrics.Compute(truth, [.. p.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))]).Macro.F1)];
     }
 }

@@ -11,8 +11,8 @@ namespace MLIntern.Training.Encoder;
 /// <param name="MemoryPattern">ONNX Runtime's memory pattern (a plan of allocations per input shape, made on a shape's first run).</param>
 /// <param name="CpuArena">ONNX Runtime's CPU memory arena.</param>
 /// <param name="WidthMultiple">Each batch's padded width is rounded up to a multiple of this (fewer distinct shapes).</param>
-/// <param name="Prewarm">Run the model once at construction (at the widest batch) so the first real batch does not pay the session's first-run costs.</param>
-public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0, bool MemoryPattern = false, bool CpuArena = true, int WidthMultiple = 1, bool Prewarm = false);
+/// <param name="Prewarm">Run the model once at construction (4 texts × 64 tokens) so the first real batch does not pay the session's first-run costs.</param>
+public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0, bool MemoryPattern = false, bool CpuArena = true, int WidthMultiple = 1, bool Prewarm = true);
 
 /// <summary>
 /// A BERT-style sentence encoder (all-MiniLM-L6-v2 in practice) run with ONNX Runtime on the CPU:
@@ -58,8 +58,10 @@ public sealed class SentenceEmbedder : IDisposable
         Dimension = session.OutputMetadata[outputName].Dimensions[^1];
         if (this.options.Prewarm)
         {
-            var width = Math.Min(this.options.MaxTokens, this.options.BatchTokens);
-            var count = Math.Clamp(this.options.BatchTokens / width, 1, this.options.MaxBatch);
+            // A small batch (4 × 64 tokens, an eighth of a full one): the first run's one-off costs (kernels' first use,
+            // the arena's first chunk, the thread pool waking) without the price of a full batch at the widest shape.
+            var width = Math.Min(64, this.options.MaxTokens);
+            var count = Math.Min(4, this.options.MaxBatch);
             var filler = new long[width];
             filler.AsSpan().Fill(100); // [UNK]: any id will do, the result is thrown away
             var rows = Enumerable.Range(0, count).ToArray();
