@@ -9,6 +9,14 @@ using MLIntern.Training.Evaluation;
 // SentenceEncoder.Encode, on the same texts, in the same process, alternating (ours, theirs, ours, theirs) so
 // both see the same machine load. Prints texts/s, peak RSS during each side, and the agreement of the embeddings.
 // Prints, never asserts.
+// BENCH_WRITE_CSV=PATH: only write the accuracy data set (the same 100 rows per class, seed 7) as a CSV, for
+// `mlintern train --data PATH --baseline encoder` (its default split is the bench's "all data" one), and stop.
+if (Environment.GetEnvironmentVariable("BENCH_WRITE_CSV") is { Length: > 0 } csvPath)
+{
+    File.WriteAllText(csvPath, TrainBench.BitextLike.Generate(100 * 27, 7));
+    return;
+}
+
 var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
 var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
 var csv = TrainBench.BitextLike.Generate(count, 42).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1);
