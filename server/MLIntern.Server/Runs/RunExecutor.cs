@@ -314,7 +314,7 @@ internal static class RunExecutor
 
         if (result.SearchFromCache)
         {
-            say("head cross-validation from the cache (the same rows, embeddings, labels and seed as a previous run)");
+            say("head cross-validation from the cache, and the head it chose (the same rows, embeddings, labels and seed as a previous run)");
         }
 
         foreach (var candidate in result.Candidates)

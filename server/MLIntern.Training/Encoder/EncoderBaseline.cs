@@ -70,12 +70,15 @@ public static class EncoderBaseline
         float[][]? outOfFold = null;
         var fromCache = false;
         var searchKey = "";
+        EncoderModel? cachedModel = null;
+        var cachedIterations = 0;
         if (c is null && options.MaxTrainRows is null && train.Count >= 2 * Folds && searchCache is not null)
         {
             searchKey = SearchKey(train.Texts, trainVectors, labels, classes, options);
             if (ReadSearch(searchCache.Read(searchKey), train.Count, classes.Length) is { } cached)
             {
                 (candidates, outOfFold, fromCache) = (cached.Candidates, cached.OutOfFold, true);
+                (cachedModel, cachedIterations) = (cached.Model, cached.Iterations);
                 var best = double.NegativeInfinity;
                 foreach (var x in candidates)
                 {
@@ -102,23 +105,35 @@ public static class EncoderBaseline
                     (best, bestC, bestScale) = (f1, gc, scale);
                 }
             }
+        }
 
-            if (searchCache is not null)
+        // The final model is a function of the same inputs as the search, so a cached search carries it too (checked:
+        // it must re-serialise to the stored bytes and be over these classes, else it is fitted again).
+        EncoderModel model;
+        int iterations;
+        if (cachedModel is not null && cachedModel.MaxTokens == maxTokens && cachedModel.C == bestC && cachedModel.TfidfScale == bestScale && cachedModel.Classes.SequenceEqual(classes))
+        {
+            (model, iterations) = (cachedModel, cachedIterations);
+        }
+        else
+        {
+            var tfidf = bestScale > 0 ? FitTfidf(train.Texts, labels, classes, options, cancellationToken) : null;
+            var trainScores = tfidf is null ? null : outOfFold;
+            var features = trainVectors.Select((v, i) => EncoderModel.HeadFeatures(v, trainScores?[i], bestScale)).ToArray();
+            // The Space's head (embedding only, the best such C) when the chosen one also reads the TF-IDF scores; the two
+            // fits are independent and deterministic, so they run side by side.
+            var embeddingC = candidates.Where(x => x.TfidfScale == 0).OrderByDescending(x => x.CvMacroF1).Select(x => (double?)x.C).FirstOrDefault() ?? bestC;
+            var embeddingFit = tfidf is null ? null : Task.Run(() => LogisticHead.Fit(trainVectors, labels, classes.Length, embeddingC, cancellationToken: cancellationToken), cancellationToken);
+            var head = LogisticHead.Fit(features, labels, classes.Length, bestC, cancellationToken: cancellationToken);
+            var embeddingHead = embeddingFit?.GetAwaiter().GetResult();
+            model = new EncoderModel(ModelId, maxTokens, classes, head, bestC, tfidf, bestScale, embeddingHead);
+            iterations = head.Iterations;
+            if (searchCache is not null && searchKey.Length > 0)
             {
-                searchCache.Write(searchKey, WriteSearch(candidates, outOfFold));
+                searchCache.Write(searchKey, WriteSearch(candidates, outOfFold, model, iterations));
             }
         }
 
-        var tfidf = bestScale > 0 ? FitTfidf(train.Texts, labels, classes, options, cancellationToken) : null;
-        var trainScores = tfidf is null ? null : outOfFold;
-        var features = trainVectors.Select((v, i) => EncoderModel.HeadFeatures(v, trainScores?[i], bestScale)).ToArray();
-        // The Space's head (embedding only, the best such C) when the chosen one also reads the TF-IDF scores; the two
-        // fits are independent and deterministic, so they run side by side.
-        var embeddingC = candidates.Where(x => x.TfidfScale == 0).OrderByDescending(x => x.CvMacroF1).Select(x => (double?)x.C).FirstOrDefault() ?? bestC;
-        var embeddingFit = tfidf is null ? null : Task.Run(() => LogisticHead.Fit(trainVectors, labels, classes.Length, embeddingC, cancellationToken: cancellationToken), cancellationToken);
-        var head = LogisticHead.Fit(features, labels, classes.Length, bestC, cancellationToken: cancellationToken);
-        var embeddingHead = embeddingFit?.GetAwaiter().GetResult();
-        var model = new EncoderModel(ModelId, maxTokens, classes, head, bestC, tfidf, bestScale, embeddingHead);
         var trainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         var probabilities = model.Probabilities(test.Texts, testVectors);
@@ -140,7 +155,7 @@ public static class EncoderBaseline
         }
 
         var eval = EvalReport.Compute(classes, test.Labels.Select(l => index[l]).ToArray(), predicted);
-        return new EncoderResult(model, classes, eval, predictions, train.Count, test.Count, splitSource, head.Iterations, trainSeconds, candidates, fromCache);
+        return new EncoderResult(model, classes, eval, predictions, train.Count, test.Count, splitSource, iterations, trainSeconds, candidates, fromCache);
     }
 
     /// <summary>
@@ -172,10 +187,10 @@ public static class EncoderBaseline
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private const int SearchMagic = 0x48534331; // "HSC1"
+    private const int SearchMagic = 0x48534332; // "HSC2"
 
-    /// <summary>The search's outcome as bytes: every candidate (C, scale, out-of-fold macro-F1) and the cross-fitted TF-IDF scores.</summary>
-    internal static byte[] WriteSearch(IReadOnlyList<HeadCandidate> candidates, float[][]? outOfFold)
+    /// <summary>The search's outcome as bytes: every candidate (C, scale, out-of-fold macro-F1), the cross-fitted TF-IDF scores, then the final model (its L-BFGS iterations and model.bin's bytes).</summary>
+    internal static byte[] WriteSearch(IReadOnlyList<HeadCandidate> candidates, float[][]? outOfFold, EncoderModel model, int iterations)
     {
         using var memory = new MemoryStream();
         using (var writer = new BinaryWriter(memory))
@@ -198,13 +213,19 @@ public static class EncoderBaseline
                     writer.Write(v);
                 }
             }
+
+            using var saved = new MemoryStream();
+            model.Save(saved);
+            writer.Write(iterations);
+            writer.Write((int)saved.Length);
+            writer.Write(saved.ToArray());
         }
 
         return memory.ToArray();
     }
 
     /// <summary>The stored outcome, or null when there is none or it does not fit these rows (damaged, another shape).</summary>
-    internal static (List<HeadCandidate> Candidates, float[][] OutOfFold)? ReadSearch(byte[]? bytes, int rows, int classes)
+    internal static (List<HeadCandidate> Candidates, float[][] OutOfFold, EncoderModel? Model, int Iterations)? ReadSearch(byte[]? bytes, int rows, int classes)
     {
         if (bytes is null)
         {
@@ -232,7 +253,7 @@ public static class EncoderBaseline
             }
 
             var (n, k) = (reader.ReadInt32(), reader.ReadInt32());
-            if (n != rows || k != classes || reader.BaseStream.Length - reader.BaseStream.Position != (long)n * k * sizeof(float))
+            if (n != rows || k != classes || reader.BaseStream.Length - reader.BaseStream.Position < (long)n * k * sizeof(float))
             {
                 return null;
             }
@@ -247,9 +268,34 @@ public static class EncoderBaseline
                 }
             }
 
-            return (candidates, outOfFold);
+            return (candidates, outOfFold, ReadModel(reader, out var iterations), iterations);
         }
         catch (EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The stored final model, or null when it is missing, damaged or does not re-serialise to its bytes.</summary>
+    private static EncoderModel? ReadModel(BinaryReader reader, out int iterations)
+    {
+        iterations = 0;
+        try
+        {
+            iterations = reader.ReadInt32();
+            var length = reader.ReadInt32();
+            if (length <= 0 || length != reader.BaseStream.Length - reader.BaseStream.Position)
+            {
+                return null;
+            }
+
+            var bytes = reader.ReadBytes(length);
+            var model = EncoderModel.Load(new MemoryStream(bytes));
+            using var again = new MemoryStream();
+            model.Save(again);
+            return again.ToArray().AsSpan().SequenceEqual(bytes) ? model : null;
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or ArgumentException or OverflowException)
         {
             return null;
         }
