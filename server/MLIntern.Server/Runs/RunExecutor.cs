@@ -298,7 +298,7 @@ internal static class RunExecutor
     {
         say($"training the encoder baseline ({Encoder.BuiltInEncoder.ModelId}, frozen, + logistic regression) on {trainRows.Count} rows, seed {options.Seed}");
         using var encoder = new Encoder.BuiltInEncoder();
-        var result = MLIntern.Training.Encoder.EncoderBaseline.Run(trainRows, testRows, options, texts => encoder.Embed(store, texts, say, cancellationToken), cancellationToken: cancellationToken);
+        var result = MLIntern.Training.Encoder.EncoderBaseline.Run(trainRows, testRows, options, texts => encoder.Embed(store, texts, say, cancellationToken), cancellationToken: cancellationToken, searchCache: new MLIntern.Training.Encoder.HeadSearchCache(store.ReadHeadSearch, store.WriteHeadSearch));
         metrics.WriteLine(Line(new JObject { ["step"] = result.Iterations, ["epoch"] = 1, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
         var eval = EvalJson(result.Eval, result.SplitSource, result.TrainRows, result.TestRows);
         eval["model"] = Encoder.BuiltInEncoder.ModelId;
@@ -311,6 +311,11 @@ internal static class RunExecutor
         store.WriteRunFile(runId, WorkspaceStore.EvalFile, eval.ToString(Formatting.Indented) + "\n");
         WritePredictions(store, runId, result.Predictions);
         store.WriteRunFile(runId, "model.bin", result.Model.Save);
+
+        if (result.SearchFromCache)
+        {
+            say("head cross-validation from the cache, and the head it chose (the same rows, embeddings, labels and seed as a previous run)");
+        }
 
         foreach (var candidate in result.Candidates)
         {

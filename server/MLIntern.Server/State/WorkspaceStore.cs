@@ -79,6 +79,35 @@ internal sealed class WorkspaceStore(string workspace)
         AtomicFile.WriteAllBytes(Path.Combine(EmbeddingsFolder, key + ".f32"), bytes);
     }
 
+    /// <summary>The encoder head's cross-validated search outcomes, one file per key (EncoderBaseline.SearchKey).</summary>
+    public string HeadSearchFolder => Path.Combine(Workspace, ".mlintern", "cache", "head-search");
+
+    /// <summary>The stored search outcome under a key (hex), or null when there is none or the key is not hex.</summary>
+    public byte[]? ReadHeadSearch(string key)
+    {
+        if (!IsHexKey(key))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(HeadSearchFolder, key + ".bin");
+        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+    }
+
+    /// <summary>Stores a search outcome under a key (hex), atomically.</summary>
+    public void WriteHeadSearch(string key, byte[] bytes)
+    {
+        if (!IsHexKey(key))
+        {
+            throw new ArgumentException($"'{key}' is not a cache key");
+        }
+
+        Directory.CreateDirectory(HeadSearchFolder);
+        AtomicFile.WriteAllBytes(Path.Combine(HeadSearchFolder, key + ".bin"), bytes);
+    }
+
+    private static bool IsHexKey(string key) => key.Length is > 0 and <= 128 && key.All(char.IsAsciiHexDigitLower);
+
     public string PlanJsonPath(string planId) => Path.Combine(PlansFolder, planId + ".json");
 
     public string PlanMarkdownPath(string planId) => Path.Combine(PlansFolder, planId + ".md");

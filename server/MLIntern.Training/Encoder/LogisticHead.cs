@@ -42,58 +42,69 @@ public sealed class LogisticHead
         var x = new double[size];
         var lambda = 1.0 / (c * n);
 
+        // The rows in one contiguous block, and every buffer of the loss allocated once: an evaluation is two matrix
+        // products (logits = X·Wᵀ, gradient = Δᵀ·X) over blocks of four rows, with no allocation per row or per call.
+        var matrix = new float[n * dimension];
+        for (var r = 0; r < n; r++)
+        {
+            features[r].AsSpan(0, dimension).CopyTo(matrix.AsSpan(r * dimension, dimension));
+        }
+
+        var label = labels.ToArray();
+        var w = new float[classes * dimension];
+        var logits = new float[n * classes];
+        var deltas = new float[n * classes];
+        var rowGradient = new float[classes * dimension];
+        var biasGradient = new double[classes];
+        var scratch = new double[classes];
+
         double Evaluate(double[] point, double[] gradient)
         {
-            Array.Clear(gradient);
-            var w = new float[classes * dimension];
             for (var i = 0; i < w.Length; i++)
             {
                 w[i] = (float)point[i];
             }
 
-            var logits = new double[classes];
-            var rowGradient = new float[classes * dimension];
+            Array.Clear(rowGradient);
+            Array.Clear(biasGradient);
+            Logits(matrix, n, dimension, w, classes, logits);
             var loss = 0.0;
             for (var r = 0; r < n; r++)
             {
-                var row = features[r];
                 var max = double.NegativeInfinity;
                 for (var k = 0; k < classes; k++)
                 {
-                    logits[k] = Dot(w.AsSpan(k * dimension, dimension), row) + point[(classes * dimension) + k];
-                    max = Math.Max(max, logits[k]);
+                    scratch[k] = logits[(r * classes) + k] + point[(classes * dimension) + k];
+                    max = Math.Max(max, scratch[k]);
                 }
 
                 var sum = 0.0;
                 for (var k = 0; k < classes; k++)
                 {
-                    logits[k] = Math.Exp(logits[k] - max);
-                    sum += logits[k];
+                    scratch[k] = Math.Exp(scratch[k] - max);
+                    sum += scratch[k];
                 }
 
-                loss -= Math.Log(logits[labels[r]] / sum);
+                loss -= Math.Log(scratch[label[r]] / sum);
                 for (var k = 0; k < classes; k++)
                 {
-                    var delta = (logits[k] / sum) - (k == labels[r] ? 1.0 : 0.0);
-                    gradient[(classes * dimension) + k] += delta;
-                    AddScaled(rowGradient.AsSpan(k * dimension, dimension), row, (float)delta);
+                    var delta = (scratch[k] / sum) - (k == label[r] ? 1.0 : 0.0);
+                    biasGradient[k] += delta;
+                    deltas[(r * classes) + k] = (float)delta;
                 }
             }
 
+            GradientOfWeights(matrix, n, dimension, deltas, classes, rowGradient);
+            var penalty = 0.0;
             for (var i = 0; i < classes * dimension; i++)
             {
                 gradient[i] = (rowGradient[i] / n) + (lambda * point[i]);
+                penalty += point[i] * point[i];
             }
 
             for (var k = 0; k < classes; k++)
             {
-                gradient[(classes * dimension) + k] /= n;
-            }
-
-            var penalty = 0.0;
-            for (var i = 0; i < classes * dimension; i++)
-            {
-                penalty += point[i] * point[i];
+                gradient[(classes * dimension) + k] = biasGradient[k] / n;
             }
 
             return (loss / n) + (0.5 * lambda * penalty);
@@ -183,6 +194,95 @@ public sealed class LogisticHead
         }
 
         return p;
+    }
+
+    /// <summary>logits[r, k] = X[r]·W[k] for every row and class, four rows at a time (each class's weights read once per four rows).</summary>
+    private static void Logits(float[] matrix, int n, int dimension, float[] w, int classes, float[] logits)
+    {
+        var width = Vector<float>.Count;
+        var r = 0;
+        for (; r + 4 <= n; r += 4)
+        {
+            var x0 = matrix.AsSpan(r * dimension, dimension);
+            var x1 = matrix.AsSpan((r + 1) * dimension, dimension);
+            var x2 = matrix.AsSpan((r + 2) * dimension, dimension);
+            var x3 = matrix.AsSpan((r + 3) * dimension, dimension);
+            for (var k = 0; k < classes; k++)
+            {
+                var wk = w.AsSpan(k * dimension, dimension);
+                Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                var i = 0;
+                for (; i <= dimension - width; i += width)
+                {
+                    var v = new Vector<float>(wk[i..]);
+                    a0 += v * new Vector<float>(x0[i..]);
+                    a1 += v * new Vector<float>(x1[i..]);
+                    a2 += v * new Vector<float>(x2[i..]);
+                    a3 += v * new Vector<float>(x3[i..]);
+                }
+
+                float s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
+                for (; i < dimension; i++)
+                {
+                    s0 += wk[i] * x0[i];
+                    s1 += wk[i] * x1[i];
+                    s2 += wk[i] * x2[i];
+                    s3 += wk[i] * x3[i];
+                }
+
+                logits[(r * classes) + k] = s0;
+                logits[((r + 1) * classes) + k] = s1;
+                logits[((r + 2) * classes) + k] = s2;
+                logits[((r + 3) * classes) + k] = s3;
+            }
+        }
+
+        for (; r < n; r++)
+        {
+            for (var k = 0; k < classes; k++)
+            {
+                logits[(r * classes) + k] = (float)Dot(w.AsSpan(k * dimension, dimension), matrix.AsSpan(r * dimension, dimension));
+            }
+        }
+    }
+
+    /// <summary>gradient[k] = Σ_r deltas[r, k]·X[r], four rows at a time (each class's gradient row read and written once per four rows).</summary>
+    private static void GradientOfWeights(float[] matrix, int n, int dimension, float[] deltas, int classes, float[] gradient)
+    {
+        var width = Vector<float>.Count;
+        var r = 0;
+        for (; r + 4 <= n; r += 4)
+        {
+            var x0 = matrix.AsSpan(r * dimension, dimension);
+            var x1 = matrix.AsSpan((r + 1) * dimension, dimension);
+            var x2 = matrix.AsSpan((r + 2) * dimension, dimension);
+            var x3 = matrix.AsSpan((r + 3) * dimension, dimension);
+            for (var k = 0; k < classes; k++)
+            {
+                float d0 = deltas[(r * classes) + k], d1 = deltas[((r + 1) * classes) + k], d2 = deltas[((r + 2) * classes) + k], d3 = deltas[((r + 3) * classes) + k];
+                var gk = gradient.AsSpan(k * dimension, dimension);
+                Vector<float> v0 = new(d0), v1 = new(d1), v2 = new(d2), v3 = new(d3);
+                var i = 0;
+                for (; i <= dimension - width; i += width)
+                {
+                    var sum = new Vector<float>(gk[i..]) + (v0 * new Vector<float>(x0[i..])) + (v1 * new Vector<float>(x1[i..])) + (v2 * new Vector<float>(x2[i..])) + (v3 * new Vector<float>(x3[i..]));
+                    sum.CopyTo(gk[i..]);
+                }
+
+                for (; i < dimension; i++)
+                {
+                    gk[i] += (d0 * x0[i]) + (d1 * x1[i]) + (d2 * x2[i]) + (d3 * x3[i]);
+                }
+            }
+        }
+
+        for (; r < n; r++)
+        {
+            for (var k = 0; k < classes; k++)
+            {
+                AddScaled(gradient.AsSpan(k * dimension, dimension), matrix.AsSpan(r * dimension, dimension), deltas[(r * classes) + k]);
+            }
+        }
     }
 
     private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -8,7 +8,11 @@ namespace MLIntern.Training.Encoder;
 /// <param name="BatchTokens">Padded tokens per ONNX call: texts of similar length go together until a batch holds this many.</param>
 /// <param name="MaxBatch">At most this many texts per call.</param>
 /// <param name="Threads">ONNX Runtime intra-op threads; 0 means one per core.</param>
-public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0);
+/// <param name="MemoryPattern">ONNX Runtime's memory pattern (a plan of allocations per input shape, made on a shape's first run).</param>
+/// <param name="CpuArena">ONNX Runtime's CPU memory arena.</param>
+/// <param name="WidthMultiple">Each batch's padded width is rounded up to a multiple of this (fewer distinct shapes).</param>
+/// <param name="Prewarm">Run the model once at construction (4 texts × 64 tokens) so the first real batch does not pay the session's first-run costs.</param>
+public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0, bool MemoryPattern = false, bool CpuArena = true, int WidthMultiple = 1, bool Prewarm = true);
 
 /// <summary>
 /// A BERT-style sentence encoder (all-MiniLM-L6-v2 in practice) run with ONNX Runtime on the CPU:
@@ -41,6 +45,8 @@ public sealed class SentenceEmbedder : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = this.options.Threads > 0 ? this.options.Threads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
+            EnableMemoryPattern = this.options.MemoryPattern,
+            EnableCpuMemArena = this.options.CpuArena,
         };
         // No busy-waiting between kernels: on a shared, busy CPU the spinning threads compete with the work (measured
         // under load; on an idle machine it costs nothing measurable at these batch sizes).
@@ -50,7 +56,21 @@ public sealed class SentenceEmbedder : IDisposable
         outputName = session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First();
         outputNames = [outputName];
         Dimension = session.OutputMetadata[outputName].Dimensions[^1];
+        if (this.options.Prewarm)
+        {
+            // A small batch (4 × 64 tokens, an eighth of a full one): the first run's one-off costs (kernels' first use,
+            // the arena's first chunk, the thread pool waking) without the price of a full batch at the widest shape.
+            var width = Math.Min(64, this.options.MaxTokens);
+            var count = Math.Min(4, this.options.MaxBatch);
+            var filler = new long[width];
+            filler.AsSpan().Fill(100); // [UNK]: any id will do, the result is thrown away
+            var rows = Enumerable.Range(0, count).ToArray();
+            RunBatch([.. rows.Select(_ => filler)], rows, width, new float[count][]);
+        }
     }
+
+    /// <summary>The options this embedder runs with.</summary>
+    public EmbedderOptions Options => options;
 
     /// <summary>Width of one embedding (384 for MiniLM-L6).</summary>
     public int Dimension { get; }
@@ -83,6 +103,8 @@ public sealed class SentenceEmbedder : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var width = tokens[order[start]].Length;
+            var multiple = Math.Max(1, options.WidthMultiple);
+            width = Math.Min(((width + multiple - 1) / multiple) * multiple, Math.Max(width, options.MaxTokens));
             var count = Math.Clamp(options.BatchTokens / Math.Max(1, width), 1, options.MaxBatch);
             count = Math.Min(count, order.Length - start);
             RunBatch(tokens, order.AsSpan(start, count), width, result);
