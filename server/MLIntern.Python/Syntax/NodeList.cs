@@ -11,7 +11,7 @@ namespace MLIntern.Python.Syntax;
 /// a node's children do not change once it is made.
 /// </summary>
 [CollectionBuilder(typeof(NodeList), nameof(NodeList.Create))]
-public readonly struct NodeList<T> : IReadOnlyList<T>
+public readonly struct NodeList<T> : IReadOnlyList<T>, IList<T>
 {
     private readonly T[]? _items;
 
@@ -38,6 +38,28 @@ public readonly struct NodeList<T> : IReadOnlyList<T>
     public static implicit operator NodeList<T>(T[] items) => new(items);
 
     public Enumerator GetEnumerator() => new(_items);
+
+    // IList<T> (read-only) so that LINQ's fast paths (Count(), ElementAt, Last, ToArray, ToList) index the array
+    // instead of walking it; nothing can change the children through it.
+    bool ICollection<T>.IsReadOnly => true;
+
+    T IList<T>.this[int index]
+    {
+        get => this[index];
+        set => throw new NotSupportedException("a node's children do not change");
+    }
+
+    public void CopyTo(T[] array, int arrayIndex) => _items?.CopyTo(array, arrayIndex);
+
+    void IList<T>.Insert(int index, T item) => throw new NotSupportedException("a node's children do not change");
+
+    void IList<T>.RemoveAt(int index) => throw new NotSupportedException("a node's children do not change");
+
+    void ICollection<T>.Add(T item) => throw new NotSupportedException("a node's children do not change");
+
+    void ICollection<T>.Clear() => throw new NotSupportedException("a node's children do not change");
+
+    bool ICollection<T>.Remove(T item) => throw new NotSupportedException("a node's children do not change");
 
     IEnumerator<T> IEnumerable<T>.GetEnumerator() => ((IEnumerable<T>)(_items ?? [])).GetEnumerator();
 
