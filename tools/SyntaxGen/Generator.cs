@@ -38,7 +38,7 @@ public static class Generator
         var item = f.ItemsOptional ? f.Type + "?" : f.Type;
         if (f.IsList)
         {
-            return $"List<{item}>";
+            return $"NodeList<{item}>";
         }
 
         return f.IsOptional ? f.Type + "?" : f.Type;
@@ -97,7 +97,7 @@ public static class Generator
     {
         if (f.IsList)
         {
-            return " = new();";
+            return "";
         }
 
         if (f.IsOptional)
@@ -182,7 +182,7 @@ public static class Generator
         w.Close();
         w.Close();
         w.Line();
-        w.Line("private void VisitList<T>(List<T> list)");
+        w.Line("private void VisitList<T>(NodeList<T> list)");
         w.Line("    where T : Node?");
         w.Open();
         w.Line("foreach (var item in list)");

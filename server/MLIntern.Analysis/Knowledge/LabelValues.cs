@@ -248,14 +248,14 @@ public sealed class LabelValues
                 SetComp c => c.Generators,
                 GeneratorExp c => c.Generators,
                 DictComp c => c.Generators,
-                _ => null,
+                _ => NodeList<Comprehension>.Empty,
             };
             if (ancestor is Lambda or FunctionDef or ClassDef)
             {
                 return null;
             }
 
-            foreach (var generator in generators ?? [])
+            foreach (var generator in generators)
             {
                 if (TargetNamed(generator.Target, use.Id) is { } target)
                 {

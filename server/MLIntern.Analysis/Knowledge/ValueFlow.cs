@@ -166,7 +166,7 @@ public sealed class ValueFlow
         }
     }
 
-    private List<Value>? Items(List<Expr> elts, Env env, int depth)
+    private List<Value>? Items(NodeList<Expr> elts, Env env, int depth)
     {
         var items = new List<Value>(elts.Count);
         foreach (var e in elts)
@@ -188,7 +188,7 @@ public sealed class ValueFlow
         return items;
     }
 
-    private Value Sequence(CollectionKind kind, List<Expr> elts, Expr node, Env env, int depth)
+    private Value Sequence(CollectionKind kind, NodeList<Expr> elts, Expr node, Env env, int depth)
     {
         var items = Items(elts, env, depth);
         var value = new CollectionValue(kind, items, items?.Count, true, false, node);
@@ -221,7 +221,7 @@ public sealed class ValueFlow
         return value with { Count = value.DistinctCount };
     }
 
-    private Value Comprehension(CollectionKind kind, List<Comprehension> generators, Expr node, Env env, int depth)
+    private Value Comprehension(CollectionKind kind, NodeList<Comprehension> generators, Expr node, Env env, int depth)
     {
         if (generators is not [{ Ifs.Count: 0 } generator])
         {
@@ -743,7 +743,7 @@ public sealed class ValueFlow
                 {
                     DataClasses = _model.GetArgument(call, "dataclass_types", 0) switch
                     {
-                        TupleExpr t => t.Elts,
+                        TupleExpr t => (IReadOnlyList<Expr>)t.Elts,
                         List l => l.Elts,
                         Expr single => [single],
                         null => null,

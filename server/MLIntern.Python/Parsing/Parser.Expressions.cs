@@ -458,8 +458,10 @@ public sealed partial class Parser
             {
                 int open = Cur.Start;
                 Advance();
-                var call = new Call { Func = e };
-                ParseCallArguments(call.Args, call.Keywords, open);
+                var args = new List<Expr>();
+                var keywords = new List<Keyword>();
+                ParseCallArguments(args, keywords, open);
+                var call = new Call { Func = e, Args = args, Keywords = keywords };
                 e = Fin(call, start);
                 break;
             }
@@ -593,7 +595,7 @@ public sealed partial class Parser
         if (K != TokenKind.Comma)
         {
             // `a[*b]` is a one-element tuple.
-            return first is Starred ? Fin(new TupleExpr { Elts = { first }, Ctx = ExprContext.Load }, start) : first;
+            return first is Starred ? Fin(new TupleExpr { Elts = new[] { first }, Ctx = ExprContext.Load }, start) : first;
         }
 
         var elts = new List<Expr> { first };
@@ -903,9 +905,10 @@ public sealed partial class Parser
             }
         }
 
-        var dict = new Dict();
-        dict.Keys.Add(firstKey);
-        dict.Values.Add(firstValue);
+        var keys = new List<Expr?>();
+        var values = new List<Expr>();
+        keys.Add(firstKey);
+        values.Add(firstValue);
         while (Eat(TokenKind.Comma))
         {
             if (K == TokenKind.RightBrace)
@@ -917,15 +920,15 @@ public sealed partial class Parser
             if (K == TokenKind.DoubleStar)
             {
                 Advance();
-                dict.Keys.Add(null);
-                dict.Values.Add(ParseBitOr());
+                keys.Add(null);
+                values.Add(ParseBitOr());
             }
             else
             {
                 var key = ParseExpression();
                 Expect(TokenKind.Colon, "':'");
-                dict.Keys.Add(key);
-                dict.Values.Add(ParseExpression());
+                keys.Add(key);
+                values.Add(ParseExpression());
             }
 
             if (_i == before)
@@ -936,10 +939,11 @@ public sealed partial class Parser
 
         if (K != TokenKind.RightBrace)
         {
-            CheckMissingComma(dict.Values[^1]);
+            CheckMissingComma(values[^1]);
         }
 
         CloseBrace();
+        var dict = new Dict { Keys = keys, Values = values };
         return Fin(dict, start);
     }
 
@@ -964,11 +968,14 @@ public sealed partial class Parser
             Expect(TokenKind.In, "'in'");
             var iter = ParseOr();
             var comp = new Comprehension { Target = target, Iter = iter, IsAsync = isAsync, Start = s };
+            var ifs = new List<Expr>();
             while (K == TokenKind.If)
             {
                 Advance();
-                comp.Ifs.Add(ParseOr());
+                ifs.Add(ParseOr());
             }
+
+            comp.Ifs = ifs;
 
             comp.End = PrevEnd;
             list.Add(comp);
@@ -995,6 +1002,9 @@ public sealed partial class Parser
     private Arguments ParseParameters(TokenKind closing, bool annotations)
     {
         var a = new Arguments();
+        List<Arg> posOnly = [], args = [], kwOnly = [];
+        List<Expr?> kwDefaults = [];
+        List<Expr> defaults = [];
         bool seenStar = false, seenDefault = false, seenSlash = false;
         int s0 = Cur.Start;
         while (K != closing && K != TokenKind.EndOfFile && K != TokenKind.Newline)
@@ -1002,15 +1012,15 @@ public sealed partial class Parser
             int before = _i;
             if (K == TokenKind.Slash)
             {
-                if (seenSlash || seenStar || a.Args.Count == 0)
+                if (seenSlash || seenStar || args.Count == 0)
                 {
-                    ErrorAtCurrent(a.Args.Count == 0 ? "at least one argument must precede /" : "/ must be ahead of *");
+                    ErrorAtCurrent(args.Count == 0 ? "at least one argument must precede /" : "/ must be ahead of *");
                 }
 
                 seenSlash = true;
                 Advance();
-                a.PosOnlyArgs.AddRange(a.Args);
-                a.Args.Clear();
+                posOnly.AddRange(args);
+                args.Clear();
             }
             else if (K == TokenKind.Star)
             {
@@ -1057,15 +1067,15 @@ public sealed partial class Parser
 
                 if (seenStar)
                 {
-                    a.KwOnlyArgs.Add(p);
-                    a.KwDefaults.Add(def);
+                    kwOnly.Add(p);
+                    kwDefaults.Add(def);
                 }
                 else
                 {
-                    a.Args.Add(p);
+                    args.Add(p);
                     if (def is not null)
                     {
-                        a.Defaults.Add(def);
+                        defaults.Add(def);
                         seenDefault = true;
                     }
                     else if (seenDefault)
@@ -1091,11 +1101,16 @@ public sealed partial class Parser
             }
         }
 
-        if (seenStar && a.VarArg is null && a.KwOnlyArgs.Count == 0)
+        if (seenStar && a.VarArg is null && kwOnly.Count == 0)
         {
             Error("named arguments must follow bare *", s0, PrevEnd);
         }
 
+        a.PosOnlyArgs = posOnly;
+        a.Args = args;
+        a.KwOnlyArgs = kwOnly;
+        a.KwDefaults = kwDefaults;
+        a.Defaults = defaults;
         return a;
     }
 

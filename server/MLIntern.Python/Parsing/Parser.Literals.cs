@@ -205,8 +205,9 @@ public sealed partial class Parser
             return Fin(new Constant { Value = sb.ToString(), Kind = kind }, start);
         }
 
-        var js = new JoinedStr();
-        AddMerged(js.Values, pieces);
+        var values = new List<Expr>();
+        AddMerged(values, pieces);
+        var js = new JoinedStr { Values = values };
         return Fin(js, start);
     }
 
@@ -353,8 +354,9 @@ public sealed partial class Parser
                     }
                 }
 
-                spec = new JoinedStr { Start = specStart, End = PrevEnd };
-                AddMerged(spec.Values, specPieces);
+                var specValues = new List<Expr>();
+                AddMerged(specValues, specPieces);
+                spec = new JoinedStr { Values = specValues, Start = specStart, End = PrevEnd };
             }
 
             if (!Eat(TokenKind.RightBrace))

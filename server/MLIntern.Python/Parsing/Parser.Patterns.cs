@@ -43,12 +43,13 @@ public sealed partial class Parser
         Advance();
         Advance(); // NEWLINE INDENT
         var match = new Match { Subject = subject, Start = start };
+        var cases = new List<MatchCase>();
         while (K != TokenKind.Dedent && K != TokenKind.EndOfFile)
         {
             int before = _i;
             if (IsSoft("case"))
             {
-                match.Cases.Add(ParseCase());
+                cases.Add(ParseCase());
             }
             else
             {
@@ -60,6 +61,7 @@ public sealed partial class Parser
         }
 
         Eat(TokenKind.Dedent);
+        match.Cases = cases;
         match.End = match.Cases.Count > 0 ? match.Cases[^1].End : PrevEnd;
         return match;
     }
@@ -111,8 +113,9 @@ public sealed partial class Parser
             return first;
         }
 
+        var seqPatterns = new List<Pattern>();
         var seq = new MatchSequence();
-        seq.Patterns.Add(first);
+        seqPatterns.Add(first);
         while (Eat(TokenKind.Comma))
         {
             if (K is TokenKind.Colon or TokenKind.If)
@@ -120,9 +123,10 @@ public sealed partial class Parser
                 break;
             }
 
-            seq.Patterns.Add(ParseMaybeStarPattern());
+            seqPatterns.Add(ParseMaybeStarPattern());
         }
 
+        seq.Patterns = seqPatterns;
         return Fin(seq, start);
     }
 
@@ -205,13 +209,15 @@ public sealed partial class Parser
             return first;
         }
 
+        var orPatterns = new List<Pattern>();
         var or = new MatchOr();
-        or.Patterns.Add(first);
+        orPatterns.Add(first);
         while (Eat(TokenKind.VerticalBar))
         {
-            or.Patterns.Add(ParseClosedPattern());
+            orPatterns.Add(ParseClosedPattern());
         }
 
+        or.Patterns = orPatterns;
         return Fin(or, start);
     }
 
@@ -280,8 +286,9 @@ public sealed partial class Parser
                     return first;
                 }
 
-                var seq = new MatchSequence();
-                seq.Patterns.Add(first);
+                var seqPatterns = new List<Pattern>();
+        var seq = new MatchSequence();
+                seqPatterns.Add(first);
                 while (Eat(TokenKind.Comma))
                 {
                     if (K == TokenKind.RightParen)
@@ -289,21 +296,23 @@ public sealed partial class Parser
                         break;
                     }
 
-                    seq.Patterns.Add(ParseMaybeStarPattern());
+                    seqPatterns.Add(ParseMaybeStarPattern());
                 }
 
                 CloseParen();
-                return Fin(seq, start);
+                seq.Patterns = seqPatterns;
+        return Fin(seq, start);
             }
 
             case TokenKind.LeftBracket:
             {
                 Advance();
-                var seq = new MatchSequence();
+                var seqPatterns = new List<Pattern>();
+        var seq = new MatchSequence();
                 while (K != TokenKind.RightBracket)
                 {
                     int before = _i;
-                    seq.Patterns.Add(ParseMaybeStarPattern());
+                    seqPatterns.Add(ParseMaybeStarPattern());
                     if (!Eat(TokenKind.Comma) || _i == before)
                     {
                         break;
@@ -315,7 +324,8 @@ public sealed partial class Parser
                     ErrorAtCurrent("expected ']'", SyntaxErrorKind.MissingCloseParen);
                 }
 
-                return Fin(seq, start);
+                seq.Patterns = seqPatterns;
+        return Fin(seq, start);
             }
 
             case TokenKind.LeftBrace:
@@ -392,25 +402,28 @@ public sealed partial class Parser
     {
         Advance(); // (
         var node = new MatchClass { Cls = cls };
+        var kwdAttrs = new List<string>();
+        var kwdPatterns = new List<Pattern>();
+        var patterns = new List<Pattern>();
         while (K != TokenKind.RightParen && K != TokenKind.EndOfFile && K != TokenKind.Newline)
         {
             int before = _i;
             if (K == TokenKind.Name && PeekKind(1) == TokenKind.Equal)
             {
-                node.KwdAttrs.Add(NameValue(Cur));
+                kwdAttrs.Add(NameValue(Cur));
                 Advance();
                 Advance();
-                node.KwdPatterns.Add(ParsePattern());
+                kwdPatterns.Add(ParsePattern());
             }
             else
             {
                 var p = ParsePattern();
-                if (node.KwdAttrs.Count > 0)
+                if (kwdAttrs.Count > 0)
                 {
                     Error("positional patterns follow keyword patterns", p.Start, p.End);
                 }
 
-                node.Patterns.Add(p);
+                patterns.Add(p);
             }
 
             if (!Eat(TokenKind.Comma) || _i == before)
@@ -420,6 +433,9 @@ public sealed partial class Parser
         }
 
         CloseParen();
+        node.Patterns = patterns;
+        node.KwdAttrs = kwdAttrs;
+        node.KwdPatterns = kwdPatterns;
         return Fin(node, start);
     }
 
@@ -428,6 +444,8 @@ public sealed partial class Parser
         int start = Cur.Start;
         Advance(); // {
         var node = new MatchMapping();
+        var keys = new List<Expr>();
+        var patterns = new List<Pattern>();
         while (K != TokenKind.RightBrace && K != TokenKind.EndOfFile && K != TokenKind.Newline)
         {
             int before = _i;
@@ -467,8 +485,8 @@ public sealed partial class Parser
                 }
 
                 Expect(TokenKind.Colon, "':'");
-                node.Keys.Add(key);
-                node.Patterns.Add(ParsePattern());
+                keys.Add(key);
+                patterns.Add(ParsePattern());
             }
 
             if (!Eat(TokenKind.Comma) || _i == before)
@@ -478,6 +496,8 @@ public sealed partial class Parser
         }
 
         CloseBrace();
+        node.Patterns = patterns;
+        node.Keys = keys;
         return Fin(node, start);
     }
 }

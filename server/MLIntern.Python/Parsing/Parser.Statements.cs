@@ -8,6 +8,7 @@ public sealed partial class Parser
     private Module ParseModule()
     {
         var module = new Module { Start = 0, End = _text.Length };
+        var moduleBody = new List<Stmt>();
         while (K != TokenKind.EndOfFile)
         {
             int before = _i;
@@ -30,10 +31,11 @@ public sealed partial class Parser
                 continue;
             }
 
-            ParseStatementInto(module.Body);
+            ParseStatementInto(moduleBody);
             EnsureProgress(before);
         }
 
+        module.Body = moduleBody;
         return module;
     }
 
@@ -694,6 +696,8 @@ public sealed partial class Parser
     /// </summary>
     private int BodyEnd(List<Stmt> body, int fallback) => body.Count == 0 ? fallback : Math.Max(body[^1].End, _lastLineEnd);
 
+    private int BodyEnd(NodeList<Stmt> body, int fallback) => body.Count == 0 ? fallback : Math.Max(body[^1].End, _lastLineEnd);
+
     private Stmt ParseDecorated()
     {
         var decorators = new List<Expr>();
@@ -728,7 +732,7 @@ public sealed partial class Parser
 
         ErrorAtCurrent("expected a function or class definition after decorators");
         var err = new ErrorStmt { Category = ErrorCategory.InvalidStatement, Start = start, End = PrevEnd };
-        err.Parsed.AddRange(decorators);
+        err.Parsed = [.. decorators];
         return err;
     }
 
@@ -792,7 +796,7 @@ public sealed partial class Parser
         var node = new If { Test = test, Body = body, Start = start };
         if (K == TokenKind.Elif)
         {
-            node.OrElse.Add(ParseIf());
+            node.OrElse = new Stmt[] { ParseIf() };
         }
         else if (K == TokenKind.Else)
         {
@@ -918,6 +922,7 @@ public sealed partial class Parser
         Advance();
         var node = new Try { Start = start };
         node.Body = ParseBlock("'try' statement", start);
+        var handlers = new List<ExceptHandler>();
         bool? star = null;
         while (K == TokenKind.Except)
         {
@@ -961,9 +966,10 @@ public sealed partial class Parser
             }
 
             var body = ParseBlock(isStar ? "'except*' statement" : "'except' statement", hs);
-            node.Handlers.Add(new ExceptHandler { Type = type, Name = name, Body = body, Start = hs, End = BodyEnd(body, PrevEnd) });
+            handlers.Add(new ExceptHandler { Type = type, Name = name, Body = body, Start = hs, End = BodyEnd(body, PrevEnd) });
         }
 
+        node.Handlers = handlers;
         node.IsStar = star == true;
         if (K == TokenKind.Else)
         {

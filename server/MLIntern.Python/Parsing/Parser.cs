@@ -389,7 +389,7 @@ public sealed partial class Parser
     {
         int pos = parsed.Length > 0 ? parsed[0].Start : Cur.Start;
         var e = new ErrorExpr { Category = category, Start = pos, End = parsed.Length > 0 ? parsed[^1].End : pos };
-        e.Parsed.AddRange(parsed);
+        e.Parsed = parsed;
         return e;
     }
 

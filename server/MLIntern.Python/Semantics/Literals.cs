@@ -182,7 +182,7 @@ public static class Literals
         return true;
     }
 
-    private static bool Items(List<Expr> elts, Func<Name, Expr?>? resolve, int depth, out List<object?>? items)
+    private static bool Items(NodeList<Expr> elts, Func<Name, Expr?>? resolve, int depth, out List<object?>? items)
     {
         items = new List<object?>(elts.Count);
         foreach (var e in elts)

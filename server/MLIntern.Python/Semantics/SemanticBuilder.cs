@@ -32,7 +32,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
         return new SemanticModel(_tree, _global, _scopes, _uses, _calls);
     }
 
-    private void VisitBody(List<Stmt> body)
+    private void VisitBody(NodeList<Stmt> body)
     {
         foreach (var s in body)
         {
@@ -40,7 +40,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
         }
     }
 
-    private void InBlock(List<Stmt> body)
+    private void InBlock(NodeList<Stmt> body)
     {
         var saved = _block;
         _block = new Block(saved);
@@ -114,13 +114,13 @@ internal sealed class SemanticBuilder : SyntaxWalker
         }
     }
 
-    private void BindElements(List<Expr> elts, BindingKind kind, Expr? value, int position)
+    private void BindElements(NodeList<Expr> elts, BindingKind kind, Expr? value, int position)
     {
-        List<Expr>? values = value switch
+        NodeList<Expr>? values = value switch
         {
             TupleExpr t when t.Elts.Count == elts.Count && !t.Elts.Any(e => e is Starred) => t.Elts,
             List l when l.Elts.Count == elts.Count && !l.Elts.Any(e => e is Starred) => l.Elts,
-            _ => null,
+            _ => (NodeList<Expr>?)null,
         };
         for (int i = 0; i < elts.Count; i++)
         {
@@ -387,7 +387,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
         }
     }
 
-    private void VisitFunctionBody(Scope scope, Arguments args, List<TypeParam> typeParams, List<Stmt>? body, Expr? lambdaBody = null)
+    private void VisitFunctionBody(Scope scope, Arguments args, NodeList<TypeParam> typeParams, NodeList<Stmt>? body, Expr? lambdaBody = null)
     {
         var (savedScope, savedBlock, savedStmt) = (_scope, _block, _stmt);
         (_scope, _block) = (scope, new Block(null));
@@ -416,9 +416,9 @@ internal sealed class SemanticBuilder : SyntaxWalker
             Bind(args.KwArg.Name, BindingKind.Parameter, args.KwArg, scope.Node.Start);
         }
 
-        if (body is not null)
+        if (body is { } statements)
         {
-            VisitBody(body);
+            VisitBody(statements);
         }
 
         if (lambdaBody is not null)
@@ -554,7 +554,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
         base.Visit(node);
     }
 
-    private void VisitComprehension(Expr node, List<Comprehension> generators, Expr elt, Expr? value)
+    private void VisitComprehension(Expr node, NodeList<Comprehension> generators, Expr elt, Expr? value)
     {
         if (generators.Count > 0)
         {
@@ -586,7 +586,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
         (_scope, _block) = (savedScope, savedBlock);
     }
 
-    private void VisitList<T>(List<T> list)
+    private void VisitList<T>(NodeList<T> list)
         where T : Node?
     {
         foreach (var item in list)

@@ -89,7 +89,7 @@ public static partial class AstJson
             }
         }
 
-        private void Nodes<T>(List<T> list)
+        private void Nodes<T>(NodeList<T> list)
             where T : Node?
         {
             _sb.Append('[');
@@ -106,7 +106,7 @@ public static partial class AstJson
             _sb.Append(']');
         }
 
-        private void Strings(List<string> list)
+        private void Strings(NodeList<string> list)
         {
             _sb.Append('[');
             for (int i = 0; i < list.Count; i++)
@@ -122,7 +122,7 @@ public static partial class AstJson
             _sb.Append(']');
         }
 
-        private void Enums<T>(List<T> list)
+        private void Enums<T>(NodeList<T> list)
             where T : struct, Enum
         {
             _sb.Append('[');

@@ -92,7 +92,7 @@ public abstract class TypeParam : Node
 /// <summary>CPython's <c>ast.Module</c>.</summary>
 public sealed class Module : Node
 {
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 }
 
 /// <summary>A function definition; <see cref="IsAsync"/> distinguishes CPython's AsyncFunctionDef.</summary>
@@ -102,13 +102,13 @@ public sealed class FunctionDef : Stmt
 
     public Arguments Args { get; set; } = null!;
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 
-    public List<Expr> DecoratorList { get; set; } = new();
+    public NodeList<Expr> DecoratorList { get; set; }
 
     public Expr? Returns { get; set; }
 
-    public List<TypeParam> TypeParams { get; set; } = new();
+    public NodeList<TypeParam> TypeParams { get; set; }
 
     public bool IsAsync { get; set; }
 }
@@ -118,15 +118,15 @@ public sealed class ClassDef : Stmt
 {
     public string Name { get; set; } = "";
 
-    public List<Expr> Bases { get; set; } = new();
+    public NodeList<Expr> Bases { get; set; }
 
-    public List<Keyword> Keywords { get; set; } = new();
+    public NodeList<Keyword> Keywords { get; set; }
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 
-    public List<Expr> DecoratorList { get; set; } = new();
+    public NodeList<Expr> DecoratorList { get; set; }
 
-    public List<TypeParam> TypeParams { get; set; } = new();
+    public NodeList<TypeParam> TypeParams { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Return</c>.</summary>
@@ -138,13 +138,13 @@ public sealed class Return : Stmt
 /// <summary>CPython's <c>ast.Delete</c>.</summary>
 public sealed class Delete : Stmt
 {
-    public List<Expr> Targets { get; set; } = new();
+    public NodeList<Expr> Targets { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Assign</c>.</summary>
 public sealed class Assign : Stmt
 {
-    public List<Expr> Targets { get; set; } = new();
+    public NodeList<Expr> Targets { get; set; }
 
     public Expr Value { get; set; } = null!;
 }
@@ -154,7 +154,7 @@ public sealed class TypeAlias : Stmt
 {
     public Name Name { get; set; } = null!;
 
-    public List<TypeParam> TypeParams { get; set; } = new();
+    public NodeList<TypeParam> TypeParams { get; set; }
 
     public Expr Value { get; set; } = null!;
 }
@@ -188,9 +188,9 @@ public sealed class For : Stmt
 
     public Expr Iter { get; set; } = null!;
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 
-    public List<Stmt> OrElse { get; set; } = new();
+    public NodeList<Stmt> OrElse { get; set; }
 
     public bool IsAsync { get; set; }
 }
@@ -200,9 +200,9 @@ public sealed class While : Stmt
 {
     public Expr Test { get; set; } = null!;
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 
-    public List<Stmt> OrElse { get; set; } = new();
+    public NodeList<Stmt> OrElse { get; set; }
 }
 
 /// <summary>CPython's <c>ast.If</c>.</summary>
@@ -210,17 +210,17 @@ public sealed class If : Stmt
 {
     public Expr Test { get; set; } = null!;
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 
-    public List<Stmt> OrElse { get; set; } = new();
+    public NodeList<Stmt> OrElse { get; set; }
 }
 
 /// <summary>A with statement; <see cref="IsAsync"/> distinguishes CPython's AsyncWith.</summary>
 public sealed class With : Stmt
 {
-    public List<WithItem> Items { get; set; } = new();
+    public NodeList<WithItem> Items { get; set; }
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 
     public bool IsAsync { get; set; }
 }
@@ -230,7 +230,7 @@ public sealed class Match : Stmt
 {
     public Expr Subject { get; set; } = null!;
 
-    public List<MatchCase> Cases { get; set; } = new();
+    public NodeList<MatchCase> Cases { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Raise</c>.</summary>
@@ -244,13 +244,13 @@ public sealed class Raise : Stmt
 /// <summary>A try statement; <see cref="IsStar"/> distinguishes CPython's TryStar (except*).</summary>
 public sealed class Try : Stmt
 {
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 
-    public List<ExceptHandler> Handlers { get; set; } = new();
+    public NodeList<ExceptHandler> Handlers { get; set; }
 
-    public List<Stmt> OrElse { get; set; } = new();
+    public NodeList<Stmt> OrElse { get; set; }
 
-    public List<Stmt> FinalBody { get; set; } = new();
+    public NodeList<Stmt> FinalBody { get; set; }
 
     public bool IsStar { get; set; }
 }
@@ -266,7 +266,7 @@ public sealed class AssertStmt : Stmt
 /// <summary>CPython's <c>ast.Import</c>.</summary>
 public sealed class Import : Stmt
 {
-    public List<Alias> Names { get; set; } = new();
+    public NodeList<Alias> Names { get; set; }
 }
 
 /// <summary>CPython's <c>ast.ImportFrom</c>.</summary>
@@ -274,7 +274,7 @@ public sealed class ImportFrom : Stmt
 {
     public string? Module { get; set; }
 
-    public List<Alias> Names { get; set; } = new();
+    public NodeList<Alias> Names { get; set; }
 
     public int Level { get; set; }
 }
@@ -282,13 +282,13 @@ public sealed class ImportFrom : Stmt
 /// <summary>CPython's <c>ast.Global</c>.</summary>
 public sealed class Global : Stmt
 {
-    public List<string> Names { get; set; } = new();
+    public NodeList<string> Names { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Nonlocal</c>.</summary>
 public sealed class Nonlocal : Stmt
 {
-    public List<string> Names { get; set; } = new();
+    public NodeList<string> Names { get; set; }
 }
 
 /// <summary>An expression used as a statement (CPython's <c>Expr</c>).</summary>
@@ -317,7 +317,7 @@ public sealed class ErrorStmt : Stmt
 {
     public ErrorCategory Category { get; set; }
 
-    public List<Node> Parsed { get; set; } = new();
+    public NodeList<Node> Parsed { get; set; }
 }
 
 /// <summary>CPython's <c>ast.BoolOp</c>.</summary>
@@ -325,7 +325,7 @@ public sealed class BoolOp : Expr
 {
     public BoolOperator Op { get; set; }
 
-    public List<Expr> Values { get; set; } = new();
+    public NodeList<Expr> Values { get; set; }
 }
 
 /// <summary>CPython's <c>ast.NamedExpr</c>.</summary>
@@ -375,15 +375,15 @@ public sealed class IfExp : Expr
 /// <summary>CPython's <c>ast.Dict</c>.</summary>
 public sealed class Dict : Expr
 {
-    public List<Expr?> Keys { get; set; } = new();
+    public NodeList<Expr?> Keys { get; set; }
 
-    public List<Expr> Values { get; set; } = new();
+    public NodeList<Expr> Values { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Set</c>.</summary>
 public sealed class Set : Expr
 {
-    public List<Expr> Elts { get; set; } = new();
+    public NodeList<Expr> Elts { get; set; }
 }
 
 /// <summary>CPython's <c>ast.ListComp</c>.</summary>
@@ -391,7 +391,7 @@ public sealed class ListComp : Expr
 {
     public Expr Elt { get; set; } = null!;
 
-    public List<Comprehension> Generators { get; set; } = new();
+    public NodeList<Comprehension> Generators { get; set; }
 }
 
 /// <summary>CPython's <c>ast.SetComp</c>.</summary>
@@ -399,7 +399,7 @@ public sealed class SetComp : Expr
 {
     public Expr Elt { get; set; } = null!;
 
-    public List<Comprehension> Generators { get; set; } = new();
+    public NodeList<Comprehension> Generators { get; set; }
 }
 
 /// <summary>CPython's <c>ast.DictComp</c>.</summary>
@@ -409,7 +409,7 @@ public sealed class DictComp : Expr
 
     public Expr Value { get; set; } = null!;
 
-    public List<Comprehension> Generators { get; set; } = new();
+    public NodeList<Comprehension> Generators { get; set; }
 }
 
 /// <summary>CPython's <c>ast.GeneratorExp</c>.</summary>
@@ -417,7 +417,7 @@ public sealed class GeneratorExp : Expr
 {
     public Expr Elt { get; set; } = null!;
 
-    public List<Comprehension> Generators { get; set; } = new();
+    public NodeList<Comprehension> Generators { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Await</c>.</summary>
@@ -443,9 +443,9 @@ public sealed class Compare : Expr
 {
     public Expr Left { get; set; } = null!;
 
-    public List<CmpOperator> Ops { get; set; } = new();
+    public NodeList<CmpOperator> Ops { get; set; }
 
-    public List<Expr> Comparators { get; set; } = new();
+    public NodeList<Expr> Comparators { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Call</c>.</summary>
@@ -453,9 +453,9 @@ public sealed class Call : Expr
 {
     public Expr Func { get; set; } = null!;
 
-    public List<Expr> Args { get; set; } = new();
+    public NodeList<Expr> Args { get; set; }
 
-    public List<Keyword> Keywords { get; set; } = new();
+    public NodeList<Keyword> Keywords { get; set; }
 }
 
 /// <summary>CPython's <c>ast.FormattedValue</c>.</summary>
@@ -471,7 +471,7 @@ public sealed class FormattedValue : Expr
 /// <summary>CPython's <c>ast.JoinedStr</c>.</summary>
 public sealed class JoinedStr : Expr
 {
-    public List<Expr> Values { get; set; } = new();
+    public NodeList<Expr> Values { get; set; }
 }
 
 /// <summary>A literal. Value is string, byte[], long, BigInteger, double, Complex, bool, null or <see cref="EllipsisValue"/>. Kind is "u" for u-prefixed strings.</summary>
@@ -521,7 +521,7 @@ public sealed class Name : Expr
 /// <summary>CPython's <c>ast.List</c>.</summary>
 public sealed class List : Expr
 {
-    public List<Expr> Elts { get; set; } = new();
+    public NodeList<Expr> Elts { get; set; }
 
     public ExprContext Ctx { get; set; }
 }
@@ -529,7 +529,7 @@ public sealed class List : Expr
 /// <summary>CPython's <c>ast.Tuple</c>.</summary>
 public sealed class TupleExpr : Expr
 {
-    public List<Expr> Elts { get; set; } = new();
+    public NodeList<Expr> Elts { get; set; }
 
     public ExprContext Ctx { get; set; }
 }
@@ -549,7 +549,7 @@ public sealed class ErrorExpr : Expr
 {
     public ErrorCategory Category { get; set; }
 
-    public List<Node> Parsed { get; set; } = new();
+    public NodeList<Node> Parsed { get; set; }
 }
 
 /// <summary>CPython's <c>ast.comprehension</c>.</summary>
@@ -559,7 +559,7 @@ public sealed class Comprehension : Node
 
     public Expr Iter { get; set; } = null!;
 
-    public List<Expr> Ifs { get; set; } = new();
+    public NodeList<Expr> Ifs { get; set; }
 
     public bool IsAsync { get; set; }
 }
@@ -571,25 +571,25 @@ public sealed class ExceptHandler : Node
 
     public string? Name { get; set; }
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 }
 
 /// <summary>The parameters of a function or lambda.</summary>
 public sealed class Arguments : Node
 {
-    public List<Arg> PosOnlyArgs { get; set; } = new();
+    public NodeList<Arg> PosOnlyArgs { get; set; }
 
-    public List<Arg> Args { get; set; } = new();
+    public NodeList<Arg> Args { get; set; }
 
     public Arg? VarArg { get; set; }
 
-    public List<Arg> KwOnlyArgs { get; set; } = new();
+    public NodeList<Arg> KwOnlyArgs { get; set; }
 
-    public List<Expr?> KwDefaults { get; set; } = new();
+    public NodeList<Expr?> KwDefaults { get; set; }
 
     public Arg? KwArg { get; set; }
 
-    public List<Expr> Defaults { get; set; } = new();
+    public NodeList<Expr> Defaults { get; set; }
 }
 
 /// <summary>CPython's <c>ast.arg</c>.</summary>
@@ -631,7 +631,7 @@ public sealed class MatchCase : Node
 
     public Expr? Guard { get; set; }
 
-    public List<Stmt> Body { get; set; } = new();
+    public NodeList<Stmt> Body { get; set; }
 }
 
 /// <summary>CPython's <c>ast.MatchValue</c>.</summary>
@@ -649,15 +649,15 @@ public sealed class MatchSingleton : Pattern
 /// <summary>CPython's <c>ast.MatchSequence</c>.</summary>
 public sealed class MatchSequence : Pattern
 {
-    public List<Pattern> Patterns { get; set; } = new();
+    public NodeList<Pattern> Patterns { get; set; }
 }
 
 /// <summary>CPython's <c>ast.MatchMapping</c>.</summary>
 public sealed class MatchMapping : Pattern
 {
-    public List<Expr> Keys { get; set; } = new();
+    public NodeList<Expr> Keys { get; set; }
 
-    public List<Pattern> Patterns { get; set; } = new();
+    public NodeList<Pattern> Patterns { get; set; }
 
     public string? Rest { get; set; }
 }
@@ -667,11 +667,11 @@ public sealed class MatchClass : Pattern
 {
     public Expr Cls { get; set; } = null!;
 
-    public List<Pattern> Patterns { get; set; } = new();
+    public NodeList<Pattern> Patterns { get; set; }
 
-    public List<string> KwdAttrs { get; set; } = new();
+    public NodeList<string> KwdAttrs { get; set; }
 
-    public List<Pattern> KwdPatterns { get; set; } = new();
+    public NodeList<Pattern> KwdPatterns { get; set; }
 }
 
 /// <summary>CPython's <c>ast.MatchStar</c>.</summary>
@@ -691,7 +691,7 @@ public sealed class MatchAs : Pattern
 /// <summary>CPython's <c>ast.MatchOr</c>.</summary>
 public sealed class MatchOr : Pattern
 {
-    public List<Pattern> Patterns { get; set; } = new();
+    public NodeList<Pattern> Patterns { get; set; }
 }
 
 /// <summary>CPython's <c>ast.TypeVar</c>.</summary>

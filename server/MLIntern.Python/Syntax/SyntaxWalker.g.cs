@@ -351,7 +351,7 @@ public abstract class SyntaxWalker
         }
     }
 
-    private void VisitList<T>(List<T> list)
+    private void VisitList<T>(NodeList<T> list)
         where T : Node?
     {
         foreach (var item in list)

@@ -70,18 +70,24 @@ public sealed class NodeSchemaTests
         {
             var property = node.GetType().GetProperty(field.Property!)!;
             // Two items in a list, so a walker that visits only the first is caught too.
+            var items = new List<Node>();
             for (int i = 0; i < (field.IsList ? 2 : 1); i++)
             {
                 var child = Instance(field.Type);
                 children.Add((field.Property!, child));
-                if (field.IsList)
-                {
-                    ((IList)property.GetValue(node)!).Add(child);
-                }
-                else
-                {
-                    property.SetValue(node, child);
-                }
+                items.Add(child);
+            }
+
+            if (field.IsList)
+            {
+                // A NodeList<T> over a T[] of the two children.
+                var array = Array.CreateInstance(property.PropertyType.GetGenericArguments()[0], items.Count);
+                ((IList)items).CopyTo(array, 0);
+                property.SetValue(node, Activator.CreateInstance(property.PropertyType, array));
+            }
+            else
+            {
+                property.SetValue(node, items[0]);
             }
         }
 

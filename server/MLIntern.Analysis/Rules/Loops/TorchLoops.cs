@@ -92,7 +92,7 @@ public static class TorchLoops
     }
 
     /// <summary>The body statements of a loop (for/while).</summary>
-    public static List<Stmt> Body(Stmt loop) => loop switch
+    public static NodeList<Stmt> Body(Stmt loop) => loop switch
     {
         For f => f.Body,
         While w => w.Body,

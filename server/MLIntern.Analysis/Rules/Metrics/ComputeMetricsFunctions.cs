@@ -93,11 +93,11 @@ public sealed class MetricsFunction(FunctionDef function, Scope scope, string pa
     private static bool IsTupleUnwrap(Binding binding) =>
         binding.Value is Subscript { Slice: Constant { Value: long and 0 }, Value: Name self } && self.Id == binding.Name;
 
-    private static List<Expr>? Elements(Expr target) => target switch
+    private static NodeList<Expr>? Elements(Expr target) => target switch
     {
         TupleExpr t => t.Elts,
         List l => l.Elts,
-        _ => null,
+        _ => (NodeList<Expr>?)null,
     };
 
     private bool IsParameter(SemanticModel model, Expr expr) =>

@@ -185,7 +185,7 @@ public sealed class TestSetModelSelection : ScriptRule
     }
 
     /// <summary>The `if` statements of a loop body, through nested blocks but not into nested functions or loops' own checks.</summary>
-    private static IEnumerable<If> Ifs(List<Stmt> body, int depth)
+    private static IEnumerable<If> Ifs(NodeList<Stmt> body, int depth)
     {
         if (depth > 8)
         {
@@ -196,7 +196,7 @@ public sealed class TestSetModelSelection : ScriptRule
         {
             var nested = statement switch
             {
-                If i => i.Body.Concat(i.OrElse).ToList(),
+                If i => (NodeList<Stmt>?)i.Body.Concat(i.OrElse).ToList(),
                 With w => w.Body,
                 Try t => t.Body.Concat(t.OrElse).ToList(),
                 _ => null,
@@ -208,7 +208,7 @@ public sealed class TestSetModelSelection : ScriptRule
 
             if (nested is not null)
             {
-                foreach (var inner in Ifs(nested, depth + 1))
+                foreach (var inner in Ifs(nested.Value, depth + 1))
                 {
                     yield return inner;
                 }
@@ -217,7 +217,7 @@ public sealed class TestSetModelSelection : ScriptRule
     }
 
     /// <summary>True when a block assigns `target = source` (also as one element of a tuple assignment).</summary>
-    private static bool AssignsFrom(List<Stmt> body, string target, string source) => body.OfType<Assign>().Any(a => a.Targets.Any(t => t switch
+    private static bool AssignsFrom(NodeList<Stmt> body, string target, string source) => body.OfType<Assign>().Any(a => a.Targets.Any(t => t switch
     {
         Name n => n.Id == target && a.Value is Name v && v.Id == source,
         TupleExpr tt when a.Value is TupleExpr values && values.Elts.Count == tt.Elts.Count =>
