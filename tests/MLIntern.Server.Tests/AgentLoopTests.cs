@@ -20,7 +20,22 @@ public sealed partial class AgentLoopTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mlintern-agent-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    /// <summary>A session's background work may still append its last event; the folder goes once it has.</summary>
+    public void Dispose()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(_dir, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
 
     /// <summary>A hub over the real handlers (as the language server registers them) on a fresh sample project.</summary>
     private sealed class Harness
@@ -433,7 +448,8 @@ public sealed partial class AgentLoopTests : IDisposable
         Assert.Equal(["cluster"], approval.Plan!.Targets.Select(t => t.Name));
         Assert.Contains("Slurm partition gpu", approval.Plan.Targets[0].Description, StringComparison.Ordinal);
         Assert.Null(approval.Plan.Plan.Remote); // the guided baseline runs here; the editor's modal offers the targets
-        h.Hub.Cancel(h.Workspace, session);
+        Assert.True(h.Hub.Cancel(h.Workspace, session));
+        await h.WaitFor(e => e.Kind == AgentEventKind.Done && e.Text == "cancelled"); // its last write lands before the folder goes
     }
 
     [Fact]
