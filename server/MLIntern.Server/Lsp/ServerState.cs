@@ -49,8 +49,13 @@ internal sealed class ServerState(LogLevelSwitch logLevel, ILoggerFactory logger
     /// <summary>True when the client answers workspace/configuration (VS Code, eglot, neovim, Helix do).</summary>
     public bool ClientSupportsConfiguration => ClientCapabilities.SelectToken("workspace.configuration") is JValue { Value: true };
 
+    private int _configurationPullFailed;
+
     /// <summary>Set once a workspace/configuration pull went unanswered: the server does not ask again.</summary>
-    public volatile bool ConfigurationPullFailed;
+    public bool ConfigurationPullFailed => Volatile.Read(ref _configurationPullFailed) != 0;
+
+    /// <summary>Records that a pull went unanswered; true only for the first caller, so two pulls in flight log it once.</summary>
+    public bool MarkConfigurationPullFailed() => Interlocked.Exchange(ref _configurationPullFailed, 1) == 0;
 
     /// <summary>True when the client takes server-initiated progress (window/workDoneProgress/create); VS Code does.</summary>
     public bool ClientSupportsWorkDoneProgress => ClientCapabilities.SelectToken("window.workDoneProgress") is JValue { Value: true };

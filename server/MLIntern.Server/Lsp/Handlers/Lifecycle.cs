@@ -194,7 +194,11 @@ internal static class SettingsPull
                 throw;
             }
 
-            state.ConfigurationPullFailed = true;
+            if (!state.MarkConfigurationPullFailed())
+            {
+                return false; // another pull in flight timed out too and said so
+            }
+
             logger.LogWarning("the client did not answer workspace/configuration ({Reason}); settings come from didChangeConfiguration and initializationOptions from now on", e is OperationCanceledException ? $"no answer within {wait.TotalSeconds:0.#} s" : e.Message);
             return false;
         }
