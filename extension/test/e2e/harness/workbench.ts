@@ -151,11 +151,15 @@ export class Workbench {
       const index = labels.findIndex((l) => l.label === title || l.label.startsWith(`${title},`));
       return index >= 0 ? { row: rows.nth(index), focused: labels[index]!.focused } : notYet(labels.map((l) => l.label));
     }, { timeoutMs: 10_000 });
+    // A mark on this document: a command that reloads the window (Developer: Reload Window) leaves a new one without it.
+    await this.page.evaluate(() => { (window as unknown as { mlinternE2eMark?: boolean }).mlinternE2eMark = true; });
     // Enter runs the focused row whatever the list does meanwhile; a click could land on a row that moved.
     if (focused) await input.press('Enter');
     else await row.click();
-    // The palette closes, or the command opened a Quick Pick of its own in the same widget.
+    // The palette closes, or the command opened a Quick Pick of its own in the same widget, or the window reloaded.
     await waitFor(`the palette to close after "${title}"`, async () => {
+      const sameDocument = await this.page.evaluate(() => (window as unknown as { mlinternE2eMark?: boolean }).mlinternE2eMark === true).catch(() => false);
+      if (!sameDocument) return true;
       if (!(await input.isVisible().catch(() => false))) return true;
       const label = await input.getAttribute('aria-label').catch(() => null);
       return label !== null && !label.startsWith('Type the name of a command') ? true : notYet(label);
