@@ -138,8 +138,16 @@ export class Workbench {
     );
   }
 
+  /**
+   * Runs "Developer: Reload Window" from the palette and waits for the new page: the old one's
+   * mark gone. A loaded machine has taken over 30 s to flush the window's storage before it reloads.
+   */
+  async reloadWindow(): Promise<void> {
+    await this.runCommand('Developer: Reload Window', { reloads: true, timeoutMs: 120_000 });
+  }
+
   /** Runs a command from the palette by its title as shown there ("ML Intern: Restart Server"). */
-  async runCommand(title: string): Promise<void> {
+  async runCommand(title: string, options: { readonly reloads?: boolean; readonly timeoutMs?: number } = {}): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
@@ -157,13 +165,21 @@ export class Workbench {
     if (focused) await input.press('Enter');
     else await row.click();
     // The palette closes, or the command opened a Quick Pick of its own in the same widget, or the window reloaded.
-    await waitFor(`the palette to close after "${title}"`, async () => {
+    await waitFor(options.reloads ? `the window to reload after "${title}"` : `the palette to close after "${title}"`, async () => {
       const sameDocument = await this.page.evaluate(() => (window as unknown as { mlinternE2eMark?: boolean }).mlinternE2eMark === true).catch(() => false);
       if (!sameDocument) return true;
-      if (!(await input.isVisible().catch(() => false))) return true;
+      const open = await input.isVisible().catch(() => false);
       const label = await input.getAttribute('aria-label').catch(() => null);
-      return label !== null && !label.startsWith('Type the name of a command') ? true : notYet(label);
-    }, { timeoutMs: 30_000 });
+      if (!options.reloads && (!open || (label !== null && !label.startsWith('Type the name of a command')))) return true;
+      const state = await this.page.evaluate(() => {
+        const w = document.querySelector('.quick-input-widget') as HTMLElement | null;
+        const i = w?.querySelector('.quick-input-box input') as HTMLInputElement | null;
+        const rows = Array.from(w?.querySelectorAll('.quick-input-list .monaco-list-row') ?? []).map((r) => r.getAttribute('aria-label'));
+        const dialog = (document.querySelector('.monaco-dialog-box') as HTMLElement | null)?.innerText;
+        return { display: w?.style.display, value: i?.value, placeholder: i?.placeholder, rows: rows.slice(0, 5), dialog, active: document.activeElement?.className };
+      }).catch((e) => String(e));
+      return notYet({ samePage: true, open, label, state });
+    }, { timeoutMs: options.timeoutMs ?? 30_000 });
   }
 
   /** The accessible label of the status bar item whose label starts with `prefix`. */

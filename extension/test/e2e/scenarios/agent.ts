@@ -338,7 +338,7 @@ export const agentGuided: Scenario = {
       }, { timeoutMs: 60_000 });
       const sessions = fs.readdirSync(path.join(guidedWorkspace, '.mlintern', 'sessions')).filter((f) => f.endsWith('.jsonl'));
       if (sessions.length !== 1) throw new Error(`expected one session file, found ${sessions.join(', ')}`);
-      await ctx.workbench.runCommand('Developer: Reload Window');
+      await ctx.workbench.reloadWindow();
       await ctx.workbench.waitForStatusBar('ML Intern: running', { timeoutMs: 90_000 });
       // The side bar comes back as it was, the Intern view in it; the command only if it did not.
       if (!(await internFrame(ctx, 30_000).catch(() => undefined))) await ctx.workbench.runCommand('ML Intern: Talk to the Intern');
