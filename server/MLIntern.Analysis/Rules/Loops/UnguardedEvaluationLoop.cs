@@ -26,6 +26,13 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         - outside `with torch.no_grad():` / `torch.inference_mode()`, in a function not decorated with
           either, after no `torch.set_grad_enabled(False)`.
 
+        A comparison of loop positions (`if i == 0:`, `step == len(batches) - 1`: constants, `range`
+        and `enumerate` counters, `len(...)`) is not a prediction checked. A loop in a method of a module
+        class (an `nn.Module` or model subclass, or a class with a `forward`) that calls the module
+        through its own `self` (`self.decoder(tile)`, `self(x)`) is the model's own computation — tiled
+        decoding, generation, a loss summed over several sizes — whose mode and autograd its caller
+        sets; it is taken for an evaluation only when it takes numbers out (`.item()`, a metric library).
+
         A model that transformers' `from_pretrained` returned is already in evaluation mode: in a
         file that trains nothing (no Trainer, `backward()`, optimizer step, `.train()` or `.fit()`)
         its loops are not asked for `model.eval()`.
@@ -108,13 +115,22 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         // The model call must be this loop's own, not an inner loop's (that loop is checked by itself).
         var inner = all.OfType<Stmt>().Where(s => s is For or While && !ReferenceEquals(s, loop)).ToList();
         var modelCall = all.OfType<Call>().FirstOrDefault(c => !inner.Any(l => l.Start <= c.Start && c.End <= l.End) && Roles.Of(context).IsModel(c.Func) == true && c.Func is Name or AttributeExpr && SemanticModel.DottedName(c.Func) is not null);
-        if (modelCall is null || !all.Any(n => IsEvaluationSign(n, model)))
+        if (modelCall is null)
         {
             return;
         }
 
         var ancestors = SyntaxPath.AncestorsOf(model, modelCall);
         var function = ancestors.OfType<FunctionDef>().LastOrDefault();
+
+        // In a module's own method that calls the module or its parts (`self.encoder(tile)`), a loop is the
+        // model's computation (tiled decoding, generation, a loss over several sizes): tensors, not a score.
+        // Only a number taken out of the loop (`.item()`, a metric library) makes it an evaluation there.
+        var ownComputation = function is not null && IsModuleOwnCall(context, function, modelCall);
+        if (!all.Any(n => ownComputation ? IsScoreSign(n, model) : IsEvaluationSign(n, model)))
+        {
+            return;
+        }
         Node scopeRoot = (Node?)function ?? model.Tree;
         var modelName = SemanticModel.DottedName(modelCall.Func)!;
         var isParameter = modelCall.Func is Name n && model.ResolveName(n) is { Kind: BindingKind.Parameter };
@@ -173,11 +189,70 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
 
     private static bool IsEvaluationSign(Node node, SemanticModel model) => node switch
     {
-        Compare compare => compare.Ops.Contains(CmpOperator.Eq),
+        Compare compare => compare.Ops.Contains(CmpOperator.Eq) && !new[] { compare.Left }.Concat(compare.Comparators).All(e => IsIndexValue(e, model)),
         Call { Func: AttributeExpr { Attr: var attr } } when EvaluationMethods.Contains(attr) => true,
         Call call => model.ResolveCallee(call) is { } q && (MetricLibraries.Any(p => q.StartsWith(p, StringComparison.Ordinal)) || q is "torch.argmax" or "numpy.argmax"),
         _ => false,
     };
+
+    /// <summary>A sign that the loop takes a number out of the model's output: a metric library, `.item()`, `add_batch`.</summary>
+    private static bool IsScoreSign(Node node, SemanticModel model) => node switch
+    {
+        Call { Func: AttributeExpr { Attr: "item" or "add_batch" } } => true,
+        Call call => model.ResolveCallee(call) is { } q && MetricLibraries.Any(p => q.StartsWith(p, StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    /// <summary>
+    /// True for a value made only of constants, loop counters (the target of a loop over `range(...)`,
+    /// the index of `enumerate(...)`), `len(...)` and arithmetic on them: `i == 0` and `step == len(xs) - 1`
+    /// compare positions in the loop, not predictions.
+    /// </summary>
+    private static bool IsIndexValue(Expr expr, SemanticModel model) => expr switch
+    {
+        Constant => true,
+        UnaryOp u => IsIndexValue(u.Operand, model),
+        BinOp b => IsIndexValue(b.Left, model) && IsIndexValue(b.Right, model),
+        Call { Func: Name { Id: "len" } } => true,
+        Name n => model.ResolveName(n) is { Kind: BindingKind.ForTarget, Statement: For loop } binding && IsCounter(loop, binding),
+        _ => false,
+    };
+
+    private static bool IsCounter(For loop, Binding binding) => loop.Iter switch
+    {
+        Call { Func: Name { Id: "range" } } => loop.Target is Name,
+        Call { Func: Name { Id: "enumerate" } } => loop.Target is TupleExpr { Elts.Count: > 0 } t && t.Elts[0] is Name first && first.Start == binding.Node.Start,
+        _ => false,
+    };
+
+    /// <summary>
+    /// True when <paramref name="function"/> is a method of a module class (an `nn.Module` or model subclass,
+    /// or a class that defines `forward`) and the loop's model call goes through its own `self`
+    /// (`self(x)`, `self.encoder(x)`): the module computing, whose mode and autograd its caller sets.
+    /// </summary>
+    private static bool IsModuleOwnCall(ScriptContext context, FunctionDef function, Call modelCall)
+    {
+        var model = context.Model;
+        if (model.ParentOf(function) is not ClassDef cls || function.Args.Args.Count == 0 || function.DecoratorList.Any(d => d is Name { Id: "staticmethod" }))
+        {
+            return false;
+        }
+
+        var receiver = modelCall.Func;
+        while (receiver is AttributeExpr a)
+        {
+            receiver = a.Value;
+        }
+
+        if (receiver is not Name root || root.Id != function.Args.Args[0].Name)
+        {
+            return false;
+        }
+
+        var symbols = Symbols.Of(model);
+        return cls.Body.Any(s => s is FunctionDef { Name: "forward" }) ||
+            cls.Bases.Any(b => symbols.IsSubclass(b, Api.TorchModule) || symbols.IsSubclass(b, Api.PreTrainedModel) || symbols.IsSubclass(b, Api.LightningModule));
+    }
 
     /// <summary>
     /// The mode the model is in at <paramref name="position"/> by the last `X.eval()`/`X.train(...)` before it in

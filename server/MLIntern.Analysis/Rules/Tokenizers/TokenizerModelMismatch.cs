@@ -17,7 +17,10 @@ public sealed class TokenizerModelMismatch : ScriptRule
         Finds a tokenizer (`AutoTokenizer.from_pretrained(...)` or any `*Tokenizer*` class) and a model
         (`AutoModelFor….from_pretrained(...)` or any model class) loaded from checkpoints whose names differ — as
         literals, constants, or values the code hands on (a key of a config dict passed to a helper,
-        an argparse default) — in one function, or in a file that loads one of each.
+        an argparse default) — in one function, or in a file that loads one of each where every load
+        can run in one run (top-level code, or a function the file names: calls, hands on, or reads as
+        an attribute). Functions nothing in the file refers to (tests a test runner calls one by one)
+        are each a run of their own.
 
         It says nothing when a checkpoint's name is not known, when a function (or a file) loads several
         tokenizers or several models (distillation, ensembles), when either checkpoint is a local directory (a
@@ -82,8 +85,14 @@ public sealed class TokenizerModelMismatch : ScriptRule
             return;
         }
 
-        // The loads of one function belong together; so do the file's, when it loads one of each.
-        Compare(context, loads);
+        // The loads of one function belong together; so do the file's, when it loads one of each and
+        // every load can run in one run: at the top level, or in a function the file refers to. A function
+        // nothing in the file refers to (a test a test runner calls, one of many) is a run of its own.
+        if (loads.All(l => Reachable(model, l.Call)))
+        {
+            Compare(context, loads);
+        }
+
         foreach (var group in loads.GroupBy(l => model.ScopeAt(l.Call.Start)))
         {
             Compare(context, [.. group]);
@@ -143,6 +152,23 @@ public sealed class TokenizerModelMismatch : ScriptRule
                 argument,
                 fix);
         }
+    }
+
+    /// <summary>
+    /// True when the code at <paramref name="node"/> is top-level code, or sits in a function (or method)
+    /// the file names somewhere — called, passed on (`fire.Fire(main)`), or read as an attribute (`self.load()`,
+    /// a property) — and so may run with the rest of the file.
+    /// </summary>
+    private static bool Reachable(SemanticModel model, Node node)
+    {
+        var function = model.Ancestors(node).OfType<FunctionDef>().FirstOrDefault();
+        if (function is null)
+        {
+            return true;
+        }
+
+        var named = MLIntern.Analysis.Rules.Loops.SyntaxPath.DescendantsOf(model.Tree).Any(n => n is Name { Id: var id } && id == function.Name || n is AttributeExpr { Attr: var attr } && attr == function.Name);
+        return named && Reachable(model, function);
     }
 
     /// <summary>
