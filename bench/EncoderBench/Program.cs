@@ -196,6 +196,8 @@ static EmbedderOptions EmbedderFromEnvironment()
             "arena" => options with { CpuArena = value != 0 },
             "multiple" => options with { WidthMultiple = value },
             "prewarm" => options with { Prewarm = value != 0 },
+            "warmwidth" => options with { PrewarmWidth = value },
+            "warmbatch" => options with { PrewarmBatch = value },
             "batch" => options with { MaxBatch = value },
             "tokens" => options with { BatchTokens = value },
             _ => throw new ArgumentException($"BENCH_EMBEDDER: unknown setting {name}"),

@@ -11,8 +11,10 @@ namespace MLIntern.Training.Encoder;
 /// <param name="MemoryPattern">ONNX Runtime's memory pattern (a plan of allocations per input shape, made on a shape's first run).</param>
 /// <param name="CpuArena">ONNX Runtime's CPU memory arena.</param>
 /// <param name="WidthMultiple">Each batch's padded width is rounded up to a multiple of this (fewer distinct shapes).</param>
-/// <param name="Prewarm">Run the model once at construction (4 texts × 64 tokens) so the first real batch does not pay the session's first-run costs.</param>
-public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0, bool MemoryPattern = false, bool CpuArena = true, int WidthMultiple = 1, bool Prewarm = true);
+/// <param name="Prewarm">Run the model once at construction (PrewarmBatch texts × PrewarmWidth tokens) so the first real batch does not pay the session's first-run costs.</param>
+/// <param name="PrewarmWidth">Tokens per text of the warm-up batch (capped at MaxTokens).</param>
+/// <param name="PrewarmBatch">Texts in the warm-up batch (capped at MaxBatch).</param>
+public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0, bool MemoryPattern = false, bool CpuArena = true, int WidthMultiple = 1, bool Prewarm = true, int PrewarmWidth = 64, int PrewarmBatch = 4);
 
 /// <summary>
 /// A BERT-style sentence encoder (all-MiniLM-L6-v2 in practice) run with ONNX Runtime on the CPU:
@@ -60,8 +62,8 @@ public sealed class SentenceEmbedder : IDisposable
         {
             // A small batch (4 × 64 tokens, an eighth of a full one): the first run's one-off costs (kernels' first use,
             // the arena's first chunk, the thread pool waking) without the price of a full batch at the widest shape.
-            var width = Math.Min(64, this.options.MaxTokens);
-            var count = Math.Min(4, this.options.MaxBatch);
+            var width = Math.Min(this.options.PrewarmWidth, this.options.MaxTokens);
+            var count = Math.Min(this.options.PrewarmBatch, this.options.MaxBatch);
             var filler = new long[width];
             filler.AsSpan().Fill(100); // [UNK]: any id will do, the result is thrown away
             var rows = Enumerable.Range(0, count).ToArray();
