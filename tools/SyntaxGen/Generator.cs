@@ -67,7 +67,7 @@ public static class Generator
         {
             w.Line();
             Doc(w, n.Doc ?? (n.IsAbstract ? null : DefaultDoc(n)));
-            w.Line($"public {(n.IsAbstract ? "abstract" : "sealed")} class {n.Name} : {n.Base}");
+            w.Line($"public {(n.IsAbstract ? "abstract" : "sealed")} partial class {n.Name} : {n.Base}");
             w.Open();
             bool first = true;
             foreach (var f in n.Fields.Where(f => !f.IsConstant && !f.Inherited))

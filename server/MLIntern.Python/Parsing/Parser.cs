@@ -89,24 +89,38 @@ public sealed partial class Parser
     private int _lastErrorPos = -1;
     private int _lastLineEnd;
 
-    private Parser(SourceText source, LexResult lex)
+    private Parser(SourceText source, LexResult lex, bool reuseTokens = false)
     {
         _source = source;
         _text = source.Text;
-        var all = lex.Tokens;
-        int significant = 0;
-        foreach (var t in all)
+
+        // The significant tokens, in order: a copy, or (when the caller is done with the lexer's
+        // tokens) the lexer's own array compacted in place, which saves a second array as large.
+        var all = lex.TokenArray;
+        int count = lex.Count;
+        Token[] sig;
+        if (reuseTokens)
         {
-            if (t.Kind != TokenKind.Comment && t.Kind != TokenKind.NonLogicalNewline)
+            sig = all;
+        }
+        else
+        {
+            int significant = 0;
+            for (int i = 0; i < count; i++)
             {
-                significant++;
+                if (all[i].Kind != TokenKind.Comment && all[i].Kind != TokenKind.NonLogicalNewline)
+                {
+                    significant++;
+                }
             }
+
+            sig = new Token[significant];
         }
 
-        var sig = new Token[significant];
         int n = 0;
-        foreach (var t in all)
+        for (int i = 0; i < count; i++)
         {
+            var t = all[i];
             if (t.Kind != TokenKind.Comment && t.Kind != TokenKind.NonLogicalNewline)
             {
                 sig[n++] = t;
@@ -129,15 +143,28 @@ public sealed partial class Parser
     /// </summary>
     public static ParseResult Parse(SourceText source, TokenRetention retention)
     {
-        var result = Parse(source, Lexer.Lex(source.Text));
-        return retention == TokenRetention.CommentsWhenClean && !result.HasErrors
-            ? new ParseResult(result.Source, result.Tree, result.Tokens.CommentsOnly(), [], null)
-            : result;
+        var lex = Lexer.Lex(source.Text);
+        if (retention == TokenRetention.All || lex.Errors.Count > 0)
+        {
+            var all = Parse(source, lex, reuseTokens: false);
+            return retention == TokenRetention.CommentsWhenClean && !all.HasErrors
+                ? new ParseResult(all.Source, all.Tree, all.Tokens.CommentsOnly(), [], null)
+                : all;
+        }
+
+        // No lexer error: keep the comments, let the parser compact the lexer's array to the
+        // significant tokens in place (one token array at a time, ~60 bytes a line, not two), and
+        // lex again only for a file the parser finds an error in (its errors keep every token).
+        var comments = lex.CommentsOnly();
+        var result = Parse(source, lex, reuseTokens: true);
+        return result.HasErrors
+            ? new ParseResult(result.Source, result.Tree, Lexer.Lex(source.Text), [.. result.Errors], result.FirstError)
+            : new ParseResult(result.Source, result.Tree, comments, [], null);
     }
 
-    private static ParseResult Parse(SourceText source, LexResult lex)
+    private static ParseResult Parse(SourceText source, LexResult lex, bool reuseTokens = false)
     {
-        var parser = new Parser(source, lex);
+        var parser = new Parser(source, lex, reuseTokens);
         if (source.DecodeError is { } de)
         {
             int off = source.GetLineStart(de.Line - 1);

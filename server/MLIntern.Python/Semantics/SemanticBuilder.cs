@@ -10,7 +10,9 @@ internal sealed class SemanticBuilder : SyntaxWalker
 {
     private readonly Module _tree;
     private readonly List<Scope> _scopes = new();
-    private readonly Dictionary<Name, SemanticModel.Use> _uses = new();
+    // A name load's block (and through it its scope) is a field of the Name (Name.UseBlock); this map holds
+    // only the loads whose field another model of the same tree already took (the first model keeps it).
+    private Dictionary<Name, Block>? _otherUses;
     private readonly List<Call> _calls = new();
     private readonly Scope _global;
     private Scope _scope;
@@ -23,13 +25,13 @@ internal sealed class SemanticBuilder : SyntaxWalker
         _global = new Scope(ScopeKind.Module, tree, null);
         _scopes.Add(_global);
         _scope = _global;
-        _block = new Block(null);
+        _block = new Block(_global);
     }
 
     public SemanticModel Build()
     {
         VisitBody(_tree.Body);
-        return new SemanticModel(_tree, _global, _scopes, _uses, _calls);
+        return new SemanticModel(_tree, _global, _scopes, _otherUses, _calls);
     }
 
     private void VisitBody(NodeList<Stmt> body)
@@ -43,7 +45,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
     private void InBlock(NodeList<Stmt> body)
     {
         var saved = _block;
-        _block = new Block(saved);
+        _block = new Block(saved, saved.Scope);
         VisitBody(body);
         _block = saved;
     }
@@ -78,8 +80,8 @@ internal sealed class SemanticBuilder : SyntaxWalker
         }
 
         // A binding made in another scope (global/nonlocal) is conditional there: it happens when the function runs.
-        var block = ReferenceEquals(target, _scope) ? _block : new Block(new Block(null));
-        var b = new Binding(name, kind, target, node, _stmt, position, block) { Value = value };
+        var block = ReferenceEquals(target, _scope) ? _block : new Block(new Block(target), target);
+        var b = new Binding(name, kind, node, _stmt, position, block) { Value = value };
         target.Add(b);
         return b;
     }
@@ -157,7 +159,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
                 {
                     var scope = Open(ScopeKind.Class, c);
                     var (savedScope, savedBlock) = (_scope, _block);
-                    (_scope, _block) = (scope, new Block(null));
+                    (_scope, _block) = (scope, new Block(scope));
                     foreach (var tp in c.TypeParams)
                     {
                         Bind(tp.Name, BindingKind.TypeParameter, tp, tp.End);
@@ -206,7 +208,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
                 Visit(f.Iter);
                 {
                     var saved = _block;
-                    _block = new Block(saved);
+                    _block = new Block(saved, saved.Scope);
                     BindTarget(f.Target, BindingKind.ForTarget, null, f.Iter.End);
                     VisitBody(f.Body);
                     _block = saved;
@@ -242,7 +244,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
                 foreach (var c in m.Cases)
                 {
                     var saved = _block;
-                    _block = new Block(saved);
+                    _block = new Block(saved, saved.Scope);
                     VisitPattern(c.Pattern);
                     if (c.Guard is not null)
                     {
@@ -259,7 +261,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
                 foreach (var h in t.Handlers)
                 {
                     var saved = _block;
-                    _block = new Block(saved);
+                    _block = new Block(saved, saved.Scope);
                     if (h.Type is not null)
                     {
                         Visit(h.Type);
@@ -390,7 +392,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
     private void VisitFunctionBody(Scope scope, Arguments args, NodeList<TypeParam> typeParams, NodeList<Stmt>? body, Expr? lambdaBody = null)
     {
         var (savedScope, savedBlock, savedStmt) = (_scope, _block, _stmt);
-        (_scope, _block) = (scope, new Block(null));
+        (_scope, _block) = (scope, new Block(scope));
         if (lambdaBody is not null)
         {
             _stmt = null;
@@ -489,7 +491,17 @@ internal sealed class SemanticBuilder : SyntaxWalker
         }
     }
 
-    private void RecordUse(Name n) => _uses[n] = new SemanticModel.Use(_scope, _block);
+    private void RecordUse(Name n)
+    {
+        if (n.UseBlock is null || ReferenceEquals(n.UseBlock.Scope.Root, _global))
+        {
+            n.UseBlock = _block;
+        }
+        else
+        {
+            (_otherUses ??= new Dictionary<Name, Block>())[n] = _block;
+        }
+    }
 
     public override void Visit(Node node)
     {
@@ -522,7 +534,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
                     }
                     else
                     {
-                        scope.Add(new Binding(t.Id, BindingKind.NamedExpression, scope, t, _stmt, ne.End, new Block(new Block(null))) { Value = ne.Value });
+                        scope.Add(new Binding(t.Id, BindingKind.NamedExpression, t, _stmt, ne.End, new Block(new Block(scope), scope)) { Value = ne.Value });
                     }
                 }
 
@@ -564,7 +576,7 @@ internal sealed class SemanticBuilder : SyntaxWalker
 
         var scope = Open(ScopeKind.Comprehension, node);
         var (savedScope, savedBlock) = (_scope, _block);
-        (_scope, _block) = (scope, new Block(null));
+        (_scope, _block) = (scope, new Block(scope));
         for (int i = 0; i < generators.Count; i++)
         {
             var g = generators[i];

@@ -24,15 +24,15 @@ public sealed class SemanticModel
         "Ellipsis", "None", "True", "False",
     };
 
-    private readonly Dictionary<Name, Use> _uses;
+    private readonly Dictionary<Name, Block>? _otherUses;
     private readonly List<Call> _calls;
 
-    internal SemanticModel(Module tree, Scope global, List<Scope> scopes, Dictionary<Name, Use> uses, List<Call> calls)
+    internal SemanticModel(Module tree, Scope global, List<Scope> scopes, Dictionary<Name, Block>? otherUses, List<Call> calls)
     {
         Tree = tree;
         GlobalScope = global;
         Scopes = scopes;
-        _uses = uses;
+        _otherUses = otherUses;
         _calls = calls;
     }
 
@@ -85,7 +85,19 @@ public sealed class SemanticModel
     public long ResolutionSteps { get; private set; }
 
     /// <summary>The scope a name load was evaluated in.</summary>
-    public Scope? ScopeOf(Name name) => _uses.TryGetValue(name, out var use) ? use.Scope : null;
+    public Scope? ScopeOf(Name name) => UseOf(name)?.Scope;
+
+    /// <summary>The block a name load of this model's tree was evaluated in; null if the name is not a load.</summary>
+    private Block? UseOf(Name name)
+    {
+        var block = name.UseBlock;
+        if (block is not null && ReferenceEquals(block.Scope.Root, GlobalScope))
+        {
+            return block;
+        }
+
+        return _otherUses is not null && _otherUses.TryGetValue(name, out block) ? block : null;
+    }
 
     /// <summary>
     /// The binding a name load refers to: the reaching definition. In the name's own scope,
@@ -95,12 +107,12 @@ public sealed class SemanticModel
     /// </summary>
     public Binding? ResolveName(Name name)
     {
-        if (!_uses.TryGetValue(name, out var use))
+        if (UseOf(name) is not { } use)
         {
             return null;
         }
 
-        return Lookup(name.Id, use.Scope, use.Block, name.Start);
+        return Lookup(name.Id, use.Scope, use, name.Start);
     }
 
     /// <summary>The binding of <paramref name="name"/> visible at <paramref name="offset"/> (straight-line reaching definition).</summary>
@@ -256,7 +268,7 @@ public sealed class SemanticModel
                 var b = ResolveName(n);
                 if (b is null)
                 {
-                    return _uses.ContainsKey(n) && IsBuiltin(n.Id) ? n.Id : null;
+                    return UseOf(n) is not null && IsBuiltin(n.Id) ? n.Id : null;
                 }
 
                 switch (b.Kind)
@@ -458,5 +470,4 @@ public sealed class SemanticModel
     /// <summary>The constant value of an expression if it is a string (following names), else null.</summary>
     public string? EvaluateString(Expr expr) => TryEvaluate(expr, out var v) ? v as string : null;
 
-    internal readonly record struct Use(Scope Scope, Block Block);
 }

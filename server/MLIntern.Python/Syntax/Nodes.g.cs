@@ -68,21 +68,21 @@ public enum ErrorCategory : byte
     InvalidStatement,
 }
 
-public abstract class Expr : Node
+public abstract partial class Expr : Node
 {
     /// <summary>The expression was written inside its own parentheses (which its range excludes, except for tuples).</summary>
     public bool IsParenthesized { get; set; }
 }
 
-public abstract class Stmt : Node
+public abstract partial class Stmt : Node
 {
 }
 
-public abstract class Pattern : Node
+public abstract partial class Pattern : Node
 {
 }
 
-public abstract class TypeParam : Node
+public abstract partial class TypeParam : Node
 {
     public string Name { get; set; } = "";
 
@@ -90,13 +90,13 @@ public abstract class TypeParam : Node
 }
 
 /// <summary>CPython's <c>ast.Module</c>.</summary>
-public sealed class Module : Node
+public sealed partial class Module : Node
 {
     public NodeList<Stmt> Body { get; set; }
 }
 
 /// <summary>A function definition; <see cref="IsAsync"/> distinguishes CPython's AsyncFunctionDef.</summary>
-public sealed class FunctionDef : Stmt
+public sealed partial class FunctionDef : Stmt
 {
     public string Name { get; set; } = "";
 
@@ -114,7 +114,7 @@ public sealed class FunctionDef : Stmt
 }
 
 /// <summary>CPython's <c>ast.ClassDef</c>.</summary>
-public sealed class ClassDef : Stmt
+public sealed partial class ClassDef : Stmt
 {
     public string Name { get; set; } = "";
 
@@ -130,19 +130,19 @@ public sealed class ClassDef : Stmt
 }
 
 /// <summary>CPython's <c>ast.Return</c>.</summary>
-public sealed class Return : Stmt
+public sealed partial class Return : Stmt
 {
     public Expr? Value { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Delete</c>.</summary>
-public sealed class Delete : Stmt
+public sealed partial class Delete : Stmt
 {
     public NodeList<Expr> Targets { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Assign</c>.</summary>
-public sealed class Assign : Stmt
+public sealed partial class Assign : Stmt
 {
     public NodeList<Expr> Targets { get; set; }
 
@@ -150,7 +150,7 @@ public sealed class Assign : Stmt
 }
 
 /// <summary>CPython's <c>ast.TypeAlias</c>.</summary>
-public sealed class TypeAlias : Stmt
+public sealed partial class TypeAlias : Stmt
 {
     public Name Name { get; set; } = null!;
 
@@ -160,7 +160,7 @@ public sealed class TypeAlias : Stmt
 }
 
 /// <summary>CPython's <c>ast.AugAssign</c>.</summary>
-public sealed class AugAssign : Stmt
+public sealed partial class AugAssign : Stmt
 {
     public Expr Target { get; set; } = null!;
 
@@ -170,7 +170,7 @@ public sealed class AugAssign : Stmt
 }
 
 /// <summary>CPython's <c>ast.AnnAssign</c>.</summary>
-public sealed class AnnAssign : Stmt
+public sealed partial class AnnAssign : Stmt
 {
     public Expr Target { get; set; } = null!;
 
@@ -182,7 +182,7 @@ public sealed class AnnAssign : Stmt
 }
 
 /// <summary>A for loop; <see cref="IsAsync"/> distinguishes CPython's AsyncFor.</summary>
-public sealed class For : Stmt
+public sealed partial class For : Stmt
 {
     public Expr Target { get; set; } = null!;
 
@@ -196,7 +196,7 @@ public sealed class For : Stmt
 }
 
 /// <summary>CPython's <c>ast.While</c>.</summary>
-public sealed class While : Stmt
+public sealed partial class While : Stmt
 {
     public Expr Test { get; set; } = null!;
 
@@ -206,7 +206,7 @@ public sealed class While : Stmt
 }
 
 /// <summary>CPython's <c>ast.If</c>.</summary>
-public sealed class If : Stmt
+public sealed partial class If : Stmt
 {
     public Expr Test { get; set; } = null!;
 
@@ -216,7 +216,7 @@ public sealed class If : Stmt
 }
 
 /// <summary>A with statement; <see cref="IsAsync"/> distinguishes CPython's AsyncWith.</summary>
-public sealed class With : Stmt
+public sealed partial class With : Stmt
 {
     public NodeList<WithItem> Items { get; set; }
 
@@ -226,7 +226,7 @@ public sealed class With : Stmt
 }
 
 /// <summary>CPython's <c>ast.Match</c>.</summary>
-public sealed class Match : Stmt
+public sealed partial class Match : Stmt
 {
     public Expr Subject { get; set; } = null!;
 
@@ -234,7 +234,7 @@ public sealed class Match : Stmt
 }
 
 /// <summary>CPython's <c>ast.Raise</c>.</summary>
-public sealed class Raise : Stmt
+public sealed partial class Raise : Stmt
 {
     public Expr? Exc { get; set; }
 
@@ -242,7 +242,7 @@ public sealed class Raise : Stmt
 }
 
 /// <summary>A try statement; <see cref="IsStar"/> distinguishes CPython's TryStar (except*).</summary>
-public sealed class Try : Stmt
+public sealed partial class Try : Stmt
 {
     public NodeList<Stmt> Body { get; set; }
 
@@ -256,7 +256,7 @@ public sealed class Try : Stmt
 }
 
 /// <summary>CPython's <c>ast.Assert</c>.</summary>
-public sealed class AssertStmt : Stmt
+public sealed partial class AssertStmt : Stmt
 {
     public Expr Test { get; set; } = null!;
 
@@ -264,13 +264,13 @@ public sealed class AssertStmt : Stmt
 }
 
 /// <summary>CPython's <c>ast.Import</c>.</summary>
-public sealed class Import : Stmt
+public sealed partial class Import : Stmt
 {
     public NodeList<Alias> Names { get; set; }
 }
 
 /// <summary>CPython's <c>ast.ImportFrom</c>.</summary>
-public sealed class ImportFrom : Stmt
+public sealed partial class ImportFrom : Stmt
 {
     public string? Module { get; set; }
 
@@ -280,40 +280,40 @@ public sealed class ImportFrom : Stmt
 }
 
 /// <summary>CPython's <c>ast.Global</c>.</summary>
-public sealed class Global : Stmt
+public sealed partial class Global : Stmt
 {
     public NodeList<string> Names { get; set; }
 }
 
 /// <summary>CPython's <c>ast.Nonlocal</c>.</summary>
-public sealed class Nonlocal : Stmt
+public sealed partial class Nonlocal : Stmt
 {
     public NodeList<string> Names { get; set; }
 }
 
 /// <summary>An expression used as a statement (CPython's <c>Expr</c>).</summary>
-public sealed class ExprStmt : Stmt
+public sealed partial class ExprStmt : Stmt
 {
     public Expr Value { get; set; } = null!;
 }
 
 /// <summary>CPython's <c>ast.Pass</c>.</summary>
-public sealed class Pass : Stmt
+public sealed partial class Pass : Stmt
 {
 }
 
 /// <summary>CPython's <c>ast.Break</c>.</summary>
-public sealed class Break : Stmt
+public sealed partial class Break : Stmt
 {
 }
 
 /// <summary>CPython's <c>ast.Continue</c>.</summary>
-public sealed class Continue : Stmt
+public sealed partial class Continue : Stmt
 {
 }
 
 /// <summary>A statement that could not be parsed; <see cref="Parsed"/> holds what was.</summary>
-public sealed class ErrorStmt : Stmt
+public sealed partial class ErrorStmt : Stmt
 {
     public ErrorCategory Category { get; set; }
 
@@ -321,7 +321,7 @@ public sealed class ErrorStmt : Stmt
 }
 
 /// <summary>CPython's <c>ast.BoolOp</c>.</summary>
-public sealed class BoolOp : Expr
+public sealed partial class BoolOp : Expr
 {
     public BoolOperator Op { get; set; }
 
@@ -329,7 +329,7 @@ public sealed class BoolOp : Expr
 }
 
 /// <summary>CPython's <c>ast.NamedExpr</c>.</summary>
-public sealed class NamedExpr : Expr
+public sealed partial class NamedExpr : Expr
 {
     public Expr Target { get; set; } = null!;
 
@@ -337,7 +337,7 @@ public sealed class NamedExpr : Expr
 }
 
 /// <summary>CPython's <c>ast.BinOp</c>.</summary>
-public sealed class BinOp : Expr
+public sealed partial class BinOp : Expr
 {
     public Expr Left { get; set; } = null!;
 
@@ -347,7 +347,7 @@ public sealed class BinOp : Expr
 }
 
 /// <summary>CPython's <c>ast.UnaryOp</c>.</summary>
-public sealed class UnaryOp : Expr
+public sealed partial class UnaryOp : Expr
 {
     public UnaryOperator Op { get; set; }
 
@@ -355,7 +355,7 @@ public sealed class UnaryOp : Expr
 }
 
 /// <summary>CPython's <c>ast.Lambda</c>.</summary>
-public sealed class Lambda : Expr
+public sealed partial class Lambda : Expr
 {
     public Arguments Args { get; set; } = null!;
 
@@ -363,7 +363,7 @@ public sealed class Lambda : Expr
 }
 
 /// <summary>CPython's <c>ast.IfExp</c>.</summary>
-public sealed class IfExp : Expr
+public sealed partial class IfExp : Expr
 {
     public Expr Test { get; set; } = null!;
 
@@ -373,7 +373,7 @@ public sealed class IfExp : Expr
 }
 
 /// <summary>CPython's <c>ast.Dict</c>.</summary>
-public sealed class Dict : Expr
+public sealed partial class Dict : Expr
 {
     public NodeList<Expr?> Keys { get; set; }
 
@@ -381,13 +381,13 @@ public sealed class Dict : Expr
 }
 
 /// <summary>CPython's <c>ast.Set</c>.</summary>
-public sealed class Set : Expr
+public sealed partial class Set : Expr
 {
     public NodeList<Expr> Elts { get; set; }
 }
 
 /// <summary>CPython's <c>ast.ListComp</c>.</summary>
-public sealed class ListComp : Expr
+public sealed partial class ListComp : Expr
 {
     public Expr Elt { get; set; } = null!;
 
@@ -395,7 +395,7 @@ public sealed class ListComp : Expr
 }
 
 /// <summary>CPython's <c>ast.SetComp</c>.</summary>
-public sealed class SetComp : Expr
+public sealed partial class SetComp : Expr
 {
     public Expr Elt { get; set; } = null!;
 
@@ -403,7 +403,7 @@ public sealed class SetComp : Expr
 }
 
 /// <summary>CPython's <c>ast.DictComp</c>.</summary>
-public sealed class DictComp : Expr
+public sealed partial class DictComp : Expr
 {
     public Expr Key { get; set; } = null!;
 
@@ -413,7 +413,7 @@ public sealed class DictComp : Expr
 }
 
 /// <summary>CPython's <c>ast.GeneratorExp</c>.</summary>
-public sealed class GeneratorExp : Expr
+public sealed partial class GeneratorExp : Expr
 {
     public Expr Elt { get; set; } = null!;
 
@@ -421,25 +421,25 @@ public sealed class GeneratorExp : Expr
 }
 
 /// <summary>CPython's <c>ast.Await</c>.</summary>
-public sealed class Await : Expr
+public sealed partial class Await : Expr
 {
     public Expr Value { get; set; } = null!;
 }
 
 /// <summary>CPython's <c>ast.Yield</c>.</summary>
-public sealed class Yield : Expr
+public sealed partial class Yield : Expr
 {
     public Expr? Value { get; set; }
 }
 
 /// <summary>CPython's <c>ast.YieldFrom</c>.</summary>
-public sealed class YieldFrom : Expr
+public sealed partial class YieldFrom : Expr
 {
     public Expr Value { get; set; } = null!;
 }
 
 /// <summary>CPython's <c>ast.Compare</c>.</summary>
-public sealed class Compare : Expr
+public sealed partial class Compare : Expr
 {
     public Expr Left { get; set; } = null!;
 
@@ -449,7 +449,7 @@ public sealed class Compare : Expr
 }
 
 /// <summary>CPython's <c>ast.Call</c>.</summary>
-public sealed class Call : Expr
+public sealed partial class Call : Expr
 {
     public Expr Func { get; set; } = null!;
 
@@ -459,7 +459,7 @@ public sealed class Call : Expr
 }
 
 /// <summary>CPython's <c>ast.FormattedValue</c>.</summary>
-public sealed class FormattedValue : Expr
+public sealed partial class FormattedValue : Expr
 {
     public Expr Value { get; set; } = null!;
 
@@ -469,13 +469,13 @@ public sealed class FormattedValue : Expr
 }
 
 /// <summary>CPython's <c>ast.JoinedStr</c>.</summary>
-public sealed class JoinedStr : Expr
+public sealed partial class JoinedStr : Expr
 {
     public NodeList<Expr> Values { get; set; }
 }
 
 /// <summary>A literal. Value is string, byte[], long, BigInteger, double, Complex, bool, null or <see cref="EllipsisValue"/>. Kind is "u" for u-prefixed strings.</summary>
-public sealed class Constant : Expr
+public sealed partial class Constant : Expr
 {
     public object? Value { get; set; }
 
@@ -483,7 +483,7 @@ public sealed class Constant : Expr
 }
 
 /// <summary>CPython's <c>ast.Attribute</c>.</summary>
-public sealed class AttributeExpr : Expr
+public sealed partial class AttributeExpr : Expr
 {
     public Expr Value { get; set; } = null!;
 
@@ -493,7 +493,7 @@ public sealed class AttributeExpr : Expr
 }
 
 /// <summary>CPython's <c>ast.Subscript</c>.</summary>
-public sealed class Subscript : Expr
+public sealed partial class Subscript : Expr
 {
     public Expr Value { get; set; } = null!;
 
@@ -503,7 +503,7 @@ public sealed class Subscript : Expr
 }
 
 /// <summary>CPython's <c>ast.Starred</c>.</summary>
-public sealed class Starred : Expr
+public sealed partial class Starred : Expr
 {
     public Expr Value { get; set; } = null!;
 
@@ -511,7 +511,7 @@ public sealed class Starred : Expr
 }
 
 /// <summary>CPython's <c>ast.Name</c>.</summary>
-public sealed class Name : Expr
+public sealed partial class Name : Expr
 {
     public string Id { get; set; } = "";
 
@@ -519,7 +519,7 @@ public sealed class Name : Expr
 }
 
 /// <summary>CPython's <c>ast.List</c>.</summary>
-public sealed class List : Expr
+public sealed partial class List : Expr
 {
     public NodeList<Expr> Elts { get; set; }
 
@@ -527,7 +527,7 @@ public sealed class List : Expr
 }
 
 /// <summary>CPython's <c>ast.Tuple</c>.</summary>
-public sealed class TupleExpr : Expr
+public sealed partial class TupleExpr : Expr
 {
     public NodeList<Expr> Elts { get; set; }
 
@@ -535,7 +535,7 @@ public sealed class TupleExpr : Expr
 }
 
 /// <summary>CPython's <c>ast.Slice</c>.</summary>
-public sealed class Slice : Expr
+public sealed partial class Slice : Expr
 {
     public Expr? Lower { get; set; }
 
@@ -545,7 +545,7 @@ public sealed class Slice : Expr
 }
 
 /// <summary>An expression that could not be parsed; <see cref="Parsed"/> holds what was.</summary>
-public sealed class ErrorExpr : Expr
+public sealed partial class ErrorExpr : Expr
 {
     public ErrorCategory Category { get; set; }
 
@@ -553,7 +553,7 @@ public sealed class ErrorExpr : Expr
 }
 
 /// <summary>CPython's <c>ast.comprehension</c>.</summary>
-public sealed class Comprehension : Node
+public sealed partial class Comprehension : Node
 {
     public Expr Target { get; set; } = null!;
 
@@ -565,7 +565,7 @@ public sealed class Comprehension : Node
 }
 
 /// <summary>CPython's <c>ast.ExceptHandler</c>.</summary>
-public sealed class ExceptHandler : Node
+public sealed partial class ExceptHandler : Node
 {
     public Expr? Type { get; set; }
 
@@ -575,7 +575,7 @@ public sealed class ExceptHandler : Node
 }
 
 /// <summary>The parameters of a function or lambda.</summary>
-public sealed class Arguments : Node
+public sealed partial class Arguments : Node
 {
     public NodeList<Arg> PosOnlyArgs { get; set; }
 
@@ -593,7 +593,7 @@ public sealed class Arguments : Node
 }
 
 /// <summary>CPython's <c>ast.arg</c>.</summary>
-public sealed class Arg : Node
+public sealed partial class Arg : Node
 {
     public string Name { get; set; } = "";
 
@@ -601,7 +601,7 @@ public sealed class Arg : Node
 }
 
 /// <summary>CPython's <c>ast.keyword</c>.</summary>
-public sealed class Keyword : Node
+public sealed partial class Keyword : Node
 {
     public string? Arg { get; set; }
 
@@ -609,7 +609,7 @@ public sealed class Keyword : Node
 }
 
 /// <summary>CPython's <c>ast.alias</c>.</summary>
-public sealed class Alias : Node
+public sealed partial class Alias : Node
 {
     public string Name { get; set; } = "";
 
@@ -617,7 +617,7 @@ public sealed class Alias : Node
 }
 
 /// <summary>CPython's <c>ast.withitem</c>.</summary>
-public sealed class WithItem : Node
+public sealed partial class WithItem : Node
 {
     public Expr ContextExpr { get; set; } = null!;
 
@@ -625,7 +625,7 @@ public sealed class WithItem : Node
 }
 
 /// <summary>CPython's <c>ast.match_case</c>.</summary>
-public sealed class MatchCase : Node
+public sealed partial class MatchCase : Node
 {
     public Pattern Pattern { get; set; } = null!;
 
@@ -635,25 +635,25 @@ public sealed class MatchCase : Node
 }
 
 /// <summary>CPython's <c>ast.MatchValue</c>.</summary>
-public sealed class MatchValue : Pattern
+public sealed partial class MatchValue : Pattern
 {
     public Expr Value { get; set; } = null!;
 }
 
 /// <summary>CPython's <c>ast.MatchSingleton</c>.</summary>
-public sealed class MatchSingleton : Pattern
+public sealed partial class MatchSingleton : Pattern
 {
     public object? Value { get; set; }
 }
 
 /// <summary>CPython's <c>ast.MatchSequence</c>.</summary>
-public sealed class MatchSequence : Pattern
+public sealed partial class MatchSequence : Pattern
 {
     public NodeList<Pattern> Patterns { get; set; }
 }
 
 /// <summary>CPython's <c>ast.MatchMapping</c>.</summary>
-public sealed class MatchMapping : Pattern
+public sealed partial class MatchMapping : Pattern
 {
     public NodeList<Expr> Keys { get; set; }
 
@@ -663,7 +663,7 @@ public sealed class MatchMapping : Pattern
 }
 
 /// <summary>CPython's <c>ast.MatchClass</c>.</summary>
-public sealed class MatchClass : Pattern
+public sealed partial class MatchClass : Pattern
 {
     public Expr Cls { get; set; } = null!;
 
@@ -675,13 +675,13 @@ public sealed class MatchClass : Pattern
 }
 
 /// <summary>CPython's <c>ast.MatchStar</c>.</summary>
-public sealed class MatchStar : Pattern
+public sealed partial class MatchStar : Pattern
 {
     public string? Name { get; set; }
 }
 
 /// <summary>CPython's <c>ast.MatchAs</c>.</summary>
-public sealed class MatchAs : Pattern
+public sealed partial class MatchAs : Pattern
 {
     public Pattern? Pattern { get; set; }
 
@@ -689,23 +689,23 @@ public sealed class MatchAs : Pattern
 }
 
 /// <summary>CPython's <c>ast.MatchOr</c>.</summary>
-public sealed class MatchOr : Pattern
+public sealed partial class MatchOr : Pattern
 {
     public NodeList<Pattern> Patterns { get; set; }
 }
 
 /// <summary>CPython's <c>ast.TypeVar</c>.</summary>
-public sealed class TypeVar : TypeParam
+public sealed partial class TypeVar : TypeParam
 {
     public Expr? Bound { get; set; }
 }
 
 /// <summary>CPython's <c>ast.ParamSpec</c>.</summary>
-public sealed class ParamSpec : TypeParam
+public sealed partial class ParamSpec : TypeParam
 {
 }
 
 /// <summary>CPython's <c>ast.TypeVarTuple</c>.</summary>
-public sealed class TypeVarTuple : TypeParam
+public sealed partial class TypeVarTuple : TypeParam
 {
 }
