@@ -133,7 +133,7 @@ internal sealed class LanguageServer : IClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
             _logger.LogWarning("the client did not answer {Method} within {Seconds} s", method, _state.ClientRequestTimeout.TotalSeconds);
-            throw new LocalRpcException($"the client did not answer {method} within {_state.ClientRequestTimeout.TotalSeconds:0.#} s") { ErrorCode = ErrorCodes.RequestFailed };
+            throw new ClientRequestTimeoutException($"the client did not answer {method} within {_state.ClientRequestTimeout.TotalSeconds:0.#} s");
         }
     }
 
@@ -200,5 +200,15 @@ internal sealed class LanguageServer : IClient
                 throw new LocalRpcException($"'{handler.Method}' failed: {e.Message}") { ErrorCode = ErrorCodes.InternalError };
             }
         }
+    }
+}
+
+/// <summary>A request to the client that got no answer within <see cref="ServerState.ClientRequestTimeout"/>; the warning is already logged.</summary>
+public sealed class ClientRequestTimeoutException : LocalRpcException
+{
+    public ClientRequestTimeoutException(string message)
+        : base(message)
+    {
+        ErrorCode = ErrorCodes.RequestFailed;
     }
 }

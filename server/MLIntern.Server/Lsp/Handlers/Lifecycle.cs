@@ -199,6 +199,13 @@ internal static class SettingsPull
                 return false; // another pull in flight timed out too and said so
             }
 
+            if (e is ClientRequestTimeoutException)
+            {
+                // The request's own timeout already logged the warning.
+                logger.LogInformation("settings come from didChangeConfiguration and initializationOptions from now on");
+                return false;
+            }
+
             logger.LogWarning("the client did not answer workspace/configuration ({Reason}); settings come from didChangeConfiguration and initializationOptions from now on", e is OperationCanceledException ? $"no answer within {wait.TotalSeconds:0.#} s" : e.Message);
             return false;
         }
