@@ -170,7 +170,10 @@ internal static class SettingsPull
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var wait = state.ClientRequestTimeout < Timeout ? state.ClientRequestTimeout : Timeout;
-        deadline.CancelAfter(wait);
+        if (Timeout < state.ClientRequestTimeout)
+        {
+            deadline.CancelAfter(Timeout); // else the request's own timeout ends it, and logs it once
+        }
         try
         {
             var answer = await state.Client.RequestAsync<JToken?>(
