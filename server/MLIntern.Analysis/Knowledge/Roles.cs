@@ -307,8 +307,7 @@ public sealed class Roles
                 return false;
             }
 
-            if (!_symbols.IsSubclass(classExpr, Api.TorchModule) && !_symbols.IsSubclass(classExpr, Api.PreTrainedModel) &&
-                !_symbols.IsSubclass(classExpr, Api.LightningModule))
+            if (!_symbols.IsModuleSubclass(classExpr))
             {
                 return local.Bases.All(b => _symbols.Canonical(b) is { } c && (Api.Classes.ContainsKey(c) || c is "object")) ? false : null;
             }

@@ -122,6 +122,10 @@ public sealed class Symbols
     /// </summary>
     public bool IsSubclass(Expr classExpr, string baseClass) => IsSubclass(classExpr, baseClass, 0);
 
+    /// <summary>True when a class expression names a subclass of a model base: `nn.Module`, a pretrained model, a LightningModule.</summary>
+    public bool IsModuleSubclass(Expr classExpr) =>
+        IsSubclass(classExpr, Api.TorchModule) || IsSubclass(classExpr, Api.PreTrainedModel) || IsSubclass(classExpr, Api.LightningModule);
+
     /// <summary>True when the call constructs an instance of <paramref name="baseClass"/> or a subclass.</summary>
     public bool Constructs(Call call, string baseClass) => IsSubclass(call.Func, baseClass, 0);
 

@@ -251,7 +251,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
 
         var symbols = Symbols.Of(model);
         return cls.Body.Any(s => s is FunctionDef { Name: "forward" }) ||
-            cls.Bases.Any(b => symbols.IsSubclass(b, Api.TorchModule) || symbols.IsSubclass(b, Api.PreTrainedModel) || symbols.IsSubclass(b, Api.LightningModule));
+            cls.Bases.Any(symbols.IsModuleSubclass);
     }
 
     /// <summary>
