@@ -26,6 +26,7 @@ internal static class DebugCommand
         });
         command.Add(ruleDocs);
         command.Add(DebugAstCommand.Create());
+        command.Add(DebugMemoryCommand.Create());
 
         var root = new Option<string>("--root") { Description = "The repository to write into (default: the current folder)", DefaultValueFactory = _ => "." };
         var protocol = new Command("protocol", $"Write the files generated from the protocol's records: {Protocol.ProtocolFiles.TypeScriptPath}, {Protocol.ProtocolFiles.SchemaPath} and the generated part of {Protocol.ProtocolFiles.DocPath}.") { root };
