@@ -128,4 +128,44 @@ public sealed class WorkspaceStoreTests : IDisposable
         Assert.Contains("0011223344556677", ids);
         Assert.Equal(RunStatus.Succeeded, WorkspaceStore.ReadRun(Folder)!.Status);
     }
+
+    [Fact]
+    public void The_cache_keeps_under_its_limit_by_dropping_the_least_recently_used_entries()
+    {
+        var store = new WorkspaceStore(_dir, cacheLimitBytes: 3 * 4096);
+        var rows = new[] { new float[1024] }; // one entry: 4 kB
+        string Key(int i) => new string((char)('a' + i), 64);
+        string Entry(int i) => Path.Combine(store.EmbeddingsFolder, Key(i) + ".f32");
+        for (var i = 0; i < 3; i++)
+        {
+            store.WriteEmbeddings(Key(i), rows, 1024);
+            File.SetLastWriteTimeUtc(Entry(i), DateTime.UtcNow.AddMinutes(i - 10));
+        }
+
+        // Reading the oldest entry makes it the most recently used; a head-search entry counts against the same limit.
+        Assert.NotNull(store.ReadEmbeddings(Key(0), 1, 1024));
+        store.WriteHeadSearch(Key(3), new byte[4096]);
+
+        Assert.True(File.Exists(Entry(0)), "a read counts as a use");
+        Assert.False(File.Exists(Entry(1)), "the least recently used entry goes");
+        Assert.True(File.Exists(Entry(2)));
+        Assert.True(File.Exists(Path.Combine(store.HeadSearchFolder, Key(3) + ".bin")));
+        Assert.True(Directory.EnumerateFiles(store.CacheFolder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) <= store.CacheLimitBytes);
+    }
+
+    [Fact]
+    public void An_entry_larger_than_the_limit_is_kept_and_another_writers_temporary_file_is_left_alone()
+    {
+        var store = new WorkspaceStore(_dir, cacheLimitBytes: 1024);
+        Directory.CreateDirectory(store.EmbeddingsFolder);
+        var inFlight = Path.Combine(store.EmbeddingsFolder, new string('f', 64) + ".f32.0123.mlintern-tmp");
+        File.WriteAllBytes(inFlight, new byte[8192]);
+        var key = new string('b', 64);
+
+        store.WriteEmbeddings(key, [new float[1024]], 1024);
+
+        Assert.NotNull(store.ReadEmbeddings(key, 1, 1024));
+        Assert.True(File.Exists(inFlight));
+        Assert.Null(store.ReadEmbeddings("../../x", 1, 1024));
+    }
 }

@@ -17,9 +17,15 @@ namespace MLIntern.Server.State;
 /// Creating a run folder goes through the approval gate: <see cref="CreateRun"/> is the only way a
 /// run.json comes into being.
 /// </summary>
-internal sealed class WorkspaceStore(string workspace)
+internal sealed class WorkspaceStore(string workspace, long? cacheLimitBytes = null)
 {
     public const string RunFile = "run.json";
+
+    /// <summary>
+    /// How large `.mlintern/cache` may grow (default 1 GiB; `MLINTERN_CACHE_LIMIT_MB` sets another): after
+    /// each write the least recently used entries go until the folder fits. A read counts as a use.
+    /// </summary>
+    public long CacheLimitBytes { get; } = cacheLimitBytes ?? DefaultCacheLimit();
     public const string EvalFile = "eval.json";
 
     /// <summary>The one serializer setting for the files on disk (camel-case names, enums as strings, nulls left out).</summary>
@@ -44,18 +50,21 @@ internal sealed class WorkspaceStore(string workspace)
     public string RunsFolder => Path.Combine(Workspace, ".mlintern", "runs");
 
     /// <summary>Embeddings of the built-in encoder, one file per content hash of the texts (and the model).</summary>
-    public string EmbeddingsFolder => Path.Combine(Workspace, ".mlintern", "cache", "embeddings");
+    public string CacheFolder => Path.Combine(Workspace, ".mlintern", "cache");
+
+    public string EmbeddingsFolder => Path.Combine(CacheFolder, "embeddings");
 
     /// <summary>Cached embeddings for a key (hex), or null when there are none or the file is damaged.</summary>
     public float[][]? ReadEmbeddings(string key, int count, int dimension)
     {
         var path = Path.Combine(EmbeddingsFolder, key + ".f32");
-        if (!File.Exists(path) || new FileInfo(path).Length != (long)count * dimension * sizeof(float))
+        if (!IsHexKey(key) || !File.Exists(path) || new FileInfo(path).Length != (long)count * dimension * sizeof(float))
         {
             return null;
         }
 
         var bytes = File.ReadAllBytes(path);
+        Touch(path);
         var result = new float[count][];
         for (var i = 0; i < count; i++)
         {
@@ -76,11 +85,13 @@ internal sealed class WorkspaceStore(string workspace)
             Buffer.BlockCopy(embeddings[i], 0, bytes, i * dimension * sizeof(float), dimension * sizeof(float));
         }
 
-        AtomicFile.WriteAllBytes(Path.Combine(EmbeddingsFolder, key + ".f32"), bytes);
+        var path = Path.Combine(EmbeddingsFolder, key + ".f32");
+        AtomicFile.WriteAllBytes(path, bytes);
+        TrimCache(path);
     }
 
     /// <summary>The encoder head's cross-validated search outcomes, one file per key (EncoderBaseline.SearchKey).</summary>
-    public string HeadSearchFolder => Path.Combine(Workspace, ".mlintern", "cache", "head-search");
+    public string HeadSearchFolder => Path.Combine(CacheFolder, "head-search");
 
     /// <summary>The stored search outcome under a key (hex), or null when there is none or the key is not hex.</summary>
     public byte[]? ReadHeadSearch(string key)
@@ -91,7 +102,14 @@ internal sealed class WorkspaceStore(string workspace)
         }
 
         var path = Path.Combine(HeadSearchFolder, key + ".bin");
-        return File.Exists(path) ? File.ReadAllBytes(path) : null;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        Touch(path);
+        return bytes;
     }
 
     /// <summary>Stores a search outcome under a key (hex), atomically.</summary>
@@ -103,8 +121,75 @@ internal sealed class WorkspaceStore(string workspace)
         }
 
         Directory.CreateDirectory(HeadSearchFolder);
-        AtomicFile.WriteAllBytes(Path.Combine(HeadSearchFolder, key + ".bin"), bytes);
+        var path = Path.Combine(HeadSearchFolder, key + ".bin");
+        AtomicFile.WriteAllBytes(path, bytes);
+        TrimCache(path);
     }
+
+    /// <summary>
+    /// Removes the least recently used cache entries (by last write time: a read touches it) until the
+    /// cache fits <see cref="CacheLimitBytes"/>; the entry just written stays even when it alone is larger.
+    /// An entry another process removed or holds is skipped. Returns the files removed.
+    /// </summary>
+    public IReadOnlyList<string> TrimCache(string? keep = null)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(CacheFolder))
+        {
+            return removed;
+        }
+
+        var entries = new DirectoryInfo(CacheFolder).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => !IsInFlight(f))
+            .OrderBy(f => f.LastWriteTimeUtc)
+            .ToList();
+        var total = entries.Sum(f => f.Length);
+        foreach (var entry in entries)
+        {
+            if (total <= CacheLimitBytes)
+            {
+                break;
+            }
+
+            if (keep is not null && string.Equals(entry.FullName, Path.GetFullPath(keep), StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var length = entry.Length;
+            try
+            {
+                entry.Delete();
+                total -= length;
+                removed.Add(entry.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone already, or in use: the next write tries again.
+            }
+        }
+
+        return removed;
+    }
+
+    // Another writer's temporary file (AtomicFile) is not an entry yet; one an hour old was left by a crash.
+    private static bool IsInFlight(FileInfo file) =>
+        file.Name.EndsWith(".mlintern-tmp", StringComparison.Ordinal) && file.LastWriteTimeUtc > DateTime.UtcNow.AddHours(-1);
+
+    private static void Touch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only cache still reads; it only ages sooner.
+        }
+    }
+
+    private static long DefaultCacheLimit() =>
+        long.TryParse(Environment.GetEnvironmentVariable("MLINTERN_CACHE_LIMIT_MB"), out var mb) && mb > 0 ? mb * 1024 * 1024 : 1L << 30;
 
     private static bool IsHexKey(string key) => key.Length is > 0 and <= 128 && key.All(char.IsAsciiHexDigitLower);
 
