@@ -28,8 +28,10 @@ log() { printf '[e2e-setup] %s\n' "$*"; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
-# neovim: the second editor client end to end (tests/clients/nvim, NeovimClientTests).
+# neovim and eglot: the other editor clients end to end (tests/clients/nvim, tests/clients/eglot).
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+command -v emacs >/dev/null 2>&1 || missing+=(emacs-nox)
+dpkg -s elpa-eglot >/dev/null 2>&1 || missing+=(elpa-eglot)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     log "need root to install: ${missing[*]} (apt-get install -y ${missing[*]})" >&2
@@ -39,7 +41,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
-  log "chromium, libkrb5-dev and neovim present"
+  log "chromium, libkrb5-dev, neovim and eglot present"
 fi
 
 # 2. Node 24 from the npm package that ships its binary and headers.

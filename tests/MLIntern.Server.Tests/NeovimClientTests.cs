@@ -30,20 +30,13 @@ public sealed class NeovimClientTests : IDisposable
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tickets.csv"), Path.Combine(project, "tickets.csv"));
         var output = Path.Combine(_dir, "out.json");
 
-        var info = new ProcessStartInfo(Nvim())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = project,
-        };
+        var info = new ProcessStartInfo(EditorProcess.Find("nvim", "Debian: apt-get install -y neovim")) { WorkingDirectory = project };
         foreach (var argument in new[] { "--headless", "-n", "-i", "NONE", "-u", Path.Combine(clientFolder, "init.lua") })
         {
             info.ArgumentList.Add(argument);
         }
 
-        info.Environment["MLINTERN_CMD"] = new JArray("dotnet", Path.Combine(AppContext.BaseDirectory, "mlintern.dll"), "serve", "--log-level", "debug").ToString(Newtonsoft.Json.Formatting.None);
+        info.Environment["MLINTERN_CMD"] = EditorProcess.ServerCommand;
         info.Environment["MLINTERN_FILE"] = script;
         info.Environment["MLINTERN_OUT"] = output;
         info.Environment["MLINTERN_SETTINGS"] = """{"mlintern": {"ignore": ["MLI505"]}}""";
@@ -52,27 +45,9 @@ public sealed class NeovimClientTests : IDisposable
             info.Environment[xdg] = Path.Combine(_dir, xdg.ToLowerInvariant());
         }
 
-        using var nvim = Process.Start(info)!;
-        var stdout = nvim.StandardOutput.ReadToEndAsync();
-        var stderr = nvim.StandardError.ReadToEndAsync();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
-        {
-            try
-            {
-                await nvim.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                nvim.Kill(entireProcessTree: true);
-                Assert.Fail($"nvim did not finish within 3 minutes; it wrote: {(File.Exists(output) ? File.ReadAllText(output) : "nothing")}");
-            }
-        }
-
-        var said = $"nvim exited {nvim.ExitCode}; out.json: {(File.Exists(output) ? File.ReadAllText(output) : "(none)")}; stdout: {await stdout}; stderr: {await stderr}";
-        Assert.True(File.Exists(output), said);
-        var result = JObject.Parse(File.ReadAllText(output));
+        var (result, exitCode, said) = await EditorProcess.RunAsync(info, output, TimeSpan.FromMinutes(3));
         Assert.True(result["error"] is null, said);
-        Assert.Equal(0, nvim.ExitCode);
+        Assert.Equal(0, exitCode);
         Assert.Equal("stopped", (string?)result["steps"]!.Last());
 
         // shutdown then exit, as neovim's stop_client sends them: exit code 0.
@@ -98,21 +73,5 @@ public sealed class NeovimClientTests : IDisposable
         // The quick fix applied by neovim and written: exactly the rename, and the diagnostics without MLI501.
         Assert.Equal(original.Replace("evaluation_strategy=", "eval_strategy=", StringComparison.Ordinal), File.ReadAllText(script));
         Assert.Equal(["6 MLI105", "10 MLI101", "10 MLI106"], result["after"]!.Select(d => $"{(int)d["lnum"]!} {(string)d["code"]!}"));
-    }
-
-    /// <summary>The nvim on PATH; a missing one fails the test with what to install.</summary>
-    private static string Nvim()
-    {
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(folder, "nvim");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        Assert.Fail("neovim (nvim) is not on PATH: install it (Debian: apt-get install -y neovim; .ci/run and scripts/e2e-setup.sh do) — this test drives the sidecar with neovim's LSP client and is never skipped");
-        return "";
     }
 }
