@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { artifactsDir, chromiumPath, codeServerBin, requireFile } from './harness/paths';
 import { chromiumArgs, runScenario, Scenario, ScenarioResult } from './harness/scenario';
 import { agent, agentGuided } from './scenarios/agent';
+import { agentDownload } from './scenarios/agentDownload';
 import { askForFix } from './scenarios/askForFix';
 import { assistant } from './scenarios/assistant';
 import { datasetView } from './scenarios/datasetView';
@@ -20,7 +21,7 @@ import { training } from './scenarios/training';
 import { slurm } from './scenarios/slurm';
 import { untrustedWorkspace } from './scenarios/untrustedWorkspace';
 
-const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, slurm, evaluation, notebook, hubDatasets, mcp, agent, agentGuided];
+const scenarios: Scenario[] = [foundation, sidecarErrors, untrustedWorkspace, fixAll, askForFix, assistant, datasetView, training, slurm, evaluation, notebook, hubDatasets, mcp, agent, agentGuided, agentDownload];
 const scenarioTimeoutMs = Number(process.env.MLINTERN_E2E_SCENARIO_TIMEOUT_MS ?? 240_000);
 
 async function main(): Promise<number> {

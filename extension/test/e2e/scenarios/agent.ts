@@ -48,19 +48,19 @@ function readRun(workspace: string, id: string): RunJson | undefined {
 }
 
 /** The Intern view's frame (found afresh each time: a view shown again is a new frame). */
-function internFrame(ctx: ScenarioContext, timeoutMs = 5_000): Promise<Frame> {
+export function internFrame(ctx: ScenarioContext, timeoutMs = 5_000): Promise<Frame> {
   return ctx.workbench.webviewFrame('#composer #prompt', { timeoutMs });
 }
 
 /** The cards the view shows: tool name and state of each tool card, and the approval cards' states. */
-async function cards(frame: Frame): Promise<{ tools: { tool: string; state: string }[]; approvals: { kind: string; status: string }[]; text: string }> {
+export async function cards(frame: Frame): Promise<{ tools: { tool: string; state: string }[]; approvals: { kind: string; status: string }[]; text: string }> {
   const tools = await frame.$$eval('li[data-kind="tool"]', (els) => els.map((e) => ({ tool: e.getAttribute('data-tool') ?? '', state: e.getAttribute('data-state') ?? '' })));
   const approvals = await frame.$$eval('li[data-kind="approval"]', (els) => els.map((e) => ({ kind: e.getAttribute('data-approval-kind') ?? '', status: e.getAttribute('data-status') ?? '' })));
   const text = await frame.$eval('#root', (e) => (e as HTMLElement).innerText).catch(() => '');
   return { tools, approvals, text };
 }
 
-async function waitForCard(ctx: ScenarioContext, tool: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForCard(ctx: ScenarioContext, tool: string, timeoutMs = 60_000): Promise<void> {
   await waitFor(`a finished "${tool}" card`, async () => {
     const frame = await internFrame(ctx).catch(() => undefined);
     if (!frame) return notYet('no Intern view');
