@@ -101,7 +101,7 @@ export interface Requests {
   'mlintern/agentRespond': { params: AgentRespondParams; result: AgentRespondResult };
   /** Runs one of the next steps an event offered (guided mode's buttons). */
   'mlintern/agentStep': { params: AgentStepParams; result: AgentStepResult };
-  /** Stops a session's running step; a pending approval is withdrawn. */
+  /** Stops a session's running step; a pending approval is withdrawn. Answered at once, ahead of queued requests. */
   'mlintern/agentCancel': { params: AgentSessionParams; result: AgentCancelResult };
   /** Answers the workspace's sessions (.mlintern/sessions), newest first. */
   'mlintern/agentSessions': { params: WorkspaceParams; result: AgentSessionsResult };

@@ -56,8 +56,9 @@ public sealed class ContractTests
             Assert.True(handlers.TryGetValue(request.Method, out var handler), $"{request.Method} is in the contract but no handler answers it");
             Assert.Equal(request.Params, handler.ParamsType);
             Assert.Equal(request.Result, handler.ResultType);
-            var writes = handler.GetType().BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(WriteHandler<,>);
-            Assert.True(writes == (request.Effect == Effect.Writes), $"{request.Method}: the contract says {request.Effect}, the handler is a {handler.GetType().BaseType?.Name}");
+            var kind = handler.GetType().BaseType is { IsGenericType: true } b ? b.GetGenericTypeDefinition() : null;
+            Assert.True((kind == typeof(WriteHandler<,>)) == (request.Effect == Effect.Writes), $"{request.Method}: the contract says {request.Effect}, the handler is a {handler.GetType().BaseType?.Name}");
+            Assert.True((kind == typeof(SignalHandler<,>)) == (request.Effect == Effect.Signals), $"{request.Method}: the contract says {request.Effect}, the handler is a {handler.GetType().BaseType?.Name}");
         }
     }
 

@@ -48,6 +48,34 @@ public sealed class RequestQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stop_is_answered_at_once_while_a_write_holds_the_queue()
+    {
+        var queue = new RequestQueue(new DocumentStore());
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var write = queue.EnqueueWrite(async (_, _) =>
+        {
+            await release.Task;
+            return 0;
+        }, CancellationToken.None);
+        var read = queue.EnqueueRead((_, _) => Task.FromResult(0), CancellationToken.None);
+
+        // The real agentCancel handler, on a hub with no session: it answers "nothing to cancel" — now, not after the write.
+        var settings = new JObject();
+        var services = new Agent.AgentServices(() => settings, new Lsp.Handlers.ApprovalBook(), new Lsp.Handlers.PublishApprovalBook(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var hub = new Agent.AgentHub(services, () => settings, _ => { }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _ => null);
+        var cancel = new Lsp.Handlers.AgentCancelHandler(hub).EnqueueAsync(queue, new Protocol.AgentSessionParams { WorkspaceFolder = _dir, SessionId = "s-0123456789ab" }, CancellationToken.None);
+
+        var answer = Assert.IsType<Protocol.AgentCancelResult>(await cancel.WaitAsync(Long));
+        Assert.False(answer.Cancelled);
+        Assert.False(write.IsCompleted);
+        Assert.False(read.IsCompleted);
+        release.SetResult();
+        await write.WaitAsync(Long);
+        await read.WaitAsync(Long);
+        queue.Complete();
+    }
+
+    [Fact]
     public async Task Asks_under_different_data_settings_at_once_each_get_their_own_answer()
     {
         var csv = Path.Combine(_dir, "posts.csv");

@@ -10,6 +10,12 @@ internal enum Effect
 
     /// <summary>Writes files under the workspace (plans, runs, cards); runs alone and in order.</summary>
     Writes,
+
+    /// <summary>
+    /// Signals work in progress to stop (a cancellation token): reads no document, writes no file itself, so it
+    /// is answered at once, ahead of anything queued — a Stop must not wait behind the writes it would stop.
+    /// </summary>
+    Signals,
 }
 
 /// <summary>One <c>mlintern/*</c> request: its method name, the record its params are read into, the record it answers with.</summary>
@@ -59,7 +65,7 @@ internal static partial class Contract
         new(M.AgentStart, typeof(AgentStartParams), typeof(AgentStartResult), Effect.Writes, "Starts a session of the intern with a project prompt (or adds a user message to sessionId); the work goes on in the background and arrives as mlintern/agentEvent."),
         new(M.AgentRespond, typeof(AgentRespondParams), typeof(AgentRespondResult), Effect.Writes, "The human's answer to an approval event: approved with the token approveRun or approvePublish gave, or rejected (the model sees the rejection)."),
         new(M.AgentStep, typeof(AgentStepParams), typeof(AgentStepResult), Effect.Writes, "Runs one of the next steps an event offered (guided mode's buttons)."),
-        new(M.AgentCancel, typeof(AgentSessionParams), typeof(AgentCancelResult), Effect.Reads, "Stops a session's running step; a pending approval is withdrawn."),
+        new(M.AgentCancel, typeof(AgentSessionParams), typeof(AgentCancelResult), Effect.Signals, "Stops a session's running step; a pending approval is withdrawn. Answered at once, ahead of queued requests."),
         new(M.AgentSessions, typeof(WorkspaceParams), typeof(AgentSessionsResult), Effect.Reads, "Answers the workspace's sessions (.mlintern/sessions), newest first."),
         new(M.AgentSession, typeof(AgentSessionParams), typeof(AgentSessionResult), Effect.Reads, "Answers one session's summary and every event so far, for resuming after a reload (a pending approval is its last approval event)."),
     ];

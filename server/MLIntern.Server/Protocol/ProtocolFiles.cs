@@ -100,7 +100,7 @@ internal static partial class ProtocolFiles
         foreach (var request in requests)
         {
             md.Append("| `").Append(request.Method).Append("` | ").Append(MdType(shapes.ShapeOf(request.Params))).Append(" | ").Append(MdType(shapes.ShapeOf(request.Result)))
-                .Append(" | ").Append(request.Effect == Effect.Writes ? "alone, in order (writes files)" : "concurrently (reads)").Append(" | ").Append(Cell(request.Summary)).Append(" |\n");
+                .Append(" | ").Append(request.Effect switch { Effect.Writes => "alone, in order (writes files)", Effect.Signals => "at once, ahead of the queue (signals)", _ => "concurrently (reads)" }).Append(" | ").Append(Cell(request.Summary)).Append(" |\n");
         }
 
         md.Append("\n### Notifications\n\n");

@@ -70,11 +70,11 @@ internal sealed class AgentStepHandler(AgentHub hub) : WriteHandler<Wire.AgentSt
 }
 
 /// <summary>mlintern/agentCancel: stops a session's running work.</summary>
-internal sealed class AgentCancelHandler(AgentHub hub) : ReadHandler<Wire.AgentSessionParams, Wire.AgentCancelResult>
+internal sealed class AgentCancelHandler(AgentHub hub) : SignalHandler<Wire.AgentSessionParams, Wire.AgentCancelResult>
 {
     public override string Method => Methods.AgentCancel;
 
-    protected override Task<Wire.AgentCancelResult> HandleAsync(Wire.AgentSessionParams parameters, Snapshot snapshot, CancellationToken cancellationToken) =>
+    protected override Task<Wire.AgentCancelResult> HandleAsync(Wire.AgentSessionParams parameters, CancellationToken cancellationToken) =>
         Task.FromResult(new Wire.AgentCancelResult(hub.Cancel(AgentHandlers.Workspace(parameters), AgentHandlers.SessionId(parameters))));
 }
 

@@ -77,6 +77,25 @@ internal abstract class ReadHandler<TParams, TResult> : MethodHandler
         await HandleAsync((TParams)parameters, NoDocuments, cancellationToken).ConfigureAwait(false);
 }
 
+/// <summary>
+/// A method that only signals work in progress to stop (sets a cancellation): it touches no document and writes
+/// no file, so it runs at once, outside the queue — it must not wait behind the writes it is meant to stop.
+/// </summary>
+internal abstract class SignalHandler<TParams, TResult> : MethodHandler
+{
+    public override Type ParamsType => typeof(TParams);
+
+    public override Type ResultType => typeof(TResult);
+
+    protected abstract Task<TResult> HandleAsync(TParams parameters, CancellationToken cancellationToken);
+
+    internal override async Task<object?> EnqueueAsync(RequestQueue queue, object? parameters, CancellationToken cancellationToken) =>
+        await HandleAsync((TParams)parameters!, cancellationToken).ConfigureAwait(false);
+
+    internal override async Task<object?> InvokeAsync(object parameters, CancellationToken cancellationToken) =>
+        await HandleAsync((TParams)parameters, cancellationToken).ConfigureAwait(false);
+}
+
 /// <summary>Parameters of methods that take none.</summary>
 internal sealed class NoParams
 {
