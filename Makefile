@@ -90,7 +90,7 @@ bench-data: build-dotnet
 # rows per class of the accuracy set, the sample folder.
 bench-encoder: build-dotnet
 	@rm -rf .bench/sample && $(SIDECAR) sample .bench/sample >/dev/null
-	dotnet run -c Release --project bench/EncoderBench -- 600 2 100 .bench/sample
+	dotnet run -c Release --project bench/EncoderBench -- 600 $(or $(ROUNDS),2) 100 .bench/sample
 
 bench-train:
 	dotnet run -c Release --project bench/TrainBench -- .bench/train /usr/bin/python3
