@@ -11,7 +11,7 @@ namespace MLIntern.Server.Encoder;
 /// vocab.txt as resources of its assembly; nothing is downloaded), with the embeddings of each
 /// list of texts cached in the workspace by content hash, so a second run on the same data embeds nothing.
 /// By default the session runs the model with its weight MatMuls quantized to int8 (<see cref="OnnxInt8"/>,
-/// rewritten in memory when the session is built: 0.3 s on an idle machine, about 1 s under load); <c>int8: false</c> runs the shipped fp32 model.
+/// rewritten in memory when the session is built: 0.3–1.4 s measured at load 10–22, so not cached on disk); <c>int8: false</c> runs the shipped fp32 model.
 /// </summary>
 internal sealed class BuiltInEncoder(bool int8 = true) : IDisposable
 {
