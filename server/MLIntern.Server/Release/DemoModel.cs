@@ -44,9 +44,9 @@ internal sealed class DemoModel : IDisposable
             throw new InvalidDataException($"model.bin names the encoder {model.EncoderId}; this ML Intern ships {Server.Encoder.BuiltInEncoder.ModelId}");
         }
 
-        var encoder = new Server.Encoder.BuiltInEncoder();
+        var encoder = Server.Encoder.BuiltInEncoder.ForWeights(model.Weights);
         var lockObject = new object();
-        return new("encoder", model.Classes, $"The built-in encoder baseline ({model.EncoderId}, frozen, + a logistic-regression head{(model.Tfidf is null ? "" : " that also reads the TF-IDF SVM's scores")}), served on this machine only. Scores are the head's probabilities.", text =>
+        return new("encoder", model.Classes, $"The built-in encoder baseline ({model.EncoderId}, {model.Weights} weights, frozen, + a logistic-regression head{(model.Tfidf is null ? "" : " that also reads the TF-IDF SVM's scores")}), served on this machine only. Scores are the head's probabilities.", text =>
         {
             lock (lockObject)
             {

@@ -77,6 +77,6 @@ internal static class SpaceWriter
 
         var head = model.EmbeddingHead;
         var weights = Enumerable.Range(0, head.Classes).Select(k => Enumerable.Range(0, head.Dimension).Select(d => head.Weight(k, d)).ToArray()).ToArray();
-        return new EncoderSpaceHead(model.EncoderId, EncoderLicense, model.Classes, weights, [.. Enumerable.Range(0, head.Classes).Select(head.Bias)], model.Tfidf is not null);
+        return new EncoderSpaceHead(model.EncoderId, EncoderLicense, model.Classes, weights, [.. Enumerable.Range(0, head.Classes).Select(head.Bias)], model.Tfidf is not null, model.Weights);
     }
 }

@@ -296,12 +296,13 @@ internal static class RunExecutor
     /// </summary>
     private static int RunEncoder(WorkspaceStore store, string runId, LabeledRows trainRows, LabeledRows? testRows, BaselineOptions options, StreamWriter metrics, Action<string> say, CancellationToken cancellationToken)
     {
-        say($"training the encoder baseline ({Encoder.BuiltInEncoder.ModelId}, frozen, + logistic regression) on {trainRows.Count} rows, seed {options.Seed}");
         using var encoder = new Encoder.BuiltInEncoder();
-        var result = MLIntern.Training.Encoder.EncoderBaseline.Run(trainRows, testRows, options, texts => encoder.Embed(store, texts, say, cancellationToken), cancellationToken: cancellationToken, searchCache: new MLIntern.Training.Encoder.HeadSearchCache(store.ReadHeadSearch, store.WriteHeadSearch));
+        say($"training the encoder baseline ({Encoder.BuiltInEncoder.ModelId}, {encoder.Weights} weights, frozen, + logistic regression) on {trainRows.Count} rows, seed {options.Seed}");
+        var result = MLIntern.Training.Encoder.EncoderBaseline.Run(trainRows, testRows, options, texts => encoder.Embed(store, texts, say, cancellationToken), cancellationToken: cancellationToken, searchCache: new MLIntern.Training.Encoder.HeadSearchCache(store.ReadHeadSearch, store.WriteHeadSearch), weights: encoder.Weights);
         metrics.WriteLine(Line(new JObject { ["step"] = result.Iterations, ["epoch"] = 1, ["split"] = "test", ["accuracy"] = Round(result.Eval.Accuracy), ["macro_f1"] = Round(result.Eval.MacroF1) }));
         var eval = EvalJson(result.Eval, result.SplitSource, result.TrainRows, result.TestRows);
         eval["model"] = Encoder.BuiltInEncoder.ModelId;
+        eval["weights"] = result.Model.Weights;
         eval["head"] = new JObject
         {
             ["c"] = result.Model.C,

@@ -55,7 +55,7 @@ public static class EncoderBaseline
     /// <summary>Version of the search (grid, folds, head solver); part of the cache key, so a change of any of them searches again.</summary>
     public const int SearchVersion = 2;
 
-    public static EncoderResult Run(LabeledRows train, LabeledRows? test, BaselineOptions options, Func<IReadOnlyList<string>, float[][]> embed, double? c = null, CancellationToken cancellationToken = default, int maxTokens = 256, HeadSearchCache? searchCache = null)
+    public static EncoderResult Run(LabeledRows train, LabeledRows? test, BaselineOptions options, Func<IReadOnlyList<string>, float[][]> embed, double? c = null, CancellationToken cancellationToken = default, int maxTokens = 256, HeadSearchCache? searchCache = null, string weights = OnnxInt8.WeightsFp32)
     {
         var (splitSource, classes, index) = PreparedSplit.Prepare(ref train, ref test, options);
         var trainVectors = embed(train.Texts);
@@ -111,7 +111,7 @@ public static class EncoderBaseline
         // it must re-serialise to the stored bytes and be over these classes, else it is fitted again).
         EncoderModel model;
         int iterations;
-        if (cachedModel is not null && cachedModel.MaxTokens == maxTokens && cachedModel.C == bestC && cachedModel.TfidfScale == bestScale && cachedModel.Classes.SequenceEqual(classes))
+        if (cachedModel is not null && cachedModel.MaxTokens == maxTokens && cachedModel.C == bestC && cachedModel.TfidfScale == bestScale && cachedModel.Classes.SequenceEqual(classes) && cachedModel.Weights == weights)
         {
             (model, iterations) = (cachedModel, cachedIterations);
         }
@@ -126,7 +126,7 @@ public static class EncoderBaseline
             var embeddingFit = tfidf is null ? null : Task.Run(() => LogisticHead.Fit(trainVectors, labels, classes.Length, embeddingC, cancellationToken: cancellationToken), cancellationToken);
             var head = LogisticHead.Fit(features, labels, classes.Length, bestC, cancellationToken: cancellationToken);
             var embeddingHead = embeddingFit?.GetAwaiter().GetResult();
-            model = new EncoderModel(ModelId, maxTokens, classes, head, bestC, tfidf, bestScale, embeddingHead);
+            model = new EncoderModel(ModelId, maxTokens, classes, head, bestC, tfidf, bestScale, embeddingHead, weights);
             iterations = head.Iterations;
             if (searchCache is not null && searchKey.Length > 0)
             {

@@ -9,13 +9,18 @@ namespace MLIntern.Training.Encoder;
 /// features (<see cref="Tfidf"/>, scaled by <see cref="TfidfScale"/>). Saved as the run's model.bin
 /// (its own magic, so the TF-IDF baseline's reader refuses it and <see cref="IsEncoderModel"/> tells them apart).
 /// </summary>
-public sealed class EncoderModel(string encoderId, int maxTokens, IReadOnlyList<string> classes, LogisticHead head, double c, BaselineModel? tfidf, double tfidfScale, LogisticHead? embeddingHead = null)
+public sealed class EncoderModel(string encoderId, int maxTokens, IReadOnlyList<string> classes, LogisticHead head, double c, BaselineModel? tfidf, double tfidfScale, LogisticHead? embeddingHead = null, string weights = OnnxInt8.WeightsFp32)
 {
     private const string Magic = "MLINTERN-ENCODER";
-    private const int FormatVersion = 1;
+
+    // 2: the encoder's weights (fp32 or int8-dynamic) after its id. Version 1 files (no weights field) read as fp32.
+    private const int FormatVersion = 2;
 
     /// <summary>The encoder's Hub id (sentence-transformers/all-MiniLM-L6-v2).</summary>
     public string EncoderId { get; } = encoderId;
+
+    /// <summary>Which weights of the encoder embedded the training rows: <see cref="OnnxInt8.WeightsFp32"/> or <see cref="OnnxInt8.WeightsInt8"/> (the local demo embeds with the same).</summary>
+    public string Weights { get; } = weights;
 
     /// <summary>Truncation of every text in word pieces, [CLS] and [SEP] included.</summary>
     public int MaxTokens { get; } = maxTokens;
@@ -97,6 +102,7 @@ public sealed class EncoderModel(string encoderId, int maxTokens, IReadOnlyList<
             writer.Write(Magic);
             writer.Write(FormatVersion);
             writer.Write(EncoderId);
+            writer.Write(Weights);
             writer.Write(MaxTokens);
             writer.Write(Classes.Count);
             foreach (var label in Classes)
@@ -123,6 +129,7 @@ public sealed class EncoderModel(string encoderId, int maxTokens, IReadOnlyList<
         try
         {
             string id;
+            var weights = OnnxInt8.WeightsFp32;
             int maxTokens;
             string[] classes;
             double c, scale;
@@ -131,12 +138,22 @@ public sealed class EncoderModel(string encoderId, int maxTokens, IReadOnlyList<
             bool hasTfidf;
             using (var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true))
             {
-                if (reader.ReadString() != Magic || reader.ReadInt32() != FormatVersion)
+                var version = reader.ReadString() == Magic ? reader.ReadInt32() : -1;
+                if (version is not (1 or FormatVersion))
                 {
                     throw new InvalidDataException("not an ML Intern encoder model (model.bin) of a version this program reads");
                 }
 
                 id = reader.ReadString();
+                if (version >= 2)
+                {
+                    weights = reader.ReadString();
+                    if (weights is not (OnnxInt8.WeightsFp32 or OnnxInt8.WeightsInt8))
+                    {
+                        throw new InvalidDataException($"model.bin: unknown encoder weights '{weights}'");
+                    }
+                }
+
                 maxTokens = reader.ReadInt32();
                 var count = reader.ReadInt32();
                 if (count is < 1 or > 1_000_000)
@@ -166,7 +183,7 @@ public sealed class EncoderModel(string encoderId, int maxTokens, IReadOnlyList<
                 throw new InvalidDataException("model.bin: the head and the classes disagree");
             }
 
-            return new EncoderModel(id, maxTokens, classes, head, c, tfidf, scale, embeddingHead);
+            return new EncoderModel(id, maxTokens, classes, head, c, tfidf, scale, embeddingHead, weights);
         }
         catch (EndOfStreamException)
         {

@@ -14,7 +14,9 @@ namespace MLIntern.Training.Encoder;
 /// <param name="Prewarm">Run the model once at construction (PrewarmBatch texts × PrewarmWidth tokens) so the first real batch does not pay the session's first-run costs.</param>
 /// <param name="PrewarmWidth">Tokens per text of the warm-up batch (capped at MaxTokens).</param>
 /// <param name="PrewarmBatch">Texts in the warm-up batch (capped at MaxBatch).</param>
-public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0, bool MemoryPattern = false, bool CpuArena = true, int WidthMultiple = 1, bool Prewarm = true, int PrewarmWidth = 64, int PrewarmBatch = 4);
+/// <param name="Int8">Run the model with its weight MatMuls quantized to int8 (<see cref="OnnxInt8"/>, rewritten in memory when the embedder is built); false: the model as given.</param>
+/// <param name="Int8Narrowing">With Int8, quantize the narrowing weights (the feed-forward output projections) too: faster, less accurate.</param>
+public sealed record EmbedderOptions(int MaxTokens = 256, int BatchTokens = 2048, int MaxBatch = 64, int Threads = 0, bool MemoryPattern = false, bool CpuArena = true, int WidthMultiple = 1, bool Prewarm = true, int PrewarmWidth = 64, int PrewarmBatch = 4, bool Int8 = true, bool Int8Narrowing = false);
 
 /// <summary>
 /// A BERT-style sentence encoder (all-MiniLM-L6-v2 in practice) run with ONNX Runtime on the CPU:
@@ -53,6 +55,15 @@ public sealed class SentenceEmbedder : IDisposable
         // No busy-waiting between kernels: on a shared, busy CPU the spinning threads compete with the work (measured
         // under load; on an idle machine it costs nothing measurable at these batch sizes).
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        if (this.options.Int8)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            Quantization = OnnxInt8.Rewrite(model, this.options.Int8Narrowing);
+            QuantizeSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            model = Quantization.Model;
+            Weights = Quantization.Quantized > 0 ? OnnxInt8.WeightsInt8 : OnnxInt8.WeightsFp32;
+        }
+
         session = new InferenceSession(model, sessionOptions);
         hasTokenTypes = session.InputMetadata.ContainsKey("token_type_ids");
         outputName = session.OutputMetadata.ContainsKey("last_hidden_state") ? "last_hidden_state" : session.OutputMetadata.Keys.First();
@@ -70,6 +81,15 @@ public sealed class SentenceEmbedder : IDisposable
             RunBatch([.. rows.Select(_ => filler)], rows, width, new float[count][]);
         }
     }
+
+    /// <summary>Which weights the session runs: <see cref="OnnxInt8.WeightsInt8"/> or <see cref="OnnxInt8.WeightsFp32"/> (also when int8 was asked for and the model had nothing to rewrite).</summary>
+    public string Weights { get; } = OnnxInt8.WeightsFp32;
+
+    /// <summary>What the int8 rewrite did (null: not asked for).</summary>
+    public OnnxInt8Result? Quantization { get; }
+
+    /// <summary>Seconds the int8 rewrite took (0: not asked for).</summary>
+    public double QuantizeSeconds { get; }
 
     /// <summary>The options this embedder runs with.</summary>
     public EmbedderOptions Options => options;

@@ -27,8 +27,12 @@ public sealed record SpaceInputs
     public EncoderSpaceHead? Encoder { get; init; }
 }
 
-/// <summary>The encoder baseline's head over the embedding, for a Space: the encoder's Hub id and its licence, the labels, weights (labels × dimension) and biases.</summary>
-public sealed record EncoderSpaceHead(string EncoderId, string EncoderLicense, IReadOnlyList<string> Labels, IReadOnlyList<float[]> Weights, IReadOnlyList<float> Biases, bool ReadsTfidfToo);
+/// <summary>
+/// The encoder baseline's head over the embedding, for a Space: the encoder's Hub id and its licence, the labels, weights
+/// (labels × dimension) and biases; <paramref name="EncoderWeights"/>: which of the encoder's weights embedded its training rows
+/// (fp32, or int8-dynamic: ML Intern's int8 rewrite; the Space itself always embeds with the Hub's fp32 model).
+/// </summary>
+public sealed record EncoderSpaceHead(string EncoderId, string EncoderLicense, IReadOnlyList<string> Labels, IReadOnlyList<float[]> Weights, IReadOnlyList<float> Biases, bool ReadsTfidfToo, string EncoderWeights = "fp32");
 
 /// <summary>
 /// A Gradio Space for a text classifier: <c>app.py</c> (gr.Interface with a gr.Label output,
@@ -93,6 +97,7 @@ public static class GradioSpace
             .Append(input.Encoder is { } head
                 ? $" (licence {head.EncoderLicense}), frozen, with a logistic-regression head trained by ML Intern (`head.json`, {head.Labels.Count} labels × {head.Weights.FirstOrDefault()?.Length ?? 0} weights); the app embeds the text with sentence-transformers (mean pooling, unit length) and applies the head with numpy. The API endpoint is `/predict`.\n"
                     + (head.ReadsTfidfToo ? "\nThe run's own head also read the TF-IDF baseline's scores, which this app cannot compute; `head.json` is the head trained on the embedding alone, so the Space's scores can differ from the run's evaluation.\n" : "")
+                    + (head.EncoderWeights == "int8-dynamic" ? "\nML Intern embedded the training texts with the encoder's weight matrices quantized to int8 (dynamic quantization, for speed on a CPU); this app embeds with the original fp32 model, whose embeddings are within a cosine of about 0.99 of those, so now and then a label can differ from what ML Intern's own demo says.\n" : "")
                 : "; the app calls a transformers `text-classification` pipeline. The API endpoint is `/predict`.\n");
         if (unfilled.Count > 0)
         {

