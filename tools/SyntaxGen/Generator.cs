@@ -79,13 +79,30 @@ public static class Generator
 
                 first = false;
                 Doc(w, f.Doc);
-                w.Line($"public {CSharpType(f)} {f.Property} {{ get; set; }}{Initializer(schema, f)}");
+                w.Line(f.Packed ? PackedProperty(schema, f) : $"public {CSharpType(f)} {f.Property} {{ get; set; }}{Initializer(schema, f)}");
             }
 
             w.Close();
         }
 
         return w.ToString();
+    }
+
+    // A packed field lives in spare bits of the node's offsets (Node.cs): a bool in PackedFlag, an
+    // enum of up to four members in PackedValue. A field less is 8 bytes less on a Name (56 -> 48).
+    private static string PackedProperty(Schema schema, FieldDecl f)
+    {
+        if (f.Type == "bool")
+        {
+            return $"public bool {f.Property} {{ get => PackedFlag; set => PackedFlag = value; }}";
+        }
+
+        if (schema.Enums.FirstOrDefault(e => e.Name == f.Type) is not { } e || e.Members.Count > 4)
+        {
+            throw new FormatException($"{f.Property}: only a bool or an enum of up to 4 members is packed");
+        }
+
+        return $"public {f.Type} {f.Property} {{ get => ({f.Type})PackedValue; set => PackedValue = (int)value; }}";
     }
 
     private static string DefaultDoc(NodeDecl n) =>

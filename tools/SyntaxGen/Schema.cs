@@ -167,9 +167,10 @@ public sealed record Schema(IReadOnlyList<EnumDecl> Enums, IReadOnlyList<NodeDec
             return new FieldDecl(null, "", false, false, false, w[1], w[2], false, doc);
         }
 
-        if (w.Length != 3)
+        bool packed = w.Length == 4 && w[3] == "packed";
+        if (w.Length != 3 && !packed)
         {
-            throw Error(lineNo, "a field is `Property Type field` (`-` for no CPython field)");
+            throw Error(lineNo, "a field is `Property Type field [packed]` (`-` for no CPython field)");
         }
 
         string? astName = w[2] == "-" ? null : w[2];
@@ -192,7 +193,12 @@ public sealed record Schema(IReadOnlyList<EnumDecl> Enums, IReadOnlyList<NodeDec
         }
 
         // `T?[]` is a list whose items may be null; `T[]?` is not a thing.
-        return new FieldDecl(w[0], type, optional && !isList, isList, optional && isList, astName, null, false, doc);
+        if (packed && (isList || optional))
+        {
+            throw Error(lineNo, "a packed field is a bool or a small enum");
+        }
+
+        return new FieldDecl(w[0], type, optional && !isList, isList, optional && isList, astName, null, false, doc, packed);
     }
 
     private void Validate()
@@ -273,7 +279,8 @@ public sealed record FieldDecl(
     string? AstName,
     string? ConstantJson,
     bool Inherited,
-    string? Doc)
+    string? Doc,
+    bool Packed = false)
 {
     public bool IsConstant => Property is null;
 }

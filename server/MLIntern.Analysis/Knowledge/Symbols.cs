@@ -16,7 +16,7 @@ public sealed class Symbols
 
     private static readonly ConditionalWeakTable<SemanticModel, Symbols> Cache = new();
 
-    private readonly Dictionary<Expr, string?> _canonical = new();
+    private readonly Dictionary<string, string> _canonical = new(StringComparer.Ordinal);
     private readonly HashSet<string> _importedRoots = new(StringComparer.Ordinal);
 
     private Symbols(SemanticModel model)
@@ -57,10 +57,17 @@ public sealed class Symbols
     /// </summary>
     public string? Canonical(Expr expr)
     {
-        if (!_canonical.TryGetValue(expr, out var name))
+        // Memoized by qualified name, not by expression: a file names a few hundred things and
+        // asks about hundreds of thousands of expressions (a memo by expression was 16 MB at 1M lines).
+        if (Model.ResolveQualifiedName(expr) is not { } qualified)
         {
-            name = Model.ResolveQualifiedName(expr) is { } q ? Canonicalize(q) : null;
-            _canonical[expr] = name;
+            return null;
+        }
+
+        if (!_canonical.TryGetValue(qualified, out var name))
+        {
+            name = Canonicalize(qualified);
+            _canonical[qualified] = name;
         }
 
         return name;

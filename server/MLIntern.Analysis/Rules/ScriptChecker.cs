@@ -73,6 +73,9 @@ public static class ScriptChecker
         return [.. DatasetLoads.All(context).Select(d => d.Info)];
     }
 
+    /// <summary>Text length (UTF-16 units, ~250,000 lines) above which a check collects garbage before the rules run.</summary>
+    private const int HugeText = 4 * 1024 * 1024;
+
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every rule type is constructed in the Rules table, so its parameterless constructor is kept.")]
     internal static IReadOnlyList<Finding> Check(ParseResult parse, IReadOnlyList<ScriptRule> rules, DatasetLookup? datasets, IReadOnlySet<string>? enabled, RuleFailure? onFailure, IReadOnlyList<int>? steps = null)
     {
@@ -81,6 +84,13 @@ public static class ScriptChecker
         var findings = new List<Finding>();
         var model = SemanticModel.Build(parse);
         var context = new ScriptContext(parse, model, datasets, findings, steps);
+        if (parse.Source.Length > HugeText)
+        {
+            // The parse and the model's building left about the tree's size again in garbage (the
+            // tokens, the lists children were gathered in) in memory the GC keeps committed while the
+            // rules allocate more: returning it first lowers a 1M-line check's peak by ~50 MB (~10%).
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
 
         // A file that imports no ML library: only the rules about any Python file have something to say.
         var mlFile = Symbols.Of(model).DoesMlWork;

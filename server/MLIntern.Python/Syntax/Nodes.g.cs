@@ -71,7 +71,7 @@ public enum ErrorCategory : byte
 public abstract partial class Expr : Node
 {
     /// <summary>The expression was written inside its own parentheses (which its range excludes, except for tuples).</summary>
-    public bool IsParenthesized { get; set; }
+    public bool IsParenthesized { get => PackedFlag; set => PackedFlag = value; }
 }
 
 public abstract partial class Stmt : Node
@@ -489,7 +489,7 @@ public sealed partial class AttributeExpr : Expr
 
     public string Attr { get; set; } = "";
 
-    public ExprContext Ctx { get; set; }
+    public ExprContext Ctx { get => (ExprContext)PackedValue; set => PackedValue = (int)value; }
 }
 
 /// <summary>CPython's <c>ast.Subscript</c>.</summary>
@@ -499,7 +499,7 @@ public sealed partial class Subscript : Expr
 
     public Expr Slice { get; set; } = null!;
 
-    public ExprContext Ctx { get; set; }
+    public ExprContext Ctx { get => (ExprContext)PackedValue; set => PackedValue = (int)value; }
 }
 
 /// <summary>CPython's <c>ast.Starred</c>.</summary>
@@ -507,7 +507,7 @@ public sealed partial class Starred : Expr
 {
     public Expr Value { get; set; } = null!;
 
-    public ExprContext Ctx { get; set; }
+    public ExprContext Ctx { get => (ExprContext)PackedValue; set => PackedValue = (int)value; }
 }
 
 /// <summary>CPython's <c>ast.Name</c>.</summary>
@@ -515,7 +515,7 @@ public sealed partial class Name : Expr
 {
     public string Id { get; set; } = "";
 
-    public ExprContext Ctx { get; set; }
+    public ExprContext Ctx { get => (ExprContext)PackedValue; set => PackedValue = (int)value; }
 }
 
 /// <summary>CPython's <c>ast.List</c>.</summary>
@@ -523,7 +523,7 @@ public sealed partial class List : Expr
 {
     public NodeList<Expr> Elts { get; set; }
 
-    public ExprContext Ctx { get; set; }
+    public ExprContext Ctx { get => (ExprContext)PackedValue; set => PackedValue = (int)value; }
 }
 
 /// <summary>CPython's <c>ast.Tuple</c>.</summary>
@@ -531,7 +531,7 @@ public sealed partial class TupleExpr : Expr
 {
     public NodeList<Expr> Elts { get; set; }
 
-    public ExprContext Ctx { get; set; }
+    public ExprContext Ctx { get => (ExprContext)PackedValue; set => PackedValue = (int)value; }
 }
 
 /// <summary>CPython's <c>ast.Slice</c>.</summary>

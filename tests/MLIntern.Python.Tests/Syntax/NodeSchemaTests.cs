@@ -108,6 +108,43 @@ public sealed class NodeSchemaTests
         Assert.Equal(["int", "tuple", "int", "str"], walker.Ids);
     }
 
+    [Fact]
+    public void Packed_fields_and_the_offsets_they_share_bits_with_do_not_disturb_each_other()
+    {
+        var name = new Name { Id = "x", Start = 0x3FFF_FFFE, End = 0x3FFF_FFFF, Ctx = ExprContext.Del, IsParenthesized = true };
+        Assert.Equal((0x3FFF_FFFE, 0x3FFF_FFFF, ExprContext.Del, true), (name.Start, name.End, name.Ctx, name.IsParenthesized));
+        name.Start = 5;
+        name.End = 7;
+        Assert.Equal((5, 7, ExprContext.Del, true), (name.Start, name.End, name.Ctx, name.IsParenthesized));
+        name.Ctx = ExprContext.Store;
+        name.IsParenthesized = false;
+        Assert.Equal((5, 7, ExprContext.Store, false), (name.Start, name.End, name.Ctx, name.IsParenthesized));
+        Assert.Equal(new Name { Start = 5, End = 7 }.GetHashCode(), name.GetHashCode());
+        Assert.NotEqual(new Name { Start = 5, End = 7 }, name);
+    }
+
+    [Fact]
+    public void A_name_is_48_bytes_and_a_constant_48()
+    {
+        // A 1M-line script has 1.35M names and 0.5M constants: 8 bytes each is 15 MB.
+        var names = new Node[1000];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = new Name();
+        }
+
+        var middle = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = new Constant();
+        }
+
+        var after = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(48, (middle - before) / names.Length);
+        Assert.Equal(48, (after - middle) / names.Length);
+    }
+
     [Theory]
     [InlineData("node A : Node\n  X Nope x\n", "A.X: unknown type Nope")]
     [InlineData("node A : Node\n\nnode A : Node\n", "line 3: A is declared twice")]
