@@ -24,7 +24,7 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
           Unsupervised fits (`KMeans().fit(X)`) are scored on their own data by design and are not checked.
 
         Only a Trainer the file builds when it is run counts (its module-level code, `__main__` block and
-        the functions they reach): the Trainers of a test suite's or a library's functions are built by
+        the functions they reach, commands registered on an object they use — `@app.command()` with `app()`): the Trainers of a test suite's or a library's functions are built by
         their caller, on data of its choosing (a unit test trains and evaluates on one tiny set on purpose).
 
         Names are followed through their reaching definitions, so `eval_ds = train_ds` counts as the

@@ -16,7 +16,9 @@ public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
         """
         ## What it does
         Finds `TrainingArguments(fp16=True)` and `bf16=True` (as keywords, through a literal `**`
-        dict, or through a name bound to `True`) when nothing in the script checks that a GPU is
+        dict, through a name bound to `True`, or as a field default of the script's own
+        TrainingArguments subclass — `bf16: bool = True` in a `@dataclass` that an `HfArgumentParser`
+        fills or the script constructs) when nothing in the script checks that a GPU is
         there: the value is a literal, the call is not under `if torch.cuda.is_available():`, and
         the script does not stop early without one (`assert torch.cuda.is_available()`, or an `if`
         on it that raises or exits).
@@ -74,19 +76,20 @@ public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
 
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
 
-    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call), typeof(ClassDef)];
 
     public override void Visit(Node node, ScriptContext context)
     {
-        var call = (Call)node;
-        if (!TrainerApi.IsArgumentsCall(call, context.Model))
+        // A TrainingArguments call, or the file's own TrainingArguments dataclass an HfArgumentParser fills (its field defaults).
+        if (node is Call call ? !TrainerApi.IsArgumentsCall(call, context.Model) : !TrainerApi.IsParsedArgumentsClass((ClassDef)node, context.Model))
         {
             return;
         }
 
         foreach (var precision in (string[])["fp16", "bf16"])
         {
-            if (TrainerApi.FindSetting(call, precision, context.Model) is not { } setting
+            if (TrainerApi.FindSetting(node, precision, context.Model) is not { } setting
+                || (node is ClassDef && !node.Range.Contains(setting.NameRange))
                 || !context.Model.TryEvaluate(setting.Value, out var on) || on is not true
                 || IsGuarded(setting.Value, context))
             {
