@@ -16,7 +16,8 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
         ## What it does
         Finds train/test splits that differ from run to run:
         - scikit-learn's `train_test_split` without `random_state=`,
-        - `datasets`' `Dataset.train_test_split` without `seed=` (or `generator=`),
+        - `datasets`' `Dataset.train_test_split` without `seed=` (or `generator=`) — on a data set the
+          file loads, or any `.train_test_split(...)` method call in a file that imports `datasets`,
         - `torch.utils.data.random_split` without `generator=`,
 
         unless the file seeds the global generator the split falls back to (`np.random.seed`,
@@ -87,7 +88,10 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 return;
         }
 
-        if (call.Func is AttributeExpr { Attr: "train_test_split" } method && SplitFacts.IsDataset(model, method.Value))
+        // `.train_test_split(...)` is datasets' method: on a data set the file loads, or — in a file that imports
+        // datasets — on one of unknown origin (a helper's return, a loop over splits), which is no module.
+        if (call.Func is AttributeExpr { Attr: "train_test_split" } method &&
+            (SplitFacts.IsDataset(model, method.Value) || Symbols.Of(model).Imports("datasets") && Symbols.Of(model).Canonical(method.Value) is null))
         {
             CheckDatasets(call, method.Value, context);
         }
