@@ -97,6 +97,20 @@ public sealed class RunPath
         return true;
     }
 
+    /// <summary>
+    /// True when <paramref name="node"/> is inside a test a test runner collects and nothing in the file runs:
+    /// a function or method whose name starts with `test` (pytest's and unittest's collection rule) that the
+    /// file's own run path never reaches. A test builds its inputs (tiny fixed texts, a GPU-only setting behind
+    /// the project's skip marker) for one assertion; it is no run of a training script.
+    /// </summary>
+    public bool InUncalledTest(Node node) => InUncalledTest(node, 0);
+
+    /// <summary>Also a helper the run path never reaches that only such tests call (`tiny_dataset(tok)` of a test module).</summary>
+    private bool InUncalledTest(Node node, int depth) =>
+        depth < 4 && _model.Ancestors(node).Prepend(node).OfType<FunctionDef>().Any(f => !_reached.Contains(f) &&
+            (f.Name.StartsWith("test", StringComparison.Ordinal) ||
+             Code.SitesOf(_model, f) is { Count: > 0 } sites && sites.All(s => InUncalledTest(s.Call, depth + 1))));
+
     private void Enqueue(Queue<Node> work, Node definition)
     {
         switch (definition)
