@@ -29,13 +29,14 @@ mnist = datasets.MNIST("data", train=True, download=True, transform=transforms.T
 train_part, val_part = random_split(mnist, [50000, 10000], generator=torch.Generator().manual_seed(5))
 train_loader = DataLoader(train_part, batch_size=128, shuffle=True)
 val_loader = DataLoader(val_part, batch_size=256)
-net = SmallNet()
+device = "cuda" if torch.cuda.is_available() else "cpu"
+net = SmallNet().to(device)
 opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
 for epoch in range(3):
     net.train()
     for images, targets in train_loader:
         opt.zero_grad()
-        loss = nn.functional.cross_entropy(net(images), targets)
+        loss = nn.functional.cross_entropy(net(images.to(device)), targets.to(device))
         loss.backward()
         opt.step()
-    print(f"epoch {epoch}: val accuracy {net.accuracy(val_loader):.3f}")
+    print(f"epoch {epoch}: val accuracy {net.accuracy(val_loader, device):.3f}")

@@ -272,7 +272,8 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
 
     /// <summary>
     /// The calls of a module's method on an instance of its class outside the class (`net.evaluate(loader)`, by
-    /// the value flow), each with the receiver's dotted name; the method's `self` is that receiver.
+    /// the value flow, or made by the class through `.to(device)` and other wrappers), each with the receiver's
+    /// dotted name; the method's `self` is that receiver.
     /// </summary>
     private static List<(Call Call, string? Receiver)> MethodSites(ScriptContext context, FunctionDef method)
     {
@@ -287,7 +288,8 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         foreach (var call in model.Calls)
         {
             if (call.Func is AttributeExpr { Attr: var attr, Value: var receiver } && attr == method.Name && !(cls.Start <= call.Start && call.End <= cls.End) &&
-                flow.Evaluate(receiver) is InstanceValue { Local: { } local } && ReferenceEquals(local, cls))
+                (flow.Evaluate(receiver) is InstanceValue { Local: { } local } && ReferenceEquals(local, cls) ||
+                 Roles.Of(context).MadeBy(receiver) is { } made && ReferenceEquals(Symbols.Of(model).LocalClass(made.Func), cls)))
             {
                 sites.Add((call, SemanticModel.DottedName(receiver)));
             }
