@@ -160,6 +160,16 @@ public static class Api
         "accuracy", "f1", "precision", "recall", "matthews_correlation", "confusion_matrix",
     };
 
+    /// <summary>
+    /// evaluate metric suites that compare class ids in every configuration but those listed (regression tasks):
+    /// `evaluate.load("glue", "mrpc")` is accuracy and F1 over labels, `("glue", "stsb")` a correlation.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> EvaluateLabelMetricSuites = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["glue"] = ["stsb"],
+        ["xnli"] = [],
+    };
+
     /// <summary>evaluate metrics whose `average` defaults to "binary".</summary>
     public static readonly IReadOnlySet<string> EvaluateBinaryAverageMetrics = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -207,10 +207,18 @@ public sealed class Roles
             result = annotated;
         }
 
-        result ??= UsedAsModule(parameter) ? true : null;
+        result ??= UsedAsModule(parameter) || IsModuleSelf(parameter) ? true : null;
         _parameterModels[parameter] = result;
         return result;
     }
+
+    /// <summary>True for the `self` of a method of a module class (an `nn.Module`/model/LightningModule subclass, or a class with `forward`): the module itself.</summary>
+    private bool IsModuleSelf(Binding parameter) =>
+        parameter.Node is Arg arg && parameter.Scope.Node is FunctionDef method &&
+        method.Args.PosOnlyArgs.Concat(method.Args.Args).FirstOrDefault() is { } first && ReferenceEquals(first, arg) &&
+        !method.DecoratorList.Any(d => d is Name { Id: "staticmethod" or "classmethod" }) &&
+        _model.ParentOf(method) is ClassDef cls &&
+        (cls.Body.Any(s => s is FunctionDef { Name: "forward" }) || cls.Bases.Any(Symbols.Of(_model).IsModuleSubclass));
 
     /// <summary>The function does to the parameter what only a module allows (`m.parameters()`, `m.eval()`, `m.state_dict()` given to save).</summary>
     private bool UsedAsModule(Binding parameter)

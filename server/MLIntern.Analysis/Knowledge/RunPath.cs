@@ -8,8 +8,9 @@ namespace MLIntern.Analysis.Knowledge;
 /// <summary>
 /// The code that runs when the file is run as a script: its module-level statements (the
 /// `if __name__ == "__main__":` block included), and the functions and methods they reach — called by
-/// name, handed on as a value (a callback, `compute_metrics=fn`, `map(fn)`), or methods of a class the
-/// running code constructs (a framework calls them: `training_step`, `forward`). A file of definitions
+/// name, handed on as a value (a callback, `compute_metrics=fn`, `map(fn)`), methods of a class the
+/// running code constructs (a framework calls them: `training_step`, `forward`), or functions registered
+/// by a decorator on an object the running code uses (`@app.command()` and `app()`: typer, click groups). A file of definitions
 /// only (a library module, a utilities file) runs nothing; its training loops run when, and with the
 /// seeds, its caller decides.
 /// </summary>
@@ -31,6 +32,7 @@ public sealed class RunPath
 
         // Decorators and default values run when the definition does.
         HasModuleCode = work.Any(s => s is Stmt st && st is not (Import or ImportFrom or Pass) && !IsDocstringOrConstant(st));
+        var registered = Registrations(model);
         while (work.Count > 0)
         {
             foreach (var node in SyntaxPath.DescendantsInScopeOnce(work.Dequeue()))
@@ -39,8 +41,41 @@ public sealed class RunPath
                 {
                     Enqueue(work, definition);
                 }
+
+                // Running code that uses a registry (`app()`) runs what is registered on it (`@app.command()`).
+                if (registered.Count > 0 && node is Name used && model.ResolveName(used) is { } binding && registered.Remove(binding, out var functions))
+                {
+                    foreach (var function in functions.Where(_reached.Add))
+                    {
+                        Enqueue(work, function);
+                    }
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// The module's functions registered on an object of the file by a decorator — `@app.command()`,
+    /// `@cli.command`, `@router.route(...)` on an `app = typer.Typer()`, a `click` group or any object the file
+    /// makes (not an import: `@torch.no_grad()`, `@functools.cache` only wrap) — by the binding of that object.
+    /// The object runs them when the running code calls or hands it on.
+    /// </summary>
+    private static Dictionary<Binding, List<FunctionDef>> Registrations(SemanticModel model)
+    {
+        var result = new Dictionary<Binding, List<FunctionDef>>();
+        foreach (var function in model.Tree.Body.OfType<FunctionDef>())
+        {
+            foreach (var decorator in function.DecoratorList)
+            {
+                var target = decorator is Call call ? call.Func : decorator;
+                if (target is AttributeExpr { Value: Name owner } && model.ResolveName(owner) is { Kind: BindingKind.Assignment or BindingKind.FunctionDefinition } binding)
+                {
+                    (result.TryGetValue(binding, out var list) ? list : result[binding] = []).Add(function);
+                }
+            }
+        }
+
+        return result;
     }
 
     public static RunPath Of(SemanticModel model) => Cache.GetValue(model, m => new RunPath(m));
@@ -61,6 +96,20 @@ public sealed class RunPath
 
         return true;
     }
+
+    /// <summary>
+    /// True when <paramref name="node"/> is inside a test a test runner collects and nothing in the file runs:
+    /// a function or method whose name starts with `test` (pytest's and unittest's collection rule) that the
+    /// file's own run path never reaches. A test builds its inputs (tiny fixed texts, a GPU-only setting behind
+    /// the project's skip marker) for one assertion; it is no run of a training script.
+    /// </summary>
+    public bool InUncalledTest(Node node) => InUncalledTest(node, 0);
+
+    /// <summary>Also a helper the run path never reaches that only such tests call (`tiny_dataset(tok)` of a test module).</summary>
+    private bool InUncalledTest(Node node, int depth) =>
+        depth < 4 && _model.Ancestors(node).Prepend(node).OfType<FunctionDef>().Any(f => !_reached.Contains(f) &&
+            (f.Name.StartsWith("test", StringComparison.Ordinal) ||
+             Code.SitesOf(_model, f) is { Count: > 0 } sites && sites.All(s => InUncalledTest(s.Call, depth + 1))));
 
     private void Enqueue(Queue<Node> work, Node definition)
     {

@@ -75,8 +75,8 @@ public static class TrainerApi
     public static Expr? Argument(SemanticModel model, Call trainer, string parameter) =>
         model.GetArgument(trainer, parameter, Array.IndexOf(IsTrainerCall(trainer, model) ? Positional : SetFitPositional, parameter));
 
-    /// <summary>The `TrainingArguments(...)` call a Trainer's `args=` is, directly or through a name, else null.</summary>
-    public static Call? TrainingArguments(SemanticModel model, Call trainer) => ArgumentsOf(trainer, model);
+    /// <summary>The arguments a Trainer's `args=` are (<see cref="ArgumentsOf"/>): a TrainingArguments call or the file's parsed arguments class, else null.</summary>
+    public static Node? TrainingArguments(SemanticModel model, Call trainer) => ArgumentsOf(trainer, model);
 
     /// <summary>The name a Trainer construction is assigned to (`trainer = Trainer(...)`), else null.</summary>
     public static Binding? BoundTo(SemanticModel model, Call trainer)
@@ -98,12 +98,145 @@ public static class TrainerApi
         return null;
     }
 
-    /// <summary>The TrainingArguments call a Trainer call gets as `args=` (or second positional), inline or through a name.</summary>
-    public static Call? ArgumentsOf(Call trainer, SemanticModel model)
+    /// <summary>
+    /// The arguments a Trainer call gets as `args=` (or second positional): the TrainingArguments call, inline or
+    /// through a name, or — for arguments an `HfArgumentParser` parses into the file's own TrainingArguments
+    /// subclass (`model_args, training_args = parser.parse_args_into_dataclasses()`) — that class, whose field
+    /// defaults are the settings. Read its settings with <see cref="FindSetting(Node, string, SemanticModel)"/>.
+    /// </summary>
+    public static Node? ArgumentsOf(Call trainer, SemanticModel model)
     {
         var args = model.GetArgument(trainer, "args", 1);
-        var call = args is null ? null : Unalias(model, args) as Call;
-        return call is not null && IsArgumentsCall(call, model) ? call : null;
+        if (args is null)
+        {
+            return null;
+        }
+
+        if (Unalias(model, args) is Call call && IsArgumentsCall(call, model))
+        {
+            return call;
+        }
+
+        return args is Name name && ParsedInto(model, name) is { } cls && IsArgumentsClass(cls, model) ? cls : null;
+    }
+
+    /// <summary>True for a class of this file derived from TrainingArguments (by its bases, through the file's classes).</summary>
+    public static bool IsArgumentsClass(ClassDef cls, SemanticModel model) => cls.Bases.Any(b => Symbols.Of(model).IsSubclass(b, Api.TrainingArguments));
+
+    /// <summary>
+    /// True for a TrainingArguments subclass of this file that running code hands to a parser
+    /// (`HfArgumentParser((ModelArguments, MyTrainingArguments))`) and never constructs itself: its field
+    /// defaults are the run's settings, and a rule reads them on the class. A class the file constructs is read
+    /// at the construction (whose settings fall back to the defaults); one nothing uses (a library's) is not a run's.
+    /// </summary>
+    public static bool IsParsedArgumentsClass(ClassDef cls, SemanticModel model)
+    {
+        if (!IsArgumentsClass(cls, model))
+        {
+            return false;
+        }
+
+        var symbols = Symbols.Of(model);
+        var handed = false;
+        foreach (var call in model.Calls)
+        {
+            if (ReferenceEquals(symbols.LocalClass(call.Func), cls))
+            {
+                return false;
+            }
+
+            handed = handed || (IsParser(call, model) && Rules.Loops.SyntaxPath.DescendantsOf(call).OfType<Name>().Any(n => ReferenceEquals(symbols.LocalClass(n), cls)) && RunPath.Of(model).Runs(call));
+        }
+
+        return handed;
+    }
+
+    private static bool IsParser(Call call, SemanticModel model) => Symbols.Of(model).Callee(call) is "transformers.HfArgumentParser";
+
+    /// <summary>
+    /// The class of this file a name holds when it is one of the dataclasses an `HfArgumentParser` parsed:
+    /// unpacked from `parser.parse_args_into_dataclasses()` (or `parse_dict`, `parse_json_file`, `parse_yaml_file`)
+    /// by position, or taken from it by a constant index. Null otherwise.
+    /// </summary>
+    private static ClassDef? ParsedInto(SemanticModel model, Name name)
+    {
+        if (model.ResolveName(name) is not { Statement: Assign assign } binding || assign.Targets.Count != 1)
+        {
+            return null;
+        }
+
+        var (parse, index) = (assign.Targets[0], assign.Value) switch
+        {
+            (TupleExpr or List, Call c) => (c, Elements(assign.Targets[0]).FindIndex(e => e is Name t && t.Start == binding.Node.Start)),
+            (Name, Subscript { Value: Call c, Slice: Constant { Value: long i } }) => (c, (int)i),
+            _ => (null, -1),
+        };
+        if (parse?.Func is not AttributeExpr { Attr: "parse_args_into_dataclasses" or "parse_dict" or "parse_json_file" or "parse_yaml_file" } method || index < 0)
+        {
+            return null;
+        }
+
+        var parser = Unalias(model, method.Value) as Call;
+        if (parser is null || !IsParser(parser, model) || model.GetArgument(parser, "dataclass_types", 0) is not { } types)
+        {
+            return null;
+        }
+
+        var classes = types is TupleExpr or List ? Elements(types) : [types];
+        return index < classes.Count ? Symbols.Of(model).LocalClass(classes[index]) : null;
+    }
+
+    private static List<Expr> Elements(Expr expr) => expr switch
+    {
+        TupleExpr t => [.. t.Elts],
+        List l => [.. l.Elts],
+        _ => [],
+    };
+
+    /// <summary>
+    /// A setting of a Trainer's arguments (<see cref="ArgumentsOf"/>): written in the TrainingArguments call
+    /// (<see cref="FindSetting(Call, string, SemanticModel)"/>), or a field default of the file's arguments class.
+    /// </summary>
+    public static Setting? FindSetting(Node arguments, string name, SemanticModel model) => arguments switch
+    {
+        Call call => FindSetting(call, name, model),
+        ClassDef cls => FieldDefault(cls, name, model, 0),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The default a dataclass of this file gives a field (`fp16: bool = True`, `field(default=True)`), its own
+    /// or its local bases', with the field's name as the place; null when it declares none (or `default_factory`).
+    /// </summary>
+    public static Setting? FieldDefault(ClassDef cls, string name, SemanticModel model, int depth)
+    {
+        if (depth > 8)
+        {
+            return null;
+        }
+
+        for (var i = cls.Body.Count - 1; i >= 0; i--)
+        {
+            if (cls.Body[i] is AnnAssign { Target: Name target, Value: { } value } && target.Id == name)
+            {
+                if (value is Call field && Symbols.Of(model).Callee(field) is "dataclasses.field")
+                {
+                    return field.Keywords.FirstOrDefault(k => k.Arg == "default") is { } d ? new Setting(target.Range, d.Value, null, InClass: true) : null;
+                }
+
+                return new Setting(target.Range, value, null, InClass: true);
+            }
+        }
+
+        foreach (var baseClass in cls.Bases)
+        {
+            if (Symbols.Of(model).LocalClass(baseClass) is { } parent && FieldDefault(parent, name, model, depth + 1) is { } inherited)
+            {
+                return inherited;
+            }
+        }
+
+        return null;
     }
 
     private static Expr Unalias(SemanticModel model, Expr expr)
@@ -145,7 +278,8 @@ public static class TrainerApi
             }
         }
 
-        return null;
+        // A construction of the file's own dataclass (`MyTrainingArguments(output_dir=...)`) keeps the defaults it declares.
+        return call.Keywords.Any(k => k.Arg is null) || Symbols.Of(model).LocalClass(call.Func) is not { } cls ? null : FieldDefault(cls, name, model, 0);
     }
 
     /// <summary>Where a setting is written in a mapping unpacked with `**` (a dict literal, `dict(...)`, through names and constant keys), or null.</summary>
@@ -236,5 +370,8 @@ public static class TrainerApi
     }
 }
 
-/// <summary>A setting as written: the range of its name (keyword or dict key), its value, and the dict key node when it is one.</summary>
-public sealed record Setting(TextRange NameRange, Expr Value, Constant? DictKey);
+/// <summary>
+/// A setting as written: the range of its name (keyword, dict key or a dataclass field's name), its value, the
+/// dict key node when it is one, and whether it is a field default of a class (<see cref="TrainerApi.FieldDefault"/>).
+/// </summary>
+public sealed record Setting(TextRange NameRange, Expr Value, Constant? DictKey, bool InClass = false);

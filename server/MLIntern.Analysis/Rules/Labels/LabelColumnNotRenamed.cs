@@ -14,7 +14,8 @@ public sealed class LabelColumnNotRenamed : ScriptRule
         "label column not named label/labels and never renamed: the Trainer computes no loss",
         """
         ## What it does
-        Finds a `transformers.Trainer` whose `train_dataset` comes (through splits, `Dataset.from_pandas`,
+        Finds a `transformers.Trainer` (or a subclass — the script's own too, unless it defines
+        `compute_loss` or has a base the table does not know) whose `train_dataset` comes (through splits, `Dataset.from_pandas`,
         `.map(...)`, aliases and the file's own functions) from a data file whose label column is not
         called `label` or `labels` — the Trainer's own convention — e.g. `intent`, when nothing in the
         script makes a `label`/`labels` column:

@@ -13,7 +13,8 @@ public sealed class StringLabelsNotEncoded : ScriptRule
         "string labels reach the model or Trainer without being encoded to ints",
         """
         ## What it does
-        Finds text labels on their way into a model: a `transformers.Trainer` whose `train_dataset`
+        Finds text labels on their way into a model: a `transformers.Trainer` (or a subclass — the
+        script's own too, unless it or a base the table does not know computes the loss) whose `train_dataset`
         comes from a data file whose label column holds strings (`"track_order"`), or
         `torch.tensor(...)` of that column, in a script that never encodes labels — no
         `LabelEncoder`, `pd.factorize`, `pd.get_dummies`, `.astype("category").cat.codes`,

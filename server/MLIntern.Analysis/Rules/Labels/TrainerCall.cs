@@ -5,13 +5,16 @@ using MLIntern.Python.Syntax;
 namespace MLIntern.Analysis.Rules.Labels;
 
 /// <summary>
-/// A Trainer construction — transformers' or a library subclass (<see cref="Api"/>) — and the arguments
-/// label rules look at. Subclasses defined in the script are not matched: they may override `compute_loss`.
+/// A Trainer construction — transformers' or a library subclass (<see cref="Api"/>), or a subclass the
+/// script defines on those alone that leaves the loss to the Trainer — and the arguments label rules look
+/// at. A script's subclass that defines `compute_loss`, or has a base the table does not know (a mixin that
+/// may), computes its own loss from the labels, so it is not matched.
 /// </summary>
 public sealed record TrainerCall(Call Call, Expr? Model, Expr? TrainDataset, Expr? EvalDataset, Expr? DataCollator)
 {
     public static TrainerCall? From(SemanticModel model, Call call) =>
-        Symbols.Of(model).Callee(call) is { } callee && Symbols.IsKnownSubclass(callee, Api.Trainer)
+        (Symbols.Of(model).Callee(call) is { } callee && Symbols.IsKnownSubclass(callee, Api.Trainer) ||
+         Symbols.Of(model).LocalClass(call.Func) is { } local && KeepsTrainerLoss(model, local, 0))
             ? new TrainerCall(
                 call,
                 model.GetArgument(call, "model", 0),
@@ -19,6 +22,13 @@ public sealed record TrainerCall(Call Call, Expr? Model, Expr? TrainDataset, Exp
                 model.GetArgument(call, "eval_dataset", 4),
                 model.GetArgument(call, "data_collator", 2))
             : null;
+
+    /// <summary>A class of the script whose bases are all known Trainer classes or such classes of the script, none defining `compute_loss`.</summary>
+    private static bool KeepsTrainerLoss(SemanticModel model, ClassDef cls, int depth) =>
+        depth < 8 && cls.Bases.Count > 0 && cls.Keywords.Count == 0 && !cls.Body.Any(s => s is FunctionDef { Name: "compute_loss" }) &&
+        cls.Bases.All(b => Symbols.Of(model).LocalClass(b) is { } parent
+            ? KeepsTrainerLoss(model, parent, depth + 1)
+            : Symbols.Of(model).Canonical(b) is { } name && Symbols.IsKnownSubclass(name, Api.Trainer));
 
     /// <summary>
     /// True when the batches keep the data set's label column as it is: no collator, or one that only

@@ -31,7 +31,11 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         class (an `nn.Module` or model subclass, or a class with a `forward`) that calls the module
         through its own `self` (`self.decoder(tile)`, `self(x)`) is the model's own computation — tiled
         decoding, generation, a loss summed over several sizes — whose mode and autograd its caller
-        sets; it is taken for an evaluation only when it takes numbers out (`.item()`, a metric library).
+        sets; it is taken for an evaluation only when it takes numbers out (`.item()`, a metric library)
+        or checks the module's output against what the loop iterates (`self(x).argmax(-1) == y` over a
+        loader's batches). Such a method is judged where the file calls it on an instance of the class
+        (`net.accuracy(val_loader)`): flagged when no call puts that instance in evaluation mode first
+        (or runs under `torch.no_grad()`); a method the file never calls so is left alone.
 
         A model that transformers' `from_pretrained` returned is already in evaluation mode: in a
         file that trains nothing (no Trainer, `backward()`, optimizer step, `.train()` or `.fit()`)
@@ -127,7 +131,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         // model's computation (tiled decoding, generation, a loss over several sizes): tensors, not a score.
         // Only a number taken out of the loop (`.item()`, a metric library) makes it an evaluation there.
         var ownComputation = function is not null && IsModuleOwnCall(context, function, modelCall);
-        if (!all.Any(n => ownComputation ? IsScoreSign(n, model) : IsEvaluationSign(n, model)))
+        if (!all.Any(n => ownComputation ? IsScoreSign(n, model) || ChecksAgainstItems(n, loop, modelCall, model) : IsEvaluationSign(n, model)))
         {
             return;
         }
@@ -135,7 +139,9 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         var modelName = SemanticModel.DottedName(modelCall.Func)!;
         var isParameter = modelCall.Func is Name n && model.ResolveName(n) is { Kind: BindingKind.Parameter };
 
-        var callers = function is null ? [] : CallSites(function, model);
+        // A module's method that scores itself (`self(x)`) is run on an instance the file holds: `net.evaluate(loader)`.
+        var methodSites = ownComputation && isParameter ? MethodSites(context, function!) : null;
+        var callers = function is null ? [] : methodSites is not null ? [.. methodSites.Select(s => s.Call)] : CallSites(function, model);
         var evalMode = ModeBefore(scopeRoot, modelName, modelCall.Start, model);
         var factory = isParameter ? EnclosingOwner(ancestors, function!, ((Name)modelCall.Func).Id) : null;
         var missingEval = evalMode switch
@@ -143,6 +149,7 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
             true => false,
             false => true,
             null when factory is not null => FactoryCallersNeverEval(factory, ((Name)modelCall.Func).Id, model),
+            null when methodSites is not null => methodSites.Count > 0 && !methodSites.Any(s => ModeBefore(OwnScope(s.Call, model), s.Receiver, s.Call.Start, model) == true),
             null when isParameter => callers.Count > 0 && !callers.Any(c => ModeBefore(OwnScope(c, model), PassedName(function!, c, (Name)modelCall.Func), c.Start, model) == true),
             null => !callers.Any(c => ModeBefore(OwnScope(c, model), modelName, c.Start, model) == true) && !UntrainedFromPretrained(context, modelCall),
         };
@@ -202,6 +209,94 @@ public sealed class UnguardedEvaluationLoop : ScriptRule
         Call call => model.ResolveCallee(call) is { } q && MetricLibraries.Any(p => q.StartsWith(p, StringComparison.Ordinal)),
         _ => false,
     };
+
+    /// <summary>
+    /// True for a prediction checked against the loop's own items: `==` (or `.eq(...)`) between the model's
+    /// output (`self(x).argmax(-1)`) and a value that comes from what the loop iterates (the batch's labels,
+    /// `x, y = batch`) — data scored, not positions compared (`i == 0`), shapes checked (`chunk.ndim == 4`)
+    /// or tokens matched to a constant (`tok == eos_id`).
+    /// </summary>
+    private static bool ChecksAgainstItems(Node node, Stmt loop, Call modelCall, SemanticModel model)
+    {
+        // Positions in a tensor (`for i in range(0, h, tile)`) are the module computing, not data it is scored on.
+        if (loop is not For { Iter: not Call { Func: Name { Id: "range" } } } forLoop)
+        {
+            return false;
+        }
+
+        var sides = node switch
+        {
+            Compare c when c.Ops.Contains(CmpOperator.Eq) => [c.Left, .. c.Comparators],
+            Call { Func: AttributeExpr { Attr: "eq", Value: var left }, Args: [var right] } => new List<Expr> { left, right },
+            _ => null,
+        };
+        if (sides is null || sides.All(e => IsIndexValue(e, model)))
+        {
+            return false;
+        }
+
+        var owner = Root(modelCall.Func);
+        var outputs = sides.Select(e => FromModelOutput(e, forLoop, owner, model, 0)).ToList();
+        return outputs.Any(o => o) && sides.Where((e, i) => !outputs[i]).Any(e => FromLoopItems(e, forLoop, owner, model, 0));
+    }
+
+    /// <summary>True when an expression is (or is computed in the loop from) an output of the model: a call through <paramref name="owner"/>.</summary>
+    private static bool FromModelOutput(Expr expr, For loop, string? owner, SemanticModel model, int depth) =>
+        depth < 4 && (SyntaxPath.DescendantsOf(expr).Prepend(expr).OfType<Call>().Any(c => Root(c.Func) == owner) ||
+        SyntaxPath.DescendantsOf(expr).Prepend(expr).OfType<Name>().Any(n => model.ResolveName(n) is { Kind: BindingKind.Assignment, Statement: Assign { Value: var value } a } &&
+            loop.Start <= a.Start && a.End <= loop.End && !ReferenceEquals(value, expr) && FromModelOutput(value, loop, owner, model, depth + 1)));
+
+    /// <summary>
+    /// True when an expression reads a name bound by the loop's target, directly or through an assignment in the
+    /// loop, and is no output of the model (a call through <paramref name="owner"/>, `self(x)`, `self.head(h)`).
+    /// </summary>
+    private static bool FromLoopItems(Expr expr, For loop, string? owner, SemanticModel model, int depth) =>
+        depth < 4 && !SyntaxPath.DescendantsOf(expr).Prepend(expr).OfType<Call>().Any(c => Root(c.Func) == owner) &&
+        SyntaxPath.DescendantsOf(expr).Prepend(expr).OfType<Name>().Any(n => model.ResolveName(n) switch
+        {
+            { Kind: BindingKind.ForTarget, Statement: var s } => ReferenceEquals(s, loop),
+            { Kind: BindingKind.Assignment, Statement: Assign { Value: var value } a } when loop.Start <= a.Start && a.End <= loop.End && !ReferenceEquals(value, expr) =>
+                FromLoopItems(value, loop, owner, model, depth + 1),
+            _ => false,
+        });
+
+    private static string? Root(Expr expr)
+    {
+        while (expr is AttributeExpr a)
+        {
+            expr = a.Value;
+        }
+
+        return expr is Name n ? n.Id : null;
+    }
+
+    /// <summary>
+    /// The calls of a module's method on an instance of its class outside the class (`net.evaluate(loader)`, by
+    /// the value flow, or made by the class through `.to(device)` and other wrappers), each with the receiver's
+    /// dotted name; the method's `self` is that receiver.
+    /// </summary>
+    private static List<(Call Call, string? Receiver)> MethodSites(ScriptContext context, FunctionDef method)
+    {
+        var model = context.Model;
+        var sites = new List<(Call, string?)>();
+        if (model.ParentOf(method) is not ClassDef cls)
+        {
+            return sites;
+        }
+
+        var flow = ValueFlow.Of(context);
+        foreach (var call in model.Calls)
+        {
+            if (call.Func is AttributeExpr { Attr: var attr, Value: var receiver } && attr == method.Name && !(cls.Start <= call.Start && call.End <= cls.End) &&
+                (flow.Evaluate(receiver) is InstanceValue { Local: { } local } && ReferenceEquals(local, cls) ||
+                 Roles.Of(context).MadeBy(receiver) is { } made && ReferenceEquals(Symbols.Of(model).LocalClass(made.Func), cls)))
+            {
+                sites.Add((call, SemanticModel.DottedName(receiver)));
+            }
+        }
+
+        return sites;
+    }
 
     /// <summary>
     /// True for a value made only of constants, loop counters (the target of a loop over `range(...)`,

@@ -17,7 +17,9 @@ public sealed class LogitsAsPredictions : ScriptRule
         or a function named `compute_metrics`) that hands the model's raw output (`eval_pred.predictions`,
         `eval_pred[0]`, or `logits` from `logits, labels = eval_pred`) straight to a classification
         metric: scikit-learn's `accuracy_score`, `f1_score`, `precision_score`, `recall_score`,
-        `confusion_matrix`… or `evaluate.load("accuracy" | "f1" | …).compute(predictions=…)`.
+        `confusion_matrix`… or `evaluate.load("accuracy" | "f1" | …).compute(predictions=…)`, and the
+        suites that score class ids: `evaluate.load("glue", "mrpc")` (any GLUE task but the `stsb`
+        regression), `evaluate.load("xnli")`.
 
         It stays silent when the Trainer has a `preprocess_logits_for_metrics` hook (the predictions may
         already be class ids) and when the name is rebound anywhere in the function.

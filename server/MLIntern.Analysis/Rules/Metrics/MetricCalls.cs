@@ -58,9 +58,10 @@ public static class MetricCalls
     /// </summary>
     public static bool ComputesAMetric(SemanticModel model, Call call)
     {
+        // Feeding a metric (`add_batch`, `add`) computes nothing yet.
         if (Match(model, call) is not null)
         {
-            return true;
+            return call.Func is not AttributeExpr { Attr: "add_batch" or "add" };
         }
 
         if (model.ResolveCallee(call) is { } callee && (callee.StartsWith("sklearn.metrics.", StringComparison.Ordinal) || callee.StartsWith("torchmetrics.", StringComparison.Ordinal)))
@@ -77,7 +78,7 @@ public static class MetricCalls
         ? model.GetArgument(metric.Call, "y_pred", 1)
         : model.GetArgument(metric.Call, "predictions") ?? model.GetArgument(metric.Call, "prediction");
 
-    /// <summary>"f1" for `evaluate.load("f1")`, directly or through a name; null otherwise.</summary>
+    /// <summary>"f1" for `evaluate.load("f1")`, "glue" for `evaluate.load("glue", "mrpc")` (not `"stsb"`), directly or through a name; null otherwise.</summary>
     private static string? EvaluateMetricName(SemanticModel model, Expr receiver)
     {
         if (Code.Unalias(model, receiver) is not Call load || model.ResolveCallee(load) is not { } loader || !Api.MetricLoaders.Contains(Symbols.Canonicalize(loader)))
@@ -86,6 +87,13 @@ public static class MetricCalls
         }
 
         var name = model.GetArgument(load, "path", 0) is { } path ? model.EvaluateString(path) : null;
+        if (name is not null && Api.EvaluateLabelMetricSuites.TryGetValue(name, out var regression))
+        {
+            // A suite (`evaluate.load("glue", "mrpc")`) compares class ids unless its configuration is a regression task.
+            var config = model.GetArgument(load, "config_name", 1) is { } c ? model.EvaluateString(c) : null;
+            return (config is not null || regression.Length == 0) && !regression.Contains(config) ? name : null;
+        }
+
         return name is not null && Api.EvaluateLabelMetrics.Contains(name) ? name : null;
     }
 

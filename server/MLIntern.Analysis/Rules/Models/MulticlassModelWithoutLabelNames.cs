@@ -20,7 +20,8 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
         data set with more than two classes in its label column — that passes neither `id2label`
         nor `label2id`, directly, through a literal `**dict` or on the `AutoConfig.from_pretrained(...)`
         given as `config=`, and never sets `model.config.id2label` later. A config of unknown
-        origin is assumed to name the classes.
+        origin is assumed to name the classes; a regression head (`num_labels=1`,
+        `problem_type="regression"`) has no classes to name.
 
         ## Why is this bad?
         The model's config then names its classes `LABEL_0` … `LABEL_15`. That config is what
@@ -66,7 +67,8 @@ public sealed class MulticlassModelWithoutLabelNames : ScriptRule
         var model = context.Model;
         if (SequenceClassifier.From(model, (Call)node) is not { } classifier ||
             classifier.Id2Label is not null || classifier.Label2Id is not null || classifier.Config is not null ||
-            classifier.HasOpaqueKwargs(model) || SetsLabelNamesLater(model) || classifier.NumLabels is null && classifier.HeadFromCheckpoint(context))
+            classifier.HasOpaqueKwargs(model) || SetsLabelNamesLater(model) || classifier.NumLabels is null && classifier.HeadFromCheckpoint(context) ||
+            classifier.IsRegression(model))
         {
             return;
         }

@@ -50,6 +50,15 @@ public sealed record SequenceClassifier(Call Call, Call LabelCall, Expr? NumLabe
     }
 
     /// <summary>
+    /// True when the head is a regression head, not a classifier: `num_labels=1` (transformers then sets
+    /// `problem_type="regression"` and computes an MSE loss) or `problem_type="regression"` given.
+    /// The label column holds scores then, and its distinct values are no class count.
+    /// </summary>
+    public bool IsRegression(SemanticModel model) =>
+        (NumLabels is not null && model.TryEvaluate(NumLabels, out var n) && n is 1L) ||
+        (model.GetArgument(LabelCall, "problem_type") is { } kind && model.EvaluateString(kind) == "regression");
+
+    /// <summary>
     /// True when the call's `**kwargs` include something we cannot see into (a name that is not a
     /// literal dict, a function's result): any argument may hide there, so rules stay silent.
     /// </summary>

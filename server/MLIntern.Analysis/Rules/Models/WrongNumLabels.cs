@@ -22,7 +22,8 @@ public sealed class WrongNumLabels : ScriptRule
         (`label2id`, `id2label`, `labels`, `label_names`, `classes`); `id2label` passed to the
         call counts as the model's number of outputs. An `AutoConfig.from_pretrained(...)` passed
         as `config=` is read the same way; silent when the count is unknown or a config of unknown
-        origin decides it.
+        origin decides it, and for a regression head (`num_labels=1` or `problem_type="regression"`),
+        whose label column holds scores, not classes.
 
         ## Why is this bad?
         The classification head has `num_labels` outputs. With fewer outputs than classes, every
@@ -63,7 +64,7 @@ public sealed class WrongNumLabels : ScriptRule
     public override void Visit(Node node, ScriptContext context)
     {
         var model = context.Model;
-        if (SequenceClassifier.From(model, (Call)node) is not { } classifier || classifier.Config is not null || classifier.HasOpaqueKwargs(model))
+        if (SequenceClassifier.From(model, (Call)node) is not { } classifier || classifier.Config is not null || classifier.HasOpaqueKwargs(model) || classifier.IsRegression(model))
         {
             return;
         }

@@ -16,7 +16,8 @@ public sealed class PushToHubWithoutReview : ScriptRule
         """
         ## What it does
         Finds training scripts that publish on their own: `TrainingArguments(push_to_hub=True)`
-        (also through a literal `**` dict, and in trl's configs), and `.push_to_hub(...)` called on a
+        (also through a literal `**` dict, in trl's configs, and as a field default of the script's
+        own TrainingArguments dataclass an `HfArgumentParser` fills), and `.push_to_hub(...)` called on a
         model, tokenizer, Trainer or data set from transformers, datasets, trl, peft or
         sentence-transformers, or `huggingface_hub.upload_folder(...)`/`upload_file(...)`. An explicit
         upload under an `if` (`if args.push_to_hub: trainer.push_to_hub()`) is left alone: someone
@@ -75,12 +76,25 @@ public sealed class PushToHubWithoutReview : ScriptRule
 
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
 
-    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call), typeof(ClassDef)];
 
     public override void Visit(Node node, ScriptContext context)
     {
-        var call = (Call)node;
         var model = context.Model;
+        if (node is ClassDef cls)
+        {
+            // The file's own TrainingArguments dataclass an HfArgumentParser fills: `push_to_hub: bool = True`.
+            if (TrainerApi.IsParsedArgumentsClass(cls, model) && TrainerApi.FindSetting(cls, "push_to_hub", model) is { } field &&
+                cls.Range.Contains(field.NameRange) && model.TryEvaluate(field.Value, out var set) && set is true)
+            {
+                var fix = new Fix("Set `push_to_hub` to False (the run no longer uploads; publish after review)", Applicability.Unsafe, [context.Replace(field.Value.Range, "False")]);
+                context.Report(this, "`push_to_hub=True` uploads every checkpoint to the Hub while training, before anyone has reviewed the model; publish after review instead", field.NameRange, fix);
+            }
+
+            return;
+        }
+
+        var call = (Call)node;
         if (TrainerApi.IsArgumentsCall(call, model))
         {
             if (TrainerApi.FindSetting(call, "push_to_hub", model) is { } setting && model.TryEvaluate(setting.Value, out var on) && on is true)

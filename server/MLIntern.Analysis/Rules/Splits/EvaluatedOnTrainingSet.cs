@@ -21,10 +21,13 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
           split of the same data set);
         - a scikit-learn estimator fitted with labels (`.fit(X, y)`) whose only evaluations (`.score(X, y)`,
           or `.predict(X)` handed to a `sklearn.metrics` function) use the very `X` it was fitted on.
-          Unsupervised fits (`KMeans().fit(X)`) are scored on their own data by design and are not checked.
+          Unsupervised fits (`KMeans().fit(X)`) are scored on their own data by design and are not checked;
+        - a PyTorch loop that scores the model (calls it and takes a number out: `.item()`, `argmax`, a
+          metric; no backward) over the very data a training loop of the file iterates (the same loader,
+          through `enumerate`/`tqdm`), when no scoring loop runs over other data.
 
         Only a Trainer the file builds when it is run counts (its module-level code, `__main__` block and
-        the functions they reach): the Trainers of a test suite's or a library's functions are built by
+        the functions they reach, commands registered on an object they use — `@app.command()` with `app()`): the Trainers of a test suite's or a library's functions are built by
         their caller, on data of its choosing (a unit test trains and evaluates on one tiny set on purpose).
 
         Names are followed through their reaching definitions, so `eval_ds = train_ds` counts as the
@@ -81,6 +84,69 @@ public sealed class EvaluatedOnTrainingSet : ScriptRule
         {
             CheckEstimators(context);
         }
+
+        if (Symbols.Of(model).Imports("torch"))
+        {
+            CheckTorchLoops(context);
+        }
+    }
+
+    /// <summary>
+    /// PyTorch: loops that score the model (a model call and a prediction checked, `.item()`, a metric; no
+    /// backward) only over the data a training loop (backward and an optimizer step) of the file iterates.
+    /// </summary>
+    private void CheckTorchLoops(ScriptContext context)
+    {
+        var model = context.Model;
+        var runs = RunPath.Of(model);
+        var roles = Roles.Of(context);
+        var trained = new List<Expr>();
+        var scored = new List<(For Loop, Expr Data)>();
+        foreach (var loop in Loops.SyntaxPath.DescendantsOf(model.Tree).OfType<For>())
+        {
+            if (!runs.Runs(loop))
+            {
+                continue;
+            }
+
+            var calls = Loops.SyntaxPath.DescendantsInScope(loop).OfType<Call>().ToList();
+            var data = Iterated(model, loop.Iter);
+            if (calls.Any(Loops.TorchLoops.IsBackward) && calls.Any(c => Loops.TorchLoops.SteppedOptimizer(c, context) is not null))
+            {
+                trained.Add(data);
+            }
+            else if (calls.Any(c => roles.IsModel(c.Func) == true) &&
+                     calls.Any(c => c.Func is AttributeExpr { Attr: "item" or "argmax" or "add_batch" } || Metrics.MetricCalls.ComputesAMetric(model, c)))
+            {
+                scored.Add((loop, data));
+            }
+        }
+
+        // Scored also on other data (a train accuracy printed beside the validation one): not flagged.
+        if (trained.Count == 0 || scored.Count == 0 || !scored.All(e => trained.Any(t => SplitFacts.SameData(model, t, e.Data))))
+        {
+            return;
+        }
+
+        foreach (var (loop, data) in scored)
+        {
+            context.Report(
+                this,
+                $"this loop scores the model on `{context.Text(data)}`, the data the training loop trains on: the accuracy measures memorisation, not how the model does on new data",
+                new Python.Text.TextRange(loop.Start, loop.Iter.End));
+        }
+    }
+
+    /// <summary>What a loop iterates, without `enumerate(...)`, `tqdm(...)` and the like around it.</summary>
+    private static Expr Iterated(Python.Semantics.SemanticModel model, Expr iter)
+    {
+        while (iter is Call { Args: [var inner, ..] } wrapper &&
+               (Symbols.Of(model).Canonical(wrapper.Func) is "enumerate" || Symbols.Of(model).Canonical(wrapper.Func)?.StartsWith("tqdm", StringComparison.Ordinal) == true))
+        {
+            iter = inner;
+        }
+
+        return iter;
     }
 
     /// <summary>scikit-learn: an estimator evaluated only on the data it was fitted on.</summary>

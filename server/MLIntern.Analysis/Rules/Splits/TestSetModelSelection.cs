@@ -18,7 +18,9 @@ public sealed class TestSetModelSelection : ScriptRule
         Finds a test split that both chooses the model and is reported as its score:
         - a `Trainer` whose `eval_dataset` is the test split the data set itself holds out (the `test`
           split of `load_dataset(...)` or of `data_files={"test": ...}`, `split="test"`, a `test.csv`
-          read directly) with `load_best_model_at_end=True` or an `EarlyStoppingCallback`, followed by
+          read directly) with `load_best_model_at_end=True` (in the TrainingArguments call, or a field
+          default of the script's own TrainingArguments dataclass an `HfArgumentParser` fills) or an
+          `EarlyStoppingCallback`, followed by
           `trainer.evaluate()` (or `evaluate`/`predict` on that same split);
         - a loop that keeps the best score measured on test data (`if acc > best_acc: best_acc = acc`)
           — the data set's test split, or the part the script's only `train_test_split` holds out —
@@ -97,7 +99,7 @@ public sealed class TestSetModelSelection : ScriptRule
     private static string? Selection(SemanticModel model, Call trainer)
     {
         if (TrainerApi.TrainingArguments(model, trainer) is { } args &&
-            model.GetArgument(args, "load_best_model_at_end") is { } best && model.TryEvaluate(best, out var value) && value is true)
+            TrainerApi.FindSetting(args, "load_best_model_at_end", model) is { } best && model.TryEvaluate(best.Value, out var value) && value is true)
         {
             return "`load_best_model_at_end=True`";
         }

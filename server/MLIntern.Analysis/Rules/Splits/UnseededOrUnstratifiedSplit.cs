@@ -16,7 +16,8 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
         ## What it does
         Finds train/test splits that differ from run to run:
         - scikit-learn's `train_test_split` without `random_state=`,
-        - `datasets`' `Dataset.train_test_split` without `seed=` (or `generator=`),
+        - `datasets`' `Dataset.train_test_split` without `seed=` (or `generator=`) — on a data set the
+          file loads, or on what a helper made from one (`sample_per_class(ds, 8)`, a loop over its items),
         - `torch.utils.data.random_split` without `generator=`,
 
         unless the file seeds the global generator the split falls back to (`np.random.seed`,
@@ -87,9 +88,43 @@ public sealed class UnseededOrUnstratifiedSplit : ScriptRule
                 return;
         }
 
-        if (call.Func is AttributeExpr { Attr: "train_test_split" } method && SplitFacts.IsDataset(model, method.Value))
+        if (call.Func is AttributeExpr { Attr: "train_test_split" } method && (SplitFacts.IsDataset(model, method.Value) || MadeFromDataset(model, method.Value, 0)))
         {
             CheckDatasets(call, method.Value, context);
+        }
+    }
+
+    /// <summary>
+    /// True for data a helper made from a data set the file loads: the result of a call given one
+    /// (`sample_per_class(ds, shots)`), or the items of a loop over such a result or its `.items()` /
+    /// `.values()` (one sample per shot count). A sampler's output is a data set of the same kind.
+    /// </summary>
+    private static bool MadeFromDataset(Python.Semantics.SemanticModel model, Expr expr, int depth)
+    {
+        if (depth > 4 || !Symbols.Of(model).Imports("datasets"))
+        {
+            return false;
+        }
+
+        switch (expr)
+        {
+            case Name n when model.ResolveName(n) is { Kind: Python.Semantics.BindingKind.ForTarget, Statement: For loop }:
+                var source = loop.Iter;
+                while (source is Call { Args: [var inner, ..] } wrapper && (Symbols.Of(model).Canonical(wrapper.Func) is "enumerate" or "list" or "sorted" or "tuple" ||
+                       Symbols.Of(model).Canonical(wrapper.Func)?.StartsWith("tqdm", StringComparison.Ordinal) == true))
+                {
+                    // `enumerate(d.items())`, `tqdm(...)`: the same items.
+                    source = inner;
+                }
+
+                source = source is Call { Func: AttributeExpr { Attr: "items" or "values", Value: var mapping }, Args.Count: 0 } ? mapping : source;
+                return MadeFromDataset(model, source, depth + 1);
+            case Name n when model.ReachingValue(n) is { } value && !ReferenceEquals(value, n):
+                return MadeFromDataset(model, value, depth + 1);
+            case Call call when call.Func is Name or AttributeExpr && Symbols.Of(model).Canonical(call.Func) is { } callee && !callee.StartsWith("datasets.", StringComparison.Ordinal):
+                return call.Args.Concat(call.Keywords.Select(k => k.Value)).Any(a => SplitFacts.IsDataset(model, a));
+            default:
+                return false;
         }
     }
 

@@ -24,7 +24,9 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
         written out, or with an unknown `**kwargs` is not flagged either, nor is one whose encoding
         is only looked at (printed, shown as a notebook cell's value, or handed to a helper of the
         file whose result is printed). Language-model scripts, which tokenize whole documents and
-        cut them into blocks afterwards, are not checked.
+        cut them into blocks afterwards, are not checked, nor are tests a test runner collects: a
+        `test_*` function or method the file's own run never calls, and helpers only such tests call
+        (a unit test encodes its few fixed texts on purpose).
 
         ## Why is this bad?
         Real data sets have a few very long texts. Untruncated, they become sequences longer than the
@@ -88,7 +90,7 @@ public sealed class TokenizerWithoutTruncation : ScriptRule
                 AttributeExpr { Value: Name or AttributeExpr { Value: Name } } encode when encode.Attr is var method && EncodeMethods.Contains(method) => encode.Value,
                 _ => null,
             };
-            if (tokenizer is null || PretrainedLoads.TokenizerOf(model, tokenizer) is null || !Untruncated(context, call) ||
+            if (tokenizer is null || PretrainedLoads.TokenizerOf(model, tokenizer) is null || !Untruncated(context, call) || RunPath.Of(model).InUncalledTest(call) ||
                 Code.OnlyShown(
                     model,
                     call,

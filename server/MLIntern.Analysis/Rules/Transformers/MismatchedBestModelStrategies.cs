@@ -17,10 +17,12 @@ public sealed class MismatchedBestModelStrategies : ScriptRule
         ## What it does
         Finds `TrainingArguments(load_best_model_at_end=True, …)` whose evaluation strategy
         (`eval_strategy`, or the old `evaluation_strategy`) and `save_strategy` differ, counting the
-        defaults (`eval_strategy="no"`, `save_strategy="steps"`) and settings passed through a
-        literal `**` dict. With both strategies `"steps"`, it also finds a `save_steps` that is not a
+        defaults (`eval_strategy="no"`, `save_strategy="steps"`), settings passed through a
+        literal `**` dict, and the field defaults of the script's own TrainingArguments subclass
+        (a `@dataclass` that an `HfArgumentParser` fills, or that the script constructs). With both strategies `"steps"`, it also finds a `save_steps` that is not a
         round multiple of `eval_steps` (which defaults to `logging_steps`, 500). The finding sits on
-        `load_best_model_at_end` where it is written (the keyword, or the key of the dict unpacked).
+        `load_best_model_at_end` where it is written (the keyword, the key of the dict unpacked, or the
+        dataclass field).
 
         ## Why is this bad?
         To load the best model at the end, the Trainer must have a checkpoint for every evaluation
@@ -74,18 +76,21 @@ public sealed class MismatchedBestModelStrategies : ScriptRule
 
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
 
-    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call), typeof(ClassDef)];
 
     public override void Visit(Node node, ScriptContext context)
     {
-        var call = (Call)node;
+        // A TrainingArguments call, or the file's own TrainingArguments dataclass an HfArgumentParser fills (its field defaults).
         var model = context.Model;
-        if (!TrainerApi.IsArgumentsCall(call, model)
-            || TrainerApi.FindSetting(call, "load_best_model_at_end", model) is not { } loadBest
+        if ((node is Call args ? !TrainerApi.IsArgumentsCall(args, model) : !TrainerApi.IsParsedArgumentsClass((ClassDef)node, model))
+            || TrainerApi.FindSetting(node, "load_best_model_at_end", model) is not { } loadBest
+            || (node is ClassDef && !node.Range.Contains(loadBest.NameRange))
             || !model.TryEvaluate(loadBest.Value, out var on) || on is not true)
         {
             return;
         }
+
+        var call = node;
 
         var evalName = "eval_strategy";
         var evalSetting = TrainerApi.FindSetting(call, evalName, model);
@@ -95,7 +100,7 @@ public sealed class MismatchedBestModelStrategies : ScriptRule
         }
 
         var saveSetting = TrainerApi.FindSetting(call, "save_strategy", model);
-        if (call.Args.Any(a => a is Starred) || HasUnknownUnpacking(call, model))
+        if (node is Call c && (c.Args.Any(a => a is Starred) || HasUnknownUnpacking(c, model)))
         {
             // A strategy may hide in `*args` or a `**` mapping we cannot read: the defaults are not proven.
             if (evalSetting is null || saveSetting is null)
@@ -154,7 +159,7 @@ public sealed class MismatchedBestModelStrategies : ScriptRule
     }
 
     /// <summary>An integer step setting, its default when absent, or null when it is not a literal integer (a float is a ratio of the run).</summary>
-    private static long? Steps(Call call, string name, long? fallback, SemanticModel model)
+    private static long? Steps(Node call, string name, long? fallback, SemanticModel model)
     {
         if (TrainerApi.FindSetting(call, name, model) is not { } setting)
         {
@@ -175,8 +180,9 @@ public sealed class MismatchedBestModelStrategies : ScriptRule
     /// <summary>Sets `save_strategy` to the evaluation strategy, in the place and quotes the settings are already written in.</summary>
     private static Fix? MatchSaveToEval(ScriptContext context, Setting? evalSetting, Setting? saveSetting, string evalStrategy)
     {
-        if (evalSetting is null || evalStrategy == DefaultEval)
+        if (evalSetting is null || evalStrategy == DefaultEval || (saveSetting is null && evalSetting.InClass))
         {
+            // A dataclass field is declared on its own line: no keyword to add next to it.
             return null;
         }
 

@@ -26,7 +26,8 @@ public sealed class MissingSeed : ScriptRule
         finding sits on the first training call.
 
         Only training the file runs when it is run counts: its module-level code and the `__main__`
-        block, the functions they call or hand on, the methods of classes they construct. A module of
+        block, the functions they call or hand on, the methods of classes they construct, the commands
+        registered on an object they use (`@app.command()` of a typer app run by `app()`, a click group's). A module of
         definitions only (a library, a `train_utils.py`) is seeded by whoever calls it.
 
         ## Why is this bad?

@@ -16,10 +16,14 @@ public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
         """
         ## What it does
         Finds `TrainingArguments(fp16=True)` and `bf16=True` (as keywords, through a literal `**`
-        dict, or through a name bound to `True`) when nothing in the script checks that a GPU is
+        dict, through a name bound to `True`, set afterwards on the arguments (`args.bf16 = True`), or as a field default of the script's own
+        TrainingArguments subclass — `bf16: bool = True` in a `@dataclass` that an `HfArgumentParser`
+        fills or the script constructs) when nothing in the script checks that a GPU is
         there: the value is a literal, the call is not under `if torch.cuda.is_available():`, and
         the script does not stop early without one (`assert torch.cuda.is_available()`, or an `if`
-        on it that raises or exits).
+        on it that raises or exits). Tests a test runner collects (a `test_*` function or method the
+        file's own run never calls, and helpers only they call) are not checked: the project's skip
+        markers decide where they run.
 
         ## Why is this bad?
         Mixed precision needs a CUDA GPU (bf16 an Ampere or newer one). The same script then runs on
@@ -74,19 +78,32 @@ public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
 
     public override FixAvailability FixAvailability => FixAvailability.Sometimes;
 
-    public override IReadOnlyList<Type> NodeTypes => [typeof(Call)];
+    public override IReadOnlyList<Type> NodeTypes => [typeof(Call), typeof(ClassDef), typeof(Assign)];
 
     public override void Visit(Node node, ScriptContext context)
     {
-        var call = (Call)node;
-        if (!TrainerApi.IsArgumentsCall(call, context.Model))
+        if (node is Assign assign)
+        {
+            VisitAttributeSet(assign, context);
+            return;
+        }
+
+        // A TrainingArguments call, or the file's own TrainingArguments dataclass an HfArgumentParser fills (its field defaults).
+        if (node is Call call ? !TrainerApi.IsArgumentsCall(call, context.Model) : !TrainerApi.IsParsedArgumentsClass((ClassDef)node, context.Model))
+        {
+            return;
+        }
+
+        // A test the runner collects (`def test_bf16_training(...)`) sets up one case, behind the project's own skip markers.
+        if (RunPath.Of(context.Model).InUncalledTest(node))
         {
             return;
         }
 
         foreach (var precision in (string[])["fp16", "bf16"])
         {
-            if (TrainerApi.FindSetting(call, precision, context.Model) is not { } setting
+            if (TrainerApi.FindSetting(node, precision, context.Model) is not { } setting
+                || (node is ClassDef && !node.Range.Contains(setting.NameRange))
                 || !context.Model.TryEvaluate(setting.Value, out var on) || on is not true
                 || IsGuarded(setting.Value, context))
             {
@@ -100,6 +117,26 @@ public sealed class MixedPrecisionWithoutGpuGuard : ScriptRule
                 setting.NameRange,
                 GuardFix(context, setting, precision));
         }
+    }
+
+    /// <summary>`args.bf16 = True` on TrainingArguments the file made (`args = TrainingArguments(...)`), set after the construction.</summary>
+    private void VisitAttributeSet(Assign assign, ScriptContext context)
+    {
+        var model = context.Model;
+        if (assign.Targets is not [AttributeExpr { Attr: "fp16" or "bf16" } target] || target.Value is not Name holder ||
+            TrainerApi.MadeBy(model, holder) is not { } made || !TrainerApi.IsArgumentsCall(made, model) ||
+            !model.TryEvaluate(assign.Value, out var on) || on is not true || IsGuarded(assign.Value, context) || RunPath.Of(model).InUncalledTest(assign))
+        {
+            return;
+        }
+
+        var precision = target.Attr;
+        var needs = precision == "fp16" ? "a CUDA GPU" : "a bf16-capable (Ampere or newer) GPU";
+        context.Report(
+            this,
+            $"`{precision}=True` needs {needs}, and nothing checks for one: on a machine without it the script stops with ValueError",
+            target,
+            GuardFix(context, new Setting(target.Range, assign.Value, null), precision));
     }
 
     private static bool IsGuarded(Expr value, ScriptContext context)

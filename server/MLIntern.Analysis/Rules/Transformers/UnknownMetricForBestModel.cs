@@ -15,8 +15,9 @@ public sealed class UnknownMetricForBestModel : ScriptRule
         "`metric_for_best_model` names a key compute_metrics never returns",
         """
         ## What it does
-        Follows a `Trainer(...)` call to its `TrainingArguments` and its `compute_metrics`
-        function, and checks that `metric_for_best_model` is one of the keys the function returns.
+        Follows a `Trainer(...)` call to its `TrainingArguments` (a call, or the script's own
+        TrainingArguments dataclass that `HfArgumentParser(...).parse_args_into_dataclasses()` filled,
+        read by its field defaults) and its `compute_metrics` function, and checks that `metric_for_best_model` is one of the keys the function returns.
         Keys are compared the way the Trainer compares them, with and without the `eval_` prefix;
         `loss` is always there. It only speaks when every `return` of `compute_metrics` is a literal
         dict (or `dict(...)`, with `**` of known dicts), the result of an evaluate metric's
