@@ -9,8 +9,35 @@ internal static class EditorProcess
     /// <summary>The command the editors start the sidecar with: the test build's mlintern.dll.</summary>
     public static string ServerCommand => new JArray("dotnet", Path.Combine(AppContext.BaseDirectory, "mlintern.dll"), "serve", "--log-level", "debug").ToString(Newtonsoft.Json.Formatting.None);
 
+    /// <summary>
+    /// A project folder under <paramref name="dir"/> with the editor tests' script (tests/clients/nvim/train.py: an é and an
+    /// emoji before a finding) and the tickets.csv it loads; the script's path and its original text.
+    /// </summary>
+    public static (string Project, string Script, string Original) MakeProject(string dir)
+    {
+        var original = File.ReadAllText(Path.Combine(ProtocolSamples.RepoRoot(), "tests", "clients", "nvim", "train.py"));
+        var project = Path.Combine(dir, "project");
+        Directory.CreateDirectory(project);
+        var script = Path.Combine(project, "train.py");
+        File.WriteAllText(script, original);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tickets.csv"), Path.Combine(project, "tickets.csv"));
+        return (project, script, original);
+    }
+
+    /// <summary>How to start the editor <paramref name="name"/> (found on PATH) in <paramref name="project"/> with <paramref name="arguments"/>.</summary>
+    public static ProcessStartInfo StartInfo(string name, string install, string project, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(Find(name, install)) { WorkingDirectory = project };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
+    }
+
     /// <summary>The editor <paramref name="name"/> on PATH; a missing one fails the test with what to install (never skipped).</summary>
-    public static string Find(string name, string install)
+    private static string Find(string name, string install)
     {
         foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace MLIntern.Server.Tests;
@@ -22,19 +21,10 @@ public sealed class EglotClientTests : IDisposable
     public async Task Eglot_shows_the_findings_where_they_are_and_applies_the_quick_fix()
     {
         // The same script as the neovim test: an é and an emoji (two UTF-16 units, one Emacs character) before a finding.
-        var original = File.ReadAllText(Path.Combine(ProtocolSamples.RepoRoot(), "tests", "clients", "nvim", "train.py"));
-        var project = Path.Combine(_dir, "project");
-        Directory.CreateDirectory(project);
-        var script = Path.Combine(project, "train.py");
-        File.WriteAllText(script, original);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tickets.csv"), Path.Combine(project, "tickets.csv"));
+        var (project, script, original) = EditorProcess.MakeProject(_dir);
         var output = Path.Combine(_dir, "out.json");
 
-        var info = new ProcessStartInfo(EditorProcess.Find("emacs", "Debian: apt-get install -y emacs-nox elpa-eglot")) { WorkingDirectory = project };
-        foreach (var argument in new[] { "--batch", "-l", Path.Combine(ProtocolSamples.RepoRoot(), "tests", "clients", "eglot", "run.el") })
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = EditorProcess.StartInfo("emacs", "Debian: apt-get install -y emacs-nox elpa-eglot", project, "--batch", "-l", Path.Combine(ProtocolSamples.RepoRoot(), "tests", "clients", "eglot", "run.el"));
 
         info.Environment["HOME"] = Path.Combine(_dir, "home");
         info.Environment["MLINTERN_CMD"] = EditorProcess.ServerCommand;

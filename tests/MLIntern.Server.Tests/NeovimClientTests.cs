@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Newtonsoft.Json.Linq;
 
@@ -22,19 +21,10 @@ public sealed class NeovimClientTests : IDisposable
     public async Task Neovim_shows_the_findings_and_applies_the_quick_fix()
     {
         var clientFolder = Path.Combine(ProtocolSamples.RepoRoot(), "tests", "clients", "nvim");
-        var original = File.ReadAllText(Path.Combine(clientFolder, "train.py"));
-        var project = Path.Combine(_dir, "project");
-        Directory.CreateDirectory(project);
-        var script = Path.Combine(project, "train.py");
-        File.WriteAllText(script, original);
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tickets.csv"), Path.Combine(project, "tickets.csv"));
+        var (project, script, original) = EditorProcess.MakeProject(_dir);
         var output = Path.Combine(_dir, "out.json");
 
-        var info = new ProcessStartInfo(EditorProcess.Find("nvim", "Debian: apt-get install -y neovim")) { WorkingDirectory = project };
-        foreach (var argument in new[] { "--headless", "-n", "-i", "NONE", "-u", Path.Combine(clientFolder, "init.lua") })
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = EditorProcess.StartInfo("nvim", "Debian: apt-get install -y neovim", project, "--headless", "-n", "-i", "NONE", "-u", Path.Combine(clientFolder, "init.lua"));
 
         info.Environment["MLINTERN_CMD"] = EditorProcess.ServerCommand;
         info.Environment["MLINTERN_FILE"] = script;
